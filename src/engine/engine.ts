@@ -1,0 +1,53 @@
+// The engine interface: the few GPU workloads training needs, at the granularity a fused kernel would take.
+// Implementations: tfjs (WebGPU or CPU backend) and raw WGSL. Callers never import tfjs directly, so any
+// workload can move to hand-written kernels without touching the training code.
+
+export type BackendKind = 'webgpu' | 'cpu';
+
+export interface EngineInfo {
+  backend: BackendKind;
+  /** Which implementation runs the workloads, e.g. 'tfjs-webgpu', 'tfjs-cpu', 'wgsl'. */
+  implementation: string;
+  /** Adapter vendor/architecture/description as WebGPU reports it; empty on CPU. */
+  adapter: string;
+  /** Why WebGPU is not in use, when it is not. */
+  fallbackReason?: string;
+  /** Precision of the arithmetic, stated in the UI and in exported reports. */
+  precision: 'f32';
+}
+
+/** An [rows, cols] f32 matrix resident on the engine's device. */
+export interface DeviceMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  dispose(): void;
+}
+
+/**
+ * Loss and gradient of a linear softmax/sigmoid model over all rows of X (full batch), computed on device.
+ * Parameters are packed as W [cols, outputs] row-major, then b [outputs].
+ * outputs = 1: binary logistic, loss_i = softplus(z_i) − y_i z_i with y_i ∈ {0, 1}.
+ * outputs = K ≥ 2: multinomial, loss_i = logsumexp(z_i) − z_i[y_i] with y_i ∈ {0..K−1}.
+ * loss = Σ_i s_i · loss_i (a sum, so the caller's penalty ‖W‖²/(2C) matches scikit-learn's objective);
+ * s_i are per-row weights (1 when absent). Penalties are the caller's, added in f64 on the host.
+ */
+export interface LinearObjective {
+  readonly rows: number;
+  readonly cols: number;
+  readonly outputs: number;
+  evaluate(params: Float32Array): Promise<{ loss: number; grad: Float32Array }>;
+  dispose(): void;
+}
+
+export interface Engine {
+  readonly info: EngineInfo;
+  uploadMatrix(data: Float32Array, rows: number, cols: number): DeviceMatrix;
+  linearObjective(x: DeviceMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective;
+  /** z = X W + b for packed params, returned as [rows, outputs] row-major. */
+  linearScores(x: DeviceMatrix, params: Float32Array, outputs: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export function packedParamCount(cols: number, outputs: number): number {
+  return cols * outputs + outputs;
+}

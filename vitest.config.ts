@@ -1,0 +1,37 @@
+// Four test projects: pure core in Node; engine code on Dawn (real WebGPU, SwiftShader) in Node;
+// engine code on WebGPU inside headless Chromium; and end-to-end journeys against the built app.
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { playwright } from '@vitest/browser-playwright';
+import { chromiumArgs, CHROMIUM_PATH } from './test/support/chromium-flags';
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 } },
+      {
+        test: {
+          name: 'dawn', environment: 'node', include: ['test/dawn/**/*.test.ts'],
+          setupFiles: ['test/support/dawn-setup.ts'], testTimeout: 240_000, fileParallelism: false,
+        },
+      },
+      {
+        plugins: [svelte()],
+        test: {
+          name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 240_000,
+          browser: {
+            enabled: true, headless: true, screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: chromiumArgs() } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        test: {
+          name: 'e2e', environment: 'node', include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,18 @@
+// Opens any supported activation or label file into tensors (lazily read) and table columns.
+
+import type { ByteSource } from '../core/formats/byte-source';
+import { DataFileError } from '../core/formats/errors';
+import { openNpy } from '../core/formats/npy';
+import type { TensorEntry } from '../core/formats/tensor-entry';
+import type { TableColumn } from './dataset-store';
+
+export interface OpenedTensorFile {
+  kind: string;
+  tensors: TensorEntry[];
+  columns: TableColumn[];
+}
+
+export async function openTensorFile(source: ByteSource): Promise<OpenedTensorFile> {
+  if (/\.npy$/i.test(source.name)) return { kind: 'npy', tensors: [await openNpy(source)], columns: [] };
+  throw new DataFileError(source.name, 'unsupported file type (expected .npy)');
+}

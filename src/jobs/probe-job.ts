@@ -1,0 +1,64 @@
+// A probe training job as the worker runs it: resolve the chosen arrays, pair and validate them, split,
+// train on the engine, and report progress points and a result summary.
+
+import type { Engine } from '../engine/engine';
+import { encodeLabels } from '../core/labels';
+import { trainLogisticProbe, type ProbeProgress } from '../core/probes/logistic';
+import { makeSplit, type Split } from '../core/split';
+import { DataFileError } from '../core/formats/errors';
+import type { DatasetStore, LabelValues } from './dataset-store';
+import { packProgress, type ProbeResultSummary, type TrainSpec } from '../protocol';
+
+export interface ProbeJobHooks {
+  onStart: (info: { trainRows: number; testRows: number; classes: string[] }) => void;
+  onProgress: (point: Float64Array) => void;
+  isCancelled: () => boolean;
+}
+
+export async function runProbeJob(
+  engine: Engine, store: DatasetStore, spec: TrainSpec, hooks: ProbeJobHooks,
+): Promise<ProbeResultSummary | null> {
+  const x = await store.matrix(spec.activations);
+  const labelValues = await store.labels(spec.labels);
+  if (labelValues.values.length !== x.rows) {
+    throw new DataFileError(spec.labels.key || 'labels',
+      `labels have ${labelValues.values.length} rows but the activations have ${x.rows}; they cannot be paired`);
+  }
+  const { codes, classes } = encodeWithNames(labelValues, spec.classNames);
+  const split: Split = spec.split.kind === 'file'
+    ? makeSplit({ kind: 'explicit', ...store.split(spec.split.fileId) }, x.rows)
+    : makeSplit(spec.split, x.rows, codes);
+  hooks.onStart({ trainRows: split.train.length, testRows: split.test.length, classes });
+  if (hooks.isCancelled()) return null;
+
+  const started = performance.now();
+  const result = await trainLogisticProbe(engine, { x: x.data, rows: x.rows, cols: x.cols, labels: codes, classes }, split, spec.config, {
+    cancelled: hooks.isCancelled,
+    onProgress: (p: ProbeProgress) => hooks.onProgress(packProgress({
+      iteration: p.iteration, objective: p.objective, gradMax: p.gradMax,
+      trainLoss: p.train.logLoss, testLoss: p.test.logLoss,
+      trainAccuracy: p.train.accuracy, testAccuracy: p.test.accuracy,
+      trainAuroc: p.train.auroc, testAuroc: p.test.auroc,
+    })),
+  });
+  if (hooks.isCancelled() && result.reason === 'stopped') return null;
+  return {
+    classes, outputs: result.probe.outputs, cols: x.cols,
+    weights: result.probe.weights, intercept: result.probe.intercept,
+    mean: result.probe.standardization.mean, scale: result.probe.standardization.scale,
+    train: result.train, test: result.test, iterations: result.iterations, reason: result.reason,
+    gradMax: result.gradMax, lambdaMeanLoss: result.probe.lambdaMeanLoss,
+    elapsedMs: performance.now() - started, trainRows: split.train.length, testRows: split.test.length,
+  };
+}
+
+/** Integer label codes 0..K−1 take names from a class list when one is given (e.g. lande's languages). */
+function encodeWithNames(labels: LabelValues, classNames?: string[]) {
+  const encoded = encodeLabels(labels.values as ArrayLike<number> | string[]);
+  if (!classNames || labels.kind !== 'numeric') return encoded;
+  const named = encoded.classes.map((c) => {
+    const i = Number(c);
+    return Number.isInteger(i) && i >= 0 && i < classNames.length ? classNames[i] : c;
+  });
+  return { codes: encoded.codes, classes: named };
+}

@@ -1,0 +1,125 @@
+// The one typed protocol between the UI and the training worker. Both sides send only through `post`
+// helpers typed by these unions, and every handler switches exhaustively over `type`.
+
+import type { EngineInfo } from './engine/engine';
+import type { EnginePreference } from './engine/create-engine';
+import type { LogisticConfig, SplitMetrics } from './core/probes/logistic';
+import type { StopReason } from './core/optim/lbfgs';
+import type { SplitSpec } from './core/split';
+
+export type FileId = string;
+
+/** A 1-D or 2-D array inside a loaded file: a tensor key, or a column of a table. */
+export interface ArrayRef {
+  fileId: FileId;
+  key: string;
+}
+
+export interface TensorSummary {
+  key: string;
+  dtype: string;
+  shape: number[];
+}
+
+export interface FileSummary {
+  fileId: FileId;
+  name: string;
+  sizeBytes: number;
+  /** Container format, e.g. 'npy', 'npz', 'safetensors', 'torch', 'hdf5', 'table', 'split', 'classes'. */
+  kind: string;
+  tensors: TensorSummary[];
+  /** Table columns (CSV/JSONL) usable as labels or metadata. */
+  columns: { name: string; numeric: boolean; rows: number }[];
+  /** For a split file: the sizes of its index lists. */
+  split?: { train: number; test: number };
+  /** For a class-name list (e.g. lande_lang_classes.json). */
+  classNames?: string[];
+}
+
+export interface TrainSpec {
+  activations: ArrayRef;
+  labels: ArrayRef;
+  /** Names for integer label codes, in code order, when the labels are integer indices. */
+  classNames?: string[];
+  split: SplitSpec | { kind: 'file'; fileId: FileId };
+  config: LogisticConfig;
+}
+
+export interface ErrorReport {
+  /** File the problem is in, when it is about a file. */
+  file?: string;
+  message: string;
+}
+
+/** One progress point, columnar and transferable: see PROGRESS_FIELDS for the layout. */
+export const PROGRESS_FIELDS = [
+  'iteration', 'objective', 'gradMax',
+  'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'trainAuroc', 'testAuroc',
+] as const;
+export type ProgressField = (typeof PROGRESS_FIELDS)[number];
+
+export interface ProbeResultSummary {
+  classes: string[];
+  outputs: number;
+  cols: number;
+  /** W [cols, outputs] (standardized space), intercept [outputs], standardization mean/scale [cols]. */
+  weights: Float64Array;
+  intercept: Float64Array;
+  mean: Float64Array;
+  scale: Float64Array;
+  train: SplitMetrics;
+  test: SplitMetrics;
+  iterations: number;
+  reason: StopReason;
+  gradMax: number;
+  lambdaMeanLoss: number;
+  elapsedMs: number;
+  trainRows: number;
+  testRows: number;
+}
+
+export type ToWorker =
+  | { type: 'init'; preference: EnginePreference }
+  | { type: 'load-file'; fileId: FileId; file: Blob; name: string }
+  | { type: 'forget-file'; fileId: FileId }
+  | { type: 'train'; jobId: number; spec: TrainSpec }
+  | { type: 'cancel'; jobId: number };
+
+export type FromWorker =
+  | { type: 'ready'; engine: EngineInfo }
+  | { type: 'engine-error'; message: string }
+  | { type: 'file-progress'; fileId: FileId; bytesDone: number; bytesTotal: number }
+  | { type: 'file-loaded'; summary: FileSummary }
+  | { type: 'file-error'; fileId: FileId; error: ErrorReport }
+  | { type: 'job-started'; jobId: number; trainRows: number; testRows: number; classes: string[] }
+  | { type: 'job-progress'; jobId: number; point: Float64Array }
+  | { type: 'job-done'; jobId: number; result: ProbeResultSummary }
+  | { type: 'job-cancelled'; jobId: number }
+  | { type: 'job-error'; jobId: number; error: ErrorReport };
+
+/** The minimal port both a Worker and a worker's global scope provide. */
+export interface MessagePortLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+}
+
+export function postToWorker(port: MessagePortLike, message: ToWorker, transfer: Transferable[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+export function postFromWorker(port: MessagePortLike, message: FromWorker, transfer: Transferable[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+export function packProgress(values: Record<ProgressField, number | null>): Float64Array {
+  return Float64Array.from(PROGRESS_FIELDS, (f) => values[f] ?? NaN);
+}
+
+export function unpackProgress(point: Float64Array): Record<ProgressField, number> {
+  const out = {} as Record<ProgressField, number>;
+  PROGRESS_FIELDS.forEach((f, i) => { out[f] = point[i]; });
+  return out;
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,203 @@
+// The workbench's state: loaded files, pairing, split, probe settings and the live job. Owns the worker;
+// components only read this state and call its methods.
+
+import { DEFAULT_LOGISTIC, type LogisticConfig } from '../core/probes/logistic';
+import type { EngineInfo } from '../engine/engine';
+import type { EnginePreference } from '../engine/create-engine';
+import {
+  type ArrayRef, type ErrorReport, type FileId, type FileSummary, type FromWorker, type ProbeResultSummary,
+  type TrainSpec, assertNever,
+} from '../protocol';
+import { appendProgress, emptyProgress, type ProgressColumns } from './progress-columns';
+import { startTrainingWorker, type WorkerClient } from './worker-client';
+import { autoPair } from './auto-pair';
+
+export type SplitChoice =
+  | { kind: 'random'; testFraction: number; seed: number; stratify: boolean }
+  | { kind: 'file'; fileId: FileId };
+
+export type JobStatus = 'idle' | 'queued' | 'running' | 'done' | 'cancelled' | 'error';
+
+/** Slider changes within this window coalesce into one retrain. */
+const RETRAIN_DEBOUNCE_MS = 120;
+
+export class Workbench {
+  engine = $state<EngineInfo | null>(null);
+  engineError = $state<string | null>(null);
+  files = $state<FileSummary[]>([]);
+  loading = $state<Record<FileId, { name: string; done: number; total: number }>>({});
+  errors = $state<ErrorReport[]>([]);
+  activations = $state<ArrayRef | null>(null);
+  labels = $state<ArrayRef | null>(null);
+  classNamesFile = $state<FileId | null>(null);
+  split = $state<SplitChoice>({ kind: 'random', testFraction: 0.25, seed: 0, stratify: true });
+  config = $state<LogisticConfig>({ ...DEFAULT_LOGISTIC });
+  status = $state<JobStatus>('idle');
+  jobError = $state<string | null>(null);
+  jobInfo = $state<{ trainRows: number; testRows: number; classes: string[] } | null>(null);
+  progress = $state.raw<ProgressColumns>(emptyProgress());
+  /** Bumped on every progress point so charts redraw without copying the columns. */
+  progressVersion = $state(0);
+  result = $state.raw<ProbeResultSummary | null>(null);
+  /** After the first explicit train, every settings change retrains (latest wins). */
+  liveRetrain = $state(false);
+
+  private worker: WorkerClient;
+  private nextFileId = 1;
+  private jobId = 0;
+  private debounce: ReturnType<typeof setTimeout> | null = null;
+  /** File handles kept on the UI side so a restarted worker can reopen them. */
+  private handles = new Map<FileId, File | Blob>();
+
+  constructor(private preference: EnginePreference = 'auto') {
+    this.worker = this.startWorker();
+  }
+
+  private startWorker(): WorkerClient {
+    const w = startTrainingWorker((m) => this.onMessage(m), (reason) => this.onWorkerCrash(reason));
+    w.send({ type: 'init', preference: this.preference });
+    return w;
+  }
+
+  private onWorkerCrash(reason: string): void {
+    this.worker.terminate();
+    this.errors = [...this.errors, { message: `The training worker stopped (${reason}); it was restarted and your files reloaded.` }];
+    if (this.status === 'running' || this.status === 'queued') this.status = 'error';
+    this.engine = null;
+    this.worker = this.startWorker();
+    for (const [fileId, file] of this.handles) {
+      this.worker.send({ type: 'load-file', fileId, file, name: this.files.find((f) => f.fileId === fileId)?.name ?? 'file' });
+    }
+  }
+
+  addFiles(files: Iterable<File>): void {
+    for (const file of files) this.addBlob(file, file.name);
+  }
+
+  addBlob(file: Blob, name: string): void {
+    const fileId = `f${this.nextFileId++}`;
+    this.handles.set(fileId, file);
+    this.loading = { ...this.loading, [fileId]: { name, done: 0, total: file.size } };
+    this.worker.send({ type: 'load-file', fileId, file, name });
+  }
+
+  removeFile(fileId: FileId): void {
+    this.handles.delete(fileId);
+    this.files = this.files.filter((f) => f.fileId !== fileId);
+    if (this.activations?.fileId === fileId) this.activations = null;
+    if (this.labels?.fileId === fileId) this.labels = null;
+    if (this.classNamesFile === fileId) this.classNamesFile = null;
+    if (this.split.kind === 'file' && this.split.fileId === fileId) this.split = { kind: 'random', testFraction: 0.25, seed: 0, stratify: true };
+    this.worker.send({ type: 'forget-file', fileId });
+  }
+
+  dismissError(index: number): void {
+    this.errors = this.errors.filter((_, i) => i !== index);
+  }
+
+  async loadDemo(base = './demo/'): Promise<void> {
+    const manifest = await (await fetch(`${base}manifest.json`)).json() as { files: string[] };
+    for (const name of manifest.files) {
+      const blob = await (await fetch(`${base}${name}`)).blob();
+      this.addBlob(blob, name);
+    }
+  }
+
+  get canTrain(): boolean {
+    return Boolean(this.engine && this.activations && this.labels);
+  }
+
+  train(): void {
+    if (!this.activations || !this.labels) return;
+    this.liveRetrain = true;
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = null;
+    const jobId = ++this.jobId;
+    // Snapshots: reactive proxies cannot be structured-cloned into the worker.
+    const spec: TrainSpec = $state.snapshot({
+      activations: this.activations,
+      labels: this.labels,
+      classNames: this.files.find((f) => f.fileId === this.classNamesFile)?.classNames,
+      split: this.split.kind === 'file' ? { kind: 'file' as const, fileId: this.split.fileId } : { ...this.split, kind: 'random' as const },
+      config: this.config,
+    });
+    this.status = 'queued';
+    this.jobError = null;
+    this.progress = emptyProgress();
+    this.progressVersion++;
+    this.worker.send({ type: 'train', jobId, spec });
+  }
+
+  /** Called by every settings control: retrains after a short quiet period once live tuning is on. */
+  settingsChanged(): void {
+    if (!this.liveRetrain || !this.canTrain) return;
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this.train(), RETRAIN_DEBOUNCE_MS);
+  }
+
+  stop(): void {
+    this.liveRetrain = false;
+    this.worker.send({ type: 'cancel', jobId: this.jobId });
+  }
+
+  private onMessage(m: FromWorker): void {
+    switch (m.type) {
+      case 'ready': this.engine = m.engine; this.engineError = null; return;
+      case 'engine-error': this.engineError = m.message; return;
+      case 'file-progress':
+        if (this.loading[m.fileId]) this.loading = { ...this.loading, [m.fileId]: { ...this.loading[m.fileId], done: m.bytesDone } };
+        return;
+      case 'file-loaded': {
+        const { [m.summary.fileId]: _, ...rest } = this.loading;
+        this.loading = rest;
+        this.files = [...this.files.filter((f) => f.fileId !== m.summary.fileId), m.summary];
+        this.applyPairing();
+        return;
+      }
+      case 'file-error': {
+        const { [m.fileId]: _, ...rest } = this.loading;
+        this.loading = rest;
+        this.handles.delete(m.fileId);
+        this.errors = [...this.errors, m.error];
+        return;
+      }
+      // Messages of superseded jobs are dropped: a stale curve never reaches the page.
+      case 'job-started':
+        if (m.jobId !== this.jobId) return;
+        this.status = 'running';
+        this.jobInfo = { trainRows: m.trainRows, testRows: m.testRows, classes: m.classes };
+        return;
+      case 'job-progress':
+        if (m.jobId !== this.jobId) return;
+        appendProgress(this.progress, m.point);
+        this.progressVersion++;
+        return;
+      case 'job-done':
+        if (m.jobId !== this.jobId) return;
+        this.status = 'done';
+        this.result = m.result;
+        return;
+      case 'job-cancelled':
+        if (m.jobId === this.jobId) this.status = 'cancelled';
+        return;
+      case 'job-error':
+        if (m.jobId !== this.jobId) return;
+        this.status = 'error';
+        this.jobError = m.error.message;
+        return;
+      default:
+        assertNever(m);
+    }
+  }
+
+  private applyPairing(): void {
+    const pick = autoPair(this.files, {
+      activations: this.activations, labels: this.labels, classNamesFile: this.classNamesFile,
+      splitFile: this.split.kind === 'file' ? this.split.fileId : null,
+    });
+    this.activations = pick.activations;
+    this.labels = pick.labels;
+    this.classNamesFile = pick.classNamesFile;
+    if (pick.splitFile && this.split.kind !== 'file') this.split = { kind: 'file', fileId: pick.splitFile };
+  }
+}

@@ -64,6 +64,10 @@ export class DatasetStore {
     this.files.delete(fileId);
   }
 
+  fileName(fileId: FileId): string {
+    return this.file(fileId).summary.name;
+  }
+
   private file(fileId: FileId): LoadedFile {
     const f = this.files.get(fileId);
     if (!f) throw new Error(`file ${fileId} is not loaded (it was removed, or the worker restarted)`);

@@ -21,8 +21,9 @@ export async function runProbeJob(
   const x = await store.matrix(spec.activations);
   const labelValues = await store.labels(spec.labels);
   if (labelValues.values.length !== x.rows) {
-    throw new DataFileError(spec.labels.key || 'labels',
-      `labels have ${labelValues.values.length} rows but the activations have ${x.rows}; they cannot be paired`);
+    throw new DataFileError(store.fileName(spec.labels.fileId),
+      `labels have ${labelValues.values.length} rows but the activations (${store.fileName(spec.activations.fileId)}) have ${x.rows}; they cannot be paired`,
+      { key: spec.labels.key || undefined });
   }
   const { codes, classes } = encodeWithNames(labelValues, spec.classNames);
   const split: Split = spec.split.kind === 'file'

@@ -1,0 +1,74 @@
+// Shared test support for the WGSL kernel tests: a seeded RNG, f64 CPU references, and a real-WebGPU device.
+import { expect } from 'vitest';
+import { requestWgslDevice, type WgslDevice } from '../../../src/engine/wgsl/device.ts';
+
+/** mulberry32: small, seeded, reproducible. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randn(n: number, rand: () => number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = Math.max(rand(), 1e-12), v = rand();
+    out[i] = scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+  return out;
+}
+
+/** f64 C[M,N] = op(A)·op(B) with A stored [M,K] or [K,M], B stored [K,N] or [N,K]. */
+export function cpuMatmul(a: ArrayLike<number>, b: ArrayLike<number>, M: number, N: number, K: number, transA: boolean, transB: boolean): Float64Array {
+  const c = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+    let s = 0;
+    for (let k = 0; k < K; k++) s += a[transA ? k * M + i : i * K + k] * b[transB ? j * K + k : k * N + j];
+    c[i * N + j] = s;
+  }
+  return c;
+}
+
+/** Asserts max |got − want| ≤ tol · max(1, max |want|): f32 against f64 at a scale-aware tolerance. */
+export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void {
+  expect(got.length, `${what}: length`).toBe(want.length);
+  let scale = 1, worst = 0, at = -1;
+  for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
+  for (let i = 0; i < want.length; i++) {
+    const d = Math.abs(got[i] - want[i]);
+    if (!(d <= worst)) { worst = d; at = i; }
+  }
+  expect(worst / scale, `${what}: worst at ${at}: got ${got[at]}, want ${want[at]}`).toBeLessThanOrEqual(tol);
+}
+
+let shared: Promise<WgslDevice> | undefined;
+/** One real Dawn device per test file; fails loudly if navigator.gpu is a mock or the adapter is missing. */
+export async function realDevice(): Promise<WgslDevice> {
+  shared ??= (async () => {
+    const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+    expect(gpu, 'navigator.gpu').toBeDefined();
+    const adapter = await gpu!.requestAdapter();
+    expect(adapter, 'requestAdapter()').not.toBeNull();
+    // A real Dawn adapter reports its backend's vendor/architecture and real limits; a mock would not.
+    expect(adapter!.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 1024 * 1024);
+    expect(typeof adapter!.info.vendor).toBe('string');
+    const d = await requestWgslDevice(gpu!);
+    d.device.addEventListener('uncapturederror', (e) => { throw new Error(`uncaptured WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`); });
+    return d;
+  })();
+  return shared;
+}
+
+/** Runs `body` in a validation error scope and fails the test on any WebGPU validation error. */
+export async function noGpuErrors<T>(device: GPUDevice, body: () => Promise<T>): Promise<T> {
+  device.pushErrorScope('validation');
+  const out = await body();
+  const err = await device.popErrorScope();
+  expect(err?.message ?? null).toBeNull();
+  return out;
+}

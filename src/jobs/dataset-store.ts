@@ -40,7 +40,7 @@ export class DatasetStore {
       const side = parseJsonSideFile(source.name, new TextDecoder().decode(await source.read(0, source.size)));
       loaded = side.kind === 'split'
         ? { summary: { ...base, kind: 'split', split: { train: side.train.length, test: side.test.length } },
-            tensors: new Map(), columns: new Map(), split: side, decoded: new Map() }
+            tensors: new Map(), columns: new Map(), split: { train: side.train, test: side.test }, decoded: new Map() }
         : { summary: { ...base, kind: 'classes', classNames: side.names },
             tensors: new Map(), columns: new Map(), classNames: side.names, decoded: new Map() };
     } else {
@@ -124,7 +124,7 @@ export class DatasetStore {
   split(fileId: FileId): { train: number[]; test: number[]; source: string } {
     const f = this.file(fileId);
     if (!f.split) throw new Error(`${f.summary.name} is not a split file`);
-    return { ...f.split, source: f.summary.name };
+    return { train: f.split.train, test: f.split.test, source: f.summary.name };
   }
 }
 

@@ -3,6 +3,7 @@
 import type { ByteSource } from '../core/formats/byte-source';
 import { DataFileError } from '../core/formats/errors';
 import { openNpy } from '../core/formats/npy';
+import { openNpz } from '../core/formats/npz';
 import type { TensorEntry } from '../core/formats/tensor-entry';
 import type { TableColumn } from './dataset-store';
 
@@ -14,5 +15,6 @@ export interface OpenedTensorFile {
 
 export async function openTensorFile(source: ByteSource): Promise<OpenedTensorFile> {
   if (/\.npy$/i.test(source.name)) return { kind: 'npy', tensors: [await openNpy(source)], columns: [] };
-  throw new DataFileError(source.name, 'unsupported file type (expected .npy)');
+  if (/\.npz$/i.test(source.name)) return { kind: 'npz', tensors: await openNpz(source), columns: [] };
+  throw new DataFileError(source.name, 'unsupported file type (expected .npy or .npz)');
 }

@@ -98,3 +98,16 @@ test('the start page opens on the built-in demo and trains it', async () => {
   expect(consoleErrors).toEqual([]);
   expect(foreignRequests).toEqual([]);
 });
+
+test('without WebGPU the page says so plainly and trains on the CPU backend', async () => {
+  const { page, consoleErrors } = await openPage(app, '?demo=0', await app.browserWithoutWebGPU());
+  expect(await waitForEngine(page)).toBe('cpu');
+  expect(await page.textContent('[data-testid=engine]')).toMatch(/CPU fallback \(.*WebGPU.*\)/);
+  const ref = referenceJson().breast_cancer;
+  await dropFiles(page, [{ name: 'breast_cancer.npz', bytes: fixtureBytes('breast_cancer.npz') }, splitFile(ref)]);
+  await expect.poll(() => page.inputValue('[data-testid=split-select]')).not.toBe('random');
+  await page.click('[data-testid=train]');
+  const acc = await heldOutAccuracy(page);
+  expect(Math.abs(acc - ref.logreg_C1.test_acc)).toBeLessThanOrEqual(0.01);
+  expect(consoleErrors).toEqual([]);
+});

@@ -12,6 +12,8 @@ export interface AppSession {
   server: PreviewServer;
   browser: Browser;
   url: string;
+  /** A second Chromium with WebGPU switched off, for the CPU-fallback journey; started on first use. */
+  browserWithoutWebGPU(): Promise<Browser>;
   close(): Promise<void>;
 }
 
@@ -20,12 +22,22 @@ export async function startApp(): Promise<AppSession> {
   const server = await preview({ root: ROOT, configFile: resolve(ROOT, 'vite.config.ts'), preview: { port: 0, host: '127.0.0.1', open: false }, logLevel: 'error' });
   const url = server.resolvedUrls!.local[0];
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs() });
-  return { server, browser, url, close: async () => { await browser.close(); await server.close(); } };
+  let noGpu: Browser | undefined;
+  return {
+    server, browser, url,
+    browserWithoutWebGPU: async () => (noGpu ??= await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--disable-features=WebGPU', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    })),
+    close: async () => { await browser.close(); await noGpu?.close(); await server.close(); },
+  };
 }
 
 /** Opens the app; collects console errors and every request that leaves the app's origin. */
-export async function openPage(app: AppSession, query = ''): Promise<{ page: Page; consoleErrors: string[]; foreignRequests: string[] }> {
-  const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
+export async function openPage(
+  app: AppSession, query = '', browser: Browser = app.browser,
+): Promise<{ page: Page; consoleErrors: string[]; foreignRequests: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const consoleErrors: string[] = [];
   const foreignRequests: string[] = [];
   const origin = new URL(app.url).origin;

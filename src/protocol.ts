@@ -36,13 +36,27 @@ export interface FileSummary {
   classNames?: string[];
 }
 
-export interface TrainSpec {
+/** Where the rows for a supervised method come from. */
+export interface LabelledDataRefs {
   activations: ArrayRef;
   labels: ArrayRef;
   /** Names for integer label codes, in code order, when the labels are integer indices. */
   classNames?: string[];
   split: SplitSpec | { kind: 'file'; fileId: FileId };
-  config: LogisticConfig;
+}
+
+/** Every job the worker runs, discriminated by method. */
+export type JobSpec = { method: 'logistic'; data: LabelledDataRefs; config: LogisticConfig };
+
+export type JobMethod = JobSpec['method'];
+
+/** What a job reports when it starts: the names of its progress columns and the sizes it trains on. */
+export interface JobStartInfo {
+  method: JobMethod;
+  fields: string[];
+  trainRows: number;
+  testRows: number;
+  classes: string[];
 }
 
 export interface ErrorReport {
@@ -51,14 +65,15 @@ export interface ErrorReport {
   message: string;
 }
 
-/** One progress point, columnar and transferable: see PROGRESS_FIELDS for the layout. */
-export const PROGRESS_FIELDS = [
+/** A logistic job's progress point, columnar and transferable, in this field order. */
+export const LOGISTIC_PROGRESS_FIELDS = [
   'iteration', 'objective', 'gradMax',
   'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'trainAuroc', 'testAuroc',
 ] as const;
-export type ProgressField = (typeof PROGRESS_FIELDS)[number];
+export type LogisticProgressField = (typeof LOGISTIC_PROGRESS_FIELDS)[number];
 
 export interface ProbeResultSummary {
+  method: 'logistic';
   classes: string[];
   outputs: number;
   cols: number;
@@ -82,7 +97,7 @@ export type ToWorker =
   | { type: 'init'; preference: EnginePreference }
   | { type: 'load-file'; fileId: FileId; file: Blob; name: string }
   | { type: 'forget-file'; fileId: FileId }
-  | { type: 'train'; jobId: number; spec: TrainSpec }
+  | { type: 'train'; jobId: number; spec: JobSpec }
   | { type: 'cancel'; jobId: number };
 
 export type FromWorker =
@@ -91,9 +106,9 @@ export type FromWorker =
   | { type: 'file-progress'; fileId: FileId; bytesDone: number; bytesTotal: number }
   | { type: 'file-loaded'; summary: FileSummary }
   | { type: 'file-error'; fileId: FileId; error: ErrorReport }
-  | { type: 'job-started'; jobId: number; trainRows: number; testRows: number; classes: string[] }
+  | { type: 'job-started'; jobId: number; info: JobStartInfo }
   | { type: 'job-progress'; jobId: number; point: Float64Array }
-  | { type: 'job-done'; jobId: number; result: ProbeResultSummary }
+  | { type: 'job-done'; jobId: number; result: JobResult }
   | { type: 'job-cancelled'; jobId: number }
   | { type: 'job-error'; jobId: number; error: ErrorReport };
 
@@ -110,14 +125,11 @@ export function postFromWorker(port: MessagePortLike, message: FromWorker, trans
   port.postMessage(message, transfer);
 }
 
-export function packProgress(values: Record<ProgressField, number | null>): Float64Array {
-  return Float64Array.from(PROGRESS_FIELDS, (f) => values[f] ?? NaN);
-}
+export type JobResult = ProbeResultSummary;
 
-export function unpackProgress(point: Float64Array): Record<ProgressField, number> {
-  const out = {} as Record<ProgressField, number>;
-  PROGRESS_FIELDS.forEach((f, i) => { out[f] = point[i]; });
-  return out;
+/** Packs named values in the given field order; undefined metrics travel as NaN and arrive as null. */
+export function packProgress<F extends string>(fields: readonly F[], values: Record<F, number | null>): Float64Array {
+  return Float64Array.from(fields, (f) => values[f] ?? NaN);
 }
 
 export function assertNever(x: never): never {

@@ -6,7 +6,7 @@ import type { Engine } from '../src/engine/engine';
 import { blobSource } from '../src/core/formats/byte-source';
 import { DatasetStore } from '../src/jobs/dataset-store';
 import { LatestJobRunner } from '../src/jobs/latest-job-runner';
-import { runProbeJob } from '../src/jobs/probe-job';
+import { runJob } from '../src/jobs/run-job';
 import { toErrorReport } from '../src/jobs/error-report';
 import { assertNever, postFromWorker, type FromWorker, type ToWorker } from '../src/protocol';
 
@@ -39,9 +39,9 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       void jobs.submit(jobId, async (isCancelled) => {
         try {
           if (!engine) throw new Error('engine not initialised');
-          const result = await runProbeJob(await engine, store, spec, {
+          const result = await runJob(await engine, store, spec, {
             isCancelled,
-            onStart: (info) => post({ type: 'job-started', jobId, ...info }),
+            onStart: (info) => post({ type: 'job-started', jobId, info }),
             onProgress: (point) => post({ type: 'job-progress', jobId, point }, [point.buffer]),
           });
           post(result ? { type: 'job-done', jobId, result } : { type: 'job-cancelled', jobId });

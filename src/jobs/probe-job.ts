@@ -7,35 +7,46 @@ import { trainLogisticProbe, type ProbeProgress } from '../core/probes/logistic'
 import { makeSplit, type Split } from '../core/split';
 import { DataFileError } from '../core/formats/errors';
 import type { DatasetStore, LabelValues } from './dataset-store';
-import { packProgress, type ProbeResultSummary, type TrainSpec } from '../protocol';
+import { LOGISTIC_PROGRESS_FIELDS, packProgress, type JobSpec, type LabelledDataRefs, type ProbeResultSummary } from '../protocol';
+import type { JobHooks } from './job-hooks';
+import type { Matrix } from './dataset-store';
 
-export interface ProbeJobHooks {
-  onStart: (info: { trainRows: number; testRows: number; classes: string[] }) => void;
-  onProgress: (point: Float64Array) => void;
-  isCancelled: () => boolean;
+export interface LabelledData {
+  x: Matrix;
+  codes: Int32Array;
+  classes: string[];
+  split: Split;
+}
+
+/** Resolves activations, labels and split for a supervised method; checks that they pair. */
+export async function resolveLabelledData(store: DatasetStore, refs: LabelledDataRefs): Promise<LabelledData> {
+  const x = await store.matrix(refs.activations);
+  const labelValues = await store.labels(refs.labels);
+  if (labelValues.values.length !== x.rows) {
+    throw new DataFileError(store.fileName(refs.labels.fileId),
+      `labels have ${labelValues.values.length} rows but the activations (${store.fileName(refs.activations.fileId)}) have ${x.rows}; they cannot be paired`,
+      { key: refs.labels.key || undefined });
+  }
+  const { codes, classes } = encodeWithNames(labelValues, refs.classNames);
+  const split: Split = refs.split.kind === 'file'
+    ? makeSplit({ kind: 'explicit', ...store.split(refs.split.fileId) }, x.rows)
+    : makeSplit(refs.split, x.rows, codes);
+  return { x, codes, classes, split };
 }
 
 export async function runProbeJob(
-  engine: Engine, store: DatasetStore, spec: TrainSpec, hooks: ProbeJobHooks,
+  engine: Engine, store: DatasetStore, spec: Extract<JobSpec, { method: 'logistic' }>, hooks: JobHooks,
 ): Promise<ProbeResultSummary | null> {
-  const x = await store.matrix(spec.activations);
-  const labelValues = await store.labels(spec.labels);
-  if (labelValues.values.length !== x.rows) {
-    throw new DataFileError(store.fileName(spec.labels.fileId),
-      `labels have ${labelValues.values.length} rows but the activations (${store.fileName(spec.activations.fileId)}) have ${x.rows}; they cannot be paired`,
-      { key: spec.labels.key || undefined });
-  }
-  const { codes, classes } = encodeWithNames(labelValues, spec.classNames);
-  const split: Split = spec.split.kind === 'file'
-    ? makeSplit({ kind: 'explicit', ...store.split(spec.split.fileId) }, x.rows)
-    : makeSplit(spec.split, x.rows, codes);
-  hooks.onStart({ trainRows: split.train.length, testRows: split.test.length, classes });
+  const { x, codes, classes, split } = await resolveLabelledData(store, spec.data);
+  hooks.onStart({
+    method: 'logistic', fields: [...LOGISTIC_PROGRESS_FIELDS], trainRows: split.train.length, testRows: split.test.length, classes,
+  });
   if (hooks.isCancelled()) return null;
 
   const started = performance.now();
   const result = await trainLogisticProbe(engine, { x: x.data, rows: x.rows, cols: x.cols, labels: codes, classes }, split, spec.config, {
     cancelled: hooks.isCancelled,
-    onProgress: (p: ProbeProgress) => hooks.onProgress(packProgress({
+    onProgress: (p: ProbeProgress) => hooks.onProgress(packProgress(LOGISTIC_PROGRESS_FIELDS, {
       iteration: p.iteration, objective: p.objective, gradMax: p.gradMax,
       trainLoss: p.train.logLoss, testLoss: p.test.logLoss,
       trainAccuracy: p.train.accuracy, testAccuracy: p.test.accuracy,
@@ -44,7 +55,7 @@ export async function runProbeJob(
   });
   if (hooks.isCancelled() && result.reason === 'stopped') return null;
   return {
-    classes, outputs: result.probe.outputs, cols: x.cols,
+    method: 'logistic', classes, outputs: result.probe.outputs, cols: x.cols,
     weights: result.probe.weights, intercept: result.probe.intercept,
     mean: result.probe.standardization.mean, scale: result.probe.standardization.scale,
     train: result.train, test: result.test, iterations: result.iterations, reason: result.reason,

@@ -5,8 +5,8 @@ import { DEFAULT_LOGISTIC, type LogisticConfig } from '../core/probes/logistic';
 import type { EngineInfo } from '../engine/engine';
 import type { EnginePreference } from '../engine/create-engine';
 import {
-  type ArrayRef, type ErrorReport, type FileId, type FileSummary, type FromWorker, type ProbeResultSummary,
-  type TrainSpec, assertNever,
+  type ArrayRef, type ErrorReport, type FileId, type FileSummary, type FromWorker,
+  type JobSpec, type JobStartInfo, type JobResult, assertNever,
 } from '../protocol';
 import { appendProgress, emptyProgress, type ProgressColumns } from './progress-columns';
 import { startTrainingWorker, type WorkerClient } from './worker-client';
@@ -34,11 +34,11 @@ export class Workbench {
   config = $state<LogisticConfig>({ ...DEFAULT_LOGISTIC });
   status = $state<JobStatus>('idle');
   jobError = $state<string | null>(null);
-  jobInfo = $state<{ trainRows: number; testRows: number; classes: string[] } | null>(null);
+  jobInfo = $state<JobStartInfo | null>(null);
   progress = $state.raw<ProgressColumns>(emptyProgress());
   /** Bumped on every progress point so charts redraw without copying the columns. */
   progressVersion = $state(0);
-  result = $state.raw<ProbeResultSummary | null>(null);
+  result = $state.raw<JobResult | null>(null);
   /** After the first explicit train, every settings change retrains (latest wins). */
   liveRetrain = $state(false);
 
@@ -114,11 +114,14 @@ export class Workbench {
     this.debounce = null;
     const jobId = ++this.jobId;
     // Snapshots: reactive proxies cannot be structured-cloned into the worker.
-    const spec: TrainSpec = $state.snapshot({
-      activations: this.activations,
-      labels: this.labels,
-      classNames: this.files.find((f) => f.fileId === this.classNamesFile)?.classNames,
-      split: this.split.kind === 'file' ? { kind: 'file' as const, fileId: this.split.fileId } : { ...this.split, kind: 'random' as const },
+    const spec: JobSpec = $state.snapshot({
+      method: 'logistic' as const,
+      data: {
+        activations: this.activations,
+        labels: this.labels,
+        classNames: this.files.find((f) => f.fileId === this.classNamesFile)?.classNames,
+        split: this.split.kind === 'file' ? { kind: 'file' as const, fileId: this.split.fileId } : { ...this.split, kind: 'random' as const },
+      },
       config: this.config,
     });
     this.status = 'queued';
@@ -165,7 +168,9 @@ export class Workbench {
       case 'job-started':
         if (m.jobId !== this.jobId) return;
         this.status = 'running';
-        this.jobInfo = { trainRows: m.trainRows, testRows: m.testRows, classes: m.classes };
+        this.jobInfo = m.info;
+        this.progress = emptyProgress(m.info.fields);
+        this.progressVersion++;
         return;
       case 'job-progress':
         if (m.jobId !== this.jobId) return;

@@ -1,0 +1,9 @@
+// How a running job talks back to the worker loop: start info, progress points, and the cancellation poll.
+import type { JobStartInfo } from '../protocol';
+
+export interface JobHooks {
+  onStart: (info: JobStartInfo) => void;
+  /** A progress point in the field order announced by onStart. */
+  onProgress: (point: Float64Array) => void;
+  isCancelled: () => boolean;
+}

@@ -1,0 +1,13 @@
+// Dispatches a job spec to its method's runner; the one switch the worker needs.
+import type { Engine } from '../engine/engine';
+import { assertNever, type JobResult, type JobSpec } from '../protocol';
+import type { DatasetStore } from './dataset-store';
+import type { JobHooks } from './job-hooks';
+import { runProbeJob } from './probe-job';
+
+export async function runJob(engine: Engine, store: DatasetStore, spec: JobSpec, hooks: JobHooks): Promise<JobResult | null> {
+  switch (spec.method) {
+    case 'logistic': return runProbeJob(engine, store, spec, hooks);
+    default: return assertNever(spec.method);
+  }
+}

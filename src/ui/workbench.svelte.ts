@@ -11,6 +11,8 @@ import {
 import { appendProgress, emptyProgress, type ProgressColumns } from './progress-columns';
 import { startTrainingWorker, type WorkerClient } from './worker-client';
 import { autoPair } from './auto-pair';
+import { RunsState } from './runs/runs.svelte';
+import type { RunSetup } from '../core/runs/run-setup';
 
 export type SplitChoice =
   | { kind: 'random'; testFraction: number; seed: number; stratify: boolean }
@@ -42,6 +44,11 @@ export class Workbench {
   /** After the first explicit train, every settings change retrains (latest wins). */
   liveRetrain = $state(false);
 
+  readonly runs: RunsState;
+  /** File names and keys a shared setup asks for, applied as matching files arrive. */
+  private wantedData: RunSetup['data'] | null = null;
+  private wantedSplitFile: string | null = null;
+
   private worker: WorkerClient;
   private nextFileId = 1;
   private jobId = 0;
@@ -49,7 +56,8 @@ export class Workbench {
   /** File handles kept on the UI side so a restarted worker can reopen them. */
   private handles = new Map<FileId, File | Blob>();
 
-  constructor(private preference: EnginePreference = 'auto') {
+  constructor(private preference: EnginePreference = 'auto', runsDb = 'probelab') {
+    this.runs = new RunsState(runsDb);
     this.worker = this.startWorker();
   }
 
@@ -71,7 +79,13 @@ export class Workbench {
   }
 
   addFiles(files: Iterable<File>): void {
-    for (const file of files) this.addBlob(file, file.name);
+    for (const file of files) {
+      if (/\.probelab-run\.json$/i.test(file.name)) {
+        this.runs.importFile(file, file.name).catch((e) => { this.errors = [...this.errors, { file: file.name, message: (e as Error).message }]; });
+      } else {
+        this.addBlob(file, file.name);
+      }
+    }
   }
 
   addBlob(file: Blob, name: string): void {
@@ -181,6 +195,10 @@ export class Workbench {
         if (m.jobId !== this.jobId) return;
         this.status = 'done';
         this.result = m.result;
+        void this.runs.add({
+          name: this.runName(), setup: this.currentSetup(), engine: $state.snapshot(this.engine),
+          progress: { fields: [...this.progress.fields], columns: this.progress.columns.map((c) => [...c]) }, result: m.result,
+        });
         return;
       case 'job-cancelled':
         if (m.jobId === this.jobId) this.status = 'cancelled';
@@ -195,7 +213,56 @@ export class Workbench {
     }
   }
 
+  private fileName(fileId: FileId | undefined): string | undefined {
+    return this.files.find((f) => f.fileId === fileId)?.name;
+  }
+
+  private runName(): string {
+    const data = this.fileName(this.activations?.fileId) ?? 'data';
+    const c = this.config;
+    return `${this.jobInfo?.method ?? 'logistic'} C=${c.C}${c.optimizer === 'adam' ? ` lr=${c.learningRate}` : ''} · ${data}`;
+  }
+
+  /** The setup without the data, for runs and for sharing by URL. */
+  currentSetup(): RunSetup {
+    const ref = (r: ArrayRef | null) => (r ? { fileName: this.fileName(r.fileId) ?? '', key: r.key } : undefined);
+    return $state.snapshot({
+      version: 1 as const, method: 'logistic' as const, config: this.config,
+      split: this.split.kind === 'file'
+        ? { kind: 'file' as const, fileName: this.fileName(this.split.fileId) ?? '' }
+        : { ...this.split, kind: 'random' as const },
+      data: { activations: ref(this.activations), labels: ref(this.labels), classNames: this.fileName(this.classNamesFile ?? undefined) },
+    });
+  }
+
+  /** Applies a shared or earlier setup: settings at once, data choices as files of those names load. */
+  applySetup(setup: RunSetup): void {
+    this.config = { ...setup.config };
+    if (setup.split.kind === 'random') this.split = { ...setup.split };
+    this.wantedSplitFile = setup.split.kind === 'file' ? setup.split.fileName : null;
+    this.wantedData = setup.data;
+    this.applyPairing();
+    this.settingsChanged();
+  }
+
+  private applyWanted(): void {
+    const find = (want?: { fileName: string; key: string }): ArrayRef | null => {
+      const f = want && this.files.find((f) => f.name === want.fileName);
+      if (!f || !want) return null;
+      return f.tensors.some((t) => t.key === want.key) || f.columns.some((c) => c.name === want.key) ? { fileId: f.fileId, key: want.key } : null;
+    };
+    const w = this.wantedData;
+    if (w) {
+      this.activations = find(w.activations) ?? this.activations;
+      this.labels = find(w.labels) ?? this.labels;
+      this.classNamesFile = this.files.find((f) => f.name === w.classNames)?.fileId ?? this.classNamesFile;
+    }
+    const splitFile = this.wantedSplitFile && this.files.find((f) => f.name === this.wantedSplitFile && f.split);
+    if (splitFile) this.split = { kind: 'file', fileId: splitFile.fileId };
+  }
+
   private applyPairing(): void {
+    this.applyWanted();
     const pick = autoPair(this.files, {
       activations: this.activations, labels: this.labels, classNamesFile: this.classNamesFile,
       splitFile: this.split.kind === 'file' ? this.split.fileId : null,

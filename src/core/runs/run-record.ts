@@ -1,0 +1,37 @@
+// A finished run as it is kept in the browser and exported: setup (with seed), engine, curves, result.
+
+import type { EngineInfo } from '../../engine/engine';
+import type { JobResult } from '../../protocol';
+import type { RunSetup } from './run-setup';
+import { parseTyped, stringifyTyped } from './typed-json';
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  setup: RunSetup;
+  engine: EngineInfo | null;
+  progress: { fields: string[]; columns: (number | null)[][] };
+  result: JobResult;
+}
+
+const FORMAT = 'probelab-run';
+
+export function exportRun(run: RunRecord): string {
+  return stringifyTyped({ format: FORMAT, version: 1, run }, 1);
+}
+
+export function importRun(text: string, source: string): RunRecord {
+  let parsed: { format?: string; version?: number; run?: RunRecord };
+  try {
+    parsed = parseTyped(text, source) as typeof parsed;
+  } catch (e) {
+    throw new Error(`${source}: not a Probelab run export (${(e as Error).message})`);
+  }
+  if (parsed?.format !== FORMAT) throw new Error(`${source}: not a Probelab run export (format is ${JSON.stringify(parsed?.format)})`);
+  if (parsed.version !== 1) throw new Error(`${source}: run export version ${parsed.version} is newer than this Probelab reads (1)`);
+  const run = parsed.run;
+  const missing = ['id', 'name', 'createdAt', 'setup', 'progress', 'result'].filter((k) => !(run && k in run));
+  if (missing.length) throw new Error(`${source}: the run is missing ${missing.join(', ')}`);
+  return run!;
+}

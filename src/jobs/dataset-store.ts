@@ -15,6 +15,7 @@ export interface TableColumn {
 
 interface LoadedFile {
   summary: FileSummary;
+  close?: () => void;
   tensors: Map<string, TensorEntry>;
   columns: Map<string, TableColumn>;
   split?: { train: number[]; test: number[] };
@@ -54,6 +55,7 @@ export class DatasetStore {
         tensors: new Map(opened.tensors.map((t) => [t.key, t])),
         columns: new Map(opened.columns.map((c) => [c.name, c])),
         decoded: new Map(),
+        close: opened.close,
       };
     }
     this.files.set(fileId, loaded);
@@ -61,6 +63,7 @@ export class DatasetStore {
   }
 
   forget(fileId: FileId): void {
+    this.files.get(fileId)?.close?.();
     this.files.delete(fileId);
   }
 

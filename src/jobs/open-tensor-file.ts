@@ -1,9 +1,8 @@
-// Opens any supported activation or label file into tensors (lazily read) and table columns.
+// Opens any supported activation, label or metadata file for the worker's store: container formats through
+// the core's openDataFile (tensors read lazily), tables as columns.
 
 import type { ByteSource } from '../core/formats/byte-source';
-import { DataFileError } from '../core/formats/errors';
-import { openNpy } from '../core/formats/npy';
-import { openNpz } from '../core/formats/npz';
+import { openDataFile } from '../core/formats/open-file';
 import type { TensorEntry } from '../core/formats/tensor-entry';
 import type { TableColumn } from './dataset-store';
 
@@ -11,10 +10,16 @@ export interface OpenedTensorFile {
   kind: string;
   tensors: TensorEntry[];
   columns: TableColumn[];
+  /** Frees what the parser holds (HDF5 keeps an in-memory copy). */
+  close?: () => void;
 }
 
 export async function openTensorFile(source: ByteSource): Promise<OpenedTensorFile> {
-  if (/\.npy$/i.test(source.name)) return { kind: 'npy', tensors: [await openNpy(source)], columns: [] };
-  if (/\.npz$/i.test(source.name)) return { kind: 'npz', tensors: await openNpz(source), columns: [] };
-  throw new DataFileError(source.name, 'unsupported file type (expected .npy or .npz)');
+  const opened = await openDataFile(source);
+  return {
+    kind: opened.kind,
+    tensors: opened.tensors,
+    columns: (opened.table?.columns ?? []).map((c) => ({ name: c.name, values: c.values })),
+    close: opened.close,
+  };
 }

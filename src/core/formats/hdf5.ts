@@ -1,0 +1,253 @@
+// HDF5 (.h5/.hdf5) reader through h5wasm, the maintained WebAssembly build of libhdf5: lists every numeric
+// dataset in every group (chunked, gzip-compressed or not) and reads it by row slices as f32.
+//
+// Loading: h5wasm's ESM build embeds its .wasm in the JS (emscripten SINGLE_FILE), so the dynamic import below
+// works unchanged in Node (tests, CLI) and in a browser worker, where Vite bundles it into its own chunk: no CDN,
+// no separate .wasm fetch, and users who never open an HDF5 file never download it.
+//
+// File access: libhdf5 reads through emscripten's file system, so for now the whole file is COPIED into its
+// in-memory FS (MEMFS, on the JS heap; refused above MAX_HDF5_BYTES) and released by close(). In a worker,
+// mounting the File with emscripten's WORKERFS (FS.mount(WORKERFS, {files: [file]}, dir)) would read by slices
+// instead; that needs the Blob, which ByteSource hides, and is the next step for multi-GB HDF5 files.
+
+import type { ByteSource } from './byte-source';
+import { readAll } from './byte-source';
+import { DataFileError } from './errors';
+import { decodeToF32, type DType } from './dtype';
+import { MAX_ELEMENTS, READ_SLICE_BYTES } from './npy';
+import { elementCount, type TensorEntry } from './tensor-entry';
+
+export const MAX_HDF5_BYTES = 2 * 2 ** 30;
+/** gzip expands at most ~1032:1, so a dataset claiming more than this many bytes per file byte is forged. */
+const MAX_EXPANSION = 1100;
+
+export interface Hdf5File {
+  tensors: TensorEntry[];
+  /** Root attributes with string or number values. */
+  metadata: Record<string, string>;
+  /** Datasets that are not numeric arrays (strings, compounds, references), with why they were left out. */
+  skipped: { key: string; reason: string }[];
+  /** Releases the in-memory copy of the file; entries cannot be read afterwards. */
+  close(): void;
+}
+
+interface EmFs {
+  writeFile(path: string, data: Uint8Array, opts?: { canOwn?: boolean }): void;
+  readFile(path: string, opts: { encoding: 'utf8' }): string;
+  unlink(path: string): void;
+  mkdir(path: string): void;
+  analyzePath(path: string): { exists: boolean };
+  open(path: string, flags: string): { fd: number };
+  close(stream: unknown): void;
+  getStream(fd: number): unknown;
+  llseek(stream: unknown, offset: number, whence: number): number;
+  ftruncate(fd: number, len: number): void;
+}
+
+interface DatasetMetadata {
+  type: number; size: number; signed: boolean; littleEndian: boolean; vlen: boolean;
+  shape: number[] | null; total_size: number;
+  enum_type?: { type: number; size: number; signed: boolean; members?: Record<string, number> };
+}
+
+interface H5Api {
+  FS: EmFs;
+  HEAPU8: Uint8Array;
+  _malloc(n: number): number;
+  _free(ptr: number): void;
+  open(path: string, mode?: number): bigint;
+  close_file(id: bigint): number;
+  get_names(id: bigint, path: string, recursive: boolean): string[];
+  get_type(id: bigint, path: string): number;
+  get_dataset_metadata(id: bigint, path: string): DatasetMetadata;
+  get_dataset_data(id: bigint, path: string, count: bigint[] | null, offset: bigint[] | null, strides: bigint[] | null, ptr: bigint): number;
+  H5G_DATASET: number;
+  H5F_ACC_RDONLY: number;
+}
+
+const ERR_LOG = '/probelab-hdf5-errors.log';
+const DIR = '/probelab-h5';
+type H5Lib = typeof import('h5wasm');
+let api: Promise<{ m: H5Api; errFd: number; lib: H5Lib }> | undefined;
+let fileCounter = 0;
+
+function load(): Promise<{ m: H5Api; errFd: number; lib: H5Lib }> {
+  api ??= (async () => {
+    const lib = await import('h5wasm');
+    const m = (await lib.ready) as unknown as H5Api;
+    // libhdf5 prints its error stack to stderr (console.error) and h5wasm ignores many error returns. Point the
+    // module's fd 2 at a log file instead, so errors are collected into DataFileError messages rather than
+    // spilled on the console. (h5wasm's optional throwing handler is not used: throwing through libhdf5's C
+    // frames leaked its state and later corrupted memory under fuzzing.)
+    let errFd = -1;
+    try {
+      m.FS.close(m.FS.getStream(2));
+      errFd = m.FS.open(ERR_LOG, 'w+').fd;
+    } catch { /* keep the console if the FS layout is not what we expect */ }
+    if (!m.FS.analyzePath(DIR).exists) m.FS.mkdir(DIR);
+    return { m, errFd, lib };
+  })();
+  return api;
+}
+
+/** The collected libhdf5 error stack, condensed to its outermost and innermost messages, and cleared. */
+function takeErrors(m: H5Api, errFd: number): string {
+  if (errFd < 0) return '';
+  let text = '';
+  try {
+    text = m.FS.readFile(ERR_LOG, { encoding: 'utf8' });
+    m.FS.ftruncate(errFd, 0);
+    m.FS.llseek(m.FS.getStream(errFd), 0, 0);
+  } catch { return ''; }
+  const frames = [...text.matchAll(/#\d+: .*? in (\w+\(\)): (.*)$/gm)].map((x) => `${x[1]}: ${x[2]}`);
+  if (!frames.length) return '';
+  const parts = frames.length > 1 ? [frames[0], frames[frames.length - 1]] : frames;
+  return ` (libhdf5: ${parts.join(' ... ')})`;
+}
+
+function dtypeOf(md: DatasetMetadata): DType | string {
+  const { type, size, signed } = md;
+  if (type === 3) return 'strings';
+  if (md.vlen) return 'variable-length data';
+  if (type === 1) return size === 2 ? 'f16' : size === 4 ? 'f32' : size === 8 ? 'f64' : `${size * 8}-bit floats`;
+  if (type === 0 || (type === 8 && md.enum_type)) {
+    const base = type === 8 ? md.enum_type! : md;
+    // h5py stores numpy bool as an enum {FALSE: 0, TRUE: 1} over int8.
+    if (type === 8) {
+      const names = Object.keys(md.enum_type?.members ?? {}).sort().join(',');
+      if (base.size === 1 && names === 'FALSE,TRUE') return 'bool';
+    }
+    const bits = base.size * 8;
+    const t = `${base.signed ? 'i' : 'u'}${bits}`;
+    return ['i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64'].includes(t) ? t as DType : `${bits}-bit integers`;
+  }
+  const names: Record<number, string> = { 2: 'time', 3: 'strings', 4: 'bitfields', 5: 'opaque data', 6: 'compound records', 7: 'references', 9: 'variable-length data', 10: 'arrays' };
+  return names[type] ?? `HDF5 type class ${type}`;
+}
+
+const DTYPE_NAMES = new Set(['bool', 'u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'u64', 'i64', 'f16', 'bf16', 'f32', 'f64']);
+
+export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
+  const file = source.name;
+  if (source.size > MAX_HDF5_BYTES) {
+    throw new DataFileError(file, `HDF5 files are copied into memory to be read, and this one (${source.size} bytes) is over the ${MAX_HDF5_BYTES}-byte limit; save the activations as .npy or .safetensors instead`);
+  }
+  const { m, errFd, lib } = await load();
+  takeErrors(m, errFd);
+  const bytes = await readAll(source);
+  // A fresh name per open: libhdf5 caches open files by name, and a half-opened corrupt file must never be
+  // mistaken for the next one.
+  const path = `${DIR}/${++fileCounter}.h5`;
+  m.FS.writeFile(path, bytes, { canOwn: true });
+  let id = -1n;
+  const release = () => {
+    if (id >= 0n) { m.close_file(id); id = -1n; }
+    try { m.FS.unlink(path); } catch { /* already gone */ }
+    takeErrors(m, errFd);
+  };
+  const fail = (problem: string, key?: string) => new DataFileError(file, problem + takeErrors(m, errFd), { key });
+  try {
+    try {
+      id = m.open(path, m.H5F_ACC_RDONLY);
+    } catch (e) {
+      throw fail(`libhdf5 could not open the file: ${(e as Error)?.message ?? e}`);
+    }
+    if (id < 0n) throw fail('libhdf5 could not open the file (not HDF5, or corrupt)');
+    let names: string[];
+    try {
+      names = m.get_names(id, '/', true);
+    } catch (e) {
+      throw fail(`libhdf5 could not list the file's groups: ${(e as Error)?.message ?? e}`);
+    }
+    const tensors: TensorEntry[] = [];
+    const skipped: { key: string; reason: string }[] = [];
+    const fileId = () => {
+      if (id < 0n) throw new DataFileError(file, 'the HDF5 file was closed');
+      return id;
+    };
+    for (const key of names) {
+      const p = `/${key}`;
+      let type: number;
+      let md: DatasetMetadata;
+      try {
+        type = m.get_type(id, p);
+        if (type !== m.H5G_DATASET) continue;
+        md = m.get_dataset_metadata(id, p);
+      } catch (e) {
+        throw fail(`libhdf5 could not read this object's description: ${(e as Error)?.message ?? e}`, key);
+      }
+      if (!md || md.shape === null || md.shape === undefined) { skipped.push({ key, reason: 'empty (null dataspace)' }); continue; }
+      const dtype = dtypeOf(md);
+      if (!DTYPE_NAMES.has(dtype)) { skipped.push({ key, reason: `holds ${dtype}` }); continue; }
+      const shape = md.shape.map(Number);
+      const count = elementCount(shape);
+      if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw fail(`dataset shape [${md.shape}] is not a list of sizes`, key);
+      if (count > MAX_ELEMENTS) throw fail(`shape [${shape}] has ${count} elements, more than the ${MAX_ELEMENTS} that fit in one array`, key);
+      if (count * md.size > MAX_EXPANSION * source.size + (1 << 20)) {
+        throw fail(`dataset claims ${count * md.size} bytes, more than a ${source.size}-byte file can hold even compressed`, key);
+      }
+      tensors.push(datasetEntry(m, errFd, fileId, file, key, dtype as DType, shape, md.size));
+    }
+    const metadata: Record<string, string> = {};
+    try {
+      // Root attributes through h5wasm's high-level API, which decodes strings; they are optional extras.
+      const attrs = new lib.Group(id, '/').attrs;
+      for (const name of Object.keys(attrs)) {
+        const v = attrs[name].value;
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') metadata[name] = String(v);
+      }
+    } catch { /* unreadable attributes are left out */ }
+    takeErrors(m, errFd);
+    return { tensors, metadata, skipped, close: release };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+function datasetEntry(
+  m: H5Api, errFd: number, fileId: () => bigint, file: string, key: string, dtype: DType, shape: number[], itemSize: number,
+): TensorEntry {
+  return {
+    key, dtype, shape,
+    readF32: async (onProgress) => {
+      const count = elementCount(shape);
+      const out = new Float32Array(count);
+      if (count === 0) return out;
+      const rank = shape.length;
+      const rowElems = rank === 0 ? 1 : count / shape[0];
+      const rows = rank === 0 ? 1 : shape[0];
+      // Row slices bound the wasm heap used per read (the wasm memory never shrinks once grown).
+      const rowsPerRead = Math.max(1, Math.floor(READ_SLICE_BYTES / (rowElems * itemSize)));
+      for (let r0 = 0; r0 < rows; r0 += rowsPerRead) {
+        const n = Math.min(rowsPerRead, rows - r0);
+        const elems = n * rowElems;
+        const ptr = m._malloc(elems * itemSize);
+        if (!ptr) throw new DataFileError(file, `out of WebAssembly memory reading ${elems * itemSize} bytes`, { key });
+        try {
+          const sel = rank === 0 ? null : {
+            count: [BigInt(n), ...shape.slice(1).map(BigInt)],
+            offset: [BigInt(r0), ...shape.slice(1).map(() => 0n)],
+            strides: shape.map(() => 1n),
+          };
+          let status: number;
+          try {
+            status = m.get_dataset_data(fileId(), `/${key}`, sel?.count ?? null, sel?.offset ?? null, sel?.strides ?? null, BigInt(ptr));
+          } catch (e) {
+            if (e instanceof DataFileError) throw e;
+            status = -1;
+          }
+          if (status < 0) {
+            throw new DataFileError(file, `libhdf5 could not read rows ${r0}..${r0 + n - 1}${takeErrors(m, errFd)}`, { key, row: r0 });
+          }
+          // Read as little-endian memory type by h5wasm, whatever the file's byte order.
+          decodeToF32(m.HEAPU8.subarray(ptr, ptr + elems * itemSize), dtype, true, elems, out, r0 * rowElems);
+        } finally {
+          m._free(ptr);
+        }
+        onProgress?.((r0 + n) * rowElems * itemSize, count * itemSize);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// .safetensors reader: an 8-byte header length, a JSON header of {name: {dtype, shape, data_offsets}}, then raw
+// little-endian data. Opening reads only the header; each tensor's readF32 touches only that tensor's bytes.
+
+import type { ByteSource } from './byte-source';
+import { DataFileError } from './errors';
+import { DTYPE_BYTES, type DType } from './dtype';
+import { MAX_ELEMENTS, npyEntry } from './npy';
+import { elementCount, type TensorEntry } from './tensor-entry';
+
+/** The reference implementation refuses headers over 100 MB; so do we, before reading them. */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+const DTYPES: Record<string, DType> = {
+  BOOL: 'bool', U8: 'u8', I8: 'i8', U16: 'u16', I16: 'i16', U32: 'u32', I32: 'i32', U64: 'u64', I64: 'i64',
+  F16: 'f16', BF16: 'bf16', F32: 'f32', F64: 'f64',
+};
+
+export interface SafetensorsFile {
+  tensors: TensorEntry[];
+  /** The header's `__metadata__` (string to string), empty when absent. */
+  metadata: Record<string, string>;
+  /** Byte offset where the data section starts (8 + header length). */
+  dataStart: number;
+}
+
+interface Described {
+  key: string;
+  dtype: DType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+export async function openSafetensors(source: ByteSource): Promise<SafetensorsFile> {
+  const file = source.name;
+  const lenBytes = await source.read(0, 8);
+  if (lenBytes.length < 8) throw new DataFileError(file, 'file is shorter than the 8-byte safetensors header length', { offset: 0 });
+  const headerLen = new DataView(lenBytes.buffer, lenBytes.byteOffset, 8).getBigUint64(0, true);
+  if (headerLen > BigInt(Math.min(MAX_HEADER_BYTES, source.size - 8))) {
+    throw new DataFileError(file,
+      `header length field says ${headerLen} bytes but ${headerLen > BigInt(MAX_HEADER_BYTES) ? `the limit is ${MAX_HEADER_BYTES}` : `the file has only ${source.size - 8} after it`}`,
+      { offset: 0 });
+  }
+  const n = Number(headerLen);
+  const dataStart = 8 + n;
+  const dataLen = source.size - dataStart;
+  const headerBytes = await source.read(8, n);
+  if (headerBytes.length < n) throw new DataFileError(file, 'file ends inside the JSON header', { offset: 8 + headerBytes.length });
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8').decode(headerBytes));
+  } catch (e) {
+    throw new DataFileError(file, `header is not valid JSON: ${(e as Error).message}`, { offset: 8 });
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    throw new DataFileError(file, 'header is not a JSON object', { offset: 8 });
+  }
+  const metadata: Record<string, string> = {};
+  const described: Described[] = [];
+  for (const [key, value] of Object.entries(header as Record<string, unknown>)) {
+    const fail = (problem: string, offset = 8) => new DataFileError(file, problem, { key, offset });
+    if (key === '__metadata__') {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw fail('__metadata__ must be an object of strings');
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (typeof v !== 'string') throw fail(`__metadata__ value for '${k}' is not a string`);
+        metadata[k] = v;
+      }
+      continue;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw fail('tensor description is not an object');
+    const { dtype: dtypeName, shape, data_offsets: offsets } = value as Record<string, unknown>;
+    const dtype = typeof dtypeName === 'string' ? DTYPES[dtypeName] : undefined;
+    if (!dtype) {
+      throw fail(`unsupported dtype ${JSON.stringify(dtypeName)} (supported: ${Object.keys(DTYPES).join(', ')})`);
+    }
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw fail(`shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    }
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw fail(`data_offsets ${JSON.stringify(offsets)} is not a pair of non-negative integers`);
+    }
+    const [begin, end] = offsets as number[];
+    const abs = dataStart + begin;
+    if (end < begin) throw fail(`data_offsets [${begin}, ${end}] end before they begin`, abs);
+    if (end > dataLen) throw fail(`data_offsets [${begin}, ${end}] run past the end of the data (${dataLen} bytes)`, abs);
+    const need = elementCount(shape as number[]) * DTYPE_BYTES[dtype];
+    if (end - begin !== need) {
+      throw fail(`data_offsets span ${end - begin} bytes but shape [${shape}] of ${dtypeName} needs ${need}`, abs);
+    }
+    if (elementCount(shape as number[]) > MAX_ELEMENTS) {
+      throw fail(`shape [${shape}] has more than the ${MAX_ELEMENTS} elements that fit in one array`, abs);
+    }
+    // Writers lay tensors out by decreasing alignment, so each starts at a multiple of its element size within the
+    // data section. A file that breaks this was not written by safetensors; refuse it rather than guess.
+    if (begin % DTYPE_BYTES[dtype] !== 0) {
+      throw fail(`tensor data at offset ${begin} is misaligned for ${dtypeName} (${DTYPE_BYTES[dtype]}-byte elements)`, abs);
+    }
+    described.push({ key, dtype, shape: shape as number[], begin, end });
+  }
+  // Tensors may not share bytes; sorting by start makes overlap a neighbour check.
+  const byStart = described.filter((d) => d.end > d.begin).sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < byStart.length; i++) {
+    const prev = byStart[i - 1];
+    const cur = byStart[i];
+    if (cur.begin < prev.end) {
+      throw new DataFileError(file, `tensor bytes [${cur.begin}, ${cur.end}) overlap '${prev.key}' [${prev.begin}, ${prev.end})`,
+        { key: cur.key, offset: dataStart + cur.begin });
+    }
+  }
+  // Values are read with the .npy reader's slice loop: same conversion, progress and truncation checks. (A header
+  // whose length is not a multiple of 8 leaves data unaligned in the file; decodeToF32 handles that via DataView.)
+  const tensors = described.map((d) => npyEntry(source,
+    { dtype: d.dtype, littleEndian: true, fortranOrder: false, shape: d.shape, dataOffset: dataStart + d.begin }, d.key));
+  return { tensors, metadata, dataStart };
+}

@@ -1,0 +1,385 @@
+// PyTorch .pt/.pth reader: the zip format of torch.save (>= 1.6: <archive>/data.pkl plus one raw member per
+// storage under <archive>/data/) and the legacy format (a run of pickles followed by raw storages). The pickle is
+// read with the restricted reader and the allow-list below, so saved tensors load and code in the file never runs.
+
+import type { ByteSource } from './byte-source';
+import { subSource } from './byte-source';
+import { DataFileError } from './errors';
+import { DTYPE_BYTES, type DType } from './dtype';
+import {
+  type GlobalImpl, PickleTruncatedError, PyDict, PyGlobal, PyList, PyObject, PyTuple, type PyValue, typeName, unpickle,
+} from './pickle';
+import { stridedEntry } from './strided';
+import type { TensorEntry } from './tensor-entry';
+import { entryDataOffset, entrySource, openZip, readEntry, type ZipArchive } from './zip';
+
+export interface TorchFile {
+  tensors: TensorEntry[];
+  /** Non-tensor leaves of the saved object (numbers, strings, booleans) by flattened key. */
+  metadata: Record<string, string>;
+  format: 'zip' | 'legacy';
+}
+
+/** Larger than any real data.pkl (a state dict of 100k tensors is ~10 MB); bounds what a hostile one can cost. */
+export const MAX_PICKLE_BYTES = 64 << 20;
+const MAX_TENSORS = 1_000_000;
+/** A view may repeat its storage (stride 0), but not into an array this large. */
+const MAX_REPEATED_VIEW_ELEMENTS = 1 << 26;
+/** torch.serialization's MAGIC_NUMBER, the first pickle of a legacy file. */
+const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
+const LEGACY_HINT = 'This is the legacy (pre-1.6) torch.save format; if it cannot be read, re-save it with ' +
+  'torch.save(obj, path) in torch >= 1.6 (_use_new_zipfile_serialization=True), which writes the zip format.';
+
+const STORAGE_DTYPES: Record<string, DType> = {
+  FloatStorage: 'f32', DoubleStorage: 'f64', HalfStorage: 'f16', BFloat16Storage: 'bf16', LongStorage: 'i64',
+  IntStorage: 'i32', ShortStorage: 'i16', CharStorage: 'i8', ByteStorage: 'u8', BoolStorage: 'bool',
+};
+const TORCH_DTYPES: Record<string, DType> = {
+  float32: 'f32', float: 'f32', float64: 'f64', double: 'f64', float16: 'f16', half: 'f16', bfloat16: 'bf16',
+  int64: 'i64', long: 'i64', int32: 'i32', int: 'i32', int16: 'i16', short: 'i16', int8: 'i8', uint8: 'u8', bool: 'bool',
+  uint16: 'u16', uint32: 'u32', uint64: 'u64',
+};
+
+interface StorageRef {
+  key: string;
+  /** null for an UntypedStorage (bytes), whose dtype comes from _rebuild_tensor_v3. */
+  dtype: DType | null;
+  /** Length in elements of `dtype` (bytes when untyped). */
+  length: number;
+  /** Legacy view storages start this many elements into their root storage. */
+  viewOffset: number;
+}
+
+interface TensorRef {
+  storage: StorageRef;
+  dtype: DType;
+  offset: number;
+  shape: number[];
+  stride: number[];
+}
+
+type Fail = (problem: string) => DataFileError;
+
+function int(v: PyValue, what: string, fail: Fail): number {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw fail(`${what} must be a non-negative integer, not ${typeof v === 'number' ? v : typeName(v)}`);
+  return v;
+}
+
+function intTuple(v: PyValue, what: string, fail: Fail): number[] {
+  if (!(v instanceof PyTuple) && !(v instanceof PyList)) throw fail(`${what} must be a tuple, not ${typeName(v)}`);
+  return v.items.map((x, i) => int(x, `${what}[${i}]`, fail));
+}
+
+/** Validates a view against its storage and makes the tensor object the pickle will hold. */
+function rebuild(storage: PyValue, offsetV: PyValue, sizeV: PyValue, strideV: PyValue, dtypeOverride: DType | null, fail: Fail): PyObject {
+  if (!(storage instanceof PyObject) || storage.type !== 'storage') throw fail(`expected a storage, got ${typeName(storage)}`);
+  const ref = storage.value as StorageRef;
+  const shape = intTuple(sizeV, 'size', fail);
+  const stride = intTuple(strideV, 'stride', fail);
+  if (shape.length !== stride.length) throw fail(`size has ${shape.length} dimensions but stride has ${stride.length}`);
+  const dtype = dtypeOverride ?? ref.dtype;
+  if (!dtype) throw fail('an untyped storage needs the dtype that _rebuild_tensor_v3 gives');
+  let length = ref.length;
+  if (ref.dtype === null) {
+    if (length % DTYPE_BYTES[dtype]) throw fail(`untyped storage of ${length} bytes is not a whole number of ${dtype}`);
+    length /= DTYPE_BYTES[dtype];
+  } else if (ref.dtype !== dtype) {
+    throw fail(`tensor dtype ${dtype} does not match its ${ref.dtype} storage`);
+  }
+  const offset = int(offsetV, 'storage offset', fail);
+  let count = 1;
+  let last = offset;
+  for (let d = 0; d < shape.length; d++) {
+    count *= shape[d];
+    last += (shape[d] - 1) * stride[d];
+  }
+  if (count > 0 && last >= length) {
+    throw fail(`view (offset ${offset}, size [${shape}], stride [${stride}]) reaches element ${last} but its storage '${ref.key}' has ${length}`);
+  }
+  if (count > length && count > MAX_REPEATED_VIEW_ELEMENTS) {
+    throw fail(`view of ${count} elements repeats its ${length}-element storage; too large to materialise`);
+  }
+  const tensor: TensorRef = { storage: ref, dtype, offset: offset + ref.viewOffset, shape, stride };
+  return new PyObject('tensor', tensor);
+}
+
+function dtypeArg(v: PyValue, fail: Fail): DType {
+  const dt = v instanceof PyGlobal && v.module === 'torch' ? TORCH_DTYPES[v.name] : undefined;
+  if (!dt) throw fail(`unsupported tensor dtype ${typeName(v)}`);
+  return dt;
+}
+
+/** The allow-list: every global a torch.save pickle of tensors and containers uses, implemented here. */
+export const TORCH_GLOBALS: ReadonlyMap<string, GlobalImpl> = (() => {
+  const m = new Map<string, GlobalImpl>();
+  const ref: GlobalImpl = {}; // referenced as a value only (storage classes, dtypes, tensor types)
+  for (const name of Object.keys(STORAGE_DTYPES)) { m.set(`torch.${name}`, ref); m.set(`torch.cuda.${name}`, ref); }
+  m.set('torch.UntypedStorage', ref);
+  for (const name of Object.keys(TORCH_DTYPES)) m.set(`torch.${name}`, ref);
+  m.set('torch.Tensor', ref);
+  m.set('torch.nn.parameter.Parameter', ref);
+  m.set('torch._utils._rebuild_tensor', {
+    call: (a, fail) => rebuild(a[0], a[1], a[2], a[3], null, fail),
+  });
+  m.set('torch._utils._rebuild_tensor_v2', {
+    call: (a, fail) => {
+      if (a.length < 4) throw fail(`expected at least 4 arguments, got ${a.length}`);
+      return rebuild(a[0], a[1], a[2], a[3], null, fail);
+    },
+  });
+  m.set('torch._utils._rebuild_tensor_v3', {
+    call: (a, fail) => {
+      if (a.length < 7) throw fail(`expected at least 7 arguments, got ${a.length}`);
+      return rebuild(a[0], a[1], a[2], a[3], dtypeArg(a[6], fail), fail);
+    },
+  });
+  const parameter: GlobalImpl = {
+    call: (a, fail) => {
+      if (!(a[0] instanceof PyObject) || a[0].type !== 'tensor') throw fail(`expected a tensor, got ${typeName(a[0] ?? null)}`);
+      return a[0];
+    },
+  };
+  m.set('torch._utils._rebuild_parameter', parameter);
+  m.set('torch._utils._rebuild_parameter_with_state', parameter);
+  // Tensor subclasses and Parameters in newer torch: (func, type, args, state) -> func(*args).
+  const fromType: GlobalImpl = {
+    call: (a, fail) => {
+      const [func, , args] = a;
+      if (!(func instanceof PyGlobal) || !func.impl.call || !func.name.startsWith('_rebuild_')) {
+        throw fail(`expected a tensor rebuild function, got ${typeName(func ?? null)}`);
+      }
+      if (!(args instanceof PyTuple)) throw fail('arguments must be a tuple');
+      return func.impl.call(args.items, fail);
+    },
+  };
+  m.set('torch._tensor._rebuild_from_type_v2', fromType);
+  m.set('torch._tensor._rebuild_from_type', fromType);
+  m.set('collections.OrderedDict', {
+    call: (a, fail) => {
+      const d = new PyDict();
+      if (a.length === 0) return d;
+      throw fail('only an empty OrderedDict() is built; items arrive through SETITEMS');
+    },
+  });
+  m.set('torch.Size', {
+    call: (a, fail) => {
+      const items = a[0];
+      if (!(items instanceof PyTuple) && !(items instanceof PyList)) throw fail('expected a tuple of sizes');
+      return new PyTuple(items.items, 1);
+    },
+  });
+  m.set('torch.device', {
+    call: (a) => a.map((x) => (typeof x === 'string' || typeof x === 'number' ? String(x) : '')).filter(Boolean).join(':'),
+  });
+  return m;
+})();
+
+/** Walks the saved object into flat keys ('a.b.0'), collecting tensors and scalar leaves. */
+function flatten(root: PyValue, file: string, maxDepth: number): { tensors: { key: string; ref: TensorRef }[]; metadata: Record<string, string> } {
+  const tensors: { key: string; ref: TensorRef }[] = [];
+  const metadata: Record<string, string> = {};
+  const join = (path: string, k: string) => (path ? `${path}.${k}` : k);
+  const walk = (v: PyValue, path: string, depth: number) => {
+    if (depth > maxDepth) throw new DataFileError(file, `saved object is nested deeper than ${maxDepth} levels (or refers to itself)`, { key: path });
+    if (v instanceof PyObject && v.type === 'tensor') {
+      if (tensors.length >= MAX_TENSORS) throw new DataFileError(file, `more than ${MAX_TENSORS} tensors`);
+      tensors.push({ key: path, ref: v.value as TensorRef });
+    } else if (v instanceof PyDict) {
+      for (const [k, val] of v.entries.values()) walk(val, join(path, keyText(k)), depth + 1);
+    } else if (v instanceof PyList || v instanceof PyTuple) {
+      v.items.forEach((val, i) => walk(val, join(path, String(i)), depth + 1));
+    } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') {
+      metadata[path] = String(v);
+    }
+  };
+  walk(root, '', 0);
+  return { tensors, metadata };
+}
+
+function keyText(k: PyValue): string {
+  if (typeof k === 'string') return k;
+  if (typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean') return String(k);
+  if (k === null) return 'None';
+  if (k instanceof PyTuple) return k.items.map(keyText).join(',');
+  return typeName(k);
+}
+
+/** Finds the pickle of a torch.save zip: '<archive>/data.pkl' (the archive folder is named after the file). */
+export function torchPickleName(zip: ZipArchive): string | undefined {
+  const names = zip.entries.map((e) => e.name).filter((n) => /^([^/]*\/)?data\.pkl$/.test(n));
+  return names.sort((a, b) => a.length - b.length)[0];
+}
+
+export async function openTorchZip(source: ByteSource, archive?: ZipArchive): Promise<TorchFile> {
+  const file = source.name;
+  const zip = archive ?? await openZip(source);
+  const pklName = torchPickleName(zip);
+  if (!pklName) throw new DataFileError(file, 'zip archive has no data.pkl, so it is not a torch.save file');
+  const prefix = pklName.slice(0, -'data.pkl'.length);
+  const pkl = zip.find(pklName)!;
+  let littleEndian = true;
+  const order = zip.find(`${prefix}byteorder`);
+  if (order) {
+    const text = new TextDecoder().decode(await readEntry(zip, order, 16)).trim();
+    if (text !== 'little' && text !== 'big') throw new DataFileError(file, `byteorder member says '${text.slice(0, 16)}'`, { key: order.name });
+    littleEndian = text === 'little';
+  }
+  const bytes = await readEntry(zip, pkl, MAX_PICKLE_BYTES);
+  const baseOffset = pkl.method === 0 ? await entryDataOffset(zip, pkl) : undefined;
+  const storages = new Map<string, StorageRef>();
+  const { value } = unpickle(bytes, 0, {
+    file, key: pklName, baseOffset, globals: TORCH_GLOBALS,
+    persistentLoad: (pid, fail) => {
+      // ('storage', StorageClass, key, location, numel): the storage's bytes are the member data/<key>.
+      if (!(pid instanceof PyTuple) || pid.items.length < 5 || pid.items[0] !== 'storage') {
+        throw fail(`persistent id must be ('storage', type, key, location, size), not ${typeName(pid)}`);
+      }
+      const [, type, keyV, , sizeV] = pid.items;
+      const { dtype, key } = storageKind(type, keyV, fail);
+      const length = int(sizeV, 'storage size', fail);
+      const member = zip.find(`${prefix}data/${key}`);
+      if (!member) throw fail(`storage '${key}' has no member ${prefix}data/${key} in the archive`);
+      const bytesNeeded = length * (dtype ? DTYPE_BYTES[dtype] : 1);
+      if (member.uncompressedSize < bytesNeeded) {
+        throw fail(`storage '${key}' needs ${bytesNeeded} bytes but its member holds ${member.uncompressedSize}`);
+      }
+      return new PyObject('storage', sharedStorage(storages, { key, dtype, length, viewOffset: 0 }, fail));
+    },
+  });
+  const { tensors, metadata } = flatten(value, file, 100);
+  return {
+    format: 'zip',
+    metadata,
+    tensors: tensors.map(({ key, ref }) => stridedEntry({
+      key, dtype: ref.dtype, shape: ref.shape, stride: ref.stride, offset: ref.offset, littleEndian, file,
+      openStorage: () => entrySource(zip, zip.find(`${prefix}data/${ref.storage.key}`)!),
+    })),
+  };
+}
+
+function storageKind(type: PyValue, keyV: PyValue, fail: Fail): { dtype: DType | null; key: string } {
+  if (!(type instanceof PyGlobal)) throw fail(`storage type must be a storage class, not ${typeName(type)}`);
+  const dtype = type.name === 'UntypedStorage' ? null : STORAGE_DTYPES[type.name];
+  if (dtype === undefined) throw fail(`unsupported storage type ${type.qualname}`);
+  if (typeof keyV !== 'string' || !/^[\w.-]{1,200}$/.test(keyV)) throw fail('storage key must be a short name');
+  return { dtype, key: keyV };
+}
+
+/** Several tensors may share a storage; they must agree on what it is. */
+function sharedStorage(storages: Map<string, StorageRef>, ref: StorageRef, fail: Fail): StorageRef {
+  const seen = storages.get(ref.key);
+  if (!seen) { storages.set(ref.key, ref); return ref; }
+  if (seen.dtype !== ref.dtype || seen.length !== ref.length) throw fail(`storage '${ref.key}' is described two different ways`);
+  return seen;
+}
+
+/** A legacy file starts with the pickled magic number: PROTO 2, LONG1 of 10 bytes. */
+export function looksLikeLegacyTorch(head: Uint8Array): boolean {
+  const magic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+  return head.length >= magic.length && magic.every((b, i) => head[i] === b);
+}
+
+export async function openTorchLegacy(source: ByteSource): Promise<TorchFile> {
+  try {
+    return await readLegacy(source);
+  } catch (e) {
+    if (e instanceof DataFileError && !e.problem.includes('legacy') && !e.problem.includes('refused global')) {
+      throw new DataFileError(e.file, `${e.problem}. ${LEGACY_HINT}`, e.where);
+    }
+    throw e;
+  }
+}
+
+async function readLegacy(source: ByteSource): Promise<TorchFile> {
+  const file = source.name;
+  const head = await source.read(0, Math.min(source.size, 512));
+  if (head.length >= 262 && new TextDecoder('latin1').decode(head.subarray(257, 262)) === 'ustar') {
+    throw new DataFileError(file, `this is the tar-based torch.save format (torch < 0.4), which is not read. ${LEGACY_HINT}`);
+  }
+  // The pickles come first and their total length is unknown: read a growing prefix until all five parse.
+  let want = Math.min(source.size, 1 << 20);
+  for (;;) {
+    const bytes = await source.read(0, want);
+    try {
+      return await parseLegacy(source, bytes);
+    } catch (e) {
+      if (!(e instanceof PickleTruncatedError) || bytes.length >= source.size) throw e;
+      if (want >= MAX_PICKLE_BYTES) throw new DataFileError(file, `pickles larger than ${MAX_PICKLE_BYTES} bytes`, { offset: 0 });
+      want = Math.min(source.size, want * 4, MAX_PICKLE_BYTES);
+    }
+  }
+}
+
+async function parseLegacy(source: ByteSource, bytes: Uint8Array): Promise<TorchFile> {
+  const file = source.name;
+  const plain = { file, globals: new Map<string, GlobalImpl>() };
+  const magic = unpickle(bytes, 0, plain);
+  if (magic.value !== LEGACY_MAGIC) throw new DataFileError(file, 'not a PyTorch file (legacy magic number missing)', { offset: 0 });
+  const protocol = unpickle(bytes, magic.end, plain);
+  if (protocol.value !== 1001) throw new DataFileError(file, `unsupported legacy protocol version ${String(protocol.value)}`, { offset: magic.end });
+  const sysInfo = unpickle(bytes, protocol.end, plain);
+  let littleEndian = true;
+  if (sysInfo.value instanceof PyDict) {
+    const le = sysInfo.value.entries.get('slittle_endian');
+    if (le && le[1] === false) littleEndian = false;
+  }
+  const roots = new Map<string, StorageRef>();
+  const obj = unpickle(bytes, sysInfo.end, {
+    file, globals: TORCH_GLOBALS,
+    persistentLoad: (pid, fail) => {
+      // ('storage', StorageClass, root_key, location, numel, view_metadata); view_metadata = (view_key, offset, size).
+      if (!(pid instanceof PyTuple) || pid.items.length < 6 || pid.items[0] !== 'storage') {
+        throw fail(`persistent id must be ('storage', type, key, location, size, view), not ${typeName(pid)}`);
+      }
+      const [, type, keyV, , sizeV, view] = pid.items;
+      const { dtype, key } = storageKind(type, keyV, fail);
+      if (dtype === null) throw fail('untyped storages do not occur in the legacy format');
+      const root = sharedStorage(roots, { key, dtype, length: int(sizeV, 'storage size', fail), viewOffset: 0 }, fail);
+      if (view === null) return new PyObject('storage', root);
+      if (!(view instanceof PyTuple) || view.items.length !== 3) throw fail('storage view must be (key, offset, size)');
+      const viewOffset = int(view.items[1], 'view offset', fail);
+      const length = int(view.items[2], 'view size', fail);
+      if (viewOffset + length > root.length) throw fail(`storage view [${viewOffset}, ${viewOffset + length}) exceeds its root of ${root.length}`);
+      return new PyObject('storage', { key, dtype, length, viewOffset });
+    },
+  });
+  const keys = unpickle(bytes, obj.end, plain);
+  if (!(keys.value instanceof PyList) || !keys.value.items.every((k) => typeof k === 'string')) {
+    throw new DataFileError(file, 'the list of storage keys after the object is missing', { offset: obj.end });
+  }
+  // Raw storages follow in that order, each an int64 element count then the elements.
+  const where = new Map<string, { dataOffset: number; length: number }>();
+  let pos = keys.end;
+  for (const key of keys.value.items as string[]) {
+    const root = roots.get(key);
+    if (!root || !root.dtype) throw new DataFileError(file, `storage '${key}' is listed but no tensor uses it`, { offset: pos });
+    if (pos + 8 > source.size) throw new DataFileError(file, `file ends before storage '${key}'`, { key, offset: pos });
+    // The count is in the prefix already read unless many storages came before; then read just its 8 bytes.
+    const countBytes = pos + 8 <= bytes.length ? bytes.subarray(pos, pos + 8) : await source.read(pos, 8);
+    if (countBytes.length < 8) throw new DataFileError(file, `file ends before storage '${key}'`, { key, offset: pos });
+    const count = new DataView(countBytes.buffer, countBytes.byteOffset, 8).getBigInt64(0, true);
+    if (count !== BigInt(root.length)) {
+      throw new DataFileError(file, `storage '${key}' holds ${count} elements but the pickle says ${root.length}`, { key, offset: pos });
+    }
+    where.set(key, { dataOffset: pos + 8, length: root.length });
+    pos += 8 + root.length * DTYPE_BYTES[root.dtype];
+    if (pos > source.size) throw new DataFileError(file, `file ends inside storage '${key}'`, { key, offset: source.size });
+  }
+  const { tensors, metadata } = flatten(obj.value, file, 100);
+  for (const { key, ref } of tensors) {
+    if (!where.has(ref.storage.key)) throw new DataFileError(file, `storage '${ref.storage.key}' is not in the file`, { key });
+  }
+  return {
+    format: 'legacy',
+    metadata,
+    tensors: tensors.map(({ key, ref }) => {
+      const at = where.get(ref.storage.key)!;
+      const itemBytes = DTYPE_BYTES[ref.dtype];
+      return stridedEntry({
+        key, dtype: ref.dtype, shape: ref.shape, stride: ref.stride, offset: ref.offset, littleEndian, file,
+        openStorage: async () => subSource(source, at.dataOffset, at.length * itemBytes),
+      });
+    }),
+  };
+}

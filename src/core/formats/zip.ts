@@ -1,0 +1,352 @@
+// Minimal zip reader over a ByteSource (central directory, stored and deflate members, ZIP64), for .npz and .pt.
+// Only the central directory and the members asked for are read. Deflate members are inflated as a forward
+// stream in small steps with their declared size enforced, so a zip bomb is refused instead of filling memory.
+
+import { Inflate } from 'fflate';
+import type { ByteSource } from './byte-source';
+import { subSource } from './byte-source';
+import { DataFileError } from './errors';
+
+export interface ZipEntry {
+  name: string;
+  /** 0 = stored, 8 = deflate; anything else is refused when the member is read. */
+  method: number;
+  flags: number;
+  crc32: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  /** Offset of the member's local file header; its data starts after that header's name and extra field. */
+  localHeaderOffset: number;
+}
+
+export interface ZipArchive {
+  source: ByteSource;
+  entries: ZipEntry[];
+  find(name: string): ZipEntry | undefined;
+}
+
+export interface ZipLimits {
+  maxEntries: number;
+  maxCentralDirectoryBytes: number;
+  /** Largest uncompressed member accepted: 2^30 f64 values (the most one tensor may hold) plus a header. */
+  maxEntryBytes: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxEntries: 1_000_000,
+  maxCentralDirectoryBytes: 256 << 20,
+  maxEntryBytes: 8 * 2 ** 30 + (1 << 20),
+};
+
+/** DEFLATE cannot expand data more than ~1032:1 (one 258-byte match per ~2 bits); a member claiming more is forged. */
+const MAX_DEFLATE_RATIO = 1032;
+/**
+ * Compressed bytes pushed to the inflater per step. fflate inflates a whole push at once, so this bounds the
+ * transient output of one step to ~64 MiB even for a maximally compressible (bomb) stream, while keeping the
+ * per-push overhead (fflate copies its 32 KiB window each push) small.
+ */
+const INFLATE_STEP_BYTES = 64 << 10;
+
+const SIG_LOCAL = 0x04034b50;
+const SIG_CENTRAL = 0x02014b50;
+const SIG_EOCD = 0x06054b50;
+const SIG_EOCD64 = 0x06064b50;
+const SIG_EOCD64_LOCATOR = 0x07064b50;
+
+export function looksLikeZip(head: Uint8Array): boolean {
+  // A local header (normal archive) or an end-of-central-directory record (empty archive).
+  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b &&
+    ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+}
+
+function view(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Reads a u64 as a Number, refusing values past 2^53 (no real file is that large; a forged one is). */
+function u64(v: DataView, at: number, fail: (what: string) => DataFileError, what: string): number {
+  const n = v.getBigUint64(at, true);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw fail(`${what} ${n} is impossibly large`);
+  return Number(n);
+}
+
+export async function openZip(source: ByteSource, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipArchive> {
+  const file = source.name;
+  const tailLen = Math.min(source.size, 22 + 0xffff + 20);
+  const tailStart = source.size - tailLen;
+  const tail = await source.read(tailStart, tailLen);
+  const tv = view(tail);
+  // The end record sits in the last 22 + 65535 bytes (its comment may be up to 65535 bytes); search backwards,
+  // preferring a record whose comment length reaches exactly to the end of the file.
+  let eocd = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tv.getUint32(i, true) !== SIG_EOCD) continue;
+    const commentLen = tv.getUint16(i + 20, true);
+    if (i + 22 + commentLen === tail.length) { eocd = i; break; }
+    if (eocd < 0 && i + 22 + commentLen <= tail.length) eocd = i;
+  }
+  if (eocd < 0) {
+    throw new DataFileError(file, 'not a readable zip archive: no end-of-central-directory record (truncated?)', { offset: source.size });
+  }
+  const eocdAbs = tailStart + eocd;
+  const failAt = (offset: number) => (problem: string) => new DataFileError(file, problem, { offset });
+  const disk = tv.getUint16(eocd + 4, true);
+  const cdDisk = tv.getUint16(eocd + 6, true);
+  let count = tv.getUint16(eocd + 10, true);
+  let cdSize = tv.getUint32(eocd + 12, true);
+  let cdOffset = tv.getUint32(eocd + 16, true);
+  let cdLimit = eocdAbs;
+  if (eocd >= 20 && tv.getUint32(eocd - 20, true) === SIG_EOCD64_LOCATOR) {
+    const at = u64(tv, eocd - 20 + 8, failAt(eocdAbs - 12), 'ZIP64 end record offset');
+    if (at + 56 > eocdAbs - 20) throw new DataFileError(file, 'ZIP64 end record offset points past its locator', { offset: eocdAbs - 12 });
+    const rec = await source.read(at, 56);
+    const rv = view(rec);
+    if (rec.length < 56 || rv.getUint32(0, true) !== SIG_EOCD64) {
+      throw new DataFileError(file, 'ZIP64 end record missing where its locator points', { offset: at });
+    }
+    count = u64(rv, 32, failAt(at + 32), 'ZIP64 entry count');
+    cdSize = u64(rv, 40, failAt(at + 40), 'ZIP64 central directory size');
+    cdOffset = u64(rv, 48, failAt(at + 48), 'ZIP64 central directory offset');
+    cdLimit = at;
+  } else if (disk !== 0 || cdDisk !== 0) {
+    throw new DataFileError(file, 'multi-disk (split) zip archives are not supported', { offset: eocdAbs + 4 });
+  }
+  if (cdOffset + cdSize > cdLimit) {
+    throw new DataFileError(file, `central directory [${cdOffset}, ${cdOffset + cdSize}) runs past its end record at ${cdLimit}`, { offset: eocdAbs + 16 });
+  }
+  if (cdSize > limits.maxCentralDirectoryBytes || count > limits.maxEntries || count * 46 > cdSize) {
+    throw new DataFileError(file, `central directory of ${cdSize} bytes for ${count} entries is implausible`, { offset: eocdAbs + 10 });
+  }
+  const cd = await source.read(cdOffset, cdSize);
+  if (cd.length < cdSize) throw new DataFileError(file, 'file ends inside the central directory', { offset: cdOffset + cd.length });
+  const cv = view(cd);
+  const entries: ZipEntry[] = [];
+  const utf8 = new TextDecoder('utf-8');
+  const latin1 = new TextDecoder('latin1');
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    const abs = cdOffset + p;
+    if (p + 46 > cd.length || cv.getUint32(p, true) !== SIG_CENTRAL) {
+      throw new DataFileError(file, `central directory entry ${i} is missing or corrupt`, { offset: abs });
+    }
+    const flags = cv.getUint16(p + 8, true);
+    const method = cv.getUint16(p + 10, true);
+    const crc32 = cv.getUint32(p + 16, true);
+    let compressedSize = cv.getUint32(p + 20, true);
+    let uncompressedSize = cv.getUint32(p + 24, true);
+    const nameLen = cv.getUint16(p + 28, true);
+    const extraLen = cv.getUint16(p + 30, true);
+    const commentLen = cv.getUint16(p + 32, true);
+    let localHeaderOffset = cv.getUint32(p + 42, true);
+    const end = p + 46 + nameLen + extraLen + commentLen;
+    if (end > cd.length) throw new DataFileError(file, `central directory entry ${i} runs past the directory`, { offset: abs });
+    // Bit 11: the name is UTF-8; otherwise it is CP437, of which latin1 is a fair reading for ASCII-ish names.
+    const name = ((flags & 0x800) ? utf8 : latin1).decode(cd.subarray(p + 46, p + 46 + nameLen));
+    // ZIP64 extra field: 64-bit values, present only for the fields saturated at 0xFFFFFFFF, in this order.
+    for (let x = p + 46 + nameLen; x + 4 <= p + 46 + nameLen + extraLen;) {
+      const id = cv.getUint16(x, true);
+      const len = cv.getUint16(x + 2, true);
+      if (x + 4 + len > p + 46 + nameLen + extraLen) break;
+      if (id === 0x0001) {
+        let q = x + 4;
+        const next = (what: string) => {
+          if (q + 8 > x + 4 + len) throw new DataFileError(file, `ZIP64 extra field too short for the ${what}`, { key: name, offset: cdOffset + q });
+          const n = u64(cv, q, failAt(cdOffset + q), `ZIP64 ${what}`);
+          q += 8;
+          return n;
+        };
+        if (uncompressedSize === 0xffffffff) uncompressedSize = next('uncompressed size');
+        if (compressedSize === 0xffffffff) compressedSize = next('compressed size');
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = next('local header offset');
+      }
+      x += 4 + len;
+    }
+    entries.push({ name, method, flags, crc32, compressedSize, uncompressedSize, localHeaderOffset });
+    p = end;
+  }
+  // By name, first occurrence winning: a torch state dict looks up thousands of storage members.
+  const byName = new Map<string, ZipEntry>();
+  for (const e of entries) if (!byName.has(e.name)) byName.set(e.name, e);
+  return { source, entries, find: (name) => byName.get(name) };
+}
+
+/** Offset of a member's data: the local header repeats the name and may carry a different extra field. */
+export async function entryDataOffset(zip: ZipArchive, entry: ZipEntry): Promise<number> {
+  const { source } = zip;
+  const at = entry.localHeaderOffset;
+  const fail = (problem: string, offset: number) => new DataFileError(source.name, problem, { key: entry.name, offset });
+  const head = await source.read(at, 30);
+  if (head.length < 30 || view(head).getUint32(0, true) !== SIG_LOCAL) throw fail('local file header missing where the central directory points', at);
+  const dataStart = at + 30 + view(head).getUint16(26, true) + view(head).getUint16(28, true);
+  if (dataStart + entry.compressedSize > source.size) {
+    throw fail(`member data [${dataStart}, ${dataStart + entry.compressedSize}) runs past the end of the file (${source.size} bytes)`, dataStart);
+  }
+  return dataStart;
+}
+
+/**
+ * The uncompressed bytes of a member as a ByteSource. A stored member is a window on the file (random access,
+ * nothing copied). A deflate member is inflated forward on demand: reading backwards restarts the inflation,
+ * so callers should read in increasing order (the npy and strided readers do).
+ */
+export async function entrySource(zip: ZipArchive, entry: ZipEntry, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ByteSource> {
+  const { source } = zip;
+  const fail = (problem: string, offset?: number) => new DataFileError(source.name, problem, { key: entry.name, offset });
+  if (entry.flags & 1) throw fail('member is encrypted', entry.localHeaderOffset);
+  // Refuse forged sizes before anything is allocated or inflated.
+  if (entry.uncompressedSize > limits.maxEntryBytes) {
+    throw fail(`member declares ${entry.uncompressedSize} uncompressed bytes, more than the ${limits.maxEntryBytes}-byte limit`, entry.localHeaderOffset);
+  }
+  const dataStart = await entryDataOffset(zip, entry);
+  if (entry.method === 0) {
+    if (entry.compressedSize !== entry.uncompressedSize) {
+      throw fail(`stored member declares ${entry.compressedSize} bytes in the file but ${entry.uncompressedSize} uncompressed`, dataStart);
+    }
+    return subSource(source, dataStart, entry.uncompressedSize);
+  }
+  if (entry.method !== 8) throw fail(`compression method ${entry.method} is not supported (only stored and deflate)`, entry.localHeaderOffset + 8);
+  if (entry.uncompressedSize > entry.compressedSize * MAX_DEFLATE_RATIO + 1024) {
+    throw fail(`member declares ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed, beyond what deflate can produce (a zip bomb or a corrupt size)`, dataStart);
+  }
+  return new InflatingSource(source, entry, dataStart);
+}
+
+/** Reads a whole (small) member, such as a pickle, refusing members larger than `maxBytes`. */
+export async function readEntry(zip: ZipArchive, entry: ZipEntry, maxBytes: number): Promise<Uint8Array> {
+  if (entry.uncompressedSize > maxBytes) {
+    throw new DataFileError(zip.source.name, `member is ${entry.uncompressedSize} bytes, more than the ${maxBytes} allowed for it`,
+      { key: entry.name, offset: entry.localHeaderOffset });
+  }
+  const src = await entrySource(zip, entry);
+  const bytes = await src.read(0, entry.uncompressedSize);
+  if (bytes.length < entry.uncompressedSize) {
+    throw new DataFileError(zip.source.name, `member ends after ${bytes.length} of its ${entry.uncompressedSize} bytes`, { key: entry.name });
+  }
+  return bytes;
+}
+
+/** Forward-only inflation of one deflate member, holding only what the current read needs. */
+class InflatingSource implements ByteSource {
+  readonly name: string;
+  readonly size: number;
+  private inflater!: Inflate;
+  private consumed = 0; // compressed bytes pushed
+  private produced = 0; // uncompressed bytes emitted so far
+  private finished = false;
+  private crc = 0;
+  private chunks: Uint8Array[] = [];
+  private chunksStart = 0; // uncompressed offset of chunks[0][0]
+  /** Once the stream is found corrupt, every later read reports the same problem instead of a confused inflater's. */
+  private failure: DataFileError | undefined;
+
+  constructor(private readonly file: ByteSource, private readonly entry: ZipEntry, private readonly dataStart: number) {
+    this.name = file.name;
+    this.size = entry.uncompressedSize;
+    this.restart();
+  }
+
+  private fail(problem: string, offset: number): DataFileError {
+    return new DataFileError(this.file.name, problem, { key: this.entry.name, offset });
+  }
+
+  private restart(): void {
+    this.consumed = 0;
+    this.produced = 0;
+    this.finished = false;
+    this.crc = 0;
+    this.chunks = [];
+    this.chunksStart = 0;
+    this.inflater = new Inflate((data) => {
+      this.produced += data.length;
+      // The bomb guard: stop as soon as the stream produces more than the member declared.
+      if (this.produced > this.size) {
+        throw this.fail(`deflate stream inflates to more than the ${this.size} bytes the zip declares (a zip bomb or a corrupt size); stopped`, this.dataStart + this.consumed);
+      }
+      this.crc = crc32(data, this.crc);
+      if (data.length) this.chunks.push(data);
+    });
+  }
+
+  private async step(): Promise<void> {
+    const remaining = this.entry.compressedSize - this.consumed;
+    const n = Math.min(INFLATE_STEP_BYTES, remaining);
+    const at = this.dataStart + this.consumed;
+    const bytes = n > 0 ? await this.file.read(at, n) : new Uint8Array(0);
+    if (bytes.length < n) throw this.fail('file ends inside compressed member data', at + bytes.length);
+    this.consumed += n;
+    const final = this.consumed >= this.entry.compressedSize;
+    try {
+      this.inflater.push(bytes, final);
+    } catch (e) {
+      if (e instanceof DataFileError) throw e;
+      throw this.fail(`deflate data is corrupt (${(e as Error)?.message ?? e})`, at);
+    }
+    if (final) {
+      this.finished = true;
+      if (this.produced !== this.size) {
+        throw this.fail(`deflate stream inflates to ${this.produced} bytes but the zip declares ${this.size}`, at);
+      }
+      if ((this.crc >>> 0) !== (this.entry.crc32 >>> 0)) throw this.fail('CRC-32 of the inflated member does not match the zip directory', at);
+    }
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const end = Math.min(this.size, offset + length);
+    if (!(end > offset) || offset < 0) return new Uint8Array(0);
+    if (this.failure) throw this.failure;
+    try {
+      return await this.readForward(offset, end);
+    } catch (e) {
+      if (e instanceof DataFileError) this.failure = e;
+      throw e;
+    }
+  }
+
+  private async readForward(offset: number, end: number): Promise<Uint8Array> {
+    if (offset < this.chunksStart) this.restart();
+    // Drop what lies wholly before this read: reads go forward, and this is what keeps memory bounded.
+    while (this.chunks.length && this.chunksStart + this.chunks[0].length <= offset) {
+      this.chunksStart += this.chunks[0].length;
+      this.chunks.shift();
+    }
+    while (this.produced < end && !this.finished) {
+      await this.step();
+      while (this.chunks.length && this.chunksStart + this.chunks[0].length <= offset) {
+        this.chunksStart += this.chunks[0].length;
+        this.chunks.shift();
+      }
+    }
+    if (this.produced < end) throw this.fail(`member inflates to only ${this.produced} bytes`, this.dataStart + this.consumed);
+    const first = this.chunks[0];
+    const from = offset - this.chunksStart;
+    if (from + (end - offset) <= first.length) return first.subarray(from, from + end - offset);
+    const out = new Uint8Array(end - offset);
+    let pos = this.chunksStart;
+    for (const c of this.chunks) {
+      const a = Math.max(offset, pos);
+      const b = Math.min(end, pos + c.length);
+      if (b > a) out.set(c.subarray(a - pos, b - pos), a - offset);
+      pos += c.length;
+      if (pos >= end) break;
+    }
+    return out;
+  }
+}
+
+let crcTable: Uint32Array | undefined;
+
+/** CRC-32 (zip's polynomial), incremental: pass the previous value to continue. */
+export function crc32(bytes: Uint8Array, previous = 0): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  const t = crcTable;
+  let c = ~previous;
+  for (let i = 0; i < bytes.length; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
+}

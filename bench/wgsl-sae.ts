@@ -1,0 +1,91 @@
+// WGSL-engine workloads for the benchmark: raw matmuls per transpose variant and the SAE training steps.
+import { uploadBuffer, storageBuffer } from '../src/engine/wgsl/buffers.ts';
+import { encodeMatmul, matmulFlops, type MatmulSpec } from '../src/engine/wgsl/matmul.ts';
+import { ReluSaeStep } from '../src/engine/wgsl/relu-sae-step.ts';
+import { SaeState } from '../src/engine/wgsl/sae-state.ts';
+import { TopKSaeStep } from '../src/engine/wgsl/topk-sae-step.ts';
+import { PassTimer } from '../src/engine/wgsl/timer.ts';
+import type { BenchArgs } from './args.ts';
+import { randomF32, round, timeGpu } from './timing.ts';
+
+/** The five SAE matmul shapes, each timed alone: GFLOP/s per transpose variant. */
+export async function benchMatmuls(device: GPUDevice, a: BenchArgs) {
+  const { B, d, m } = a;
+  const specs: Array<[string, MatmulSpec]> = [
+    ['enc NN x·W_enc (B×d·d×m)', { M: B, N: m, K: d, transA: false, transB: false }],
+    ['dec NN f·W_dec (B×m·m×d, split-K 4)', { M: B, N: d, K: m, transA: false, transB: false, splitK: 4 }],
+    ['gW_dec TN fᵀ·g (m×B·B×d)', { M: m, N: d, K: B, transA: true, transB: false }],
+    ['g_pre NT g·W_decᵀ (B×d·d×m)', { M: B, N: m, K: d, transA: false, transB: true }],
+    ['gW_enc TN xᵀ·g (d×B·B×m)', { M: d, N: m, K: B, transA: true, transB: false }],
+  ];
+  const out: Record<string, { ms: number; gflops: number }> = {};
+  for (const [name, spec] of specs) {
+    const aBuf = uploadBuffer(device, randomF32(spec.M * spec.K, 1), 'a');
+    const bBuf = uploadBuffer(device, randomF32(spec.K * spec.N, 2), 'b');
+    const cBuf = storageBuffer(device, spec.M * spec.N * (spec.splitK ?? 1), 'c');
+    const ms = await timeGpu(device, () => {
+      const enc = device.createCommandEncoder();
+      encodeMatmul({ device, enc }, spec, aBuf, bBuf, cBuf);
+      device.queue.submit([enc.finish()]);
+    }, a.steps * 3);
+    out[name] = { ms: round(ms), gflops: round(matmulFlops(spec) / ms / 1e6, 4) };
+    for (const b of [aBuf, bBuf, cBuf]) b.destroy();
+  }
+  return out;
+}
+
+export function saeInit(d: number, m: number) {
+  // SAELens-style: W_dec rows with norm 0.1 (scaled Gaussian), W_enc = W_decᵀ, biases 0.
+  const wDec = randomF32(m * d, 3, 0.1 / Math.sqrt(d));
+  const wEnc = new Float32Array(d * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < d; j++) wEnc[j * m + i] = wDec[i * d + j];
+  return { wEnc, bEnc: new Float32Array(m), wDec, bDec: new Float32Array(d) };
+}
+
+/** Per-kernel milliseconds of one step from timestamp queries (empty when the adapter has none). */
+export async function profileStep(device: GPUDevice, step: (timer?: PassTimer) => void): Promise<Record<string, number>> {
+  if (!device.features.has('timestamp-query')) return {};
+  const timer = new PassTimer(device);
+  step(timer);
+  await device.queue.onSubmittedWorkDone();
+  const t = await timer.read();
+  timer.destroy();
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, round(v, 4)]));
+}
+
+export async function benchReluSae(device: GPUDevice, a: BenchArgs) {
+  const { B, d, m } = a;
+  const state = new SaeState(device, d, m, saeInit(d, m));
+  const step = new ReluSaeStep(state, { batch: B, lambda: 5, adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
+  const x = uploadBuffer(device, randomF32(B * d, 4), 'x');
+  const ms = await timeGpu(device, () => step.step(x), a.steps);
+  const profile = await profileStep(device, (timer) => step.step(x, timer));
+  const cpuMs = encodeCost(() => step.step(x));
+  await device.queue.onSubmittedWorkDone();
+  const loss = await step.readLoss();
+  const gflop = (12 * B * d * m) / 1e9; // 4dm forward + 8dm backward per token
+  const out = { cpuEncodeMs: cpuMs, msPerStep: round(ms, 4), samplesPerSec: round((B * 1000) / ms, 4), gflopsEquiv: round(gflop / ms * 1000, 4), loss: round(loss.loss, 6), chunks: step.chunks.length, profileMs: profile };
+  step.destroy(); state.destroy(); x.destroy();
+  return out;
+}
+
+export async function benchTopKSae(device: GPUDevice, a: BenchArgs) {
+  const { B, d, m, k } = a;
+  const state = new SaeState(device, d, m, saeInit(d, m));
+  const step = new TopKSaeStep(state, { batch: B, k, adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
+  const x = uploadBuffer(device, randomF32(B * d, 4), 'x');
+  const ms = await timeGpu(device, () => step.step(x), a.steps);
+  const profile = await profileStep(device, (timer) => step.step(x, timer));
+  const loss = await step.readLoss();
+  const gflop = (2 * d * m + 10 * k * d) * B / 1e9;
+  const out = { k, msPerStep: round(ms, 4), samplesPerSec: round((B * 1000) / ms, 4), gflops: round(gflop / ms * 1000, 4), loss: round(loss.loss, 6), chunks: step.chunks.length, profileMs: profile };
+  step.destroy(); state.destroy(); x.destroy();
+  return out;
+}
+
+/** CPU time to encode and submit one step (the GPU runs asynchronously). */
+export function encodeCost(run: () => void, reps = 5): number {
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) run();
+  return round((performance.now() - t0) / reps, 3);
+}

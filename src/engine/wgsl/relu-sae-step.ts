@@ -1,0 +1,124 @@
+// One training step of a standard (ReLU + decoder-norm-weighted L1) SAE, f32, as a fixed sequence of fused
+// WGSL dispatches: 5 matmuls, their fused epilogues, a few reductions, and one Adam over all parameters.
+import { readF32, storageBuffer, uniformBuffer, type Enc } from './buffers.ts';
+import { adamUniforms, encodeAdam, type AdamHyper } from './adam.ts';
+import { batchChunks } from './batch-chunks.ts';
+import { colSumScratch, encodeColSum } from './colsum.ts';
+import { encodeAddInto, encodeSubRow } from './elementwise.ts';
+import { encodeL1Terms } from './l1terms.ts';
+import { encodeMatmul, matmulGeometry } from './matmul.ts';
+import { encodeResidual } from './residual.ts';
+import { encodeRowDot } from './rowdot.ts';
+import { encodeRowNorm } from './rownorm.ts';
+import { view, type SaeState } from './sae-state.ts';
+
+export interface ReluSaeOptions {
+  batch: number;
+  lambda: number;
+  adam: AdamHyper;
+  /** Cap on rows per chunk (tests use it to exercise chunking); the device limit caps it anyway. */
+  maxChunkRows?: number;
+}
+
+/** Pure: split-K count for the decoder f·W_dec ([rows, m]·[m, d]), whose output alone is too few tiles to fill a big GPU. */
+export function decoderSplits(rows: number, d: number, m: number): number {
+  const tiles = Math.ceil(rows / 128) * Math.ceil(d / 128);
+  // ≈ 768 workgroups: at 2 resident 256-thread groups per SM that is ~3 full waves on a 132-SM H100.
+  return Math.max(1, Math.min(Math.ceil(768 / tiles), Math.floor(m / 256)));
+}
+
+export interface SaeLoss { mse: number; aux: number; loss: number }
+
+export class ReluSaeStep {
+  readonly chunks: Array<[number, number]>;
+  private readonly splits: number;
+  private readonly bufs: Record<string, GPUBuffer> = {};
+  private readonly adamU: GPUBuffer;
+  private readonly lamU: GPUBuffer;
+  private lambda: number;
+  private lastLambda = 0;
+  private adam: AdamHyper;
+
+  constructor(private readonly s: SaeState, opts: ReluSaeOptions) {
+    const { device, d, m } = s;
+    const B = opts.batch;
+    this.lambda = opts.lambda;
+    this.adam = opts.adam;
+    this.chunks = batchChunks(B, m, device.limits.maxStorageBufferBindingSize, opts.maxChunkRows);
+    const bc = this.chunks[0][1];
+    const gm = matmulGeometry({ M: bc, N: d, K: m, transA: false, transB: false, splitK: decoderSplits(bc, d, m) }, device.limits);
+    this.splits = gm.splits;
+    const mk = (name: string, n: number) => (this.bufs[name] = storageBuffer(device, n, `relu-sae.${name}`));
+    mk('xc', bc * d); mk('f', bc * m); mk('part', this.splits * bc * d); mk('gx', bc * d);
+    mk('rowErr', B); mk('norms', m); mk('colF', m); mk('colFTotal', m); mk('rowScale', m); mk('colAdd', m);
+    mk('gbEnc', m); mk('colGx', d); mk('scratch', Math.max(colSumScratch(bc, m), colSumScratch(bc, d)));
+    this.adamU = uniformBuffer(device, adamUniforms(this.adam, 1).buffer, 'relu-sae.adam');
+    this.lamU = uniformBuffer(device, new Float32Array(4).buffer, 'relu-sae.lambda');
+  }
+
+  /** Hyperparameters take effect from the next step; nothing recompiles. */
+  setHyper(h: { lambda?: number; adam?: Partial<AdamHyper> }): void {
+    if (h.lambda !== undefined) this.lambda = h.lambda;
+    if (h.adam) this.adam = { ...this.adam, ...h.adam };
+  }
+
+  /** Encodes and submits one step on x [batch, d] (f32). Returns at once; the GPU works on. */
+  step(x: GPUBuffer, timer?: Enc['timer']): void {
+    const { device } = this.s;
+    const s = this.s;
+    s.t += 1;
+    this.lastLambda = this.lambda;
+    device.queue.writeBuffer(this.adamU, 0, adamUniforms(this.adam, s.t));
+    device.queue.writeBuffer(this.lamU, 0, new Float32Array([this.lambda / this.batch, 0, 0, 0]));
+    const enc = device.createCommandEncoder();
+    this.encode({ device, enc, timer }, x);
+    device.queue.submit([enc.finish()]);
+  }
+
+  private get batch(): number { const c = this.chunks[this.chunks.length - 1]; return c[0] + c[1]; }
+
+  private encode(ctx: Enc, x: GPUBuffer): void {
+    const { d, m, grads: G } = this.s;
+    const s = this.s, b = this.bufs, B = this.batch;
+    encodeRowNorm(ctx, s.wDec(), m, d, b.norms, false, 'norms');
+    this.chunks.forEach(([r0, bc], ci) => {
+      const acc = ci > 0;
+      const xv = view(x, r0 * d, bc * d);
+      encodeSubRow(ctx, xv, s.bDec(), b.xc, bc, d, 'center');
+      encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, b.xc, s.wEnc(), b.f, [s.bEnc()], 'enc x·W_enc');
+      encodeMatmul(ctx, { M: bc, N: d, K: m, transA: false, transB: false, splitK: this.splits }, b.f, s.wDec(), b.part, [], 'dec f·W_dec');
+      encodeResidual(ctx, b.part, this.splits, s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, B, 'residual');
+      encodeColSum(ctx, b.f, bc, m, b.colF, b.scratch, false, 'colsum f');
+      encodeL1Terms(ctx, b.colF, b.norms, this.lamU, b.rowScale, b.colAdd, b.colFTotal, m, acc, 'l1terms');
+      encodeMatmul(ctx, { M: m, N: d, K: bc, transA: true, transB: false, epilogue: { kind: 'addRowScaled' }, accumulate: acc }, b.f, b.gx, s.wDec(G), [b.rowScale, s.wDec()], 'gW_dec fᵀ·g');
+      // ReLU backward in place: f's buffer becomes g_pre (f > 0 is read before it is overwritten).
+      encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: true, epilogue: { kind: 'maskAddCol' } }, b.gx, s.wDec(), b.f, [b.colAdd], 'g_pre g·W_decᵀ');
+      encodeMatmul(ctx, { M: d, N: m, K: bc, transA: true, transB: false, accumulate: acc }, b.xc, b.f, s.wEnc(G), [], 'gW_enc xcᵀ·g_pre');
+      // Σ_b g_pre goes to its own buffer: WebGPU forbids binding G read-only and writable in one dispatch.
+      encodeColSum(ctx, b.f, bc, m, b.gbEnc, b.scratch, false, 'colsum g_pre');
+      encodeColSum(ctx, b.gx, bc, d, b.colGx, b.scratch, false, 'colsum g');
+      encodeRowDot(ctx, s.wEnc(), b.gbEnc, b.colGx, s.bDec(G), d, m, acc, 'gb_dec');
+      if (acc) encodeAddInto(ctx, b.gbEnc, s.bEnc(G), m, 'gb_enc add');
+      else ctx.enc.copyBufferToBuffer(b.gbEnc, 0, G, s.layout.bEnc * 4, m * 4);
+    });
+    encodeAdam(ctx, s.layout.total, s.params, G, s.adamM, s.adamV, this.adamU, 'adam');
+  }
+
+  /** Loss of the most recent step, at the parameters it started from (summed on the host in f64). */
+  async readLoss(): Promise<SaeLoss> {
+    const { device, m } = this.s;
+    const B = this.batch;
+    const [rowErr, colF, norms] = await Promise.all([readF32(device, this.bufs.rowErr, B), readF32(device, this.bufs.colFTotal, m), readF32(device, this.bufs.norms, m)]);
+    let se = 0, l1 = 0;
+    for (const v of rowErr) se += v;
+    for (let i = 0; i < m; i++) l1 += colF[i] * norms[i];
+    const mse = se / B, aux = (this.lastLambda / B) * l1;
+    return { mse, aux, loss: mse + aux };
+  }
+
+  destroy(): void {
+    for (const b of Object.values(this.bufs)) b.destroy();
+    this.adamU.destroy();
+    this.lamU.destroy();
+  }
+}

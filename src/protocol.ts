@@ -86,6 +86,8 @@ export interface ProbeResultSummary {
   test: SplitMetrics;
   iterations: number;
   reason: StopReason;
+  /** Step at which the loss became NaN/Inf; the weights are the last finite ones. */
+  divergedAt?: number;
   gradMax: number;
   lambdaMeanLoss: number;
   elapsedMs: number;

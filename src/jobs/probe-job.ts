@@ -58,7 +58,7 @@ export async function runProbeJob(
     method: 'logistic', classes, outputs: result.probe.outputs, cols: x.cols,
     weights: result.probe.weights, intercept: result.probe.intercept,
     mean: result.probe.standardization.mean, scale: result.probe.standardization.scale,
-    train: result.train, test: result.test, iterations: result.iterations, reason: result.reason,
+    train: result.train, test: result.test, iterations: result.iterations, reason: result.reason, divergedAt: result.divergedAt,
     gradMax: result.gradMax, lambdaMeanLoss: result.probe.lambdaMeanLoss,
     elapsedMs: performance.now() - started, trainRows: split.train.length, testRows: split.test.length,
   };

@@ -77,6 +77,8 @@ export interface LogisticResult {
   iterations: number;
   reason: StopReason;
   gradMax: number;
+  /** Step at which the loss became NaN/Inf; the returned probe is the last finite one. */
+  divergedAt?: number;
 }
 
 export interface TrainHooks {
@@ -155,6 +157,7 @@ export async function trainLogisticProbe(
       },
       train: train.metrics, test: test.metrics, testProba: test.proba,
       iterations: run.iterations, reason: run.reason, gradMax: run.gradMax,
+      divergedAt: 'divergedAt' in run ? run.divergedAt : undefined,
     };
   } finally {
     objective.dispose();
@@ -181,35 +184,41 @@ async function splitMetrics(
   };
 }
 
-/** Full-batch Adam on the mean objective: the optimiser whose learning rate a user can feel. */
+/**
+ * Full-batch Adam on the mean objective: the optimiser whose learning rate a user can feel. On a NaN/Inf loss
+ * it stops, reports the step, and returns the last parameters whose loss was finite.
+ */
 async function minimizeAdam(
   objective: (x: Float64Array) => Promise<{ f: number; g: Float64Array }>,
   x0: Float64Array, config: LogisticConfig,
   onIter: (iter: number, x: Float64Array, f: number, gradMax: number) => Promise<boolean>,
 ) {
-  const x = Float64Array.from(x0);
+  const maxAbs = (g: Float64Array) => g.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
+  let x = Float64Array.from(x0);
   const m = new Float64Array(x.length);
   const v = new Float64Array(x.length);
   const b1 = 0.9, b2 = 0.999, eps = 1e-8;
   let { f, g } = await objective(x);
-  let gradMax = g.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
+  let gradMax = maxAbs(g);
   let reason: StopReason = 'max-iter';
   let iterations = 0;
+  let divergedAt: number | undefined;
   for (let t = 1; t <= config.maxIter; t++) {
     if (gradMax <= config.tol) { reason = 'converged'; break; }
-    if (!Number.isFinite(f)) { reason = 'non-finite'; break; }
+    const next = Float64Array.from(x);
     for (let i = 0; i < x.length; i++) {
       m[i] = b1 * m[i] + (1 - b1) * g[i];
       v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-      x[i] -= (config.learningRate * (m[i] / (1 - b1 ** t))) / (Math.sqrt(v[i] / (1 - b2 ** t)) + eps);
+      next[i] -= (config.learningRate * (m[i] / (1 - b1 ** t))) / (Math.sqrt(v[i] / (1 - b2 ** t)) + eps);
     }
-    ({ f, g } = await objective(x));
-    gradMax = g.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
+    const r = await objective(next);
+    if (!Number.isFinite(r.f) || !r.g.every(Number.isFinite)) { reason = 'non-finite'; divergedAt = t; break; }
+    x = next; f = r.f; g = r.g;
+    gradMax = maxAbs(g);
     iterations = t;
     if (!(await onIter(t, x, f, gradMax))) { reason = 'stopped'; break; }
   }
-  if (!Number.isFinite(f)) reason = 'non-finite';
-  return { x, f, gradMax, iterations, reason };
+  return { x, f, gradMax, iterations, reason, divergedAt };
 }
 
 /** scikit-learn's class_weight='balanced': n / (K · count_k), from the training rows. */

@@ -45,7 +45,20 @@ export interface Engine {
   linearObjective(x: DeviceMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective;
   /** z = X W + b for packed params, returned as [rows, outputs] row-major. */
   linearScores(x: DeviceMatrix, params: Float32Array, outputs: number): Promise<Float32Array>;
+  /**
+   * Centred second moments of all rows about a host-computed mean μ (covariance, PCA, Ledoit-Wolf, LEACE):
+   * scatter = (X − μ)ᵀ(X − μ) [cols×cols] and sumNormFourth = Σ_k ‖x_k − μ‖⁴. f32 on the device, summed in f64
+   * on the host over row chunks so accumulation error does not grow with N.
+   */
+  centredGram(x: DeviceMatrix, mean: Float64Array): Promise<CentredGram>;
+  /** q_k = (x_k − μ)ᵀ M (x_k − μ) for every row (squared Mahalanobis distance when M is a precision), f32. */
+  rowQuadraticForm(x: DeviceMatrix, mean: Float64Array, m: Float64Array): Promise<Float32Array>;
   dispose(): void;
+}
+
+export interface CentredGram {
+  scatter: Float64Array;
+  sumNormFourth: number;
 }
 
 export function packedParamCount(cols: number, outputs: number): number {

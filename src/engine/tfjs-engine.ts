@@ -2,7 +2,13 @@
 // backend; it is also the reference every hand-written WGSL kernel is tested against.
 
 import * as tf from '@tensorflow/tfjs';
-import type { DeviceMatrix, Engine, EngineInfo, LinearObjective } from './engine';
+import type { CentredGram, DeviceMatrix, Engine, EngineInfo, LinearObjective } from './engine';
+
+/**
+ * Rows per Gram chunk: each chunk's f32 sums carry ~chunk·eps error at worst, and chunks are added in f64 on
+ * the host, so N million rows cost no more precision than 4096 do (one cols² readback per chunk).
+ */
+const GRAM_CHUNK_ROWS = 4096;
 
 class TfjsMatrix implements DeviceMatrix {
   constructor(readonly tensor: tf.Tensor2D) {}
@@ -76,6 +82,48 @@ export class TfjsEngine implements Engine {
     });
     const values = (await z.data()) as Float32Array;
     z.dispose();
+    return values;
+  }
+
+  async centredGram(x: DeviceMatrix, mean: Float64Array): Promise<CentredGram> {
+    const X = tensorOf(x);
+    const [rows, cols] = X.shape;
+    if (mean.length !== cols) throw new Error(`mean has ${mean.length} values, matrix has ${cols} columns`);
+    const mu = tf.tensor2d(Float32Array.from(mean), [1, cols]);
+    const scatter = new Float64Array(cols * cols);
+    let sumNormFourth = 0;
+    try {
+      for (let start = 0; start < rows; start += GRAM_CHUNK_ROWS) {
+        const size = Math.min(GRAM_CHUNK_ROWS, rows - start);
+        const packed = tf.tidy(() => {
+          const c = X.slice([start, 0], [size, cols]).sub(mu);
+          const gram = c.matMul(c, true, false).reshape([-1]);
+          const norm4 = c.square().sum(1).square().sum().reshape([1]);
+          return tf.concat([gram, norm4]);
+        });
+        const values = (await packed.data()) as Float32Array;
+        packed.dispose();
+        for (let i = 0; i < cols * cols; i++) scatter[i] += values[i];
+        sumNormFourth += values[cols * cols];
+      }
+    } finally {
+      mu.dispose();
+    }
+    return { scatter, sumNormFourth };
+  }
+
+  async rowQuadraticForm(x: DeviceMatrix, mean: Float64Array, m: Float64Array): Promise<Float32Array> {
+    const X = tensorOf(x);
+    const cols = X.shape[1];
+    if (mean.length !== cols || m.length !== cols * cols) {
+      throw new Error(`quadratic form needs mean [${cols}] and M [${cols}×${cols}]; got ${mean.length} and ${m.length} values`);
+    }
+    const q = tf.tidy(() => {
+      const c = X.sub(tf.tensor2d(Float32Array.from(mean), [1, cols]));
+      return c.matMul(tf.tensor2d(Float32Array.from(m), [cols, cols])).mul(c).sum(1);
+    });
+    const values = (await q.data()) as Float32Array;
+    q.dispose();
     return values;
   }
 

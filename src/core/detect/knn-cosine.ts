@@ -1,0 +1,58 @@
+// kNN detector: score = mean cosine distance (1 − cos) from a row to its k nearest trusted rows. Host f64 over
+// f32 inputs, one query row at a time against unit-normalised trusted rows: O(N·M·d), fine for tens of
+// thousands of rows at d ≈ a few hundred; the GPU version is a matmul plus top-k (not written yet).
+
+/** Rows scaled to unit norm (a zero row stays zero: its cosine to anything is taken as 0). */
+export function unitRows(x: Float32Array, d: number, rows: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(rows.length * d);
+  for (let r = 0; r < rows.length; r++) {
+    const o = rows[r] * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += x[o + j] * x[o + j];
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let j = 0; j < d; j++) out[r * d + j] = x[o + j] * inv;
+  }
+  return out;
+}
+
+export interface KnnOptions {
+  k: number;
+  /**
+   * When scoring the trusted rows themselves, skip each row's own entry (pass the same row indices for
+   * trusted and query); otherwise every trusted row would be at distance 0 from itself.
+   */
+  excludeSelf?: boolean;
+}
+
+export function knnCosineScores(
+  x: Float32Array, d: number, trustedRows: ArrayLike<number>, queryRows: ArrayLike<number>, options: KnnOptions,
+  queryX: Float32Array = x,
+): Float64Array {
+  const k = options.k;
+  const m = trustedRows.length;
+  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`invalid k: ${k} (a positive integer)`);
+  if (k > m - (options.excludeSelf ? 1 : 0)) throw new Error(`k = ${k} exceeds the ${m} trusted rows`);
+  const trusted = unitRows(x, d, trustedRows);
+  const query = unitRows(queryX, d, queryRows);
+  const out = new Float64Array(queryRows.length);
+  const best = new Float64Array(k); // the k largest cosines so far, ascending (best[0] is the smallest)
+  for (let q = 0; q < queryRows.length; q++) {
+    best.fill(-Infinity);
+    const qo = q * d;
+    for (let t = 0; t < m; t++) {
+      if (options.excludeSelf && trustedRows[t] === queryRows[q]) continue;
+      let dot = 0;
+      const to = t * d;
+      for (let j = 0; j < d; j++) dot += trusted[to + j] * query[qo + j];
+      if (dot <= best[0]) continue;
+      // Insertion into the small sorted buffer: k is small (≤ ~50), so this beats a heap.
+      let i = 0;
+      while (i + 1 < k && best[i + 1] < dot) { best[i] = best[i + 1]; i++; }
+      best[i] = dot;
+    }
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += 1 - best[i];
+    out[q] = sum / k;
+  }
+  return out;
+}

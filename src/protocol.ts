@@ -13,6 +13,17 @@ export type FileId = string;
 export interface ArrayRef {
   fileId: FileId;
   key: string;
+  /** For an [L, N, D] tensor: the layer (axis 0) to use as the [N, D] activations. */
+  layer?: number;
+  /**
+   * For an [N, T, D] tensor: a token position, the mean or last token ([N, D]), or 'flatten' (N*T rows; the
+   * labels then repeat per token, which the store does when the labels ref is aligned to these activations).
+   */
+  token?: number | 'mean' | 'last' | 'flatten';
+  /** Drop activation rows holding NaN/Inf instead of refusing them (labels aligned to this ref drop the same rows). */
+  dropNonFinite?: boolean;
+  /** For labels: the activations they pair with, so they repeat per flattened token and drop the same rows. */
+  alignTo?: Omit<ArrayRef, 'alignTo'>;
 }
 
 export interface TensorSummary {
@@ -34,6 +45,16 @@ export interface FileSummary {
   split?: { train: number; test: number };
   /** For a class-name list (e.g. lande_lang_classes.json). */
   classNames?: string[];
+  /**
+   * Tensors the scan at load found to hold NaN/Inf (absent or empty: none found), with counts, the number of rows
+   * (along axis 0) affected and the first positions.
+   */
+  nonFinite?: {
+    key: string; nan: number; posInf: number; negInf: number; rows: number;
+    first: { row: number; col: number; kind: 'NaN' | '+Inf' | '-Inf' }[];
+  }[];
+  /** Tensors too large to scan at load; their non-finite values are reported when they are read. */
+  unscanned?: string[];
 }
 
 /** Where the rows for a supervised method come from. */
@@ -63,7 +84,12 @@ export interface ErrorReport {
   /** File the problem is in, when it is about a file. */
   file?: string;
   message: string;
+  /** 'info' for recoveries the user should know about (device recreated, run restarted); default 'error'. */
+  level?: 'error' | 'info';
 }
+
+/** Faults a test (or a curious user) can inject to check recovery. */
+export type InjectedFault = 'device-lost' | 'worker-crash';
 
 /** A logistic job's progress point, columnar and transferable, in this field order. */
 export const LOGISTIC_PROGRESS_FIELDS = [
@@ -100,11 +126,13 @@ export type ToWorker =
   | { type: 'load-file'; fileId: FileId; file: Blob; name: string }
   | { type: 'forget-file'; fileId: FileId }
   | { type: 'train'; jobId: number; spec: JobSpec }
-  | { type: 'cancel'; jobId: number };
+  | { type: 'cancel'; jobId: number }
+  | { type: 'inject-fault'; fault: InjectedFault };
 
 export type FromWorker =
   | { type: 'ready'; engine: EngineInfo }
   | { type: 'engine-error'; message: string }
+  | { type: 'notice'; notice: ErrorReport }
   | { type: 'file-progress'; fileId: FileId; bytesDone: number; bytesTotal: number }
   | { type: 'file-loaded'; summary: FileSummary }
   | { type: 'file-error'; fileId: FileId; error: ErrorReport }

@@ -1,30 +1,63 @@
-// Worker entry point: owns the GPU (engine) and the loaded files; trains jobs one at a time, newest wins.
+// Worker entry point: owns the GPU (engine) and the loaded files; trains jobs one at a time, newest wins,
+// and restarts a job on a fresh device when the GPU device is lost mid-run.
 /// <reference lib="webworker" />
 
-import { createEngine } from '../src/engine/create-engine';
-import type { Engine } from '../src/engine/engine';
 import { blobSource } from '../src/core/formats/byte-source';
 import { DatasetStore } from '../src/jobs/dataset-store';
+import { EngineHolder } from '../src/jobs/engine-holder';
 import { LatestJobRunner } from '../src/jobs/latest-job-runner';
 import { runJob } from '../src/jobs/run-job';
 import { toErrorReport } from '../src/jobs/error-report';
-import { assertNever, postFromWorker, type FromWorker, type ToWorker } from '../src/protocol';
+import { assertNever, postFromWorker, type FromWorker, type JobSpec, type ToWorker } from '../src/protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []) => postFromWorker(scope, m, transfer);
 const store = new DatasetStore();
 const jobs = new LatestJobRunner();
-let engine: Promise<Engine> | null = null;
+let holder: EngineHolder | null = null;
+/** A run restarts at most this many times after device losses before it reports the failure. */
+const MAX_DEVICE_RESTARTS = 3;
+const LOSS_REPORT_GRACE_MS = 1000;
+
+async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => boolean): Promise<void> {
+  if (!holder) throw new Error('engine not initialised');
+  for (let attempt = 0; ; attempt++) {
+    const gen = holder.generation;
+    const engine = await holder.engine();
+    const stale = () => holder!.generation !== gen;
+    const run = runJob(engine, store, spec, {
+      isCancelled: () => isCancelled() || stale(),
+      onStart: (info) => { if (!stale()) post({ type: 'job-started', jobId, info }); },
+      onProgress: (point) => { if (!stale()) post({ type: 'job-progress', jobId, point }, [point.buffer]); },
+    });
+    // A dead device can leave a readback pending forever, so the loss itself ends the wait.
+    const outcome = await Promise.race([
+      run.then((result) => ({ result }), (error: unknown) => ({ error })),
+      holder.lostSince(gen).then(() => ({ lost: true as const })),
+    ]);
+    // An op on a dead device can fail before the loss is reported: give the report a moment to arrive.
+    const lostAfterError = 'error' in outcome
+      && await Promise.race([holder.lostSince(gen).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), LOSS_REPORT_GRACE_MS))]);
+    if ('lost' in outcome || lostAfterError || stale()) {
+      run.catch(() => {});
+      if (attempt >= MAX_DEVICE_RESTARTS) throw new Error(`the GPU device was lost ${attempt + 1} times during this run; giving up`);
+      post({ type: 'notice', notice: { level: 'info', message: 'The GPU device was lost during training; a new device was created and the run restarted on it.' } });
+      continue;
+    }
+    if ('error' in outcome) throw outcome.error;
+    post(outcome.result ? { type: 'job-done', jobId, result: outcome.result } : { type: 'job-cancelled', jobId });
+    return;
+  }
+}
 
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
   switch (msg.type) {
     case 'init':
-      engine = createEngine(msg.preference, (message) => post({ type: 'engine-error', message })).then((started) => {
-        post({ type: 'ready', engine: started.engine.info });
-        return started.engine;
-      });
-      engine.catch((e) => post({ type: 'engine-error', message: (e as Error).message }));
+      holder = new EngineHolder(msg.preference,
+        (engine) => post({ type: 'ready', engine: engine.info }),
+        (message) => post({ type: 'notice', notice: { level: 'info', message: `${message}; creating a new GPU device` } }));
+      holder.engine().catch((e) => post({ type: 'engine-error', message: (e as Error).message }));
       return;
     case 'load-file':
       void store.open(msg.fileId, blobSource(msg.file, msg.name))
@@ -36,23 +69,18 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       return;
     case 'train': {
       const { jobId, spec } = msg;
-      void jobs.submit(jobId, async (isCancelled) => {
-        try {
-          if (!engine) throw new Error('engine not initialised');
-          const result = await runJob(await engine, store, spec, {
-            isCancelled,
-            onStart: (info) => post({ type: 'job-started', jobId, info }),
-            onProgress: (point) => post({ type: 'job-progress', jobId, point }, [point.buffer]),
-          });
-          post(result ? { type: 'job-done', jobId, result } : { type: 'job-cancelled', jobId });
-        } catch (e) {
-          post({ type: 'job-error', jobId, error: toErrorReport(e) });
-        }
-      }, () => post({ type: 'job-cancelled', jobId }));
+      void jobs.submit(jobId, (isCancelled) => runWithRecovery(jobId, spec, isCancelled).catch((e) => {
+        post({ type: 'job-error', jobId, error: toErrorReport(e) });
+      }), () => post({ type: 'job-cancelled', jobId }));
       return;
     }
     case 'cancel':
       jobs.cancel(msg.jobId);
+      return;
+    case 'inject-fault':
+      if (msg.fault === 'device-lost') void holder?.destroyDevice();
+      // Thrown outside any handler, as a real crash would be: the page sees the worker's error event.
+      else setTimeout(() => { throw new Error('injected worker crash'); });
       return;
     default:
       assertNever(msg);

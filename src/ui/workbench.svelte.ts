@@ -6,7 +6,7 @@ import type { EngineInfo } from '../engine/engine';
 import type { EnginePreference } from '../engine/create-engine';
 import {
   type ArrayRef, type ErrorReport, type FileId, type FileSummary, type FromWorker,
-  type JobSpec, type JobStartInfo, type JobResult, assertNever,
+  type JobSpec, type JobStartInfo, type JobResult, type InjectedFault, assertNever,
 } from '../protocol';
 import { appendProgress, emptyProgress, type ProgressColumns } from './progress-columns';
 import { startTrainingWorker, type WorkerClient } from './worker-client';
@@ -69,13 +69,23 @@ export class Workbench {
 
   private onWorkerCrash(reason: string): void {
     this.worker.terminate();
-    this.errors = [...this.errors, { message: `The training worker stopped (${reason}); it was restarted and your files reloaded.` }];
-    if (this.status === 'running' || this.status === 'queued') this.status = 'error';
+    const wasTraining = this.status === 'running' || this.status === 'queued';
+    this.errors = [...this.errors, {
+      level: 'info',
+      message: `The training worker stopped (${reason}); it was restarted, your files reloaded${wasTraining ? ' and the run restarted' : ''}. Finished runs are kept.`,
+    }];
     this.engine = null;
     this.worker = this.startWorker();
+    // Files are reopened in the order they were added, so the restarted run finds them all.
     for (const [fileId, file] of this.handles) {
       this.worker.send({ type: 'load-file', fileId, file, name: this.files.find((f) => f.fileId === fileId)?.name ?? 'file' });
     }
+    if (wasTraining) this.train();
+  }
+
+  /** Fault injection from the diagnostics panel (and the recovery tests). */
+  injectFault(fault: InjectedFault): void {
+    this.worker.send({ type: 'inject-fault', fault });
   }
 
   addFiles(files: Iterable<File>): void {
@@ -161,6 +171,7 @@ export class Workbench {
     switch (m.type) {
       case 'ready': this.engine = m.engine; this.engineError = null; return;
       case 'engine-error': this.engineError = m.message; return;
+      case 'notice': this.errors = [...this.errors, m.notice]; return;
       case 'file-progress':
         if (this.loading[m.fileId]) this.loading = { ...this.loading, [m.fileId]: { ...this.loading[m.fileId], done: m.bytesDone } };
         return;

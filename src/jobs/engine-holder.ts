@@ -1,0 +1,56 @@
+// Keeps the worker's engine alive across GPU device loss: when the device is lost (driver reset, destroy(),
+// a backgrounded tab on some systems) a new device and engine are created, and jobs see a new generation so
+// they can restart on it instead of hanging on a dead device.
+
+import { createEngine, type EnginePreference, type StartedEngine } from '../engine/create-engine';
+import type { Engine } from '../engine/engine';
+
+export class EngineHolder {
+  /** Increments on every device loss; a job started under an older generation must restart. */
+  generation = 0;
+  private started: Promise<StartedEngine>;
+  private lostWaiters: { gen: number; resolve: (reason: string) => void }[] = [];
+
+  constructor(
+    private preference: EnginePreference,
+    private onReady: (engine: Engine) => void,
+    private onLost: (message: string) => void,
+  ) {
+    this.started = this.start();
+  }
+
+  private start(): Promise<StartedEngine> {
+    const gen = this.generation;
+    const started = createEngine(this.preference, (message) => this.lost(gen, message));
+    started.then((s) => this.onReady(s.engine), () => {});
+    return started;
+  }
+
+  private lost(gen: number, message: string): void {
+    if (gen !== this.generation) return;
+    this.generation++;
+    this.onLost(message);
+    const waiting = this.lostWaiters.filter((w) => w.gen === gen);
+    this.lostWaiters = this.lostWaiters.filter((w) => w.gen !== gen);
+    waiting.forEach((w) => w.resolve(message));
+    this.started = this.start();
+  }
+
+  async engine(): Promise<Engine> {
+    return (await this.started).engine;
+  }
+
+  /** Resolves when the device of generation `gen` is lost; never resolves while it lives. */
+  lostSince(gen: number): Promise<string> {
+    if (gen !== this.generation) return Promise.resolve('device lost');
+    return new Promise((resolve) => this.lostWaiters.push({ gen, resolve }));
+  }
+
+  /** Fault injection for tests and diagnostics: destroys the current GPU device as a driver reset would. */
+  async destroyDevice(): Promise<boolean> {
+    const s = await this.started;
+    if (!s.gpu) return false;
+    s.gpu.device.destroy();
+    return true;
+  }
+}

@@ -6,6 +6,7 @@ import type { EnginePreference } from './engine/create-engine';
 import type { LogisticConfig, SplitMetrics } from './core/probes/logistic';
 import type { StopReason } from './core/optim/lbfgs';
 import type { SplitSpec } from './core/split';
+import type { AnalysisResult, AnalysisSpec } from './jobs/analysis-job';
 
 export type FileId = string;
 
@@ -67,7 +68,9 @@ export interface LabelledDataRefs {
 }
 
 /** Every job the worker runs, discriminated by method. */
-export type JobSpec = { method: 'logistic'; data: LabelledDataRefs; config: LogisticConfig };
+export type JobSpec =
+  | { method: 'logistic'; data: LabelledDataRefs; config: LogisticConfig }
+  | { method: 'analysis'; analysis: AnalysisSpec };
 
 export type JobMethod = JobSpec['method'];
 
@@ -138,6 +141,7 @@ export type FromWorker =
   | { type: 'file-error'; fileId: FileId; error: ErrorReport }
   | { type: 'job-started'; jobId: number; info: JobStartInfo }
   | { type: 'job-progress'; jobId: number; point: Float64Array }
+  | { type: 'job-stage'; jobId: number; message: string }
   | { type: 'job-done'; jobId: number; result: JobResult }
   | { type: 'job-cancelled'; jobId: number }
   | { type: 'job-error'; jobId: number; error: ErrorReport };
@@ -155,7 +159,7 @@ export function postFromWorker(port: MessagePortLike, message: FromWorker, trans
   port.postMessage(message, transfer);
 }
 
-export type JobResult = ProbeResultSummary;
+export type JobResult = ProbeResultSummary | { method: 'analysis'; result: AnalysisResult };
 
 /** Packs named values in the given field order; undefined metrics travel as NaN and arrive as null. */
 export function packProgress<F extends string>(fields: readonly F[], values: Record<F, number | null>): Float64Array {

@@ -7,6 +7,7 @@ import { DatasetStore } from '../src/jobs/dataset-store';
 import { EngineHolder } from '../src/jobs/engine-holder';
 import { LatestJobRunner } from '../src/jobs/latest-job-runner';
 import { runJob } from '../src/jobs/run-job';
+import { resultTransferables } from '../src/jobs/analysis-job';
 import { toErrorReport } from '../src/jobs/error-report';
 import { assertNever, postFromWorker, type FromWorker, type JobSpec, type ToWorker } from '../src/protocol';
 
@@ -29,6 +30,7 @@ async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => 
       isCancelled: () => isCancelled() || stale(),
       onStart: (info) => { if (!stale()) post({ type: 'job-started', jobId, info }); },
       onProgress: (point) => { if (!stale()) post({ type: 'job-progress', jobId, point }, [point.buffer]); },
+      onStage: (message) => { if (!stale()) post({ type: 'job-stage', jobId, message }); },
     });
     // A dead device can leave a readback pending forever, so the loss itself ends the wait.
     const outcome = await Promise.race([
@@ -45,7 +47,10 @@ async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => 
       continue;
     }
     if ('error' in outcome) throw outcome.error;
-    post(outcome.result ? { type: 'job-done', jobId, result: outcome.result } : { type: 'job-cancelled', jobId });
+    const result = outcome.result;
+    if (!result) { post({ type: 'job-cancelled', jobId }); return; }
+    // Result arrays are transferred, not copied: analyses can return large score vectors.
+    post({ type: 'job-done', jobId, result }, result.method === 'analysis' ? resultTransferables(result.result) : []);
     return;
   }
 }

@@ -109,6 +109,8 @@ export interface PcaSpec {
   activations: ArrayRef;
   /** Metadata text per row shown on hover (a table column), optional. */
   metadata?: ArrayRef;
+  /** Labels to colour points by, optional. */
+  labels?: ArrayRef;
   components: number;
   pair: [number, number];
   /** At most this many rows are returned for the scatter (seeded sample, reported, never silent). */
@@ -125,6 +127,8 @@ export interface PcaResult {
   ys: Float64Array;
   rowIndex: Int32Array;
   rowText?: string[];
+  /** Label (as text) of each returned point, when labels were given. */
+  rowLabel?: string[];
   totalRows: number;
   sampled: boolean;
 }
@@ -325,9 +329,14 @@ async function runPca(engine: Engine, store: DatasetStore, spec: PcaSpec): Promi
     const meta = await store.labels(spec.metadata);
     rowText = Array.from(rowIndex, (r) => String(meta.values[r] ?? ''));
   }
+  let rowLabel: string[] | undefined;
+  if (spec.labels) {
+    const labels = await store.labels(spec.labels);
+    rowLabel = Array.from(rowIndex, (r) => String(labels.values[r] ?? ''));
+  }
   return {
     kind: 'pca', explainedVarianceRatio: pca.explainedVarianceRatio, singularValues: pca.singularValues,
-    xs, ys, rowIndex, rowText, totalRows: m.rows, sampled: rowIndex.length < m.rows,
+    xs, ys, rowIndex, rowText, rowLabel, totalRows: m.rows, sampled: rowIndex.length < m.rows,
   };
 }
 

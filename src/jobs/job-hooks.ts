@@ -6,4 +6,6 @@ export interface JobHooks {
   /** A progress point in the field order announced by onStart. */
   onProgress: (point: Float64Array) => void;
   isCancelled: () => boolean;
+  /** A human-readable stage for jobs without numeric progress ("fitting layer 2 of 6"). */
+  onStage?: (message: string) => void;
 }

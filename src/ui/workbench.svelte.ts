@@ -6,13 +6,16 @@ import type { EngineInfo } from '../engine/engine';
 import type { EnginePreference } from '../engine/create-engine';
 import {
   type ArrayRef, type ErrorReport, type FileId, type FileSummary, type FromWorker,
-  type JobSpec, type JobStartInfo, type JobResult, type InjectedFault, assertNever,
+  type JobSpec, type JobStartInfo, type ProbeResultSummary, type InjectedFault, assertNever,
 } from '../protocol';
 import { appendProgress, emptyProgress, type ProgressColumns } from './progress-columns';
 import { startTrainingWorker, type WorkerClient } from './worker-client';
 import { autoPair } from './auto-pair';
 import { RunsState } from './runs/runs.svelte';
 import type { RunSetup } from '../core/runs/run-setup';
+import { AnalysisState, type AnalysisKind } from './analysis/analysis-state.svelte';
+
+export type MethodId = 'logistic' | AnalysisKind;
 
 export type SplitChoice =
   | { kind: 'random'; testFraction: number; seed: number; stratify: boolean }
@@ -40,11 +43,16 @@ export class Workbench {
   progress = $state.raw<ProgressColumns>(emptyProgress());
   /** Bumped on every progress point so charts redraw without copying the columns. */
   progressVersion = $state(0);
-  result = $state.raw<JobResult | null>(null);
+  /** The latest trained probe (analyses keep their results in `analysis`). */
+  result = $state.raw<ProbeResultSummary | null>(null);
   /** After the first explicit train, every settings change retrains (latest wins). */
   liveRetrain = $state(false);
 
   readonly runs: RunsState;
+  readonly analysis = new AnalysisState();
+  method = $state<MethodId>('logistic');
+  /** What an analysis job is doing now ("fitting layer 2 of 6"). */
+  stage = $state('');
   /** File names and keys a shared setup asks for, applied as matching files arrive. */
   private wantedData: RunSetup['data'] | null = null;
   private wantedSplitFile: string | null = null;
@@ -128,26 +136,59 @@ export class Workbench {
   }
 
   get canTrain(): boolean {
-    return Boolean(this.engine && this.activations && this.labels);
+    return Boolean(this.engine) && this.missing === null;
+  }
+
+  /** Why the current method cannot run yet, or null. */
+  get missing(): string | null {
+    if (this.method === 'logistic') return this.activations && this.labels ? null : 'choose activations and labels';
+    return this.analysis.missing(this.method, { activations: this.activations ?? undefined, labels: this.labels });
+  }
+
+  private splitRef() {
+    return this.split.kind === 'file' ? { kind: 'file' as const, fileId: this.split.fileId } : { ...this.split, kind: 'random' as const };
+  }
+
+  private classNames(): string[] | undefined {
+    return this.files.find((f) => f.fileId === this.classNamesFile)?.classNames;
+  }
+
+  private buildSpec(): JobSpec | null {
+    if (!this.activations || this.missing) return null;
+    if (this.method === 'logistic') {
+      return {
+        method: 'logistic',
+        data: { activations: this.activations, labels: this.labels!, classNames: this.classNames(), split: this.splitRef() },
+        config: this.config,
+      };
+    }
+    return {
+      method: 'analysis',
+      analysis: this.analysis.spec(this.method, {
+        activations: this.activations, labels: this.labels, classNames: this.classNames(), split: this.splitRef(), probe: this.config,
+      }),
+    };
+  }
+
+  /** Fits Gaussian, exponential and a two-Gaussian mixture to values from a histogram. */
+  fitDistributions(title: string, values: Float64Array): void {
+    this.send({ method: 'analysis', analysis: this.analysis.fitSpec(title, values) });
   }
 
   train(): void {
-    if (!this.activations || !this.labels) return;
+    const spec = this.buildSpec();
+    if (!spec) return;
     this.liveRetrain = true;
+    this.send(spec);
+  }
+
+  private send(jobSpec: JobSpec): void {
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = null;
     const jobId = ++this.jobId;
     // Snapshots: reactive proxies cannot be structured-cloned into the worker.
-    const spec: JobSpec = $state.snapshot({
-      method: 'logistic' as const,
-      data: {
-        activations: this.activations,
-        labels: this.labels,
-        classNames: this.files.find((f) => f.fileId === this.classNamesFile)?.classNames,
-        split: this.split.kind === 'file' ? { kind: 'file' as const, fileId: this.split.fileId } : { ...this.split, kind: 'random' as const },
-      },
-      config: this.config,
-    });
+    const spec = $state.snapshot(jobSpec) as JobSpec;
+    this.stage = '';
     this.status = 'queued';
     this.jobError = null;
     this.progress = emptyProgress();
@@ -202,9 +243,13 @@ export class Workbench {
         appendProgress(this.progress, m.point);
         this.progressVersion++;
         return;
+      case 'job-stage':
+        if (m.jobId === this.jobId) this.stage = m.message;
+        return;
       case 'job-done':
         if (m.jobId !== this.jobId) return;
         this.status = 'done';
+        if (m.result.method === 'analysis') { this.analysis.accept(m.result.result); return; }
         this.result = m.result;
         void this.runs.add({
           name: this.runName(), setup: this.currentSetup(), engine: $state.snapshot(this.engine),

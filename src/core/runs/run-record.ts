@@ -1,7 +1,7 @@
 // A finished run as it is kept in the browser and exported: setup (with seed), engine, curves, result.
 
 import type { EngineInfo } from '../../engine/engine';
-import type { JobResult } from '../../protocol';
+import type { ProbeResultSummary } from '../../protocol';
 import type { RunSetup } from './run-setup';
 import { parseTyped, stringifyTyped } from './typed-json';
 
@@ -12,7 +12,8 @@ export interface RunRecord {
   setup: RunSetup;
   engine: EngineInfo | null;
   progress: { fields: string[]; columns: (number | null)[][] };
-  result: JobResult;
+  /** Runs are kept for trained models; analyses are recomputed from their setup in seconds. */
+  result: ProbeResultSummary;
 }
 
 const FORMAT = 'probelab-run';

@@ -6,7 +6,7 @@
 import type { Engine } from '../engine/engine';
 import { DataFileError } from '../core/formats/errors';
 import { groupSplit } from '../core/split-group';
-import type { Split, SplitSpec } from '../core/split';
+import { makeSplit, type Split, type SplitSpec } from '../core/split';
 import { evaluate, METRIC_NAMES, type EvaluationReport, type MetricName } from '../core/eval/report';
 import type { BootstrapOptions } from '../core/eval/bootstrap';
 import { classHistograms, scoreRange, type ClassHistograms } from '../core/eval/histogram';
@@ -85,7 +85,8 @@ export interface ClassificationOutcome {
 }
 
 export type ProbeSuiteResult =
-  | ({ method: 'mass-mean' | 'lda' } & ClassificationOutcome & { elapsedMs: number })
+  | ({ method: 'mass-mean' } & ClassificationOutcome & { elapsedMs: number })
+  | ({ method: 'lda' } & ClassificationOutcome & { elapsedMs: number })
   | ({ method: 'ccs' } & ClassificationOutcome & { elapsedMs: number; loss: number; restartLosses: number[]; signFlipped: boolean })
   | { method: 'ridge'; model: LinearProbeModel; train: RegressionMetrics; test: RegressionMetrics; testPredictions: Float64Array; testRows: Int32Array; elapsedMs: number }
   | { method: 'layer-sweep'; names: string[]; validation: SplitMetrics[]; train: SplitMetrics[]; test: SplitMetrics[]; chosen: number;
@@ -116,7 +117,7 @@ export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec
         ? ['The pooled covariance was singular; a pseudo-inverse was used. Add shrinkage.'] : [];
       if (spec.method === 'mass-mean') notes.push('Mass-mean scores are uncalibrated: AUROC and AP are meaningful, log-loss and ECE much less so.');
       const outcome = await evaluateClassifier(store, model, d, spec.eval, notes);
-      return { method: spec.method, ...outcome, elapsedMs: elapsed() };
+      return spec.method === 'lda' ? { method: 'lda', ...outcome, elapsedMs: elapsed() } : { method: 'mass-mean', ...outcome, elapsedMs: elapsed() };
     }
     case 'ridge': {
       const x = await store.matrix(spec.data.activations);
@@ -275,7 +276,6 @@ async function suiteSplit(store: DatasetStore, split: SuiteSplit, rows: number, 
     if (g.values.length !== rows) throw new DataFileError(store.fileName(split.column.fileId), `group column has ${g.values.length} rows; the activations have ${rows}`, { key: split.column.key || undefined });
     return groupSplit(g.values, split.testFraction, split.seed, name);
   }
-  const { makeSplit } = await import('../core/split');
   return split.kind === 'file' ? makeSplit({ kind: 'explicit', ...store.split(split.fileId) }, rows) : makeSplit(split, rows, labels);
 }
 

@@ -1,0 +1,299 @@
+// Sparse-autoencoder jobs as the worker runs them: train (with live hyperparameter edits that continue or
+// restart), or evaluate an imported dictionary; both end in the same summary (held-out metrics, densities,
+// feature browser, sanity-baseline counts, MMCS against planted features, a SAELens export).
+import type { Engine } from '../engine/engine';
+import { changeEffect, resolvedLr, validateSaeConfig, type ChangeEffect, type SaeConfig } from '../core/sae/config';
+import { encodeLabels } from '../core/labels';
+import { makeSplit } from '../core/split';
+import { createRng } from '../core/math/rng';
+import { shuffleColumns, frequentLatents, liveLatents } from '../core/sae/baselines';
+import { addCodes, addToHistograms, decoderNeighbours, emptyFeatureStats, labelMix } from '../core/sae/feature-stats';
+import { geometricMedian, rowMean } from '../core/sae/geometric-median';
+import { autoRange, densityHistogram, histogram, type DensityHistogram, type Histogram } from '../core/sae/histograms';
+import { initSaeParams } from '../core/sae/init';
+import { exportSaeLens } from '../core/sae/layouts';
+import { finalizeSums, type ReconstructionMetrics } from '../core/sae/metrics';
+import { mmcs } from '../core/sae/mmcs';
+import { foldScale, normalizationScale } from '../core/sae/normalization';
+import { decoderRowNorms, type SaeWeights } from '../core/sae/params';
+import { chunkRowsFor, TfjsSaeTrainer } from '../engine/sae/tfjs-sae';
+import { evalChunkRows, evaluateRows, gatherRows, trainLoop, type LoopStop, type SaeData, type SaeStepReport } from '../engine/sae/train-loop';
+import type { SaeTrainer } from '../engine/sae/trainer';
+import type { ArrayRef } from '../protocol';
+import type { DatasetStore } from './dataset-store';
+
+/** Metadata the feature browser shows beside each latent's top rows (same row order as the activations). */
+export interface SaeBrowserSpec {
+  text?: ArrayRef;
+  labels?: ArrayRef;
+  classNames?: string[];
+  /** Top-activating rows kept per latent. */
+  topN?: number;
+}
+
+export interface SaeTrainSpec {
+  activations: ArrayRef;
+  /** 'shuffle-columns': the sanity control, each dimension permuted independently (seeded by config.seed). */
+  transform: 'none' | 'shuffle-columns';
+  config: SaeConfig;
+  /** Planted ground-truth dictionary [n, d] (e.g. planted_dictionary.npy) for MMCS. */
+  groundTruth?: ArrayRef;
+  browser?: SaeBrowserSpec;
+}
+
+export interface SaeEvalSpec {
+  activations: ArrayRef;
+  /** An imported dictionary (core/sae/layouts importDictionary), taking raw activations. */
+  dictionary: SaeWeights;
+  /** Held-out fraction and seed for the split the metrics are reported on. */
+  heldOutFraction: number;
+  seed: number;
+  groundTruth?: ArrayRef;
+  browser?: SaeBrowserSpec;
+}
+
+/** One progress point per step, columnar and transferable; NaN where a value is undefined (test off-eval-steps). */
+export const SAE_PROGRESS_FIELDS = [
+  'step', 'rowsSeen', 'lr', 'sparsity', 'k', 'loss', 'aux', 'gradNorm',
+  'trainMse', 'testMse', 'trainFvu', 'testFvu', 'trainL0', 'testL0', 'trainL1', 'testL1', 'trainCosine', 'testCosine',
+  'deadFraction', 'deadWindowRows',
+] as const;
+export type SaeProgressField = (typeof SAE_PROGRESS_FIELDS)[number];
+
+export function packSaeProgress(r: SaeStepReport): Float64Array {
+  const v = (x: number | null | undefined) => x ?? NaN;
+  const values: Record<SaeProgressField, number> = {
+    step: r.step, rowsSeen: r.rowsSeen, lr: r.lr, sparsity: r.sparsity, k: r.k, loss: r.loss, aux: r.aux, gradNorm: r.gradNorm,
+    trainMse: v(r.train.mse), testMse: v(r.test?.mse), trainFvu: v(r.train.fvu), testFvu: v(r.test?.fvu),
+    trainL0: v(r.train.l0), testL0: v(r.test?.l0), trainL1: v(r.train.l1), testL1: v(r.test?.l1),
+    trainCosine: v(r.train.cosine), testCosine: v(r.test?.cosine), deadFraction: r.deadFraction, deadWindowRows: r.deadWindowRows,
+  };
+  return Float64Array.from(SAE_PROGRESS_FIELDS, (f) => values[f]);
+}
+
+export interface FeatureBrowserData {
+  /** Rows the statistics cover (all rows, train and held-out). */
+  rows: number;
+  fires: Float64Array;
+  maxAct: Float64Array;
+  meanAct: Float64Array;
+  topN: number;
+  /** [m, topN] row indices (−1 empty) and activations, descending. */
+  topRows: Int32Array;
+  topValues: Float32Array;
+  /** [m, bins] counts of activation/maxAct in (0, 1]. */
+  bins: number;
+  histograms: Float32Array;
+  /** [m, neighbours] nearest decoder rows by cosine. */
+  neighbours: number;
+  neighbourIndex: Int32Array;
+  neighbourCosine: Float32Array;
+  classes?: string[];
+  /** [m, classes] label counts among the top rows; purity = largest share (null: no top rows). */
+  labelCounts?: Int32Array;
+  purity?: Array<number | null>;
+  /** Text and label of every row that appears in some top list. */
+  rowText?: Record<number, string>;
+  rowLabel?: Record<number, string>;
+}
+
+export interface SaeResultSummary {
+  kind: 'trained' | 'evaluated';
+  architecture: SaeWeights['architecture'];
+  dIn: number;
+  dSae: number;
+  k: number | null;
+  config?: SaeConfig;
+  implementation: string;
+  stop: LoopStop;
+  steps: number;
+  elapsedMs: number;
+  trainRows: number;
+  testRows: number;
+  /** Activation scale s used in training (folded into the export); metrics are in units of s·x. */
+  scale: number;
+  /** Inference-mode metrics on (up to 4096) training rows and on every held-out row. */
+  train: ReconstructionMetrics;
+  test: ReconstructionMetrics;
+  /** Per-latent firing counts on held-out rows, and the log10-density histogram. */
+  testFires: Float64Array;
+  density: DensityHistogram;
+  /** Dead fraction on the training stream (no firing in the last deadWindowRows rows); null when evaluated only. */
+  deadFraction: number | null;
+  deadWindowRows: number | null;
+  liveLatents: number;
+  /** Latents firing on more than 1% of held-out rows: the sanity-baseline comparison count. */
+  frequentLatents: number;
+  decoderNorms: Float64Array;
+  decoderNormHistogram: Histogram;
+  mmcs?: { mmcs: number; found: number; threshold: number; trueFeatures: number };
+  weights: SaeWeights;
+  saeLens: { cfgJson: string; safetensors: Uint8Array };
+  /** Present when the spec asked for a feature browser (a full encoding pass over every row). */
+  features?: FeatureBrowserData;
+}
+
+export interface SaeJobHooks {
+  onStart: (info: { trainRows: number; testRows: number; dIn: number; dSae: number; implementation: string }) => void;
+  onProgress: (point: Float64Array) => void;
+  isCancelled: () => boolean;
+}
+
+/** Holds a running job's config; the worker applies UI edits here between steps. */
+export class SaeJobControl {
+  constructor(private current: SaeConfig) {}
+  get config(): SaeConfig { return this.current; }
+  /** 'continue' edits take effect from the next step; 'restart' edits are NOT applied: resubmit the job with them. */
+  update(next: SaeConfig): ChangeEffect {
+    const e = changeEffect(this.current, next);
+    if (e.effect === 'continue') this.current = next;
+    return e;
+  }
+}
+
+export interface SaeJobContext {
+  engine: Engine;
+  /** Max bytes of one storage binding on the device (WebGPU), so [rows, m] chunks fit; absent on CPU. */
+  maxBindingBytes?: number;
+}
+
+export async function runSaeTrainJob(ctx: SaeJobContext, store: DatasetStore, spec: SaeTrainSpec, hooks: SaeJobHooks, control = new SaeJobControl(spec.config)): Promise<SaeResultSummary | null> {
+  const started = performance.now();
+  const mat = await store.matrix(spec.activations);
+  const d = mat.cols;
+  const config = control.config;
+  validateSaeConfig(config, d);
+  const x = spec.transform === 'shuffle-columns' ? shuffleColumns(mat.data, mat.rows, d, createRng(config.seed ^ 0x5f1e)) : mat.data;
+  const split = makeSplit({ kind: 'random', testFraction: config.heldOutFraction, seed: config.seed, stratify: false }, mat.rows);
+  // Normalisation and b_dec come from training rows only: held-out rows never inform the model.
+  const scale = config.normalize ? normalizationScale(x, d, split.train) : 1;
+  const center = config.bDecInit === 'zero' ? new Float64Array(d)
+    : (config.bDecInit === 'geometric-median' ? geometricMedian : rowMean)(x, d, split.train.subarray(0, 65536));
+  const init = initSaeParams(config.architecture, d, config.dSae, center.map((v) => v * scale), createRng(config.seed), config.jumpReluInitThreshold);
+  const trainer = new TfjsSaeTrainer({ architecture: config.architecture, dIn: d, dSae: config.dSae }, init,
+    { maxChunkRows: ctx.maxBindingBytes ? chunkRowsFor(config.dSae, ctx.maxBindingBytes) : undefined });
+  try {
+    hooks.onStart({ trainRows: split.train.length, testRows: split.test.length, dIn: d, dSae: config.dSae, implementation: trainer.implementation });
+    const data: SaeData = { x, d, train: split.train, test: split.test, scale };
+    const loop = await trainLoop(trainer, data, {
+      config: () => control.config, cancelled: hooks.isCancelled, onStep: (r) => hooks.onProgress(packSaeProgress(r)),
+    });
+    if (loop.stop.reason === 'cancelled') return null;
+    const params = await trainer.read();
+    const final = control.config;
+    const weights: SaeWeights = { ...foldScale(params, scale), architecture: final.architecture, dIn: d, dSae: final.dSae, k: final.architecture === 'topk' || final.architecture === 'batchtopk' ? final.k : null };
+    const summary = await summarize(trainer, data, weights, final.k, store, spec, {
+      kind: 'trained', config: final, stop: loop.stop, steps: loop.steps, deadFraction: loop.tracker.deadFraction(),
+      deadWindowRows: loop.tracker.window, metadata: { lr: resolvedLr(final), steps: loop.steps, seed: final.seed, normalization_scale_folded: scale, transform: spec.transform },
+    });
+    return { ...summary, elapsedMs: performance.now() - started };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+export async function runSaeEvalJob(ctx: SaeJobContext, store: DatasetStore, spec: SaeEvalSpec, hooks: SaeJobHooks): Promise<SaeResultSummary | null> {
+  const started = performance.now();
+  const mat = await store.matrix(spec.activations);
+  const w = spec.dictionary;
+  if (mat.cols !== w.dIn) throw new Error(`dictionary has d_in = ${w.dIn} but the activations have ${mat.cols} columns`);
+  const split = makeSplit({ kind: 'random', testFraction: spec.heldOutFraction, seed: spec.seed, stratify: false }, mat.rows);
+  const trainer = new TfjsSaeTrainer({ architecture: w.architecture, dIn: w.dIn, dSae: w.dSae }, w,
+    { maxChunkRows: ctx.maxBindingBytes ? chunkRowsFor(w.dSae, ctx.maxBindingBytes) : undefined, keepDecoder: true });
+  try {
+    hooks.onStart({ trainRows: split.train.length, testRows: split.test.length, dIn: w.dIn, dSae: w.dSae, implementation: trainer.implementation });
+    if (hooks.isCancelled()) return null;
+    const data: SaeData = { x: mat.data, d: w.dIn, train: split.train, test: split.test, scale: 1 };
+    const summary = await summarize(trainer, data, w, w.k ?? 0, store, spec, {
+      kind: 'evaluated', stop: { reason: 'done' }, steps: 0, deadFraction: null, deadWindowRows: null, metadata: {},
+    });
+    return { ...summary, elapsedMs: performance.now() - started };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+interface SummaryExtras {
+  kind: SaeResultSummary['kind'];
+  config?: SaeConfig;
+  stop: LoopStop;
+  steps: number;
+  deadFraction: number | null;
+  deadWindowRows: number | null;
+  metadata: Record<string, unknown>;
+}
+
+const TRAIN_EVAL_ROWS = 4096;
+
+async function summarize(
+  trainer: SaeTrainer, data: SaeData, weights: SaeWeights, k: number, store: DatasetStore,
+  spec: { groundTruth?: ArrayRef; browser?: SaeBrowserSpec }, extra: SummaryExtras,
+): Promise<Omit<SaeResultSummary, 'elapsedMs'>> {
+  const { dIn: d, dSae: m } = weights;
+  const testSums = await evaluateRows(trainer, data, data.test, k);
+  const trainSums = await evaluateRows(trainer, data, data.train, k, TRAIN_EVAL_ROWS);
+  const norms = decoderRowNorms(weights.wDec, m, d);
+  let truth: SaeResultSummary['mmcs'];
+  if (spec.groundTruth) {
+    const g = await store.matrix(spec.groundTruth);
+    if (g.cols !== d) throw new Error(`ground-truth dictionary has ${g.cols} columns but the activations have ${d}`);
+    const r = mmcs(g.data, g.rows, weights.wDec, m, d);
+    truth = { mmcs: r.mmcs, found: r.found, threshold: r.threshold, trueFeatures: g.rows };
+  }
+  return {
+    kind: extra.kind, architecture: weights.architecture, dIn: d, dSae: m, k: weights.k, config: extra.config,
+    implementation: trainer.implementation, stop: extra.stop, steps: extra.steps,
+    trainRows: data.train.length, testRows: data.test.length, scale: data.scale,
+    train: finalizeSums(trainSums), test: finalizeSums(testSums),
+    testFires: testSums.fires, density: densityHistogram(testSums.fires, testSums.rows),
+    deadFraction: extra.deadFraction, deadWindowRows: extra.deadWindowRows,
+    liveLatents: liveLatents(testSums.fires), frequentLatents: frequentLatents(testSums.fires, testSums.rows),
+    decoderNorms: norms, decoderNormHistogram: histogram(norms, 30, ...autoRange(norms)),
+    mmcs: truth, weights, saeLens: exportSaeLens(weights, extra.metadata),
+    features: spec.browser ? await featureBrowser(trainer, data, weights, k, store, spec.browser) : undefined,
+  };
+}
+
+async function featureBrowser(trainer: SaeTrainer, data: SaeData, w: SaeWeights, k: number, store: DatasetStore, b: SaeBrowserSpec): Promise<FeatureBrowserData> {
+  const { dIn: d, dSae: m } = w;
+  const rows = data.x.length / d;
+  const stats = emptyFeatureStats(m, b.topN ?? 12);
+  const all = Int32Array.from({ length: rows }, (_, i) => i);
+  const per = evalChunkRows(m);
+  const buf = new Float32Array(per * d);
+  // Two passes over the codes: the first finds each latent's max (for the histogram's range), the second bins.
+  for (const pass of [0, 1]) {
+    for (let r0 = 0; r0 < rows; r0 += per) {
+      const c = Math.min(per, rows - r0);
+      gatherRows(data, all, r0, c, buf);
+      const f = await trainer.encode(buf.subarray(0, c * d), c, k);
+      if (pass === 0) addCodes(stats, f, all.subarray(r0, r0 + c));
+      else addToHistograms(stats, f, c);
+    }
+  }
+  const neighbours = 5;
+  const nb = decoderNeighbours(w.wDec, m, d, neighbours);
+  const out: FeatureBrowserData = {
+    rows, fires: stats.fires, maxAct: stats.maxAct, meanAct: stats.sumAct.map((s, i) => (stats.fires[i] ? s / stats.fires[i] : 0)),
+    topN: stats.topN, topRows: stats.topRows, topValues: stats.topValues, bins: stats.bins, histograms: stats.histograms,
+    neighbours, neighbourIndex: nb.index, neighbourCosine: nb.cosine,
+  };
+  const shown = new Set<number>();
+  for (const r of stats.topRows) if (r >= 0) shown.add(r);
+  if (b.text) {
+    const t = await store.labels(b.text);
+    out.rowText = {};
+    for (const r of shown) out.rowText[r] = String(t.values[r] ?? '');
+  }
+  if (b.labels) {
+    const l = await store.labels(b.labels);
+    if (l.values.length !== rows) throw new Error(`labels have ${l.values.length} rows but the activations have ${rows}`);
+    const enc = encodeLabels(l.values as ArrayLike<number> | string[]);
+    const named = enc.classes.map((c) => (b.classNames && /^\d+$/.test(c) && b.classNames[Number(c)]) || c);
+    const mix = labelMix(stats, enc.codes, named.length);
+    out.classes = named; out.labelCounts = mix.counts; out.purity = mix.purity;
+    out.rowLabel = {};
+    for (const r of shown) out.rowLabel[r] = named[enc.codes[r]];
+  }
+  return out;
+}

@@ -34,7 +34,9 @@ export function makeSplit(spec: SplitSpec, rows: number, labels?: Int32Array): S
     train.push(...group.slice(nTest));
   }
   if (train.length === 0 || test.length === 0) {
-    throw new Error(`split of ${rows} rows at test fraction ${spec.testFraction} leaves one side empty`);
+    const classes = groups.filter(Boolean).length;
+    const hint = spec.stratify && classes > rows / 2 ? ` (stratified over ${classes} classes of about one row each: are these labels row ids?)` : '';
+    throw new Error(`split of ${rows} rows at test fraction ${spec.testFraction} leaves one side empty${hint}`);
   }
   const sorted = (a: number[]) => Int32Array.from(a).sort();
   return { train: sorted(train), test: sorted(test) };

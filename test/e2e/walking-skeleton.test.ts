@@ -1,7 +1,7 @@
 // The walking skeleton end to end: the built app in headless Chromium on WebGPU, driven like a user.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fixtureBytes, referenceJson } from '../support/fixtures';
 import { dropFiles, openPage, startApp, type AppSession } from '../support/app-server';
 
@@ -38,6 +38,10 @@ test('drop breast_cancer with its reference split, train on WebGPU, and see scik
   const acc = await heldOutAccuracy(page);
   expect(Math.abs(acc - ref.logreg_C1.test_acc)).toBeLessThanOrEqual(0.01);
   await page.screenshot({ path: `${SHOTS}/breast-cancer-trained.png` });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[aria-label="save Accuracy as PNG"]')]);
+  expect(download.suggestedFilename()).toBe('Accuracy.png');
+  const png = readFileSync((await download.path())!);
+  expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
   // Live tuning: moving C retrains at once and the page shows the new run's numbers, not the old one's.
   await page.fill('[aria-label="C (inverse L2 strength, scikit-learn) value"]', '0.01');

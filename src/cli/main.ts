@@ -106,7 +106,7 @@ async function probe(args: CliArgs): Promise<Record<string, unknown>> {
 
 function table(result: Record<string, unknown>): string {
   const side = (s: unknown) => s as Record<string, unknown>;
-  const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : v === null ? '—' : typeof v === 'object' && v && 'value' in v ? fmt((v as { value: unknown }).value) : String(v ?? '—'));
+  const fmt = (v: unknown): string => (typeof v === 'number' ? v.toFixed(4) : v === null ? '—' : typeof v === 'object' && v && 'value' in v ? fmt((v as { value: unknown }).value) : String(v ?? '—'));
   const lines = [`${result.method} on ${result.activations} with ${result.labels} (${(result.engine as { implementation: string }).implementation})`];
   for (const key of ['accuracy', 'auroc', 'logLoss']) lines.push(`  ${key.padEnd(10)} train ${fmt(side(result.train)[key])}   held-out ${fmt(side(result.test)[key])}`);
   if (result.stopReason) lines.push(`  ${result.stopReason} after ${result.iterations} iterations`);

@@ -2,11 +2,20 @@
 // first use and cached. Opening a bad file throws before anything is stored, so earlier files stay intact.
 
 import type { ByteSource } from '../core/formats/byte-source';
+import { isFloat } from '../core/formats/dtype';
 import { DataFileError } from '../core/formats/errors';
 import { parseJsonSideFile } from '../core/formats/json-side-files';
-import type { TensorEntry } from '../core/formats/tensor-entry';
+import { MAX_ELEMENTS } from '../core/formats/npy';
+import { scanFinite, type FinitenessReport } from '../core/formats/open-file';
+import { rowBlocks, rowsPerBlock } from '../core/formats/row-blocks';
+import { elementCount, type TensorEntry } from '../core/formats/tensor-entry';
+import { repeatEach, withoutRows } from '../core/views/label-align';
+import { applyTokenView, resolveView, type ResolvedView } from '../core/views/tensor-view';
 import { openTensorFile } from './open-tensor-file';
 import type { ArrayRef, FileId, FileSummary } from '../protocol';
+
+/** Tensors up to this size (as f32) are scanned for NaN/Inf at load, so the summary can report them up front. */
+export const SCAN_AT_LOAD_BYTES = 256 << 20;
 
 export interface TableColumn {
   name: string;
@@ -20,16 +29,32 @@ interface LoadedFile {
   columns: Map<string, TableColumn>;
   split?: { train: number[]; test: number[] };
   classNames?: string[];
+  /** Whole tensors decoded to f32, by key. */
   decoded: Map<string, Float32Array>;
+  /** Layer and token views of 3-D tensors, by view key (the whole 3-D tensor is never cached). */
+  views: Map<string, Float32Array>;
 }
 
 export interface Matrix {
   data: Float32Array;
   rows: number;
   cols: number;
+  /** Rows (indices into the view before dropping) removed for holding NaN/Inf, when the ref asked to drop them. */
+  droppedRows?: number[];
+}
+
+/** A block of consecutive view rows, for consumers that stream activations too large to hold as one matrix. */
+export interface MatrixBlock {
+  /** Index of the block's first row in the view. */
+  rowStart: number;
+  rows: number;
+  cols: number;
+  data: Float32Array;
 }
 
 export type LabelValues = { kind: 'numeric'; values: Float32Array } | { kind: 'string'; values: string[] };
+
+const viewKey = (ref: ArrayRef) => `${ref.key}\u0000${ref.layer ?? ''}\u0000${ref.token ?? ''}`;
 
 export class DatasetStore {
   private files = new Map<FileId, LoadedFile>();
@@ -41,20 +66,29 @@ export class DatasetStore {
       const side = parseJsonSideFile(source.name, new TextDecoder().decode(await source.read(0, source.size)));
       loaded = side.kind === 'split'
         ? { summary: { ...base, kind: 'split', split: { train: side.train.length, test: side.test.length } },
-            tensors: new Map(), columns: new Map(), split: { train: side.train, test: side.test }, decoded: new Map() }
+            tensors: new Map(), columns: new Map(), split: { train: side.train, test: side.test }, decoded: new Map(), views: new Map() }
         : { summary: { ...base, kind: 'classes', classNames: side.names },
-            tensors: new Map(), columns: new Map(), classNames: side.names, decoded: new Map() };
+            tensors: new Map(), columns: new Map(), classNames: side.names, decoded: new Map(), views: new Map() };
     } else {
       const opened = await openTensorFile(source);
+      let scan: Pick<FileSummary, 'nonFinite' | 'unscanned'>;
+      try {
+        scan = await scanTensors(opened.tensors, source.name);
+      } catch (e) {
+        opened.close?.();
+        throw e;
+      }
       loaded = {
         summary: {
           ...base, kind: opened.kind,
           tensors: opened.tensors.map((t) => ({ key: t.key, dtype: t.dtype, shape: t.shape })),
           columns: opened.columns.map((c) => ({ name: c.name, numeric: !Array.isArray(c.values), rows: c.values.length })),
+          ...scan,
         },
         tensors: new Map(opened.tensors.map((t) => [t.key, t])),
         columns: new Map(opened.columns.map((c) => [c.name, c])),
         decoded: new Map(),
+        views: new Map(),
         close: opened.close,
       };
     }
@@ -77,10 +111,15 @@ export class DatasetStore {
     return f;
   }
 
-  private async decode(ref: ArrayRef, onProgress?: (done: number, total: number) => void): Promise<{ entry: TensorEntry; data: Float32Array }> {
+  private entry(ref: ArrayRef): { f: LoadedFile; entry: TensorEntry } {
     const f = this.file(ref.fileId);
     const entry = f.tensors.get(ref.key);
     if (!entry) throw new DataFileError(f.summary.name, 'no such tensor', { key: ref.key });
+    return { f, entry };
+  }
+
+  private async decode(ref: ArrayRef, onProgress?: (done: number, total: number) => void): Promise<{ entry: TensorEntry; data: Float32Array }> {
+    const { f, entry } = this.entry(ref);
     let data = f.decoded.get(ref.key);
     if (!data) {
       data = await entry.readF32(onProgress);
@@ -89,26 +128,107 @@ export class DatasetStore {
     return { entry, data };
   }
 
-  /** An [N, D] matrix; a 1-D tensor is a single column. NaN/Inf are refused with the first position. */
-  async matrix(ref: ArrayRef, onProgress?: (done: number, total: number) => void): Promise<Matrix> {
-    const name = this.file(ref.fileId).summary.name;
-    const { entry, data } = await this.decode(ref, onProgress);
-    if (entry.shape.length > 2 || entry.shape.length === 0) {
-      throw new DataFileError(name, `activations must be [N, D] (or [N]); this tensor is [${entry.shape}]`, { key: ref.key || undefined });
-    }
-    const rows = entry.shape[0];
-    const cols = entry.shape.length === 2 ? entry.shape[1] : 1;
-    const bad = firstNonFinite(data);
-    if (bad >= 0) {
-      throw new DataFileError(name,
-        `value ${data[bad]} at row ${Math.floor(bad / cols)}, column ${bad % cols} is not finite; remove or impute non-finite rows`,
-        { key: ref.key || undefined, row: Math.floor(bad / cols) });
-    }
-    return { data, rows, cols };
+  /** The view a ref asks for ([N, D], [N], a layer of [L, N, D], a token choice of [N, T, D]), or a clear error. */
+  view(ref: ArrayRef): ResolvedView {
+    const { f, entry } = this.entry(ref);
+    const v = resolveView(entry.shape, { layer: ref.layer, token: ref.token });
+    if (!v.ok) throw new DataFileError(f.summary.name, v.problem, { key: ref.key || undefined });
+    return v;
   }
 
+  /** The view's values before any non-finite rows are dropped; a layer or token view reads only what it needs. */
+  private async viewValues(ref: ArrayRef, v: ResolvedView, onProgress?: (done: number, total: number) => void): Promise<Float32Array> {
+    const { f, entry } = this.entry(ref);
+    if (v.rows * v.cols > MAX_ELEMENTS) {
+      throw new DataFileError(f.summary.name,
+        `the [${v.rows}, ${v.cols}] view of [${entry.shape}] has more than the ${MAX_ELEMENTS} values that fit in one array; ` +
+        'pick a layer or a single token (not flatten) to make it smaller, or use a streaming consumer that reads it by row blocks (DatasetStore.blocks)',
+        { key: ref.key || undefined });
+    }
+    if (entry.shape.length <= 2) return (await this.decode(ref, onProgress)).data;
+    const k = viewKey(ref);
+    let data = f.views.get(k);
+    if (!data) {
+      data = new Float32Array(v.rows * v.cols);
+      for await (const b of this.blocks({ ...ref, dropNonFinite: true }, undefined, v, false)) data.set(b.data, b.rowStart * v.cols);
+      f.views.set(k, data);
+    }
+    return data;
+  }
+
+  /**
+   * The activations as an [rows, cols] matrix. NaN/Inf are refused with the first position unless the ref asks
+   * to drop those rows (then `droppedRows` lists them, and labels aligned to this ref drop the same rows).
+   */
+  async matrix(ref: ArrayRef, onProgress?: (done: number, total: number) => void): Promise<Matrix> {
+    const name = this.file(ref.fileId).summary.name;
+    const v = this.view(ref);
+    const data = await this.viewValues(ref, v, onProgress);
+    const { rows, cols } = v;
+    const report = scanFinite(data, [rows, cols], 3);
+    if (report.rows.length === 0) return { data, rows, cols };
+    if (!ref.dropNonFinite) throw nonFiniteRefusal(name, ref.key, report, data, cols);
+    const kept = dropMatrixRows(data, rows, cols, report.rows);
+    return { data: kept, rows: rows - report.rows.length, cols, droppedRows: report.rows };
+  }
+
+  /**
+   * The view's rows in consecutive blocks, read by row slices of the file: the way to consume tensors too large to
+   * hold as one matrix. Non-finite rows are refused, or skipped when the ref drops them (rowStart still counts
+   * every view row). A layer of [L, N, D] comes as one block (a layer is read whole).
+   */
+  async *blocks(ref: ArrayRef, blockBytes?: number, resolved?: ResolvedView, checkFinite = true): AsyncGenerator<MatrixBlock> {
+    const { f, entry } = this.entry(ref);
+    const v = resolved ?? this.view(ref);
+    const { cols } = v;
+    const tokens = v.token?.tokens ?? 1;
+    const rowsOut = v.token?.choice === 'flatten' ? tokens : 1;
+    const step = v.token ? rowsPerBlock(entry.shape, blockBytes) : v.sourceEnd - v.sourceStart === 1 ? 1 : rowsPerBlock(entry.shape, blockBytes);
+    let rowStart = 0;
+    for await (const b of rowBlocks(entry, { rowStart: v.sourceStart, rowEnd: v.sourceEnd, rowsPerBlock: step, file: f.summary.name })) {
+      const n = b.rowEnd - b.rowStart;
+      const data = v.token ? applyTokenView(b.values, n, tokens, cols, v.token.choice) : b.values;
+      const rows = v.token ? n * rowsOut : data.length / Math.max(1, cols);
+      if (checkFinite) {
+        const report = scanFinite(data, [rows, cols], 3);
+        if (report.rows.length > 0) {
+          if (!ref.dropNonFinite) {
+            const shifted = { ...report, first: report.first.map((p) => ({ ...p, row: p.row + rowStart })), rows: report.rows.map((r) => r + rowStart) };
+            throw nonFiniteRefusal(f.summary.name, ref.key, shifted, data, cols, rowStart);
+          }
+          const kept = dropMatrixRows(data, rows, cols, report.rows);
+          yield { rowStart, rows: rows - report.rows.length, cols, data: kept };
+          rowStart += rows;
+          continue;
+        }
+      }
+      yield { rowStart, rows, cols, data };
+      rowStart += rows;
+    }
+  }
+
+  /**
+   * Labels, one per row: a table column (numbers or strings) or a 1-D tensor of int, bool or float. With
+   * `alignTo`, they follow those activations: repeated per token when the tokens are flattened, and without the
+   * rows the activations dropped as non-finite.
+   */
   async labels(ref: ArrayRef): Promise<LabelValues> {
     const f = this.file(ref.fileId);
+    const labels = await this.rawLabels(ref, f);
+    if (!ref.alignTo) return labels;
+    const acts = ref.alignTo;
+    const v = this.view(acts);
+    if (labels.values.length !== v.labelRows) {
+      throw new DataFileError(f.summary.name,
+        `labels have ${labels.values.length} rows but the activations (${this.fileName(acts.fileId)}${acts.key ? ` › ${acts.key}` : ''}) have ${v.labelRows}; they cannot be paired`,
+        { key: ref.key || undefined });
+    }
+    const dropped = acts.dropNonFinite ? (await this.matrix(acts)).droppedRows ?? [] : [];
+    if (labels.kind === 'string') return { kind: 'string', values: withoutRows(repeatEach(labels.values, v.labelRepeat), dropped) };
+    return { kind: 'numeric', values: withoutRows(repeatEach(labels.values, v.labelRepeat), dropped) };
+  }
+
+  private async rawLabels(ref: ArrayRef, f: LoadedFile): Promise<LabelValues> {
     const column = f.columns.get(ref.key);
     if (column) {
       return Array.isArray(column.values)
@@ -129,6 +249,49 @@ export class DatasetStore {
     if (!f.split) throw new Error(`${f.summary.name} is not a split file`);
     return { train: f.split.train, test: f.split.test, source: f.summary.name };
   }
+}
+
+/** Scans float tensors up to SCAN_AT_LOAD_BYTES for NaN/Inf by row blocks (nothing is kept), for the summary. */
+async function scanTensors(tensors: TensorEntry[], file: string): Promise<Pick<FileSummary, 'nonFinite' | 'unscanned'>> {
+  const nonFinite: NonNullable<FileSummary['nonFinite']> = [];
+  const unscanned: string[] = [];
+  for (const t of tensors) {
+    if (!isFloat(t.dtype)) continue; // integers and booleans are always finite
+    if (elementCount(t.shape) * 4 > SCAN_AT_LOAD_BYTES) { unscanned.push(t.key); continue; }
+    const total: FinitenessReport = { nan: 0, posInf: 0, negInf: 0, first: [], rows: [] };
+    for await (const b of rowBlocks(t, { file })) {
+      const r = scanFinite(b.values, [b.rowEnd - b.rowStart, ...t.shape.slice(1)], 5);
+      total.nan += r.nan; total.posInf += r.posInf; total.negInf += r.negInf;
+      for (const p of r.first) if (total.first.length < 5) total.first.push({ ...p, row: p.row + b.rowStart });
+      for (const row of r.rows) total.rows.push(row + b.rowStart);
+    }
+    if (total.rows.length > 0) {
+      nonFinite.push({ key: t.key, nan: total.nan, posInf: total.posInf, negInf: total.negInf, rows: total.rows.length, first: total.first });
+    }
+  }
+  return { ...(nonFinite.length ? { nonFinite } : {}), ...(unscanned.length ? { unscanned } : {}) };
+}
+
+function nonFiniteRefusal(file: string, key: string, report: FinitenessReport, data: Float32Array, cols: number, rowOffset = 0): DataFileError {
+  const p = report.first[0];
+  const value = data[(p.row - rowOffset) * cols + p.col];
+  const counts = `${report.nan} NaN, ${report.posInf} +Inf, ${report.negInf} -Inf in ${report.rows.length} rows`;
+  return new DataFileError(file,
+    `value ${value} at row ${p.row}, column ${p.col} is not finite (${counts}${rowOffset ? ' in this block' : ''}); ` +
+    "remove or impute non-finite rows, or choose 'drop non-finite rows' for these activations",
+    { key: key || undefined, row: p.row });
+}
+
+function dropMatrixRows(data: Float32Array, rows: number, cols: number, drop: readonly number[]): Float32Array {
+  const out = new Float32Array((rows - drop.length) * cols);
+  let o = 0;
+  let d = 0;
+  for (let r = 0; r < rows; r++) {
+    if (d < drop.length && drop[d] === r) { d++; continue; }
+    out.set(data.subarray(r * cols, (r + 1) * cols), o);
+    o += cols;
+  }
+  return out;
 }
 
 function firstNonFinite(values: Float32Array): number {

@@ -56,6 +56,14 @@ async function openMember(zip: ZipArchive, member: ZipEntry): Promise<TensorEntr
           throw relocate(e);
         }
       },
+      // Stored members read only the requested rows; deflated ones inflate forward to them (cheap when sequential).
+      readRowsF32: async (rowStart, rowEnd) => {
+        try {
+          return await entry.readRowsF32!(rowStart, rowEnd);
+        } catch (e) {
+          throw relocate(e);
+        }
+      },
     };
   } catch (e) {
     throw relocate(e);

@@ -4,7 +4,7 @@
 import type { ByteSource } from './byte-source';
 import { DataFileError } from './errors';
 import { DTYPE_BYTES, type DType } from './dtype';
-import { MAX_ELEMENTS, npyEntry } from './npy';
+import { npyEntry } from './npy';
 import { elementCount, type TensorEntry } from './tensor-entry';
 
 /** The reference implementation refuses headers over 100 MB; so do we, before reading them. */
@@ -87,9 +87,7 @@ export async function openSafetensors(source: ByteSource): Promise<SafetensorsFi
     if (end - begin !== need) {
       throw fail(`data_offsets span ${end - begin} bytes but shape [${shape}] of ${dtypeName} needs ${need}`, abs);
     }
-    if (elementCount(shape as number[]) > MAX_ELEMENTS) {
-      throw fail(`shape [${shape}] has more than the ${MAX_ELEMENTS} elements that fit in one array`, abs);
-    }
+    // Tensors above MAX_ELEMENTS open fine: readF32 refuses them, readRowsF32 streams them.
     // Writers lay tensors out by decreasing alignment, so each starts at a multiple of its element size within the
     // data section. A file that breaks this was not written by safetensors; refuse it rather than guess.
     if (begin % DTYPE_BYTES[dtype] !== 0) {

@@ -10,6 +10,12 @@ export interface TensorEntry {
   shape: number[];
   /** Reads all values as f32 in C (row-major) order, converting dtype, byte order and layout. */
   readF32(onProgress?: (bytesDone: number, bytesTotal: number) => void): Promise<Float32Array>;
+  /**
+   * Reads rows [rowStart, rowEnd) along the first axis as f32 in C order (rowEnd - rowStart times the product of
+   * the other dims), touching only those rows' bytes. Present where the layout allows (npy in C and Fortran order,
+   * safetensors, npz members, torch storages); also works for tensors too large for readF32.
+   */
+  readRowsF32?(rowStart: number, rowEnd: number): Promise<Float32Array>;
 }
 
 export function elementCount(shape: readonly number[]): number {

@@ -1,5 +1,6 @@
 // A categorical colour per label value (up to 12 distinct hues, then repeating), for scatter plots.
-const PALETTE = ['#2457c5', '#d9480f', '#2b8a3e', '#862e9c', '#e67700', '#0b7285', '#c2255c', '#5c940d', '#364fc7', '#a61e4d', '#087f5b', '#5f3dc4'];
+// Tableau-like hues chosen to stay apart from each other (and readable on white).
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#393b79', '#ad494a'];
 
 export function labelColours(labels: string[]): { perPoint: string[]; legend: { label: string; colour: string }[] } {
   const distinct = [...new Set(labels)].sort();

@@ -29,3 +29,12 @@ test('picks up split and class-name files', () => {
   expect(p.splitFile).toBe('s');
   expect(p.classNamesFile).toBe('c');
 });
+
+test('a bare array whose file name says labels beats a label-named table column', () => {
+  const files = [
+    file('acts', [{ key: '', dtype: 'f32', shape: [50, 8] }]),
+    { ...file('meta', []), kind: 'table', columns: [{ name: 'lang', numeric: false, rows: 50 }] },
+    file('lande_lang_50', [{ key: '', dtype: 'i64', shape: [50] }]),
+  ];
+  expect(autoPair(files, none).labels).toEqual({ fileId: 'lande_lang_50', key: '' });
+});

@@ -1,14 +1,16 @@
 // Benchmark flags: --name=value or --name value; sizes default small so the run finishes on SwiftShader.
 export interface BenchArgs {
   B: number; d: number; m: number; k: number; N: number; logD: number[]; classes: number;
+  /** Rows of the generated [ingestRows, d] f32 file the ingestion section parses. */
+  ingestRows: number;
   steps: number; sections: string[]; dawnFlags: string[]; tol: number; maxIter: number;
   /** A torch_reference.py JSON to fold in, with ratios. */
   torch?: string;
 }
 
 const DEFAULTS: BenchArgs = {
-  B: 256, d: 64, m: 512, k: 8, N: 2048, logD: [64], classes: 1, steps: 3,
-  sections: ['matmul', 'relu', 'topk', 'logistic', 'tfjs'], dawnFlags: [], tol: 1e-4, maxIter: 100,
+  B: 256, d: 64, m: 512, k: 8, N: 2048, logD: [64], classes: 1, steps: 3, ingestRows: 65536,
+  sections: ['matmul', 'relu', 'topk', 'logistic', 'ingest', 'tfjs'], dawnFlags: [], tol: 1e-4, maxIter: 100,
 };
 
 export function parseArgs(argv: string[]): BenchArgs {
@@ -20,7 +22,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     if (val === undefined) val = argv[++i];
     if (val === undefined) throw new Error(`invalid argument: --${key} needs a value`);
     switch (key) {
-      case 'B': case 'd': case 'm': case 'k': case 'N': case 'steps': case 'classes': case 'maxIter': case 'tol': {
+      case 'B': case 'd': case 'm': case 'k': case 'N': case 'steps': case 'classes': case 'maxIter': case 'tol': case 'ingestRows': {
         const n = Number(val);
         if (!(n > 0)) throw new Error(`invalid --${key}: ${val}`);
         (a as unknown as Record<string, number>)[key] = n;

@@ -1,9 +1,17 @@
-// Ratios of the WGSL engine to PyTorch fp32 in the same run: > 1 means the WGSL engine is faster.
+// Ratios between implementations in the same run: > 1 means the WGSL engine is faster.
 import { round } from './timing.ts';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export function torchRatios(wgsl: Obj, torch: Obj): Obj {
+/** WGSL engine vs tfjs-webgpu engine on the logistic probe to convergence, per d. */
+export function logisticRatios(logistic: { wgsl: Obj[]; tfjsWebgpu: Obj[] }): Obj[] {
+  return logistic.wgsl.map((w) => {
+    const t = logistic.tfjsWebgpu.find((x) => x.d === w.d);
+    return t ? { d: w.d, tfjsMsOverWgslMs: round(t.ms / w.ms, 4), wgslMs: w.ms, tfjsMs: t.ms } : { d: w.d };
+  });
+}
+
+export function torchRatios(wgsl: Obj, logistic: { wgsl: Obj[] } | undefined, torch: Obj): Obj {
   const r: Obj = {};
   if (wgsl.reluSae && torch.reluSae) r.reluSaeSamplesPerSec = round(wgsl.reluSae.samplesPerSec / torch.reluSae.samplesPerSec, 4);
   if (wgsl.topkSae && torch.topkSaeDense) r.topkSparseVsTorchDenseTopK = round(wgsl.topkSae.samplesPerSec / torch.topkSaeDense.samplesPerSec, 4);
@@ -14,8 +22,9 @@ export function torchRatios(wgsl: Obj, torch: Obj): Obj {
       if (key) r.matmulGflops[name] = round(v.gflops / torch.matmul[key].gflops, 4);
     }
   }
-  if (wgsl.logistic && torch.logistic) {
-    r.logisticTorchMsOverWgslMs = wgsl.logistic.map((w: Obj) => {
+  if (logistic && torch.logistic) {
+    // Wall time to convergence, end to end on each side (host optimiser, z-scoring and final metrics included).
+    r.logisticTorchMsOverWgslMs = logistic.wgsl.map((w) => {
       const t = torch.logistic.find((x: Obj) => x.d === w.d);
       return t ? { d: w.d, ratio: round(t.ms / w.ms, 4), wgslMs: w.ms, torchMs: t.ms, wgslIters: w.iterations, torchIters: t.iterations } : { d: w.d };
     });

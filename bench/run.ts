@@ -1,27 +1,32 @@
-// `npm run bench`: the WGSL engine's training workloads and the same on stock tfjs-webgpu, as one JSON document.
+// `npm run bench`: the WGSL engine's training workloads, the logistic probe to convergence through the product's
+// trainLogisticProbe on the WGSL engine and on tfjs-webgpu (same device), ingestion GB/s, and stock tfjs
+// autograd steps, as one JSON document on stdout (progress on stderr).
 import { installNodeWebGPU } from '../src/engine/node-webgpu.ts';
-import { requestWgslDevice } from '../src/engine/wgsl/device.ts';
+import { createEngine } from '../src/engine/create-engine.ts';
 import { parseArgs } from './args.ts';
 import { benchMatmuls, benchReluSae, benchTopKSae } from './wgsl-sae.ts';
-import { benchLogistic } from './wgsl-logistic.ts';
+import { benchLogisticProbe } from './logistic.ts';
+import { benchIngest } from './ingest.ts';
 import { benchTfjs, loadTfjs } from './tfjs-stock.ts';
 import { round } from './timing.ts';
-import { torchRatios } from './ratios.ts';
+import { logisticRatios, torchRatios } from './ratios.ts';
 
 const args = parseArgs(process.argv.slice(2));
 // On a CPU-only machine use Chromium's SwiftShader; the GPU machine's run.sh points Vulkan at its driver.
 if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES) process.env.VK_ICD_FILENAMES = '/usr/lib/chromium/vk_swiftshader_icd.json';
 await installNodeWebGPU(args.dawnFlags);
-const wd = await requestWgslDevice();
-const { device } = wd;
+// One device for everything: the product's own acquisition (adapter's real limits), shared by WGSL and tfjs.
+const { engine: wgslEngine, gpu } = await createEngine('webgpu');
+const { engine: tfjsEngine } = await createEngine('tfjs-webgpu');
+const device = gpu!.device;
 let gpuError: string | undefined;
 device.addEventListener('uncapturederror', (e) => { gpuError ??= (e as GPUUncapturedErrorEvent).error.message; });
 const has = (s: string) => args.sections.includes(s);
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
-  device: wd.adapterName,
-  software: wd.isSoftware,
-  features: { timestamps: wd.hasTimestamps, subgroups: wd.hasSubgroups },
+  device: gpu!.description,
+  software: gpu!.isSoftware,
+  features: { timestamps: device.features.has('timestamp-query'), subgroups: device.features.has('subgroups') },
   limits: { maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize, maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize },
   precision: 'f32 (WGSL has no TF32; PyTorch reference runs with TF32 off)',
   args,
@@ -32,14 +37,21 @@ const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 if (has('matmul')) { log('matmul'); wgsl.matmul = await benchMatmuls(device, args); }
 if (has('relu')) { log('relu sae'); wgsl.reluSae = await benchReluSae(device, args); }
 if (has('topk')) { log('topk sae'); wgsl.topkSae = await benchTopKSae(device, args); }
+type LogisticRun = Awaited<ReturnType<typeof benchLogisticProbe>>;
+let logistic: { wgsl: LogisticRun[]; tfjsWebgpu: LogisticRun[] } | undefined;
 if (has('logistic')) {
-  const runs = [];
-  for (const d of args.logD) { log(`logistic d=${d}`); runs.push(await benchLogistic(device, args, d)); }
-  wgsl.logistic = runs;
+  const runs: { wgsl: LogisticRun[]; tfjsWebgpu: LogisticRun[] } = (logistic = { wgsl: [], tfjsWebgpu: [] });
+  for (const d of args.logD) {
+    log(`logistic to convergence d=${d} (wgsl engine)`);
+    runs.wgsl.push(await benchLogisticProbe(wgslEngine, args, d));
+    log(`logistic to convergence d=${d} (tfjs-webgpu engine)`);
+    runs.tfjsWebgpu.push(await benchLogisticProbe(tfjsEngine, args, d));
+  }
+  report.logistic = runs;
 }
-device.destroy(); // before tfjs makes its own device on the same GPU
+if (has('ingest')) { log('ingestion'); report.ingest = await benchIngest(args); }
 if (has('tfjs')) {
-  log('tfjs');
+  log('stock tfjs autograd steps');
   const tf = await loadTfjs();
   const t = await benchTfjs(tf, args);
   report.tfjs = t;
@@ -47,12 +59,13 @@ if (has('tfjs')) {
   const theirs = t.reluSae as { samplesPerSec: number };
   if (ours) report.ratios = { reluSaeVsTfjs: round(ours.samplesPerSec / theirs.samplesPerSec, 4) };
 }
+if (logistic) report.logisticRatios = logisticRatios(logistic);
 if (args.torch) {
   const { readFileSync } = await import('node:fs');
   const lines = readFileSync(args.torch, 'utf8').trim().split('\n');
   const torch = JSON.parse(lines[lines.length - 1]);
   report.torch = torch;
-  report.ratiosVsTorch = torchRatios(wgsl, torch);
+  report.ratiosVsTorch = torchRatios(wgsl, logistic, torch);
 }
 if (gpuError) report.gpuError = gpuError;
 process.stdout.write(JSON.stringify(report, null, 1) + '\n');

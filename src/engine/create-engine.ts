@@ -1,13 +1,26 @@
-// Chooses and starts the engine: WebGPU through tfjs over our own device when an adapter exists, otherwise
-// tfjs's CPU backend with the reason recorded, so the UI can say plainly which one is computing.
+// Chooses and starts the engine: on WebGPU the raw-WGSL engine over our own device (tfjs's WebGPU backend is
+// initialised on the same device too: it stays the op library, the fallback for workloads without a kernel,
+// and the reference); otherwise tfjs's CPU backend with the reason recorded, so the UI can say plainly which
+// one is computing.
 
 import * as tf from '@tensorflow/tfjs';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { acquireGpuDevice, type GpuDeviceHandle } from './gpu-device';
 import { TfjsEngine } from './tfjs-engine';
+import { WgslEngine, type WgslEngineOptions } from './wgsl-engine';
 import type { Engine } from './engine';
 
-export type EnginePreference = 'auto' | 'webgpu' | 'cpu';
+/**
+ * 'auto': WGSL on WebGPU, else CPU. 'webgpu': WGSL on WebGPU or fail. 'tfjs-webgpu': tfjs's own WebGPU
+ * kernels or fail (the reference for tests and benchmark comparisons). 'cpu': tfjs's CPU backend.
+ */
+export type EnginePreference = 'auto' | 'webgpu' | 'tfjs-webgpu' | 'cpu';
+
+export interface CreateEngineOptions {
+  onDeviceLost?: (message: string) => void;
+  /** Passed to the WGSL engine (e.g. a small maxChunkBytes to exercise chunking in tests). */
+  wgsl?: WgslEngineOptions;
+}
 
 export interface StartedEngine {
   engine: Engine;
@@ -20,8 +33,9 @@ const BACKEND_NAME = 'webgpu';
 let registered: GpuDeviceHandle | undefined;
 
 export async function createEngine(
-  preference: EnginePreference = 'auto', onDeviceLost?: (message: string) => void,
+  preference: EnginePreference = 'auto', options: CreateEngineOptions | ((message: string) => void) = {},
 ): Promise<StartedEngine> {
+  const { onDeviceLost, wgsl } = typeof options === 'function' ? { onDeviceLost: options, wgsl: undefined } : options;
   let fallbackReason: string | undefined;
   if (preference !== 'cpu') {
     const acquired = registered ? { ok: true as const, gpu: registered } : await acquireGpuDevice((info) => {
@@ -36,18 +50,18 @@ export async function createEngine(
       }
       if (await tf.setBackend(BACKEND_NAME)) {
         await tf.ready();
-        return {
-          gpu: acquired.gpu,
-          engine: new TfjsEngine({
-            backend: 'webgpu', implementation: 'tfjs-webgpu', adapter: acquired.gpu.description, precision: 'f32',
-          }),
-        };
+        const info = { backend: 'webgpu' as const, adapter: acquired.gpu.description, precision: 'f32' as const };
+        const tfjsEngine = new TfjsEngine({ ...info, implementation: 'tfjs-webgpu' });
+        const engine = preference === 'tfjs-webgpu'
+          ? tfjsEngine
+          : new WgslEngine(acquired.gpu.device, { ...info, implementation: 'wgsl' }, tfjsEngine, wgsl);
+        return { gpu: acquired.gpu, engine };
       }
       fallbackReason = 'tfjs could not initialise its WebGPU backend on this device';
     } else {
       fallbackReason = acquired.reason;
     }
-    if (preference === 'webgpu') throw new Error(`WebGPU was required but is unavailable: ${fallbackReason}`);
+    if (preference !== 'auto') throw new Error(`WebGPU was required but is unavailable: ${fallbackReason}`);
   } else {
     fallbackReason = 'CPU backend chosen explicitly';
   }

@@ -1,4 +1,5 @@
-// The engine inside headless Chromium on its real WebGPU (SwiftShader): the browser path users run.
+// The engine inside headless Chromium on its real WebGPU (SwiftShader): the browser path users run, which is
+// the raw-WGSL engine (tfjs initialised on the same device beside it).
 import { expect, test } from 'vitest';
 import { createEngine } from '../../src/engine/create-engine';
 import { bytesSource } from '../../src/core/formats/byte-source';
@@ -14,16 +15,19 @@ test('Chromium offers a real WebGPU adapter and the engine runs on it', async ()
   expect(`${adapter!.info.vendor} ${adapter!.info.architecture}`).toMatch(/google|swiftshader/i);
   const { engine, gpu } = await createEngine('webgpu');
   expect(engine.info.backend).toBe('webgpu');
+  expect(engine.info.implementation).toBe('wgsl');
   expect(gpu?.isSoftware).toBe(true);
+  expect(gpu!.device.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 1024 * 1024);
 });
 
-test('a logistic probe trained on WebGPU in the browser matches scikit-learn on breast_cancer', async () => {
+test('a logistic probe trained on the WGSL engine in the browser matches scikit-learn on breast_cancer', async () => {
   const bytes = new Uint8Array(await (await fetch(breastCancerUrl)).arrayBuffer());
   const entries = await openNpz(bytesSource('breast_cancer.npz', bytes));
   const X = entries.find((e) => e.key === 'X')!;
   const y = encodeLabels(await entries.find((e) => e.key === 'y')!.readF32());
   const ref = reference.breast_cancer;
   const { engine } = await createEngine('webgpu');
+  expect(engine.info.implementation).toBe('wgsl');
   const r = await trainLogisticProbe(engine,
     { x: await X.readF32(), rows: 569, cols: 30, labels: y.codes, classes: y.classes },
     { train: Int32Array.from(ref.train_idx), test: Int32Array.from(ref.test_idx) }, { ...DEFAULT_LOGISTIC, C: 1 });

@@ -1,0 +1,96 @@
+// The Engine on raw WGSL over the same GPUDevice tfjs uses: matrices live as row chunks (each within
+// maxStorageBufferBindingSize), the linear objective is one fused kernel plus one readback, and scores are one
+// kernel per chunk. Workloads without a WGSL kernel yet run on the tfjs reference engine over the same device:
+//  - multinomial objectives with more than MAX_OUTPUTS (16) classes (the fused kernel keeps K accumulators per
+//    thread; past 16 they would spill),
+//  - centredGram and rowQuadraticForm.
+// For those, the matrix is mirrored into tfjs once (read back and uploaded, on first use; freed with the
+// matrix), so the fallback runs the reference code unchanged, at the price of one extra copy of X on the GPU.
+import type { CentredGram, DeviceMatrix, Engine, EngineInfo, LinearObjective } from './engine.ts';
+import { readF32 } from './wgsl/buffers.ts';
+import { createWgslLinearObjective, MAX_OUTPUTS, uploadWgslMatrix, type WgslMatrix } from './wgsl/linear-objective.ts';
+import { wgslLinearScores } from './wgsl/linear-scores.ts';
+
+export interface WgslEngineOptions {
+  /** Largest X chunk in bytes; defaults to the device's maxStorageBufferBindingSize (tests force it small). */
+  maxChunkBytes?: number;
+}
+
+class WgslEngineMatrix implements DeviceMatrix {
+  private mirror?: Promise<DeviceMatrix>;
+  constructor(readonly gpu: WgslMatrix, private readonly engine: WgslEngine) {}
+  get rows() { return this.gpu.rows; }
+  get cols() { return this.gpu.cols; }
+
+  /** The same matrix on the fallback engine, copied on first use. */
+  fallback(): Promise<DeviceMatrix> {
+    this.mirror ??= this.engine.mirrorToFallback(this.gpu);
+    return this.mirror;
+  }
+
+  dispose() {
+    this.gpu.dispose();
+    void this.mirror?.then((m) => m.dispose(), () => undefined);
+  }
+}
+
+function matrixOf(x: DeviceMatrix): WgslEngineMatrix {
+  if (!(x instanceof WgslEngineMatrix)) throw new Error('matrix was uploaded by a different engine');
+  return x;
+}
+
+export class WgslEngine implements Engine {
+  /**
+   * @param fallback the tfjs engine on the same device, for the workloads listed atop this file.
+   */
+  constructor(
+    readonly device: GPUDevice, readonly info: EngineInfo, private readonly fallbackEngine: Engine,
+    private readonly options: WgslEngineOptions = {},
+  ) {}
+
+  uploadMatrix(data: Float32Array, rows: number, cols: number): DeviceMatrix {
+    if (data.length !== rows * cols) throw new Error(`matrix data has ${data.length} values, expected ${rows}×${cols}`);
+    return new WgslEngineMatrix(uploadWgslMatrix(this.device, data, rows, cols, this.options.maxChunkBytes), this);
+  }
+
+  linearObjective(x: DeviceMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective {
+    const m = matrixOf(x);
+    if (outputs <= MAX_OUTPUTS) return createWgslLinearObjective(this.device, m.gpu, targets, outputs, rowWeights);
+    return this.fallbackObjective(m, targets, outputs, rowWeights);
+  }
+
+  linearScores(x: DeviceMatrix, params: Float32Array, outputs: number): Promise<Float32Array> {
+    return wgslLinearScores(this.device, matrixOf(x).gpu, params, outputs);
+  }
+
+  async centredGram(x: DeviceMatrix, mean: Float64Array): Promise<CentredGram> {
+    return this.fallbackEngine.centredGram(await matrixOf(x).fallback(), mean);
+  }
+
+  async rowQuadraticForm(x: DeviceMatrix, mean: Float64Array, m: Float64Array): Promise<Float32Array> {
+    return this.fallbackEngine.rowQuadraticForm(await matrixOf(x).fallback(), mean, m);
+  }
+
+  /** Reads the chunks back and uploads them to the fallback engine as one matrix. */
+  async mirrorToFallback(x: WgslMatrix): Promise<DeviceMatrix> {
+    const host = new Float32Array(x.rows * x.cols);
+    for (const c of x.chunks) host.set(await readF32(this.device, c.buffer, c.rows * x.cols), c.firstRow * x.cols);
+    return this.fallbackEngine.uploadMatrix(host, x.rows, x.cols);
+  }
+
+  /** A LinearObjective on the fallback engine, created on the first evaluate (the mirror is asynchronous). */
+  private fallbackObjective(m: WgslEngineMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective {
+    if (targets.length !== m.rows) throw new Error(`targets have ${targets.length} rows, matrix has ${m.rows}`);
+    let inner: Promise<LinearObjective> | undefined;
+    const objective = () => (inner ??= m.fallback().then((fx) => this.fallbackEngine.linearObjective(fx, targets, outputs, rowWeights)));
+    return {
+      rows: m.rows, cols: m.cols, outputs,
+      evaluate: async (params) => (await objective()).evaluate(params),
+      dispose: () => { void inner?.then((o) => o.dispose(), () => undefined); },
+    };
+  }
+
+  dispose(): void {
+    this.fallbackEngine.dispose();
+  }
+}

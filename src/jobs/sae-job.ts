@@ -19,6 +19,7 @@ import { decoderRowNorms, type SaeWeights } from '../core/sae/params';
 import { chunkRowsFor, TfjsSaeTrainer } from '../engine/sae/tfjs-sae';
 import { evalChunkRows, evaluateRows, gatherRows, trainLoop, type LoopStop, type SaeData, type SaeStepReport } from '../engine/sae/train-loop';
 import type { SaeTrainer } from '../engine/sae/trainer';
+import { WgslSaeTrainer, wgslSaeSupports } from '../engine/sae/wgsl-sae';
 import type { ArrayRef } from '../protocol';
 import type { DatasetStore } from './dataset-store';
 
@@ -155,6 +156,8 @@ export interface SaeJobContext {
   engine: Engine;
   /** Max bytes of one storage binding on the device (WebGPU), so [rows, m] chunks fit; absent on CPU. */
   maxBindingBytes?: number;
+  /** The engine's GPUDevice (shared with tfjs): ReLU and TopK training then run on the WGSL kernels. */
+  device?: GPUDevice;
 }
 
 export async function runSaeTrainJob(ctx: SaeJobContext, store: DatasetStore, spec: SaeTrainSpec, hooks: SaeJobHooks, control = new SaeJobControl(spec.config)): Promise<SaeResultSummary | null> {
@@ -170,8 +173,13 @@ export async function runSaeTrainJob(ctx: SaeJobContext, store: DatasetStore, sp
   const center = config.bDecInit === 'zero' ? new Float64Array(d)
     : (config.bDecInit === 'geometric-median' ? geometricMedian : rowMean)(x, d, split.train.subarray(0, 65536));
   const init = initSaeParams(config.architecture, d, config.dSae, center.map((v) => v * scale), createRng(config.seed), config.jumpReluInitThreshold);
-  const trainer = new TfjsSaeTrainer({ architecture: config.architecture, dIn: d, dSae: config.dSae }, init,
-    { maxChunkRows: ctx.maxBindingBytes ? chunkRowsFor(config.dSae, ctx.maxBindingBytes) : undefined });
+  const shape = { architecture: config.architecture, dIn: d, dSae: config.dSae };
+  const chunkRows = ctx.maxBindingBytes ? chunkRowsFor(config.dSae, ctx.maxBindingBytes) : undefined;
+  // WGSL for ReLU and TopK when the device is there; TopK with AuxK (α > 0) moves itself to tfjs on the same device
+  // at the first step with dead latents (no AuxK kernel yet), and `implementation` reports it. Others: tfjs.
+  const trainer: SaeTrainer = ctx.device && wgslSaeSupports(config.architecture)
+    ? new WgslSaeTrainer(ctx.device, shape, init, { tfjsChunkRows: chunkRows })
+    : new TfjsSaeTrainer(shape, init, { maxChunkRows: chunkRows });
   try {
     hooks.onStart({ trainRows: split.train.length, testRows: split.test.length, dIn: d, dSae: config.dSae, implementation: trainer.implementation });
     const data: SaeData = { x, d, train: split.train, test: split.test, scale };

@@ -18,6 +18,24 @@ export interface ReluSaeOptions {
   adam: AdamHyper;
   /** Cap on rows per chunk (tests use it to exercise chunking); the device limit caps it anyway. */
   maxChunkRows?: number;
+  /** false: stop after the gradients (no Adam, no step count): the caller applies its own (gated, clipped) update. */
+  update?: boolean;
+  /** Encoded after each chunk's forward pass, while the residual and the codes are intact: batch statistics. */
+  afterForward?: (ctx: Enc, chunk: SaeChunkView) => void;
+}
+
+/** What `afterForward` sees of one chunk: rows [r0, r0 + rows) of the batch, g = dL/dx̂ = 2(x̂ − x)/B. */
+export interface SaeChunkView {
+  index: number;
+  r0: number;
+  rows: number;
+  x: GPUBufferBinding;
+  gx: GPUBuffer;
+  /** ReLU step: codes f [rows, m]. */
+  f?: GPUBuffer;
+  /** TopK step: selected latents [rows, k] (u32) and their values (first rows·k floats). */
+  idx?: GPUBuffer;
+  vals?: GPUBuffer;
 }
 
 /** Pure: split-K count for the decoder f·W_dec ([rows, m]·[m, d]), whose output alone is too few tiles to fill a big GPU. */
@@ -38,12 +56,16 @@ export class ReluSaeStep {
   private lambda: number;
   private lastLambda = 0;
   private adam: AdamHyper;
+  private readonly update: boolean;
+  private readonly afterForward?: ReluSaeOptions['afterForward'];
 
   constructor(private readonly s: SaeState, opts: ReluSaeOptions) {
     const { device, d, m } = s;
     const B = opts.batch;
     this.lambda = opts.lambda;
     this.adam = opts.adam;
+    this.update = opts.update ?? true;
+    this.afterForward = opts.afterForward;
     this.chunks = batchChunks(B, m, device.limits.maxStorageBufferBindingSize, opts.maxChunkRows);
     const bc = this.chunks[0][1];
     const gm = matmulGeometry({ M: bc, N: d, K: m, transA: false, transB: false, splitK: decoderSplits(bc, d, m) }, device.limits);
@@ -66,9 +88,11 @@ export class ReluSaeStep {
   step(x: GPUBuffer, timer?: Enc['timer']): void {
     const { device } = this.s;
     const s = this.s;
-    s.t += 1;
+    if (this.update) {
+      s.t += 1;
+      device.queue.writeBuffer(this.adamU, 0, adamUniforms(this.adam, s.t));
+    }
     this.lastLambda = this.lambda;
-    device.queue.writeBuffer(this.adamU, 0, adamUniforms(this.adam, s.t));
     device.queue.writeBuffer(this.lamU, 0, new Float32Array([this.lambda / this.batch, 0, 0, 0]));
     const enc = device.createCommandEncoder();
     this.encode({ device, enc, timer }, x);
@@ -88,6 +112,7 @@ export class ReluSaeStep {
       encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, b.xc, s.wEnc(), b.f, [s.bEnc()], 'enc x·W_enc');
       encodeMatmul(ctx, { M: bc, N: d, K: m, transA: false, transB: false, splitK: this.splits }, b.f, s.wDec(), b.part, [], 'dec f·W_dec');
       encodeResidual(ctx, b.part, this.splits, s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, B, 'residual');
+      this.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, f: b.f });
       encodeColSum(ctx, b.f, bc, m, b.colF, b.scratch, false, 'colsum f');
       encodeL1Terms(ctx, b.colF, b.norms, this.lamU, b.rowScale, b.colAdd, b.colFTotal, m, acc, 'l1terms');
       encodeMatmul(ctx, { M: m, N: d, K: bc, transA: true, transB: false, epilogue: { kind: 'addRowScaled' }, accumulate: acc }, b.f, b.gx, s.wDec(G), [b.rowScale, s.wDec()], 'gW_dec fᵀ·g');
@@ -101,7 +126,7 @@ export class ReluSaeStep {
       if (acc) encodeAddInto(ctx, b.gbEnc, s.bEnc(G), m, 'gb_enc add');
       else ctx.enc.copyBufferToBuffer(b.gbEnc, 0, G, s.layout.bEnc * 4, m * 4);
     });
-    encodeAdam(ctx, s.layout.total, s.params, G, s.adamM, s.adamV, this.adamU, 'adam');
+    if (this.update) encodeAdam(ctx, s.layout.total, s.params, G, s.adamM, s.adamV, this.adamU, 'adam');
   }
 
   /** Loss of the most recent step, at the parameters it started from (summed on the host in f64). */

@@ -14,13 +14,16 @@ import { view, type SaeState } from './sae-state.ts';
 import { encodeSparseDecode } from './sparse-decode.ts';
 import { encodeSparseGrads } from './sparse-grads.ts';
 import { encodeTopK } from './topk.ts';
-import type { SaeLoss } from './relu-sae-step.ts';
+import type { ReluSaeOptions, SaeLoss } from './relu-sae-step.ts';
 
 export interface TopKSaeOptions {
   batch: number;
   k: number;
   adam: AdamHyper;
   maxChunkRows?: number;
+  /** false: gradients only (no Adam, no renorm, no step count); the caller updates. See ReluSaeOptions. */
+  update?: boolean;
+  afterForward?: ReluSaeOptions['afterForward'];
 }
 
 export class TopKSaeStep {
@@ -53,8 +56,10 @@ export class TopKSaeStep {
 
   step(x: GPUBuffer, timer?: Enc['timer']): void {
     const { device } = this.s;
-    this.s.t += 1;
-    device.queue.writeBuffer(this.adamU, 0, adamUniforms(this.adam, this.s.t));
+    if (this.opts.update !== false) {
+      this.s.t += 1;
+      device.queue.writeBuffer(this.adamU, 0, adamUniforms(this.adam, this.s.t));
+    }
     const enc = device.createCommandEncoder();
     this.encode({ device, enc, timer }, x);
     device.queue.submit([enc.finish()]);
@@ -70,6 +75,7 @@ export class TopKSaeStep {
       encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, b.xc, s.wEnc(), b.f, [s.bEnc()], 'enc x·W_enc');
       encodeTopK(ctx, b.f, bc, m, k, b.idx, b.vals, 'topk');
       encodeSparseDecode(ctx, b.idx, b.vals, s.wDec(), s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, k, B, 'sparse decode');
+      this.opts.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, idx: b.idx, vals: b.vals });
       encodeCsr(ctx, b.idx, E, m, { counts: b.counts, csr: b.csr, cursor: b.cursor });
       encodeSparseGrads(ctx, b.csr, b.vals, b.gx, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEnc, m, d, k, E, acc, 'sparse grads');
       encodeColSum(ctx, b.gx, bc, d, b.colGx, b.scratch, false, 'colsum g');
@@ -77,6 +83,7 @@ export class TopKSaeStep {
       if (acc) encodeAddInto(ctx, b.gbEnc, s.bEnc(G), m, 'gb_enc add');
       else ctx.enc.copyBufferToBuffer(b.gbEnc, 0, G, s.layout.bEnc * 4, m * 4);
     });
+    if (this.opts.update === false) return;
     encodeAdam(ctx, s.layout.total, s.params, G, s.adamM, s.adamV, this.adamU, 'adam');
     encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
   }

@@ -1,0 +1,203 @@
+// The fast SAE trainer: ReLU-L1 and TopK training steps as raw WGSL (ReluSaeStep / TopKSaeStep) on the engine's
+// GPUDevice, with batch statistics, gradient clipping and the non-finite guard done on the device.
+//
+// What is not WGSL, and why:
+// - evaluate/encode (held-out metrics, feature browser) run tfjs ops on the same device over parameters read back
+//   once per optimizer step (TfjsSaeInference): they are a small share of the work and already tested there.
+// - AuxK (TopK, α > 0) has no WGSL kernel yet. The trainer runs WGSL while AuxK has nothing to do (no dead
+//   latent); the first step that has dead latents and α > 0 moves parameters and Adam moments to a TfjsSaeTrainer
+//   on the same device, which continues the same run (`implementation` then says so).
+// - Gradient norm for TopK is of the decoder gradient after parallel-component removal (the kernel removes it in
+//   place); tfjs reports it before. Both clip by the norm they report.
+import { emptySums, type MetricSums } from '../../core/sae/metrics';
+import { checkParamShapes, type SaeParams } from '../../core/sae/params';
+import { readF32, readU32, storageBuffer, uniformBuffer, type Enc } from '../wgsl/buffers';
+import { encodeGatedAdam, encodeSumSquares, gatedAdamUniforms, NORM_PARTIALS } from '../wgsl/gated-adam';
+import { ReluSaeStep, type SaeChunkView } from '../wgsl/relu-sae-step';
+import { encodeRowNorm } from '../wgsl/rownorm';
+import { encodeDenseFires, encodeRowStats, encodeSparseFires } from '../wgsl/sae-batch-stats';
+import { SaeState, view } from '../wgsl/sae-state';
+import { TopKSaeStep } from '../wgsl/topk-sae-step';
+import { TfjsSaeTrainer } from './tfjs-sae';
+import { TfjsSaeInference } from './tfjs-sae-infer';
+import type { SaeHyper, SaeShape, SaeTrainer, StepResult } from './trainer';
+
+/** Architectures with WGSL step kernels. */
+export function wgslSaeSupports(architecture: SaeShape['architecture']): boolean {
+  return architecture === 'relu' || architecture === 'topk';
+}
+
+export interface WgslSaeOptions {
+  /** Rows per chunk cap for the step kernels (tests force chunking); the device binding limit applies anyway. */
+  maxChunkRows?: number;
+  /** Rows per chunk for the tfjs paths (evaluation, AuxK continuation). */
+  tfjsChunkRows?: number;
+}
+
+type Stepper = { rows: number; k: number; step: ReluSaeStep | TopKSaeStep };
+
+export class WgslSaeTrainer implements SaeTrainer {
+  private state: SaeState | null;
+  private stepper: Stepper | null = null;
+  private readonly bufs: Record<string, GPUBuffer> = {};
+  private rowBufs: { rows: number; x: GPUBuffer; rowStats: GPUBuffer; rowL1: GPUBuffer } | null = null;
+  private readonly adamU: GPUBuffer;
+  private inference: { t: number; model: TfjsSaeInference } | null = null;
+  private fallback: TfjsSaeTrainer | null = null;
+
+  constructor(readonly device: GPUDevice, readonly shape: SaeShape, init: SaeParams, private readonly opts: WgslSaeOptions = {}) {
+    const { dIn: d, dSae: m, architecture } = shape;
+    if (!wgslSaeSupports(architecture)) throw new Error(`invalid architecture for the WGSL trainer: ${architecture} (relu or topk)`);
+    checkParamShapes(init, d, m, 'initial');
+    const s = (this.state = new SaeState(device, d, m, init));
+    const mk = (name: string, n: number) => (this.bufs[name] = storageBuffer(device, n, `wgsl-sae.${name}`));
+    mk('fires', m); mk('colL1', m); mk('partials', NORM_PARTIALS); mk('normSq', 4); mk('norms', m);
+    this.adamU = uniformBuffer(device, new Float32Array(8).buffer, 'wgsl-sae.adam');
+    // TopK keeps unit decoder rows from the start, as the tfjs trainer does.
+    if (architecture === 'topk') this.submit((ctx) => encodeRowNorm(ctx, s.wDec(), m, d, this.bufs.norms, true, 'renorm'));
+  }
+
+  get implementation(): string {
+    return this.fallback ? `wgsl, then ${this.fallback.implementation} (AuxK)` : 'wgsl';
+  }
+
+  get steps(): number { return this.fallback ? this.fallback.steps : this.state!.t; }
+
+  private submit(fill: (ctx: Enc) => void): void {
+    const enc = this.device.createCommandEncoder();
+    fill({ device: this.device, enc });
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  /** Step kernels are sized for (rows, k): rebuilt, weights and moments kept, when either changes live. */
+  private stepperFor(rows: number, k: number): Stepper {
+    const s = this.state!, { dIn: d, dSae: m, architecture } = this.shape;
+    if (!this.rowBufs || this.rowBufs.rows !== rows) {
+      if (this.rowBufs) for (const b of [this.rowBufs.x, this.rowBufs.rowStats, this.rowBufs.rowL1]) b.destroy();
+      this.rowBufs = {
+        rows, x: storageBuffer(this.device, rows * d, 'wgsl-sae.x'),
+        rowStats: storageBuffer(this.device, rows * 4, 'wgsl-sae.rowStats'), rowL1: storageBuffer(this.device, rows, 'wgsl-sae.rowL1'),
+      };
+    }
+    if (this.stepper && this.stepper.rows === rows && (architecture === 'relu' || this.stepper.k === k)) return this.stepper;
+    this.stepper?.step.destroy();
+    const common = { batch: rows, adam: { lr: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, maxChunkRows: this.opts.maxChunkRows, update: false, afterForward: (ctx: Enc, c: SaeChunkView) => this.encodeChunkStats(ctx, c, rows, k) };
+    const step = architecture === 'relu' ? new ReluSaeStep(s, { ...common, lambda: 0 }) : new TopKSaeStep(s, { ...common, k });
+    return (this.stepper = { rows, k, step });
+  }
+
+  private encodeChunkStats(ctx: Enc, c: SaeChunkView, batch: number, k: number): void {
+    const { dIn: d, dSae: m } = this.shape;
+    const rb = this.rowBufs!, b = this.bufs;
+    encodeRowStats(ctx, c.x, c.gx, view(rb.rowStats, c.r0 * 4, c.rows * 4), c.rows, d, batch);
+    if (c.f) encodeDenseFires(ctx, c.f, b.fires, b.colL1, c.rows, m, c.index > 0);
+    else {
+      if (c.index === 0) ctx.enc.clearBuffer(b.fires);
+      encodeSparseFires(ctx, c.idx!, c.vals!, b.fires, view(rb.rowL1, c.r0, c.rows), c.rows, k);
+    }
+  }
+
+  async step(x: Float32Array, rows: number, h: SaeHyper, dead?: Uint8Array): Promise<StepResult> {
+    if (!this.fallback && this.shape.architecture === 'topk' && h.auxKCoefficient > 0 && dead?.some((v) => v === 1)) await this.moveToTfjs();
+    if (this.fallback) return this.fallback.step(x, rows, h, dead);
+    const { dIn: d, dSae: m, architecture } = this.shape;
+    if (x.length < rows * d) throw new Error(`invalid batch: ${x.length} values for ${rows} rows of ${d}`);
+    const s = this.state!, st = this.stepperFor(rows, h.k), rb = this.rowBufs!, b = this.bufs;
+    this.device.queue.writeBuffer(rb.x, 0, x.buffer, x.byteOffset, rows * d * 4);
+    if (st.step instanceof ReluSaeStep) st.step.setHyper({ lambda: h.sparsity });
+    s.t += 1;
+    this.device.queue.writeBuffer(this.adamU, 0, gatedAdamUniforms(h, s.t, h.gradClip));
+    st.step.step(rb.x);
+    this.submit((ctx) => {
+      encodeSumSquares(ctx, s.grads, s.layout.total, b.partials, b.normSq);
+      encodeGatedAdam(ctx, s.layout.total, s.params, s.grads, s.adamM, s.adamV, this.adamU, b.normSq);
+      if (architecture === 'topk') encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
+    });
+    const [loss, rowStats, fires, l1, normSq] = await Promise.all([
+      st.step.readLoss(), readF32(this.device, rb.rowStats, rows * 4), readU32(this.device, b.fires, m),
+      architecture === 'relu' ? readF32(this.device, b.colL1, m) : readF32(this.device, rb.rowL1, rows), readF32(this.device, b.normSq, 1),
+    ]);
+    const gradNorm = Math.sqrt(normSq[0]);
+    // The device skipped the update exactly when ‖g‖² was not finite. A non-finite loss always reaches the
+    // gradient (∂/∂b_dec = Σ_b g_b carries every residual), so this is also the loss's finiteness.
+    if (!Number.isFinite(gradNorm)) s.t -= 1;
+    const finite = Number.isFinite(loss.mse) && Number.isFinite(loss.aux) && Number.isFinite(gradNorm);
+    return { mse: loss.mse, aux: loss.aux, loss: loss.loss, gradNorm, sums: this.sums(x, rows, rowStats, fires, l1), finite };
+  }
+
+  /** MetricSums from the per-row device sums (f64 on the host) and the batch's per-latent fire counts. */
+  private sums(x: Float32Array, rows: number, rowStats: Float32Array, fires: Uint32Array, l1: Float32Array): MetricSums {
+    const { dIn: d, dSae: m } = this.shape;
+    const out = emptySums(d, m);
+    out.rows = rows;
+    for (let r = 0; r < rows; r++) {
+      const xx = rowStats[4 * r], xh = rowStats[4 * r + 1], hh = rowStats[4 * r + 2], ee = rowStats[4 * r + 3];
+      out.sqX += xx; out.dotXHatX += xh; out.sqXHat += hh; out.sqErr += ee;
+      if (xx > 0 && hh > 0) { out.sumCos += xh / Math.sqrt(xx * hh); out.cosRows += 1; }
+      for (let j = 0; j < d; j++) out.sumX[j] += x[r * d + j];
+    }
+    for (let i = 0; i < m; i++) { out.fires[i] = fires[i]; out.l0 += fires[i]; }
+    for (const v of l1) out.l1 += v;
+    return out;
+  }
+
+  /** The last step's gradients (TopK: decoder gradient with its parallel component removed), for tests. */
+  async gradients(): Promise<SaeParams> {
+    if (!this.state) throw new Error('gradients: the run has moved to tfjs (AuxK)');
+    return this.state.read('grads');
+  }
+
+  /** Parameters and Adam moments move to a tfjs trainer on the same device; this trainer then delegates to it. */
+  private async moveToTfjs(): Promise<void> {
+    const s = this.state!, L = s.layout, { dIn: d, dSae: m } = this.shape;
+    const [params, am, av] = await Promise.all([s.read(), readF32(this.device, s.adamM, L.total), readF32(this.device, s.adamV, L.total)]);
+    const split = (a: Float32Array) => [a.slice(L.wEnc, L.wEnc + d * m), a.slice(L.bEnc, L.bEnc + m), a.slice(L.wDec, L.wDec + m * d), a.slice(L.bDec, L.bDec + d)];
+    const t = new TfjsSaeTrainer(this.shape, params, { maxChunkRows: this.opts.tfjsChunkRows, keepDecoder: true });
+    t.restoreOptimizer({ t: s.t, m: split(am), v: split(av) });
+    this.fallback = t;
+    this.releaseGpu();
+  }
+
+  private async model(): Promise<TfjsSaeInference> {
+    const t = this.state!.t;
+    if (this.inference?.t !== t) {
+      this.inference?.model.dispose();
+      this.inference = { t, model: new TfjsSaeInference(this.shape, await this.state!.read(), this.opts.tfjsChunkRows) };
+    }
+    return this.inference.model;
+  }
+
+  async evaluate(x: Float32Array, rows: number, k: number): Promise<MetricSums> {
+    if (this.fallback) return this.fallback.evaluate(x, rows, k);
+    return (await this.model()).evaluate(x, rows, k);
+  }
+
+  async encode(x: Float32Array, rows: number, k: number): Promise<Float32Array> {
+    if (this.fallback) return this.fallback.encode(x, rows, k);
+    return (await this.model()).encode(x, rows, k);
+  }
+
+  async read(): Promise<SaeParams> {
+    if (this.fallback) return this.fallback.read();
+    const p = await this.state!.read();
+    return { wEnc: p.wEnc, bEnc: p.bEnc, wDec: p.wDec, bDec: p.bDec };
+  }
+
+  private releaseGpu(): void {
+    this.stepper?.step.destroy();
+    this.stepper = null;
+    if (this.rowBufs) for (const b of [this.rowBufs.x, this.rowBufs.rowStats, this.rowBufs.rowL1]) b.destroy();
+    this.rowBufs = null;
+    this.inference?.model.dispose();
+    this.inference = null;
+    this.state?.destroy();
+    this.state = null;
+  }
+
+  dispose(): void {
+    this.releaseGpu();
+    for (const b of Object.values(this.bufs)) b.destroy();
+    this.adamU.destroy();
+    this.fallback?.dispose();
+  }
+}

@@ -1,0 +1,149 @@
+// The WGSL SAE trainer on real WebGPU (Dawn): one step equals the f64 reference (loss, gradients, Adam update,
+// batch sums), a few steps equal the tfjs trainer from the same init, AuxK continues on tfjs, and the SAE job
+// picks it when given the device.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SAE_CONFIG, type SaeArchitecture } from '../../../src/core/sae/config';
+import { referenceSae, removeParallelComponent } from '../../../src/core/sae/reference';
+import type { SaeParams } from '../../../src/core/sae/params';
+import { createEngine, type StartedEngine } from '../../../src/engine/create-engine';
+import { TfjsSaeTrainer } from '../../../src/engine/sae/tfjs-sae';
+import type { SaeHyper } from '../../../src/engine/sae/trainer';
+import { WgslSaeTrainer } from '../../../src/engine/sae/wgsl-sae';
+import { runSaeTrainJob } from '../../../src/jobs/sae-job';
+import { expectClose, HYPER, problem } from '../../unit/sae/grad-cases';
+import { storeWith } from '../../unit/sae/store-helpers';
+
+let started: StartedEngine;
+let device: GPUDevice;
+beforeAll(async () => {
+  started = await createEngine('webgpu');
+  device = started.gpu!.device;
+});
+
+// lr 1e-2 and a large ε keep Adam's first step smooth in g (no sign flips of near-zero gradients between f32 paths).
+const H: SaeHyper = { ...HYPER, lr: 1e-2, eps: 1e-3, auxKCoefficient: 0 };
+
+const unitRows = (w: ArrayLike<number>, m: number, d: number) => {
+  const out = Float64Array.from(w);
+  for (let i = 0; i < m; i++) {
+    const n = Math.hypot(...out.subarray(i * d, (i + 1) * d));
+    for (let j = 0; j < d; j++) out[i * d + j] /= n;
+  }
+  return out;
+};
+
+async function oneStepMatchesReference(arch: SaeArchitecture, B: number, d: number, m: number, seed: number, hyper: Partial<SaeHyper>, maxChunkRows?: number) {
+  const { init, x } = problem(arch, seed, B, d, m);
+  const h = { ...H, ...hyper };
+  const t = new WgslSaeTrainer(device, { architecture: arch, dIn: d, dSae: m }, init, { maxChunkRows });
+  device.pushErrorScope('validation');
+  const r = await t.step(x, B, h);
+  const grads = await t.gradients();
+  const after = await t.read();
+  expect((await device.popErrorScope())?.message ?? null).toBeNull();
+  const want = referenceSae(init, x, B, d, m, { architecture: arch, k: h.k, lambda: h.sparsity });
+  expect(r.finite).toBe(true);
+  expect(t.steps).toBe(1);
+  expect(r.mse).toBeCloseTo(want.mse, 4);
+  expect(r.aux).toBeCloseTo(want.aux, 4);
+  const gWDec = arch === 'topk' ? removeParallelComponent(want.grads.wDec, init.wDec, m, d) : want.grads.wDec;
+  const wantGrads = { ...want.grads, wDec: gWDec };
+  for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(grads[key], wantGrads[key], 2e-4, `grad ${key}`);
+  let n2 = 0;
+  for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) for (const v of wantGrads[key]) n2 += v * v;
+  expect(r.gradNorm).toBeCloseTo(Math.sqrt(n2), 4);
+  // Adam's first step from zero moments is lr·g/(|g| + ε); TopK then renormalises decoder rows.
+  for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) {
+    let want1 = Float64Array.from(init[key], (p, i) => p - (h.lr * wantGrads[key][i]) / (Math.abs(wantGrads[key][i]) + h.eps));
+    if (key === 'wDec' && arch === 'topk') want1 = unitRows(want1, m, d);
+    expectClose(after[key], want1, 2e-4, `adam ${key}`);
+  }
+  // Batch sums at the pre-step parameters, from the reference's x̂ and f.
+  let sqErr = 0, dot = 0, sqXHat = 0, l0 = 0, l1 = 0;
+  const fires = new Float64Array(m);
+  for (let n = 0; n < B * d; n++) { sqErr += (x[n] - want.xHat[n]) ** 2; dot += x[n] * want.xHat[n]; sqXHat += want.xHat[n] ** 2; }
+  for (let n = 0; n < B * m; n++) if (want.f[n] > 0) { l0++; l1 += want.f[n]; fires[n % m]++; }
+  expect(r.sums.rows).toBe(B);
+  expect(r.sums.sqErr).toBeCloseTo(sqErr, 3);
+  expect(r.sums.dotXHatX).toBeCloseTo(dot, 3);
+  expect(r.sums.sqXHat).toBeCloseTo(sqXHat, 3);
+  expect(r.sums.l0).toBe(l0);
+  expect(r.sums.l1).toBeCloseTo(l1, 3);
+  expect(Array.from(r.sums.fires)).toEqual(Array.from(fires));
+  t.dispose();
+}
+
+describe('WGSL SAE trainer on real WebGPU (Dawn)', () => {
+  it('runs on a real WebGPU adapter shared with tfjs', () => {
+    expect(started.gpu, 'createEngine gave no GPU device').toBeDefined();
+    expect(device.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 1024 * 1024);
+    expect(typeof started.gpu!.adapterInfo?.vendor).toBe('string');
+    expect(tf.getBackend()).toBe('webgpu');
+  });
+
+  it('ReLU + L1: one step equals the f64 reference (loss, gradients, Adam, batch sums)', () => oneStepMatchesReference('relu', 12, 6, 10, 201, { sparsity: 0.7 }));
+  it('ReLU + L1 on an odd shape over three row chunks', () => oneStepMatchesReference('relu', 150, 7, 13, 202, { sparsity: 0.4 }, 64));
+  it('TopK: one step equals the f64 reference (decoder gradient without its parallel part, renormalised rows)', () => oneStepMatchesReference('topk', 12, 6, 10, 203, { k: 3 }));
+  it('TopK on an odd shape over three row chunks', () => oneStepMatchesReference('topk', 150, 7, 13, 204, { k: 4 }, 64));
+
+  for (const [arch, hyper] of [['relu', { sparsity: 0.5, gradClip: 0.2 }], ['topk', { k: 3 }]] as const) {
+    it(`${arch}: three steps (live ${arch === 'relu' ? 'lr/λ changes, clipping' : 'lr/k/batch-size changes'}) equal the tfjs trainer from the same init`, async () => {
+      const B = 16, d = 6, m = 10;
+      const { init, x } = problem(arch, 300, 2 * B, d, m);
+      const shape = { architecture: arch as SaeArchitecture, dIn: d, dSae: m };
+      const w = new WgslSaeTrainer(device, shape, init), t = new TfjsSaeTrainer(shape, init);
+      const plan: Array<[number, Partial<SaeHyper>]> = [[B, {}], [B, { lr: 5e-3, sparsity: 0.8 }], arch === 'topk' ? [2 * B - 3, { k: 4 }] : [B, { sparsity: 0.3 }]];
+      for (const [rows, change] of plan) {
+        const h = { ...H, ...hyper, ...change };
+        const [a, b] = [await w.step(x, rows, h), await t.step(x, rows, h)];
+        expect(a.loss).toBeCloseTo(b.loss, 4);
+        if (arch === 'relu') expect(a.gradNorm).toBeCloseTo(b.gradNorm, 4);
+        expect(a.sums.l0).toBe(b.sums.l0);
+        expect(Array.from(a.sums.fires)).toEqual(Array.from(b.sums.fires));
+        expect(a.sums.sumCos).toBeCloseTo(b.sums.sumCos, 3);
+      }
+      const [pw, pt] = [await w.read(), await t.read()];
+      for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(pw[key], pt[key], 2e-4, `${arch} ${key}`);
+      // Evaluation and encoding (tfjs over the read-back parameters) agree with the tfjs trainer's own.
+      const [ew, et] = [await w.evaluate(x, 2 * B, 3), await t.evaluate(x, 2 * B, 3)];
+      expect(Math.abs(ew.sqErr - et.sqErr) / et.sqErr).toBeLessThan(1e-5);
+      expect(ew.l0).toBe(et.l0);
+      expectClose(await w.encode(x, 2 * B, 3), await t.encode(x, 2 * B, 3), 2e-4, 'codes');
+      w.dispose(); t.dispose();
+    });
+  }
+
+  it('TopK with AuxK: the first step with dead latents continues on tfjs with the same weights and Adam moments', async () => {
+    const B = 12, d = 6, m = 10;
+    const { init, x } = problem('topk', 400, B, d, m);
+    const shape = { architecture: 'topk' as const, dIn: d, dSae: m };
+    const w = new WgslSaeTrainer(device, shape, init), t = new TfjsSaeTrainer(shape, init);
+    const h = { ...H, k: 3, auxK: 2, auxKCoefficient: 0.5 };
+    const none = new Uint8Array(m), dead = Uint8Array.from({ length: m }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    await w.step(x, B, h, none); await t.step(x, B, h, none);
+    expect(w.implementation).toBe('wgsl');
+    const [a, b] = [await w.step(x, B, h, dead), await t.step(x, B, h, dead)];
+    expect(w.implementation).toMatch(/^wgsl, then tfjs-webgpu/);
+    expect(a.aux).toBeGreaterThan(0);
+    expect(a.aux).toBeCloseTo(b.aux, 5);
+    expect(w.steps).toBe(2);
+    const [pw, pt] = [await w.read(), await t.read()];
+    for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(pw[key], pt[key], 2e-4, `auxk ${key}`);
+    w.dispose(); t.dispose();
+  });
+
+  it('the SAE job picks the WGSL trainer when given the device', async () => {
+    const store = await storeWith('diabetes_X.npy');
+    let implementation = '';
+    const config = { ...DEFAULT_SAE_CONFIG, architecture: 'topk' as const, dSae: 16, k: 3, batchSize: 32, steps: 4, evalEvery: 2, seed: 3 };
+    const r = (await runSaeTrainJob({ engine: started.engine, device }, store, { activations: { fileId: 'diabetes_X.npy', key: '' }, transform: 'none', config }, {
+      onStart: (i) => { implementation = i.implementation; }, onProgress: () => {}, isCancelled: () => false,
+    }))!;
+    expect(implementation).toBe('wgsl');
+    expect(r.implementation).toBe('wgsl');
+    expect(r.steps).toBe(4);
+    expect(r.test.fvu!).toBeGreaterThan(0);
+    expect(Number.isFinite(r.test.mse!)).toBe(true);
+  });
+});

@@ -17,7 +17,11 @@ export interface DataChoice {
 }
 
 export class AnalysisState {
-  detector = $state({ method: 'mahalanobis' as 'mahalanobis' | 'knn-cosine' | 'probe-range', estimator: 'ledoit-wolf' as CovarianceEstimator, k: 10, standardize: true });
+  detector = $state({
+    method: 'mahalanobis' as 'mahalanobis' | 'knn-cosine' | 'probe-range', estimator: 'ledoit-wolf' as CovarianceEstimator, k: 10, standardize: true,
+    /** Extra tensors of the activations' file scored as further layers (same rows), combined by standardized sum. */
+    extraLayerKeys: [] as string[],
+  });
   erasure = $state({ positiveClass: '', shrinkage: true });
   pca = $state({ components: 10, pairA: 0, pairB: 1, maxPoints: 4000, seed: 0, standardize: true, metadata: null as ArrayRef | null, colourByLabels: true });
   detectorResult = $state.raw<DetectorResult | null>(null);
@@ -40,7 +44,13 @@ export class AnalysisState {
     switch (kind) {
       case 'detector':
         return {
-          kind: 'detector', layers: [{ name: 'activations', activations: data.activations }], untrusted: data.labels!,
+          kind: 'detector',
+          layers: [
+            { name: data.activations.key || 'activations', activations: data.activations },
+            ...this.detector.extraLayerKeys.filter((k) => k !== data.activations.key)
+              .map((key) => ({ name: key, activations: { fileId: data.activations.fileId, key } })),
+          ],
+          untrusted: data.labels!,
           split: data.split, method: this.detector.method, estimator: this.detector.estimator, k: this.detector.k,
           standardize: this.detector.standardize,
         };

@@ -7,6 +7,9 @@ import type { LogisticConfig, SplitMetrics } from './core/probes/logistic';
 import type { StopReason } from './core/optim/lbfgs';
 import type { SplitSpec } from './core/split';
 import type { AnalysisResult, AnalysisSpec } from './jobs/analysis-job';
+import type { ProbeSuiteMethod, ProbeSuiteResult, ProbeSuiteSpec } from './jobs/probe-suite-job';
+import type { SaeEvalSpec, SaeResultSummary, SaeTrainSpec } from './jobs/sae-job';
+import type { ChangeEffect, SaeConfig } from './core/sae/config';
 
 export type FileId = string;
 
@@ -70,13 +73,17 @@ export interface LabelledDataRefs {
 /** Every job the worker runs, discriminated by method. */
 export type JobSpec =
   | { method: 'logistic'; data: LabelledDataRefs; config: LogisticConfig }
-  | { method: 'analysis'; analysis: AnalysisSpec };
+  | { method: 'analysis'; analysis: AnalysisSpec }
+  | { method: 'suite'; suite: ProbeSuiteSpec }
+  | { method: 'sae-train'; sae: SaeTrainSpec }
+  | { method: 'sae-eval'; sae: SaeEvalSpec };
 
 export type JobMethod = JobSpec['method'];
 
 /** What a job reports when it starts: the names of its progress columns and the sizes it trains on. */
 export interface JobStartInfo {
-  method: JobMethod;
+  /** The job's method; a probe-suite job names its suite method (e.g. 'lda'). */
+  method: JobMethod | ProbeSuiteMethod;
   fields: string[];
   trainRows: number;
   testRows: number;
@@ -130,6 +137,8 @@ export type ToWorker =
   | { type: 'forget-file'; fileId: FileId }
   | { type: 'train'; jobId: number; spec: JobSpec }
   | { type: 'cancel'; jobId: number }
+  /** A live edit of a running SAE job's config; answered by 'job-updated' (continue: applied; restart: not applied). */
+  | { type: 'update-job'; jobId: number; config: SaeConfig }
   | { type: 'inject-fault'; fault: InjectedFault };
 
 export type FromWorker =
@@ -144,6 +153,7 @@ export type FromWorker =
   | { type: 'job-stage'; jobId: number; message: string }
   | { type: 'job-done'; jobId: number; result: JobResult }
   | { type: 'job-cancelled'; jobId: number }
+  | { type: 'job-updated'; jobId: number; effect: ChangeEffect }
   | { type: 'job-error'; jobId: number; error: ErrorReport };
 
 /** The minimal port both a Worker and a worker's global scope provide. */
@@ -159,7 +169,11 @@ export function postFromWorker(port: MessagePortLike, message: FromWorker, trans
   port.postMessage(message, transfer);
 }
 
-export type JobResult = ProbeResultSummary | { method: 'analysis'; result: AnalysisResult };
+export type JobResult =
+  | ProbeResultSummary
+  | { method: 'analysis'; result: AnalysisResult }
+  | { method: 'suite'; result: ProbeSuiteResult }
+  | { method: 'sae'; result: SaeResultSummary };
 
 /** Packs named values in the given field order; undefined metrics travel as NaN and arrive as null. */
 export function packProgress<F extends string>(fields: readonly F[], values: Record<F, number | null>): Float64Array {

@@ -8,6 +8,8 @@ import { EngineHolder } from '../src/jobs/engine-holder';
 import { LatestJobRunner } from '../src/jobs/latest-job-runner';
 import { runJob } from '../src/jobs/run-job';
 import { resultTransferables } from '../src/jobs/analysis-job';
+import { typedArrayBuffers } from '../src/jobs/transferables';
+import { SaeJobControl } from '../src/jobs/sae-job';
 import { toErrorReport } from '../src/jobs/error-report';
 import { assertNever, postFromWorker, type FromWorker, type JobSpec, type ToWorker } from '../src/protocol';
 
@@ -19,19 +21,22 @@ let holder: EngineHolder | null = null;
 /** A run restarts at most this many times after device losses before it reports the failure. */
 const MAX_DEVICE_RESTARTS = 3;
 const LOSS_REPORT_GRACE_MS = 1000;
+/** Live configs of SAE training jobs by job id: 'update-job' edits land here, and survive device-loss restarts. */
+const saeControls = new Map<number, SaeJobControl>();
 
 async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => boolean): Promise<void> {
   if (!holder) throw new Error('engine not initialised');
   for (let attempt = 0; ; attempt++) {
     const gen = holder.generation;
     const engine = await holder.engine();
+    const device = await holder.device();
     const stale = () => holder!.generation !== gen;
     const run = runJob(engine, store, spec, {
       isCancelled: () => isCancelled() || stale(),
       onStart: (info) => { if (!stale()) post({ type: 'job-started', jobId, info }); },
       onProgress: (point) => { if (!stale()) post({ type: 'job-progress', jobId, point }, [point.buffer]); },
       onStage: (message) => { if (!stale()) post({ type: 'job-stage', jobId, message }); },
-    });
+    }, { device, saeControl: saeControls.get(jobId) });
     // A dead device can leave a readback pending forever, so the loss itself ends the wait.
     const outcome = await Promise.race([
       run.then((result) => ({ result }), (error: unknown) => ({ error })),
@@ -49,8 +54,10 @@ async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => 
     if ('error' in outcome) throw outcome.error;
     const result = outcome.result;
     if (!result) { post({ type: 'job-cancelled', jobId }); return; }
-    // Result arrays are transferred, not copied: analyses can return large score vectors.
-    post({ type: 'job-done', jobId, result }, result.method === 'analysis' ? resultTransferables(result.result) : []);
+    // Result arrays are transferred, not copied: analyses can return large score vectors, SAEs their weights.
+    const transfer = result.method === 'analysis' ? resultTransferables(result.result)
+      : result.method === 'suite' || result.method === 'sae' ? typedArrayBuffers(result.result) : [];
+    post({ type: 'job-done', jobId, result }, transfer);
     return;
   }
 }
@@ -74,9 +81,18 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       return;
     case 'train': {
       const { jobId, spec } = msg;
+      // Created at once, so an edit that arrives while the job waits its turn is not lost.
+      if (spec.method === 'sae-train') saeControls.set(jobId, new SaeJobControl(spec.sae.config));
       void jobs.submit(jobId, (isCancelled) => runWithRecovery(jobId, spec, isCancelled).catch((e) => {
         post({ type: 'job-error', jobId, error: toErrorReport(e) });
-      }), () => post({ type: 'job-cancelled', jobId }));
+      }), () => post({ type: 'job-cancelled', jobId })).finally(() => saeControls.delete(jobId));
+      return;
+    }
+    case 'update-job': {
+      // A job that has already ended cannot continue: the page starts a new run with the edited config.
+      const control = saeControls.get(msg.jobId);
+      const effect = control ? control.update(msg.config) : { effect: 'restart' as const, because: [] };
+      post({ type: 'job-updated', jobId: msg.jobId, effect });
       return;
     }
     case 'cancel':

@@ -40,6 +40,11 @@ export class EngineHolder {
     return (await this.started).engine;
   }
 
+  /** The GPU device the engine runs on (the SAE trainer's WGSL kernels share it); undefined on the CPU backend. */
+  async device(): Promise<GPUDevice | undefined> {
+    return (await this.started).gpu?.device;
+  }
+
   /** Resolves when the device of generation `gen` is lost; never resolves while it lives. */
   lostSince(gen: number): Promise<string> {
     if (gen !== this.generation) return Promise.resolve('device lost');

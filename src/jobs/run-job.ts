@@ -5,8 +5,18 @@ import type { DatasetStore } from './dataset-store';
 import type { JobHooks } from './job-hooks';
 import { runProbeJob } from './probe-job';
 import { runAnalysisJob } from './analysis-job';
+import { runProbeSuiteJob } from './probe-suite-job';
+import { runSaeEvalJob, runSaeTrainJob, SAE_PROGRESS_FIELDS, SaeJobControl, type SaeJobHooks } from './sae-job';
 
-export async function runJob(engine: Engine, store: DatasetStore, spec: JobSpec, hooks: JobHooks): Promise<JobResult | null> {
+/** What the worker knows beyond the engine: the GPU device and a running SAE job's live config. */
+export interface JobContext {
+  /** The engine's GPU device (SAE steps run as WGSL kernels on it); absent on the CPU backend. */
+  device?: GPUDevice;
+  /** Where live edits of an 'sae-train' job land; kept by the worker across device-loss restarts. */
+  saeControl?: SaeJobControl;
+}
+
+export async function runJob(engine: Engine, store: DatasetStore, spec: JobSpec, hooks: JobHooks, ctx: JobContext = {}): Promise<JobResult | null> {
   switch (spec.method) {
     case 'logistic': return runProbeJob(engine, store, spec, hooks);
     case 'analysis': {
@@ -14,6 +24,35 @@ export async function runJob(engine: Engine, store: DatasetStore, spec: JobSpec,
       const result = await runAnalysisJob(engine, store, spec.analysis, { isCancelled: hooks.isCancelled, onStage: hooks.onStage });
       return result ? { method: 'analysis', result } : null;
     }
+    case 'suite': {
+      const result = await runProbeSuiteJob(engine, store, spec.suite, hooks);
+      return result ? { method: 'suite', result } : null;
+    }
+    case 'sae-train': {
+      const control = ctx.saeControl ?? new SaeJobControl(spec.sae.config);
+      const result = await runSaeTrainJob(saeContext(engine, ctx), store, spec.sae, saeHooks('sae-train', hooks), control);
+      return result ? { method: 'sae', result } : null;
+    }
+    case 'sae-eval': {
+      const result = await runSaeEvalJob(saeContext(engine, ctx), store, spec.sae, saeHooks('sae-eval', hooks));
+      return result ? { method: 'sae', result } : null;
+    }
     default: return assertNever(spec);
   }
+}
+
+function saeContext(engine: Engine, ctx: JobContext) {
+  return { engine, device: ctx.device, maxBindingBytes: ctx.device?.limits.maxStorageBufferBindingSize };
+}
+
+/** SAE jobs announce their shape and implementation; the UI gets the usual start info plus a stage line. */
+function saeHooks(method: 'sae-train' | 'sae-eval', hooks: JobHooks): SaeJobHooks {
+  return {
+    onStart: (i) => {
+      hooks.onStart({ method, fields: [...SAE_PROGRESS_FIELDS], trainRows: i.trainRows, testRows: i.testRows, classes: [] });
+      hooks.onStage?.(`${i.implementation}: d_in ${i.dIn} → d_sae ${i.dSae}`);
+    },
+    onProgress: hooks.onProgress,
+    isCancelled: hooks.isCancelled,
+  };
 }

@@ -14,8 +14,14 @@ import { autoPair } from './auto-pair';
 import { RunsState } from './runs/runs.svelte';
 import type { RunSetup } from '../core/runs/run-setup';
 import { AnalysisState, type AnalysisKind } from './analysis/analysis-state.svelte';
+import { SuiteState } from './suite/suite-state.svelte';
+import { SaeState, type SaeRunTag } from './sae/sae-state.svelte';
+import type { SaeConfig } from '../core/sae/config';
+import { column } from './progress-columns';
+import { openTable, type TableColumn } from '../core/formats/table';
+import { blobSource } from '../core/formats/byte-source';
 
-export type MethodId = 'logistic' | AnalysisKind;
+export type MethodId = 'logistic' | AnalysisKind | 'suite' | 'sae';
 
 export type SplitChoice =
   | { kind: 'random'; testFraction: number; seed: number; stratify: boolean }
@@ -50,6 +56,10 @@ export class Workbench {
 
   readonly runs: RunsState;
   readonly analysis = new AnalysisState();
+  readonly suite = new SuiteState();
+  readonly sae = new SaeState();
+  /** The method of the job last sent (jobInfo describes it only once it has started). */
+  jobMethod = $state<JobSpec['method'] | null>(null);
   method = $state<MethodId>('logistic');
   /** What an analysis job is doing now ("fitting layer 2 of 6"). */
   stage = $state('');
@@ -142,6 +152,8 @@ export class Workbench {
   /** Why the current method cannot run yet, or null. */
   get missing(): string | null {
     if (this.method === 'logistic') return this.activations && this.labels ? null : 'choose activations and labels';
+    if (this.method === 'suite') return this.suite.missing(this.suiteData());
+    if (this.method === 'sae') return this.sae.missing(this.saeData());
     return this.analysis.missing(this.method, { activations: this.activations ?? undefined, labels: this.labels });
   }
 
@@ -153,7 +165,17 @@ export class Workbench {
     return this.files.find((f) => f.fileId === this.classNamesFile)?.classNames;
   }
 
+  private suiteData() {
+    return { activations: this.activations, labels: this.labels, classNames: this.classNames(), split: this.splitRef(), files: this.files };
+  }
+
+  private saeData() {
+    return { activations: this.activations, labels: this.labels, classNames: this.classNames(), files: this.files };
+  }
+
   private buildSpec(): JobSpec | null {
+    if (this.method === 'suite') return this.missing ? null : this.suite.spec(this.suiteData());
+    if (this.method === 'sae') return this.missing ? null : this.sae.spec('main', this.saeData());
     if (!this.activations || this.missing) return null;
     if (this.method === 'logistic') {
       return {
@@ -170,16 +192,50 @@ export class Workbench {
     };
   }
 
+  /** The columns of the first loaded table (CSV/JSONL), read on the page, for exports beside row metadata. */
+  async rowMetadata(): Promise<TableColumn[]> {
+    const f = this.files.find((f) => f.kind === 'table');
+    const blob = f && this.handles.get(f.fileId);
+    if (!f || !blob) return [];
+    return (await openTable(blobSource(blob, f.name))).columns;
+  }
+
   /** Fits Gaussian, exponential and a two-Gaussian mixture to values from a histogram. */
   fitDistributions(title: string, values: Float64Array): void {
     this.send({ method: 'analysis', analysis: this.analysis.fitSpec(title, values) });
   }
 
   train(): void {
+    if (this.method === 'sae') { this.runSae('main'); return; }
     const spec = this.buildSpec();
     if (!spec) return;
     this.liveRetrain = true;
     this.send(spec);
+  }
+
+  /** Trains (or, for 'imported', evaluates) one SAE run: the user's data, a sanity baseline, or a dictionary. */
+  runSae(tag: SaeRunTag): void {
+    if (!this.engine || this.sae.missing(this.saeData())) return;
+    if (tag === 'imported' && !this.sae.dictionary) return;
+    this.sae.tag = tag;
+    this.sae.editNote = '';
+    this.send(this.sae.spec(tag, this.saeData()));
+  }
+
+  /** Whether an SAE training job is queued or running, so settings edits go to it live. */
+  get saeTraining(): boolean {
+    return this.jobMethod === 'sae-train' && (this.status === 'running' || this.status === 'queued');
+  }
+
+  /**
+   * An SAE settings edit: applied to the running job when it can continue (the worker decides and answers
+   * 'job-updated'); a change that needs fresh weights restarts the run with the new config.
+   */
+  saeConfigChanged(next: SaeConfig): void {
+    this.sae.config = next;
+    if (!this.saeTraining) return;
+    this.sae.editNote = 'Applying the change…';
+    this.worker.send({ type: 'update-job', jobId: this.jobId, config: $state.snapshot(next) as SaeConfig });
   }
 
   private send(jobSpec: JobSpec): void {
@@ -189,6 +245,7 @@ export class Workbench {
     // Snapshots: reactive proxies cannot be structured-cloned into the worker.
     const spec = $state.snapshot(jobSpec) as JobSpec;
     this.stage = '';
+    this.jobMethod = spec.method;
     this.status = 'queued';
     this.jobError = null;
     this.progress = emptyProgress();
@@ -198,7 +255,8 @@ export class Workbench {
 
   /** Called by every settings control: retrains after a short quiet period once live tuning is on. */
   settingsChanged(): void {
-    if (!this.liveRetrain || !this.canTrain) return;
+    // SAE runs are long: they start on an explicit click, and edits then reach the running job (saeConfigChanged).
+    if (!this.liveRetrain || !this.canTrain || this.method === 'sae') return;
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => this.train(), RETRAIN_DEBOUNCE_MS);
   }
@@ -250,6 +308,8 @@ export class Workbench {
         if (m.jobId !== this.jobId) return;
         this.status = 'done';
         if (m.result.method === 'analysis') { this.analysis.accept(m.result.result); return; }
+        if (m.result.method === 'suite') { this.suite.accept(m.result.result); return; }
+        if (m.result.method === 'sae') { this.sae.accept(m.result.result); return; }
         this.result = m.result;
         void this.runs.add({
           name: this.runName(), setup: this.currentSetup(), engine: $state.snapshot(this.engine),
@@ -259,6 +319,13 @@ export class Workbench {
       case 'job-cancelled':
         if (m.jobId === this.jobId) this.status = 'cancelled';
         return;
+      case 'job-updated': {
+        if (m.jobId !== this.jobId) return;
+        const step = column(this.progress, 'step').at(-1) ?? null;
+        if (m.effect.effect === 'restart') this.runSae(this.sae.tag === 'imported' ? 'main' : this.sae.tag);
+        this.sae.noteEffect(m.effect, step);
+        return;
+      }
       case 'job-error':
         if (m.jobId !== this.jobId) return;
         this.status = 'error';

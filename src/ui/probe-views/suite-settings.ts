@@ -10,7 +10,8 @@ import { DEFAULT_LAYER_SWEEP, type LayerSweepConfig } from '../../core/probes/la
 import { DEFAULT_C_GRID } from '../../core/probes/regularization-path';
 import type { BootstrapOptions } from '../../core/eval/bootstrap';
 
-export type SuiteMethodName = 'logistic' | 'mass-mean' | 'lda' | 'ridge' | 'ccs' | 'layer-sweep' | 'regularization-path';
+export type SuiteMethodName =
+  | 'logistic' | 'mass-mean' | 'lda' | 'ridge' | 'ccs' | 'layer-sweep' | 'regularization-path' | 'transfer' | 'apply-probe';
 
 export const SUITE_METHOD_LABELS: Record<SuiteMethodName, string> = {
   logistic: 'Logistic (L2)',
@@ -20,6 +21,8 @@ export const SUITE_METHOD_LABELS: Record<SuiteMethodName, string> = {
   ccs: 'CCS (contrast pairs)',
   'layer-sweep': 'Layer sweep (logistic per layer)',
   'regularization-path': 'Regularization path (k-fold CV over C)',
+  transfer: 'Transfer matrix (train on each set, evaluate on each)',
+  'apply-probe': 'Apply an imported probe file',
 };
 
 export interface SuiteSettings {

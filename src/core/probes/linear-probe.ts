@@ -1,6 +1,7 @@
 // The one shape every linear probe takes once trained (logistic, mass-mean, LDA, ridge, CCS), so evaluation,
 // export and "apply to a new file" treat them alike: scores = ((x − mean) / scale) · W + b, in f64 on the host.
 
+import { scoresToProba } from './linear-scores';
 import type { Standardization } from '../math/standardize';
 import type { LogisticProbe } from './logistic';
 
@@ -54,28 +55,8 @@ export function applyProbe(
   return out;
 }
 
-/** Binary logits [n] → [n, 2] probabilities; K scores → softmax [n, K]. Stable for large |z|. */
-export function probaFromScores(scores: Float64Array, outputs: number): Float64Array {
-  if (outputs === 1) {
-    const p = new Float64Array(2 * scores.length);
-    for (let i = 0; i < scores.length; i++) {
-      const p1 = sigmoid(scores[i]);
-      p[2 * i] = 1 - p1;
-      p[2 * i + 1] = p1;
-    }
-    return p;
-  }
-  const n = scores.length / outputs;
-  const p = new Float64Array(scores.length);
-  for (let i = 0; i < n; i++) {
-    let max = -Infinity;
-    for (let k = 0; k < outputs; k++) max = Math.max(max, scores[i * outputs + k]);
-    let sum = 0;
-    for (let k = 0; k < outputs; k++) sum += (p[i * outputs + k] = Math.exp(scores[i * outputs + k] - max));
-    for (let k = 0; k < outputs; k++) p[i * outputs + k] /= sum;
-  }
-  return p;
-}
+/** Binary logits [n] → [n, 2] probabilities; K scores → softmax [n, K]: the one implementation, shared with the logistic probe. */
+export const probaFromScores = scoresToProba;
 
 export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));

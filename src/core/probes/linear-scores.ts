@@ -2,7 +2,7 @@
 // on the host so training, evaluation and export agree.
 
 /** outputs = 1: binary sigmoid → [n, 2]; outputs = K: softmax → [n, K]. Numerically stable forms. */
-export function scoresToProba(scores: Float32Array, outputs: number): Float64Array {
+export function scoresToProba(scores: ArrayLike<number>, outputs: number): Float64Array {
   if (outputs === 1) {
     const n = scores.length;
     const p = new Float64Array(2 * n);

@@ -2,17 +2,8 @@
 import { expect } from 'vitest';
 import { requestWgslDevice, type WgslDevice } from '../../../src/engine/wgsl/device.ts';
 
-/** mulberry32: small, seeded, reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The product's seeded generator (mulberry32), so kernel tests draw the same streams as the app. */
+export { createRng as rng } from '../../../src/core/math/rng';
 
 export function randn(n: number, rand: () => number, scale = 1): Float32Array {
   const out = new Float32Array(n);

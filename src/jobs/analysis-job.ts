@@ -2,6 +2,7 @@
 // probe check, distribution fits, PCA and weight SVD. Each takes a plain serialisable spec and returns a plain
 // result (typed arrays, transferable); heavy reductions go through the engine, f64 closed forms stay on the host.
 
+import { columnStats, type ColumnStats } from '../core/stats/column-stats';
 import type { Engine } from '../engine/engine';
 import { encodeLabels } from '../core/labels';
 import { makeSplit, type Split, type SplitSpec } from '../core/split';
@@ -150,8 +151,20 @@ export interface SvdResult {
   k: number;
 }
 
-export type AnalysisSpec = DetectorSpec | ErasureSpec | DistributionSpec | PcaSpec | SvdSpec;
-export type AnalysisResult = DetectorResult | ErasureResult | DistributionResult | PcaResult | SvdResult;
+/** Per-dimension statistics and row norms of the chosen activations (the dataset panel). */
+export interface StatsSpec {
+  kind: 'stats';
+  activations: ArrayRef;
+}
+
+export interface StatsResult extends ColumnStats {
+  kind: 'stats';
+  /** Rows dropped as non-finite under the activations ref's option, if any. */
+  droppedRows: number;
+}
+
+export type AnalysisSpec = DetectorSpec | ErasureSpec | DistributionSpec | PcaSpec | SvdSpec | StatsSpec;
+export type AnalysisResult = DetectorResult | ErasureResult | DistributionResult | PcaResult | SvdResult | StatsResult;
 
 export interface AnalysisHooks {
   isCancelled: () => boolean;
@@ -169,6 +182,10 @@ export async function runAnalysisJob(
     case 'distribution': return { kind: 'distribution', fits: fitDistributions(spec.values, spec.seed), n: spec.values.length };
     case 'pca': return runPca(engine, store, spec);
     case 'svd': return runSvd(store, spec);
+    case 'stats': {
+      const m = await store.matrix(spec.activations);
+      return { kind: 'stats', ...columnStats(m.data, m.rows, m.cols), droppedRows: m.droppedRows?.length ?? 0 };
+    }
   }
 }
 

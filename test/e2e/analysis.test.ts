@@ -67,3 +67,19 @@ test('PCA of breast_cancer shows explained variance and a scatter coloured by la
   await page.screenshot({ path: 'test-output/screenshots/pca.png', fullPage: true });
   expect(consoleErrors).toEqual([]);
 });
+
+test('the dataset view reports shape, constant dimensions and row norms of digits as numpy does', async () => {
+  const { page, consoleErrors } = await openPage(app, '?demo=0');
+  await page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
+  await dropFiles(page, [{ name: 'digits_f32.npy', bytes: fixtureBytes('digits_f32.npy') }]);
+  await page.waitForSelector('[data-testid=files] >> text=digits_f32.npy');
+  await page.click('[data-tab=stats]');
+  await run(page);
+  const summary = await page.textContent('[data-testid=dataset-summary]');
+  expect(summary).toMatch(/1797 × 64/);
+  // numpy: (X.std(0) == 0).sum() == 3; np.median(np.linalg.norm(X, axis=1)) == 62.1369...
+  expect(await page.textContent('[data-testid=constant-dims]')).toBe('3');
+  expect(summary).toMatch(/ \/ 62\.14 \/ /);
+  await page.screenshot({ path: 'test-output/screenshots/dataset.png', fullPage: true });
+  expect(consoleErrors).toEqual([]);
+});

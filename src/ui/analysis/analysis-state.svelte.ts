@@ -1,12 +1,12 @@
 // Settings and latest results of the analysis methods (detector, erasure, PCA, distribution fits), and how
 // each becomes a job spec from the workbench's current data choices.
 
-import type { AnalysisResult, AnalysisSpec, AnalysisSplit, DetectorResult, ErasureResult, PcaResult, DistributionResult } from '../../jobs/analysis-job';
+import type { AnalysisResult, AnalysisSpec, AnalysisSplit, DetectorResult, ErasureResult, PcaResult, DistributionResult, StatsResult } from '../../jobs/analysis-job';
 import type { CovarianceEstimator } from '../../core/detect/mahalanobis';
 import type { LogisticConfig } from '../../core/probes/logistic';
 import type { ArrayRef } from '../../protocol';
 
-export type AnalysisKind = 'detector' | 'erasure' | 'pca';
+export type AnalysisKind = 'detector' | 'erasure' | 'pca' | 'stats';
 
 export interface DataChoice {
   activations: ArrayRef;
@@ -27,6 +27,7 @@ export class AnalysisState {
   detectorResult = $state.raw<DetectorResult | null>(null);
   erasureResult = $state.raw<ErasureResult | null>(null);
   pcaResult = $state.raw<PcaResult | null>(null);
+  statsResult = $state.raw<StatsResult | null>(null);
   fits = $state.raw<{ title: string; values: Float64Array; result: DistributionResult } | null>(null);
   private pendingFitTitle = '';
   private pendingFitValues: Float64Array | null = null;
@@ -59,6 +60,8 @@ export class AnalysisState {
           kind: 'erasure', activations: data.activations, labels: data.labels!, classNames: data.classNames,
           positiveClass: this.erasure.positiveClass || undefined, split: data.split, shrinkage: this.erasure.shrinkage, probe: data.probe,
         };
+      case 'stats':
+        return { kind: 'stats', activations: data.activations };
       case 'pca':
         return {
           kind: 'pca', activations: data.activations, metadata: this.pca.metadata ?? undefined,
@@ -81,6 +84,7 @@ export class AnalysisState {
       case 'detector': this.detectorResult = result; return;
       case 'erasure': this.erasureResult = result; return;
       case 'pca': this.pcaResult = result; return;
+      case 'stats': this.statsResult = result; return;
       case 'distribution':
         if (this.pendingFitValues) this.fits = { title: this.pendingFitTitle, values: this.pendingFitValues, result };
         return;

@@ -1,7 +1,7 @@
 // The probe suite from the page: drop breast_cancer with scikit-learn's split, choose LDA in the Probe suite tab,
 // run, and read held-out accuracy and AUROC matching scikit-learn's LinearDiscriminantAnalysis.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fixtureBytes, referenceJson } from '../support/fixtures';
 import { dropFiles, openPage, startApp, type AppSession } from '../support/app-server';
 
@@ -83,5 +83,69 @@ test('a layer sweep lists every layer of layers.safetensors and picks one on val
   await page.waitForSelector('[data-testid=suite-result][data-method=layer-sweep]', { timeout: 120_000 });
   expect(await page.textContent('[data-testid=suite-result]')).toMatch(/Chosen layer: layer_\d/);
   await page.screenshot({ path: `${SHOTS}/probe-suite-layer-sweep.png`, fullPage: true });
+  expect(consoleErrors).toEqual([]);
+});
+
+test('LDA with a group split holds out whole lande sources, and a separate evaluation file gets a gap column', async () => {
+  const { page, consoleErrors } = await openPage(app, '?demo=0');
+  await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
+  const demo = (name: string) => new Uint8Array(readFileSync(`public/demo/${name}`));
+  await dropFiles(page, ['lande_hidden_4000.npy', 'lande_lang_4000.npy', 'lande_meta_4000.jsonl'].map((name) => ({ name, bytes: demo(name) })));
+  await page.waitForSelector('[data-testid=files] >> text=lande_meta_4000.jsonl');
+  await page.getByRole('tab', { name: 'Probe suite' }).click();
+  const labels = await page.locator('[data-testid=labels-select] option', { hasText: 'lande_lang_4000.npy' }).first().getAttribute('value');
+  await page.selectOption('[data-testid=labels-select]', labels!);
+  await page.selectOption('[data-testid=split-select]', 'group');
+  // The column named 'source' is chosen by default.
+  expect(await page.locator('[data-testid=group-column] option:checked').textContent()).toMatch(/source/);
+  await page.fill('[data-testid=group-fraction]', '0.3');
+  await page.dispatchEvent('[data-testid=group-fraction]', 'change');
+  await page.selectOption('[data-testid=suite-method]', 'lda');
+  await page.getByLabel('Covariance shrinkage').selectOption('ledoit-wolf');
+  // Few bootstrap resamples: 11-class AUROC intervals over three evaluated sides are the slow part on SwiftShader's CPU.
+  await page.click('text=Evaluation');
+  await page.getByLabel('Bootstrap resamples').fill('50');
+  await page.getByLabel('Bootstrap resamples').dispatchEvent('change');
+  await page.check('[data-testid=external-toggle]');
+  const acts = await page.locator('[data-testid=external-activations] option', { hasText: 'lande_hidden_4000.npy' }).first().getAttribute('value');
+  await page.selectOption('[data-testid=external-activations]', acts!);
+  await page.selectOption('[data-testid=external-labels]', labels!);
+  await page.click('[data-testid=run-suite]');
+  await page.waitForSelector('[data-testid=suite-result][data-method=lda]', { timeout: 120_000 });
+  expect(await page.getAttribute('[data-testid=status]', 'data-status')).toBe('done');
+  // Held-out rows are whole groups: about 30% of the 220 sources, not 30% of rows at random.
+  const header = await page.textContent('[data-testid=suite-metrics] thead');
+  const heldOut = Number(/held-out \((\d+)\)/.exec(header!)![1]);
+  expect(heldOut).toBeGreaterThan(200);
+  expect(heldOut).toBeLessThan(3800);
+  expect(header).toMatch(/lande_hidden_4000\.npy \(4000\)/);
+  expect(header).toMatch(/gap/);
+  expect(Number(await page.getAttribute('[data-testid=suite-test-accuracy]', 'data-value'))).toBeGreaterThan(0.5);
+  await page.screenshot({ path: `${SHOTS}/probe-suite-group-split.png`, fullPage: true });
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a transfer matrix across two loaded files (trusted × untrusted) trains on each and evaluates on each', async () => {
+  const { page, consoleErrors } = await openPage(app, '?demo=0');
+  await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
+  const bytes = fixtureBytes('breast_cancer.npz');
+  await dropFiles(page, [{ name: 'trusted.npz', bytes }, { name: 'untrusted.npz', bytes }]);
+  await page.waitForSelector('[data-testid=files] >> text=untrusted.npz');
+  await page.getByRole('tab', { name: 'Probe suite' }).click();
+  await page.selectOption('[data-testid=suite-method]', 'transfer');
+  await page.selectOption('[data-testid=transfer-source]', 'sets');
+  const opt = async (sel: string, text: string) => page.locator(`${sel} option`, { hasText: text }).first().getAttribute('value');
+  const sets = page.locator('[data-testid=transfer-sets] li');
+  await sets.nth(0).locator('[data-testid=transfer-set-activations]').selectOption((await opt('[data-testid=transfer-set-activations]', 'trusted.npz › X'))!);
+  await sets.nth(0).locator('[data-testid=transfer-set-labels]').selectOption((await opt('[data-testid=transfer-set-labels]', 'trusted.npz › y'))!);
+  await sets.nth(1).locator('[data-testid=transfer-set-activations]').selectOption((await opt('[data-testid=transfer-set-activations]', 'untrusted.npz › X'))!);
+  await sets.nth(1).locator('[data-testid=transfer-set-labels]').selectOption((await opt('[data-testid=transfer-set-labels]', 'untrusted.npz › y'))!);
+  await page.click('[data-testid=run-suite]');
+  await page.waitForSelector('[data-testid=suite-result][data-method=transfer]', { timeout: 120_000 });
+  expect(await page.locator('canvas[aria-label="Transfer matrix of accuracy"]').count()).toBe(1);
+  // A transfer run is kept with its own-set and other-set means.
+  await page.waitForSelector('[data-testid=run-row][data-method=transfer]');
+  expect(Number(await page.getAttribute('[data-testid=run-row][data-method=transfer] [data-testid=run-metric]', 'data-test'))).toBeGreaterThan(0.9);
+  await page.screenshot({ path: `${SHOTS}/probe-suite-transfer-sets.png`, fullPage: true });
   expect(consoleErrors).toEqual([]);
 });

@@ -1,4 +1,4 @@
-// Aligns several runs' curves on one x axis (the union of their iterations) for an overlaid chart.
+// Aligns several runs' curves on one x axis (the union of their x values) for an overlaid chart.
 import type { RunRecord } from '../../core/runs/run-record';
 
 export function alignRuns(runs: RunRecord[], xField: string, yField: string): (number | null)[][] {
@@ -13,4 +13,13 @@ export function alignRuns(runs: RunRecord[], xField: string, yField: string): (n
     return out;
   });
   return [xs, ...series];
+}
+
+/** The runs that recorded a curve of y against x (at least one point). */
+export function runsWithCurve(runs: RunRecord[], xField: string, yField: string): RunRecord[] {
+  return runs.filter((r) => {
+    const x = r.progress.fields.indexOf(xField);
+    const y = r.progress.fields.indexOf(yField);
+    return x >= 0 && y >= 0 && (r.progress.columns[x]?.length ?? 0) > 0;
+  });
 }

@@ -1,6 +1,22 @@
 // The run list: every finished run saved to IndexedDB, renamed, deleted, exported, imported and compared.
 import { exportRun, importRun, type RunRecord } from '../../core/runs/run-record';
+import type { SetupData } from '../../core/runs/run-setup';
+import type { SaeConfig } from '../../core/sae/config';
+import type { SaeResultSummary } from '../../jobs/sae-job';
+import type { EngineInfo } from '../../engine/engine';
 import { RunStore } from './run-store';
+
+/** What an SAE run needs to be kept: its config (the seed and held-out fraction define its split), data and curves. */
+export interface SaeRunInput {
+  result: SaeResultSummary;
+  config: SaeConfig;
+  /** Which arrays were used, by file name and key (a colleague's files have their own ids). */
+  data: SetupData;
+  engine: EngineInfo | null;
+  /** The job's progress columns (SAE_PROGRESS_FIELDS): FVU / L0 curves for the comparison overlay. */
+  progress: { fields: readonly string[]; columns: ArrayLike<number | null>[] };
+  name?: string;
+}
 
 export class RunsState {
   list = $state.raw<RunRecord[]>([]);
@@ -35,6 +51,22 @@ export class RunsState {
     this.list = [record, ...this.list];
     await this.persist((s) => s.put(record));
     return record;
+  }
+
+  /**
+   * Keeps a finished SAE run beside the probe runs. For the SAE tab (src/ui/sae) to call when a 'sae' job is
+   * done; the split is the one the SAE job draws from the config (seeded random, unstratified).
+   */
+  saveSaeRun(input: SaeRunInput): Promise<RunRecord> {
+    const c = input.config;
+    const r = input.result;
+    return this.add({
+      name: input.name ?? `sae ${r.architecture} ${r.dIn}→${r.dSae}${r.k !== null ? ` k=${r.k}` : ''} · ${input.data.activations?.fileName ?? 'data'}`,
+      setup: { version: 1, method: 'sae', config: { ...c }, split: { kind: 'random', testFraction: c.heldOutFraction, seed: c.seed, stratify: false }, data: input.data },
+      engine: input.engine,
+      progress: { fields: [...input.progress.fields], columns: input.progress.columns.map((col) => Array.from(col)) },
+      result: { method: 'sae', result: r },
+    });
   }
 
   async rename(id: string, name: string): Promise<void> {

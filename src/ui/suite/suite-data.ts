@@ -41,3 +41,12 @@ export function matrixChoices(files: FileSummary[]): { ref: ArrayRef; label: str
   return files.flatMap((f) => f.tensors.filter((t) => t.shape.length === 2)
     .map((t) => ({ ref: { fileId: f.fileId, key: t.key }, label: `${f.name}${t.key ? ` › ${t.key}` : ''} [${t.shape.join(' × ')}]` })));
 }
+
+/** Every 1-D tensor (or [N, 1]) and table column: what can be a labels choice for an evaluation file or a set. */
+export function labelChoices(files: FileSummary[]): { ref: ArrayRef; label: string }[] {
+  return files.flatMap((f) => [
+    ...f.tensors.filter((t) => t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1))
+      .map((t) => ({ ref: { fileId: f.fileId, key: t.key }, label: `${f.name}${t.key ? ` › ${t.key}` : ''} [${t.shape.join(' × ')}]` })),
+    ...f.columns.map((c) => ({ ref: { fileId: f.fileId, key: c.name }, label: `${f.name} › column ${c.name} [${c.rows}]` })),
+  ]);
+}

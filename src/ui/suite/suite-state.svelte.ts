@@ -1,10 +1,12 @@
-// The probe suite's settings, extra data choices (contrast pairs, layers, an imported probe) and latest result,
-// and how they become a job spec from the workbench's activations, labels and split.
+// The probe suite's settings, extra data choices (contrast pairs, layers, an imported probe, a separate
+// evaluation file, the sets of a transfer matrix) and latest result, and how they become a job spec from the
+// workbench's activations, labels and split.
 
 import { DEFAULT_SUITE_SETTINGS, type SuiteSettings } from '../probe-views/suite-settings';
 import { logspace } from '../../core/probes/regularization-path';
 import type { ProbeSuiteResult, SuiteDataRefs, SuiteEvalOptions, SuiteSplit } from '../../jobs/probe-suite-job';
-import type { ArrayRef, FileSummary, JobSpec } from '../../protocol';
+import type { ArrayRef, FileId, FileSummary, JobSpec } from '../../protocol';
+import type { NamedRef, SetupData } from '../../core/runs/run-setup';
 import { layerChoices, defaultContrastPair, type LayerChoice } from './suite-data';
 
 export interface SuiteDataChoice {
@@ -15,6 +17,15 @@ export interface SuiteDataChoice {
   files: FileSummary[];
 }
 
+/** One activations + labels pair from any loaded file (an evaluation file, a transfer set). */
+export interface DataPair {
+  activations: ArrayRef | null;
+  labels: ArrayRef | null;
+}
+
+/** The classification methods whose result can also be evaluated on a separate file. */
+export const EXTERNAL_EVAL_METHODS: readonly string[] = ['mass-mean', 'lda', 'regularization-path'];
+
 export class SuiteState {
   settings = $state<SuiteSettings>(structuredClone(DEFAULT_SUITE_SETTINGS));
   /** CCS contrast pairs; null: the keys named x_plus / x_minus, when a file has them. */
@@ -22,7 +33,14 @@ export class SuiteState {
   xMinus = $state<ArrayRef | null>(null);
   /** A probe file (as exported by Probelab) to apply to the activations. */
   probeFile = $state.raw<{ name: string; bytes: Uint8Array } | null>(null);
+  /** Train on the workbench's data, also evaluate on this pair (e.g. trusted → untrusted); null: off. */
+  external = $state<DataPair | null>(null);
+  /** 'layers': the layers of the activations' file; 'sets': the pairs below (different files). */
+  transferSource = $state<'layers' | 'sets'>('layers');
+  transferSets = $state<DataPair[]>([]);
   result = $state.raw<ProbeSuiteResult | null>(null);
+  /** Data a shared setup asks for, by file name, applied as files of those names load. */
+  private wanted: SetupData = {};
 
   /** The contrast pair in use: the user's choice, else the default keys. */
   pair(files: FileSummary[]): { xPlus: ArrayRef | null; xMinus: ArrayRef | null } {
@@ -35,6 +53,11 @@ export class SuiteState {
     return layerChoices(data.files, data.activations);
   }
 
+  /** Whether the chosen method evaluates on a separate file now. */
+  get usesExternal(): boolean {
+    return this.external !== null && EXTERNAL_EVAL_METHODS.includes(this.settings.method);
+  }
+
   /** Why the chosen method cannot run with the current data, or null. */
   missing(data: SuiteDataChoice): string | null {
     const m = this.settings.method;
@@ -43,15 +66,25 @@ export class SuiteState {
       return p.xPlus && p.xMinus ? null : 'choose x_plus and x_minus (contrast pairs)';
     }
     if (m === 'apply-probe') return !this.probeFile ? 'choose a probe file' : data.activations ? null : 'choose activations';
+    if (m === 'transfer' && this.transferSource === 'sets') {
+      const complete = this.transferSets.filter((p) => p.activations && p.labels).length;
+      return complete >= 2 && complete === this.transferSets.length ? null : 'choose activations and labels for at least two sets';
+    }
     if (!data.activations) return 'choose activations';
     if (!data.labels) return m === 'ridge' ? 'choose numeric targets (the labels select)' : 'choose labels';
     if ((m === 'layer-sweep' || m === 'transfer') && this.layers(data).length < 2) return 'a sweep needs ≥ 2 layers: an [L, N, D] tensor or several [N, D] tensors with the same N';
+    if (this.usesExternal && !(this.external!.activations && this.external!.labels)) return 'choose the evaluation file\'s activations and labels (or turn the evaluation file off)';
     return null;
   }
 
   spec(data: SuiteDataChoice): JobSpec {
     const s = this.settings;
     const evalOpts: SuiteEvalOptions = { ...s.evaluation };
+    const ext = this.external;
+    if (this.usesExternal && ext?.activations && ext.labels) {
+      const name = data.files.find((f) => f.fileId === ext.activations!.fileId)?.name ?? 'evaluation file';
+      evalOpts.external = { activations: ext.activations, labels: ext.labels, name };
+    }
     const refs = (): SuiteDataRefs => ({ activations: data.activations!, labels: data.labels!, classNames: data.classNames, split: data.split });
     const suite = (x: Extract<JobSpec, { method: 'suite' }>['suite']): JobSpec => ({ method: 'suite', suite: x });
     switch (s.method) {
@@ -78,17 +111,89 @@ export class SuiteState {
         });
       }
       case 'transfer':
-        return suite({
-          method: 'transfer', config: s.logistic, metric: 'accuracy',
-          sets: this.layers(data).map((l) => ({ name: l.name, data: { ...refs(), activations: l.ref } })),
-        });
+        return suite({ method: 'transfer', config: s.logistic, metric: 'accuracy', sets: this.transferSetsSpec(data) });
       case 'apply-probe':
         return suite({ method: 'apply-probe', probe: this.probeFile!, activations: data.activations!, labels: data.labels ?? undefined, classNames: data.classNames });
     }
   }
 
+  /**
+   * The transfer matrix's sets: the layers of one file, or the chosen pairs. Each chosen pair comes from its own
+   * file, so a split file or a group column of the first file cannot apply: they get a seeded random split.
+   */
+  private transferSetsSpec(data: SuiteDataChoice): { name: string; data: SuiteDataRefs }[] {
+    if (this.transferSource === 'layers') {
+      return this.layers(data).map((l) => ({ name: l.name, data: { activations: l.ref, labels: data.labels!, classNames: data.classNames, split: data.split } }));
+    }
+    const split: SuiteSplit = data.split.kind === 'random' ? data.split : { kind: 'random', testFraction: 0.25, seed: 0, stratify: true };
+    const names = this.transferSets.map((p) => data.files.find((f) => f.fileId === p.activations!.fileId)?.name ?? 'set');
+    return this.transferSets.map((p, i) => ({
+      // Two sets from one file are told apart by their key.
+      name: names.filter((n) => n === names[i]).length > 1 ? `${names[i]}:${p.activations!.key}` : names[i],
+      data: { activations: p.activations!, labels: p.labels!, classNames: data.classNames, split },
+    }));
+  }
+
   accept(result: ProbeSuiteResult): void {
     this.result = result;
+  }
+
+  /** A short name for a kept run: the method and its main setting. */
+  describe(): string {
+    const s = this.settings;
+    switch (s.method) {
+      case 'lda': return `lda shrinkage=${s.lda.shrinkage}`;
+      case 'mass-mean': return `mass-mean ${s.massMean.variant}`;
+      case 'ridge': return `ridge α=${s.ridge.alpha}`;
+      case 'ccs': return `ccs l2=${s.ccs.l2} seed=${s.ccs.seed}`;
+      case 'layer-sweep': return `layer sweep C=${s.logistic.C}`;
+      case 'regularization-path': return `C path ${s.regularizationPath.cMin}…${s.regularizationPath.cMax}`;
+      case 'transfer': return `transfer C=${s.logistic.C}`;
+      default: return s.method;
+    }
+  }
+
+  /** The suite's own data choices for a run setup, by file name and key. */
+  setupData(named: (r: ArrayRef | null) => NamedRef | undefined): Pick<SetupData, 'external' | 'sets'> {
+    const pair = (p: DataPair) => (p.activations && p.labels ? { activations: named(p.activations)!, labels: named(p.labels)! } : null);
+    const out: Pick<SetupData, 'external' | 'sets'> = {};
+    const ext = this.usesExternal && this.external ? pair(this.external) : null;
+    if (ext) out.external = ext;
+    if (this.settings.method === 'transfer' && this.transferSource === 'sets') out.sets = this.transferSets.map(pair).filter((p) => p !== null);
+    return out;
+  }
+
+  /** Remembers what a setup asks for; applyWanted fills it in as files arrive. */
+  want(data: SetupData): void {
+    this.wanted = { external: data.external, sets: data.sets };
+    if (data.sets?.length) {
+      this.transferSource = 'sets';
+      this.transferSets = data.sets.map(() => ({ activations: null, labels: null }));
+    }
+    if (data.external) this.external = { activations: null, labels: null };
+  }
+
+  applyWanted(find: (want?: NamedRef) => ArrayRef | null): void {
+    const w = this.wanted;
+    if (w.external && this.external) {
+      this.external = { activations: find(w.external.activations) ?? this.external.activations, labels: find(w.external.labels) ?? this.external.labels };
+    }
+    if (w.sets) {
+      this.transferSets = w.sets.map((p, i) => ({
+        activations: find(p.activations) ?? this.transferSets[i]?.activations ?? null, labels: find(p.labels) ?? this.transferSets[i]?.labels ?? null,
+      }));
+    }
+  }
+
+  /** Drops choices that point into a removed file. */
+  forgetFile(fileId: FileId): void {
+    const clear = (p: DataPair): DataPair => ({
+      activations: p.activations?.fileId === fileId ? null : p.activations, labels: p.labels?.fileId === fileId ? null : p.labels,
+    });
+    if (this.external) this.external = clear(this.external);
+    this.transferSets = this.transferSets.map(clear);
+    if (this.xPlus?.fileId === fileId) this.xPlus = null;
+    if (this.xMinus?.fileId === fileId) this.xMinus = null;
   }
 }
 

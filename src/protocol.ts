@@ -139,6 +139,8 @@ export type ToWorker =
   | { type: 'cancel'; jobId: number }
   /** A live edit of a running SAE job's config; answered by 'job-updated' (continue: applied; restart: not applied). */
   | { type: 'update-job'; jobId: number; config: SaeConfig }
+  /** Pause a running SAE job: it checkpoints ('sae-checkpoint' with paused: true), then ends as cancelled. */
+  | { type: 'pause-job'; jobId: number }
   | { type: 'inject-fault'; fault: InjectedFault };
 
 export type FromWorker =
@@ -154,6 +156,8 @@ export type FromWorker =
   | { type: 'job-done'; jobId: number; result: JobResult }
   | { type: 'job-cancelled'; jobId: number }
   | { type: 'job-updated'; jobId: number; effect: ChangeEffect }
+  /** An SAE training checkpoint (core/sae/checkpoint's format), transferred; `paused`: taken for a pause request. */
+  | { type: 'sae-checkpoint'; jobId: number; step: number; paused: boolean; bytes: ArrayBuffer }
   | { type: 'job-error'; jobId: number; error: ErrorReport };
 
 /** The minimal port both a Worker and a worker's global scope provide. */

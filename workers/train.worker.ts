@@ -1,5 +1,6 @@
 // Worker entry point: owns the GPU (engine) and the loaded files; trains jobs one at a time, newest wins,
-// and restarts a job on a fresh device when the GPU device is lost mid-run.
+// and continues a job on a fresh device when the GPU device is lost mid-run: an SAE run from its latest
+// checkpoint (kept here as well as on the page), any other job from scratch.
 /// <reference lib="webworker" />
 
 import { blobSource } from '../src/core/formats/byte-source';
@@ -10,6 +11,7 @@ import { runJob } from '../src/jobs/run-job';
 import { resultTransferables } from '../src/jobs/analysis-job';
 import { typedArrayBuffers } from '../src/jobs/transferables';
 import { SaeJobControl } from '../src/jobs/sae-job';
+import { checkpointStep, decodeCheckpoint, encodeCheckpoint, type SaeCheckpoint } from '../src/core/sae/checkpoint';
 import { toErrorReport } from '../src/jobs/error-report';
 import { assertNever, postFromWorker, type FromWorker, type JobSpec, type ToWorker } from '../src/protocol';
 
@@ -26,6 +28,9 @@ const saeControls = new Map<number, SaeJobControl>();
 
 async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => boolean): Promise<void> {
   if (!holder) throw new Error('engine not initialised');
+  // The latest checkpoint of this job, encoded: a device-loss restart continues from it (decoded afresh, so the
+  // restarted trainer owns its arrays).
+  let latest: ArrayBuffer | null = spec.method === 'sae-train' && spec.sae.resumeFrom ? spec.sae.resumeFrom : null;
   for (let attempt = 0; ; attempt++) {
     const gen = holder.generation;
     const engine = await holder.engine();
@@ -36,7 +41,15 @@ async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => 
       onStart: (info) => { if (!stale()) post({ type: 'job-started', jobId, info }); },
       onProgress: (point) => { if (!stale()) post({ type: 'job-progress', jobId, point }, [point.buffer]); },
       onStage: (message) => { if (!stale()) post({ type: 'job-stage', jobId, message }); },
-    }, { device, saeControl: saeControls.get(jobId) });
+    }, {
+      device, saeControl: saeControls.get(jobId), saeResume: latest ? decodeCheckpoint(latest) : undefined,
+      onSaeCheckpoint: (c: SaeCheckpoint, why) => {
+        if (stale()) return;
+        latest = encodeCheckpoint(c);
+        const bytes = latest.slice(0);
+        post({ type: 'sae-checkpoint', jobId, step: c.loop.step, paused: why === 'pause', bytes }, [bytes]);
+      },
+    });
     // A dead device can leave a readback pending forever, so the loss itself ends the wait.
     const outcome = await Promise.race([
       run.then((result) => ({ result }), (error: unknown) => ({ error })),
@@ -48,7 +61,10 @@ async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => 
     if ('lost' in outcome || lostAfterError || stale()) {
       run.catch(() => {});
       if (attempt >= MAX_DEVICE_RESTARTS) throw new Error(`the GPU device was lost ${attempt + 1} times during this run; giving up`);
-      post({ type: 'notice', notice: { level: 'info', message: 'The GPU device was lost during training; a new device was created and the run restarted on it.' } });
+      const from = latest ? checkpointStep(latest) : 0;
+      post({ type: 'notice', notice: { level: 'info', message: from > 0
+        ? `The GPU device was lost during training; a new device was created and the run resumed from its checkpoint at step ${from}.`
+        : 'The GPU device was lost during training; a new device was created and the run restarted on it.' } });
       continue;
     }
     if ('error' in outcome) throw outcome.error;
@@ -95,6 +111,9 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       post({ type: 'job-updated', jobId: msg.jobId, effect });
       return;
     }
+    case 'pause-job':
+      saeControls.get(msg.jobId)?.pause();
+      return;
     case 'cancel':
       jobs.cancel(msg.jobId);
       return;

@@ -1,4 +1,5 @@
 // Dispatches a job spec to its method's runner; the one switch the worker needs.
+import type { SaeCheckpoint } from '../core/sae/checkpoint';
 import type { Engine } from '../engine/engine';
 import { assertNever, type JobResult, type JobSpec } from '../protocol';
 import type { DatasetStore } from './dataset-store';
@@ -14,6 +15,10 @@ export interface JobContext {
   device?: GPUDevice;
   /** Where live edits of an 'sae-train' job land; kept by the worker across device-loss restarts. */
   saeControl?: SaeJobControl;
+  /** Checkpoints of an 'sae-train' job go here (the worker keeps the latest and sends the page a copy). */
+  onSaeCheckpoint?: (checkpoint: SaeCheckpoint, why: 'periodic' | 'pause') => void;
+  /** A checkpoint to continue an 'sae-train' job from (after a device loss), instead of spec.sae.resumeFrom. */
+  saeResume?: SaeCheckpoint;
 }
 
 export async function runJob(engine: Engine, store: DatasetStore, spec: JobSpec, hooks: JobHooks, ctx: JobContext = {}): Promise<JobResult | null> {
@@ -30,7 +35,8 @@ export async function runJob(engine: Engine, store: DatasetStore, spec: JobSpec,
     }
     case 'sae-train': {
       const control = ctx.saeControl ?? new SaeJobControl(spec.sae.config);
-      const result = await runSaeTrainJob(saeContext(engine, ctx), store, spec.sae, saeHooks('sae-train', hooks), control);
+      const result = await runSaeTrainJob({ ...saeContext(engine, ctx), resume: ctx.saeResume }, store, spec.sae,
+        { ...saeHooks('sae-train', hooks), onCheckpoint: ctx.onSaeCheckpoint }, control);
       return result ? { method: 'sae', result } : null;
     }
     case 'sae-eval': {

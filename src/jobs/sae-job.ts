@@ -2,6 +2,7 @@
 // restart), or evaluate an imported dictionary; both end in the same summary (held-out metrics, densities,
 // feature browser, sanity-baseline counts, MMCS against planted features, a SAELens export).
 import type { Engine } from '../engine/engine';
+import { CHECKPOINT_VERSION, decodeCheckpoint, type SaeCheckpoint } from '../core/sae/checkpoint';
 import { changeEffect, resolvedLr, validateSaeConfig, type ChangeEffect, type SaeConfig } from '../core/sae/config';
 import { encodeLabels } from '../core/labels';
 import { makeSplit } from '../core/split';
@@ -40,7 +41,16 @@ export interface SaeTrainSpec {
   /** Planted ground-truth dictionary [n, d] (e.g. planted_dictionary.npy) for MMCS. */
   groundTruth?: ArrayRef;
   browser?: SaeBrowserSpec;
+  /** When to checkpoint (default DEFAULT_CHECKPOINT_POLICY); a checkpoint is also taken on pause. */
+  checkpoint?: CheckpointPolicy;
+  /** An encoded checkpoint (core/sae/checkpoint) of this run to continue from, instead of a fresh init. */
+  resumeFrom?: ArrayBuffer;
 }
+
+/** A checkpoint is taken after `everySteps` steps or `everyMs` ms, whichever comes first. */
+export interface CheckpointPolicy { everySteps: number; everyMs: number }
+/** Every 200 steps or 30 s: a lost device or a reload costs at most that much of a long run. */
+export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everySteps: 200, everyMs: 30_000 };
 
 export interface SaeEvalSpec {
   activations: ArrayRef;
@@ -138,12 +148,18 @@ export interface SaeJobHooks {
   onStart: (info: { trainRows: number; testRows: number; dIn: number; dSae: number; implementation: string }) => void;
   onProgress: (point: Float64Array) => void;
   isCancelled: () => boolean;
+  /** A checkpoint of the run ('pause': the last one before the job stops for a pause). */
+  onCheckpoint?: (checkpoint: SaeCheckpoint, why: 'periodic' | 'pause') => void;
 }
 
 /** Holds a running job's config; the worker applies UI edits here between steps. */
 export class SaeJobControl {
+  private pauseAsked = false;
   constructor(private current: SaeConfig) {}
   get config(): SaeConfig { return this.current; }
+  /** Asks the run to checkpoint and stop before its next step. */
+  pause(): void { this.pauseAsked = true; }
+  get paused(): boolean { return this.pauseAsked; }
   /** 'continue' edits take effect from the next step; 'restart' edits are NOT applied: resubmit the job with them. */
   update(next: SaeConfig): ChangeEffect {
     const e = changeEffect(this.current, next);
@@ -158,6 +174,8 @@ export interface SaeJobContext {
   maxBindingBytes?: number;
   /** The engine's GPUDevice (shared with tfjs): ReLU and TopK training then run on the WGSL kernels. */
   device?: GPUDevice;
+  /** A checkpoint to continue from (the worker's own after a device loss); overrides spec.resumeFrom. */
+  resume?: SaeCheckpoint;
 }
 
 export async function runSaeTrainJob(ctx: SaeJobContext, store: DatasetStore, spec: SaeTrainSpec, hooks: SaeJobHooks, control = new SaeJobControl(spec.config)): Promise<SaeResultSummary | null> {
@@ -172,21 +190,43 @@ export async function runSaeTrainJob(ctx: SaeJobContext, store: DatasetStore, sp
   const scale = config.normalize ? normalizationScale(x, d, split.train) : 1;
   const center = config.bDecInit === 'zero' ? new Float64Array(d)
     : (config.bDecInit === 'geometric-median' ? geometricMedian : rowMean)(x, d, split.train.subarray(0, 65536));
-  const init = initSaeParams(config.architecture, d, config.dSae, center.map((v) => v * scale), createRng(config.seed), config.jumpReluInitThreshold);
+  const resume = ctx.resume ?? (spec.resumeFrom ? decodeCheckpoint(spec.resumeFrom) : undefined);
+  if (resume) checkResumable(resume, config, d, mat.rows, scale, spec.transform);
   const shape = { architecture: config.architecture, dIn: d, dSae: config.dSae };
   const chunkRows = ctx.maxBindingBytes ? chunkRowsFor(config.dSae, ctx.maxBindingBytes) : undefined;
   // WGSL for ReLU and TopK when the device is there; TopK with AuxK (α > 0) moves itself to tfjs on the same device
   // at the first step with dead latents (no AuxK kernel yet), and `implementation` reports it. Others: tfjs.
-  const trainer: SaeTrainer = ctx.device && wgslSaeSupports(config.architecture)
-    ? new WgslSaeTrainer(ctx.device, shape, init, { tfjsChunkRows: chunkRows })
-    : new TfjsSaeTrainer(shape, init, { maxChunkRows: chunkRows });
+  // A checkpoint written after that move resumes on tfjs directly.
+  const useWgsl = ctx.device && wgslSaeSupports(config.architecture) && resume?.trainer.trainer !== 'tfjs';
+  let trainer: SaeTrainer;
+  if (resume) {
+    const [wEnc, bEnc, wDec, bDec] = resume.trainer.params;
+    trainer = useWgsl
+      ? new WgslSaeTrainer(ctx.device!, shape, { wEnc, bEnc, wDec, bDec }, { tfjsChunkRows: chunkRows, resume: resume.trainer })
+      : TfjsSaeTrainer.fromState(shape, resume.trainer, { maxChunkRows: chunkRows });
+  } else {
+    const init = initSaeParams(config.architecture, d, config.dSae, center.map((v) => v * scale), createRng(config.seed), config.jumpReluInitThreshold);
+    trainer = useWgsl
+      ? new WgslSaeTrainer(ctx.device!, shape, init, { tfjsChunkRows: chunkRows })
+      : new TfjsSaeTrainer(shape, init, { maxChunkRows: chunkRows });
+  }
+  const policy = spec.checkpoint ?? DEFAULT_CHECKPOINT_POLICY;
+  const onCheckpoint = hooks.onCheckpoint;
   try {
     hooks.onStart({ trainRows: split.train.length, testRows: split.test.length, dIn: d, dSae: config.dSae, implementation: trainer.implementation });
     const data: SaeData = { x, d, train: split.train, test: split.test, scale };
     const loop = await trainLoop(trainer, data, {
       config: () => control.config, cancelled: hooks.isCancelled, onStep: (r) => hooks.onProgress(packSaeProgress(r)),
-    });
-    if (loop.stop.reason === 'cancelled') return null;
+      paused: () => control.paused,
+      checkpoint: onCheckpoint && {
+        ...policy,
+        save: async (loopState, why) => onCheckpoint({
+          version: CHECKPOINT_VERSION, config: control.config, dIn: d, dSae: config.dSae, dataRows: mat.rows, scale,
+          transform: spec.transform, savedAt: Date.now(), trainer: await trainer.exportState(), loop: loopState,
+        }, why),
+      },
+    }, resume?.loop);
+    if (loop.stop.reason === 'cancelled' || loop.stop.reason === 'paused') return null;
     const params = await trainer.read();
     const final = control.config;
     const weights: SaeWeights = { ...foldScale(params, scale), architecture: final.architecture, dIn: d, dSae: final.dSae, k: final.architecture === 'topk' || final.architecture === 'batchtopk' ? final.k : null };
@@ -198,6 +238,18 @@ export async function runSaeTrainJob(ctx: SaeJobContext, store: DatasetStore, sp
   } finally {
     trainer.dispose();
   }
+}
+
+/** A checkpoint continues only the run it was taken from: same shape, same data, same split and transform. */
+function checkResumable(c: SaeCheckpoint, config: SaeConfig, d: number, rows: number, scale: number, transform: SaeTrainSpec['transform']): void {
+  const diff: string[] = [];
+  if (c.dIn !== d) diff.push(`d_in ${c.dIn} vs ${d}`);
+  if (c.dataRows !== rows) diff.push(`${c.dataRows} rows vs ${rows}`);
+  if (c.scale !== scale) diff.push(`activation scale ${c.scale} vs ${scale}`);
+  if (c.transform !== transform) diff.push(`transform ${c.transform} vs ${transform}`);
+  if (c.dSae !== config.dSae || c.config.architecture !== config.architecture) diff.push(`${c.config.architecture} d_sae ${c.dSae} vs ${config.architecture} d_sae ${config.dSae}`);
+  if (c.config.seed !== config.seed || c.config.heldOutFraction !== config.heldOutFraction) diff.push('seed or held-out split');
+  if (diff.length) throw new Error(`this checkpoint belongs to a different run or data: ${diff.join('; ')}`);
 }
 
 export async function runSaeEvalJob(ctx: SaeJobContext, store: DatasetStore, spec: SaeEvalSpec, hooks: SaeJobHooks): Promise<SaeResultSummary | null> {

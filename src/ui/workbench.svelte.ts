@@ -12,7 +12,9 @@ import { appendProgress, emptyProgress, type ProgressColumns } from './progress-
 import { startTrainingWorker, type WorkerClient } from './worker-client';
 import { autoPair } from './auto-pair';
 import { RunsState } from './runs/runs.svelte';
-import type { RunSetup } from '../core/runs/run-setup';
+import type { NamedRef, RunSetup, SetupSplit } from '../core/runs/run-setup';
+import type { RunResult } from '../core/runs/run-record';
+import type { SuiteSplit } from '../jobs/probe-suite-job';
 import { AnalysisState, type AnalysisKind } from './analysis/analysis-state.svelte';
 import { SuiteState } from './suite/suite-state.svelte';
 import { SaeState, type SaeRunTag } from './sae/sae-state.svelte';
@@ -25,12 +27,20 @@ export type MethodId = 'logistic' | AnalysisKind | 'suite' | 'sae';
 
 export type SplitChoice =
   | { kind: 'random'; testFraction: number; seed: number; stratify: boolean }
-  | { kind: 'file'; fileId: FileId };
+  | { kind: 'file'; fileId: FileId }
+  /** Whole groups of a metadata column held out together (probe-suite methods only: the logistic job takes no groups). */
+  | { kind: 'group'; column: ArrayRef; testFraction: number; seed: number };
+
+/** The default held-out fraction and seed of a fresh random split. */
+const RANDOM_SPLIT: SplitChoice = { kind: 'random', testFraction: 0.25, seed: 0, stratify: true };
 
 export type JobStatus = 'idle' | 'queued' | 'running' | 'done' | 'cancelled' | 'error';
 
-/** Slider changes within this window coalesce into one retrain. */
-const RETRAIN_DEBOUNCE_MS = 120;
+/**
+ * Slider changes within this window coalesce into one retrain. Short, because the worker already drops
+ * superseded jobs between steps; the window only spares it from starting one per pixel of a drag.
+ */
+const RETRAIN_DEBOUNCE_MS = 60;
 
 export class Workbench {
   engine = $state<EngineInfo | null>(null);
@@ -41,7 +51,7 @@ export class Workbench {
   activations = $state<ArrayRef | null>(null);
   labels = $state<ArrayRef | null>(null);
   classNamesFile = $state<FileId | null>(null);
-  split = $state<SplitChoice>({ kind: 'random', testFraction: 0.25, seed: 0, stratify: true });
+  split = $state<SplitChoice>({ ...RANDOM_SPLIT });
   config = $state<LogisticConfig>({ ...DEFAULT_LOGISTIC });
   status = $state<JobStatus>('idle');
   jobError = $state<string | null>(null);
@@ -66,6 +76,7 @@ export class Workbench {
   /** File names and keys a shared setup asks for, applied as matching files arrive. */
   private wantedData: RunSetup['data'] | null = null;
   private wantedSplitFile: string | null = null;
+  private wantedGroupColumn: NamedRef | null = null;
 
   private worker: WorkerClient;
   private nextFileId = 1;
@@ -88,9 +99,12 @@ export class Workbench {
   private onWorkerCrash(reason: string): void {
     this.worker.terminate();
     const wasTraining = this.status === 'running' || this.status === 'queued';
+    // An SAE run is not restarted from scratch: the page offers to resume it from its stored checkpoint.
+    const saeRun = wasTraining && this.jobMethod === 'sae-train';
+    if (saeRun) { this.status = 'cancelled'; this.sae.checkpoints.interrupted(); }
     this.errors = [...this.errors, {
       level: 'info',
-      message: `The training worker stopped (${reason}); it was restarted, your files reloaded${wasTraining ? ' and the run restarted' : ''}. Finished runs are kept.`,
+      message: `The training worker stopped (${reason}); it was restarted, your files reloaded${saeRun ? '; the SAE run can resume from its last checkpoint' : wasTraining ? ' and the run restarted' : ''}. Finished runs are kept.`,
     }];
     this.engine = null;
     this.worker = this.startWorker();
@@ -98,7 +112,7 @@ export class Workbench {
     for (const [fileId, file] of this.handles) {
       this.worker.send({ type: 'load-file', fileId, file, name: this.files.find((f) => f.fileId === fileId)?.name ?? 'file' });
     }
-    if (wasTraining) this.train();
+    if (wasTraining && !saeRun) this.train();
   }
 
   /** Fault injection from the diagnostics panel (and the recovery tests). */
@@ -129,7 +143,8 @@ export class Workbench {
     if (this.activations?.fileId === fileId) this.activations = null;
     if (this.labels?.fileId === fileId) this.labels = null;
     if (this.classNamesFile === fileId) this.classNamesFile = null;
-    if (this.split.kind === 'file' && this.split.fileId === fileId) this.split = { kind: 'random', testFraction: 0.25, seed: 0, stratify: true };
+    if ((this.split.kind === 'file' && this.split.fileId === fileId) || (this.split.kind === 'group' && this.split.column.fileId === fileId)) this.split = { ...RANDOM_SPLIT };
+    this.suite.forgetFile(fileId);
     this.worker.send({ type: 'forget-file', fileId });
   }
 
@@ -151,14 +166,29 @@ export class Workbench {
 
   /** Why the current method cannot run yet, or null. */
   get missing(): string | null {
+    if (this.split.kind === 'group' && this.takesNoGroupSplit()) {
+      return 'a group split works with the probe suite\'s methods (mass-mean, LDA, ridge, CCS, layer sweep, regularization path); choose another split here';
+    }
     if (this.method === 'logistic') return this.activations && this.labels ? null : 'choose activations and labels';
     if (this.method === 'suite') return this.suite.missing(this.suiteData());
     if (this.method === 'sae') return this.sae.missing(this.saeData());
     return this.analysis.missing(this.method, { activations: this.activations ?? undefined, labels: this.labels });
   }
 
+  /** Logistic and the analyses train through resolveLabelledData, which has no group split. */
+  private takesNoGroupSplit(): boolean {
+    return this.method !== 'sae' && (this.method !== 'suite' || this.suite.settings.method === 'logistic');
+  }
+
+  /** The split for jobs without a group split (a group choice never reaches them: `missing` stops it). */
   private splitRef() {
-    return this.split.kind === 'file' ? { kind: 'file' as const, fileId: this.split.fileId } : { ...this.split, kind: 'random' as const };
+    if (this.split.kind === 'file') return { kind: 'file' as const, fileId: this.split.fileId };
+    if (this.split.kind === 'group') return { kind: 'random' as const, testFraction: this.split.testFraction, seed: this.split.seed, stratify: false };
+    return { ...this.split, kind: 'random' as const };
+  }
+
+  private suiteSplitRef(): SuiteSplit {
+    return this.split.kind === 'group' ? { ...this.split } : this.splitRef();
   }
 
   private classNames(): string[] | undefined {
@@ -166,7 +196,7 @@ export class Workbench {
   }
 
   private suiteData() {
-    return { activations: this.activations, labels: this.labels, classNames: this.classNames(), split: this.splitRef(), files: this.files };
+    return { activations: this.activations, labels: this.labels, classNames: this.classNames(), split: this.suiteSplitRef(), files: this.files };
   }
 
   private saeData() {
@@ -222,6 +252,28 @@ export class Workbench {
     this.send(this.sae.spec(tag, this.saeData()));
   }
 
+  /** Pause the running SAE run: it checkpoints, then stops; the checkpoint is offered for resume. */
+  pauseSae(): void {
+    if (this.saeTraining) this.worker.send({ type: 'pause-job', jobId: this.jobId });
+  }
+
+  /** Continues a stored SAE run from its checkpoint; false (and a message) when its files are not loaded. */
+  resumeSae(runKey: string): boolean {
+    const record = this.sae.checkpoints.stored.find((r) => r.runKey === runKey);
+    if (!record || !this.engine) return false;
+    const r = this.sae.checkpoints.resume(record, this.files);
+    if ('missing' in r) {
+      this.errors = [...this.errors, { level: 'info', message: `To resume this run, load ${r.missing.join(', ')} first.` }];
+      return false;
+    }
+    this.method = 'sae';
+    this.sae.tag = record.tag as SaeRunTag;
+    if (r.spec.method === 'sae-train') this.sae.config = { ...r.spec.sae.config };
+    this.sae.editNote = `Resumed from the checkpoint at step ${record.step}.`;
+    this.send(r.spec);
+    return true;
+  }
+
   /** Whether an SAE training job is queued or running, so settings edits go to it live. */
   get saeTraining(): boolean {
     return this.jobMethod === 'sae-train' && (this.status === 'running' || this.status === 'queued');
@@ -250,6 +302,7 @@ export class Workbench {
     this.jobError = null;
     this.progress = emptyProgress();
     this.progressVersion++;
+    this.sae.checkpoints.started(jobId, spec, this.sae.tag, this.files);
     this.worker.send({ type: 'train', jobId, spec });
   }
 
@@ -308,16 +361,36 @@ export class Workbench {
         if (m.jobId !== this.jobId) return;
         this.status = 'done';
         if (m.result.method === 'analysis') { this.analysis.accept(m.result.result); return; }
-        if (m.result.method === 'suite') { this.suite.accept(m.result.result); return; }
-        if (m.result.method === 'sae') { this.sae.accept(m.result.result); return; }
+        if (m.result.method === 'suite') {
+          this.suite.accept(m.result.result);
+          // Applying an imported probe trains nothing: it is not kept as a run.
+          if (m.result.result.method !== 'apply-probe') this.keepRun(m.result);
+          return;
+        }
+        if (m.result.method === 'sae') {
+          const baseline = this.sae.tag !== 'main';
+          this.sae.accept(m.result.result);
+          void this.sae.checkpoints.finished();
+          // Sanity baselines are shown beside the run, not kept as runs of their own.
+          if (!baseline) {
+            const setup = this.currentSetup();
+            void this.runs.saveSaeRun({
+              result: m.result.result, config: $state.snapshot(this.sae.config), data: setup.data,
+              engine: $state.snapshot(this.engine), progress: this.progress,
+            });
+          }
+          return;
+        }
         this.result = m.result;
-        void this.runs.add({
-          name: this.runName(), setup: this.currentSetup(), engine: $state.snapshot(this.engine),
-          progress: { fields: [...this.progress.fields], columns: this.progress.columns.map((c) => [...c]) }, result: m.result,
-        });
+        this.keepRun(m.result);
         return;
       case 'job-cancelled':
-        if (m.jobId === this.jobId) this.status = 'cancelled';
+        if (m.jobId !== this.jobId) return;
+        this.status = 'cancelled';
+        this.sae.checkpoints.interrupted();
+        return;
+      case 'sae-checkpoint':
+        void this.sae.checkpoints.received(m);
         return;
       case 'job-updated': {
         if (m.jobId !== this.jobId) return;
@@ -329,6 +402,7 @@ export class Workbench {
       case 'job-error':
         if (m.jobId !== this.jobId) return;
         this.status = 'error';
+        this.sae.checkpoints.interrupted();
         this.jobError = m.error.message;
         return;
       default:
@@ -340,30 +414,54 @@ export class Workbench {
     return this.files.find((f) => f.fileId === fileId)?.name;
   }
 
-  private runName(): string {
+  private keepRun(result: RunResult): void {
+    void this.runs.add({
+      name: this.runName(result), setup: this.currentSetup(), engine: $state.snapshot(this.engine),
+      progress: { fields: [...this.progress.fields], columns: this.progress.columns.map((c) => [...c]) }, result,
+    });
+  }
+
+  private runName(result: RunResult): string {
     const data = this.fileName(this.activations?.fileId) ?? 'data';
-    const c = this.config;
-    return `${this.jobInfo?.method ?? 'logistic'} C=${c.C}${c.optimizer === 'adam' ? ` lr=${c.learningRate}` : ''} · ${data}`;
+    if (result.method === 'suite') return `${this.suite.describe()} · ${data}`;
+    const c = this.method === 'suite' ? this.suite.settings.logistic : this.config;
+    return `logistic C=${c.C}${c.optimizer === 'adam' ? ` lr=${c.learningRate}` : ''} · ${data}`;
+  }
+
+  private named(r: ArrayRef | null | undefined): NamedRef | undefined {
+    return r ? { fileName: this.fileName(r.fileId) ?? '', key: r.key } : undefined;
   }
 
   /** The setup without the data, for runs and for sharing by URL. */
   currentSetup(): RunSetup {
-    const ref = (r: ArrayRef | null) => (r ? { fileName: this.fileName(r.fileId) ?? '', key: r.key } : undefined);
-    return $state.snapshot({
-      version: 1 as const, method: 'logistic' as const, config: this.config,
-      split: this.split.kind === 'file'
-        ? { kind: 'file' as const, fileName: this.fileName(this.split.fileId) ?? '' }
-        : { ...this.split, kind: 'random' as const },
-      data: { activations: ref(this.activations), labels: ref(this.labels), classNames: this.fileName(this.classNamesFile ?? undefined) },
-    });
+    const ref = (r: ArrayRef | null) => this.named(r);
+    const sp = this.split;
+    const split: SetupSplit = sp.kind === 'file' ? { kind: 'file', fileName: this.fileName(sp.fileId) ?? '' }
+      : sp.kind === 'group' ? { kind: 'group', column: this.named(sp.column)!, testFraction: sp.testFraction, seed: sp.seed }
+      : { ...sp };
+    const data = { activations: ref(this.activations), labels: ref(this.labels), classNames: this.fileName(this.classNamesFile ?? undefined) };
+    if (this.method === 'suite') {
+      return $state.snapshot({ version: 1 as const, method: 'suite' as const, suite: this.suite.settings, split, data: { ...data, ...this.suite.setupData((r) => this.named(r)) } });
+    }
+    if (this.method === 'sae') {
+      const c = this.sae.config;
+      // The SAE job draws its own seeded random split from its config; the Data panel's split does not apply.
+      return $state.snapshot({ version: 1 as const, method: 'sae' as const, config: c, split: { kind: 'random' as const, testFraction: c.heldOutFraction, seed: c.seed, stratify: false }, data });
+    }
+    return $state.snapshot({ version: 1 as const, method: 'logistic' as const, config: this.config, split, data });
   }
 
   /** Applies a shared or earlier setup: settings at once, data choices as files of those names load. */
   applySetup(setup: RunSetup): void {
-    this.config = { ...setup.config };
+    if (setup.method === 'logistic') { this.config = { ...setup.config }; this.method = 'logistic'; }
+    if (setup.method === 'suite') { this.suite.settings = structuredClone(setup.suite); this.method = 'suite'; }
+    if (setup.method === 'sae') { this.sae.config = { ...setup.config }; this.method = 'sae'; }
     if (setup.split.kind === 'random') this.split = { ...setup.split };
     this.wantedSplitFile = setup.split.kind === 'file' ? setup.split.fileName : null;
+    this.wantedGroupColumn = setup.split.kind === 'group' ? setup.split.column : null;
+    if (setup.split.kind === 'group') this.groupSplitWanted = { testFraction: setup.split.testFraction, seed: setup.split.seed };
     this.wantedData = setup.data;
+    this.suite.want(setup.method === 'suite' ? setup.data : {});
     this.applyPairing();
     this.settingsChanged();
   }
@@ -382,6 +480,23 @@ export class Workbench {
     }
     const splitFile = this.wantedSplitFile && this.files.find((f) => f.name === this.wantedSplitFile && f.split);
     if (splitFile) this.split = { kind: 'file', fileId: splitFile.fileId };
+    const column = find(this.wantedGroupColumn ?? undefined);
+    if (column && this.groupSplitWanted) {
+      this.split = { kind: 'group', column, ...this.groupSplitWanted };
+      this.wantedGroupColumn = null;
+    }
+    this.suite.applyWanted(find);
+  }
+
+  /** A group split's fraction and seed from a setup, applied once its column's file loads. */
+  private groupSplitWanted: { testFraction: number; seed: number } | null = null;
+
+  /** Metadata columns (and 1-D tensors) a group split can use: anything with one value per row. */
+  get groupColumns(): { ref: ArrayRef; label: string }[] {
+    return this.files.flatMap((f) => [
+      ...f.columns.map((c) => ({ ref: { fileId: f.fileId, key: c.name }, label: `${f.name} › ${c.name} [${c.rows}]` })),
+      ...f.tensors.filter((t) => t.shape.length === 1).map((t) => ({ ref: { fileId: f.fileId, key: t.key }, label: `${f.name}${t.key ? ` › ${t.key}` : ''} [${t.shape[0]}]` })),
+    ]);
   }
 
   private applyPairing(): void {
@@ -393,6 +508,6 @@ export class Workbench {
     this.activations = pick.activations;
     this.labels = pick.labels;
     this.classNamesFile = pick.classNamesFile;
-    if (pick.splitFile && this.split.kind !== 'file') this.split = { kind: 'file', fileId: pick.splitFile };
+    if (pick.splitFile && this.split.kind === 'random' && !this.wantedGroupColumn) this.split = { kind: 'file', fileId: pick.splitFile };
   }
 }

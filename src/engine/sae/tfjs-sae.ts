@@ -1,6 +1,7 @@
 // The portable SAE trainer: parameters as tfjs variables, hand-written gradients (tfjs-sae-ops.ts), our own
 // Adam so every hyperparameter can change between steps, batches split into row chunks that fit one binding.
 import * as tf from '@tensorflow/tfjs';
+import type { SaeTrainerState } from '../../core/sae/checkpoint';
 import { emptySums, type MetricSums } from '../../core/sae/metrics';
 import { checkParamShapes, type SaeParams } from '../../core/sae/params';
 import { TfjsAdam } from './tfjs-adam';
@@ -193,6 +194,28 @@ export class TfjsSaeTrainer implements SaeTrainer {
     const threshold = theta ? (await theta.data()) as Float32Array : this.shape.architecture === 'batchtopk' ? new Float32Array(this.shape.dSae) : undefined;
     theta?.dispose();
     return { wEnc, bEnc, wDec, bDec, threshold };
+  }
+
+  /**
+   * Everything a checkpoint holds, read as stored: JumpReLU's log θ itself (exp then log would not round-trip
+   * bit-exactly), Adam moments in parameter order, BatchTopK's threshold.
+   */
+  async exportState(): Promise<SaeTrainerState> {
+    const params = (await Promise.all(this.order.map((t) => t.data()))) as Float32Array[];
+    const adam = await this.adam.state();
+    return { t: adam.t, params, adamM: adam.m, adamV: adam.v, batchThreshold: this.batchThreshold, trainer: 'tfjs' };
+  }
+
+  /** A trainer continuing from a checkpoint's state (the decoder is taken as stored, not re-normalised). */
+  static fromState(shape: SaeShape, state: SaeTrainerState, opts: Omit<TfjsSaeOptions, 'keepDecoder' | 'batchThreshold'> = {}): TfjsSaeTrainer {
+    const [wEnc, bEnc, wDec, bDec, logThreshold] = state.params;
+    const t = new TfjsSaeTrainer(shape, { wEnc, bEnc, wDec, bDec }, { ...opts, keepDecoder: true, batchThreshold: state.batchThreshold });
+    if (shape.architecture === 'jumprelu') {
+      if (!logThreshold) throw new Error('invalid SAE checkpoint: a JumpReLU state needs its log-threshold tensor');
+      tf.tidy(() => { t.v.logThreshold!.assign(tf.tensor1d(logThreshold)); });
+    }
+    t.restoreOptimizer({ t: state.t, m: state.adamM, v: state.adamV });
+    return t;
   }
 
   /** Adam moments and step count, for a checkpoint. */

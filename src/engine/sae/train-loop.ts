@@ -1,10 +1,12 @@
 // The SAE training loop over any SaeTrainer: seeded minibatches streamed from host rows (only one batch is on
 // the device at a time), schedules, dead-latent tracking, held-out evaluation beside every training metric,
-// live config edits between steps, and a divergence stop that names the step and keeps the last good weights.
+// live config edits between steps, a divergence stop that names the step and keeps the last good weights, and
+// checkpoints (every N steps or T ms, and on pause) from which a resumed loop draws the very same batches.
+import type { SaeLoopState } from '../../core/sae/checkpoint';
+import { ResumableRng } from '../../core/sae/checkpoint-rng';
 import { lrAt, resolvedAuxK, sparsityAt, type SaeConfig } from '../../core/sae/config';
 import { DeadLatentTracker } from '../../core/sae/dead-latents';
 import { addSums, emptySums, finalizeSums, type MetricSums, type ReconstructionMetrics } from '../../core/sae/metrics';
-import { createRng } from '../../core/math/rng';
 import type { SaeHyper, SaeTrainer } from './trainer';
 
 export interface SaeData {
@@ -37,6 +39,8 @@ export interface SaeStepReport {
 
 export type LoopStop =
   | { reason: 'done' | 'cancelled' }
+  /** Stopped on request after a checkpoint: resume from it. */
+  | { reason: 'paused'; step: number }
   | { reason: 'diverged'; step: number; what: string };
 
 export interface LoopHooks {
@@ -44,6 +48,10 @@ export interface LoopHooks {
   config(): SaeConfig;
   cancelled(): boolean;
   onStep(report: SaeStepReport): void;
+  /** Checkpoints: `save` gets the loop's position after `everySteps` steps or `everyMs` ms since the last one. */
+  checkpoint?: { everySteps: number; everyMs: number; save(loop: SaeLoopState, why: 'periodic' | 'pause'): Promise<void> };
+  /** A pause request: the loop saves a checkpoint before the next step and stops with reason 'paused'. */
+  paused?(): boolean;
 }
 
 export interface LoopResult {
@@ -95,28 +103,44 @@ export function hyperAt(c: SaeConfig, step: number, dIn: number): SaeHyper {
 /** Held-out rows evaluated at intermediate evaluation steps (all of them at the end): keeps evaluation cheap. */
 export const EVAL_ROWS_DURING_TRAINING = 4096;
 
-export async function trainLoop(trainer: SaeTrainer, data: SaeData, hooks: LoopHooks, startStep = 0): Promise<LoopResult> {
+export async function trainLoop(trainer: SaeTrainer, data: SaeData, hooks: LoopHooks, resume?: SaeLoopState): Promise<LoopResult> {
   const { d, train } = data;
   const m = trainer.shape.dSae;
   let config = hooks.config();
   const tracker = new DeadLatentTracker(m, config.deadWindowRows ?? train.length);
-  // Epoch order from the seed; a resumed run reseeds with the step so it does not replay the same batches.
-  const random = createRng((config.seed ^ 0x5ae) + startStep * 7919);
-  const order = Int32Array.from(train);
-  let cursor = order.length;
+  // Epoch order from the seed; a resumed run takes the RNG state, the epoch's order and the cursor from its
+  // checkpoint, so it draws exactly the batches the uninterrupted run would have.
+  const random = new ResumableRng(resume ? resume.rngState : config.seed ^ 0x5ae);
+  const next = () => random.next();
+  const order = resume ? Int32Array.from(resume.order) : Int32Array.from(train);
+  if (order.length !== train.length) throw new Error(`invalid checkpoint: its epoch order has ${order.length} rows, the training split ${train.length}`);
+  let cursor = resume ? resume.cursor : order.length;
+  if (resume) tracker.sinceFired.set(resume.sinceFired);
   let batch = new Float32Array(0);
-  let rowsSeen = 0;
+  let rowsSeen = resume?.rowsSeen ?? 0;
   let stop: LoopStop = { reason: 'done' };
-  let step = startStep;
+  let step = resume?.step ?? 0;
   let lastTest = emptySums(d, m);
+  let savedStep = step, savedAt = performance.now();
+  const snapshot = (): SaeLoopState => ({ step, rowsSeen, rngState: random.state, order: order.slice(), cursor, sinceFired: tracker.sinceFired.slice() });
   for (; step < config.steps; step++) {
+    if (hooks.paused?.() && hooks.checkpoint) {
+      await hooks.checkpoint.save(snapshot(), 'pause');
+      stop = { reason: 'paused', step };
+      break;
+    }
     if (hooks.cancelled()) { stop = { reason: 'cancelled' }; break; }
+    const ck = hooks.checkpoint;
+    if (ck && step > savedStep && (step - savedStep >= ck.everySteps || performance.now() - savedAt >= ck.everyMs)) {
+      await ck.save(snapshot(), 'periodic');
+      savedStep = step; savedAt = performance.now();
+    }
     config = hooks.config();
     tracker.window = config.deadWindowRows ?? train.length;
     const B = Math.min(config.batchSize, order.length);
     if (batch.length !== B * d) batch = new Float32Array(B * d);
     for (let b = 0; b < B; b++) {
-      if (cursor >= order.length) { shuffle(order, random); cursor = 0; }
+      if (cursor >= order.length) { shuffle(order, next); cursor = 0; }
       const r = order[cursor++];
       for (let j = 0; j < d; j++) batch[b * d + j] = data.x[r * d + j] * data.scale;
     }

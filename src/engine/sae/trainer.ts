@@ -1,5 +1,6 @@
 // The SAE trainer interface the job drives, implemented with tfjs ops (portable, CPU or WebGPU) and with raw
 // WGSL kernels (fast path). Inputs are host f32 rows already normalised; arithmetic on device is f32.
+import type { SaeTrainerState } from '../../core/sae/checkpoint';
 import type { SaeArchitecture } from '../../core/sae/config';
 import type { MetricSums } from '../../core/sae/metrics';
 import type { SaeParams } from '../../core/sae/params';
@@ -51,5 +52,7 @@ export interface SaeTrainer {
   encode(x: Float32Array, rows: number, k: number): Promise<Float32Array>;
   /** Current parameters (in the normalised space), threshold included for batchtopk/jumprelu. */
   read(): Promise<SaeParams>;
+  /** Parameters, Adam moments and counters exactly as held (for a checkpoint; the trainer's restore takes it back). */
+  exportState(): Promise<SaeTrainerState>;
   dispose(): void;
 }

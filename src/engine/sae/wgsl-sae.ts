@@ -9,6 +9,7 @@
 //   on the same device, which continues the same run (`implementation` then says so).
 // - Gradient norm for TopK is of the decoder gradient after parallel-component removal (the kernel removes it in
 //   place); tfjs reports it before. Both clip by the norm they report.
+import type { SaeTrainerState } from '../../core/sae/checkpoint';
 import { emptySums, type MetricSums } from '../../core/sae/metrics';
 import { checkParamShapes, type SaeParams } from '../../core/sae/params';
 import { readF32, readU32, storageBuffer, uniformBuffer, type Enc } from '../wgsl/buffers';
@@ -32,6 +33,8 @@ export interface WgslSaeOptions {
   maxChunkRows?: number;
   /** Rows per chunk for the tfjs paths (evaluation, AuxK continuation). */
   tfjsChunkRows?: number;
+  /** Continue from a checkpoint's state (its params are `init`): Adam moments and step count are written back. */
+  resume?: SaeTrainerState;
 }
 
 type Stepper = { rows: number; k: number; step: ReluSaeStep | TopKSaeStep };
@@ -53,7 +56,15 @@ export class WgslSaeTrainer implements SaeTrainer {
     const mk = (name: string, n: number) => (this.bufs[name] = storageBuffer(device, n, `wgsl-sae.${name}`));
     mk('fires', m); mk('colL1', m); mk('partials', NORM_PARTIALS); mk('normSq', 4); mk('norms', m);
     this.adamU = uniformBuffer(device, new Float32Array(8).buffer, 'wgsl-sae.adam');
-    // TopK keeps unit decoder rows from the start, as the tfjs trainer does.
+    if (opts.resume) {
+      const r = opts.resume, L = s.layout;
+      s.t = r.t;
+      ([L.wEnc, L.bEnc, L.wDec, L.bDec] as number[]).forEach((at, i) => {
+        for (const [buf, a] of [[s.adamM, r.adamM[i]], [s.adamV, r.adamV[i]]] as const) device.queue.writeBuffer(buf, at * 4, a.buffer, a.byteOffset, a.byteLength);
+      });
+      return;
+    }
+    // TopK keeps unit decoder rows from the start, as the tfjs trainer does (a resumed decoder is kept as stored).
     if (architecture === 'topk') this.submit((ctx) => encodeRowNorm(ctx, s.wDec(), m, d, this.bufs.norms, true, 'renorm'));
   }
 
@@ -145,6 +156,15 @@ export class WgslSaeTrainer implements SaeTrainer {
   async gradients(): Promise<SaeParams> {
     if (!this.state) throw new Error('gradients: the run has moved to tfjs (AuxK)');
     return this.state.read('grads');
+  }
+
+  /** Parameters, Adam moments and step count as on the device (or the tfjs trainer's, once AuxK moved there). */
+  async exportState(): Promise<SaeTrainerState> {
+    if (this.fallback) return this.fallback.exportState();
+    const s = this.state!, L = s.layout, { dIn: d, dSae: m } = this.shape;
+    const [p, am, av] = await Promise.all([readF32(this.device, s.params, L.total), readF32(this.device, s.adamM, L.total), readF32(this.device, s.adamV, L.total)]);
+    const split = (a: Float32Array) => [a.slice(L.wEnc, L.wEnc + d * m), a.slice(L.bEnc, L.bEnc + m), a.slice(L.wDec, L.wDec + m * d), a.slice(L.bDec, L.bDec + d)];
+    return { t: s.t, params: split(p), adamM: split(am), adamV: split(av), batchThreshold: null, trainer: 'wgsl' };
   }
 
   /** Parameters and Adam moments move to a tfjs trainer on the same device; this trainer then delegates to it. */

@@ -3,7 +3,8 @@
 // live edit did. Builds the job specs; the workbench owns the worker and routes results here.
 
 import { DEFAULT_SAE_CONFIG, type ChangeEffect, type SaeConfig } from '../../core/sae/config';
-import type { SaeBrowserSpec, SaeResultSummary } from '../../jobs/sae-job';
+import { DEFAULT_CHECKPOINT_POLICY, type SaeBrowserSpec, type SaeResultSummary } from '../../jobs/sae-job';
+import { SaeCheckpoints } from '../checkpoints/sae-checkpoints.svelte';
 import type { ArrayRef, FileSummary, JobSpec } from '../../protocol';
 import type { ImportedDictionary } from './read-dictionary';
 
@@ -36,6 +37,13 @@ export class SaeState {
   editNote = $state('');
   /** The run the current job is; results arrive under this tag. */
   tag = $state<SaeRunTag>('main');
+  /** Checkpoint every this many steps (and every 30 s, and on pause). */
+  checkpointEvery = $state(DEFAULT_CHECKPOINT_POLICY.everySteps);
+  readonly checkpoints: SaeCheckpoints;
+
+  constructor(checkpointDb?: string) {
+    this.checkpoints = new SaeCheckpoints(checkpointDb);
+  }
 
   defaultGroundTruth(files: FileSummary[]): ArrayRef | null {
     const f = files.find((f) => /^planted_dictionary/i.test(f.name) && f.tensors.some((t) => t.shape.length === 2));
@@ -85,12 +93,16 @@ export class SaeState {
       const f = data.files.find((f) => f.fileId === tag.slice(5));
       if (!f) throw new Error('the baseline file was removed');
       // Controls have their own rows: no labels, texts or planted features of the user's data apply to them.
-      return { method: 'sae-train', sae: { activations: baselineRef(f)!, transform: 'none', config: this.config, browser: undefined } };
+      return { method: 'sae-train', sae: { activations: baselineRef(f)!, transform: 'none', config: this.config, browser: undefined, checkpoint: this.policy() } };
     }
     return {
       method: 'sae-train',
-      sae: { activations: data.activations!, transform: tag === 'shuffled' ? 'shuffle-columns' : 'none', config: this.config, groundTruth: tag === 'main' ? groundTruth : undefined, browser: tag === 'main' ? browser : undefined },
+      sae: { activations: data.activations!, transform: tag === 'shuffled' ? 'shuffle-columns' : 'none', config: this.config, groundTruth: tag === 'main' ? groundTruth : undefined, browser: tag === 'main' ? browser : undefined, checkpoint: this.policy() },
     };
+  }
+
+  private policy() {
+    return { ...DEFAULT_CHECKPOINT_POLICY, everySteps: Math.max(1, Math.round(this.checkpointEvery)) };
   }
 
   /** Describes a live edit's outcome for the page; `lastStep` is the last step reported before the answer. */

@@ -235,6 +235,11 @@ export class Workbench {
     this.send({ method: 'analysis', analysis: this.analysis.fitSpec(title, values) });
   }
 
+  /** Singular values and top directions of a weight matrix (a dictionary's decoder), in the worker. */
+  weightSvd(title: string, values: Float32Array | Float64Array, rows: number, cols: number): void {
+    this.send({ method: 'analysis', analysis: this.analysis.svdSpec(title, values, rows, cols) });
+  }
+
   train(): void {
     if (this.method === 'sae') { this.runSae('main'); return; }
     const spec = this.buildSpec();

@@ -1,7 +1,7 @@
 // Settings and latest results of the analysis methods (detector, erasure, PCA, distribution fits), and how
 // each becomes a job spec from the workbench's current data choices.
 
-import type { AnalysisResult, AnalysisSpec, AnalysisSplit, DetectorResult, ErasureResult, PcaResult, DistributionResult, StatsResult } from '../../jobs/analysis-job';
+import type { AnalysisResult, AnalysisSpec, AnalysisSplit, DetectorResult, ErasureResult, PcaResult, DistributionResult, StatsResult, SvdResult } from '../../jobs/analysis-job';
 import type { CovarianceEstimator } from '../../core/detect/mahalanobis';
 import type { LogisticConfig } from '../../core/probes/logistic';
 import type { ArrayRef } from '../../protocol';
@@ -28,6 +28,9 @@ export class AnalysisState {
   erasureResult = $state.raw<ErasureResult | null>(null);
   pcaResult = $state.raw<PcaResult | null>(null);
   statsResult = $state.raw<StatsResult | null>(null);
+  /** The latest SVD of a weight matrix (a dictionary's decoder), with what it was of. */
+  svd = $state.raw<{ title: string; result: SvdResult } | null>(null);
+  private pendingSvdTitle = '';
   fits = $state.raw<{ title: string; values: Float64Array; result: DistributionResult } | null>(null);
   private pendingFitTitle = '';
   private pendingFitValues: Float64Array | null = null;
@@ -79,6 +82,14 @@ export class AnalysisState {
     return { kind: 'distribution', values: Float64Array.from(values), seed };
   }
 
+  /** SVD of an inline weight matrix [rows × cols] (e.g. a decoder [d_sae × d_in]), computed in the worker. */
+  svdSpec(title: string, values: Float32Array | Float64Array, rows: number, cols: number): AnalysisSpec {
+    this.pendingSvdTitle = title;
+    // The whole spectrum while the smaller side is small; the top 32 beyond (the Gram eigen-solve is cubic).
+    const small = Math.min(rows, cols);
+    return { kind: 'svd', weights: { rows, cols, values: Float64Array.from(values) }, k: small <= 256 ? small : 32 };
+  }
+
   accept(result: AnalysisResult): void {
     switch (result.kind) {
       case 'detector': this.detectorResult = result; return;
@@ -88,7 +99,7 @@ export class AnalysisState {
       case 'distribution':
         if (this.pendingFitValues) this.fits = { title: this.pendingFitTitle, values: this.pendingFitValues, result };
         return;
-      case 'svd': return;
+      case 'svd': this.svd = { title: this.pendingSvdTitle, result }; return;
     }
   }
 }

@@ -11,7 +11,6 @@ async function main() {
   const app = await startApp();
   try {
     const { page } = await openPage(app, '?demo=0');
-    await page.addInitScript(() => {});
     await page.evaluate(() => {
       const w = window as unknown as { __longTasks: number[] };
       w.__longTasks = [];
@@ -40,7 +39,8 @@ async function main() {
         el.value = String(value);
         const t0 = performance.now();
         el.dispatchEvent(new Event('change', { bubbles: true }));
-        return await new Promise<number>((resolve) => {
+        return await new Promise<number>((resolve, reject) => {
+          setTimeout(() => reject(new Error(`no new metric within 60 s: data-job ${status.getAttribute('data-job')} (was ${before}), points ${status.getAttribute('data-points')}, status ${status.getAttribute('data-status')}, C ${el.value}`)), 60_000);
           const poll = () => {
             const started = status.getAttribute('data-job') !== before && Number(status.getAttribute('data-points')) > 0;
             if (started) resolve(performance.now() - t0); else requestAnimationFrame(poll);
@@ -49,6 +49,7 @@ async function main() {
         });
       }, { selector: input, value: [0.1, 1, 10, 0.3, 3][i % 5] });
       firstMetricMs.push(ms);
+
       await page.waitForSelector('[data-testid=status][data-status=done]', { timeout: 300_000 });
     }
     const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);

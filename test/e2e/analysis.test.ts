@@ -2,21 +2,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright';
 import { fixtureBytes, referenceJson } from '../support/fixtures';
-import { dropFiles, openPage, startApp, type AppSession } from '../support/app-server';
+import { dropFiles, loadBreastCancerWithSplit, openPage, startApp, type AppSession } from '../support/app-server';
 
 let app: AppSession;
 beforeAll(async () => { app = await startApp(); });
 afterAll(async () => { await app?.close(); });
-
-async function loadBreastCancer(page: Page): Promise<void> {
-  await page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
-  const ref = referenceJson().breast_cancer;
-  await dropFiles(page, [
-    { name: 'breast_cancer.npz', bytes: fixtureBytes('breast_cancer.npz') },
-    { name: 'split.json', bytes: new TextEncoder().encode(JSON.stringify({ train_idx: ref.train_idx, test_idx: ref.test_idx })) },
-  ]);
-  await expect.poll(() => page.inputValue('[data-testid=split-select]')).not.toBe('random');
-}
 
 async function run(page: Page): Promise<void> {
   await page.click('[data-testid=run-analysis]');
@@ -26,7 +16,7 @@ async function run(page: Page): Promise<void> {
 
 test('Mahalanobis detector (empirical) on breast_cancer reproduces scikit-learn\'s held-out AUROC', async () => {
   const { page, consoleErrors } = await openPage(app, '?demo=0');
-  await loadBreastCancer(page);
+  await loadBreastCancerWithSplit(page);
   await page.click('[data-tab=detector]');
   await page.getByLabel('Covariance').selectOption('empirical');
   await run(page);
@@ -41,7 +31,7 @@ test('Mahalanobis detector (empirical) on breast_cancer reproduces scikit-learn\
 
 test('LEACE on breast_cancer drops a retrained probe to the majority-class rate', async () => {
   const { page, consoleErrors } = await openPage(app, '?demo=0');
-  await loadBreastCancer(page);
+  await loadBreastCancerWithSplit(page);
   await page.click('[data-tab=erasure]');
   await run(page);
   const majority = Number(await page.textContent('[data-testid=majority]'));
@@ -55,7 +45,7 @@ test('LEACE on breast_cancer drops a retrained probe to the majority-class rate'
 
 test('PCA of breast_cancer shows explained variance and a scatter coloured by label', async () => {
   const { page, consoleErrors } = await openPage(app, '?demo=0');
-  await loadBreastCancer(page);
+  await loadBreastCancerWithSplit(page);
   await page.click('[data-tab=pca]');
   await run(page);
   const text = await page.textContent('[aria-label="analysis results"]');

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fixtureBytes, referenceJson } from '../support/fixtures';
-import { dropFiles, openPage, startApp, type AppSession } from '../support/app-server';
+import { dropFiles, openPage, startApp, type AppSession, loadBreastCancerWithSplit } from '../support/app-server';
 
 let app: AppSession;
 beforeAll(async () => { app = await startApp(); });
@@ -14,14 +14,8 @@ mkdirSync(SHOTS, { recursive: true });
 
 test('LDA in the probe suite reproduces scikit-learn\'s held-out accuracy and AUROC on breast_cancer', async () => {
   const { page, consoleErrors, foreignRequests } = await openPage(app, '?demo=0');
-  await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
+  await loadBreastCancerWithSplit(page);
   const ref = referenceJson().breast_cancer;
-  await dropFiles(page, [
-    { name: 'breast_cancer.npz', bytes: fixtureBytes('breast_cancer.npz') },
-    { name: 'breast_cancer_split.json', bytes: new TextEncoder().encode(JSON.stringify({ train_idx: ref.train_idx, test_idx: ref.test_idx })) },
-  ]);
-  await page.waitForSelector('[data-testid=files] >> text=breast_cancer_split.json');
-  await expect.poll(() => page.inputValue('[data-testid=split-select]')).not.toBe('random');
 
   await page.getByRole('tab', { name: 'Probe suite' }).click();
   await page.selectOption('[data-testid=suite-method]', 'lda');

@@ -2,8 +2,8 @@
 // names once they are dropped. Also: log axes and a large monitor.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright';
-import { fixtureBytes, referenceJson } from '../support/fixtures';
-import { dropFiles, openPage, startApp, type AppSession } from '../support/app-server';
+import { referenceJson } from '../support/fixtures';
+import { loadBreastCancerWithSplit, openPage, startApp, type AppSession } from '../support/app-server';
 
 let app: AppSession;
 beforeAll(async () => { app = await startApp(); });
@@ -11,19 +11,9 @@ afterAll(async () => { await app?.close(); });
 
 const C_INPUT = '[aria-label="C (inverse L2 strength, scikit-learn) value"]';
 
-async function dropBreastCancer(page: Page): Promise<void> {
-  const ref = referenceJson().breast_cancer;
-  await dropFiles(page, [
-    { name: 'breast_cancer.npz', bytes: fixtureBytes('breast_cancer.npz') },
-    { name: 'bc_split.json', bytes: new TextEncoder().encode(JSON.stringify({ train_idx: ref.train_idx, test_idx: ref.test_idx })) },
-  ]);
-  await page.waitForSelector('[data-testid=files] >> text=bc_split.json');
-}
-
 test('Share setup as URL reproduces the settings and the split file on another page', async () => {
   const { page } = await openPage(app, '?demo=0');
-  await page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
-  await dropBreastCancer(page);
+  await loadBreastCancerWithSplit(page);
   await page.fill(C_INPUT, '0.01');
   await page.press(C_INPUT, 'Tab');
   await page.selectOption('[data-testid=optimizer]', 'adam');
@@ -35,9 +25,8 @@ test('Share setup as URL reproduces the settings and the split file on another p
   await other.page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
   expect(await other.page.inputValue(C_INPUT)).toBe('0.01');
   expect(await other.page.inputValue('[data-testid=optimizer]')).toBe('adam');
-  await dropBreastCancer(other.page);
   // The split file of the same name is chosen by the setup, and training reproduces the reference.
-  await expect.poll(() => other.page.inputValue('[data-testid=split-select]')).not.toBe('random');
+  await loadBreastCancerWithSplit(other.page);
   await other.page.selectOption('[data-testid=optimizer]', 'lbfgs');
   await other.page.click('[data-testid=train]');
   await other.page.waitForSelector('[data-testid=status][data-status=done]', { timeout: 120_000 });
@@ -49,8 +38,7 @@ test('Share setup as URL reproduces the settings and the split file on another p
 test('on a large monitor the layout holds, and a chart switches to a log y axis', async () => {
   const page = await app.browser.newPage({ viewport: { width: 2560, height: 1440 } });
   await page.goto(`${app.url}?demo=0`);
-  await page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
-  await dropBreastCancer(page);
+  await loadBreastCancerWithSplit(page);
   await page.click('[data-testid=train]');
   await page.waitForSelector('[data-testid=status][data-status=done]', { timeout: 120_000 });
   const toggle = page.locator('[aria-label="Log-loss: logarithmic y axis"]');

@@ -3,6 +3,7 @@
 // step needs no host round trip between gradients and update (the host reads the norm afterwards).
 import { dispatch, pipelineFor, type Enc } from './buffers.ts';
 import { adamGrid, type AdamHyper } from './adam.ts';
+import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 256;
 /** Partial sums of the first reduction stage; the second stage is one workgroup over these. */
@@ -17,12 +18,7 @@ var<workgroup> red: array<f32, ${THREADS}>;
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   var s = 0.0;
   for (var i = wg.x * ${THREADS}u + lid; i < ${n4}u; i += ${NORM_PARTIALS * THREADS}u) { let v = g[i]; s += dot(v, v); }
-  red[lid] = s;
-  workgroupBarrier();
-  for (var h = ${THREADS / 2}u; h > 0u; h >>= 1u) {
-    if (lid < h) { red[lid] += red[lid + h]; }
-    workgroupBarrier();
-  }
+  ${workgroupSum('s', THREADS)}
   if (lid == 0u) { part[wg.x] = red[0]; }
 }`;
 }
@@ -33,12 +29,7 @@ const finalWgsl = /* wgsl */ `// sumsq final
 var<workgroup> red: array<f32, ${NORM_PARTIALS}>;
 @compute @workgroup_size(${NORM_PARTIALS})
 fn main(@builtin(local_invocation_index) lid: u32) {
-  red[lid] = part[lid];
-  workgroupBarrier();
-  for (var h = ${NORM_PARTIALS / 2}u; h > 0u; h >>= 1u) {
-    if (lid < h) { red[lid] += red[lid + h]; }
-    workgroupBarrier();
-  }
+  ${workgroupSum('part[lid]', NORM_PARTIALS)}
   if (lid == 0u) { out[0] = red[0]; }
 }`;
 

@@ -2,6 +2,7 @@
 // g = (2/B)(x̂ − x) and each row's ‖x̂ − x‖² in one pass, so x̂ itself is never stored.
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
 import { rowGrid } from './rownorm.ts';
+import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 256;
 
@@ -26,12 +27,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     gx[i] = f32(${scale}) * e;
     sq += e * e;
   }
-  red[lid] = sq;
-  workgroupBarrier();
-  for (var h = ${THREADS / 2}u; h > 0u; h >>= 1u) {
-    if (lid < h) { red[lid] += red[lid + h]; }
-    workgroupBarrier();
-  }
+  ${workgroupSum('sq', THREADS)}
   if (lid == 0u) { rowErr[row] = red[0]; }
 }`;
 }

@@ -1,6 +1,7 @@
 // out[i] (=|+=) add[i] − Σ_j W[i, j]·v[j]: the b_dec gradient's path back through the encoder, −W_enc·Σ_b g_pre.
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
 import { rowGrid } from './rownorm.ts';
+import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 256;
 
@@ -18,12 +19,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   if (row >= ${R}u) { return; }
   var s = 0.0;
   for (var c = lid; c < ${C}u; c += ${THREADS}u) { s += w[row * ${C}u + c] * v[c]; }
-  red[lid] = s;
-  workgroupBarrier();
-  for (var h = ${THREADS / 2}u; h > 0u; h >>= 1u) {
-    if (lid < h) { red[lid] += red[lid + h]; }
-    workgroupBarrier();
-  }
+  ${workgroupSum('s', THREADS)}
   if (lid == 0u) { o[row] = ${accumulate ? 'o[row] + ' : ''}addv[row] - red[0]; }
 }`;
   dispatch(ctx, pipelineFor(ctx.device, code, name), [w, v, add, out], grid, name);

@@ -1,5 +1,6 @@
 // Euclidean norms of the rows of a row-major [R, C] matrix; optionally rescales each row to unit norm in place.
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
+import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 128;
 
@@ -20,12 +21,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   if (row >= ${R}u) { return; } // uniform per workgroup, so the barriers below stay uniform
   var s = 0.0;
   for (var c = lid; c < ${C}u; c += ${THREADS}u) { let v = w[row * ${C}u + c]; s += v * v; }
-  red[lid] = s;
-  workgroupBarrier();
-  for (var h = ${THREADS / 2}u; h > 0u; h >>= 1u) {
-    if (lid < h) { red[lid] += red[lid + h]; }
-    workgroupBarrier();
-  }
+  ${workgroupSum('s', THREADS)}
   let n = sqrt(red[0]);
   if (lid == 0u) { norms[row] = n; }
   ${normalize ? `// A dead all-zero row stays zero rather than becoming NaN.

@@ -3,6 +3,7 @@
 // k active pre-activations g_val_j = g·W_dec[idx_j] (0 where the activation was not positive).
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
 import { rowGrid } from './rownorm.ts';
+import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 256;
 const LANES = 32; // threads per dot product in the g_val phase: one warp-sized group per active latent
@@ -35,12 +36,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     gx[row * ${d}u + c] = f32(${scale}) * e;
     sq += e * e;
   }
-  red[lid] = sq;
-  workgroupBarrier();
-  for (var h = ${THREADS / 2}u; h > 0u; h >>= 1u) {
-    if (lid < h) { red[lid] += red[lid + h]; }
-    workgroupBarrier();
-  }
+  ${workgroupSum('sq', THREADS)}
   if (lid == 0u) { rowErr[row] = red[0]; }
   storageBarrier(); // this row's g, written above by other threads, is read back below
   workgroupBarrier();

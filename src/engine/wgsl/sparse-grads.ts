@@ -3,6 +3,7 @@
 // Inactive latents get exact zeros, so the gradient buffers need no separate clear.
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
 import { rowGrid } from './rownorm.ts';
+import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 256;
 
@@ -40,12 +41,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   var dot = 0.0;
   for (var t = 0u; t < ${per}u; t++) { let c = lid + t * ${THREADS}u; if (c < ${d}u) { dot += gd[t] * wdec[i * ${d}u + c]; } }
-  red[lid] = dot;
-  workgroupBarrier();
-  for (var h = ${THREADS / 2}u; h > 0u; h >>= 1u) {
-    if (lid < h) { red[lid] += red[lid + h]; }
-    workgroupBarrier();
-  }
+  ${workgroupSum('dot', THREADS)}
   let par = red[0];
   for (var t = 0u; t < ${per}u; t++) {
     let c = lid + t * ${THREADS}u;

@@ -2,7 +2,7 @@
 // restart), or evaluate an imported dictionary; both end in the same summary (held-out metrics, densities,
 // feature browser, sanity-baseline counts, MMCS against planted features, a SAELens export).
 import type { Engine } from '../engine/engine';
-import { CHECKPOINT_VERSION, decodeCheckpoint, type SaeCheckpoint } from '../core/sae/checkpoint';
+import { CHECKPOINT_VERSION, decodeCheckpoint, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy, type SaeCheckpoint } from '../core/sae/checkpoint';
 import { changeEffect, resolvedLr, validateSaeConfig, type ChangeEffect, type SaeConfig } from '../core/sae/config';
 import { encodeLabels } from '../core/labels';
 import { makeSplit } from '../core/split';
@@ -47,10 +47,6 @@ export interface SaeTrainSpec {
   resumeFrom?: ArrayBuffer;
 }
 
-/** A checkpoint is taken after `everySteps` steps or `everyMs` ms, whichever comes first. */
-export interface CheckpointPolicy { everySteps: number; everyMs: number }
-/** Every 200 steps or 30 s: a lost device or a reload costs at most that much of a long run. */
-export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everySteps: 200, everyMs: 30_000 };
 
 export interface SaeEvalSpec {
   activations: ArrayRef;

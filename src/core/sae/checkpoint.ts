@@ -8,6 +8,11 @@ import type { SaeConfig } from './config';
 const MAGIC = 'PLSAECK1';
 export const CHECKPOINT_VERSION = 1;
 
+/** A checkpoint is taken after `everySteps` steps or `everyMs` ms, whichever comes first. */
+export interface CheckpointPolicy { everySteps: number; everyMs: number }
+/** Every 200 steps or 30 s: a lost device or a reload costs at most that much of a long run. */
+export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everySteps: 200, everyMs: 30_000 };
+
 /** A trainer's full state: everything needed to continue its Adam steps bit-for-bit. */
 export interface SaeTrainerState {
   /** Adam steps applied. */

@@ -4,11 +4,16 @@
 import type { DeviceMatrix, LinearObjective } from '../engine.ts';
 import { packedParamCount } from '../engine.ts';
 import { checkBinding, dispatch, pipelineFor, readF32, storageBuffer, uploadBuffer } from './buffers.ts';
+import { isNarrow, narrowObjectiveWGSL, narrowRowsPerGroup, rowLossWGSL } from './linear-narrow.ts';
 
 const THREADS = 256;
 const LANES = 32; // one row per 32-lane group while scoring: 8 rows per sub-block
 const SUB = THREADS / LANES;
 export const MAX_OUTPUTS = 16; // per-thread accumulators grow with outputs; beyond this they would spill
+
+/** 'wide': 32 lanes share a row (coalesced, for real activation widths); 'narrow': one thread per row. */
+export type RowLayout = 'wide' | 'narrow';
+export const layoutFor = (cols: number): RowLayout => (isNarrow(cols) ? 'narrow' : 'wide');
 
 /** X [rows, cols] on the GPU as row chunks, each within maxStorageBufferBindingSize. */
 export interface WgslMatrix extends DeviceMatrix {
@@ -31,7 +36,7 @@ export function rowsPerGroup(rows: number): number {
   return Math.max(SUB, Math.ceil(rows / 1024 / SUB) * SUB);
 }
 
-function fusedWGSL(o: { cols: number; K: number; rows: number; row0: number; rpw: number; wg0: number; total: number }): string {
+function fusedWGSL(o: { cols: number; K: number; rows: number; row0: number; rpw: number; wg0: number }): string {
   const { cols, K, rows, row0, rpw, wg0 } = o;
   const V = cols % 4 === 0 ? 4 : 1; // vec4 loads when rows stay 16-byte aligned
   const T = V === 4 ? 'vec4<f32>' : 'f32';
@@ -41,19 +46,7 @@ function fusedWGSL(o: { cols: number; K: number; rows: number; row0: number; rpw
   const dotW = (x: string, u: string, k: string) => V === 4
     ? `dot(${x}, vec4<f32>(w[(${u} * 4u) * ${K}u + ${k}], w[(${u} * 4u + 1u) * ${K}u + ${k}], w[(${u} * 4u + 2u) * ${K}u + ${k}], w[(${u} * 4u + 3u) * ${K}u + ${k}]))`
     : `${x} * w[${u} * ${K}u + ${k}]`;
-  const lossCode = K === 1
-    ? `let z = zs[0] + w[${cols * K}u];
-      let y = f32(targets[gr]);
-      // softplus(z) − y·z, computed without overflow
-      loss += s * (max(z, 0.0) + log(1.0 + exp(-abs(z))) - y * z);
-      gS[grp * ${K}u] = s * (1.0 / (1.0 + exp(-z)) - y);`
-    : `var mx = -3.4e38;
-      for (var k = 0u; k < ${K}u; k++) { zs[k] += w[${cols * K}u + k]; mx = max(mx, zs[k]); }
-      var se = 0.0;
-      for (var k = 0u; k < ${K}u; k++) { se += exp(zs[k] - mx); }
-      let y = u32(targets[gr]);
-      loss += s * (mx + log(se) - zs[y]);
-      for (var k = 0u; k < ${K}u; k++) { gS[grp * ${K}u + k] = s * (exp(zs[k] - mx) / se - select(0.0, 1.0, k == y)); }`;
+  const lossCode = rowLossWGSL(cols, K, (k) => `gS[grp * ${K}u + ${k}]`);
   return /* wgsl */ `// linear objective fused cols=${cols} K=${K} rows=${rows} row0=${row0} rpw=${rpw}
 @group(0) @binding(0) var<storage, read> x: array<${T}>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
@@ -153,7 +146,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
  * The engine's LinearObjective on raw WGSL. x must come from uploadWgslMatrix on the same device.
  * outputs = 1: binary logistic (targets 0/1); outputs = K ≥ 2: multinomial (targets 0..K−1), K ≤ MAX_OUTPUTS.
  */
-export function createWgslLinearObjective(device: GPUDevice, x: WgslMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective {
+export function createWgslLinearObjective(
+  device: GPUDevice, x: WgslMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array, layout = layoutFor(x.cols),
+): LinearObjective {
   const { rows, cols } = x;
   if (!(Number.isInteger(outputs) && outputs >= 1 && outputs <= MAX_OUTPUTS)) throw new Error(`invalid outputs: ${outputs} (1..${MAX_OUTPUTS})`);
   if (targets.length !== rows) throw new Error(`invalid targets: length ${targets.length}, expected ${rows}`);
@@ -163,7 +158,8 @@ export function createWgslLinearObjective(device: GPUDevice, x: WgslMatrix, targ
   }
   if (rowWeights && rowWeights.length !== rows) throw new Error(`invalid rowWeights: length ${rowWeights.length}, expected ${rows}`);
   const K = outputs, P = cols * K + K + 1, nParams = packedParamCount(cols, K);
-  const plan = x.chunks.map((c) => ({ ...c, rpw: rowsPerGroup(c.rows), groups: 0, wg0: 0 }));
+  const rpwOf = layout === 'narrow' ? narrowRowsPerGroup : rowsPerGroup;
+  const plan = x.chunks.map((c) => ({ ...c, rpw: rpwOf(c.rows), groups: 0, wg0: 0 }));
   let totalGroups = 0;
   for (const p of plan) { p.groups = Math.ceil(p.rows / p.rpw); p.wg0 = totalGroups; totalGroups += p.groups; }
   checkBinding(device, totalGroups * P * 4, 'linear objective partials');
@@ -172,7 +168,8 @@ export function createWgslLinearObjective(device: GPUDevice, x: WgslMatrix, targ
   const pBuf = storageBuffer(device, nParams, 'params');
   const partials = storageBuffer(device, totalGroups * P, 'partials');
   const out = storageBuffer(device, P, 'objective');
-  const fused = plan.map((p) => pipelineFor(device, fusedWGSL({ cols, K, rows: p.rows, row0: p.firstRow, rpw: p.rpw, wg0: p.wg0, total: totalGroups }), 'linear objective'));
+  const kernel = layout === 'narrow' ? narrowObjectiveWGSL : fusedWGSL;
+  const fused = plan.map((p) => pipelineFor(device, kernel({ cols, K, rows: p.rows, row0: p.firstRow, rpw: p.rpw, wg0: p.wg0 }), 'linear objective'));
   const reduce = pipelineFor(device, reduceWGSL(P, totalGroups), 'linear objective reduce');
   return {
     rows, cols, outputs,

@@ -3,7 +3,8 @@
 // staging copy brings all rows back in a single map.
 import { packedParamCount } from '../engine.ts';
 import { checkBinding, dispatch, pipelineFor, storageBuffer, uploadBuffer } from './buffers.ts';
-import { rowsPerGroup, type WgslMatrix } from './linear-objective.ts';
+import { layoutFor, rowsPerGroup, type WgslMatrix } from './linear-objective.ts';
+import { narrowScoreGroups, narrowScoresWGSL } from './linear-narrow.ts';
 
 const THREADS = 256;
 const LANES = 32; // one row per 32-lane group: 8 rows per sub-block, the same layout as the fused objective
@@ -74,7 +75,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
  * Scores of every row of x, [rows, outputs] row-major. params is packed W [cols, outputs] then b [outputs].
  * x must come from uploadWgslMatrix on the same device.
  */
-export async function wgslLinearScores(device: GPUDevice, x: WgslMatrix, params: Float32Array, outputs: number): Promise<Float32Array> {
+export async function wgslLinearScores(
+  device: GPUDevice, x: WgslMatrix, params: Float32Array, outputs: number, layout = layoutFor(x.cols),
+): Promise<Float32Array> {
   const { rows, cols } = x;
   if (!(Number.isInteger(outputs) && outputs >= 1)) throw new Error(`invalid outputs: ${outputs}`);
   const nParams = packedParamCount(cols, outputs);
@@ -91,9 +94,15 @@ export async function wgslLinearScores(device: GPUDevice, x: WgslMatrix, params:
   try {
     const enc = device.createCommandEncoder();
     x.chunks.forEach((c, i) => {
-      const rpw = rowsPerGroup(c.rows);
-      const pipeline = pipelineFor(device, scoresWGSL(cols, outputs, c.rows, rpw), 'linear scores');
-      dispatch({ device, enc }, pipeline, [c.buffer, wBuf, outs[i]], [Math.ceil(c.rows / rpw)], 'linear scores');
+      if (layout === 'narrow') {
+        const groups = narrowScoreGroups(c.rows);
+        const pipeline = pipelineFor(device, narrowScoresWGSL(cols, outputs, c.rows, groups, outputBlocks(outputs)), 'linear scores');
+        dispatch({ device, enc }, pipeline, [c.buffer, wBuf, outs[i]], [groups], 'linear scores');
+      } else {
+        const rpw = rowsPerGroup(c.rows);
+        const pipeline = pipelineFor(device, scoresWGSL(cols, outputs, c.rows, rpw), 'linear scores');
+        dispatch({ device, enc }, pipeline, [c.buffer, wBuf, outs[i]], [Math.ceil(c.rows / rpw)], 'linear scores');
+      }
     });
     x.chunks.forEach((c, i) => enc.copyBufferToBuffer(outs[i], 0, staging, c.firstRow * outputs * 4, c.rows * outputs * 4));
     device.queue.submit([enc.finish()]);

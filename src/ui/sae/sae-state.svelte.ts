@@ -3,7 +3,8 @@
 // live edit did. Builds the job specs; the workbench owns the worker and routes results here.
 
 import { DEFAULT_SAE_CONFIG, type ChangeEffect, type SaeConfig } from '../../core/sae/config';
-import { DEFAULT_CHECKPOINT_POLICY, type SaeBrowserSpec, type SaeResultSummary } from '../../jobs/sae-job';
+import type { SaeBrowserSpec, SaeResultSummary } from '../../jobs/sae-job';
+import { DEFAULT_CHECKPOINT_POLICY } from '../../core/sae/checkpoint';
 import { SaeCheckpoints } from '../checkpoints/sae-checkpoints.svelte';
 import type { ArrayRef, FileSummary, JobSpec } from '../../protocol';
 import type { ImportedDictionary } from './read-dictionary';

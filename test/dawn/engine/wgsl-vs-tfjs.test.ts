@@ -47,7 +47,8 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
     expect(outputBlocks(19)).toEqual([[0, 8], [8, 8], [16, 3]]);
   });
 
-  for (const [rows, cols, outputs] of [[1, 5, 1], [97, 7, 1], [203, 12, 3], [150, 9, 19]] as const) {
+  // Up to 128 columns rows are scored one per thread; the last two shapes take the 32-lanes-per-row kernel.
+  for (const [rows, cols, outputs] of [[1, 5, 1], [97, 7, 1], [203, 12, 3], [150, 9, 19], [41, 150, 3], [9, 250, 19]] as const) {
     test(`linearScores match on ${rows}×${cols} with ${outputs} outputs across chunks`, async () => {
       const { x, params } = data(rows, cols, outputs, rows + cols + outputs);
       const a = wgsl.uploadMatrix(x, rows, cols);

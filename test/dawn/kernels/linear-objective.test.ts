@@ -1,6 +1,9 @@
-// The WGSL LinearObjective returns the same summed loss and gradient as an f64 CPU computation (binary and softmax).
+// The WGSL LinearObjective returns the same summed loss and gradient as an f64 CPU computation (binary and softmax),
+// and wgslLinearScores the same scores, in both row layouts (32 lanes per row, and one thread per row).
 import { describe, expect, it } from 'vitest';
-import { createWgslLinearObjective, rowsPerGroup, uploadWgslMatrix } from '../../../src/engine/wgsl/linear-objective.ts';
+import { createWgslLinearObjective, layoutFor, rowsPerGroup, uploadWgslMatrix, type RowLayout } from '../../../src/engine/wgsl/linear-objective.ts';
+import { narrowRowsPerGroup, narrowScoreGroups, NARROW_MAX_COLS } from '../../../src/engine/wgsl/linear-narrow.ts';
+import { wgslLinearScores } from '../../../src/engine/wgsl/linear-scores.ts';
 import { expectClose, noGpuErrors, randn, realDevice, rng } from './helpers.ts';
 
 function cpuObjective(x: Float32Array, N: number, d: number, y: Int32Array, K: number, params: Float32Array, s?: Float32Array) {
@@ -25,7 +28,7 @@ function cpuObjective(x: Float32Array, N: number, d: number, y: Int32Array, K: n
   return { loss, grad };
 }
 
-async function check(N: number, d: number, K: number, seed: number, opts: { weights?: boolean; chunkBytes?: number } = {}) {
+async function check(N: number, d: number, K: number, seed: number, layout: RowLayout, opts: { weights?: boolean; chunkBytes?: number } = {}) {
   const { device } = await realDevice();
   const r = rng(seed);
   const x = randn(N * d, r);
@@ -34,28 +37,61 @@ async function check(N: number, d: number, K: number, seed: number, opts: { weig
   const s = opts.weights ? Float32Array.from({ length: N }, () => 0.5 + r()) : undefined;
   const X = uploadWgslMatrix(device, x, N, d, opts.chunkBytes);
   if (opts.chunkBytes) expect(X.chunks.length).toBeGreaterThan(1);
-  const obj = createWgslLinearObjective(device, X, y, K, s);
+  const obj = createWgslLinearObjective(device, X, y, K, s, layout);
   const got = await noGpuErrors(device, () => obj.evaluate(params));
   const want = cpuObjective(x, N, d, y, K, params, s);
   expect(got.loss / want.loss).toBeCloseTo(1, 5);
   expectClose(got.grad, want.grad, 1e-5 * Math.sqrt(N), 'gradient');
+  const scores = await noGpuErrors(device, () => wgslLinearScores(device, X, params, K, layout));
+  expectClose(scores, cpuScores(x, N, d, K, params), 1e-5, 'scores');
   obj.dispose(); X.dispose();
 }
 
-describe('WGSL linear objective (f32) on real WebGPU', () => {
-  it('binary logistic matches f64 (vec4 rows)', () => check(300, 12, 1, 31));
-  it('binary logistic matches f64 with row weights and odd width', () => check(123, 7, 1, 32, { weights: true }));
-  it('softmax over 5 classes matches f64', () => check(200, 16, 5, 33));
-  it('many sub-blocks per workgroup (large N) match f64', () => check(9000, 4, 1, 35));
-  it('row chunks across several buffers sum to the same objective', () => check(260, 8, 3, 34, { chunkBytes: 64 * 8 * 4 }));
+function cpuScores(x: Float32Array, N: number, d: number, K: number, params: Float32Array): Float64Array {
+  const z = new Float64Array(N * K);
+  for (let i = 0; i < N; i++) for (let k = 0; k < K; k++) {
+    let t = params[d * K + k];
+    for (let c = 0; c < d; c++) t += x[i * d + c] * params[c * K + k];
+    z[i * K + k] = t;
+  }
+  return z;
+}
+
+describe.each(['wide', 'narrow'] as const)('WGSL linear objective and scores (f32), %s rows, on real WebGPU', (layout) => {
+  it('binary logistic matches f64 (vec4 rows)', () => check(300, 12, 1, 31, layout));
+  it('binary logistic matches f64 with row weights and odd width', () => check(123, 7, 1, 32, layout, { weights: true }));
+  it('softmax over 5 classes matches f64', () => check(200, 16, 5, 33, layout));
+  it('softmax over 16 classes with more gradient entries than threads matches f64', () => check(150, 20, 16, 36, layout));
+  it('many sub-blocks per workgroup (large N) match f64', () => check(9000, 4, 1, 35, layout));
+  it('row chunks across several buffers sum to the same objective', () => check(260, 8, 3, 34, layout, { chunkBytes: 64 * 8 * 4 }));
+});
+
+describe('WGSL linear objective layouts', () => {
+  it('picks one thread per row up to 128 columns and 32 lanes per row beyond', () => {
+    expect(NARROW_MAX_COLS).toBe(128);
+    expect(layoutFor(64)).toBe('narrow');
+    expect(layoutFor(128)).toBe('narrow');
+    expect(layoutFor(129)).toBe('wide');
+    expect(layoutFor(768)).toBe('wide');
+  });
+  it('narrow: over 131,072 rows, each workgroup loops over several 128-row blocks and still matches f64', () => {
+    expect(narrowRowsPerGroup(140_000)).toBe(256);
+    return check(140_000, 2, 1, 38, 'narrow');
+  });
+  it('a wide matrix (160 columns, 3 classes) matches f64 under the default layout', () => check(90, 160, 3, 37, layoutFor(160)));
   it('rejects a target outside the classes, naming the row', async () => {
     const { device } = await realDevice();
     const X = uploadWgslMatrix(device, new Float32Array(8), 4, 2);
     expect(() => createWgslLinearObjective(device, X, Int32Array.from([0, 1, 2, 0]), 1)).toThrow(/row 2: 2/);
     X.dispose();
   });
-  it('plans about 1024 workgroups for large inputs, whole 8-row sub-blocks for small ones', () => {
+  it('plans about 1024 workgroups for large inputs, whole 8-row sub-blocks (wide) or 128-row blocks (narrow) for small ones', () => {
     expect(rowsPerGroup(65536)).toBe(64);
     expect(rowsPerGroup(100)).toBe(8);
+    expect(narrowRowsPerGroup(100)).toBe(128);
+    expect(narrowRowsPerGroup(1797)).toBe(128);
+    expect(narrowRowsPerGroup(128 * 1024 + 1)).toBe(256);
+    expect(narrowScoreGroups(1797)).toBe(15);
+    expect(narrowScoreGroups(1e9)).toBe(65535);
   });
 });

@@ -37,6 +37,7 @@ const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 if (has('matmul')) { log('matmul'); wgsl.matmul = await benchMatmuls(device, args); }
 if (has('relu')) { log('relu sae'); wgsl.reluSae = await benchReluSae(device, args); }
 if (has('topk')) { log('topk sae'); wgsl.topkSae = await benchTopKSae(device, args); }
+if (has('topk')) { log('topk sae + auxk'); wgsl.topkAuxKSae = await benchTopKSae(device, args, true); }
 type LogisticRun = Awaited<ReturnType<typeof benchLogisticProbe>>;
 let logistic: { wgsl: LogisticRun[]; tfjsWebgpu: LogisticRun[] } | undefined;
 if (has('logistic')) {

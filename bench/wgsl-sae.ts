@@ -69,16 +69,25 @@ export async function benchReluSae(device: GPUDevice, a: BenchArgs) {
   return out;
 }
 
-export async function benchTopKSae(device: GPUDevice, a: BenchArgs) {
+/**
+ * The TopK step; with `auxK`, AuxK at OpenAI's defaults (k_aux = d/2, α = 1/32) with every other latent dead,
+ * so the extra top-k over dead latents, gather decode and sparse backward run every step.
+ */
+export async function benchTopKSae(device: GPUDevice, a: BenchArgs, auxK = false) {
   const { B, d, m, k } = a;
   const state = new SaeState(device, d, m, saeInit(d, m));
-  const step = new TopKSaeStep(state, { batch: B, k, adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
+  const kAux = auxK ? Math.max(1, Math.floor(d / 2)) : 0;
+  const step = new TopKSaeStep(state, { batch: B, k, auxK: kAux, adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
+  const aux = auxK ? { dead: Uint8Array.from({ length: m }, (_, i) => i % 2), alpha: 1 / 32 } : undefined;
   const x = uploadBuffer(device, randomF32(B * d, 4), 'x');
-  const ms = await timeGpu(device, () => step.step(x), a.steps);
-  const profile = await profileStep(device, (timer) => step.step(x, timer));
+  const ms = await timeGpu(device, () => step.step(x, undefined, aux), a.steps);
+  const profile = await profileStep(device, (timer) => step.step(x, timer, aux));
   const loss = await step.readLoss();
-  const gflop = (2 * d * m + 10 * k * d) * B / 1e9;
-  const out = { k, msPerStep: round(ms, 4), samplesPerSec: round((B * 1000) / ms, 4), gflops: round(gflop / ms * 1000, 4), loss: round(loss.loss, 6), chunks: step.chunks.length, profileMs: profile };
+  const gflop = (2 * d * m + 10 * (k + kAux) * d) * B / 1e9;
+  const out = {
+    k, kAux, msPerStep: round(ms, 4), samplesPerSec: round((B * 1000) / ms, 4), gflops: round(gflop / ms * 1000, 4),
+    loss: round(loss.loss, 6), auxLoss: round(loss.aux, 6), chunks: step.chunks.length, profileMs: profile,
+  };
   step.destroy(); state.destroy(); x.destroy();
   return out;
 }

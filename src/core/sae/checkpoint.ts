@@ -24,7 +24,7 @@ export interface SaeTrainerState {
   adamV: Float32Array[];
   /** BatchTopK's EMA threshold (null before its first step, and for other architectures). */
   batchThreshold: number | null;
-  /** Which trainer wrote it: a WGSL run that had moved to tfjs for AuxK resumes on tfjs. */
+  /** Which trainer wrote it: a tfjs checkpoint (CPU backend, BatchTopK/JumpReLU, or an older WGSL run that had moved to tfjs for AuxK) resumes on tfjs. */
   trainer: 'wgsl' | 'tfjs';
 }
 

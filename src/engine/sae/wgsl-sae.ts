@@ -4,9 +4,6 @@
 // What is not WGSL, and why:
 // - evaluate/encode (held-out metrics, feature browser) run tfjs ops on the same device over parameters read back
 //   once per optimizer step (TfjsSaeInference): they are a small share of the work and already tested there.
-// - AuxK (TopK, α > 0) has no WGSL kernel yet. The trainer runs WGSL while AuxK has nothing to do (no dead
-//   latent); the first step that has dead latents and α > 0 moves parameters and Adam moments to a TfjsSaeTrainer
-//   on the same device, which continues the same run (`implementation` then says so).
 // - Gradient norm for TopK is of the decoder gradient after parallel-component removal (the kernel removes it in
 //   place); tfjs reports it before. Both clip by the norm they report.
 import type { SaeTrainerState } from '../../core/sae/checkpoint';
@@ -19,7 +16,6 @@ import { encodeRowNorm } from '../wgsl/rownorm';
 import { encodeDenseFires, encodeRowStats, encodeSparseFires } from '../wgsl/sae-batch-stats';
 import { SaeState, view } from '../wgsl/sae-state';
 import { TopKSaeStep } from '../wgsl/topk-sae-step';
-import { TfjsSaeTrainer } from './tfjs-sae';
 import { TfjsSaeInference } from './tfjs-sae-infer';
 import type { SaeHyper, SaeShape, SaeTrainer, StepResult } from './trainer';
 
@@ -31,22 +27,21 @@ export function wgslSaeSupports(architecture: SaeShape['architecture']): boolean
 export interface WgslSaeOptions {
   /** Rows per chunk cap for the step kernels (tests force chunking); the device binding limit applies anyway. */
   maxChunkRows?: number;
-  /** Rows per chunk for the tfjs paths (evaluation, AuxK continuation). */
+  /** Rows per chunk for the tfjs inference path (evaluation, encoding). */
   tfjsChunkRows?: number;
   /** Continue from a checkpoint's state (its params are `init`): Adam moments and step count are written back. */
   resume?: SaeTrainerState;
 }
 
-type Stepper = { rows: number; k: number; step: ReluSaeStep | TopKSaeStep };
+type Stepper = { rows: number; k: number; kAux: number; step: ReluSaeStep | TopKSaeStep };
 
 export class WgslSaeTrainer implements SaeTrainer {
-  private state: SaeState | null;
+  private readonly state: SaeState;
   private stepper: Stepper | null = null;
   private readonly bufs: Record<string, GPUBuffer> = {};
   private rowBufs: { rows: number; x: GPUBuffer; rowStats: GPUBuffer; rowL1: GPUBuffer } | null = null;
   private readonly adamU: GPUBuffer;
   private inference: { t: number; model: TfjsSaeInference } | null = null;
-  private fallback: TfjsSaeTrainer | null = null;
 
   constructor(readonly device: GPUDevice, readonly shape: SaeShape, init: SaeParams, private readonly opts: WgslSaeOptions = {}) {
     const { dIn: d, dSae: m, architecture } = shape;
@@ -68,11 +63,9 @@ export class WgslSaeTrainer implements SaeTrainer {
     if (architecture === 'topk') this.submit((ctx) => encodeRowNorm(ctx, s.wDec(), m, d, this.bufs.norms, true, 'renorm'));
   }
 
-  get implementation(): string {
-    return this.fallback ? `wgsl, then ${this.fallback.implementation} (AuxK)` : 'wgsl';
-  }
+  readonly implementation = 'wgsl';
 
-  get steps(): number { return this.fallback ? this.fallback.steps : this.state!.t; }
+  get steps(): number { return this.state.t; }
 
   private submit(fill: (ctx: Enc) => void): void {
     const enc = this.device.createCommandEncoder();
@@ -80,9 +73,9 @@ export class WgslSaeTrainer implements SaeTrainer {
     this.device.queue.submit([enc.finish()]);
   }
 
-  /** Step kernels are sized for (rows, k): rebuilt, weights and moments kept, when either changes live. */
-  private stepperFor(rows: number, k: number): Stepper {
-    const s = this.state!, { dIn: d, dSae: m, architecture } = this.shape;
+  /** Step kernels are sized for (rows, k, k_aux): rebuilt, weights and moments kept, when one changes live. */
+  private stepperFor(rows: number, k: number, kAux: number): Stepper {
+    const s = this.state, { dIn: d, dSae: m, architecture } = this.shape;
     if (!this.rowBufs || this.rowBufs.rows !== rows) {
       if (this.rowBufs) for (const b of [this.rowBufs.x, this.rowBufs.rowStats, this.rowBufs.rowL1]) b.destroy();
       this.rowBufs = {
@@ -90,11 +83,11 @@ export class WgslSaeTrainer implements SaeTrainer {
         rowStats: storageBuffer(this.device, rows * 4, 'wgsl-sae.rowStats'), rowL1: storageBuffer(this.device, rows, 'wgsl-sae.rowL1'),
       };
     }
-    if (this.stepper && this.stepper.rows === rows && (architecture === 'relu' || this.stepper.k === k)) return this.stepper;
+    if (this.stepper && this.stepper.rows === rows && (architecture === 'relu' || (this.stepper.k === k && this.stepper.kAux === kAux))) return this.stepper;
     this.stepper?.step.destroy();
     const common = { batch: rows, adam: { lr: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, maxChunkRows: this.opts.maxChunkRows, update: false, afterForward: (ctx: Enc, c: SaeChunkView) => this.encodeChunkStats(ctx, c, rows, k) };
-    const step = architecture === 'relu' ? new ReluSaeStep(s, { ...common, lambda: 0 }) : new TopKSaeStep(s, { ...common, k });
-    return (this.stepper = { rows, k, step });
+    const step = architecture === 'relu' ? new ReluSaeStep(s, { ...common, lambda: 0 }) : new TopKSaeStep(s, { ...common, k, auxK: kAux });
+    return (this.stepper = { rows, k, kAux, step });
   }
 
   private encodeChunkStats(ctx: Enc, c: SaeChunkView, batch: number, k: number): void {
@@ -109,16 +102,17 @@ export class WgslSaeTrainer implements SaeTrainer {
   }
 
   async step(x: Float32Array, rows: number, h: SaeHyper, dead?: Uint8Array): Promise<StepResult> {
-    if (!this.fallback && this.shape.architecture === 'topk' && h.auxKCoefficient > 0 && dead?.some((v) => v === 1)) await this.moveToTfjs();
-    if (this.fallback) return this.fallback.step(x, rows, h, dead);
     const { dIn: d, dSae: m, architecture } = this.shape;
     if (x.length < rows * d) throw new Error(`invalid batch: ${x.length} values for ${rows} rows of ${d}`);
-    const s = this.state!, st = this.stepperFor(rows, h.k), rb = this.rowBufs!, b = this.bufs;
+    // AuxK buffers exist once α > 0; sized for k_aux (capped at m), so a dead-latent count change rebuilds nothing.
+    const kAux = architecture === 'topk' && h.auxKCoefficient > 0 ? Math.min(h.auxK, m) : 0;
+    const s = this.state, st = this.stepperFor(rows, h.k, kAux), rb = this.rowBufs!, b = this.bufs;
     this.device.queue.writeBuffer(rb.x, 0, x.buffer, x.byteOffset, rows * d * 4);
     if (st.step instanceof ReluSaeStep) st.step.setHyper({ lambda: h.sparsity });
     s.t += 1;
     this.device.queue.writeBuffer(this.adamU, 0, gatedAdamUniforms(h, s.t, h.gradClip));
-    st.step.step(rb.x);
+    if (st.step instanceof TopKSaeStep) st.step.step(rb.x, undefined, kAux > 0 && dead ? { dead, alpha: h.auxKCoefficient } : undefined);
+    else st.step.step(rb.x);
     this.submit((ctx) => {
       encodeSumSquares(ctx, s.grads, s.layout.total, b.partials, b.normSq);
       encodeGatedAdam(ctx, s.layout.total, s.params, s.grads, s.adamM, s.adamV, this.adamU, b.normSq);
@@ -154,70 +148,48 @@ export class WgslSaeTrainer implements SaeTrainer {
 
   /** The last step's gradients (TopK: decoder gradient with its parallel component removed), for tests. */
   async gradients(): Promise<SaeParams> {
-    if (!this.state) throw new Error('gradients: the run has moved to tfjs (AuxK)');
     return this.state.read('grads');
   }
 
-  /** Parameters, Adam moments and step count as on the device (or the tfjs trainer's, once AuxK moved there). */
+  /** Parameters, Adam moments and step count as on the device. */
   async exportState(): Promise<SaeTrainerState> {
-    if (this.fallback) return this.fallback.exportState();
-    const s = this.state!, L = s.layout, { dIn: d, dSae: m } = this.shape;
+    const s = this.state, L = s.layout, { dIn: d, dSae: m } = this.shape;
     const [p, am, av] = await Promise.all([readF32(this.device, s.params, L.total), readF32(this.device, s.adamM, L.total), readF32(this.device, s.adamV, L.total)]);
     const split = (a: Float32Array) => [a.slice(L.wEnc, L.wEnc + d * m), a.slice(L.bEnc, L.bEnc + m), a.slice(L.wDec, L.wDec + m * d), a.slice(L.bDec, L.bDec + d)];
     return { t: s.t, params: split(p), adamM: split(am), adamV: split(av), batchThreshold: null, trainer: 'wgsl' };
   }
 
-  /** Parameters and Adam moments move to a tfjs trainer on the same device; this trainer then delegates to it. */
-  private async moveToTfjs(): Promise<void> {
-    const s = this.state!, L = s.layout, { dIn: d, dSae: m } = this.shape;
-    const [params, am, av] = await Promise.all([s.read(), readF32(this.device, s.adamM, L.total), readF32(this.device, s.adamV, L.total)]);
-    const split = (a: Float32Array) => [a.slice(L.wEnc, L.wEnc + d * m), a.slice(L.bEnc, L.bEnc + m), a.slice(L.wDec, L.wDec + m * d), a.slice(L.bDec, L.bDec + d)];
-    const t = new TfjsSaeTrainer(this.shape, params, { maxChunkRows: this.opts.tfjsChunkRows, keepDecoder: true });
-    t.restoreOptimizer({ t: s.t, m: split(am), v: split(av) });
-    this.fallback = t;
-    this.releaseGpu();
-  }
-
   private async model(): Promise<TfjsSaeInference> {
-    const t = this.state!.t;
+    const t = this.state.t;
     if (this.inference?.t !== t) {
       this.inference?.model.dispose();
-      this.inference = { t, model: new TfjsSaeInference(this.shape, await this.state!.read(), this.opts.tfjsChunkRows) };
+      this.inference = { t, model: new TfjsSaeInference(this.shape, await this.state.read(), this.opts.tfjsChunkRows) };
     }
     return this.inference.model;
   }
 
   async evaluate(x: Float32Array, rows: number, k: number): Promise<MetricSums> {
-    if (this.fallback) return this.fallback.evaluate(x, rows, k);
     return (await this.model()).evaluate(x, rows, k);
   }
 
   async encode(x: Float32Array, rows: number, k: number): Promise<Float32Array> {
-    if (this.fallback) return this.fallback.encode(x, rows, k);
     return (await this.model()).encode(x, rows, k);
   }
 
   async read(): Promise<SaeParams> {
-    if (this.fallback) return this.fallback.read();
-    const p = await this.state!.read();
+    const p = await this.state.read();
     return { wEnc: p.wEnc, bEnc: p.bEnc, wDec: p.wDec, bDec: p.bDec };
   }
 
-  private releaseGpu(): void {
+  dispose(): void {
     this.stepper?.step.destroy();
     this.stepper = null;
     if (this.rowBufs) for (const b of [this.rowBufs.x, this.rowBufs.rowStats, this.rowBufs.rowL1]) b.destroy();
     this.rowBufs = null;
     this.inference?.model.dispose();
     this.inference = null;
-    this.state?.destroy();
-    this.state = null;
-  }
-
-  dispose(): void {
-    this.releaseGpu();
+    this.state.destroy();
     for (const b of Object.values(this.bufs)) b.destroy();
     this.adamU.destroy();
-    this.fallback?.dispose();
   }
 }

@@ -1,7 +1,10 @@
 // One training step of a TopK SAE, f32: dense encoder matmul, GPU top-k, sparse gather decoder, and a sparse
 // backward that touches only the k active latents per row (≈ 2dm + ~10kd FLOP per token instead of 12dm).
 // Decoder rows stay unit-norm: the parallel gradient component is removed, rows renormalized after Adam.
+// AuxK (OpenAI; α > 0 and some latent dead) runs the same sparse machinery a second time: top-k_aux among the
+// dead latents, a gather decode of the main residual, and a sparse backward accumulated into the gradients.
 import { readF32, storageBuffer, uniformBuffer, type Enc } from './buffers.ts';
+import { encodeAuxScale } from './auxk.ts';
 import { adamUniforms, encodeAdam, type AdamHyper } from './adam.ts';
 import { batchChunks } from './batch-chunks.ts';
 import { colSumScratch, encodeColSum } from './colsum.ts';
@@ -11,7 +14,7 @@ import { encodeMatmul } from './matmul.ts';
 import { encodeRowDot } from './rowdot.ts';
 import { encodeRowNorm } from './rownorm.ts';
 import { view, type SaeState } from './sae-state.ts';
-import { encodeSparseDecode } from './sparse-decode.ts';
+import { encodeAuxDecode, encodeSparseDecode } from './sparse-decode.ts';
 import { encodeSparseGrads } from './sparse-grads.ts';
 import { encodeTopK } from './topk.ts';
 import type { ReluSaeOptions, SaeLoss } from './relu-sae-step.ts';
@@ -24,18 +27,27 @@ export interface TopKSaeOptions {
   /** false: gradients only (no Adam, no renorm, no step count); the caller updates. See ReluSaeOptions. */
   update?: boolean;
   afterForward?: ReluSaeOptions['afterForward'];
+  /** k_aux, the most dead latents AuxK uses per row (capped at m); 0 or absent: no AuxK buffers. */
+  auxK?: number;
 }
+
+/** One step's AuxK inputs: dead latents (1 = dead, [m]) and the weight α. */
+export interface AuxKInput { dead: Uint8Array; alpha: number }
 
 export class TopKSaeStep {
   readonly chunks: Array<[number, number]>;
   private readonly bufs: Record<string, GPUBuffer> = {};
   private readonly adamU: GPUBuffer;
   private adam: AdamHyper;
+  private readonly kAux: number;
+  /** α of the last step when its AuxK ran, else 0. */
+  private auxAlpha = 0;
 
   constructor(private readonly s: SaeState, private readonly opts: TopKSaeOptions) {
     const { device, d, m } = s;
     const { batch: B, k } = opts;
     if (!(k >= 1 && k <= m)) throw new Error(`invalid k: ${k} (m = ${m})`);
+    this.kAux = Math.min(Math.max(0, Math.floor(opts.auxK ?? 0)), m);
     this.adam = opts.adam;
     this.chunks = batchChunks(B, m, device.limits.maxStorageBufferBindingSize, opts.maxChunkRows);
     const bc = this.chunks[0][1];
@@ -43,6 +55,11 @@ export class TopKSaeStep {
     mk('xc', bc * d); mk('f', bc * m); mk('gx', bc * d); mk('rowErr', B); mk('idx', bc * k); mk('vals', 2 * bc * k);
     mk('counts', m); mk('cursor', m); mk('csr', m + 1 + bc * k); mk('gbEnc', m); mk('colGx', d); mk('norms', m);
     mk('scratch', colSumScratch(bc, d));
+    if (this.kAux > 0) {
+      const kA = this.kAux;
+      mk('dead', m); mk('auxScale', 4); mk('rowAux', B); mk('gE', bc * d); mk('idxA', bc * kA); mk('valsA', 2 * bc * kA);
+      mk('csrA', m + 1 + bc * kA); mk('gbEncA', m);
+    }
     this.adamU = uniformBuffer(device, adamUniforms(this.adam, 1).buffer, 'topk-sae.adam');
     // Start from unit-norm decoder rows, the invariant every step keeps.
     const enc = device.createCommandEncoder();
@@ -54,31 +71,64 @@ export class TopKSaeStep {
     if (h.adam) this.adam = { ...this.adam, ...h.adam };
   }
 
-  step(x: GPUBuffer, timer?: Enc['timer']): void {
-    const { device } = this.s;
+  /**
+   * Encodes and submits one step. `aux` runs AuxK when α > 0 and some latent is dead; it needs `auxK` > 0 at
+   * construction.
+   */
+  step(x: GPUBuffer, timer?: Enc['timer'], aux?: AuxKInput): void {
+    const { device, m } = this.s;
     if (this.opts.update !== false) {
       this.s.t += 1;
       device.queue.writeBuffer(this.adamU, 0, adamUniforms(this.adam, this.s.t));
     }
+    const runAux = !!aux && aux.alpha > 0 && aux.dead.some((v) => v === 1);
+    if (runAux && this.kAux === 0) throw new Error('AuxK requested from a TopK step built without auxK');
+    if (runAux) {
+      if (aux.dead.length !== m) throw new Error(`invalid dead mask: ${aux.dead.length} latents, expected ${m}`);
+      device.queue.writeBuffer(this.bufs.dead, 0, Uint32Array.from(aux.dead));
+      device.queue.writeBuffer(this.bufs.auxScale, 0, Float32Array.of(0, 0, aux.alpha, 0));
+    }
+    this.auxAlpha = runAux ? aux.alpha : 0;
     const enc = device.createCommandEncoder();
-    this.encode({ device, enc, timer }, x);
+    this.encode({ device, enc, timer }, x, runAux);
     device.queue.submit([enc.finish()]);
   }
 
-  private encode(ctx: Enc, x: GPUBuffer): void {
+  /** Centre, encode, select top-k and decode one chunk: the forward pass, leaving g = (2/B)(x̂ − x) in gx. */
+  private encodeForward(ctx: Enc, x: GPUBuffer, r0: number, bc: number): GPUBufferBinding {
+    const { d, m } = this.s;
+    const s = this.s, b = this.bufs, { k, batch: B } = this.opts;
+    const xv = view(x, r0 * d, bc * d);
+    encodeSubRow(ctx, xv, s.bDec(), b.xc, bc, d, 'center');
+    encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, b.xc, s.wEnc(), b.f, [s.bEnc()], 'enc x·W_enc');
+    encodeTopK(ctx, b.f, bc, m, k, b.idx, b.vals, 'topk');
+    encodeSparseDecode(ctx, b.idx, b.vals, s.wDec(), s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, k, B, 'sparse decode');
+    return xv;
+  }
+
+  private encode(ctx: Enc, x: GPUBuffer, runAux: boolean): void {
     const { d, m, grads: G } = this.s;
     const s = this.s, b = this.bufs, { k, batch: B } = this.opts;
+    // AuxK's normaliser is over the whole batch: with several chunks it needs every chunk's residual first.
+    const auxPrepass = runAux && this.chunks.length > 1;
+    if (auxPrepass) {
+      this.chunks.forEach(([r0, bc], ci) => {
+        this.encodeForward(ctx, x, r0, bc);
+        encodeColSum(ctx, b.gx, bc, d, b.colGx, b.scratch, ci > 0, 'auxk colsum g');
+      });
+      encodeAuxScale(ctx, b.rowErr, b.colGx, b.auxScale, B, d);
+    }
     this.chunks.forEach(([r0, bc], ci) => {
       const acc = ci > 0, E = bc * k;
-      const xv = view(x, r0 * d, bc * d);
-      encodeSubRow(ctx, xv, s.bDec(), b.xc, bc, d, 'center');
-      encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, b.xc, s.wEnc(), b.f, [s.bEnc()], 'enc x·W_enc');
-      encodeTopK(ctx, b.f, bc, m, k, b.idx, b.vals, 'topk');
-      encodeSparseDecode(ctx, b.idx, b.vals, s.wDec(), s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, k, B, 'sparse decode');
+      const xv = this.encodeForward(ctx, x, r0, bc);
       this.opts.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, idx: b.idx, vals: b.vals });
       encodeCsr(ctx, b.idx, E, m, { counts: b.counts, csr: b.csr, cursor: b.cursor });
       encodeSparseGrads(ctx, b.csr, b.vals, b.gx, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEnc, m, d, k, E, acc, 'sparse grads');
       encodeColSum(ctx, b.gx, bc, d, b.colGx, b.scratch, false, 'colsum g');
+      if (runAux) {
+        if (!auxPrepass) encodeAuxScale(ctx, b.rowErr, b.colGx, b.auxScale, B, d);
+        this.encodeAuxChunk(ctx, r0, bc);
+      }
       encodeRowDot(ctx, s.wEnc(), b.gbEnc, b.colGx, s.bDec(G), d, m, acc, 'gb_dec');
       if (acc) encodeAddInto(ctx, b.gbEnc, s.bEnc(G), m, 'gb_enc add');
       else ctx.enc.copyBufferToBuffer(b.gbEnc, 0, G, s.layout.bEnc * 4, m * 4);
@@ -88,13 +138,38 @@ export class TopKSaeStep {
     encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
   }
 
-  /** MSE of the most recent step (TopK has no sparsity penalty; AuxK is not implemented). */
+  /**
+   * AuxK for one chunk after its main backward: top-k_aux among dead latents of the same activations, decode of
+   * the main residual, and the sparse backward accumulated into ∂W_dec and ∂W_enc; its ∂b_enc joins gbEnc, so
+   * ∂b_dec (− W_enc·∂b_enc) includes it too.
+   */
+  private encodeAuxChunk(ctx: Enc, r0: number, bc: number): void {
+    const { d, m, grads: G } = this.s;
+    const s = this.s, b = this.bufs, kA = this.kAux, E = bc * kA;
+    encodeTopK(ctx, b.f, bc, m, kA, b.idxA, b.valsA, 'auxk topk', b.dead);
+    encodeAuxDecode(ctx, b.idxA, b.valsA, s.wDec(), b.auxScale, b.gx, b.gE, view(b.rowAux, r0, bc), bc, d, kA, this.opts.batch);
+    encodeCsr(ctx, b.idxA, E, m, { counts: b.counts, csr: b.csrA, cursor: b.cursor });
+    encodeSparseGrads(ctx, b.csrA, b.valsA, b.gE, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEncA, m, d, kA, E, true, 'auxk sparse grads');
+    encodeAddInto(ctx, b.gbEncA, b.gbEnc, m, 'auxk gb_enc');
+  }
+
+  /** Loss terms of the most recent step: MSE, and α·Σ‖e − ê‖²/Σ‖e − ē‖² when its AuxK ran (f64 sums on the host). */
   async readLoss(): Promise<SaeLoss> {
     const B = this.opts.batch;
-    const rowErr = await readF32(this.s.device, this.bufs.rowErr, B);
+    const [rowErr, rowAux, scale] = await Promise.all([
+      readF32(this.s.device, this.bufs.rowErr, B),
+      this.auxAlpha > 0 ? readF32(this.s.device, this.bufs.rowAux, B) : null,
+      this.auxAlpha > 0 ? readF32(this.s.device, this.bufs.auxScale, 4) : null,
+    ]);
     let se = 0;
     for (const v of rowErr) se += v;
-    return { mse: se / B, aux: 0, loss: se / B };
+    let aux = 0;
+    if (rowAux && scale && scale[1] > 0) {
+      let sa = 0;
+      for (const v of rowAux) sa += v;
+      aux = (this.auxAlpha * sa) / scale[1];
+    }
+    return { mse: se / B, aux, loss: se / B + aux };
   }
 
   /** The last chunk's top-k indices and values [rows, k] (for tests and inspection). */

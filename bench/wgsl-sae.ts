@@ -70,14 +70,16 @@ export async function benchReluSae(device: GPUDevice, a: BenchArgs) {
 }
 
 /**
- * The TopK step; with `auxK`, AuxK at OpenAI's defaults (k_aux = d/2, α = 1/32) with every other latent dead,
- * so the extra top-k over dead latents, gather decode and sparse backward run every step.
+ * The TopK step (or BatchTopK's, `selection: 'batch'`); with `auxK`, AuxK at OpenAI's defaults (k_aux = d/2,
+ * α = 1/32) with every other latent dead, so the extra top-k over dead latents, gather decode and sparse
+ * backward run every step.
  */
-export async function benchTopKSae(device: GPUDevice, a: BenchArgs, auxK = false) {
+export async function benchTopKSae(device: GPUDevice, a: BenchArgs, o: { auxK?: boolean; selection?: 'row' | 'batch' } = {}) {
   const { B, d, m, k } = a;
+  const auxK = o.auxK ?? false;
   const state = new SaeState(device, d, m, saeInit(d, m));
   const kAux = auxK ? Math.max(1, Math.floor(d / 2)) : 0;
-  const step = new TopKSaeStep(state, { batch: B, k, auxK: kAux, adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
+  const step = new TopKSaeStep(state, { batch: B, k, auxK: kAux, selection: o.selection, adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
   const aux = auxK ? { dead: Uint8Array.from({ length: m }, (_, i) => i % 2), alpha: 1 / 32 } : undefined;
   const x = uploadBuffer(device, randomF32(B * d, 4), 'x');
   const ms = await timeGpu(device, () => step.step(x, undefined, aux), a.steps);

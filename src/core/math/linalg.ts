@@ -1,7 +1,9 @@
 // Dense f64 linear algebra for the host side of closed-form methods (LDA, ridge, Mahalanobis, LEACE, PCA):
-// matrices are D×D with D up to a few thousand, row-major Float64Array. Symmetric problems use the cyclic
-// Jacobi method: slower than tridiagonal QR for huge D, but accurate to working precision and deterministic,
-// which is what seeded, reproducible directions need.
+// matrices are D×D with D up to a few thousand, row-major Float64Array. Symmetric problems use Householder
+// tridiagonalisation then implicit-shift QL (O(D³) once, where cyclic Jacobi paid that per sweep): backward
+// stable, eigenvalues accurate to about eps·‖A‖, and deterministic (fixed operation order, fixed signs),
+// which is what seeded, reproducible directions need. Every O(D³) loop walks along rows: the reduction reads
+// only the upper triangle, and eigenvectors are kept as rows until the final copy into columns.
 
 export interface SymmetricEigen {
   /** Eigenvalues in descending order. */
@@ -10,61 +12,181 @@ export interface SymmetricEigen {
   vectors: Float64Array;
 }
 
-/** Eigen-decomposition of a symmetric matrix (only the upper triangle need be meaningful). */
-export function symmetricEigen(matrix: Float64Array, n: number, maxSweeps = 100): SymmetricEigen {
-  const a = Float64Array.from(matrix);
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[i * n + j] = a[j * n + i];
-  const v = identity(n);
-  for (let sweep = 0; sweep < maxSweeps; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let i = 0; i < n; i++) {
-      diag += a[i * n + i] ** 2;
-      for (let j = i + 1; j < n; j++) off += a[i * n + j] ** 2;
-    }
-    if (off <= 1e-30 * Math.max(diag, 1e-300)) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const app = a[p * n + p];
-        const aqq = a[q * n + q];
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p];
-          const vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
+/** A coupling this small beside its diagonal neighbours is rounding noise: the tridiagonal splits there. */
+const EPS = Number.EPSILON;
+/** Smallest normal f64: couplings below it also split, so QL never chases subnormals (or exact zeros). */
+const TINY = 2 ** -1022;
+
+/**
+ * Eigen-decomposition of a symmetric matrix (only the upper triangle need be meaningful). `maxIterations`
+ * caps the implicit QL steps spent on any one eigenvalue (2–3 is typical); past it this throws rather than
+ * return unconverged pairs.
+ */
+export function symmetricEigen(matrix: Float64Array, n: number, maxIterations = 100): SymmetricEigen {
+  if (!(Number.isInteger(n) && n >= 0)) throw new Error(`symmetricEigen: invalid dimension ${n}`);
+  if (matrix.length !== n * n) throw new Error(`symmetricEigen: matrix has ${matrix.length} entries, expected ${n}×${n}`);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const x = matrix[i * n + j];
+      if (!Number.isFinite(x)) throw new Error(`symmetricEigen: matrix entry (${i}, ${j}) is ${x}; the matrix must be finite`);
     }
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => a[y * n + y] - a[x * n + x]);
-  const values = Float64Array.from(order, (i) => a[i * n + i]);
-  const vectors = new Float64Array(n * n);
+  const a = Float64Array.from(matrix);
+  const diag = new Float64Array(n);
+  const off = new Float64Array(n);
+  const beta = tridiagonalize(a, n, diag, off);
+  const rows = reflectorProductTransposed(a, n, beta);
+  tridiagonalQL(diag, off, rows, n, maxIterations);
+  return sortedPairs(diag, rows, n, a);
+}
+
+/**
+ * Householder reduction A = Q T Qᵀ, in place on the upper triangle of `a`. Step k reflects row k right of the
+ * superdiagonal to zero with H_k = I − β_k v vᵀ; v is left in row k (columns k+1…n−1) for the eigenvector
+ * step, and β_k returned (0 where the row was already reduced). T's diagonal goes to d, its superdiagonal to e.
+ */
+function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array): Float64Array {
+  const beta = new Float64Array(n);
+  const w = new Float64Array(n);
+  for (let k = 0; k < n - 2; k++) {
+    const vo = k * n;
+    d[k] = a[vo + k];
+    let tail = 0;
+    for (let j = k + 2; j < n; j++) tail += Math.abs(a[vo + j]);
+    if (tail === 0) { e[k] = a[vo + k + 1]; continue; }
+    // Work on the row divided by its 1-norm, so squaring its entries can neither overflow nor underflow.
+    const scale = tail + Math.abs(a[vo + k + 1]);
+    let h = 0;
+    for (let j = k + 1; j < n; j++) { const x = a[vo + j] / scale; a[vo + j] = x; h += x * x; }
+    const f = a[vo + k + 1];
+    // The reflected row is g·e₁ with |g| = ‖x‖; taking g opposite in sign to x₁ keeps v₁ = x₁ − g free of cancellation.
+    const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+    e[k] = scale * g;
+    a[vo + k + 1] = f - g;
+    const b = 1 / (h - f * g); // vᵀv = 2(h − f g), so β = 2 / vᵀv
+    beta[k] = b;
+    // B ← H B H for the trailing block B, as B − v wᵀ − w vᵀ with p = β B v and w = p − (β vᵀp / 2) v.
+    // B v from the upper triangle alone: row i contributes its dot with v to p_i and v_i times itself to p_j>i.
+    w.fill(0, k + 1, n);
+    for (let i = k + 1; i < n; i++) {
+      const ro = i * n;
+      const vi = a[vo + i];
+      let s = a[ro + i] * vi;
+      for (let j = i + 1; j < n; j++) {
+        const aij = a[ro + j];
+        s += aij * a[vo + j];
+        w[j] += aij * vi;
+      }
+      w[i] += s;
+    }
+    let vp = 0;
+    for (let j = k + 1; j < n; j++) { w[j] *= b; vp += a[vo + j] * w[j]; }
+    const half = 0.5 * b * vp;
+    for (let j = k + 1; j < n; j++) w[j] -= half * a[vo + j];
+    for (let i = k + 1; i < n; i++) {
+      const ro = i * n;
+      const vi = a[vo + i];
+      const wi = w[i];
+      for (let j = i; j < n; j++) a[ro + j] -= vi * w[j] + wi * a[vo + j];
+    }
+  }
+  if (n >= 2) { d[n - 2] = a[(n - 2) * n + n - 2]; e[n - 2] = a[(n - 2) * n + n - 1]; }
+  if (n >= 1) d[n - 1] = a[n * n - 1];
+  return beta;
+}
+
+/**
+ * Qᵀ = H_{n−3} ⋯ H_0, row-major, from the reflectors `tridiagonalize` left in `a`. Applying them from the right,
+ * last first, means M H_k touches only rows and columns past k (M is still the identity elsewhere), and each
+ * touched row is one dot product and one axpy along that row.
+ */
+function reflectorProductTransposed(a: Float64Array, n: number, beta: Float64Array): Float64Array {
+  const m = identity(n);
+  for (let k = n - 3; k >= 0; k--) {
+    const b = beta[k];
+    if (b === 0) continue;
+    const vo = k * n;
+    for (let r = k + 1; r < n; r++) {
+      const ro = r * n;
+      let s = 0;
+      for (let j = k + 1; j < n; j++) s += m[ro + j] * a[vo + j];
+      if (s === 0) continue;
+      s *= b;
+      for (let j = k + 1; j < n; j++) m[ro + j] -= s * a[vo + j];
+    }
+  }
+  return m;
+}
+
+/**
+ * Implicit-shift QL on the tridiagonal (d, e), e[i] coupling i and i+1, with eigenvectors held as the ROWS of
+ * `z` (starting from Qᵀ): a plane rotation of columns i, i+1 of Q·W is then a rotation of two contiguous rows.
+ * On return d holds the eigenvalues (unsorted) and row i of z the unit eigenvector for d[i].
+ */
+function tridiagonalQL(d: Float64Array, e: Float64Array, z: Float64Array, n: number, maxIterations: number): void {
+  for (let l = 0; l < n; l++) {
+    let iterations = 0;
+    for (;;) {
+      // The unreduced block starting at l ends at the first negligible coupling.
+      let m = l;
+      while (m < n - 1 && Math.abs(e[m]) > Math.max(EPS * (Math.abs(d[m]) + Math.abs(d[m + 1])), TINY)) m++;
+      if (m === l) break;
+      if (++iterations > maxIterations) {
+        throw new Error(`symmetricEigen: QL did not converge for eigenvalue ${l} of ${n} within ${maxIterations} iterations`);
+      }
+      // Wilkinson shift σ: the eigenvalue of the top 2×2 block nearer d[l], written as σ = d_l − e_l / (t ± √(t²+1))
+      // so no difference of near-equal numbers is formed. g starts as d_m − σ, the first rotation's pivot.
+      const t = (d[l + 1] - d[l]) / (2 * e[l]);
+      const root = Math.hypot(t, 1);
+      let g = d[m] - d[l] + e[l] / (t + (t >= 0 ? root : -root));
+      let s = 1;
+      let c = 1;
+      let p = 0; // how far the rotations so far have moved the diagonal below the current row
+      let i = m - 1;
+      // Chase the bulge from the bottom of the block up to l, one rotation in the (i, i+1) plane per row.
+      for (; i >= l; i--) {
+        const f = s * e[i];
+        const b = c * e[i];
+        const r = Math.hypot(f, g);
+        e[i + 1] = r;
+        if (r === 0) break; // the bulge underflowed: the block has split at i+1
+        s = f / r;
+        c = g / r;
+        g = d[i + 1] - p;
+        const q = (d[i] - g) * s + 2 * c * b;
+        p = s * q;
+        d[i + 1] = g + p;
+        g = c * q - b;
+        const io = i * n;
+        const jo = io + n;
+        for (let k = 0; k < n; k++) {
+          const zi = z[io + k];
+          const zj = z[jo + k];
+          z[jo + k] = s * zi + c * zj;
+          z[io + k] = c * zi - s * zj;
+        }
+      }
+      if (i >= l) { d[i + 1] -= p; e[m] = 0; continue; }
+      d[l] -= p;
+      e[l] = g;
+      e[m] = 0;
+    }
+  }
+}
+
+/** Descending eigenvalues, and eigenvector rows of `z` copied as columns of `out` with the largest-magnitude component positive. */
+function sortedPairs(d: Float64Array, z: Float64Array, n: number, out: Float64Array): SymmetricEigen {
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y] - d[x]);
+  const values = Float64Array.from(order, (i) => d[i]);
   order.forEach((src, dst) => {
-    // Fix each vector's sign (largest-magnitude component positive) so directions are deterministic.
+    const so = src * n;
+    // A fixed sign per vector keeps directions deterministic across runs and solvers.
     let big = 0;
-    for (let i = 0; i < n; i++) if (Math.abs(v[i * n + src]) > Math.abs(big)) big = v[i * n + src];
+    for (let i = 0; i < n; i++) if (Math.abs(z[so + i]) > Math.abs(big)) big = z[so + i];
     const sign = big < 0 ? -1 : 1;
-    for (let i = 0; i < n; i++) vectors[i * n + dst] = sign * v[i * n + src];
+    for (let i = 0; i < n; i++) out[i * n + dst] = sign * z[so + i];
   });
-  return { values, vectors };
+  return { values, vectors: out };
 }
 
 export function identity(n: number): Float64Array {

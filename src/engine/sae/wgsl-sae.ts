@@ -1,5 +1,6 @@
-// The fast SAE trainer: ReLU-L1 and TopK training steps as raw WGSL (ReluSaeStep / TopKSaeStep) on the engine's
-// GPUDevice, with batch statistics, gradient clipping and the non-finite guard done on the device.
+// The fast SAE trainer: ReLU-L1, TopK and BatchTopK training steps as raw WGSL (ReluSaeStep / TopKSaeStep) on
+// the engine's GPUDevice, with batch statistics, gradient clipping and the non-finite guard done on the device.
+// BatchTopK's EMA threshold θ (what inference and every export use) is kept here, on the host, as tfjs keeps it.
 //
 // What is not WGSL, and why:
 // - evaluate/encode (held-out metrics, feature browser) run tfjs ops on the same device over parameters read back
@@ -13,7 +14,7 @@ import { readF32, readU32, storageBuffer, uniformBuffer, type Enc } from '../wgs
 import { encodeGatedAdam, encodeSumSquares, gatedAdamUniforms, NORM_PARTIALS } from '../wgsl/gated-adam';
 import { ReluSaeStep, type SaeChunkView } from '../wgsl/relu-sae-step';
 import { encodeRowNorm } from '../wgsl/rownorm';
-import { encodeDenseFires, encodeRowStats, encodeSparseFires } from '../wgsl/sae-batch-stats';
+import { encodeDenseFires, encodeRangeFires, encodeRowStats, encodeSparseFires } from '../wgsl/sae-batch-stats';
 import { SaeState, view } from '../wgsl/sae-state';
 import { TopKSaeStep } from '../wgsl/topk-sae-step';
 import { TfjsSaeInference } from './tfjs-sae-infer';
@@ -21,8 +22,11 @@ import type { SaeHyper, SaeShape, SaeTrainer, StepResult } from './trainer';
 
 /** Architectures with WGSL step kernels. */
 export function wgslSaeSupports(architecture: SaeShape['architecture']): boolean {
-  return architecture === 'relu' || architecture === 'topk';
+  return architecture === 'relu' || architecture === 'topk' || architecture === 'batchtopk';
 }
+
+/** Unit-norm decoder rows (parallel gradient part removed, rows renormalised after each update). */
+const unitDecoder = (a: SaeShape['architecture']) => a === 'topk' || a === 'batchtopk';
 
 export interface WgslSaeOptions {
   /** Rows per chunk cap for the step kernels (tests force chunking); the device binding limit applies anyway. */
@@ -42,10 +46,12 @@ export class WgslSaeTrainer implements SaeTrainer {
   private rowBufs: { rows: number; x: GPUBuffer; rowStats: GPUBuffer; rowL1: GPUBuffer } | null = null;
   private readonly adamU: GPUBuffer;
   private inference: { t: number; model: TfjsSaeInference } | null = null;
+  /** BatchTopK: θ ← β·θ + (1 − β)·(smallest kept activation), null before the first step. */
+  private batchThreshold: number | null = null;
 
   constructor(readonly device: GPUDevice, readonly shape: SaeShape, init: SaeParams, private readonly opts: WgslSaeOptions = {}) {
     const { dIn: d, dSae: m, architecture } = shape;
-    if (!wgslSaeSupports(architecture)) throw new Error(`invalid architecture for the WGSL trainer: ${architecture} (relu or topk)`);
+    if (!wgslSaeSupports(architecture)) throw new Error(`invalid architecture for the WGSL trainer: ${architecture} (relu, topk or batchtopk)`);
     checkParamShapes(init, d, m, 'initial');
     const s = (this.state = new SaeState(device, d, m, init));
     const mk = (name: string, n: number) => (this.bufs[name] = storageBuffer(device, n, `wgsl-sae.${name}`));
@@ -54,13 +60,14 @@ export class WgslSaeTrainer implements SaeTrainer {
     if (opts.resume) {
       const r = opts.resume, L = s.layout;
       s.t = r.t;
+      this.batchThreshold = r.batchThreshold;
       ([L.wEnc, L.bEnc, L.wDec, L.bDec] as number[]).forEach((at, i) => {
         for (const [buf, a] of [[s.adamM, r.adamM[i]], [s.adamV, r.adamV[i]]] as const) device.queue.writeBuffer(buf, at * 4, a.buffer, a.byteOffset, a.byteLength);
       });
       return;
     }
     // TopK keeps unit decoder rows from the start, as the tfjs trainer does (a resumed decoder is kept as stored).
-    if (architecture === 'topk') this.submit((ctx) => encodeRowNorm(ctx, s.wDec(), m, d, this.bufs.norms, true, 'renorm'));
+    if (unitDecoder(architecture)) this.submit((ctx) => encodeRowNorm(ctx, s.wDec(), m, d, this.bufs.norms, true, 'renorm'));
   }
 
   readonly implementation = 'wgsl';
@@ -86,7 +93,9 @@ export class WgslSaeTrainer implements SaeTrainer {
     if (this.stepper && this.stepper.rows === rows && (architecture === 'relu' || (this.stepper.k === k && this.stepper.kAux === kAux))) return this.stepper;
     this.stepper?.step.destroy();
     const common = { batch: rows, adam: { lr: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, maxChunkRows: this.opts.maxChunkRows, update: false, afterForward: (ctx: Enc, c: SaeChunkView) => this.encodeChunkStats(ctx, c, rows, k) };
-    const step = architecture === 'relu' ? new ReluSaeStep(s, { ...common, lambda: 0 }) : new TopKSaeStep(s, { ...common, k, auxK: kAux });
+    const step = architecture === 'relu'
+      ? new ReluSaeStep(s, { ...common, lambda: 0 })
+      : new TopKSaeStep(s, { ...common, k, auxK: kAux, selection: architecture === 'batchtopk' ? 'batch' : 'row' });
     return (this.stepper = { rows, k, kAux, step });
   }
 
@@ -97,7 +106,8 @@ export class WgslSaeTrainer implements SaeTrainer {
     if (c.f) encodeDenseFires(ctx, c.f, b.fires, b.colL1, c.rows, m, c.index > 0);
     else {
       if (c.index === 0) ctx.enc.clearBuffer(b.fires);
-      encodeSparseFires(ctx, c.idx!, c.vals!, b.fires, view(rb.rowL1, c.r0, c.rows), c.rows, k);
+      if (c.ranges) encodeRangeFires(ctx, c.idx!, c.vals!, c.ranges, b.fires, view(rb.rowL1, c.r0, c.rows), c.rows);
+      else encodeSparseFires(ctx, c.idx!, c.vals!, b.fires, view(rb.rowL1, c.r0, c.rows), c.rows, k);
     }
   }
 
@@ -105,7 +115,7 @@ export class WgslSaeTrainer implements SaeTrainer {
     const { dIn: d, dSae: m, architecture } = this.shape;
     if (x.length < rows * d) throw new Error(`invalid batch: ${x.length} values for ${rows} rows of ${d}`);
     // AuxK buffers exist once α > 0; sized for k_aux (capped at m), so a dead-latent count change rebuilds nothing.
-    const kAux = architecture === 'topk' && h.auxKCoefficient > 0 ? Math.min(h.auxK, m) : 0;
+    const kAux = unitDecoder(architecture) && h.auxKCoefficient > 0 ? Math.min(h.auxK, m) : 0;
     const s = this.state, st = this.stepperFor(rows, h.k, kAux), rb = this.rowBufs!, b = this.bufs;
     this.device.queue.writeBuffer(rb.x, 0, x.buffer, x.byteOffset, rows * d * 4);
     if (st.step instanceof ReluSaeStep) st.step.setHyper({ lambda: h.sparsity });
@@ -116,17 +126,22 @@ export class WgslSaeTrainer implements SaeTrainer {
     this.submit((ctx) => {
       encodeSumSquares(ctx, s.grads, s.layout.total, b.partials, b.normSq);
       encodeGatedAdam(ctx, s.layout.total, s.params, s.grads, s.adamM, s.adamV, this.adamU, b.normSq);
-      if (architecture === 'topk') encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
+      if (unitDecoder(architecture)) encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
     });
-    const [loss, rowStats, fires, l1, normSq] = await Promise.all([
+    const [loss, rowStats, fires, l1, normSq, selection] = await Promise.all([
       st.step.readLoss(), readF32(this.device, rb.rowStats, rows * 4), readU32(this.device, b.fires, m),
       architecture === 'relu' ? readF32(this.device, b.colL1, m) : readF32(this.device, rb.rowL1, rows), readF32(this.device, b.normSq, 1),
+      architecture === 'batchtopk' ? (st.step as TopKSaeStep).readBatchSelection() : null,
     ]);
     const gradNorm = Math.sqrt(normSq[0]);
     // The device skipped the update exactly when ‖g‖² was not finite. A non-finite loss always reaches the
     // gradient (∂/∂b_dec = Σ_b g_b carries every residual), so this is also the loss's finiteness.
     if (!Number.isFinite(gradNorm)) s.t -= 1;
     const finite = Number.isFinite(loss.mse) && Number.isFinite(loss.aux) && Number.isFinite(gradNorm);
+    // Only an applied step moves θ (the tfjs trainer's rule), and only when some activation was kept.
+    if (selection?.minKept != null && Number.isFinite(gradNorm)) {
+      this.batchThreshold = this.batchThreshold === null ? selection.minKept : h.thresholdEmaBeta * this.batchThreshold + (1 - h.thresholdEmaBeta) * selection.minKept;
+    }
     return { mse: loss.mse, aux: loss.aux, loss: loss.loss, gradNorm, sums: this.sums(x, rows, rowStats, fires, l1), finite };
   }
 
@@ -156,14 +171,16 @@ export class WgslSaeTrainer implements SaeTrainer {
     const s = this.state, L = s.layout, { dIn: d, dSae: m } = this.shape;
     const [p, am, av] = await Promise.all([readF32(this.device, s.params, L.total), readF32(this.device, s.adamM, L.total), readF32(this.device, s.adamV, L.total)]);
     const split = (a: Float32Array) => [a.slice(L.wEnc, L.wEnc + d * m), a.slice(L.bEnc, L.bEnc + m), a.slice(L.wDec, L.wDec + m * d), a.slice(L.bDec, L.bDec + d)];
-    return { t: s.t, params: split(p), adamM: split(am), adamV: split(av), batchThreshold: null, trainer: 'wgsl' };
+    return { t: s.t, params: split(p), adamM: split(am), adamV: split(av), batchThreshold: this.batchThreshold, trainer: 'wgsl' };
   }
 
   private async model(): Promise<TfjsSaeInference> {
     const t = this.state.t;
     if (this.inference?.t !== t) {
       this.inference?.model.dispose();
-      this.inference = { t, model: new TfjsSaeInference(this.shape, await this.state.read(), this.opts.tfjsChunkRows) };
+      // Before BatchTopK has a θ, inference selects top-k per row (the tfjs trainer's rule), so no threshold.
+      const { threshold, ...p } = await this.read();
+      this.inference = { t, model: new TfjsSaeInference(this.shape, this.batchThreshold === null ? p : { ...p, threshold }, this.opts.tfjsChunkRows) };
     }
     return this.inference.model;
   }
@@ -176,9 +193,11 @@ export class WgslSaeTrainer implements SaeTrainer {
     return (await this.model()).encode(x, rows, k);
   }
 
+  /** Parameters; BatchTopK adds θ broadcast over latents (zeros before the first step), as the tfjs trainer does. */
   async read(): Promise<SaeParams> {
     const p = await this.state.read();
-    return { wEnc: p.wEnc, bEnc: p.bEnc, wDec: p.wDec, bDec: p.bDec };
+    const threshold = this.shape.architecture === 'batchtopk' ? new Float32Array(this.shape.dSae).fill(this.batchThreshold ?? 0) : undefined;
+    return { wEnc: p.wEnc, bEnc: p.bEnc, wDec: p.wDec, bDec: p.bDec, threshold };
   }
 
   dispose(): void {

@@ -33,9 +33,11 @@ export interface SaeChunkView {
   gx: GPUBuffer;
   /** ReLU step: codes f [rows, m]. */
   f?: GPUBuffer;
-  /** TopK step: selected latents [rows, k] (u32) and their values (first rows·k floats). */
+  /** TopK step: selected latents [rows, k] (u32) and their values (first rows·k floats); BatchTopK: entries. */
   idx?: GPUBuffer;
   vals?: GPUBuffer;
+  /** BatchTopK: [first entry, count] per row into idx/vals. */
+  ranges?: GPUBuffer;
 }
 
 /** Pure: split-K count for the decoder f·W_dec ([rows, m]·[m, d]), whose output alone is too few tiles to fill a big GPU. */

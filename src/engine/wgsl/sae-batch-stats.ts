@@ -99,3 +99,30 @@ export function encodeSparseFires(ctx: Enc, idx: Binding, vals: Binding, fires: 
   const grid = flatGrid(rows, THREADS, ctx.device.limits.maxComputeWorkgroupsPerDimension);
   dispatch(ctx, pipelineFor(ctx.device, sparseFiresWgsl(rows, k, grid[0]), name), [idx, vals, fires, rowL1], grid, name);
 }
+
+function rangeFiresWgsl(R: number, gridX: number): string {
+  return /* wgsl */ `// sae range fires rows=${R}
+@group(0) @binding(0) var<storage, read> entLat: array<u32>;
+@group(0) @binding(1) var<storage, read> entVal: array<f32>;
+@group(0) @binding(2) var<storage, read> ranges: array<u32>;
+@group(0) @binding(3) var<storage, read_write> fires: array<atomic<u32>>;
+@group(0) @binding(4) var<storage, read_write> rowL1: array<f32>;
+@compute @workgroup_size(${THREADS})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = (wg.y * ${gridX}u + wg.x) * ${THREADS}u + lid;
+  if (row >= ${R}u) { return; }
+  var s = 0.0;
+  let first = ranges[2u * row];
+  for (var e = first; e < first + ranges[2u * row + 1u]; e++) {
+    let v = entVal[e];
+    if (v > 0.0) { atomicAdd(&fires[entLat[e]], 1u); s += v; }
+  }
+  rowL1[row] = s;
+}`;
+}
+
+/** BatchTopK's entries (batch-topk.ts): fires[latent] += 1 per positive entry (clear once per batch), rowL1[row] = Σ val⁺. */
+export function encodeRangeFires(ctx: Enc, entLat: Binding, entVal: Binding, ranges: Binding, fires: Binding, rowL1: Binding, rows: number, name = 'sae range fires'): void {
+  const grid = flatGrid(rows, THREADS, ctx.device.limits.maxComputeWorkgroupsPerDimension);
+  dispatch(ctx, pipelineFor(ctx.device, rangeFiresWgsl(rows, grid[0]), name), [entLat, entVal, ranges, fires, rowL1], grid, name);
+}

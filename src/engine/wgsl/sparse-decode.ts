@@ -4,6 +4,8 @@
 //  - AuxK:  ê = Σ_j val_j·W_dec[idx_j] (no bias) against the main residual e = x − x̂ = −(B/2)·g_main;
 //           out = s·(ê − e) with s = 2α/Σ‖e − ē‖² read from a buffer (auxk.ts);  rowSq = ‖ê − e‖².
 // Both then give the gradient at the k selected pre-activations, g_val_j = out·W_dec[idx_j] (0 where val ≤ 0).
+// A row's active latents are either k fixed slots (TopK: idx/val [rows, k]) or a range of entries (BatchTopK:
+// ranges[2·row], ranges[2·row + 1] into entry arrays of `cap`, see batch-topk.ts).
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
 import { rowGrid } from './rownorm.ts';
 import { workgroupSum } from './workgroup-sum.ts';
@@ -14,15 +16,23 @@ const LANES = 32; // threads per dot product in the g_val phase: one warp-sized 
 const STAGED_K = 1024;
 
 type Mode = { kind: 'main'; batch: number } | { kind: 'aux'; batch: number };
+/** Where a row's latents are: k slots per row, or a range of `cap` entries. */
+export type RowLists = { kind: 'fixed'; k: number } | { kind: 'ranges'; cap: number };
 
-function wgsl(rows: number, d: number, k: number, mode: Mode, gridX: number): string {
+function wgsl(rows: number, d: number, lists: RowLists, mode: Mode, gridX: number): string {
   const groups = THREADS / LANES;
-  const staged = k <= STAGED_K;
+  const fixed = lists.kind === 'fixed';
+  const k = fixed ? lists.k : 0;
+  const staged = fixed && k <= STAGED_K;
   const aux = mode.kind === 'aux';
-  const I = (j: string) => (staged ? `sIdx[${j}]` : `idx[row * ${k}u + ${j}]`);
-  const V = (j: string) => (staged ? `sVal[${j}]` : `vals[row * ${k}u + ${j}]`);
+  // Entry j of this row: slot row·k + j, or entry first + j of a range.
+  const at = (j: string) => (fixed ? `row * ${k}u + ${j}` : `first + ${j}`);
+  const I = (j: string) => (staged ? `sIdx[${j}]` : `idx[${at(j)}]`);
+  const V = (j: string) => (staged ? `sVal[${j}]` : `vals[${at(j)}]`);
+  const n = fixed ? `${k}u` : 'count';
+  const gvalAt = lists.kind === 'fixed' ? `${rows * k}u + row * ${k}u + j` : `${lists.cap}u + first + j`;
   const half = (mode.batch / 2).toPrecision(9), twoOverB = (2 / mode.batch).toPrecision(9);
-  return /* wgsl */ `// sparse decode ${mode.kind} rows=${rows} d=${d} k=${k}
+  return /* wgsl */ `// sparse decode ${mode.kind} rows=${rows} d=${d} ${fixed ? `k=${k}` : `ranges cap=${lists.cap}`}
 // vals = val [rows·k] then g_val [rows·k], one binding (read and written) to stay within 8 storage bindings.
 @group(0) @binding(0) var<storage, read> idx: array<u32>;
 @group(0) @binding(1) var<storage, read_write> vals: array<f32>;
@@ -33,6 +43,7 @@ function wgsl(rows: number, d: number, k: number, mode: Mode, gridX: number): st
 @group(0) @binding(4) var<storage, read> goal: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
 @group(0) @binding(6) var<storage, read_write> rowSq: array<f32>;
+${fixed ? '' : '@group(0) @binding(7) var<storage, read> ranges: array<u32>;\nvar<workgroup> sRange: vec2<u32>;'}
 ${staged ? `var<workgroup> sIdx: array<u32, ${k}>;\nvar<workgroup> sVal: array<f32, ${k}>;` : ''}
 var<workgroup> red: array<f32, ${THREADS}>;
 @compute @workgroup_size(${THREADS})
@@ -40,12 +51,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let row = wg.y * ${gridX}u + wg.x;
   if (row >= ${rows}u) { return; }
   ${staged ? `for (var j = lid; j < ${k}u; j += ${THREADS}u) { sIdx[j] = idx[row * ${k}u + j]; sVal[j] = vals[row * ${k}u + j]; }
-  workgroupBarrier();` : ''}
+  workgroupBarrier();` : ''}${fixed ? '' : `
+  if (lid == 0u) { sRange = vec2<u32>(ranges[2u * row], ranges[2u * row + 1u]); }
+  let range = workgroupUniformLoad(&sRange);
+  let first = range.x;
+  let count = range.y;`}
   ${aux ? 'let scale = bias[0];' : `let scale = f32(${twoOverB});`}
   var sq = 0.0;
   for (var c = lid; c < ${d}u; c += ${THREADS}u) {
     var s = ${aux ? '0.0' : 'bias[c]'};
-    for (var j = 0u; j < ${k}u; j++) { s += ${V('j')} * wdec[${I('j')} * ${d}u + c]; }
+    for (var j = 0u; j < ${n}; j++) { s += ${V('j')} * wdec[${I('j')} * ${d}u + c]; }
     let e = s - ${aux ? `(-f32(${half}) * goal[row * ${d}u + c])` : `goal[row * ${d}u + c]`};
     out[row * ${d}u + c] = scale * e;
     sq += e * e;
@@ -56,29 +71,34 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   workgroupBarrier();
   let grp = lid / ${LANES}u;
   let lane = lid % ${LANES}u;
-  for (var j0 = 0u; j0 < ${k}u; j0 += ${groups}u) {
+  for (var j0 = 0u; j0 < ${n}; j0 += ${groups}u) {
     let j = j0 + grp;
     var p = 0.0;
-    if (j < ${k}u) {
+    if (j < ${n}) {
       let r = ${I('j')} * ${d}u;
       for (var c = lane; c < ${d}u; c += ${LANES}u) { p += out[row * ${d}u + c] * wdec[r + c]; }
     }
     red[lid] = p;
     workgroupBarrier();
-    if (lane == 0u && j < ${k}u) {
+    if (lane == 0u && j < ${n}) {
       var t = 0.0;
       for (var l = 0u; l < ${LANES}u; l++) { t += red[lid + l]; }
-      vals[${rows * k}u + row * ${k}u + j] = select(0.0, t, ${V('j')} > 0.0);
+      vals[${gvalAt}] = select(0.0, t, ${V('j')} > 0.0);
     }
     workgroupBarrier();
   }
 }`;
 }
 
-/** vals holds val [rows·k] (from encodeTopK) followed by room for g_val [rows·k]. */
-export function encodeSparseDecode(ctx: Enc, idx: Binding, vals: Binding, wdec: Binding, bdec: Binding, x: Binding, gx: Binding, rowErr: Binding, rows: number, d: number, k: number, batch: number, name = 'sparse decode'): void {
+/**
+ * vals holds val [rows·k] (from encodeTopK) followed by room for g_val [rows·k]; with `ranges` (BatchTopK),
+ * idx/vals are entry arrays of `lists.cap` (g_val at cap + e) and ranges says which entries are each row's.
+ */
+export function encodeSparseDecode(ctx: Enc, idx: Binding, vals: Binding, wdec: Binding, bdec: Binding, x: Binding, gx: Binding, rowErr: Binding, rows: number, d: number, lists: RowLists, batch: number, name = 'sparse decode', ranges?: Binding): void {
+  if ((lists.kind === 'ranges') !== !!ranges) throw new Error('sparse decode: ranges binding and row lists disagree');
   const grid = rowGrid(rows, ctx.device.limits.maxComputeWorkgroupsPerDimension);
-  dispatch(ctx, pipelineFor(ctx.device, wgsl(rows, d, k, { kind: 'main', batch }, grid[0]), name), [idx, vals, wdec, bdec, x, gx, rowErr], grid, name);
+  const bindings = [idx, vals, wdec, bdec, x, gx, rowErr, ...(ranges ? [ranges] : [])];
+  dispatch(ctx, pipelineFor(ctx.device, wgsl(rows, d, lists, { kind: 'main', batch }, grid[0]), name), bindings, grid, name);
 }
 
 /**
@@ -87,5 +107,5 @@ export function encodeSparseDecode(ctx: Enc, idx: Binding, vals: Binding, wdec: 
  */
 export function encodeAuxDecode(ctx: Enc, idx: Binding, vals: Binding, wdec: Binding, auxScale: Binding, gMain: Binding, gE: Binding, rowAux: Binding, rows: number, d: number, k: number, batch: number, name = 'auxk decode'): void {
   const grid = rowGrid(rows, ctx.device.limits.maxComputeWorkgroupsPerDimension);
-  dispatch(ctx, pipelineFor(ctx.device, wgsl(rows, d, k, { kind: 'aux', batch }, grid[0]), name), [idx, vals, wdec, auxScale, gMain, gE, rowAux], grid, name);
+  dispatch(ctx, pipelineFor(ctx.device, wgsl(rows, d, { kind: 'fixed', k }, { kind: 'aux', batch }, grid[0]), name), [idx, vals, wdec, auxScale, gMain, gE, rowAux], grid, name);
 }

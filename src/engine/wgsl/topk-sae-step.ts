@@ -1,10 +1,12 @@
-// One training step of a TopK SAE, f32: dense encoder matmul, GPU top-k, sparse gather decoder, and a sparse
-// backward that touches only the k active latents per row (≈ 2dm + ~10kd FLOP per token instead of 12dm).
+// One training step of a TopK or BatchTopK SAE, f32: dense encoder matmul, GPU selection (top-k per row, or
+// every activation above the batch's (k·B)-th largest, batch-topk.ts), sparse gather decoder, and a sparse
+// backward that touches only the active latents (≈ 2dm + ~10kd FLOP per token instead of 12dm).
 // Decoder rows stay unit-norm: the parallel gradient component is removed, rows renormalized after Adam.
 // AuxK (OpenAI; α > 0 and some latent dead) runs the same sparse machinery a second time: top-k_aux among the
 // dead latents, a gather decode of the main residual, and a sparse backward accumulated into the gradients.
-import { readF32, storageBuffer, uniformBuffer, type Enc } from './buffers.ts';
+import { readF32, readU32, storageBuffer, uniformBuffer, type Enc } from './buffers.ts';
 import { encodeAuxScale } from './auxk.ts';
+import { batchEntryCapacity, encodeBatchEmit, encodeBatchHist, encodeBatchSelect, initialSelection, selectionOutcome } from './batch-topk.ts';
 import { adamUniforms, encodeAdam, type AdamHyper } from './adam.ts';
 import { batchChunks } from './batch-chunks.ts';
 import { colSumScratch, encodeColSum } from './colsum.ts';
@@ -22,6 +24,8 @@ import type { ReluSaeOptions, SaeLoss } from './relu-sae-step.ts';
 export interface TopKSaeOptions {
   batch: number;
   k: number;
+  /** 'row': k latents per row (TopK); 'batch': k·B over the whole batch (BatchTopK). Default 'row'. */
+  selection?: 'row' | 'batch';
   adam: AdamHyper;
   maxChunkRows?: number;
   /** false: gradients only (no Adam, no renorm, no step count); the caller updates. See ReluSaeOptions. */
@@ -42,6 +46,9 @@ export class TopKSaeStep {
   private readonly kAux: number;
   /** α of the last step when its AuxK ran, else 0. */
   private auxAlpha = 0;
+  private readonly batchWide: boolean;
+  /** Entries per chunk: rows·k slots (TopK) or the batch capacity (BatchTopK). */
+  private readonly entries: number;
 
   constructor(private readonly s: SaeState, private readonly opts: TopKSaeOptions) {
     const { device, d, m } = s;
@@ -51,10 +58,14 @@ export class TopKSaeStep {
     this.adam = opts.adam;
     this.chunks = batchChunks(B, m, device.limits.maxStorageBufferBindingSize, opts.maxChunkRows);
     const bc = this.chunks[0][1];
+    this.batchWide = opts.selection === 'batch';
+    const E = (this.entries = this.batchWide ? batchEntryCapacity(k, B) : bc * k);
     const mk = (name: string, n: number) => (this.bufs[name] = storageBuffer(device, n, `topk-sae.${name}`));
-    mk('xc', bc * d); mk('f', bc * m); mk('gx', bc * d); mk('rowErr', B); mk('idx', bc * k); mk('vals', 2 * bc * k);
-    mk('counts', m); mk('cursor', m); mk('csr', m + 1 + bc * k); mk('gbEnc', m); mk('colGx', d); mk('norms', m);
+    mk('xc', bc * d); mk('f', bc * m); mk('gx', bc * d); mk('rowErr', B); mk('idx', E); mk('vals', 2 * E);
+    // BatchTopK's csr also holds each entry's row after the lists.
+    mk('counts', m); mk('cursor', m); mk('csr', m + 1 + E + (this.batchWide ? E : 0)); mk('gbEnc', m); mk('colGx', d); mk('norms', m);
     mk('scratch', colSumScratch(bc, d));
+    if (this.batchWide) { mk('sel', 8); mk('hist', 256); mk('ranges', 2 * bc); mk('counter', 4); }
     if (this.kAux > 0) {
       const kA = this.kAux;
       mk('dead', m); mk('auxScale', 4); mk('rowAux', B); mk('gE', bc * d); mk('idxA', bc * kA); mk('valsA', 2 * bc * kA);
@@ -89,41 +100,80 @@ export class TopKSaeStep {
       device.queue.writeBuffer(this.bufs.auxScale, 0, Float32Array.of(0, 0, aux.alpha, 0));
     }
     this.auxAlpha = runAux ? aux.alpha : 0;
+    if (this.batchWide) device.queue.writeBuffer(this.bufs.sel, 0, initialSelection(this.opts.k, this.opts.batch, m));
     const enc = device.createCommandEncoder();
     this.encode({ device, enc, timer }, x, runAux);
     device.queue.submit([enc.finish()]);
   }
 
-  /** Centre, encode, select top-k and decode one chunk: the forward pass, leaving g = (2/B)(x̂ − x) in gx. */
-  private encodeForward(ctx: Enc, x: GPUBuffer, r0: number, bc: number): GPUBufferBinding {
+  /** Centres a chunk and encodes it: f = ReLU((x − b_dec)·W_enc + b_enc). */
+  private encodeEncoder(ctx: Enc, x: GPUBuffer, r0: number, bc: number): GPUBufferBinding {
     const { d, m } = this.s;
-    const s = this.s, b = this.bufs, { k, batch: B } = this.opts;
+    const s = this.s, b = this.bufs;
     const xv = view(x, r0 * d, bc * d);
     encodeSubRow(ctx, xv, s.bDec(), b.xc, bc, d, 'center');
     encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, b.xc, s.wEnc(), b.f, [s.bEnc()], 'enc x·W_enc');
-    encodeTopK(ctx, b.f, bc, m, k, b.idx, b.vals, 'topk');
-    encodeSparseDecode(ctx, b.idx, b.vals, s.wDec(), s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, k, B, 'sparse decode');
     return xv;
+  }
+
+  /** Selects the chunk's active latents from f and decodes them, leaving g = (2/B)(x̂ − x) in gx. */
+  private encodeSelectDecode(ctx: Enc, xv: GPUBufferBinding, r0: number, bc: number): void {
+    const { d, m } = this.s;
+    const s = this.s, b = this.bufs, { k, batch: B } = this.opts, E = this.entries;
+    if (this.batchWide) {
+      for (const buf of [b.idx, b.vals, b.csr, b.counter]) ctx.enc.clearBuffer(buf);
+      encodeBatchEmit(ctx, b.f, b.sel, { entLat: b.idx, entVal: b.vals, csr: b.csr, ranges: b.ranges, counter: b.counter }, bc, m, E);
+      encodeSparseDecode(ctx, b.idx, b.vals, s.wDec(), s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, { kind: 'ranges', cap: E }, B, 'sparse decode', b.ranges);
+    } else {
+      encodeTopK(ctx, b.f, bc, m, k, b.idx, b.vals, 'topk');
+      encodeSparseDecode(ctx, b.idx, b.vals, s.wDec(), s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, { kind: 'fixed', k }, B, 'sparse decode');
+    }
+  }
+
+  /**
+   * BatchTopK's threshold: four radix rounds over the whole batch's activations. One chunk is encoded once and
+   * kept in f for the main pass; with several, each round encodes every chunk again (f holds one chunk).
+   * Returns whether f still holds the (single) chunk's activations.
+   */
+  private encodeBatchThreshold(ctx: Enc, x: GPUBuffer): boolean {
+    const { m } = this.s, b = this.bufs, single = this.chunks.length === 1;
+    if (single) this.encodeEncoder(ctx, x, 0, this.chunks[0][1]);
+    for (let round = 0; round < 4; round++) {
+      ctx.enc.clearBuffer(b.hist);
+      for (const [r0, bc] of this.chunks) {
+        if (!single) this.encodeEncoder(ctx, x, r0, bc);
+        encodeBatchHist(ctx, b.f, bc * m, b.sel, b.hist, round);
+      }
+      encodeBatchSelect(ctx, b.hist, b.sel, round);
+    }
+    return single;
   }
 
   private encode(ctx: Enc, x: GPUBuffer, runAux: boolean): void {
     const { d, m, grads: G } = this.s;
-    const s = this.s, b = this.bufs, { k, batch: B } = this.opts;
+    const s = this.s, b = this.bufs, { batch: B } = this.opts;
+    const rowsOf = this.batchWide ? { kind: 'listed' as const } : { kind: 'fixed' as const, k: this.opts.k };
+    // One BatchTopK chunk stays encoded from the threshold rounds (unless the AuxK pre-pass below reuses f).
+    let encoded = this.batchWide && this.encodeBatchThreshold(ctx, x);
     // AuxK's normaliser is over the whole batch: with several chunks it needs every chunk's residual first.
     const auxPrepass = runAux && this.chunks.length > 1;
     if (auxPrepass) {
+      encoded = false;
       this.chunks.forEach(([r0, bc], ci) => {
-        this.encodeForward(ctx, x, r0, bc);
+        this.encodeSelectDecode(ctx, this.encodeEncoder(ctx, x, r0, bc), r0, bc);
         encodeColSum(ctx, b.gx, bc, d, b.colGx, b.scratch, ci > 0, 'auxk colsum g');
       });
       encodeAuxScale(ctx, b.rowErr, b.colGx, b.auxScale, B, d);
     }
     this.chunks.forEach(([r0, bc], ci) => {
-      const acc = ci > 0, E = bc * k;
-      const xv = this.encodeForward(ctx, x, r0, bc);
-      this.opts.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, idx: b.idx, vals: b.vals });
-      encodeCsr(ctx, b.idx, E, m, { counts: b.counts, csr: b.csr, cursor: b.cursor });
-      encodeSparseGrads(ctx, b.csr, b.vals, b.gx, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEnc, m, d, k, E, acc, 'sparse grads');
+      const acc = ci > 0;
+      const xv = encoded ? view(x, r0 * d, bc * d) : this.encodeEncoder(ctx, x, r0, bc);
+      encoded = false;
+      this.encodeSelectDecode(ctx, xv, r0, bc);
+      this.opts.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, idx: b.idx, vals: b.vals, ranges: this.batchWide ? b.ranges : undefined });
+      const n = this.batchWide ? this.entries : bc * this.opts.k;
+      encodeCsr(ctx, b.idx, n, m, { counts: b.counts, csr: b.csr, cursor: b.cursor });
+      encodeSparseGrads(ctx, b.csr, b.vals, b.gx, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEnc, m, d, rowsOf, n, acc, 'sparse grads');
       encodeColSum(ctx, b.gx, bc, d, b.colGx, b.scratch, false, 'colsum g');
       if (runAux) {
         if (!auxPrepass) encodeAuxScale(ctx, b.rowErr, b.colGx, b.auxScale, B, d);
@@ -149,7 +199,7 @@ export class TopKSaeStep {
     encodeTopK(ctx, b.f, bc, m, kA, b.idxA, b.valsA, 'auxk topk', b.dead);
     encodeAuxDecode(ctx, b.idxA, b.valsA, s.wDec(), b.auxScale, b.gx, b.gE, view(b.rowAux, r0, bc), bc, d, kA, this.opts.batch);
     encodeCsr(ctx, b.idxA, E, m, { counts: b.counts, csr: b.csrA, cursor: b.cursor });
-    encodeSparseGrads(ctx, b.csrA, b.valsA, b.gE, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEncA, m, d, kA, E, true, 'auxk sparse grads');
+    encodeSparseGrads(ctx, b.csrA, b.valsA, b.gE, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEncA, m, d, { kind: 'fixed', k: kA }, E, true, 'auxk sparse grads');
     encodeAddInto(ctx, b.gbEncA, b.gbEnc, m, 'auxk gb_enc');
   }
 
@@ -170,6 +220,19 @@ export class TopKSaeStep {
       aux = (this.auxAlpha * sa) / scale[1];
     }
     return { mse: se / B, aux, loss: se / B + aux };
+  }
+
+  /**
+   * BatchTopK: the smallest activation the last step kept (null when none was positive), which its EMA threshold
+   * follows. Throws when a chunk had more activations at or above the threshold than the entry capacity.
+   */
+  async readBatchSelection(): Promise<{ minKept: number | null }> {
+    if (!this.batchWide) throw new Error('readBatchSelection: this is a per-row TopK step');
+    const { minKept, overflowEntries } = selectionOutcome(await readU32(this.s.device, this.bufs.sel, 8));
+    if (overflowEntries > 0) {
+      throw new Error(`BatchTopK: ${overflowEntries} activations reached the batch threshold, more than the ${this.entries} entries a batch holds (k·B plus one tie per row); the batch has that many exactly tied activations`);
+    }
+    return { minKept };
   }
 
   /** The last chunk's top-k indices and values [rows, k] (for tests and inspection). */

@@ -50,7 +50,8 @@ async function oneStepMatchesReference(
   expect(t.steps).toBe(1);
   expect(r.mse).toBeCloseTo(want.mse, 4);
   expect(r.aux).toBeCloseTo(want.aux, 4);
-  const gWDec = arch === 'topk' ? removeParallelComponent(want.grads.wDec, init.wDec, m, d) : want.grads.wDec;
+  const unit = arch === 'topk' || arch === 'batchtopk';
+  const gWDec = unit ? removeParallelComponent(want.grads.wDec, init.wDec, m, d) : want.grads.wDec;
   const wantGrads = { ...want.grads, wDec: gWDec };
   for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(grads[key], wantGrads[key], 2e-4, `grad ${key}`);
   let n2 = 0;
@@ -59,7 +60,7 @@ async function oneStepMatchesReference(
   // Adam's first step from zero moments is lr·g/(|g| + ε); TopK then renormalises decoder rows.
   for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) {
     let want1 = Float64Array.from(init[key], (p, i) => p - (h.lr * wantGrads[key][i]) / (Math.abs(wantGrads[key][i]) + h.eps));
-    if (key === 'wDec' && arch === 'topk') want1 = unitRows(want1, m, d);
+    if (key === 'wDec' && unit) want1 = unitRows(want1, m, d);
     expectClose(after[key], want1, 2e-4, `adam ${key}`);
   }
   // Batch sums at the pre-step parameters, from the reference's x̂ and f.
@@ -74,6 +75,14 @@ async function oneStepMatchesReference(
   expect(r.sums.l0).toBe(l0);
   expect(r.sums.l1).toBeCloseTo(l1, 3);
   expect(Array.from(r.sums.fires)).toEqual(Array.from(fires));
+  if (arch === 'batchtopk') {
+    // θ starts at the smallest activation the batch kept; inference then gates at θ (exported as JumpReLU).
+    let minKept = Infinity;
+    for (const v of want.f) if (v > 0) minKept = Math.min(minKept, v);
+    const exported = await t.read();
+    expect(exported.threshold![0]).toBeCloseTo(minKept, 5);
+    expect(exported.threshold!.every((v) => v === exported.threshold![0])).toBe(true);
+  }
   t.dispose();
 }
 
@@ -97,16 +106,24 @@ describe('WGSL SAE trainer on real WebGPU (Dawn)', () => {
     oneStepMatchesReference('topk', 16, 6, 12, 206, { k: 2, auxK: 5, auxKCoefficient: 0.25 }, undefined, every(12, 4)));
   it('TopK + AuxK over three row chunks (the batch-wide normaliser from a forward pre-pass)', () =>
     oneStepMatchesReference('topk', 150, 7, 13, 207, { k: 4, auxK: 3, auxKCoefficient: 1 / 32 }, 64, every(13, 2)));
+  it('BatchTopK: k·B activations over the whole batch, its gradients, Adam step and first θ equal the f64 reference', () =>
+    oneStepMatchesReference('batchtopk', 12, 6, 10, 209, { k: 3 }));
+  it('BatchTopK over three row chunks (the threshold found across all chunks)', () =>
+    oneStepMatchesReference('batchtopk', 150, 7, 13, 210, { k: 4 }, 64));
+  it('BatchTopK + AuxK on dead latents', () =>
+    oneStepMatchesReference('batchtopk', 16, 6, 12, 211, { k: 2, auxK: 3, auxKCoefficient: 0.5 }, undefined, every(12, 3)));
+  it('BatchTopK + AuxK over three row chunks', () =>
+    oneStepMatchesReference('batchtopk', 150, 7, 13, 212, { k: 3, auxK: 3, auxKCoefficient: 0.25 }, 64, every(13, 2)));
   it('TopK + AuxK with k_aux over 1,024 (row lists read from storage, not workgroup memory)', () =>
     oneStepMatchesReference('topk', 4, 5, 1100, 208, { k: 3, auxK: 1050, auxKCoefficient: 0.5 }, undefined, Uint8Array.from({ length: 1100 }, (_, i) => (i < 1080 ? 1 : 0))));
 
-  for (const [arch, hyper] of [['relu', { sparsity: 0.5, gradClip: 0.2 }], ['topk', { k: 3 }]] as const) {
+  for (const [arch, hyper] of [['relu', { sparsity: 0.5, gradClip: 0.2 }], ['topk', { k: 3 }], ['batchtopk', { k: 3 }]] as const) {
     it(`${arch}: three steps (live ${arch === 'relu' ? 'lr/λ changes, clipping' : 'lr/k/batch-size changes'}) equal the tfjs trainer from the same init`, async () => {
       const B = 16, d = 6, m = 10;
       const { init, x } = problem(arch, 300, 2 * B, d, m);
       const shape = { architecture: arch as SaeArchitecture, dIn: d, dSae: m };
       const w = new WgslSaeTrainer(device, shape, init), t = new TfjsSaeTrainer(shape, init);
-      const plan: Array<[number, Partial<SaeHyper>]> = [[B, {}], [B, { lr: 5e-3, sparsity: 0.8 }], arch === 'topk' ? [2 * B - 3, { k: 4 }] : [B, { sparsity: 0.3 }]];
+      const plan: Array<[number, Partial<SaeHyper>]> = [[B, {}], [B, { lr: 5e-3, sparsity: 0.8 }], arch === 'relu' ? [B, { sparsity: 0.3 }] : [2 * B - 3, { k: 4 }]];
       for (const [rows, change] of plan) {
         const h = { ...H, ...hyper, ...change };
         const [a, b] = [await w.step(x, rows, h), await t.step(x, rows, h)];

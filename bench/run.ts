@@ -36,6 +36,7 @@ report.wgsl = wgsl;
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 if (has('matmul')) { log('matmul'); wgsl.matmul = await benchMatmuls(device, args); }
 if (has('relu')) { log('relu sae'); wgsl.reluSae = await benchReluSae(device, args); }
+if (has('relu')) { log('jumprelu sae'); wgsl.jumpReluSae = await benchReluSae(device, args, 'jumprelu'); }
 if (has('topk')) { log('topk sae'); wgsl.topkSae = await benchTopKSae(device, args); }
 if (has('topk')) { log('topk sae + auxk'); wgsl.topkAuxKSae = await benchTopKSae(device, args, { auxK: true }); }
 if (has('topk')) { log('batchtopk sae'); wgsl.batchTopKSae = await benchTopKSae(device, args, { selection: 'batch' }); }

@@ -53,10 +53,12 @@ export async function profileStep(device: GPUDevice, step: (timer?: PassTimer) =
   return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, round(v, 4)]));
 }
 
-export async function benchReluSae(device: GPUDevice, a: BenchArgs) {
+/** The dense step: ReLU + L1, or (`jumprelu`) JumpReLU + L0 with log θ = log 0.001 as SAELens initialises it. */
+export async function benchReluSae(device: GPUDevice, a: BenchArgs, activation: 'relu' | 'jumprelu' = 'relu') {
   const { B, d, m } = a;
-  const state = new SaeState(device, d, m, saeInit(d, m));
-  const step = new ReluSaeStep(state, { batch: B, lambda: 5, adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
+  const init = activation === 'jumprelu' ? { ...saeInit(d, m), logTheta: new Float32Array(m).fill(Math.log(1e-3)) } : saeInit(d, m);
+  const state = new SaeState(device, d, m, init);
+  const step = new ReluSaeStep(state, { batch: B, lambda: 5, activation, adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
   const x = uploadBuffer(device, randomF32(B * d, 4), 'x');
   const ms = await timeGpu(device, () => step.step(x), a.steps);
   const profile = await profileStep(device, (timer) => step.step(x, timer));

@@ -1,5 +1,6 @@
-// The fast SAE trainer: ReLU-L1, TopK and BatchTopK training steps as raw WGSL (ReluSaeStep / TopKSaeStep) on
-// the engine's GPUDevice, with batch statistics, gradient clipping and the non-finite guard done on the device.
+// The fast SAE trainer: every architecture's training step as raw WGSL on the engine's GPUDevice (ReluSaeStep
+// for the dense ReLU-L1 and JumpReLU steps, TopKSaeStep for TopK and BatchTopK), with batch statistics,
+// gradient clipping and the non-finite guard done on the device.
 // BatchTopK's EMA threshold θ (what inference and every export use) is kept here, on the host, as tfjs keeps it.
 //
 // What is not WGSL, and why:
@@ -15,15 +16,18 @@ import { encodeGatedAdam, encodeSumSquares, gatedAdamUniforms, NORM_PARTIALS } f
 import { ReluSaeStep, type SaeChunkView } from '../wgsl/relu-sae-step';
 import { encodeRowNorm } from '../wgsl/rownorm';
 import { encodeDenseFires, encodeRangeFires, encodeRowStats, encodeSparseFires } from '../wgsl/sae-batch-stats';
-import { SaeState, view } from '../wgsl/sae-state';
+import { SaeState, view, type SaeParams as DeviceSaeParams } from '../wgsl/sae-state';
 import { TopKSaeStep } from '../wgsl/topk-sae-step';
 import { TfjsSaeInference } from './tfjs-sae-infer';
 import type { SaeHyper, SaeShape, SaeTrainer, StepResult } from './trainer';
 
-/** Architectures with WGSL step kernels. */
+/** Architectures with WGSL step kernels: all four. */
 export function wgslSaeSupports(architecture: SaeShape['architecture']): boolean {
-  return architecture === 'relu' || architecture === 'topk' || architecture === 'batchtopk';
+  return architecture === 'relu' || architecture === 'jumprelu' || architecture === 'topk' || architecture === 'batchtopk';
 }
+
+/** Dense codes (ReluSaeStep) rather than selected ones (TopKSaeStep). */
+const dense = (a: SaeShape['architecture']) => a === 'relu' || a === 'jumprelu';
 
 /** Unit-norm decoder rows (parallel gradient part removed, rows renormalised after each update). */
 const unitDecoder = (a: SaeShape['architecture']) => a === 'topk' || a === 'batchtopk';
@@ -51,19 +55,22 @@ export class WgslSaeTrainer implements SaeTrainer {
 
   constructor(readonly device: GPUDevice, readonly shape: SaeShape, init: SaeParams, private readonly opts: WgslSaeOptions = {}) {
     const { dIn: d, dSae: m, architecture } = shape;
-    if (!wgslSaeSupports(architecture)) throw new Error(`invalid architecture for the WGSL trainer: ${architecture} (relu, topk or batchtopk)`);
+    if (!wgslSaeSupports(architecture)) throw new Error(`invalid architecture for the WGSL trainer: ${architecture}`);
     checkParamShapes(init, d, m, 'initial');
-    const s = (this.state = new SaeState(device, d, m, init));
+    // JumpReLU trains log θ (as SAELens and the tfjs trainer do); a checkpoint's is taken as stored, bit for bit.
+    const logTheta = architecture !== 'jumprelu' ? undefined
+      : opts.resume ? opts.resume.params[4] : Float32Array.from(init.threshold ?? new Float32Array(m).fill(1e-3), Math.log);
+    if (architecture === 'jumprelu' && logTheta?.length !== m) throw new Error('invalid JumpReLU state: it needs a log-threshold tensor of d_sae values');
+    const s = (this.state = new SaeState(device, d, m, { wEnc: init.wEnc, bEnc: init.bEnc, wDec: init.wDec, bDec: init.bDec, logTheta }));
     const mk = (name: string, n: number) => (this.bufs[name] = storageBuffer(device, n, `wgsl-sae.${name}`));
     mk('fires', m); mk('colL1', m); mk('partials', NORM_PARTIALS); mk('normSq', 4); mk('norms', m);
     this.adamU = uniformBuffer(device, new Float32Array(8).buffer, 'wgsl-sae.adam');
     if (opts.resume) {
-      const r = opts.resume, L = s.layout;
+      const r = opts.resume;
       s.t = r.t;
       this.batchThreshold = r.batchThreshold;
-      ([L.wEnc, L.bEnc, L.wDec, L.bDec] as number[]).forEach((at, i) => {
-        for (const [buf, a] of [[s.adamM, r.adamM[i]], [s.adamV, r.adamV[i]]] as const) device.queue.writeBuffer(buf, at * 4, a.buffer, a.byteOffset, a.byteLength);
-      });
+      s.write(s.adamM, r.adamM);
+      s.write(s.adamV, r.adamV);
       return;
     }
     // TopK keeps unit decoder rows from the start, as the tfjs trainer does (a resumed decoder is kept as stored).
@@ -90,11 +97,11 @@ export class WgslSaeTrainer implements SaeTrainer {
         rowStats: storageBuffer(this.device, rows * 4, 'wgsl-sae.rowStats'), rowL1: storageBuffer(this.device, rows, 'wgsl-sae.rowL1'),
       };
     }
-    if (this.stepper && this.stepper.rows === rows && (architecture === 'relu' || (this.stepper.k === k && this.stepper.kAux === kAux))) return this.stepper;
+    if (this.stepper && this.stepper.rows === rows && (dense(architecture) || (this.stepper.k === k && this.stepper.kAux === kAux))) return this.stepper;
     this.stepper?.step.destroy();
     const common = { batch: rows, adam: { lr: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, maxChunkRows: this.opts.maxChunkRows, update: false, afterForward: (ctx: Enc, c: SaeChunkView) => this.encodeChunkStats(ctx, c, rows, k) };
-    const step = architecture === 'relu'
-      ? new ReluSaeStep(s, { ...common, lambda: 0 })
+    const step = dense(architecture)
+      ? new ReluSaeStep(s, { ...common, lambda: 0, activation: architecture === 'jumprelu' ? 'jumprelu' : 'relu' })
       : new TopKSaeStep(s, { ...common, k, auxK: kAux, selection: architecture === 'batchtopk' ? 'batch' : 'row' });
     return (this.stepper = { rows, k, kAux, step });
   }
@@ -118,7 +125,7 @@ export class WgslSaeTrainer implements SaeTrainer {
     const kAux = unitDecoder(architecture) && h.auxKCoefficient > 0 ? Math.min(h.auxK, m) : 0;
     const s = this.state, st = this.stepperFor(rows, h.k, kAux), rb = this.rowBufs!, b = this.bufs;
     this.device.queue.writeBuffer(rb.x, 0, x.buffer, x.byteOffset, rows * d * 4);
-    if (st.step instanceof ReluSaeStep) st.step.setHyper({ lambda: h.sparsity });
+    if (st.step instanceof ReluSaeStep) st.step.setHyper({ lambda: h.sparsity, bandwidth: h.bandwidth });
     s.t += 1;
     this.device.queue.writeBuffer(this.adamU, 0, gatedAdamUniforms(h, s.t, h.gradClip));
     if (st.step instanceof TopKSaeStep) st.step.step(rb.x, undefined, kAux > 0 && dead ? { dead, alpha: h.auxKCoefficient } : undefined);
@@ -130,7 +137,7 @@ export class WgslSaeTrainer implements SaeTrainer {
     });
     const [loss, rowStats, fires, l1, normSq, selection] = await Promise.all([
       st.step.readLoss(), readF32(this.device, rb.rowStats, rows * 4), readU32(this.device, b.fires, m),
-      architecture === 'relu' ? readF32(this.device, b.colL1, m) : readF32(this.device, rb.rowL1, rows), readF32(this.device, b.normSq, 1),
+      dense(architecture) ? readF32(this.device, b.colL1, m) : readF32(this.device, rb.rowL1, rows), readF32(this.device, b.normSq, 1),
       architecture === 'batchtopk' ? (st.step as TopKSaeStep).readBatchSelection() : null,
     ]);
     const gradNorm = Math.sqrt(normSq[0]);
@@ -162,16 +169,15 @@ export class WgslSaeTrainer implements SaeTrainer {
   }
 
   /** The last step's gradients (TopK: decoder gradient with its parallel component removed), for tests. */
-  async gradients(): Promise<SaeParams> {
+  async gradients(): Promise<DeviceSaeParams> {
     return this.state.read('grads');
   }
 
   /** Parameters, Adam moments and step count as on the device. */
   async exportState(): Promise<SaeTrainerState> {
-    const s = this.state, L = s.layout, { dIn: d, dSae: m } = this.shape;
-    const [p, am, av] = await Promise.all([readF32(this.device, s.params, L.total), readF32(this.device, s.adamM, L.total), readF32(this.device, s.adamV, L.total)]);
-    const split = (a: Float32Array) => [a.slice(L.wEnc, L.wEnc + d * m), a.slice(L.bEnc, L.bEnc + m), a.slice(L.wDec, L.wDec + m * d), a.slice(L.bDec, L.bDec + d)];
-    return { t: s.t, params: split(p), adamM: split(am), adamV: split(av), batchThreshold: this.batchThreshold, trainer: 'wgsl' };
+    const s = this.state, n = s.layout.total;
+    const [p, am, av] = await Promise.all([readF32(this.device, s.params, n), readF32(this.device, s.adamM, n), readF32(this.device, s.adamV, n)]);
+    return { t: s.t, params: s.split(p), adamM: s.split(am), adamV: s.split(av), batchThreshold: this.batchThreshold, trainer: 'wgsl' };
   }
 
   private async model(): Promise<TfjsSaeInference> {
@@ -180,7 +186,8 @@ export class WgslSaeTrainer implements SaeTrainer {
       this.inference?.model.dispose();
       // Before BatchTopK has a θ, inference selects top-k per row (the tfjs trainer's rule), so no threshold.
       const { threshold, ...p } = await this.read();
-      this.inference = { t, model: new TfjsSaeInference(this.shape, this.batchThreshold === null ? p : { ...p, threshold }, this.opts.tfjsChunkRows) };
+      const noTheta = this.shape.architecture === 'batchtopk' && this.batchThreshold === null;
+      this.inference = { t, model: new TfjsSaeInference(this.shape, noTheta ? p : { ...p, threshold }, this.opts.tfjsChunkRows) };
     }
     return this.inference.model;
   }
@@ -193,10 +200,15 @@ export class WgslSaeTrainer implements SaeTrainer {
     return (await this.model()).encode(x, rows, k);
   }
 
-  /** Parameters; BatchTopK adds θ broadcast over latents (zeros before the first step), as the tfjs trainer does. */
+  /**
+   * Parameters; JumpReLU adds θ = exp(log θ), BatchTopK its θ broadcast over latents (zeros before the first
+   * step), as the tfjs trainer does.
+   */
   async read(): Promise<SaeParams> {
     const p = await this.state.read();
-    const threshold = this.shape.architecture === 'batchtopk' ? new Float32Array(this.shape.dSae).fill(this.batchThreshold ?? 0) : undefined;
+    const { architecture, dSae: m } = this.shape;
+    const threshold = architecture === 'batchtopk' ? new Float32Array(m).fill(this.batchThreshold ?? 0)
+      : architecture === 'jumprelu' ? Float32Array.from(p.logTheta!, Math.exp) : undefined;
     return { wEnc: p.wEnc, bEnc: p.bEnc, wDec: p.wDec, bDec: p.bDec, threshold };
   }
 

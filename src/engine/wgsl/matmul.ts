@@ -9,7 +9,14 @@ export type Epilogue =
   /** In place: C = C_old > 0 ? v + colAdd[col] : 0 (ReLU backward with a per-column term); aux[0] = colAdd[N]. */
   | { kind: 'maskAddCol' }
   /** C = v + rowScale[row]·D[row, col]; aux[0] = rowScale[M], aux[1] = D[M, N]. */
-  | { kind: 'addRowScaled' };
+  | { kind: 'addRowScaled' }
+  /**
+   * JumpReLU backward from v = ∂L/∂f, in place: C = C_old > 0 ? v : 0 (the gate, since θ > 0), and
+   * P[row, col] ← K·(v·(−θ/ε) − λ/(B·ε)) with K = 1{|P − θ| < ε/2}, the rectangle straight-through estimate of
+   * ∂L/∂θ per element (column sums give ∂L/∂θ). aux[0] = P [M, N] (pre-activations, overwritten),
+   * aux[1] = log θ [N], aux[2] = [λ/B, ε].
+   */
+  | { kind: 'jumpBackward' };
 
 export interface MatmulSpec {
   M: number; N: number; K: number;
@@ -76,6 +83,15 @@ function epilogueCode(e: Epilogue, N: number): { decl: string; body: string; nee
     case 'addRowScaled': return {
       decl: '@group(0) @binding(3) var<storage, read> aux0: array<f32>;\n@group(0) @binding(4) var<storage, read> aux1: array<f32>;',
       body: `return v + aux0[row] * aux1[row * ${N}u + col];`, needsOld: false,
+    };
+    case 'jumpBackward': return {
+      decl: '@group(0) @binding(3) var<storage, read_write> aux0: array<f32>;\n@group(0) @binding(4) var<storage, read> aux1: array<f32>;\n@group(0) @binding(5) var<storage, read> aux2: array<f32>;',
+      body: `let theta = exp(aux1[col]);
+  let eps = aux2[1];
+  let p = row * ${N}u + col;
+  let inWindow = abs(aux0[p] - theta) < 0.5 * eps;
+  aux0[p] = select(0.0, (v * -theta - aux2[0]) / eps, inWindow);
+  return select(0.0, v, old > 0.0);`, needsOld: true,
     };
   }
 }

@@ -1,20 +1,30 @@
-// One training step of a standard (ReLU + decoder-norm-weighted L1) SAE, f32, as a fixed sequence of fused
-// WGSL dispatches: 5 matmuls, their fused epilogues, a few reductions, and one Adam over all parameters.
-import { readF32, storageBuffer, uniformBuffer, type Enc } from './buffers.ts';
+// One training step of a dense SAE, f32, as a fixed sequence of fused WGSL dispatches: 5 matmuls, their fused
+// epilogues, a few reductions, and one Adam over all parameters. Two activations share it:
+//  - ReLU + decoder-norm-weighted L1 (λ·Σ f_i‖W_dec,i‖/B),
+//  - JumpReLU + L0 (λ·Σ 1{pre > θ}/B) with θ = exp(log θ) trained through the rectangle straight-through
+//    estimator of width ε (SAELens v6); its state carries log θ (SaeState with `logTheta`).
+import { readF32, readU32, storageBuffer, uniformBuffer, type Enc } from './buffers.ts';
 import { adamUniforms, encodeAdam, type AdamHyper } from './adam.ts';
 import { batchChunks } from './batch-chunks.ts';
 import { colSumScratch, encodeColSum } from './colsum.ts';
 import { encodeAddInto, encodeSubRow } from './elementwise.ts';
+import { encodeJumpGate, encodeLogThetaGrad } from './jumprelu.ts';
 import { encodeL1Terms } from './l1terms.ts';
 import { encodeMatmul, matmulGeometry } from './matmul.ts';
 import { encodeResidual } from './residual.ts';
 import { encodeRowDot } from './rowdot.ts';
 import { encodeRowNorm } from './rownorm.ts';
+import { encodeDenseFires } from './sae-batch-stats.ts';
 import { view, type SaeState } from './sae-state.ts';
 
 export interface ReluSaeOptions {
   batch: number;
+  /** relu: the L1 coefficient; jumprelu: the L0 coefficient. */
   lambda: number;
+  /** Default 'relu'; 'jumprelu' needs a state with log θ. */
+  activation?: 'relu' | 'jumprelu';
+  /** JumpReLU's straight-through window ε. */
+  bandwidth?: number;
   adam: AdamHyper;
   /** Cap on rows per chunk (tests use it to exercise chunking); the device limit caps it anyway. */
   maxChunkRows?: number;
@@ -57,6 +67,8 @@ export class ReluSaeStep {
   private readonly lamU: GPUBuffer;
   private lambda: number;
   private lastLambda = 0;
+  private bandwidth: number;
+  private readonly jump: boolean;
   private adam: AdamHyper;
   private readonly update: boolean;
   private readonly afterForward?: ReluSaeOptions['afterForward'];
@@ -65,6 +77,9 @@ export class ReluSaeStep {
     const { device, d, m } = s;
     const B = opts.batch;
     this.lambda = opts.lambda;
+    this.jump = opts.activation === 'jumprelu';
+    this.bandwidth = opts.bandwidth ?? 0.05;
+    if (this.jump && s.layout.logTheta === null) throw new Error('a JumpReLU step needs an SAE state with log θ');
     this.adam = opts.adam;
     this.update = opts.update ?? true;
     this.afterForward = opts.afterForward;
@@ -78,11 +93,14 @@ export class ReluSaeStep {
     mk('gbEnc', m); mk('colGx', d); mk('scratch', Math.max(colSumScratch(bc, m), colSumScratch(bc, d)));
     this.adamU = uniformBuffer(device, adamUniforms(this.adam, 1).buffer, 'relu-sae.adam');
     this.lamU = uniformBuffer(device, new Float32Array(4).buffer, 'relu-sae.lambda');
+    // JumpReLU: pre-activations beside the gated codes, the straight-through ∂L/∂θ, the L0 count, [λ/B, ε].
+    if (this.jump) { mk('pre', bc * m); mk('dTheta', m); mk('fired', m); mk('firedL1', m); mk('jumpHyper', 4); }
   }
 
   /** Hyperparameters take effect from the next step; nothing recompiles. */
-  setHyper(h: { lambda?: number; adam?: Partial<AdamHyper> }): void {
+  setHyper(h: { lambda?: number; bandwidth?: number; adam?: Partial<AdamHyper> }): void {
     if (h.lambda !== undefined) this.lambda = h.lambda;
+    if (h.bandwidth !== undefined) this.bandwidth = h.bandwidth;
     if (h.adam) this.adam = { ...this.adam, ...h.adam };
   }
 
@@ -96,6 +114,7 @@ export class ReluSaeStep {
     }
     this.lastLambda = this.lambda;
     device.queue.writeBuffer(this.lamU, 0, new Float32Array([this.lambda / this.batch, 0, 0, 0]));
+    if (this.jump) device.queue.writeBuffer(this.bufs.jumpHyper, 0, Float32Array.of(this.lambda / this.batch, this.bandwidth, 0, 0));
     const enc = device.createCommandEncoder();
     this.encode({ device, enc, timer }, x);
     device.queue.submit([enc.finish()]);
@@ -106,20 +125,34 @@ export class ReluSaeStep {
   private encode(ctx: Enc, x: GPUBuffer): void {
     const { d, m, grads: G } = this.s;
     const s = this.s, b = this.bufs, B = this.batch;
-    encodeRowNorm(ctx, s.wDec(), m, d, b.norms, false, 'norms');
+    if (!this.jump) encodeRowNorm(ctx, s.wDec(), m, d, b.norms, false, 'norms');
     this.chunks.forEach(([r0, bc], ci) => {
       const acc = ci > 0;
       const xv = view(x, r0 * d, bc * d);
       encodeSubRow(ctx, xv, s.bDec(), b.xc, bc, d, 'center');
-      encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, b.xc, s.wEnc(), b.f, [s.bEnc()], 'enc x·W_enc');
+      if (this.jump) {
+        encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: false } }, b.xc, s.wEnc(), b.pre, [s.bEnc()], 'enc x·W_enc');
+        encodeJumpGate(ctx, b.pre, s.logTheta(), b.f, bc, m);
+      } else {
+        encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, b.xc, s.wEnc(), b.f, [s.bEnc()], 'enc x·W_enc');
+      }
       encodeMatmul(ctx, { M: bc, N: d, K: m, transA: false, transB: false, splitK: this.splits }, b.f, s.wDec(), b.part, [], 'dec f·W_dec');
       encodeResidual(ctx, b.part, this.splits, s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, B, 'residual');
       this.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, f: b.f });
-      encodeColSum(ctx, b.f, bc, m, b.colF, b.scratch, false, 'colsum f');
-      encodeL1Terms(ctx, b.colF, b.norms, this.lamU, b.rowScale, b.colAdd, b.colFTotal, m, acc, 'l1terms');
-      encodeMatmul(ctx, { M: m, N: d, K: bc, transA: true, transB: false, epilogue: { kind: 'addRowScaled' }, accumulate: acc }, b.f, b.gx, s.wDec(G), [b.rowScale, s.wDec()], 'gW_dec fᵀ·g');
-      // ReLU backward in place: f's buffer becomes g_pre (f > 0 is read before it is overwritten).
-      encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: true, epilogue: { kind: 'maskAddCol' } }, b.gx, s.wDec(), b.f, [b.colAdd], 'g_pre g·W_decᵀ');
+      if (this.jump) {
+        encodeDenseFires(ctx, b.f, b.fired, b.firedL1, bc, m, acc, 'jump L0');
+        encodeMatmul(ctx, { M: m, N: d, K: bc, transA: true, transB: false, accumulate: acc }, b.f, b.gx, s.wDec(G), [], 'gW_dec fᵀ·g');
+        // In place: f's buffer becomes g_pre and pre's the per-element ∂L/∂θ terms, summed per latent below.
+        encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: true, epilogue: { kind: 'jumpBackward' } }, b.gx, s.wDec(), b.f, [b.pre, s.logTheta(), b.jumpHyper], 'g_pre g·W_decᵀ');
+        encodeColSum(ctx, b.pre, bc, m, b.dTheta, b.scratch, false, 'colsum ∂θ');
+        encodeLogThetaGrad(ctx, b.dTheta, s.logTheta(), s.logTheta(G), m, acc);
+      } else {
+        encodeColSum(ctx, b.f, bc, m, b.colF, b.scratch, false, 'colsum f');
+        encodeL1Terms(ctx, b.colF, b.norms, this.lamU, b.rowScale, b.colAdd, b.colFTotal, m, acc, 'l1terms');
+        encodeMatmul(ctx, { M: m, N: d, K: bc, transA: true, transB: false, epilogue: { kind: 'addRowScaled' }, accumulate: acc }, b.f, b.gx, s.wDec(G), [b.rowScale, s.wDec()], 'gW_dec fᵀ·g');
+        // ReLU backward in place: f's buffer becomes g_pre (f > 0 is read before it is overwritten).
+        encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: true, epilogue: { kind: 'maskAddCol' } }, b.gx, s.wDec(), b.f, [b.colAdd], 'g_pre g·W_decᵀ');
+      }
       encodeMatmul(ctx, { M: d, N: m, K: bc, transA: true, transB: false, accumulate: acc }, b.xc, b.f, s.wEnc(G), [], 'gW_enc xcᵀ·g_pre');
       // Σ_b g_pre goes to its own buffer: WebGPU forbids binding G read-only and writable in one dispatch.
       encodeColSum(ctx, b.f, bc, m, b.gbEnc, b.scratch, false, 'colsum g_pre');
@@ -135,6 +168,14 @@ export class ReluSaeStep {
   async readLoss(): Promise<SaeLoss> {
     const { device, m } = this.s;
     const B = this.batch;
+    if (this.jump) {
+      const [rowErr, fired] = await Promise.all([readF32(device, this.bufs.rowErr, B), readU32(device, this.bufs.fired, m)]);
+      let se = 0, l0 = 0;
+      for (const v of rowErr) se += v;
+      for (const v of fired) l0 += v;
+      const mse = se / B, aux = (this.lastLambda / B) * l0;
+      return { mse, aux, loss: mse + aux };
+    }
     const [rowErr, colF, norms] = await Promise.all([readF32(device, this.bufs.rowErr, B), readF32(device, this.bufs.colFTotal, m), readF32(device, this.bufs.norms, m)]);
     let se = 0, l1 = 0;
     for (const v of rowErr) se += v;

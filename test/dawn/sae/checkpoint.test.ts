@@ -1,6 +1,7 @@
 // WGSL SAE checkpoints on real WebGPU (Dawn): a trainer's exported state restores bit-exactly into a new
 // trainer, and a run checkpointed at step s and resumed equals the uninterrupted run at the end (ReLU, TopK,
-// TopK with AuxK working on dead latents, and BatchTopK whose EMA threshold the checkpoint carries).
+// TopK with AuxK working on dead latents, BatchTopK whose EMA threshold and JumpReLU whose log θ the
+// checkpoint carries).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint, type SaeCheckpoint } from '../../../src/core/sae/checkpoint';
 import { DEFAULT_SAE_CONFIG, type SaeConfig } from '../../../src/core/sae/config';
@@ -65,6 +66,7 @@ describe('a resumed WGSL run equals the uninterrupted one', () => {
     ['TopK without AuxK', { auxKCoefficient: 0 }, 'wgsl'],
     ['TopK with AuxK on dead latents', { deadWindowRows: 32 }, 'wgsl'],
     ['BatchTopK with AuxK (θ restored from the checkpoint)', { architecture: 'batchtopk', deadWindowRows: 32 }, 'wgsl'],
+    ['JumpReLU (log θ and its Adam moments in the checkpoint)', { architecture: 'jumprelu', sparsityCoefficient: 0.05, jumpReluInitThreshold: 0.05 }, 'wgsl'],
   ];
   for (const [name, over, impl] of cases) {
     it(`${name}: checkpoint at step 4, resume, same weights at step 10`, async () => {
@@ -76,7 +78,7 @@ describe('a resumed WGSL run equals the uninterrupted one', () => {
       expect(resumed.result.steps).toBe(10);
       // Exact where the kernels are deterministic; f32 tolerance otherwise (atomics could reorder sums).
       for (const k of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(resumed.result.weights[k], full.result.weights[k], 1e-6, `${name} ${k}`);
-      if (over.architecture === 'batchtopk') {
+      if (over.architecture === 'batchtopk' || over.architecture === 'jumprelu') {
         expect(full.result.weights.threshold![0]).toBeGreaterThan(0);
         expectClose(resumed.result.weights.threshold!, full.result.weights.threshold!, 1e-6, `${name} θ`);
       }

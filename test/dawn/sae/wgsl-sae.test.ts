@@ -44,7 +44,10 @@ async function oneStepMatchesReference(
   const grads = await t.gradients();
   const after = await t.read();
   expect((await device.popErrorScope())?.message ?? null).toBeNull();
-  const want = referenceSae(init, x, B, d, m, { architecture: arch, k: h.k, lambda: h.sparsity, auxK: h.auxK, auxKCoefficient: h.auxKCoefficient, dead });
+  const logThreshold = init.threshold ? Float64Array.from(Float32Array.from(init.threshold, Math.log)) : undefined;
+  const want = referenceSae(init, x, B, d, m, {
+    architecture: arch, k: h.k, lambda: h.sparsity, auxK: h.auxK, auxKCoefficient: h.auxKCoefficient, dead, bandwidth: h.bandwidth, logThreshold,
+  });
   if (dead && h.auxKCoefficient > 0) expect(want.aux, 'the reference AuxK term').toBeGreaterThan(0);
   expect(r.finite).toBe(true);
   expect(t.steps).toBe(1);
@@ -56,12 +59,22 @@ async function oneStepMatchesReference(
   for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(grads[key], wantGrads[key], 2e-4, `grad ${key}`);
   let n2 = 0;
   for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) for (const v of wantGrads[key]) n2 += v * v;
+  if (arch === 'jumprelu') {
+    expect(want.grads.logThreshold!.some((v) => v !== 0), 'some pre-activation inside the STE window').toBe(true);
+    expectClose(grads.logTheta!, want.grads.logThreshold!, 2e-4, 'grad log θ');
+    for (const v of want.grads.logThreshold!) n2 += v * v;
+  }
   expect(r.gradNorm).toBeCloseTo(Math.sqrt(n2), 4);
   // Adam's first step from zero moments is lr·g/(|g| + ε); TopK then renormalises decoder rows.
   for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) {
     let want1 = Float64Array.from(init[key], (p, i) => p - (h.lr * wantGrads[key][i]) / (Math.abs(wantGrads[key][i]) + h.eps));
     if (key === 'wDec' && unit) want1 = unitRows(want1, m, d);
     expectClose(after[key], want1, 2e-4, `adam ${key}`);
+  }
+  if (arch === 'jumprelu') {
+    const g = want.grads.logThreshold!;
+    const theta = logThreshold!.map((l, i) => Math.exp(l - (h.lr * g[i]) / (Math.abs(g[i]) + h.eps)));
+    expectClose(after.threshold!, theta, 2e-4, 'adam θ');
   }
   // Batch sums at the pre-step parameters, from the reference's x̂ and f.
   let sqErr = 0, dot = 0, sqXHat = 0, l0 = 0, l1 = 0;
@@ -106,6 +119,9 @@ describe('WGSL SAE trainer on real WebGPU (Dawn)', () => {
     oneStepMatchesReference('topk', 16, 6, 12, 206, { k: 2, auxK: 5, auxKCoefficient: 0.25 }, undefined, every(12, 4)));
   it('TopK + AuxK over three row chunks (the batch-wide normaliser from a forward pre-pass)', () =>
     oneStepMatchesReference('topk', 150, 7, 13, 207, { k: 4, auxK: 3, auxKCoefficient: 1 / 32 }, 64, every(13, 2)));
+  it('JumpReLU: L0 term, the straight-through ∂/∂log θ, gradients and Adam step equal the f64 reference', () =>
+    oneStepMatchesReference('jumprelu', 12, 6, 10, 213, { sparsity: 0.3, bandwidth: 0.6 }));
+  it('JumpReLU over three row chunks', () => oneStepMatchesReference('jumprelu', 150, 7, 13, 214, { sparsity: 0.2, bandwidth: 0.5 }, 64));
   it('BatchTopK: k·B activations over the whole batch, its gradients, Adam step and first θ equal the f64 reference', () =>
     oneStepMatchesReference('batchtopk', 12, 6, 10, 209, { k: 3 }));
   it('BatchTopK over three row chunks (the threshold found across all chunks)', () =>
@@ -117,18 +133,19 @@ describe('WGSL SAE trainer on real WebGPU (Dawn)', () => {
   it('TopK + AuxK with k_aux over 1,024 (row lists read from storage, not workgroup memory)', () =>
     oneStepMatchesReference('topk', 4, 5, 1100, 208, { k: 3, auxK: 1050, auxKCoefficient: 0.5 }, undefined, Uint8Array.from({ length: 1100 }, (_, i) => (i < 1080 ? 1 : 0))));
 
-  for (const [arch, hyper] of [['relu', { sparsity: 0.5, gradClip: 0.2 }], ['topk', { k: 3 }], ['batchtopk', { k: 3 }]] as const) {
-    it(`${arch}: three steps (live ${arch === 'relu' ? 'lr/λ changes, clipping' : 'lr/k/batch-size changes'}) equal the tfjs trainer from the same init`, async () => {
+  for (const [arch, hyper] of [['relu', { sparsity: 0.5, gradClip: 0.2 }], ['jumprelu', { sparsity: 0.3, bandwidth: 0.6, gradClip: 0.5 }], ['topk', { k: 3 }], ['batchtopk', { k: 3 }]] as const) {
+    const isDense = arch === 'relu' || arch === 'jumprelu';
+    it(`${arch}: three steps (live ${isDense ? 'lr/λ changes, clipping' : 'lr/k/batch-size changes'}) equal the tfjs trainer from the same init`, async () => {
       const B = 16, d = 6, m = 10;
       const { init, x } = problem(arch, 300, 2 * B, d, m);
       const shape = { architecture: arch as SaeArchitecture, dIn: d, dSae: m };
       const w = new WgslSaeTrainer(device, shape, init), t = new TfjsSaeTrainer(shape, init);
-      const plan: Array<[number, Partial<SaeHyper>]> = [[B, {}], [B, { lr: 5e-3, sparsity: 0.8 }], arch === 'relu' ? [B, { sparsity: 0.3 }] : [2 * B - 3, { k: 4 }]];
+      const plan: Array<[number, Partial<SaeHyper>]> = [[B, {}], [B, { lr: 5e-3, sparsity: 0.8 }], isDense ? [B, { sparsity: 0.3 }] : [2 * B - 3, { k: 4 }]];
       for (const [rows, change] of plan) {
         const h = { ...H, ...hyper, ...change };
         const [a, b] = [await w.step(x, rows, h), await t.step(x, rows, h)];
         expect(a.loss).toBeCloseTo(b.loss, 4);
-        if (arch === 'relu') expect(a.gradNorm).toBeCloseTo(b.gradNorm, 4);
+        if (isDense) expect(a.gradNorm).toBeCloseTo(b.gradNorm, 4);
         expect(a.sums.l0).toBe(b.sums.l0);
         expect(Array.from(a.sums.fires)).toEqual(Array.from(b.sums.fires));
         expect(a.sums.sumCos).toBeCloseTo(b.sums.sumCos, 3);

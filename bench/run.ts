@@ -4,7 +4,7 @@
 import { installNodeWebGPU } from '../src/engine/node-webgpu.ts';
 import { createEngine } from '../src/engine/create-engine.ts';
 import { parseArgs } from './args.ts';
-import { benchMatmuls, benchReluSae, benchTopKSae } from './wgsl-sae.ts';
+import { benchMatmuls, benchReluSae, benchReluSparseSae, benchTopKSae } from './wgsl-sae.ts';
 import { benchLogisticProbe } from './logistic.ts';
 import { benchIngest } from './ingest.ts';
 import { benchTfjs, loadTfjs } from './tfjs-stock.ts';
@@ -37,6 +37,7 @@ const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 if (has('matmul')) { log('matmul'); wgsl.matmul = await benchMatmuls(device, args); }
 if (has('relu')) { log('relu sae'); wgsl.reluSae = await benchReluSae(device, args); }
 if (has('relu')) { log('jumprelu sae'); wgsl.jumpReluSae = await benchReluSae(device, args, 'jumprelu'); }
+if (has('relu')) { log('relu sae, sparse codes'); wgsl.reluSparseSae = await benchReluSparseSae(device, args); }
 if (has('topk')) { log('topk sae'); wgsl.topkSae = await benchTopKSae(device, args); }
 if (has('topk')) { log('topk sae + auxk'); wgsl.topkAuxKSae = await benchTopKSae(device, args, { auxK: true }); }
 if (has('topk')) { log('batchtopk sae'); wgsl.batchTopKSae = await benchTopKSae(device, args, { selection: 'batch' }); }

@@ -2,6 +2,8 @@
 // for the dense ReLU-L1 and JumpReLU steps, TopKSaeStep for TopK and BatchTopK), with batch statistics,
 // gradient clipping and the non-finite guard done on the device.
 // BatchTopK's EMA threshold θ (what inference and every export use) is kept here, on the host, as tfjs keeps it.
+// ReLU + L1 switches to the sparse step (every positive code as an entry) once its codes are sparse enough,
+// and back (or redoes a step densely) when they are not: see reluSparseCapacity.
 //
 // What is not WGSL, and why:
 // - evaluate/encode (held-out metrics, feature browser) run tfjs ops on the same device over parameters read back
@@ -12,6 +14,7 @@ import type { SaeTrainerState } from '../../core/sae/checkpoint';
 import { emptySums, type MetricSums } from '../../core/sae/metrics';
 import { checkParamShapes, type SaeParams } from '../../core/sae/params';
 import { readF32, readU32, storageBuffer, uniformBuffer, type Enc } from '../wgsl/buffers';
+import { encodeOverflowGuard } from '../wgsl/batch-topk';
 import { encodeGatedAdam, encodeSumSquares, gatedAdamUniforms, NORM_PARTIALS } from '../wgsl/gated-adam';
 import { ReluSaeStep, type SaeChunkView } from '../wgsl/relu-sae-step';
 import { encodeRowNorm } from '../wgsl/rownorm';
@@ -29,6 +32,19 @@ export function wgslSaeSupports(architecture: SaeShape['architecture']): boolean
 /** Dense codes (ReluSaeStep) rather than selected ones (TopKSaeStep). */
 const dense = (a: SaeShape['architecture']) => a === 'relu' || a === 'jumprelu';
 
+/**
+ * Pure: the entries per row ReLU's sparse step should hold for the next batch, or 0 for the dense step. Sparse
+ * once the last batch's codes averaged at most m/32 active latents per row (room for twice that, plus 8, in a
+ * power of two ≥ 16); the capacity is kept while it still fits and is not 4× too big, so it rarely rebuilds.
+ */
+export function reluSparseCapacity(lastL0PerRow: number | null, current: number, m: number): number {
+  if (lastL0PerRow === null) return 0;
+  const need = 2 * lastL0PerRow + 8;
+  if (need > m / 16) return 0;
+  if (current > 0 && need <= current && 4 * need > current) return current;
+  return Math.max(16, 2 ** Math.ceil(Math.log2(need)));
+}
+
 /** Unit-norm decoder rows (parallel gradient part removed, rows renormalised after each update). */
 const unitDecoder = (a: SaeShape['architecture']) => a === 'topk' || a === 'batchtopk';
 
@@ -39,9 +55,12 @@ export interface WgslSaeOptions {
   tfjsChunkRows?: number;
   /** Continue from a checkpoint's state (its params are `init`): Adam moments and step count are written back. */
   resume?: SaeTrainerState;
+  /** ReLU: 'auto' (sparse once codes are sparse, reluSparseCapacity), 'dense', or a fixed sparse capacity (tests). */
+  reluPath?: 'auto' | 'dense' | { entriesPerRow: number };
 }
 
-type Stepper = { rows: number; k: number; kAux: number; step: ReluSaeStep | TopKSaeStep };
+/** perRow: ReLU's sparse capacity (0: the dense step). */
+type Stepper = { rows: number; k: number; kAux: number; perRow: number; step: ReluSaeStep | TopKSaeStep };
 
 export class WgslSaeTrainer implements SaeTrainer {
   private readonly state: SaeState;
@@ -52,6 +71,10 @@ export class WgslSaeTrainer implements SaeTrainer {
   private inference: { t: number; model: TfjsSaeInference } | null = null;
   /** BatchTopK: θ ← β·θ + (1 − β)·(smallest kept activation), null before the first step. */
   private batchThreshold: number | null = null;
+  /** ReLU: mean active latents per row of the last applied batch (null: unknown, or the sparse step overflowed). */
+  private lastL0PerRow: number | null = null;
+  /** Steps ReLU took on its sparse path (for tests and the bench). */
+  sparseSteps = 0;
 
   constructor(readonly device: GPUDevice, readonly shape: SaeShape, init: SaeParams, private readonly opts: WgslSaeOptions = {}) {
     const { dIn: d, dSae: m, architecture } = shape;
@@ -87,8 +110,8 @@ export class WgslSaeTrainer implements SaeTrainer {
     this.device.queue.submit([enc.finish()]);
   }
 
-  /** Step kernels are sized for (rows, k, k_aux): rebuilt, weights and moments kept, when one changes live. */
-  private stepperFor(rows: number, k: number, kAux: number): Stepper {
+  /** Step kernels are sized for (rows, k, k_aux, ReLU's capacity): rebuilt, weights and moments kept, when one changes. */
+  private stepperFor(rows: number, k: number, kAux: number, perRow: number): Stepper {
     const s = this.state, { dIn: d, dSae: m, architecture } = this.shape;
     if (!this.rowBufs || this.rowBufs.rows !== rows) {
       if (this.rowBufs) for (const b of [this.rowBufs.x, this.rowBufs.rowStats, this.rowBufs.rowL1]) b.destroy();
@@ -97,13 +120,22 @@ export class WgslSaeTrainer implements SaeTrainer {
         rowStats: storageBuffer(this.device, rows * 4, 'wgsl-sae.rowStats'), rowL1: storageBuffer(this.device, rows, 'wgsl-sae.rowL1'),
       };
     }
-    if (this.stepper && this.stepper.rows === rows && (dense(architecture) || (this.stepper.k === k && this.stepper.kAux === kAux))) return this.stepper;
+    const st = this.stepper;
+    if (st && st.rows === rows && st.perRow === perRow && (dense(architecture) || (st.k === k && st.kAux === kAux))) return st;
     this.stepper?.step.destroy();
     const common = { batch: rows, adam: { lr: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, maxChunkRows: this.opts.maxChunkRows, update: false, afterForward: (ctx: Enc, c: SaeChunkView) => this.encodeChunkStats(ctx, c, rows, k) };
-    const step = dense(architecture)
-      ? new ReluSaeStep(s, { ...common, lambda: 0, activation: architecture === 'jumprelu' ? 'jumprelu' : 'relu' })
-      : new TopKSaeStep(s, { ...common, k, auxK: kAux, selection: architecture === 'batchtopk' ? 'batch' : 'row' });
-    return (this.stepper = { rows, k, kAux, step });
+    const step = perRow > 0 ? new TopKSaeStep(s, { ...common, k: 1, selection: 'positive', entriesPerRow: perRow })
+      : dense(architecture) ? new ReluSaeStep(s, { ...common, lambda: 0, activation: architecture === 'jumprelu' ? 'jumprelu' : 'relu' })
+        : new TopKSaeStep(s, { ...common, k, auxK: kAux, selection: architecture === 'batchtopk' ? 'batch' : 'row' });
+    return (this.stepper = { rows, k, kAux, perRow, step });
+  }
+
+  /** ReLU's sparse capacity for the next step (0: dense). */
+  private reluCapacity(): number {
+    const path = this.opts.reluPath ?? 'auto';
+    if (this.shape.architecture !== 'relu' || path === 'dense') return 0;
+    if (path !== 'auto') return path.entriesPerRow;
+    return reluSparseCapacity(this.lastL0PerRow, this.stepper?.perRow ?? 0, this.shape.dSae);
   }
 
   private encodeChunkStats(ctx: Enc, c: SaeChunkView, batch: number, k: number): void {
@@ -119,27 +151,44 @@ export class WgslSaeTrainer implements SaeTrainer {
   }
 
   async step(x: Float32Array, rows: number, h: SaeHyper, dead?: Uint8Array): Promise<StepResult> {
+    return this.stepOn(x, rows, h, dead, this.reluCapacity());
+  }
+
+  private async stepOn(x: Float32Array, rows: number, h: SaeHyper, dead: Uint8Array | undefined, perRow: number): Promise<StepResult> {
     const { dIn: d, dSae: m, architecture } = this.shape;
     if (x.length < rows * d) throw new Error(`invalid batch: ${x.length} values for ${rows} rows of ${d}`);
     // AuxK buffers exist once α > 0; sized for k_aux (capped at m), so a dead-latent count change rebuilds nothing.
     const kAux = unitDecoder(architecture) && h.auxKCoefficient > 0 ? Math.min(h.auxK, m) : 0;
-    const s = this.state, st = this.stepperFor(rows, h.k, kAux), rb = this.rowBufs!, b = this.bufs;
+    const s = this.state, st = this.stepperFor(rows, h.k, kAux, perRow), rb = this.rowBufs!, b = this.bufs;
+    const sparseRelu = perRow > 0;
     this.device.queue.writeBuffer(rb.x, 0, x.buffer, x.byteOffset, rows * d * 4);
     if (st.step instanceof ReluSaeStep) st.step.setHyper({ lambda: h.sparsity, bandwidth: h.bandwidth });
+    else if (sparseRelu) st.step.setHyper({ lambda: h.sparsity });
     s.t += 1;
     this.device.queue.writeBuffer(this.adamU, 0, gatedAdamUniforms(h, s.t, h.gradClip));
     if (st.step instanceof TopKSaeStep) st.step.step(rb.x, undefined, kAux > 0 && dead ? { dead, alpha: h.auxKCoefficient } : undefined);
     else st.step.step(rb.x);
     this.submit((ctx) => {
       encodeSumSquares(ctx, s.grads, s.layout.total, b.partials, b.normSq);
+      if (sparseRelu || architecture === 'batchtopk') encodeOverflowGuard(ctx, (st.step as TopKSaeStep).selectionBuffer, b.normSq);
       encodeGatedAdam(ctx, s.layout.total, s.params, s.grads, s.adamM, s.adamV, this.adamU, b.normSq);
       if (unitDecoder(architecture)) encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
     });
     const [loss, rowStats, fires, l1, normSq, selection] = await Promise.all([
       st.step.readLoss(), readF32(this.device, rb.rowStats, rows * 4), readU32(this.device, b.fires, m),
-      dense(architecture) ? readF32(this.device, b.colL1, m) : readF32(this.device, rb.rowL1, rows), readF32(this.device, b.normSq, 1),
-      architecture === 'batchtopk' ? (st.step as TopKSaeStep).readBatchSelection() : null,
+      st.step instanceof ReluSaeStep ? readF32(this.device, b.colL1, m) : readF32(this.device, rb.rowL1, rows), readF32(this.device, b.normSq, 1),
+      architecture === 'batchtopk' || sparseRelu ? (st.step as TopKSaeStep).readSelection() : null,
     ]);
+    if (selection && selection.overflowEntries > 0) {
+      s.t -= 1; // the guard kept Adam from applying it
+      if (sparseRelu) {
+        // More codes fired than the sparse step had room for: nothing was applied; redo this batch densely.
+        this.lastL0PerRow = null;
+        return this.stepOn(x, rows, h, dead, 0);
+      }
+      throw new Error(`BatchTopK: ${selection.overflowEntries} activations reached the batch threshold, more than the ${selection.capacity} entries a batch holds (k·B plus one tie per row); the batch has that many exactly tied activations`);
+    }
+    if (sparseRelu) this.sparseSteps += 1;
     const gradNorm = Math.sqrt(normSq[0]);
     // The device skipped the update exactly when ‖g‖² was not finite. A non-finite loss always reaches the
     // gradient (∂/∂b_dec = Σ_b g_b carries every residual), so this is also the loss's finiteness.
@@ -149,7 +198,9 @@ export class WgslSaeTrainer implements SaeTrainer {
     if (selection?.minKept != null && Number.isFinite(gradNorm)) {
       this.batchThreshold = this.batchThreshold === null ? selection.minKept : h.thresholdEmaBeta * this.batchThreshold + (1 - h.thresholdEmaBeta) * selection.minKept;
     }
-    return { mse: loss.mse, aux: loss.aux, loss: loss.loss, gradNorm, sums: this.sums(x, rows, rowStats, fires, l1), finite };
+    const sums = this.sums(x, rows, rowStats, fires, l1);
+    if (architecture === 'relu') this.lastL0PerRow = sums.l0 / rows;
+    return { mse: loss.mse, aux: loss.aux, loss: loss.loss, gradNorm, sums, finite };
   }
 
   /** MetricSums from the per-row device sums (f64 on the host) and the batch's per-latent fire counts. */

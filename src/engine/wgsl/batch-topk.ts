@@ -24,6 +24,27 @@ export function initialSelection(k: number, batch: number, m: number): Uint32Arr
   return Uint32Array.of(0, 0, Math.min(k * batch, batch * m), 0xffffffff, 0, 0, 0, 0);
 }
 
+/** ReLU's selection: no radix rounds, every key ≥ 1 (every positive activation) is kept. */
+export function positiveSelection(): Uint32Array<ArrayBuffer> {
+  return Uint32Array.of(1, 0xffffffff, 0, 0xffffffff, 0, 0, 0, 0);
+}
+
+/**
+ * Poisons the squared gradient norm (NaN) when the selection overflowed, so the gated Adam that reads it skips
+ * the update: a step that dropped entries never reaches the weights, and the host redoes it densely.
+ */
+export function encodeOverflowGuard(ctx: Enc, sel: Binding, normSq: Binding): void {
+  const code = /* wgsl */ `// selection overflow guard
+@group(0) @binding(0) var<storage, read> sel: array<u32>;
+@group(0) @binding(1) var<storage, read_write> normSq: array<f32>;
+@compute @workgroup_size(1)
+fn main() {
+  // A quiet NaN built at run time: a constant NaN is a shader-creation error.
+  if (sel[4] > 0u) { normSq[0] = bitcast<f32>(0x7fc00000u | (sel[4] & 0u)); }
+}`;
+  dispatch(ctx, pipelineFor(ctx.device, code, 'selection overflow guard'), [sel, normSq], [1], 'selection overflow guard');
+}
+
 const KEY = 'fn key(v: f32) -> u32 { return select(0u, bitcast<u32>(v), v > 0.0); }';
 
 function histWGSL(n: number, round: number, gridX: number): string {

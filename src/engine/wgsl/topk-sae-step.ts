@@ -1,12 +1,15 @@
-// One training step of a TopK or BatchTopK SAE, f32: dense encoder matmul, GPU selection (top-k per row, or
-// every activation above the batch's (k·B)-th largest, batch-topk.ts), sparse gather decoder, and a sparse
-// backward that touches only the active latents (≈ 2dm + ~10kd FLOP per token instead of 12dm).
+// One training step of a sparse-coded SAE, f32: dense encoder matmul, GPU selection, sparse gather decoder, and
+// a sparse backward that touches only the active latents (≈ 2dm + ~10kd FLOP per token instead of 12dm).
+// Selections: 'row' (TopK: top-k per row), 'batch' (BatchTopK: every activation above the batch's (k·B)-th
+// largest, batch-topk.ts), 'positive' (ReLU + L1 once its codes are sparse: every positive activation, up to a
+// capacity; the L1 terms ride in the sparse backward, and an overflow is reported for the caller to redo the
+// step densely).
 // Decoder rows stay unit-norm: the parallel gradient component is removed, rows renormalized after Adam.
 // AuxK (OpenAI; α > 0 and some latent dead) runs the same sparse machinery a second time: top-k_aux among the
 // dead latents, a gather decode of the main residual, and a sparse backward accumulated into the gradients.
 import { readF32, readU32, storageBuffer, uniformBuffer, type Enc } from './buffers.ts';
 import { encodeAuxScale } from './auxk.ts';
-import { batchEntryCapacity, encodeBatchEmit, encodeBatchHist, encodeBatchSelect, initialSelection, selectionOutcome } from './batch-topk.ts';
+import { batchEntryCapacity, encodeBatchEmit, encodeBatchHist, encodeBatchSelect, initialSelection, positiveSelection, selectionOutcome } from './batch-topk.ts';
 import { adamUniforms, encodeAdam, type AdamHyper } from './adam.ts';
 import { batchChunks } from './batch-chunks.ts';
 import { colSumScratch, encodeColSum } from './colsum.ts';
@@ -17,15 +20,19 @@ import { encodeRowDot } from './rowdot.ts';
 import { encodeRowNorm } from './rownorm.ts';
 import { view, type SaeState } from './sae-state.ts';
 import { encodeAuxDecode, encodeSparseDecode } from './sparse-decode.ts';
-import { encodeSparseGrads } from './sparse-grads.ts';
+import { encodeSparseGrads, l1Slots } from './sparse-grads.ts';
 import { encodeTopK } from './topk.ts';
 import type { ReluSaeOptions, SaeLoss } from './relu-sae-step.ts';
 
 export interface TopKSaeOptions {
   batch: number;
   k: number;
-  /** 'row': k latents per row (TopK); 'batch': k·B over the whole batch (BatchTopK). Default 'row'. */
-  selection?: 'row' | 'batch';
+  /** 'row': k latents per row (TopK); 'batch': k·B over the whole batch (BatchTopK); 'positive': ReLU. Default 'row'. */
+  selection?: 'row' | 'batch' | 'positive';
+  /** 'positive': entry capacity per row of the batch (the batch holds B times this many). */
+  entriesPerRow?: number;
+  /** 'positive': the L1 coefficient λ (live through setHyper). */
+  lambda?: number;
   adam: AdamHyper;
   maxChunkRows?: number;
   /** false: gradients only (no Adam, no renorm, no step count); the caller updates. See ReluSaeOptions. */
@@ -46,9 +53,12 @@ export class TopKSaeStep {
   private readonly kAux: number;
   /** α of the last step when its AuxK ran, else 0. */
   private auxAlpha = 0;
-  private readonly batchWide: boolean;
-  /** Entries per chunk: rows·k slots (TopK) or the batch capacity (BatchTopK). */
+  /** Entries listed with their rows (BatchTopK, ReLU) rather than k fixed slots per row (TopK). */
+  private readonly listed: boolean;
+  private readonly selection: 'row' | 'batch' | 'positive';
+  /** Entries per chunk: rows·k slots (TopK) or the batch capacity (BatchTopK, ReLU). */
   private readonly entries: number;
+  private lambda: number;
 
   constructor(private readonly s: SaeState, private readonly opts: TopKSaeOptions) {
     const { device, d, m } = s;
@@ -58,28 +68,35 @@ export class TopKSaeStep {
     this.adam = opts.adam;
     this.chunks = batchChunks(B, m, device.limits.maxStorageBufferBindingSize, opts.maxChunkRows);
     const bc = this.chunks[0][1];
-    this.batchWide = opts.selection === 'batch';
-    const E = (this.entries = this.batchWide ? batchEntryCapacity(k, B) : bc * k);
+    this.selection = opts.selection ?? 'row';
+    this.listed = this.selection !== 'row';
+    this.lambda = opts.lambda ?? 0;
+    const perRow = opts.entriesPerRow ?? 0;
+    if (this.selection === 'positive' && !(Number.isInteger(perRow) && perRow >= 1)) throw new Error(`invalid entriesPerRow: ${perRow}`);
+    const E = (this.entries = this.selection === 'batch' ? batchEntryCapacity(k, B) : this.selection === 'positive' ? perRow * B : bc * k);
     const mk = (name: string, n: number) => (this.bufs[name] = storageBuffer(device, n, `topk-sae.${name}`));
-    mk('xc', bc * d); mk('f', bc * m); mk('gx', bc * d); mk('rowErr', B); mk('idx', E); mk('vals', 2 * E);
-    // BatchTopK's csr also holds each entry's row after the lists.
-    mk('counts', m); mk('cursor', m); mk('csr', m + 1 + E + (this.batchWide ? E : 0)); mk('gbEnc', m); mk('colGx', d); mk('norms', m);
+    // ReLU's vals also carry λ/B and the per-latent L1 terms after val and g_val (sparse-grads.ts).
+    mk('xc', bc * d); mk('f', bc * m); mk('gx', bc * d); mk('rowErr', B); mk('idx', E); mk('vals', this.selection === 'positive' ? l1Slots(E).terms + m : 2 * E);
+    // Listed entries' csr also holds each entry's row after the lists.
+    mk('counts', m); mk('cursor', m); mk('csr', m + 1 + E + (this.listed ? E : 0)); mk('gbEnc', m); mk('colGx', d); mk('norms', m);
     mk('scratch', colSumScratch(bc, d));
-    if (this.batchWide) { mk('sel', 8); mk('hist', 256); mk('ranges', 2 * bc); mk('counter', 4); }
+    if (this.listed) { mk('sel', 8); mk('hist', 256); mk('ranges', 2 * bc); mk('counter', 4); }
     if (this.kAux > 0) {
       const kA = this.kAux;
       mk('dead', m); mk('auxScale', 4); mk('rowAux', B); mk('gE', bc * d); mk('idxA', bc * kA); mk('valsA', 2 * bc * kA);
       mk('csrA', m + 1 + bc * kA); mk('gbEncA', m);
     }
     this.adamU = uniformBuffer(device, adamUniforms(this.adam, 1).buffer, 'topk-sae.adam');
-    // Start from unit-norm decoder rows, the invariant every step keeps.
+    // TopK variants start from unit-norm decoder rows, the invariant every step keeps (ReLU's rows are free).
+    if (this.selection === 'positive') return;
     const enc = device.createCommandEncoder();
     encodeRowNorm({ device, enc }, s.wDec(), m, d, this.bufs.norms, true, 'renorm');
     device.queue.submit([enc.finish()]);
   }
 
-  setHyper(h: { adam?: Partial<AdamHyper> }): void {
+  setHyper(h: { adam?: Partial<AdamHyper>; lambda?: number }): void {
     if (h.adam) this.adam = { ...this.adam, ...h.adam };
+    if (h.lambda !== undefined) this.lambda = h.lambda;
   }
 
   /**
@@ -100,7 +117,11 @@ export class TopKSaeStep {
       device.queue.writeBuffer(this.bufs.auxScale, 0, Float32Array.of(0, 0, aux.alpha, 0));
     }
     this.auxAlpha = runAux ? aux.alpha : 0;
-    if (this.batchWide) device.queue.writeBuffer(this.bufs.sel, 0, initialSelection(this.opts.k, this.opts.batch, m));
+    if (this.selection === 'batch') device.queue.writeBuffer(this.bufs.sel, 0, initialSelection(this.opts.k, this.opts.batch, m));
+    if (this.selection === 'positive') {
+      device.queue.writeBuffer(this.bufs.sel, 0, positiveSelection());
+      device.queue.writeBuffer(this.bufs.vals, l1Slots(this.entries).lambdaOverB * 4, Float32Array.of(this.lambda / this.opts.batch));
+    }
     const enc = device.createCommandEncoder();
     this.encode({ device, enc, timer }, x, runAux);
     device.queue.submit([enc.finish()]);
@@ -120,8 +141,10 @@ export class TopKSaeStep {
   private encodeSelectDecode(ctx: Enc, xv: GPUBufferBinding, r0: number, bc: number): void {
     const { d, m } = this.s;
     const s = this.s, b = this.bufs, { k, batch: B } = this.opts, E = this.entries;
-    if (this.batchWide) {
-      for (const buf of [b.idx, b.vals, b.csr, b.counter]) ctx.enc.clearBuffer(buf);
+    if (this.listed) {
+      for (const buf of [b.idx, b.csr, b.counter]) ctx.enc.clearBuffer(buf);
+      ctx.enc.clearBuffer(b.vals, 0, 2 * E * 4); // not ReLU's λ/B and loss terms beyond
+
       encodeBatchEmit(ctx, b.f, b.sel, { entLat: b.idx, entVal: b.vals, csr: b.csr, ranges: b.ranges, counter: b.counter }, bc, m, E);
       encodeSparseDecode(ctx, b.idx, b.vals, s.wDec(), s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, { kind: 'ranges', cap: E }, B, 'sparse decode', b.ranges);
     } else {
@@ -152,9 +175,9 @@ export class TopKSaeStep {
   private encode(ctx: Enc, x: GPUBuffer, runAux: boolean): void {
     const { d, m, grads: G } = this.s;
     const s = this.s, b = this.bufs, { batch: B } = this.opts;
-    const rowsOf = this.batchWide ? { kind: 'listed' as const } : { kind: 'fixed' as const, k: this.opts.k };
+    const rowsOf = this.listed ? { kind: 'listed' as const } : { kind: 'fixed' as const, k: this.opts.k };
     // One BatchTopK chunk stays encoded from the threshold rounds (unless the AuxK pre-pass below reuses f).
-    let encoded = this.batchWide && this.encodeBatchThreshold(ctx, x);
+    let encoded = this.selection === 'batch' && this.encodeBatchThreshold(ctx, x);
     // AuxK's normaliser is over the whole batch: with several chunks it needs every chunk's residual first.
     const auxPrepass = runAux && this.chunks.length > 1;
     if (auxPrepass) {
@@ -170,10 +193,10 @@ export class TopKSaeStep {
       const xv = encoded ? view(x, r0 * d, bc * d) : this.encodeEncoder(ctx, x, r0, bc);
       encoded = false;
       this.encodeSelectDecode(ctx, xv, r0, bc);
-      this.opts.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, idx: b.idx, vals: b.vals, ranges: this.batchWide ? b.ranges : undefined });
-      const n = this.batchWide ? this.entries : bc * this.opts.k;
+      this.opts.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, idx: b.idx, vals: b.vals, ranges: this.listed ? b.ranges : undefined });
+      const n = this.listed ? this.entries : bc * this.opts.k;
       encodeCsr(ctx, b.idx, n, m, { counts: b.counts, csr: b.csr, cursor: b.cursor });
-      encodeSparseGrads(ctx, b.csr, b.vals, b.gx, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEnc, m, d, rowsOf, n, acc, 'sparse grads');
+      encodeSparseGrads(ctx, b.csr, b.vals, b.gx, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEnc, m, d, rowsOf, n, acc, 'sparse grads', this.selection === 'positive' ? 'l1' : 'unit');
       encodeColSum(ctx, b.gx, bc, d, b.colGx, b.scratch, false, 'colsum g');
       if (runAux) {
         if (!auxPrepass) encodeAuxScale(ctx, b.rowErr, b.colGx, b.auxScale, B, d);
@@ -185,7 +208,7 @@ export class TopKSaeStep {
     });
     if (this.opts.update === false) return;
     encodeAdam(ctx, s.layout.total, s.params, G, s.adamM, s.adamV, this.adamU, 'adam');
-    encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
+    if (this.selection !== 'positive') encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
   }
 
   /**
@@ -214,6 +237,10 @@ export class TopKSaeStep {
     let se = 0;
     for (const v of rowErr) se += v;
     let aux = 0;
+    if (this.selection === 'positive') {
+      const at = l1Slots(this.entries).terms;
+      for (const v of await readF32(this.s.device, this.bufs.vals, this.s.m, at)) aux += v;
+    }
     if (rowAux && scale && scale[1] > 0) {
       let sa = 0;
       for (const v of rowAux) sa += v;
@@ -223,16 +250,19 @@ export class TopKSaeStep {
   }
 
   /**
-   * BatchTopK: the smallest activation the last step kept (null when none was positive), which its EMA threshold
-   * follows. Throws when a chunk had more activations at or above the threshold than the entry capacity.
+   * Listed selections: the smallest activation the last step kept (null when none was positive; BatchTopK's EMA
+   * threshold follows it) and, when a chunk had more entries than the capacity, how many (0 otherwise: a step
+   * that overflowed dropped entries, so its gradients must not be applied).
    */
-  async readBatchSelection(): Promise<{ minKept: number | null }> {
-    if (!this.batchWide) throw new Error('readBatchSelection: this is a per-row TopK step');
-    const { minKept, overflowEntries } = selectionOutcome(await readU32(this.s.device, this.bufs.sel, 8));
-    if (overflowEntries > 0) {
-      throw new Error(`BatchTopK: ${overflowEntries} activations reached the batch threshold, more than the ${this.entries} entries a batch holds (k·B plus one tie per row); the batch has that many exactly tied activations`);
-    }
-    return { minKept };
+  async readSelection(): Promise<{ minKept: number | null; overflowEntries: number; capacity: number }> {
+    if (!this.listed) throw new Error('readSelection: this is a per-row TopK step');
+    return { ...selectionOutcome(await readU32(this.s.device, this.bufs.sel, 8)), capacity: this.entries };
+  }
+
+  /** Listed selections: the selection state buffer (the trainer's update checks it for overflow on the device). */
+  get selectionBuffer(): GPUBuffer {
+    if (!this.listed) throw new Error('selectionBuffer: this is a per-row TopK step');
+    return this.bufs.sel;
   }
 
   /** The last chunk's top-k indices and values [rows, k] (for tests and inspection). */

@@ -9,7 +9,7 @@ import type { SaeParams } from '../../../src/core/sae/params';
 import { createEngine, type StartedEngine } from '../../../src/engine/create-engine';
 import { TfjsSaeTrainer } from '../../../src/engine/sae/tfjs-sae';
 import type { SaeHyper } from '../../../src/engine/sae/trainer';
-import { WgslSaeTrainer } from '../../../src/engine/sae/wgsl-sae';
+import { reluSparseCapacity, WgslSaeTrainer } from '../../../src/engine/sae/wgsl-sae';
 import { runSaeTrainJob } from '../../../src/jobs/sae-job';
 import { expectClose, HYPER, problem } from '../../unit/sae/grad-cases';
 import { storeWith } from '../../unit/sae/store-helpers';
@@ -195,5 +195,71 @@ describe('WGSL SAE trainer on real WebGPU (Dawn)', () => {
     expect(r.steps).toBe(4);
     expect(r.test.fvu!).toBeGreaterThan(0);
     expect(Number.isFinite(r.test.mse!)).toBe(true);
+  });
+});
+
+describe('ReLU + L1 on its sparse path (every positive code as an entry)', () => {
+  it('picks the sparse step once codes average at most m/32 per row, with hysteresis, and dense otherwise', () => {
+    expect(reluSparseCapacity(null, 0, 16384)).toBe(0);
+    expect(reluSparseCapacity(600, 0, 16384)).toBe(0); // 1,208 > m/16
+    expect(reluSparseCapacity(60, 0, 16384)).toBe(128);
+    expect(reluSparseCapacity(3, 0, 16384)).toBe(16);
+    expect(reluSparseCapacity(40, 128, 16384)).toBe(128); // still fits, not 4× too big: kept
+    expect(reluSparseCapacity(10, 128, 16384)).toBe(32); // 28·4 ≤ 128: shrinks
+    expect(reluSparseCapacity(70, 128, 16384)).toBe(256); // 148 > 128: grows
+  });
+
+  it('one sparse step equals the f64 reference (L1 terms in the sparse backward), over one and three chunks', async () => {
+    for (const [B, d, m, seed, chunk] of [[12, 6, 10, 215, undefined], [150, 7, 13, 216, 64]] as const) {
+      const { init, x } = problem('relu', seed, B, d, m);
+      const h = { ...H, sparsity: 0.6 };
+      const t = new WgslSaeTrainer(device, { architecture: 'relu', dIn: d, dSae: m }, init, { maxChunkRows: chunk, reluPath: { entriesPerRow: m } });
+      const r = await t.step(x, B, h);
+      expect(t.sparseSteps).toBe(1);
+      const grads = await t.gradients();
+      const want = referenceSae(init, x, B, d, m, { architecture: 'relu', lambda: h.sparsity });
+      expect(r.mse).toBeCloseTo(want.mse, 4);
+      expect(r.aux).toBeCloseTo(want.aux, 4);
+      for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(grads[key], want.grads[key], 2e-4, `sparse relu grad ${key}`);
+      let l0 = 0;
+      for (const v of want.f) if (v > 0) l0++;
+      expect(r.sums.l0).toBe(l0);
+      t.dispose();
+    }
+  });
+
+  it('a batch with more codes than the capacity is redone densely, applied once, and equals the dense trainer', async () => {
+    const B = 12, d = 6, m = 10;
+    const { init, x } = problem('relu', 217, B, d, m);
+    const h = { ...H, sparsity: 0.6 };
+    const small = new WgslSaeTrainer(device, { architecture: 'relu', dIn: d, dSae: m }, init, { reluPath: { entriesPerRow: 1 } });
+    const denseT = new WgslSaeTrainer(device, { architecture: 'relu', dIn: d, dSae: m }, init, { reluPath: 'dense' });
+    const [a, b] = [await small.step(x, B, h), await denseT.step(x, B, h)];
+    expect(small.sparseSteps).toBe(0);
+    expect(small.steps).toBe(1);
+    expect(a.loss).toBeCloseTo(b.loss, 5);
+    const [pa, pb] = [await small.read(), await denseT.read()];
+    for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(pa[key], pb[key], 1e-6, `redone ${key}`);
+    small.dispose(); denseT.dispose();
+  });
+
+  it('auto: trains densely first, then sparsely once the codes are sparse, matching the dense trainer', async () => {
+    const B = 32, d = 6, m = 256;
+    const { init, x } = problem('relu', 218, B, d, m);
+    // A negative encoder bias makes codes sparse from the start (a few of 256 per row).
+    const sparseInit = { ...init, bEnc: init.bEnc.map(() => -3) };
+    const h = { ...H, sparsity: 0.3 };
+    const auto = new WgslSaeTrainer(device, { architecture: 'relu', dIn: d, dSae: m }, sparseInit);
+    const denseT = new WgslSaeTrainer(device, { architecture: 'relu', dIn: d, dSae: m }, sparseInit, { reluPath: 'dense' });
+    for (let i = 0; i < 3; i++) {
+      const [a, b] = [await auto.step(x, B, h), await denseT.step(x, B, h)];
+      expect(a.sums.l0).toBe(b.sums.l0);
+      expect(a.sums.l0).toBeGreaterThan(0);
+      expect(Math.abs(a.loss - b.loss)).toBeLessThanOrEqual(1e-5 * Math.max(1, b.loss));
+    }
+    expect(auto.sparseSteps).toBe(2);
+    const [pa, pb] = [await auto.read(), await denseT.read()];
+    for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(pa[key], pb[key], 2e-4, `auto ${key}`);
+    auto.dispose(); denseT.dispose();
   });
 });

@@ -53,7 +53,25 @@ export interface Engine {
   centredGram(x: DeviceMatrix, mean: Float64Array): Promise<CentredGram>;
   /** q_k = (x_k − μ)ᵀ M (x_k − μ) for every row (squared Mahalanobis distance when M is a precision), f32. */
   rowQuadraticForm(x: DeviceMatrix, mean: Float64Array, m: Float64Array): Promise<Float32Array>;
+  /**
+   * Per query row, the mean cosine distance (1 − cos) to its k nearest trusted rows, f32 (the cosines are f32
+   * device arithmetic; averaging k of them adds nothing worth f64). Rows are unit-normalised on the device, a
+   * zero row has cosine 0 to everything. trusted and query may be the same matrix. Works in [query × trusted]
+   * tiles with a running top-k, so memory stays bounded whatever the row counts.
+   */
+  knnCosine(trusted: DeviceMatrix, query: DeviceMatrix, k: number, options?: KnnCosineOptions): Promise<Float32Array>;
   dispose(): void;
+}
+
+export interface KnnCosineOptions {
+  /**
+   * Original row ids of the trusted and the query rows (distinct within each side): a query skips trusted rows
+   * with its own id, so the trusted rows can be scored against themselves without each finding itself at
+   * distance 0. k must then leave one trusted row spare.
+   */
+  excludeSelf?: { trustedIds: Int32Array; queryIds: Int32Array };
+  /** Rows per tile on each side; the defaults bound a tile to 16 MB (tests force several small tiles). */
+  blockRows?: { query: number; trusted: number };
 }
 
 export interface CentredGram {

@@ -2,7 +2,8 @@
 // backend; it is also the reference every hand-written WGSL kernel is tested against.
 
 import * as tf from '@tensorflow/tfjs';
-import type { CentredGram, DeviceMatrix, Engine, EngineInfo, LinearObjective } from './engine';
+import type { CentredGram, DeviceMatrix, Engine, EngineInfo, KnnCosineOptions, LinearObjective } from './engine';
+import { tfjsKnnCosine } from './tfjs-knn-cosine';
 
 /**
  * Rows per Gram chunk: each chunk's f32 sums carry ~chunk·eps error at worst, and chunks are added in f64 on
@@ -125,6 +126,10 @@ export class TfjsEngine implements Engine {
     const values = (await q.data()) as Float32Array;
     q.dispose();
     return values;
+  }
+
+  knnCosine(trusted: DeviceMatrix, query: DeviceMatrix, k: number, options?: KnnCosineOptions): Promise<Float32Array> {
+    return tfjsKnnCosine(tensorOf(trusted), tensorOf(query), k, options);
   }
 
   dispose(): void {}

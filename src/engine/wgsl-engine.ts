@@ -3,10 +3,10 @@
 // kernel per chunk. Workloads without a WGSL kernel yet run on the tfjs reference engine over the same device:
 //  - multinomial objectives with more than MAX_OUTPUTS (16) classes (the fused kernel keeps K accumulators per
 //    thread; past 16 they would spill),
-//  - centredGram and rowQuadraticForm.
+//  - centredGram, rowQuadraticForm and knnCosine.
 // For those, the matrix is mirrored into tfjs once (read back and uploaded, on first use; freed with the
 // matrix), so the fallback runs the reference code unchanged, at the price of one extra copy of X on the GPU.
-import type { CentredGram, DeviceMatrix, Engine, EngineInfo, LinearObjective } from './engine.ts';
+import type { CentredGram, DeviceMatrix, Engine, EngineInfo, KnnCosineOptions, LinearObjective } from './engine.ts';
 import { readF32 } from './wgsl/buffers.ts';
 import { createWgslLinearObjective, MAX_OUTPUTS, uploadWgslMatrix, type WgslMatrix } from './wgsl/linear-objective.ts';
 import { wgslLinearScores } from './wgsl/linear-scores.ts';
@@ -69,6 +69,12 @@ export class WgslEngine implements Engine {
 
   async rowQuadraticForm(x: DeviceMatrix, mean: Float64Array, m: Float64Array): Promise<Float32Array> {
     return this.fallbackEngine.rowQuadraticForm(await matrixOf(x).fallback(), mean, m);
+  }
+
+  async knnCosine(trusted: DeviceMatrix, query: DeviceMatrix, k: number, options?: KnnCosineOptions): Promise<Float32Array> {
+    // fallback() is memoised per matrix, so scoring the trusted rows against themselves mirrors them once.
+    const [t, q] = await Promise.all([matrixOf(trusted).fallback(), matrixOf(query).fallback()]);
+    return this.fallbackEngine.knnCosine(t, q, k, options);
   }
 
   /** Reads the chunks back and uploads them to the fallback engine as one matrix. */

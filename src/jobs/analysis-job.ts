@@ -12,7 +12,7 @@ import { fitStandardization, standardizeRows } from '../core/math/standardize';
 import { DEFAULT_LOGISTIC, trainLogisticProbe, type LogisticConfig } from '../core/probes/logistic';
 import { covarianceStats, mahalanobisScoresOn } from '../core/detect/engine-stats';
 import { fitMahalanobis, type CovarianceEstimator } from '../core/detect/mahalanobis';
-import { knnCosineScores } from '../core/detect/knn-cosine';
+import { knnDetectorScores } from '../core/detect/knn-engine';
 import { DEFAULT_PROBE_RANGE, fitProbeRange, probeRangeScores } from '../core/detect/probe-range';
 import { combineLayerScores } from '../core/detect/combine-layers';
 import { detectorMetrics, type DetectorMetrics } from '../core/detect/detector-metrics';
@@ -250,8 +250,7 @@ async function runDetector(engine: Engine, store: DatasetStore, spec: DetectorSp
       testScores = await mahalanobisScoresOn(engine, model, x, split.test);
       reference = await mahalanobisScoresOn(engine, model, x, trusted);
     } else if (spec.method === 'knn-cosine') {
-      testScores = knnCosineScores(x, m.cols, trusted, split.test, { k: spec.k });
-      reference = knnCosineScores(x, m.cols, trusted, trusted, { k: spec.k, excludeSelf: true });
+      ({ query: testScores, trusted: reference } = await knnDetectorScores(engine, x, m.cols, trusted, split.test, spec.k));
     } else {
       const codes = probeCodes!;
       const probe = await trainLogisticProbe(engine, { x, rows: m.rows, cols: m.cols, labels: codes.codes, classes: codes.classes },

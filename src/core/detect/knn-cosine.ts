@@ -1,6 +1,8 @@
-// kNN detector: score = mean cosine distance (1 − cos) from a row to its k nearest trusted rows. Host f64 over
-// f32 inputs, one query row at a time against unit-normalised trusted rows: O(N·M·d), fine for tens of
-// thousands of rows at d ≈ a few hundred; the GPU version is a matmul plus top-k (not written yet).
+// kNN detector: score = mean cosine distance (1 − cos) from a row to its k nearest trusted rows. This is the host
+// f64 reference, one query row at a time against unit-normalised trusted rows: O(N·M·d) in JS, which is minutes
+// at N, M ≈ 10⁴ and d ≈ 10³. On WebGPU the detector job scores through Engine.knnCosine instead (a tiled matmul
+// plus a running top-k on the device, see knn-engine.ts); tests hold that against this function, which still
+// serves the CPU backend, where it beats tfjs-cpu.
 
 /** Rows scaled to unit norm (a zero row stays zero: its cosine to anything is taken as 0). */
 export function unitRows(x: Float32Array, d: number, rows: ArrayLike<number>): Float64Array {
@@ -24,14 +26,24 @@ export interface KnnOptions {
   excludeSelf?: boolean;
 }
 
+/** Throws unless 1 ≤ k ≤ the trusted rows a query can reach (one fewer when its own entry is excluded). */
+export function checkKnnK(k: number, trustedRows: number, excludeSelf: boolean): void {
+  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`invalid k: ${k} (a positive integer)`);
+  const reachable = trustedRows - (excludeSelf ? 1 : 0);
+  if (k > reachable) {
+    throw new Error(excludeSelf
+      ? `k = ${k} exceeds the ${reachable} trusted rows left once a row's own entry is excluded (${trustedRows} trusted rows)`
+      : `k = ${k} exceeds the ${trustedRows} trusted rows`);
+  }
+}
+
 export function knnCosineScores(
   x: Float32Array, d: number, trustedRows: ArrayLike<number>, queryRows: ArrayLike<number>, options: KnnOptions,
   queryX: Float32Array = x,
 ): Float64Array {
   const k = options.k;
   const m = trustedRows.length;
-  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`invalid k: ${k} (a positive integer)`);
-  if (k > m - (options.excludeSelf ? 1 : 0)) throw new Error(`k = ${k} exceeds the ${m} trusted rows`);
+  checkKnnK(k, m, options.excludeSelf ?? false);
   const trusted = unitRows(x, d, trustedRows);
   const query = unitRows(queryX, d, queryRows);
   const out = new Float64Array(queryRows.length);

@@ -5,6 +5,7 @@ import type { Engine } from '../../../src/engine/engine';
 import { DatasetStore } from '../../../src/jobs/dataset-store';
 import { runAnalysisJob, resultTransferables, type DetectorResult, type ErasureResult, type PcaResult } from '../../../src/jobs/analysis-job';
 import { DEFAULT_LOGISTIC } from '../../../src/core/probes/logistic';
+import { knnCosineScores } from '../../../src/core/detect/knn-cosine';
 import { bytesSource } from '../../../src/core/formats/byte-source';
 import { fixtureBytes, referenceJson } from '../../support/fixtures';
 
@@ -31,6 +32,22 @@ describe('analysis jobs on breast_cancer', () => {
     // Two identical layers: the combined score is a monotone map of one layer's, so AUROC is unchanged.
     expect(r.combined!.metrics.auroc).toBeCloseTo(r.layers[0].metrics.auroc!, 12);
     expect(resultTransferables(r).length).toBeGreaterThan(0);
+  });
+
+  test('kNN detector job scores test rows against the trusted training rows, each layer alike', async () => {
+    const layer = { name: 'X', activations: { fileId: 'bc', key: 'X' } };
+    const r = await runAnalysisJob(engine, store, {
+      kind: 'detector', layers: [layer, layer], untrusted: { fileId: 'bc', key: 'y' }, split: split(),
+      method: 'knn-cosine', estimator: 'empirical', k: 5, standardize: false,
+    }, hooks) as DetectorResult;
+    const m = await store.matrix(layer.activations);
+    const y = (await store.labels({ fileId: 'bc', key: 'y' })).values as ArrayLike<number>;
+    const trusted = Int32Array.from(ref().train_idx as number[]).filter((i) => y[i] === 0);
+    const expected = knnCosineScores(m.data, m.cols, trusted, ref().test_idx as number[], { k: 5 });
+    // The CPU engine scores on the host in f64 (knn-engine.ts), so exactly; WebGPU is checked in test/dawn/analysis.
+    expect(Array.from(r.layers[0].testScores)).toEqual(Array.from(expected));
+    expect(r.trustedTrainRows).toBe(trusted.length);
+    expect(r.combined!.metrics.auroc).toBeCloseTo(r.layers[0].metrics.auroc!, 12);
   });
 
   test('erasure job: LEACE drops the retrained probe to the majority rate, probe-direction does not', async () => {

@@ -3,11 +3,13 @@
 // kernel per chunk. Workloads without a WGSL kernel yet run on the tfjs reference engine over the same device:
 //  - multinomial objectives with more than MAX_OUTPUTS (16) classes (the fused kernel keeps K accumulators per
 //    thread; past 16 they would spill),
-//  - centredGram, rowQuadraticForm and knnCosine.
+//  - knnCosine.
 // For those, the matrix is mirrored into tfjs once (read back and uploaded, on first use; freed with the
 // matrix), so the fallback runs the reference code unchanged, at the price of one extra copy of X on the GPU.
+// centredGram and rowQuadraticForm run on WGSL blocks of rows (wgsl/centred-moments.ts), with no mirror.
 import type { CentredGram, DeviceMatrix, Engine, EngineInfo, KnnCosineOptions, LinearObjective } from './engine.ts';
 import { readF32 } from './wgsl/buffers.ts';
+import { wgslCentredGram, wgslRowQuadraticForm } from './wgsl/centred-moments.ts';
 import { createWgslLinearObjective, MAX_OUTPUTS, uploadWgslMatrix, type WgslMatrix } from './wgsl/linear-objective.ts';
 import { wgslLinearScores } from './wgsl/linear-scores.ts';
 
@@ -63,12 +65,12 @@ export class WgslEngine implements Engine {
     return wgslLinearScores(this.device, matrixOf(x).gpu, params, outputs);
   }
 
-  async centredGram(x: DeviceMatrix, mean: Float64Array): Promise<CentredGram> {
-    return this.fallbackEngine.centredGram(await matrixOf(x).fallback(), mean);
+  centredGram(x: DeviceMatrix, mean: Float64Array): Promise<CentredGram> {
+    return wgslCentredGram(this.device, matrixOf(x).gpu, mean);
   }
 
-  async rowQuadraticForm(x: DeviceMatrix, mean: Float64Array, m: Float64Array): Promise<Float32Array> {
-    return this.fallbackEngine.rowQuadraticForm(await matrixOf(x).fallback(), mean, m);
+  rowQuadraticForm(x: DeviceMatrix, mean: Float64Array, m: Float64Array): Promise<Float32Array> {
+    return wgslRowQuadraticForm(this.device, matrixOf(x).gpu, mean, m);
   }
 
   async knnCosine(trusted: DeviceMatrix, query: DeviceMatrix, k: number, options?: KnnCosineOptions): Promise<Float32Array> {

@@ -1,4 +1,4 @@
-// PCA from centred second moments (host f64 Jacobi eigen, deterministic signs): components, explained variance
+// PCA from centred second moments (host f64 eigen-decomposition, deterministic signs): components, explained variance
 // (ddof = 1, as scikit-learn's PCA reports it) and the explained-variance ratio over ALL components.
 
 import { symmetricEigen } from '../math/linalg';
@@ -22,7 +22,7 @@ export function fitPca(stats: CovarianceStats, k = Math.min(stats.d, 50)): PcaMo
   if (!(k >= 1 && k <= d)) throw new Error(`invalid number of components: ${k} (1..${d})`);
   const cov = Float64Array.from(stats.scatter, (v) => v / Math.max(1, n - 1));
   const { values, vectors } = symmetricEigen(cov, d);
-  // Jacobi can return −1e-17 for a true zero eigenvalue; variance is never negative.
+  // The eigensolver can return −1e-17 for a true zero eigenvalue; variance is never negative.
   const lambda = Float64Array.from(values, (v) => Math.max(0, v));
   let total = 0;
   for (const l of lambda) total += l;

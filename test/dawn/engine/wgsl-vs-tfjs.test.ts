@@ -1,5 +1,6 @@
 // The WGSL engine's workloads equal the tfjs-webgpu reference on the same device: scores on odd shapes with X
-// split into several small chunks, and the tfjs fallbacks (over 16 classes, Gram, quadratic form) on chunked X.
+// split into several small chunks, the centred moments (WGSL, no tfjs mirror) and the tfjs fallback (over 16
+// classes) on chunked X.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
 import type { Engine } from '../../../src/engine/engine';
@@ -77,7 +78,7 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
     oa.dispose(); ob.dispose(); a.dispose(); b.dispose();
   });
 
-  test('centredGram and rowQuadraticForm on chunked X equal tfjs', async () => {
+  test('centredGram and rowQuadraticForm on chunked X equal tfjs, without mirroring X into tfjs', async () => {
     const rows = 90, cols = 5;
     const { x } = data(rows, cols, 1, 6);
     const mean = Float64Array.from({ length: cols }, (_, j) => 0.1 * j);
@@ -89,6 +90,7 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
     expectClose(ga.scatter, gb.scatter, 1e-5, 'scatter');
     expect(ga.sumNormFourth / gb.sumNormFourth).toBeCloseTo(1, 5);
     expectClose(await wgsl.rowQuadraticForm(a, mean, m), await tfjs.rowQuadraticForm(b, mean, m), 1e-5, 'quadratic form');
+    expect((a as unknown as { mirror?: unknown }).mirror, 'a tfjs copy of X').toBeUndefined();
     a.dispose(); b.dispose();
   });
 

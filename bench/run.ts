@@ -4,7 +4,7 @@
 import { installNodeWebGPU } from '../src/engine/node-webgpu.ts';
 import { createEngine } from '../src/engine/create-engine.ts';
 import { parseArgs } from './args.ts';
-import { benchMatmuls, benchReluSae, benchReluSparseSae, benchTopKSae } from './wgsl-sae.ts';
+import { benchMatmuls, benchMatmulTuning, benchReluSae, benchReluSparseSae, benchTopKSae } from './wgsl-sae.ts';
 import { benchLogisticProbe } from './logistic.ts';
 import { benchIngest } from './ingest.ts';
 import { benchTfjs, loadTfjs } from './tfjs-stock.ts';
@@ -35,6 +35,7 @@ const wgsl: Record<string, unknown> = {};
 report.wgsl = wgsl;
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 if (has('matmul')) { log('matmul'); wgsl.matmul = await benchMatmuls(device, args); }
+if (has('matmulTune')) { log('matmul tuning'); wgsl.matmulTuning = await benchMatmulTuning(device, args); }
 if (has('relu')) { log('relu sae'); wgsl.reluSae = await benchReluSae(device, args); }
 if (has('relu')) { log('jumprelu sae'); wgsl.jumpReluSae = await benchReluSae(device, args, 'jumprelu'); }
 if (has('relu')) { log('relu sae, sparse codes'); wgsl.reluSparseSae = await benchReluSparseSae(device, args); }

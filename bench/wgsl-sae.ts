@@ -34,6 +34,41 @@ export async function benchMatmuls(device: GPUDevice, a: BenchArgs) {
   return out;
 }
 
+/**
+ * The same five shapes under every tile edge and (for the K = m decoder) split-K count the kernel supports,
+ * side by side in one run: which configuration each shape should take on this GPU (`--sections matmulTune`,
+ * not in the default set; meant for the GPU machine).
+ */
+export async function benchMatmulTuning(device: GPUDevice, a: BenchArgs) {
+  const { B, d, m } = a;
+  const shapes: Array<[string, MatmulSpec, number[]]> = [
+    ['enc NN', { M: B, N: m, K: d, transA: false, transB: false }, [1]],
+    ['dec NN', { M: B, N: d, K: m, transA: false, transB: false }, [1, 2, 3, 4, 6, 8]],
+    ['gW_dec TN', { M: m, N: d, K: B, transA: true, transB: false }, [1]],
+    ['g_pre NT', { M: B, N: m, K: d, transA: false, transB: true }, [1]],
+    ['gW_enc TN', { M: d, N: m, K: B, transA: true, transB: false }, [1]],
+  ];
+  const out: Record<string, { variants: Record<string, number>; best: string }> = {};
+  for (const [name, base, splits] of shapes) {
+    const variants: Record<string, number> = {};
+    const aBuf = uploadBuffer(device, randomF32(base.M * base.K, 1), 'a');
+    const bBuf = uploadBuffer(device, randomF32(base.K * base.N, 2), 'b');
+    const cBuf = storageBuffer(device, base.M * base.N * Math.max(...splits), 'c');
+    for (const tile of [64, 128] as const) for (const splitK of splits) {
+      const spec = { ...base, tile, splitK };
+      const ms = await timeGpu(device, () => {
+        const enc = device.createCommandEncoder();
+        encodeMatmul({ device, enc }, spec, aBuf, bBuf, cBuf);
+        device.queue.submit([enc.finish()]);
+      }, a.steps * 3);
+      variants[`tile ${tile} split ${splitK}`] = round(matmulFlops(spec) / ms / 1e6, 4);
+    }
+    for (const b of [aBuf, bBuf, cBuf]) b.destroy();
+    out[name] = { variants, best: Object.entries(variants).sort((p, q) => q[1] - p[1])[0][0] };
+  }
+  return { unit: 'GFLOP/s', shapes: out };
+}
+
 export function saeInit(d: number, m: number) {
   // SAELens-style: W_dec rows with norm 0.1 (scaled Gaussian), W_enc = W_decᵀ, biases 0.
   const wDec = randomF32(m * d, 3, 0.1 / Math.sqrt(d));

@@ -10,7 +10,7 @@ export interface OpenedTensorFile {
   kind: string;
   tensors: TensorEntry[];
   columns: TableColumn[];
-  /** Frees what the parser holds (HDF5 keeps an in-memory copy). */
+  /** Frees what the parser holds (HDF5 keeps the file open in libhdf5). */
   close?: () => void;
 }
 

@@ -1,5 +1,7 @@
 // Random access to a file's bytes, so parsers can read headers and slices without holding the whole file.
 // Implemented over a Blob/File in the browser, a file descriptor in Node, and a Uint8Array in tests.
+// Parsers use the async `read`; `readSync` exists only for libhdf5, which reads synchronously through
+// emscripten's file system and would otherwise need the whole file copied into memory first.
 
 export interface ByteSource {
   /** File name as the user knows it; every error names it. */
@@ -7,23 +9,30 @@ export interface ByteSource {
   readonly size: number;
   /** Reads [offset, offset + length); the result may be shorter only at end of file. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** `read` without waiting, where the backing store allows it (a Node fd, a Uint8Array, a Blob in a worker). */
+  readSync?(offset: number, length: number): Uint8Array;
 }
 
 export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
-  return {
-    name,
-    size: bytes.byteLength,
-    read: async (offset, length) => bytes.subarray(offset, Math.min(bytes.byteLength, offset + length)),
-  };
+  const readSync = (offset: number, length: number) => bytes.subarray(offset, Math.min(bytes.byteLength, offset + length));
+  return { name, size: bytes.byteLength, read: async (offset, length) => readSync(offset, length), readSync };
 }
 
-/** A Blob (or File) read by slices: the browser never materialises the whole file on the JS heap. */
+/**
+ * A Blob (or File) read by slices: the browser never materialises the whole file on the JS heap. Synchronous
+ * reads need FileReaderSync, which only workers have (the page's main thread never opens data files).
+ */
 export function blobSource(blob: Blob, name = (blob as File).name ?? 'blob'): ByteSource {
-  return {
+  const source: ByteSource = {
     name,
     size: blob.size,
     read: async (offset, length) => new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer()),
   };
+  if (typeof FileReaderSync !== 'undefined') {
+    const reader = new FileReaderSync();
+    source.readSync = (offset, length) => new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset, offset + length)));
+  }
+  return source;
 }
 
 /**
@@ -32,15 +41,26 @@ export function blobSource(blob: Blob, name = (blob as File).name ?? 'blob'): By
  */
 export function subSource(source: ByteSource, start: number, length: number, name = source.name): ByteSource {
   const size = Math.max(0, Math.min(length, source.size - start));
-  return {
+  const clamp = (offset: number, len: number) => {
+    const from = Math.max(0, Math.min(offset, size));
+    return [from, Math.max(from, Math.min(size, offset + len))];
+  };
+  const sub: ByteSource = {
     name,
     size,
     read: async (offset, len) => {
-      const from = Math.max(0, Math.min(offset, size));
-      const to = Math.max(from, Math.min(size, offset + len));
+      const [from, to] = clamp(offset, len);
       return to > from ? source.read(start + from, to - from) : new Uint8Array(0);
     },
   };
+  const parentSync = source.readSync?.bind(source);
+  if (parentSync) {
+    sub.readSync = (offset, len) => {
+      const [from, to] = clamp(offset, len);
+      return to > from ? parentSync(start + from, to - from) : new Uint8Array(0);
+    };
+  }
+  return sub;
 }
 
 /** Reads a whole source (in slices, so a Blob is never asked for one giant ArrayBuffer at once). */

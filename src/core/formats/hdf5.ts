@@ -1,14 +1,16 @@
 // HDF5 (.h5/.hdf5) reader through h5wasm, the maintained WebAssembly build of libhdf5: lists every numeric
-// dataset in every group (chunked, gzip-compressed or not) and reads it by row slices as f32.
+// dataset in every group (chunked, gzip-compressed or not) and reads it, whole or by rows, in row slices as f32.
 //
 // Loading: h5wasm's ESM build embeds its .wasm in the JS (emscripten SINGLE_FILE), so the dynamic import below
 // works unchanged in Node (tests, CLI) and in a browser worker, where Vite bundles it into its own chunk: no CDN,
 // no separate .wasm fetch, and users who never open an HDF5 file never download it.
 //
-// File access: libhdf5 reads through emscripten's file system, so for now the whole file is COPIED into its
-// in-memory FS (MEMFS, on the JS heap; refused above MAX_HDF5_BYTES) and released by close(). In a worker,
-// mounting the File with emscripten's WORKERFS (FS.mount(WORKERFS, {files: [file]}, dir)) would read by slices
-// instead; that needs the Blob, which ByteSource hides, and is the next step for multi-GB HDF5 files.
+// File access: libhdf5 reads synchronously through emscripten's file system. When the source can read
+// synchronously (ByteSource.readSync: a File in a worker through FileReaderSync, a Node fd, a Uint8Array), the
+// file is mounted as a one-file, read-only file system whose reads go straight to the source, slice by slice as
+// libhdf5 asks, so an HDF5 file of any size opens without being copied. Otherwise (a Blob on the page's main
+// thread, which has no synchronous reader) the whole file is copied into emscripten's in-memory FS (MEMFS, on the
+// JS heap), which is refused above MAX_HDF5_BYTES. Either way close() releases it.
 
 import type { ByteSource } from './byte-source';
 import { readAll } from './byte-source';
@@ -27,11 +29,23 @@ export interface Hdf5File {
   metadata: Record<string, string>;
   /** Datasets that are not numeric arrays (strings, compounds, references), with why they were left out. */
   skipped: { key: string; reason: string }[];
-  /** Releases the in-memory copy of the file; entries cannot be read afterwards. */
+  /** Closes the file in libhdf5 and releases the mount or the in-memory copy; entries cannot be read afterwards. */
   close(): void;
 }
 
+interface EmNode {
+  id: number;
+  mode: number;
+  node_ops: object;
+  stream_ops: object;
+}
+
 interface EmFs {
+  mount(type: { mount(mount: unknown): EmNode }, opts: object, mountpoint: string): EmNode;
+  unmount(mountpoint: string): void;
+  createNode(parent: EmNode | null, name: string, mode: number, rdev: number): EmNode;
+  rmdir(path: string): void;
+  ErrnoError: new (errno: number) => Error;
   writeFile(path: string, data: Uint8Array, opts?: { canOwn?: boolean }): void;
   readFile(path: string, opts: { encoding: 'utf8' }): string;
   unlink(path: string): void;
@@ -127,25 +141,97 @@ function dtypeOf(md: DatasetMetadata): DType | string {
 
 const DTYPE_NAMES = new Set(['bool', 'u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'u64', 'i64', 'f16', 'bf16', 'f32', 'f64']);
 
+/** Where libhdf5 finds the file, how to take it away again, and why the source last failed to read (if it did). */
+interface Placed {
+  path: string;
+  remove(): void;
+  readError(): string;
+}
+
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const ENOENT = 44;
+const EINVAL = 28;
+const EIO = 29;
+
+/**
+ * Mounts at `dir` a read-only file system holding one file whose reads call `readSync`. Only what libhdf5's
+ * default (sec2) driver uses is provided: stat, open, positioned reads and seeks.
+ */
+function mountSliced(m: H5Api, dir: string, size: number, readSync: NonNullable<ByteSource['readSync']>): Placed {
+  const { FS } = m;
+  const time = new Date();
+  const stat = (node: EmNode, bytes: number) => ({
+    dev: 1, ino: node.id, mode: node.mode, nlink: 1, uid: 0, gid: 0, rdev: 0, size: bytes,
+    atime: time, mtime: time, ctime: time, blksize: 4096, blocks: Math.ceil(bytes / 4096),
+  });
+  let lastError = '';
+  FS.mkdir(dir);
+  const root = FS.mount({
+    mount: () => Object.assign(FS.createNode(null, '/', S_IFDIR | 0o555, 0), {
+      node_ops: {
+        getattr: (node: EmNode) => stat(node, 0),
+        // Reached only for names that are not there (FS finds the one file through its node table).
+        lookup: () => { throw new FS.ErrnoError(ENOENT); },
+      },
+    }),
+  }, {}, dir);
+  // Created after mounting so it belongs to the mount, and unmount() drops it (and with it the source).
+  const file = FS.createNode(root, 'data.h5', S_IFREG | 0o444, 0);
+  file.node_ops = { getattr: (node: EmNode) => stat(node, size) };
+  file.stream_ops = {
+    read: (_stream: unknown, heap: Int8Array, at: number, length: number, position: number) => {
+      if (position >= size) return 0;
+      let bytes: Uint8Array;
+      try {
+        bytes = readSync(position, Math.min(length, size - position));
+      } catch (e) {
+        // A JS exception must not unwind through libhdf5's C frames: report an I/O error, which it handles.
+        lastError = ` (reading the file failed: ${(e as Error)?.message ?? e})`;
+        throw new FS.ErrnoError(EIO);
+      }
+      new Uint8Array(heap.buffer, heap.byteOffset + at, bytes.length).set(bytes);
+      return bytes.length;
+    },
+    llseek: (stream: { position: number }, offset: number, whence: number) => {
+      const position = offset + (whence === 1 ? stream.position : whence === 2 ? size : 0);
+      if (position < 0) throw new FS.ErrnoError(EINVAL);
+      return position;
+    },
+  };
+  return {
+    path: `${dir}/data.h5`,
+    remove: () => { FS.unmount(dir); FS.rmdir(dir); },
+    readError: () => { const e = lastError; lastError = ''; return e; },
+  };
+}
+
+async function copyToMemfs(m: H5Api, path: string, source: ByteSource): Promise<Placed> {
+  if (source.size > MAX_HDF5_BYTES) {
+    throw new DataFileError(source.name, `HDF5 files are copied into memory to be read, and this one (${source.size} bytes) is over the ${MAX_HDF5_BYTES}-byte limit; save the activations as .npy or .safetensors instead`);
+  }
+  m.FS.writeFile(path, await readAll(source), { canOwn: true });
+  return { path, remove: () => m.FS.unlink(path), readError: () => '' };
+}
+
 export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
   const file = source.name;
-  if (source.size > MAX_HDF5_BYTES) {
-    throw new DataFileError(file, `HDF5 files are copied into memory to be read, and this one (${source.size} bytes) is over the ${MAX_HDF5_BYTES}-byte limit; save the activations as .npy or .safetensors instead`);
-  }
   const { m, errFd, lib } = await load();
   takeErrors(m, errFd);
-  const bytes = await readAll(source);
   // A fresh name per open: libhdf5 caches open files by name, and a half-opened corrupt file must never be
   // mistaken for the next one.
-  const path = `${DIR}/${++fileCounter}.h5`;
-  m.FS.writeFile(path, bytes, { canOwn: true });
+  const name = `${DIR}/${++fileCounter}`;
+  const readSync = source.readSync?.bind(source);
+  const placed = readSync ? mountSliced(m, name, source.size, readSync) : await copyToMemfs(m, `${name}.h5`, source);
+  const path = placed.path;
+  const errors = () => takeErrors(m, errFd) + placed.readError();
   let id = -1n;
   const release = () => {
     if (id >= 0n) { m.close_file(id); id = -1n; }
-    try { m.FS.unlink(path); } catch { /* already gone */ }
-    takeErrors(m, errFd);
+    try { placed.remove(); } catch { /* already gone */ }
+    errors();
   };
-  const fail = (problem: string, key?: string) => new DataFileError(file, problem + takeErrors(m, errFd), { key });
+  const fail = (problem: string, key?: string) => new DataFileError(file, problem + errors(), { key });
   try {
     try {
       id = m.open(path, m.H5F_ACC_RDONLY);
@@ -186,7 +272,7 @@ export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
       if (count * md.size > MAX_EXPANSION * source.size + (1 << 20)) {
         throw fail(`dataset claims ${count * md.size} bytes, more than a ${source.size}-byte file can hold even compressed`, key);
       }
-      tensors.push(datasetEntry(m, errFd, fileId, file, key, dtype as DType, shape, md.size));
+      tensors.push(datasetEntry(m, errors, fileId, file, key, dtype as DType, shape, md.size));
     }
     const metadata: Record<string, string> = {};
     try {
@@ -197,7 +283,7 @@ export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
         if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') metadata[name] = String(v);
       }
     } catch { /* unreadable attributes are left out */ }
-    takeErrors(m, errFd);
+    errors();
     return { tensors, metadata, skipped, close: release };
   } catch (e) {
     release();
@@ -206,48 +292,54 @@ export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
 }
 
 function datasetEntry(
-  m: H5Api, errFd: number, fileId: () => bigint, file: string, key: string, dtype: DType, shape: number[], itemSize: number,
+  m: H5Api, errors: () => string, fileId: () => bigint, file: string, key: string, dtype: DType, shape: number[], itemSize: number,
 ): TensorEntry {
+  const rank = shape.length;
+  const rows = rank === 0 ? 1 : shape[0];
+  const rowElems = elementCount(shape.slice(1));
+  // Row slices bound the wasm heap used per read (the wasm memory never shrinks once grown).
+  const rowsPerRead = Math.max(1, Math.floor(READ_SLICE_BYTES / (rowElems * itemSize)));
+  const readRows = async (rowStart: number, rowEnd: number, onProgress?: (done: number, total: number) => void) => {
+    const out = new Float32Array((rowEnd - rowStart) * rowElems);
+    if (out.length === 0) return out;
+    for (let r0 = rowStart; r0 < rowEnd; r0 += rowsPerRead) {
+      const n = Math.min(rowsPerRead, rowEnd - r0);
+      const elems = n * rowElems;
+      const ptr = m._malloc(elems * itemSize);
+      if (!ptr) throw new DataFileError(file, `out of WebAssembly memory reading ${elems * itemSize} bytes`, { key });
+      try {
+        const sel = rank === 0 ? null : {
+          count: [BigInt(n), ...shape.slice(1).map(BigInt)],
+          offset: [BigInt(r0), ...shape.slice(1).map(() => 0n)],
+          strides: shape.map(() => 1n),
+        };
+        let status: number;
+        try {
+          status = m.get_dataset_data(fileId(), `/${key}`, sel?.count ?? null, sel?.offset ?? null, sel?.strides ?? null, BigInt(ptr));
+        } catch (e) {
+          if (e instanceof DataFileError) throw e;
+          status = -1;
+        }
+        if (status < 0) {
+          throw new DataFileError(file, `libhdf5 could not read rows ${r0}..${r0 + n - 1}${errors()}`, { key, row: r0 });
+        }
+        // Read as little-endian memory type by h5wasm, whatever the file's byte order.
+        decodeToF32(m.HEAPU8.subarray(ptr, ptr + elems * itemSize), dtype, true, elems, out, (r0 - rowStart) * rowElems);
+      } finally {
+        m._free(ptr);
+      }
+      onProgress?.((r0 + n - rowStart) * rowElems * itemSize, out.length * itemSize);
+    }
+    return out;
+  };
   return {
     key, dtype, shape,
-    readF32: async (onProgress) => {
-      const count = elementCount(shape);
-      const out = new Float32Array(count);
-      if (count === 0) return out;
-      const rank = shape.length;
-      const rowElems = rank === 0 ? 1 : count / shape[0];
-      const rows = rank === 0 ? 1 : shape[0];
-      // Row slices bound the wasm heap used per read (the wasm memory never shrinks once grown).
-      const rowsPerRead = Math.max(1, Math.floor(READ_SLICE_BYTES / (rowElems * itemSize)));
-      for (let r0 = 0; r0 < rows; r0 += rowsPerRead) {
-        const n = Math.min(rowsPerRead, rows - r0);
-        const elems = n * rowElems;
-        const ptr = m._malloc(elems * itemSize);
-        if (!ptr) throw new DataFileError(file, `out of WebAssembly memory reading ${elems * itemSize} bytes`, { key });
-        try {
-          const sel = rank === 0 ? null : {
-            count: [BigInt(n), ...shape.slice(1).map(BigInt)],
-            offset: [BigInt(r0), ...shape.slice(1).map(() => 0n)],
-            strides: shape.map(() => 1n),
-          };
-          let status: number;
-          try {
-            status = m.get_dataset_data(fileId(), `/${key}`, sel?.count ?? null, sel?.offset ?? null, sel?.strides ?? null, BigInt(ptr));
-          } catch (e) {
-            if (e instanceof DataFileError) throw e;
-            status = -1;
-          }
-          if (status < 0) {
-            throw new DataFileError(file, `libhdf5 could not read rows ${r0}..${r0 + n - 1}${takeErrors(m, errFd)}`, { key, row: r0 });
-          }
-          // Read as little-endian memory type by h5wasm, whatever the file's byte order.
-          decodeToF32(m.HEAPU8.subarray(ptr, ptr + elems * itemSize), dtype, true, elems, out, r0 * rowElems);
-        } finally {
-          m._free(ptr);
-        }
-        onProgress?.((r0 + n) * rowElems * itemSize, count * itemSize);
+    readF32: (onProgress) => readRows(0, rows, onProgress),
+    readRowsF32: async (rowStart, rowEnd) => {
+      if (!(Number.isInteger(rowStart) && Number.isInteger(rowEnd) && rowStart >= 0 && rowStart <= rowEnd && rowEnd <= rows)) {
+        throw new DataFileError(file, `invalid row range [${rowStart}, ${rowEnd}) for shape [${shape}]`, { key });
       }
-      return out;
+      return readRows(rowStart, rowEnd);
     },
   };
 }

@@ -26,7 +26,7 @@ export function rowsPerBlock(shape: readonly number[], blockBytes = DEFAULT_BLOC
   return Math.max(1, Math.floor(blockBytes / 4 / Math.max(1, rowLength(shape))));
 }
 
-/** Rows [rowStart, rowEnd) as f32; entries without readRowsF32 (HDF5) are read whole and sliced. */
+/** Rows [rowStart, rowEnd) as f32; entries without readRowsF32 are read whole and sliced. */
 export async function readRows(entry: TensorEntry, rowStart: number, rowEnd: number, file = ''): Promise<Float32Array> {
   if (entry.readRowsF32) return entry.readRowsF32(rowStart, rowEnd);
   if (elementCount(entry.shape) > MAX_ELEMENTS) {

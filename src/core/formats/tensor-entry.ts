@@ -13,7 +13,7 @@ export interface TensorEntry {
   /**
    * Reads rows [rowStart, rowEnd) along the first axis as f32 in C order (rowEnd - rowStart times the product of
    * the other dims), touching only those rows' bytes. Present where the layout allows (npy in C and Fortran order,
-   * safetensors, npz members, torch storages); also works for tensors too large for readF32.
+   * safetensors, npz members, torch storages, HDF5 datasets); also works for tensors too large for readF32.
    */
   readRowsF32?(rowStart: number, rowEnd: number): Promise<Float32Array>;
 }

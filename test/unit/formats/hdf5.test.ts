@@ -1,13 +1,15 @@
 // HDF5 through h5wasm: datasets in nested groups (chunked, gzip), dtypes, row-sliced reads, skipped
-// non-numeric datasets, and corrupt files refused with DataFileError. The nested file is written here by
+// non-numeric datasets, and corrupt files refused with DataFileError; files read by synchronous slices (never
+// copied) when the source can, and copied into memory when it cannot. The nested file is written here by
 // libhdf5 itself (h5wasm's writer); values are checked against digits_f32.npy's raw bytes.
 import { afterAll, describe, expect, it } from 'vitest';
 import h5wasm from 'h5wasm';
-import { bytesSource } from '../../../src/core/formats/byte-source';
+import { blobSource, bytesSource, subSource, type ByteSource } from '../../../src/core/formats/byte-source';
 import { DataFileError } from '../../../src/core/formats/errors';
-import { openHdf5 } from '../../../src/core/formats/hdf5';
+import { MAX_HDF5_BYTES, openHdf5, type Hdf5File } from '../../../src/core/formats/hdf5';
+import { nodeFileSource } from '../../../src/core/formats/node-source';
 import { openDataFile } from '../../../src/core/formats/open-file';
-import { closeFixtures, firstMismatch, fixtureBytes, rawF32, rawI64 } from './fixtures';
+import { closeFixtures, firstMismatch, fixtureBytes, fixturePath, rawF32, rawI64 } from './fixtures';
 
 afterAll(closeFixtures);
 
@@ -30,6 +32,30 @@ async function refusal(p: Promise<unknown>): Promise<DataFileError> {
   expect(err).toBeInstanceOf(DataFileError);
   return err as DataFileError;
 }
+
+/**
+ * A file of `size` bytes that is `content` placed at `at` (zeros before it), read only synchronously: counts the
+ * bytes handed out, can be made to fail, and its async read throws, so any whole-file copy would be caught.
+ */
+function syncSource(name: string, content: Uint8Array, at = 0) {
+  const state = { bytesRead: 0, broken: false };
+  const size = at + content.length;
+  const source: ByteSource = {
+    name, size,
+    read: async () => { throw new Error('read asynchronously'); },
+    readSync: (offset, length) => {
+      if (state.broken) throw new Error('NotReadableError: the file changed');
+      const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+      const from = Math.max(offset, at);
+      if (offset + out.length > from) out.set(content.subarray(from - at, offset + out.length - at), from - offset);
+      state.bytesRead += out.length;
+      return out;
+    },
+  };
+  return { source, state };
+}
+
+const dataset = (h: Hdf5File, key: string) => h.tensors.find((t) => t.key === key)!;
 
 describe('HDF5', () => {
   it('lists datasets recursively in nested groups, chunked and gzip-compressed, and reads them', async () => {
@@ -92,5 +118,82 @@ describe('HDF5', () => {
     })();
     expect(err).toBeInstanceOf(DataFileError);
     expect((err as DataFileError).message).toMatch(/libhdf5/);
+  });
+
+  it('reads h5py\'s digits.h5 by synchronous slices: exact values, and a 10-row slice reads a chunk, not the file', async () => {
+    const bytes = fixtureBytes('digits.h5');
+    const { source, state } = syncSource('digits.h5', bytes);
+    const { FS } = await h5wasm.ready;
+    const mountsBefore = FS!.readdir('/probelab-h5');
+    const h = await openHdf5(source);
+    expect(state.bytesRead).toBeLessThan(bytes.length / 10);
+    const acts = dataset(h, 'activations');
+    const [N, D] = acts.shape;
+    const before = state.bytesRead;
+    expect(firstMismatch(await acts.readRowsF32!(100, 110), digits.subarray(100 * D, 110 * D))).toBe(-1);
+    expect(state.bytesRead - before).toBeLessThan(bytes.length / 4);
+    expect(firstMismatch(await acts.readF32(), digits)).toBe(-1);
+    expect(N).toBe(labels.length);
+    expect(Array.from(await dataset(h, 'labels').readF32())).toEqual(labels);
+    expect((await refusal(acts.readRowsF32!(5, N + 1))).message).toMatch(/invalid row range/);
+    h.close();
+    expect(FS!.readdir('/probelab-h5')).toEqual(mountsBefore);
+  });
+
+  it('a 4 GB file (digits.h5 behind a 4 GiB user block) opens and reads at offsets past 4 GiB, touching only what it needs', async () => {
+    const { source, state } = syncSource('big.h5', fixtureBytes('digits.h5'), 2 ** 32);
+    expect(source.size).toBeGreaterThan(MAX_HDF5_BYTES);
+    const h = await openHdf5(source);
+    expect(firstMismatch(await dataset(h, 'activations').readF32(), digits)).toBe(-1);
+    expect(Array.from(await dataset(h, 'labels').readF32())).toEqual(labels);
+    expect(state.bytesRead).toBeLessThan(200_000);
+    h.close();
+    // Without a synchronous reader the file would have to be copied into memory, which is refused at this size.
+    const copyOnly: ByteSource = { name: 'big.h5', size: source.size, read: source.read };
+    expect((await refusal(openHdf5(copyOnly))).message).toMatch(/copied into memory.*over the \d+-byte limit/);
+  });
+
+  it('a source that fails mid-read gives a DataFileError naming the file, the dataset and the cause', async () => {
+    const { source, state } = syncSource('digits.h5', fixtureBytes('digits.h5'));
+    const h = await openHdf5(source);
+    state.broken = true;
+    const err = await refusal(dataset(h, 'activations').readF32());
+    expect([err.file, err.where.key]).toEqual(['digits.h5', 'activations']);
+    expect(err.message).toMatch(/could not read rows .*the file changed/);
+    state.broken = false;
+    expect(firstMismatch(await dataset(h, 'activations').readF32(), digits)).toBe(-1);
+    h.close();
+  });
+
+  it('reads through the Node file source\'s file descriptor', async () => {
+    const file = await nodeFileSource(fixturePath('digits.h5'));
+    try {
+      const h = await openHdf5({ ...file, read: async () => { throw new Error('read asynchronously'); } });
+      expect(firstMismatch(await dataset(h, 'activations').readRowsF32!(0, 1797), digits)).toBe(-1);
+      expect(Array.from(await dataset(h, 'labels').readF32())).toEqual(labels);
+      h.close();
+    } finally {
+      await file.close();
+    }
+  });
+
+  it('a window of a larger source (a container member) reads synchronously through its parent', async () => {
+    const bytes = fixtureBytes('digits.h5');
+    const padded = new Uint8Array(bytes.length + 3000);
+    padded.set(bytes, 1000);
+    const { source, state } = syncSource('outer.zip', padded);
+    const h = await openHdf5(subSource(source, 1000, bytes.length, 'digits.h5'));
+    expect(Array.from(await dataset(h, 'labels').readF32())).toEqual(labels);
+    expect(state.bytesRead).toBeLessThan(bytes.length / 2);
+    h.close();
+  });
+
+  it('a Blob without FileReaderSync (Node, or a page\'s main thread) is copied into memory and reads the same', async () => {
+    const source = blobSource(new Blob([fixtureBytes('digits.h5')]), 'digits.h5');
+    expect(source.readSync).toBeUndefined();
+    const h = await openHdf5(source);
+    expect(firstMismatch(await dataset(h, 'activations').readF32(), digits)).toBe(-1);
+    expect(Array.from(await dataset(h, 'labels').readF32())).toEqual(labels);
+    h.close();
   });
 });

@@ -1,16 +1,15 @@
 // The Engine on raw WGSL over the same GPUDevice tfjs uses: matrices live as row chunks (each within
-// maxStorageBufferBindingSize), the linear objective is one fused kernel plus one readback, and scores are one
-// kernel per chunk. Workloads without a WGSL kernel yet run on the tfjs reference engine over the same device:
-//  - multinomial objectives with more than MAX_OUTPUTS (16) classes (the fused kernel keeps K accumulators per
-//    thread; past 16 they would spill),
-//  - knnCosine.
-// For those, the matrix is mirrored into tfjs once (read back and uploaded, on first use; freed with the
-// matrix), so the fallback runs the reference code unchanged, at the price of one extra copy of X on the GPU.
-// centredGram and rowQuadraticForm run on WGSL blocks of rows (wgsl/centred-moments.ts), with no mirror.
+// maxStorageBufferBindingSize), the linear objective is one fused kernel plus one readback (or, past
+// MAX_OUTPUTS = 16 classes, where the fused kernel's per-thread accumulators would spill, matmuls per block of
+// rows: wgsl/linear-objective-matmul.ts), scores are one kernel per chunk, and centredGram/rowQuadraticForm run
+// on WGSL blocks of rows (wgsl/centred-moments.ts). Only knnCosine has no WGSL kernel yet: it runs on the tfjs
+// reference engine over the same device, with the matrix mirrored into tfjs once (read back and uploaded on
+// first use, freed with the matrix), at the price of one extra copy of X on the GPU.
 import type { CentredGram, DeviceMatrix, Engine, EngineInfo, KnnCosineOptions, LinearObjective } from './engine.ts';
 import { readF32 } from './wgsl/buffers.ts';
 import { wgslCentredGram, wgslRowQuadraticForm } from './wgsl/centred-moments.ts';
 import { createWgslLinearObjective, MAX_OUTPUTS, uploadWgslMatrix, type WgslMatrix } from './wgsl/linear-objective.ts';
+import { createWgslMatmulObjective } from './wgsl/linear-objective-matmul.ts';
 import { wgslLinearScores } from './wgsl/linear-scores.ts';
 
 export interface WgslEngineOptions {
@@ -58,7 +57,7 @@ export class WgslEngine implements Engine {
   linearObjective(x: DeviceMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective {
     const m = matrixOf(x);
     if (outputs <= MAX_OUTPUTS) return createWgslLinearObjective(this.device, m.gpu, targets, outputs, rowWeights);
-    return this.fallbackObjective(m, targets, outputs, rowWeights);
+    return createWgslMatmulObjective(this.device, m.gpu, targets, outputs, rowWeights);
   }
 
   linearScores(x: DeviceMatrix, params: Float32Array, outputs: number): Promise<Float32Array> {
@@ -84,18 +83,6 @@ export class WgslEngine implements Engine {
     const host = new Float32Array(x.rows * x.cols);
     for (const c of x.chunks) host.set(await readF32(this.device, c.buffer, c.rows * x.cols), c.firstRow * x.cols);
     return this.fallbackEngine.uploadMatrix(host, x.rows, x.cols);
-  }
-
-  /** A LinearObjective on the fallback engine, created on the first evaluate (the mirror is asynchronous). */
-  private fallbackObjective(m: WgslEngineMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective {
-    if (targets.length !== m.rows) throw new Error(`targets have ${targets.length} rows, matrix has ${m.rows}`);
-    let inner: Promise<LinearObjective> | undefined;
-    const objective = () => (inner ??= m.fallback().then((fx) => this.fallbackEngine.linearObjective(fx, targets, outputs, rowWeights)));
-    return {
-      rows: m.rows, cols: m.cols, outputs,
-      evaluate: async (params) => (await objective()).evaluate(params),
-      dispose: () => { void inner?.then((o) => o.dispose(), () => undefined); },
-    };
   }
 
   dispose(): void {

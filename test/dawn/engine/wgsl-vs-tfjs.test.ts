@@ -1,6 +1,6 @@
 // The WGSL engine's workloads equal the tfjs-webgpu reference on the same device: scores on odd shapes with X
-// split into several small chunks, the centred moments (WGSL, no tfjs mirror) and the tfjs fallback (over 16
-// classes) on chunked X.
+// split into several small chunks, the many-class objective and the centred moments (WGSL, no tfjs mirror) on
+// chunked X.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
 import type { Engine } from '../../../src/engine/engine';
@@ -62,7 +62,7 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
     });
   }
 
-  test('a multinomial objective over 17 classes falls back to tfjs and matches it', async () => {
+  test('a multinomial objective over 17 classes (the matmul path) matches tfjs without mirroring X', async () => {
     const rows = 120, cols = 6, K = 17;
     const { x, params } = data(rows, cols, K, 5);
     const targets = Int32Array.from({ length: rows }, (_, i) => (i * 7) % K);
@@ -75,6 +75,7 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
     const want = await ob.evaluate(params);
     expect(got.loss / want.loss).toBeCloseTo(1, 5);
     expectClose(got.grad, want.grad, 1e-5, 'gradient');
+    expect((a as unknown as { mirror?: unknown }).mirror, 'a tfjs copy of X').toBeUndefined();
     oa.dispose(); ob.dispose(); a.dispose(); b.dispose();
   });
 

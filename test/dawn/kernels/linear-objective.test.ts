@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createWgslLinearObjective, layoutFor, rowsPerGroup, uploadWgslMatrix, type RowLayout } from '../../../src/engine/wgsl/linear-objective.ts';
 import { narrowRowsPerGroup, narrowScoreGroups, NARROW_MAX_COLS } from '../../../src/engine/wgsl/linear-narrow.ts';
 import { wgslLinearScores } from '../../../src/engine/wgsl/linear-scores.ts';
+import { createWgslMatmulObjective } from '../../../src/engine/wgsl/linear-objective-matmul.ts';
 import { expectClose, noGpuErrors, randn, realDevice, rng } from './helpers.ts';
 
 function cpuObjective(x: Float32Array, N: number, d: number, y: Int32Array, K: number, params: Float32Array, s?: Float32Array) {
@@ -93,5 +94,35 @@ describe('WGSL linear objective layouts', () => {
     expect(narrowRowsPerGroup(128 * 1024 + 1)).toBe(256);
     expect(narrowScoreGroups(1797)).toBe(15);
     expect(narrowScoreGroups(1e9)).toBe(65535);
+  });
+});
+
+describe('WGSL matmul objective (any number of classes) on real WebGPU', () => {
+  async function checkMatmul(N: number, d: number, K: number, seed: number, opts: { weights?: boolean; chunkRows?: number; blockRows?: number } = {}) {
+    const { device } = await realDevice();
+    const r = rng(seed);
+    const x = randn(N * d, r);
+    const y = Int32Array.from({ length: N }, () => Math.floor(r() * K));
+    const params = randn(d * K + K, r, 0.3);
+    const s = opts.weights ? Float32Array.from({ length: N }, () => 0.5 + r()) : undefined;
+    const X = uploadWgslMatrix(device, x, N, d, opts.chunkRows ? opts.chunkRows * d * 4 : undefined);
+    const obj = createWgslMatmulObjective(device, X, y, K, s, opts.blockRows);
+    const got = await noGpuErrors(device, () => obj.evaluate(params));
+    const want = cpuObjective(x, N, d, y, K, params, s);
+    expect(got.loss / want.loss).toBeCloseTo(1, 5);
+    expectClose(got.grad, want.grad, 1e-5 * Math.sqrt(N), 'gradient');
+    // A second evaluation at other parameters starts from clean accumulators.
+    const again = await obj.evaluate(params.map((v) => v * 0.5));
+    expect(again.loss / cpuObjective(x, N, d, y, K, params.map((v) => v * 0.5), s).loss).toBeCloseTo(1, 5);
+    obj.dispose(); X.dispose();
+  }
+  it('softmax over 19 classes matches f64', () => checkMatmul(200, 12, 19, 51));
+  it('40 classes at an odd width with row weights, over 3 chunks and several 64-row blocks', () => checkMatmul(300, 7, 40, 52, { weights: true, chunkRows: 130, blockRows: 64 }));
+  it('two classes (the softmax form of a binary probe) match f64', () => checkMatmul(150, 5, 2, 53));
+  it('rejects a target outside the classes, naming the row', async () => {
+    const { device } = await realDevice();
+    const X = uploadWgslMatrix(device, new Float32Array(8), 4, 2);
+    expect(() => createWgslMatmulObjective(device, X, Int32Array.from([0, 1, 20, 0]), 20)).toThrow(/row 2: 20/);
+    X.dispose();
   });
 });

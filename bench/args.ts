@@ -10,7 +10,7 @@ export interface BenchArgs {
 
 const DEFAULTS: BenchArgs = {
   B: 256, d: 64, m: 512, k: 8, N: 2048, logD: [64], classes: 1, steps: 3, ingestRows: 65536,
-  sections: ['matmul', 'relu', 'topk', 'logistic', 'ingest', 'tfjs'], dawnFlags: [], tol: 1e-4, maxIter: 100,
+  sections: ['matmul', 'relu', 'topk', 'trainer', 'logistic', 'ingest', 'tfjs'], dawnFlags: [], tol: 1e-4, maxIter: 100,
 };
 
 export function parseArgs(argv: string[]): BenchArgs {

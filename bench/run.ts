@@ -6,6 +6,7 @@ import { createEngine } from '../src/engine/create-engine.ts';
 import { parseArgs } from './args.ts';
 import { benchMatmuls, benchMatmulTuning, benchReluSae, benchReluSparseSae, benchTopKSae } from './wgsl-sae.ts';
 import { benchLogisticProbe } from './logistic.ts';
+import { benchTrainerSteps } from './trainer.ts';
 import { benchIngest } from './ingest.ts';
 import { benchTfjs, loadTfjs } from './tfjs-stock.ts';
 import { round } from './timing.ts';
@@ -42,6 +43,14 @@ if (has('relu')) { log('relu sae, sparse codes'); wgsl.reluSparseSae = await ben
 if (has('topk')) { log('topk sae'); wgsl.topkSae = await benchTopKSae(device, args); }
 if (has('topk')) { log('topk sae + auxk'); wgsl.topkAuxKSae = await benchTopKSae(device, args, { auxK: true }); }
 if (has('topk')) { log('batchtopk sae'); wgsl.batchTopKSae = await benchTopKSae(device, args, { selection: 'batch' }); }
+if (has('trainer')) {
+  log('trainer steps (host gather, read-backs)');
+  const trainer = { topk: await benchTrainerSteps(device, args, 'topk'), relu: await benchTrainerSteps(device, args, 'relu') };
+  const kernel = (key: string) => (wgsl[key] as { samplesPerSec: number } | undefined)?.samplesPerSec;
+  // < 1: the share of the kernel-only rate the product's training loop keeps (AuxK on for TopK in both).
+  const share = (ours: number, key: string) => (kernel(key) ? round(ours / kernel(key)!, 4) : null);
+  wgsl.trainer = { ...trainer, shareOfKernelRate: { topk: share(trainer.topk.samplesPerSec, 'topkAuxKSae'), relu: share(trainer.relu.samplesPerSec, 'reluSae') } };
+}
 type LogisticRun = Awaited<ReturnType<typeof benchLogisticProbe>>;
 let logistic: { wgsl: LogisticRun[]; tfjsWebgpu: LogisticRun[] } | undefined;
 if (has('logistic')) {

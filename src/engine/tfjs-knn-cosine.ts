@@ -5,15 +5,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { KnnCosineOptions } from './engine';
-import { checkKnnK } from '../core/detect/knn-cosine';
+import { checkKnnOptions } from '../core/detect/knn-cosine';
 
-/**
- * A 1024 × 4096 f32 cosine tile is 16 MB. Its half-dozen same-shape temporaries (scaled cosines, mask, −∞ fill,
- * masked copy, top-k indices) are freed tile by tile; with the 4096-row slice of the trusted rows (64 MB at
- * d = 4096) the peak stays under ~200 MB however many rows there are. Each tile is still a ~34 GFLOP matmul at
- * d = 4096, large enough to keep a GPU busy.
- */
-export const KNN_BLOCK_ROWS = { query: 1024, trusted: 4096 };
 
 /** 1/‖x_i‖ per row, 0 for a zero row (so its cosine to anything is 0, as in the host reference). */
 function inverseNorms(x: tf.Tensor2D): tf.Tensor1D {
@@ -33,30 +26,10 @@ function blockedInverseNorms(x: tf.Tensor2D, blockRows: number): tf.Tensor1D {
   });
 }
 
-function checkOptions(trusted: tf.Tensor2D, query: tf.Tensor2D, k: number, options: KnnCosineOptions) {
-  if (trusted.shape[1] !== query.shape[1]) {
-    throw new Error(`kNN needs trusted and query rows of one width; got ${trusted.shape[1]} and ${query.shape[1]} columns`);
-  }
-  const self = options.excludeSelf;
-  checkKnnK(k, trusted.shape[0], self !== undefined);
-  if (self) {
-    if (self.trustedIds.length !== trusted.shape[0] || self.queryIds.length !== query.shape[0]) {
-      throw new Error(`excludeSelf ids: ${self.trustedIds.length} trusted and ${self.queryIds.length} query ids for ${trusted.shape[0]} and ${query.shape[0]} rows`);
-    }
-    // Repeated trusted ids would exclude several rows from one query, past what the k check allowed.
-    if (new Set(self.trustedIds).size !== self.trustedIds.length) throw new Error('excludeSelf trusted ids repeat; they must be distinct row ids');
-  }
-  const blocks = options.blockRows ?? KNN_BLOCK_ROWS;
-  if (![blocks.query, blocks.trusted].every((b) => Number.isInteger(b) && b >= 1)) {
-    throw new Error(`kNN block rows must be positive integers; got query ${blocks.query}, trusted ${blocks.trusted}`);
-  }
-  return blocks;
-}
-
 export async function tfjsKnnCosine(
   trusted: tf.Tensor2D, query: tf.Tensor2D, k: number, options: KnnCosineOptions = {},
 ): Promise<Float32Array> {
-  const blocks = checkOptions(trusted, query, k, options);
+  const blocks = checkKnnOptions({ rows: trusted.shape[0], cols: trusted.shape[1] }, { rows: query.shape[0], cols: query.shape[1] }, k, options);
   const [m, d] = trusted.shape;
   const n = query.shape[0];
   const out = new Float32Array(n);

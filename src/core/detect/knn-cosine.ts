@@ -37,6 +37,35 @@ export function checkKnnK(k: number, trustedRows: number, excludeSelf: boolean):
   }
 }
 
+/**
+ * A 1024 × 4096 f32 cosine tile is 16 MB. Its few same-shape temporaries are freed tile by tile; with the
+ * 4096-row slice of the trusted rows (64 MB at d = 4096) the peak stays under ~200 MB however many rows there
+ * are. Each tile is still a ~34 GFLOP matmul at d = 4096, large enough to keep a GPU busy.
+ */
+export const KNN_BLOCK_ROWS = { query: 1024, trusted: 4096 };
+
+/** Engine.knnCosine's argument checks (both engines): widths, k, the exclusion ids, block sizes. Returns the blocks. */
+export function checkKnnOptions(
+  trusted: { rows: number; cols: number }, query: { rows: number; cols: number }, k: number,
+  options: { excludeSelf?: { trustedIds: Int32Array; queryIds: Int32Array }; blockRows?: { query: number; trusted: number } },
+): { query: number; trusted: number } {
+  if (trusted.cols !== query.cols) throw new Error(`kNN needs trusted and query rows of one width; got ${trusted.cols} and ${query.cols} columns`);
+  const self = options.excludeSelf;
+  checkKnnK(k, trusted.rows, self !== undefined);
+  if (self) {
+    if (self.trustedIds.length !== trusted.rows || self.queryIds.length !== query.rows) {
+      throw new Error(`excludeSelf ids: ${self.trustedIds.length} trusted and ${self.queryIds.length} query ids for ${trusted.rows} and ${query.rows} rows`);
+    }
+    // Repeated trusted ids would exclude several rows from one query, past what the k check allowed.
+    if (new Set(self.trustedIds).size !== self.trustedIds.length) throw new Error('excludeSelf trusted ids repeat; they must be distinct row ids');
+  }
+  const blocks = options.blockRows ?? KNN_BLOCK_ROWS;
+  if (![blocks.query, blocks.trusted].every((b) => Number.isInteger(b) && b >= 1)) {
+    throw new Error(`kNN block rows must be positive integers; got query ${blocks.query}, trusted ${blocks.trusted}`);
+  }
+  return blocks;
+}
+
 export function knnCosineScores(
   x: Float32Array, d: number, trustedRows: ArrayLike<number>, queryRows: ArrayLike<number>, options: KnnOptions,
   queryX: Float32Array = x,

@@ -1,5 +1,6 @@
-// kNN detector on real WebGPU (Dawn over SwiftShader): the WGSL engine delegates Engine.knnCosine to tfjs on the
-// same device; with tiles forced small it must equal the host f64 reference, and so must the detector's helper.
+// kNN detector on real WebGPU (Dawn over SwiftShader): the WGSL engine's Engine.knnCosine (matmul tiles, radix
+// top-k) must equal the host f64 reference, in one tile and over many (tiles are whole 64-row blocks), and so
+// must the detector's helper.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
 import type { Engine } from '../../../src/engine/engine';
@@ -26,6 +27,19 @@ describe('kNN cosine on WebGPU (Dawn)', () => {
       expect(maxAbsDifference(self, knnCosineScores(c.x, c.d, c.trusted, c.trusted, { k, excludeSelf: true }))).toBeLessThan(1e-4);
     });
   }
+
+  test('over 3 × 5 tiles (64-row blocks, zero rows, rows of very different scales) it equals the host reference', async () => {
+    const big = knnCase(400, 5, 6); // 266 trusted rows, 134 query rows
+    const tiles = { query: 64, trusted: 64 };
+    for (const k of [1, 5]) {
+      const q = await engineKnn(engine, big, big.trusted, big.query, k, { blockRows: tiles });
+      expect(maxAbsDifference(q, knnCosineScores(big.x, big.d, big.trusted, big.query, { k }))).toBeLessThan(1e-4);
+    }
+    const self = await engineKnn(engine, big, big.trusted, big.trusted, 4, { excludeSelf: true, blockRows: tiles });
+    expect(maxAbsDifference(self, knnCosineScores(big.x, big.d, big.trusted, big.trusted, { k: 4, excludeSelf: true }))).toBeLessThan(1e-4);
+    const mixed = await engineKnn(engine, big, big.trusted, big.mixed, 3, { excludeSelf: true, blockRows: tiles });
+    expect(maxAbsDifference(mixed, knnCosineScores(big.x, big.d, big.trusted, big.mixed, { k: 3, excludeSelf: true }))).toBeLessThan(1e-4);
+  });
 
   test('knnDetectorScores (the detector job\'s call) equals the host reference', async () => {
     const k = 3;

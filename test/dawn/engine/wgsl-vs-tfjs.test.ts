@@ -1,6 +1,5 @@
 // The WGSL engine's workloads equal the tfjs-webgpu reference on the same device: scores on odd shapes with X
-// split into several small chunks, the many-class objective and the centred moments (WGSL, no tfjs mirror) on
-// chunked X.
+// split into several small chunks, the many-class objective, the centred moments and kNN (all WGSL) on chunked X.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
 import type { Engine } from '../../../src/engine/engine';
@@ -62,7 +61,7 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
     });
   }
 
-  test('a multinomial objective over 17 classes (the matmul path) matches tfjs without mirroring X', async () => {
+  test('a multinomial objective over 17 classes (the matmul path) matches tfjs', async () => {
     const rows = 120, cols = 6, K = 17;
     const { x, params } = data(rows, cols, K, 5);
     const targets = Int32Array.from({ length: rows }, (_, i) => (i * 7) % K);
@@ -75,11 +74,10 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
     const want = await ob.evaluate(params);
     expect(got.loss / want.loss).toBeCloseTo(1, 5);
     expectClose(got.grad, want.grad, 1e-5, 'gradient');
-    expect((a as unknown as { mirror?: unknown }).mirror, 'a tfjs copy of X').toBeUndefined();
     oa.dispose(); ob.dispose(); a.dispose(); b.dispose();
   });
 
-  test('centredGram and rowQuadraticForm on chunked X equal tfjs, without mirroring X into tfjs', async () => {
+  test('centredGram and rowQuadraticForm (WGSL row blocks) on chunked X equal tfjs', async () => {
     const rows = 90, cols = 5;
     const { x } = data(rows, cols, 1, 6);
     const mean = Float64Array.from({ length: cols }, (_, j) => 0.1 * j);
@@ -91,7 +89,18 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
     expectClose(ga.scatter, gb.scatter, 1e-5, 'scatter');
     expect(ga.sumNormFourth / gb.sumNormFourth).toBeCloseTo(1, 5);
     expectClose(await wgsl.rowQuadraticForm(a, mean, m), await tfjs.rowQuadraticForm(b, mean, m), 1e-5, 'quadratic form');
-    expect((a as unknown as { mirror?: unknown }).mirror, 'a tfjs copy of X').toBeUndefined();
+    a.dispose(); b.dispose();
+  });
+
+  test('knnCosine with X over several chunks (and excluding each row itself) equals tfjs', async () => {
+    const rows = 130, cols = 6;
+    const { x } = data(rows, cols, 1, 7);
+    const a = wgsl.uploadMatrix(x, rows, cols);
+    const b = tfjs.uploadMatrix(x, rows, cols);
+    expect(chunksOf(a)).toBeGreaterThan(2);
+    const ids = Int32Array.from({ length: rows }, (_, i) => i);
+    const opts = { excludeSelf: { trustedIds: ids, queryIds: ids } };
+    expectClose(await noGpuErrors(() => wgsl.knnCosine(a, a, 3, opts)), await tfjs.knnCosine(b, b, 3, opts), 1e-5, 'kNN distances');
     a.dispose(); b.dispose();
   });
 

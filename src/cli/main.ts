@@ -1,28 +1,24 @@
 // Headless Probelab: the same parsers, store, jobs and engine as the app's worker, driven from the command line,
-// so a scripted sweep reproduces the numbers the UI shows on the same inputs.
+// so a scripted sweep (or a run on a GPU machine with no browser) reproduces what the UI shows on the same inputs.
 //   probelab probe ACTS --labels LABELS [--split split.json | --test-fraction 0.25 --seed 0] [--C 1] ...
+//   probelab sae ACTS [--arch topk] [--d-sae 512] [--k 32] [--steps 2000] --out DIR ...
+import { parseArgs, type CliArgs } from './args';
+import { openSources } from './inputs';
+import { probe, probeTable } from './probe-command';
+import { sae, saeTable } from './sae-command';
 
-import { installNodeWebGPU } from '../engine/node-webgpu';
-import { createEngine, type EnginePreference } from '../engine/create-engine';
-import { nodeFileSource, type NodeFileSource } from '../core/formats/node-source';
-import { DatasetStore } from '../jobs/dataset-store';
-import { runProbeJob } from '../jobs/probe-job';
-import { runProbeSuiteJob, DEFAULT_SUITE_EVAL, type ProbeSuiteSpec } from '../jobs/probe-suite-job';
-import { DEFAULT_LOGISTIC } from '../core/probes/logistic';
-import { DEFAULT_LDA } from '../core/probes/lda';
-import { DEFAULT_MASS_MEAN } from '../core/probes/mass-mean';
-import type { ArrayRef, LabelledDataRefs } from '../protocol';
-import { preferredLabelColumn } from '../core/label-names';
-import { numberFlag, parseArgs, stringFlag, type CliArgs } from './args';
-
-const HELP = `probelab: train probes on activation files (the engine of the Probelab app, headless)
+const HELP = `probelab: probes and sparse autoencoders on activation files (the engine of the Probelab app, headless)
 
 usage:
   probelab probe ACTS --labels LABELS [options]
+  probelab sae ACTS [options]
 
 ACTS and LABELS are any file the app reads (.npy .npz .safetensors .pt .h5 .csv .jsonl).
-options:
+common options:
   --key K            tensor key inside ACTS (default: the only 2-D tensor, or the first)
+  --engine E         auto (default) | webgpu | cpu
+  --json             print one JSON document (default: a short table)
+probe options:
   --labels-key K     tensor key or table column inside LABELS (default: the only 1-D array)
   --method M         logistic (default) | lda | mass-mean
   --C X              inverse L2 strength, scikit-learn's C (default 1)
@@ -30,102 +26,46 @@ options:
   --no-standardize   do not z-score features;  --balanced  balanced class weights
   --split FILE       JSON with train_idx / test_idx
   --test-fraction F  seeded random split (default 0.25);  --seed N (default 0);  --no-stratify
-  --engine E         auto (default) | webgpu | cpu
-  --json             print one JSON document (default: a short table)
+sae options (defaults are the app's):
+  --arch A           topk (default) | batchtopk | relu | jumprelu
+  --d-sae N          dictionary size (512);  --k N  active latents (32);  --sparsity X  λ for relu/jumprelu (5)
+  --steps N (2000);  --batch N (256);  --lr X (2e-4·√(2¹⁴/d_sae));  --auxk-alpha X (1/32);  --seed N (0)
+  --held-out F       rows never trained on (0.1);  --eval-every N (50);  --no-normalize
+  --out DIR          write SAELens cfg.json + sae_weights.safetensors and probelab_summary.json there
+  --quiet            no progress lines on stderr
 WebGPU in Node uses Dawn; on a machine without a GPU driver point it at SwiftShader:
   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json`;
 
-const VALUE_FLAGS = new Set(['labels', 'key', 'labels-key', 'method', 'C', 'optimizer', 'lr', 'max-iter', 'tol', 'split', 'test-fraction', 'seed', 'engine']);
-const BOOL_FLAGS = new Set(['json', 'no-standardize', 'balanced', 'no-stratify', 'help']);
-
-const openSources: NodeFileSource[] = [];
-
-async function openInto(store: DatasetStore, id: string, path: string) {
-  const source = await nodeFileSource(path);
-  openSources.push(source);
-  return store.open(id, source);
-}
-
-function pickKey(summary: Awaited<ReturnType<DatasetStore['open']>>, wanted: string | undefined, rank: 1 | 2): string {
-  if (wanted !== undefined) return wanted;
-  const fits = summary.tensors.filter((t) => (rank === 2 ? t.shape.length === 2 : t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1)));
-  if (fits.length === 0 && rank === 1 && summary.columns.length) return preferredLabelColumn(summary.columns.map((c) => c.name))!;
-  if (fits.length === 0) throw new Error(`${summary.name}: no ${rank === 2 ? '[N, D]' : '[N]'} array found; name one with ${rank === 2 ? '--key' : '--labels-key'}`);
-  return fits[0].key;
-}
-
-async function probe(args: CliArgs): Promise<Record<string, unknown>> {
-  const [actsPath] = args.positional;
-  const labelsPath = stringFlag(args, 'labels');
-  if (!actsPath || !labelsPath) throw new Error('probe needs ACTS and --labels LABELS (see --help)');
-  const preference = (stringFlag(args, 'engine') ?? 'auto') as EnginePreference;
-  if (preference !== 'cpu') await installNodeWebGPU();
-  const { engine } = await createEngine(preference);
-
-  const store = new DatasetStore();
-  const acts = await openInto(store, 'acts', actsPath);
-  const labels = labelsPath === actsPath ? acts : await openInto(store, 'labels', labelsPath);
-  const activations: ArrayRef = { fileId: acts.fileId, key: pickKey(acts, stringFlag(args, 'key'), 2) };
-  const labelRef: ArrayRef = { fileId: labels.fileId, key: pickKey(labels, stringFlag(args, 'labels-key'), 1) };
-  const splitPath = stringFlag(args, 'split');
-  const split: LabelledDataRefs['split'] = splitPath
-    ? { kind: 'file', fileId: (await openInto(store, 'split', splitPath)).fileId }
-    : { kind: 'random', testFraction: numberFlag(args, 'test-fraction', 0.25), seed: numberFlag(args, 'seed', 0), stratify: !args.flags.has('no-stratify') };
-  const data: LabelledDataRefs = { activations, labels: labelRef, split };
-  const standardize = !args.flags.has('no-standardize');
-  const method = stringFlag(args, 'method') ?? 'logistic';
-  const hooks = { onStart: () => {}, onProgress: () => {}, isCancelled: () => false };
-  const base = { engine: engine.info, activations: `${acts.name}${activations.key ? `:${activations.key}` : ''}`, labels: `${labels.name}${labelRef.key ? `:${labelRef.key}` : ''}`, method };
-
-  if (method === 'logistic') {
-    const config = {
-      ...DEFAULT_LOGISTIC, C: numberFlag(args, 'C', 1), standardize,
-      optimizer: (stringFlag(args, 'optimizer') ?? 'lbfgs') as 'lbfgs' | 'adam', learningRate: numberFlag(args, 'lr', DEFAULT_LOGISTIC.learningRate),
-      maxIter: numberFlag(args, 'max-iter', DEFAULT_LOGISTIC.maxIter), tol: numberFlag(args, 'tol', DEFAULT_LOGISTIC.tol),
-      classWeight: args.flags.has('balanced') ? 'balanced' as const : 'none' as const,
-    };
-    const r = await runProbeJob(engine, store, { method: 'logistic', data, config }, hooks);
-    if (!r) throw new Error('the run was cancelled');
-    return {
-      ...base, config, classes: r.classes, trainRows: r.trainRows, testRows: r.testRows, train: r.train, test: r.test,
-      iterations: r.iterations, stopReason: r.reason, gradMax: r.gradMax, lambdaMeanLoss: r.lambdaMeanLoss,
-      weights: Array.from(r.weights), intercept: Array.from(r.intercept),
-    };
-  }
-  if (method !== 'lda' && method !== 'mass-mean') throw new Error(`--method must be logistic, lda or mass-mean, got ${method}`);
-  const spec: ProbeSuiteSpec = method === 'lda'
-    ? { method: 'lda', data, config: { ...DEFAULT_LDA, standardize }, eval: DEFAULT_SUITE_EVAL }
-    : { method: 'mass-mean', data, config: { ...DEFAULT_MASS_MEAN, standardize }, eval: DEFAULT_SUITE_EVAL };
-  const r = await runProbeSuiteJob(engine, store, spec, hooks);
-  if (!r || (r.method !== 'lda' && r.method !== 'mass-mean')) throw new Error('the run was cancelled');
-  return {
-    ...base, classes: r.classes, trainRows: r.train.rows.length, testRows: r.test.rows.length,
-    train: r.train.report.metrics, test: r.test.report.metrics, intervals: { train: r.train.report.intervals, test: r.test.report.intervals }, notes: r.notes,
-  };
-}
-
-function table(result: Record<string, unknown>): string {
-  const side = (s: unknown) => s as Record<string, unknown>;
-  const fmt = (v: unknown): string => (typeof v === 'number' ? v.toFixed(4) : v === null ? '—' : typeof v === 'object' && v && 'value' in v ? fmt((v as { value: unknown }).value) : String(v ?? '—'));
-  const lines = [`${result.method} on ${result.activations} with ${result.labels} (${(result.engine as { implementation: string }).implementation})`];
-  for (const key of ['accuracy', 'auroc', 'logLoss']) lines.push(`  ${key.padEnd(10)} train ${fmt(side(result.train)[key])}   held-out ${fmt(side(result.test)[key])}`);
-  if (result.stopReason) lines.push(`  ${result.stopReason} after ${result.iterations} iterations`);
-  return lines.join('\n');
-}
+const COMMANDS: Record<string, { values: string[]; bools: string[]; run: (a: CliArgs) => Promise<Record<string, unknown>>; table: (r: Record<string, unknown>) => string }> = {
+  probe: {
+    values: ['labels', 'key', 'labels-key', 'method', 'C', 'optimizer', 'lr', 'max-iter', 'tol', 'split', 'test-fraction', 'seed', 'engine'],
+    bools: ['json', 'no-standardize', 'balanced', 'no-stratify', 'help'], run: probe, table: probeTable,
+  },
+  sae: {
+    values: ['key', 'arch', 'd-sae', 'k', 'sparsity', 'steps', 'batch', 'lr', 'auxk-alpha', 'seed', 'held-out', 'eval-every', 'out', 'engine'],
+    bools: ['json', 'no-normalize', 'quiet', 'help'], run: sae, table: saeTable,
+  },
+};
 
 export async function main(argv: string[]): Promise<number> {
+  const command = COMMANDS[argv[0] ?? ''];
+  if (!command) {
+    const asked = argv[0] === undefined || argv[0] === 'help' || argv[0] === '--help';
+    if (asked) { console.log(HELP); return 0; }
+    console.error(`probelab: unknown command '${argv[0]}'\n\n${HELP}`);
+    return 2;
+  }
   let args: CliArgs;
   try {
-    args = parseArgs(argv, VALUE_FLAGS, BOOL_FLAGS);
+    args = parseArgs(argv, new Set(command.values), new Set(command.bools));
   } catch (e) {
     console.error(`probelab: ${(e as Error).message}\n\n${HELP}`);
     return 2;
   }
-  if (args.command === 'help' || args.flags.has('help')) { console.log(HELP); return 0; }
-  if (args.command !== 'probe') { console.error(`probelab: unknown command '${args.command}'\n\n${HELP}`); return 2; }
+  if (args.flags.has('help')) { console.log(HELP); return 0; }
   try {
-    const result = await probe(args);
-    console.log(args.flags.has('json') ? JSON.stringify(result, null, 1) : table(result));
+    const result = await command.run(args);
+    console.log(args.flags.has('json') ? JSON.stringify(result, null, 1) : command.table(result));
     return 0;
   } catch (e) {
     console.error(`probelab: ${(e as Error).message}`);

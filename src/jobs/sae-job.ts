@@ -190,9 +190,8 @@ export async function runSaeTrainJob(ctx: SaeJobContext, store: DatasetStore, sp
   if (resume) checkResumable(resume, config, d, mat.rows, scale, spec.transform);
   const shape = { architecture: config.architecture, dIn: d, dSae: config.dSae };
   const chunkRows = ctx.maxBindingBytes ? chunkRowsFor(config.dSae, ctx.maxBindingBytes) : undefined;
-  // WGSL for ReLU and TopK when the device is there; TopK with AuxK (α > 0) moves itself to tfjs on the same device
-  // at the first step with dead latents (no AuxK kernel yet), and `implementation` reports it. Others: tfjs.
-  // A checkpoint written after that move resumes on tfjs directly.
+  // Every architecture trains on the WGSL kernels when the device is there; tfjs on the CPU backend. A checkpoint
+  // a tfjs trainer wrote (the CPU backend, or an older run that moved to tfjs for AuxK) resumes on tfjs.
   const useWgsl = ctx.device && wgslSaeSupports(config.architecture) && resume?.trainer.trainer !== 'tfjs';
   let trainer: SaeTrainer;
   if (resume) {

@@ -1,6 +1,6 @@
 // The headless CLI runs the worker's own store and jobs: on the reference split it reproduces scikit-learn.
 import { afterEach, expect, test, vi } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { main } from '../../../src/cli/main';
@@ -52,4 +52,33 @@ test('bad usage and bad files exit non-zero with a message naming the problem', 
   const truncated = await run(['probe', fixturePath('bad_truncated.npy'), '--labels', fixturePath('digits_labels.npy'), '--engine', 'cpu']);
   expect(truncated.code).toBe(1);
   expect(truncated.err).toMatch(/bad_truncated\.npy: truncated.*byte offset 230080/);
+});
+
+test('sae trains a TopK SAE on planted features and writes SAELens files a reader can load', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'probelab-cli-sae-')), 'sae');
+  const { code, out: stdout, err } = await run(['sae', fixturePath('planted_acts.npy'), '--arch', 'topk', '--d-sae', '64', '--k', '4',
+    '--steps', '60', '--batch', '128', '--eval-every', '20', '--engine', 'cpu', '--out', out, '--json']);
+  expect(code, err).toBe(0);
+  const result = JSON.parse(stdout);
+  expect(result.implementation).toMatch(/tfjs-cpu/);
+  expect(result.steps).toBe(60);
+  // Reconstruction is learned: held-out fraction of variance unexplained well below the mean predictor's 1.
+  expect(result.test.fvu).toBeGreaterThan(0);
+  expect(result.test.fvu).toBeLessThan(0.8);
+  expect(result.test.l0).toBeLessThanOrEqual(4);
+  expect(err).toMatch(/step 20\/60 .*held-out/);
+  const cfg = JSON.parse(readFileSync(join(out, 'cfg.json'), 'utf8'));
+  expect(cfg).toMatchObject({ architecture: 'topk', d_in: 64, d_sae: 64, k: 4 });
+  // The safetensors header (8-byte little-endian length, then JSON) lists the SAELens tensors with their shapes.
+  const st = readFileSync(join(out, 'sae_weights.safetensors'));
+  const header = JSON.parse(st.subarray(8, 8 + Number(st.readBigUInt64LE(0))).toString('utf8'));
+  expect(header.W_enc.shape).toEqual([64, 64]);
+  expect(header.W_dec.shape).toEqual([64, 64]);
+  expect(header.b_dec.dtype).toBe('F32');
+  expect(JSON.parse(readFileSync(join(out, 'probelab_summary.json'), 'utf8')).steps).toBe(60);
+});
+
+test('sae refuses an unknown architecture and flags of the other command, naming them', async () => {
+  expect((await run(['sae', 'x.npy', '--arch', 'gated', '--engine', 'cpu'])).err).toMatch(/--arch must be one of topk, batchtopk, relu, jumprelu, got gated/);
+  expect((await run(['sae', 'x.npy', '--labels', 'y.npy'])).err).toMatch(/unknown flag --labels/);
 });

@@ -1,0 +1,69 @@
+// `probelab probe`: a probe trained by the worker's own jobs (logistic, LDA, mass-mean) on the reference
+// split or a seeded one, reported as JSON or a short table.
+import { runProbeJob } from '../jobs/probe-job';
+import { runProbeSuiteJob, DEFAULT_SUITE_EVAL, type ProbeSuiteSpec } from '../jobs/probe-suite-job';
+import { DatasetStore } from '../jobs/dataset-store';
+import { DEFAULT_LOGISTIC } from '../core/probes/logistic';
+import { DEFAULT_LDA } from '../core/probes/lda';
+import { DEFAULT_MASS_MEAN } from '../core/probes/mass-mean';
+import type { ArrayRef, LabelledDataRefs } from '../protocol';
+import { numberFlag, stringFlag, type CliArgs } from './args';
+import { openInto, pickKey, startEngine } from './inputs';
+
+export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
+  const [actsPath] = args.positional;
+  const labelsPath = stringFlag(args, 'labels');
+  if (!actsPath || !labelsPath) throw new Error('probe needs ACTS and --labels LABELS (see --help)');
+  const { engine } = await startEngine(args);
+
+  const store = new DatasetStore();
+  const acts = await openInto(store, 'acts', actsPath);
+  const labels = labelsPath === actsPath ? acts : await openInto(store, 'labels', labelsPath);
+  const activations: ArrayRef = { fileId: acts.fileId, key: pickKey(acts, stringFlag(args, 'key'), 2) };
+  const labelRef: ArrayRef = { fileId: labels.fileId, key: pickKey(labels, stringFlag(args, 'labels-key'), 1) };
+  const splitPath = stringFlag(args, 'split');
+  const split: LabelledDataRefs['split'] = splitPath
+    ? { kind: 'file', fileId: (await openInto(store, 'split', splitPath)).fileId }
+    : { kind: 'random', testFraction: numberFlag(args, 'test-fraction', 0.25), seed: numberFlag(args, 'seed', 0), stratify: !args.flags.has('no-stratify') };
+  const data: LabelledDataRefs = { activations, labels: labelRef, split };
+  const standardize = !args.flags.has('no-standardize');
+  const method = stringFlag(args, 'method') ?? 'logistic';
+  const hooks = { onStart: () => {}, onProgress: () => {}, isCancelled: () => false };
+  const base = { engine: engine.info, activations: `${acts.name}${activations.key ? `:${activations.key}` : ''}`, labels: `${labels.name}${labelRef.key ? `:${labelRef.key}` : ''}`, method };
+
+  if (method === 'logistic') {
+    const config = {
+      ...DEFAULT_LOGISTIC, C: numberFlag(args, 'C', 1), standardize,
+      optimizer: (stringFlag(args, 'optimizer') ?? 'lbfgs') as 'lbfgs' | 'adam', learningRate: numberFlag(args, 'lr', DEFAULT_LOGISTIC.learningRate),
+      maxIter: numberFlag(args, 'max-iter', DEFAULT_LOGISTIC.maxIter), tol: numberFlag(args, 'tol', DEFAULT_LOGISTIC.tol),
+      classWeight: args.flags.has('balanced') ? 'balanced' as const : 'none' as const,
+    };
+    const r = await runProbeJob(engine, store, { method: 'logistic', data, config }, hooks);
+    if (!r) throw new Error('the run was cancelled');
+    return {
+      ...base, config, classes: r.classes, trainRows: r.trainRows, testRows: r.testRows, train: r.train, test: r.test,
+      iterations: r.iterations, stopReason: r.reason, gradMax: r.gradMax, lambdaMeanLoss: r.lambdaMeanLoss,
+      weights: Array.from(r.weights), intercept: Array.from(r.intercept),
+    };
+  }
+  if (method !== 'lda' && method !== 'mass-mean') throw new Error(`--method must be logistic, lda or mass-mean, got ${method}`);
+  const spec: ProbeSuiteSpec = method === 'lda'
+    ? { method: 'lda', data, config: { ...DEFAULT_LDA, standardize }, eval: DEFAULT_SUITE_EVAL }
+    : { method: 'mass-mean', data, config: { ...DEFAULT_MASS_MEAN, standardize }, eval: DEFAULT_SUITE_EVAL };
+  const r = await runProbeSuiteJob(engine, store, spec, hooks);
+  if (!r || (r.method !== 'lda' && r.method !== 'mass-mean')) throw new Error('the run was cancelled');
+  return {
+    ...base, classes: r.classes, trainRows: r.train.rows.length, testRows: r.test.rows.length,
+    train: r.train.report.metrics, test: r.test.report.metrics, intervals: { train: r.train.report.intervals, test: r.test.report.intervals }, notes: r.notes,
+  };
+}
+
+export function probeTable(result: Record<string, unknown>): string {
+  const side = (s: unknown) => s as Record<string, unknown>;
+  const fmt = (v: unknown): string => (typeof v === 'number' ? v.toFixed(4) : v === null ? '—' : typeof v === 'object' && v && 'value' in v ? fmt((v as { value: unknown }).value) : String(v ?? '—'));
+  const lines = [`${result.method} on ${result.activations} with ${result.labels} (${(result.engine as { implementation: string }).implementation})`];
+  for (const key of ['accuracy', 'auroc', 'logLoss']) lines.push(`  ${key.padEnd(10)} train ${fmt(side(result.train)[key])}   held-out ${fmt(side(result.test)[key])}`);
+  if (result.stopReason) lines.push(`  ${result.stopReason} after ${result.iterations} iterations`);
+  return lines.join('\n');
+}
+

@@ -100,7 +100,10 @@ export class WgslSaeTrainer implements SaeTrainer {
     if (unitDecoder(architecture)) this.submit((ctx) => encodeRowNorm(ctx, s.wDec(), m, d, this.bufs.norms, true, 'renorm'));
   }
 
-  readonly implementation = 'wgsl';
+  /** 'wgsl'; for ReLU once it has used its sparse step, how many of the steps (so a summary says so). */
+  get implementation(): string {
+    return this.sparseSteps > 0 ? `wgsl (sparse step for ${this.sparseSteps} of ${this.state.t} steps)` : 'wgsl';
+  }
 
   get steps(): number { return this.state.t; }
 

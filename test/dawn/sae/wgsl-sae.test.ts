@@ -258,6 +258,7 @@ describe('ReLU + L1 on its sparse path (every positive code as an entry)', () =>
       expect(Math.abs(a.loss - b.loss)).toBeLessThanOrEqual(1e-5 * Math.max(1, b.loss));
     }
     expect(auto.sparseSteps).toBe(2);
+    expect(auto.implementation).toBe('wgsl (sparse step for 2 of 3 steps)');
     const [pa, pb] = [await auto.read(), await denseT.read()];
     for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(pa[key], pb[key], 2e-4, `auto ${key}`);
     auto.dispose(); denseT.dispose();

@@ -2,16 +2,16 @@
 // for the dense ReLU-L1 and JumpReLU steps, TopKSaeStep for TopK and BatchTopK), with batch statistics,
 // gradient clipping and the non-finite guard done on the device.
 // BatchTopK's EMA threshold θ (what inference and every export use) is kept here, on the host, as tfjs keeps it.
+// Inference (held-out metrics, codes for the feature browser) runs the same kernels forward only, on steppers
+// sized for evaluation chunks; only BatchTopK once it has θ (its inference gate, exported as JumpReLU) goes
+// through tfjs (TfjsSaeInference over parameters read back once per step).
 // ReLU + L1 switches to the sparse step (every positive code as an entry) once its codes are sparse enough,
 // and back (or redoes a step densely) when they are not: see reluSparseCapacity.
-//
-// What is not WGSL, and why:
-// - evaluate/encode (held-out metrics, feature browser) run tfjs ops on the same device over parameters read back
-//   once per optimizer step (TfjsSaeInference): they are a small share of the work and already tested there.
-// - Gradient norm for TopK is of the decoder gradient after parallel-component removal (the kernel removes it in
-//   place); tfjs reports it before. Both clip by the norm they report.
+// Gradient norm for TopK is of the decoder gradient after parallel-component removal (the kernel removes it in
+// place); tfjs reports it before. Both clip by the norm they report.
 import type { SaeTrainerState } from '../../core/sae/checkpoint';
-import { emptySums, type MetricSums } from '../../core/sae/metrics';
+import { addSums, emptySums, type MetricSums } from '../../core/sae/metrics';
+import { evalChunkRows } from './train-loop';
 import { checkParamShapes, type SaeParams } from '../../core/sae/params';
 import { readF32, readU32, storageBuffer, uniformBuffer, type Enc } from '../wgsl/buffers';
 import { encodeOverflowGuard } from '../wgsl/batch-topk';
@@ -61,6 +61,10 @@ export interface WgslSaeOptions {
 
 /** perRow: ReLU's sparse capacity (0: the dense step). */
 type Stepper = { rows: number; k: number; kAux: number; perRow: number; step: ReluSaeStep | TopKSaeStep };
+/** Per-row statistics buffers a step's afterForward fills. */
+type RowStats = { rowStats: GPUBuffer; rowL1: GPUBuffer };
+/** A forward-only stepper for `rows` evaluation rows, with its own input and statistics buffers. */
+type EvalStepper = RowStats & { rows: number; k: number; x: GPUBuffer; step: ReluSaeStep | TopKSaeStep };
 
 export class WgslSaeTrainer implements SaeTrainer {
   private readonly state: SaeState;
@@ -69,6 +73,8 @@ export class WgslSaeTrainer implements SaeTrainer {
   private rowBufs: { rows: number; x: GPUBuffer; rowStats: GPUBuffer; rowL1: GPUBuffer } | null = null;
   private readonly adamU: GPUBuffer;
   private inference: { t: number; model: TfjsSaeInference } | null = null;
+  /** Evaluation steppers by row count (a full evaluation chunk and the last, shorter one). */
+  private readonly evalSteppers = new Map<number, EvalStepper>();
   /** BatchTopK: θ ← β·θ + (1 − β)·(smallest kept activation), null before the first step. */
   private batchThreshold: number | null = null;
   /** ReLU: mean active latents per row of the last applied batch (null: unknown, or the sparse step overflowed). */
@@ -126,11 +132,24 @@ export class WgslSaeTrainer implements SaeTrainer {
     const st = this.stepper;
     if (st && st.rows === rows && st.perRow === perRow && (dense(architecture) || (st.k === k && st.kAux === kAux))) return st;
     this.stepper?.step.destroy();
-    const common = { batch: rows, adam: { lr: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, maxChunkRows: this.opts.maxChunkRows, update: false, afterForward: (ctx: Enc, c: SaeChunkView) => this.encodeChunkStats(ctx, c, rows, k) };
-    const step = perRow > 0 ? new TopKSaeStep(s, { ...common, k: 1, selection: 'positive', entriesPerRow: perRow })
-      : dense(architecture) ? new ReluSaeStep(s, { ...common, lambda: 0, activation: architecture === 'jumprelu' ? 'jumprelu' : 'relu' })
-        : new TopKSaeStep(s, { ...common, k, auxK: kAux, selection: architecture === 'batchtopk' ? 'batch' : 'row' });
+    const step = this.makeStep(rows, k, this.rowBufs!, perRow > 0 ? { selection: 'positive', perRow } : { selection: architecture === 'batchtopk' ? 'batch' : 'row', kAux });
     return (this.stepper = { rows, k, kAux, perRow, step });
+  }
+
+  /** A step for this architecture; `sparse` picks TopKSaeStep's selection (ignored by JumpReLU's dense step). */
+  private makeStep(
+    rows: number, k: number, stats: RowStats, sparse: { selection: 'row' | 'batch'; kAux: number } | { selection: 'positive'; perRow: number },
+    maxChunkRows = this.opts.maxChunkRows,
+  ): ReluSaeStep | TopKSaeStep {
+    const { architecture } = this.shape;
+    // The trainer keeps decoder rows unit-norm itself; a step built mid-run must not touch the weights.
+    const common = {
+      batch: rows, adam: { lr: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, maxChunkRows, update: false,
+      normalizeDecoder: false, afterForward: (ctx: Enc, c: SaeChunkView) => this.encodeChunkStats(ctx, c, rows, k, stats),
+    };
+    if (sparse.selection === 'positive') return new TopKSaeStep(this.state, { ...common, k: 1, selection: 'positive', entriesPerRow: sparse.perRow });
+    if (dense(architecture)) return new ReluSaeStep(this.state, { ...common, lambda: 0, activation: architecture === 'jumprelu' ? 'jumprelu' : 'relu' });
+    return new TopKSaeStep(this.state, { ...common, k, auxK: sparse.kAux, selection: sparse.selection });
   }
 
   /** ReLU's sparse capacity for the next step (0: dense). */
@@ -141,9 +160,9 @@ export class WgslSaeTrainer implements SaeTrainer {
     return reluSparseCapacity(this.lastL0PerRow, this.stepper?.perRow ?? 0, this.shape.dSae);
   }
 
-  private encodeChunkStats(ctx: Enc, c: SaeChunkView, batch: number, k: number): void {
+  private encodeChunkStats(ctx: Enc, c: SaeChunkView, batch: number, k: number, rb: RowStats): void {
     const { dIn: d, dSae: m } = this.shape;
-    const rb = this.rowBufs!, b = this.bufs;
+    const b = this.bufs;
     encodeRowStats(ctx, c.x, c.gx, view(rb.rowStats, c.r0 * 4, c.rows * 4), c.rows, d, batch);
     if (c.f) encodeDenseFires(ctx, c.f, b.fires, b.colL1, c.rows, m, c.index > 0);
     else {
@@ -246,12 +265,70 @@ export class WgslSaeTrainer implements SaeTrainer {
     return this.inference.model;
   }
 
-  async evaluate(x: Float32Array, rows: number, k: number): Promise<MetricSums> {
-    return (await this.model()).evaluate(x, rows, k);
+  /** BatchTopK with a θ gates per latent at inference (exported as JumpReLU); the WGSL steps do not: tfjs does. */
+  private get inferOnTfjs(): boolean {
+    return this.shape.architecture === 'batchtopk' && this.batchThreshold !== null;
   }
 
+  /** Runs the forward pass on `rows` rows of x on an evaluation stepper and returns it (statistics on device). */
+  private forward(x: Float32Array, rows: number, k: number): EvalStepper {
+    const d = this.shape.dIn;
+    if (x.length < rows * d) throw new Error(`invalid rows: ${x.length} values for ${rows} rows of ${d}`);
+    let e = this.evalSteppers.get(rows);
+    if (!e || e.k !== k) {
+      if (e) this.destroyEval(e);
+      // Two sizes are in use at a time (a full evaluation chunk and the last one); more means the sizes moved on.
+      if (this.evalSteppers.size >= 2) for (const old of this.evalSteppers.values()) this.destroyEval(old);
+      const stats = { rowStats: storageBuffer(this.device, rows * 4, 'wgsl-sae.eval.rowStats'), rowL1: storageBuffer(this.device, rows, 'wgsl-sae.eval.rowL1') };
+      e = { rows, k, x: storageBuffer(this.device, rows * d, 'wgsl-sae.eval.x'), ...stats, step: this.makeStep(rows, k, stats, { selection: 'row', kAux: 0 }, Infinity) };
+      this.evalSteppers.set(rows, e);
+    }
+    this.device.queue.writeBuffer(e.x, 0, x.buffer, x.byteOffset, rows * d * 4);
+    e.step.forward(e.x);
+    return e;
+  }
+
+  private destroyEval(e: EvalStepper): void {
+    e.step.destroy();
+    for (const b of [e.x, e.rowStats, e.rowL1]) b.destroy();
+    this.evalSteppers.delete(e.rows);
+  }
+
+  /** [first row, rows] blocks of at most evalChunkRows(m) rows: each one chunk for the forward steppers. */
+  private evalBlocks(rows: number): Array<[number, number]> {
+    const per = evalChunkRows(this.shape.dSae), out: Array<[number, number]> = [];
+    for (let r = 0; r < rows; r += per) out.push([r, Math.min(per, rows - r)]);
+    return out;
+  }
+
+  async evaluate(x: Float32Array, rows: number, k: number): Promise<MetricSums> {
+    if (this.inferOnTfjs) return (await this.model()).evaluate(x, rows, k);
+    const { dIn: d, dSae: m } = this.shape;
+    const total = emptySums(d, m);
+    for (const [r0, n] of this.evalBlocks(rows)) {
+      const xb = x.subarray(r0 * d, (r0 + n) * d);
+      const e = this.forward(xb, n, k);
+      const [rowStats, fires, l1] = await Promise.all([
+        readF32(this.device, e.rowStats, n * 4), readU32(this.device, this.bufs.fires, m),
+        e.step instanceof ReluSaeStep ? readF32(this.device, this.bufs.colL1, m) : readF32(this.device, e.rowL1, n),
+      ]);
+      addSums(total, this.sums(xb, n, rowStats, fires, l1));
+    }
+    return total;
+  }
+
+  /** Inference-mode codes f [rows, dSae]. */
   async encode(x: Float32Array, rows: number, k: number): Promise<Float32Array> {
-    return (await this.model()).encode(x, rows, k);
+    if (this.inferOnTfjs) return (await this.model()).encode(x, rows, k);
+    const { dIn: d, dSae: m } = this.shape;
+    const codes = new Float32Array(rows * m);
+    for (const [r0, n] of this.evalBlocks(rows)) {
+      const e = this.forward(x.subarray(r0 * d, (r0 + n) * d), n, k);
+      if (e.step instanceof ReluSaeStep) { codes.set(await e.step.readCodes(), r0 * m); continue; }
+      const { idx, val } = await e.step.readTopK();
+      for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) codes[(r0 + r) * m + idx[r * k + j]] = val[r * k + j];
+    }
+    return codes;
   }
 
   /**
@@ -273,6 +350,7 @@ export class WgslSaeTrainer implements SaeTrainer {
     this.rowBufs = null;
     this.inference?.model.dispose();
     this.inference = null;
+    for (const e of [...this.evalSteppers.values()]) this.destroyEval(e);
     this.state.destroy();
     for (const b of Object.values(this.bufs)) b.destroy();
     this.adamU.destroy();

@@ -122,10 +122,24 @@ export class ReluSaeStep {
 
   private get batch(): number { const c = this.chunks[this.chunks.length - 1]; return c[0] + c[1]; }
 
-  private encode(ctx: Enc, x: GPUBuffer): void {
+  /** Inference on x [batch, d]: codes, reconstruction and afterForward's statistics; no gradients, no update. */
+  forward(x: GPUBuffer): void {
+    const { device } = this.s;
+    const enc = device.createCommandEncoder();
+    this.encode({ device, enc }, x, true);
+    device.queue.submit([enc.finish()]);
+  }
+
+  /** The codes f [rows, m] of the last forward pass (a single-chunk batch: inference chunks are small). */
+  readCodes(): Promise<Float32Array> {
+    if (this.chunks.length !== 1) throw new Error('readCodes: the batch spans several chunks');
+    return readF32(this.s.device, this.bufs.f, this.batch * this.s.m);
+  }
+
+  private encode(ctx: Enc, x: GPUBuffer, forwardOnly = false): void {
     const { d, m, grads: G } = this.s;
     const s = this.s, b = this.bufs, B = this.batch;
-    if (!this.jump) encodeRowNorm(ctx, s.wDec(), m, d, b.norms, false, 'norms');
+    if (!this.jump && !forwardOnly) encodeRowNorm(ctx, s.wDec(), m, d, b.norms, false, 'norms');
     this.chunks.forEach(([r0, bc], ci) => {
       const acc = ci > 0;
       const xv = view(x, r0 * d, bc * d);
@@ -139,6 +153,7 @@ export class ReluSaeStep {
       encodeMatmul(ctx, { M: bc, N: d, K: m, transA: false, transB: false, splitK: this.splits }, b.f, s.wDec(), b.part, [], 'dec f·W_dec');
       encodeResidual(ctx, b.part, this.splits, s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, B, 'residual');
       this.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, f: b.f });
+      if (forwardOnly) return;
       if (this.jump) {
         encodeDenseFires(ctx, b.f, b.fired, b.firedL1, bc, m, acc, 'jump L0');
         encodeMatmul(ctx, { M: m, N: d, K: bc, transA: true, transB: false, accumulate: acc }, b.f, b.gx, s.wDec(G), [], 'gW_dec fᵀ·g');
@@ -161,7 +176,7 @@ export class ReluSaeStep {
       if (acc) encodeAddInto(ctx, b.gbEnc, s.bEnc(G), m, 'gb_enc add');
       else ctx.enc.copyBufferToBuffer(b.gbEnc, 0, G, s.layout.bEnc * 4, m * 4);
     });
-    if (this.update) encodeAdam(ctx, s.layout.total, s.params, G, s.adamM, s.adamV, this.adamU, 'adam');
+    if (this.update && !forwardOnly) encodeAdam(ctx, s.layout.total, s.params, G, s.adamM, s.adamV, this.adamU, 'adam');
   }
 
   /** Loss of the most recent step, at the parameters it started from (summed on the host in f64). */

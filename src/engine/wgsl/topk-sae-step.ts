@@ -33,6 +33,8 @@ export interface TopKSaeOptions {
   entriesPerRow?: number;
   /** 'positive': the L1 coefficient λ (live through setHyper). */
   lambda?: number;
+  /** Renormalise decoder rows at construction (default true); false when the caller keeps them unit-norm. */
+  normalizeDecoder?: boolean;
   adam: AdamHyper;
   maxChunkRows?: number;
   /** false: gradients only (no Adam, no renorm, no step count); the caller updates. See ReluSaeOptions. */
@@ -88,7 +90,7 @@ export class TopKSaeStep {
     }
     this.adamU = uniformBuffer(device, adamUniforms(this.adam, 1).buffer, 'topk-sae.adam');
     // TopK variants start from unit-norm decoder rows, the invariant every step keeps (ReLU's rows are free).
-    if (this.selection === 'positive') return;
+    if (this.selection === 'positive' || opts.normalizeDecoder === false) return;
     const enc = device.createCommandEncoder();
     encodeRowNorm({ device, enc }, s.wDec(), m, d, this.bufs.norms, true, 'renorm');
     device.queue.submit([enc.finish()]);
@@ -125,6 +127,22 @@ export class TopKSaeStep {
     const enc = device.createCommandEncoder();
     this.encode({ device, enc, timer }, x, runAux);
     device.queue.submit([enc.finish()]);
+  }
+
+  /**
+   * Inference on x [batch, d] with the per-row selection: codes, reconstruction and afterForward's statistics;
+   * no gradients, no update (readTopK gives the codes).
+   */
+  forward(x: GPUBuffer): void {
+    if (this.selection !== 'row') throw new Error('forward: inference runs the per-row TopK selection only');
+    const { device } = this.s;
+    const ctx: Enc = { device, enc: device.createCommandEncoder() };
+    this.chunks.forEach(([r0, bc], ci) => {
+      const xv = this.encodeEncoder(ctx, x, r0, bc);
+      this.encodeSelectDecode(ctx, xv, r0, bc);
+      this.opts.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: this.bufs.gx, idx: this.bufs.idx, vals: this.bufs.vals });
+    });
+    device.queue.submit([ctx.enc.finish()]);
   }
 
   /** Centres a chunk and encodes it: f = ReLU((x − b_dec)·W_enc + b_enc). */

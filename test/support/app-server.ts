@@ -65,17 +65,19 @@ export async function dropFiles(page: Page, files: { name: string; bytes: Uint8A
 }
 
 /**
- * The journeys' common start: wait for an engine, drop breast_cancer.npz with the split scikit-learn's reference
- * used (as breast_cancer_split.json), and wait until that split is chosen.
+ * The journeys' common start: wait for an engine, drop a fixture with the split scikit-learn's reference used
+ * for it (as `<dataset>_split.json`), and wait until that split is chosen. Default: breast_cancer.npz.
  */
-export async function loadBreastCancerWithSplit(page: Page): Promise<void> {
+export async function loadFixtureWithSplit(page: Page, file = 'breast_cancer.npz', dataset = 'breast_cancer'): Promise<void> {
   const { fixtureBytes, referenceJson } = await import('./fixtures');
   await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
-  const ref = referenceJson().breast_cancer;
+  const ref = referenceJson()[dataset];
   await dropFiles(page, [
-    { name: 'breast_cancer.npz', bytes: fixtureBytes('breast_cancer.npz') },
-    { name: 'breast_cancer_split.json', bytes: new TextEncoder().encode(JSON.stringify({ train_idx: ref.train_idx, test_idx: ref.test_idx })) },
+    { name: file, bytes: fixtureBytes(file) },
+    { name: `${dataset}_split.json`, bytes: new TextEncoder().encode(JSON.stringify({ train_idx: ref.train_idx, test_idx: ref.test_idx })) },
   ]);
-  await page.waitForSelector('[data-testid=files] >> text=breast_cancer_split.json');
+  await page.waitForSelector(`[data-testid=files] >> text=${dataset}_split.json`);
   await page.waitForFunction(() => (document.querySelector('[data-testid=split-select]') as HTMLSelectElement | null)?.value !== 'random');
 }
+
+export const loadBreastCancerWithSplit = (page: Page) => loadFixtureWithSplit(page);

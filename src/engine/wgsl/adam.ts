@@ -1,5 +1,6 @@
 // Fused Adam over every parameter of a model in one dispatch: params, grads and both moments live packed in
 // four buffers with the same layout, so one elementwise pass updates them all.
+import { flatGrid, flatIndex } from './grid.ts';
 import { dispatch, pipelineFor, type Enc } from './buffers.ts';
 
 const THREADS = 256;
@@ -13,9 +14,20 @@ export function adamUniforms(h: AdamHyper, t: number): Float32Array<ArrayBuffer>
 
 /** Pure: a 2-D grid of `THREADS`-wide groups covering n elements, each thread doing 4 (one vec4). */
 export function adamGrid(n: number, maxPerDim = 65535): [number, number] {
-  const groups = Math.ceil(n / 4 / THREADS);
-  const x = Math.min(groups, maxPerDim);
-  return [x, Math.ceil(groups / x)];
+  return flatGrid(Math.ceil(n / 4), THREADS, maxPerDim);
+}
+
+/**
+ * WGSL: one Adam update of element i (vec4) from gradient expression `grad`, bias corrections c1, c2 in the
+ * uniform h; the plain and the gated (clipped, norm-guarded) Adam share it.
+ */
+export function adamUpdateWGSL(grad: string): string {
+  return `let gi = ${grad};
+  let mi = h.b1 * m[i] + (1.0 - h.b1) * gi;
+  let vi = h.b2 * v[i] + (1.0 - h.b2) * gi * gi;
+  m[i] = mi;
+  v[i] = vi;
+  p[i] -= h.lr * (mi * h.c1) / (sqrt(vi * h.c2) + h.eps);`;
 }
 
 function wgsl(n: number, gridX: number): string {
@@ -28,14 +40,9 @@ struct H { lr: f32, b1: f32, b2: f32, eps: f32, c1: f32, c2: f32 }
 @group(0) @binding(4) var<uniform> h: H;
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wg.y * ${gridX}u + wg.x) * ${THREADS}u + lid;
+  let i = ${flatIndex(gridX, THREADS)};
   if (i >= ${n / 4}u) { return; }
-  let gi = g[i];
-  let mi = h.b1 * m[i] + (1.0 - h.b1) * gi;
-  let vi = h.b2 * v[i] + (1.0 - h.b2) * gi * gi;
-  m[i] = mi;
-  v[i] = vi;
-  p[i] -= h.lr * (mi * h.c1) / (sqrt(vi * h.c2) + h.eps);
+  ${adamUpdateWGSL('g[i]')}
 }`;
 }
 

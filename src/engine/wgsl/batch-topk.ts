@@ -8,8 +8,8 @@
 // (f32 bits; positive floats order like u32) that BatchTopK's EMA threshold follows, and the largest entry count
 // a chunk needed past capacity (0 when everything fit).
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
-import { rowGrid } from './rownorm.ts';
-import { flatGrid } from './sae-batch-stats.ts';
+import { rowGrid } from './grid.ts';
+import { flatGrid, flatIndex } from './grid.ts';
 
 const THREADS = 256;
 const PER_GROUP = 4096; // histogram elements per workgroup: one flush of 256 bins per 4096 reads

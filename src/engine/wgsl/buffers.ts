@@ -62,6 +62,11 @@ export function pipelineFor(device: GPUDevice, code: string, label: string): GPU
 
 export type Binding = GPUBuffer | { buffer: GPUBuffer; offset?: number; size?: number };
 
+/** A sub-range binding of `count` 4-byte elements at element offset `at` (offsets must end up 256-byte aligned). */
+export function view(buffer: GPUBuffer, at: number, count: number): GPUBufferBinding {
+  return { buffer, offset: at * 4, size: Math.max(4, count) * 4 };
+}
+
 /** What a kernel needs to encode work: the device, an open encoder, and optionally a per-pass timer. */
 export interface Enc {
   device: GPUDevice;

@@ -4,12 +4,11 @@
 // f32 on the device per block of BLOCK_ROWS rows; blocks are summed in f64 on the host, so accumulation error
 // does not grow with N (the tfjs engine's policy too).
 import type { CentredGram } from '../engine.ts';
-import { dispatch, pipelineFor, readF32, storageBuffer, uploadBuffer, type Enc } from './buffers.ts';
+import { dispatch, pipelineFor, readF32, storageBuffer, uploadBuffer, view, type Enc } from './buffers.ts';
 import { encodeSubRow } from './elementwise.ts';
 import type { WgslMatrix } from './linear-objective.ts';
 import { encodeMatmul } from './matmul.ts';
-import { rowGrid } from './rownorm.ts';
-import { view } from './sae-state.ts';
+import { rowGrid } from './grid.ts';
 import { workgroupSum } from './workgroup-sum.ts';
 
 /** A multiple of 64 rows, so every block starts 256-byte aligned inside its chunk whatever the width. */

@@ -1,8 +1,9 @@
 // The update half of a training step as the trainer drives it: the global gradient norm reduced on the device,
 // then one Adam over all parameters that clips by that norm and skips itself when the norm is not finite, so a
 // step needs no host round trip between gradients and update (the host reads the norm afterwards).
+import { flatIndex } from './grid.ts';
 import { dispatch, pipelineFor, type Enc } from './buffers.ts';
-import { adamGrid, type AdamHyper } from './adam.ts';
+import { adamGrid, adamUpdateWGSL, type AdamHyper } from './adam.ts';
 import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 256;
@@ -56,19 +57,14 @@ struct H { lr: f32, b1: f32, b2: f32, eps: f32, c1: f32, c2: f32, clip: f32, pad
 @group(0) @binding(5) var<storage, read> normSq: array<f32>;
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wg.y * ${gridX}u + wg.x) * ${THREADS}u + lid;
+  let i = ${flatIndex(gridX, THREADS)};
   if (i >= ${n / 4}u) { return; }
   // Exponent bits all ones = Inf or NaN: tested on the bits, since compilers may fold isnan-style comparisons away.
   let n2 = normSq[0];
   if ((bitcast<u32>(n2) & 0x7f800000u) == 0x7f800000u) { return; }
   let gn = sqrt(n2);
   let sc = select(1.0, h.clip / gn, h.clip >= 0.0 && gn > h.clip);
-  let gi = g[i] * sc;
-  let mi = h.b1 * m[i] + (1.0 - h.b1) * gi;
-  let vi = h.b2 * v[i] + (1.0 - h.b2) * gi * gi;
-  m[i] = mi;
-  v[i] = vi;
-  p[i] -= h.lr * (mi * h.c1) / (sqrt(vi * h.c2) + h.eps);
+  ${adamUpdateWGSL('g[i] * sc')}
 }`;
 }
 

@@ -2,7 +2,7 @@
 // (θ = exp(log θ), per latent), and ∂L/∂log θ = θ·∂L/∂θ from the column sums of the straight-through terms that
 // the g_pre matmul's 'jumpBackward' epilogue leaves in the pre-activation buffer.
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
-import { flatGrid } from './sae-batch-stats.ts';
+import { flatGrid, flatIndex } from './grid.ts';
 
 const THREADS = 256;
 
@@ -15,7 +15,7 @@ export function encodeJumpGate(ctx: Enc, pre: Binding, logTheta: Binding, f: Bin
 @group(0) @binding(2) var<storage, read_write> f: array<f32>;
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wg.y * ${g[0]}u + wg.x) * ${THREADS}u + lid;
+  let i = ${flatIndex(g[0], THREADS)};
   if (i >= ${R * m}u) { return; }
   let p = pre[i];
   f[i] = select(0.0, p, p > exp(logTheta[i % ${m}u]));
@@ -32,7 +32,7 @@ export function encodeLogThetaGrad(ctx: Enc, dTheta: Binding, logTheta: Binding,
 @group(0) @binding(2) var<storage, read_write> grad: array<f32>;
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wg.y * ${g[0]}u + wg.x) * ${THREADS}u + lid;
+  let i = ${flatIndex(g[0], THREADS)};
   if (i >= ${m}u) { return; }
   grad[i] = ${accumulate ? 'grad[i] + ' : ''}dTheta[i] * exp(logTheta[i]);
 }`;

@@ -5,13 +5,12 @@
 // and "nothing yet" is 0.5. Each query block ends in one readback of its mean distances 1 − c = 3 − key.
 import { checkKnnOptions } from '../../core/detect/knn-cosine.ts';
 import type { KnnCosineOptions } from '../engine.ts';
-import { dispatch, pipelineFor, readF32, storageBuffer, uploadBuffer, type Enc } from './buffers.ts';
+import { dispatch, pipelineFor, readF32, storageBuffer, uploadBuffer, view, type Enc } from './buffers.ts';
 import { momentBlocks } from './centred-moments.ts';
 import type { WgslMatrix } from './linear-objective.ts';
 import { encodeMatmul } from './matmul.ts';
 import { encodeRowNorm } from './rownorm.ts';
-import { flatGrid } from './sae-batch-stats.ts';
-import { view } from './sae-state.ts';
+import { flatGrid, flatIndex } from './grid.ts';
 import { encodeTopK } from './topk.ts';
 
 const THREADS = 256;
@@ -29,7 +28,7 @@ ${exclude ? '@group(0) @binding(5) var<storage, read> qIds: array<i32>;\n@group(
 fn inv(n: f32) -> f32 { return select(0.0, 1.0 / n, n > 0.0); }
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wg.y * ${gridX}u + wg.x) * ${THREADS}u + lid;
+  let i = ${flatIndex(gridX, THREADS)};
   if (i >= ${qb * W}u) { return; }
   let r = i / ${W}u;
   let c = i % ${W}u;
@@ -46,7 +45,7 @@ function meanDistanceWGSL(qb: number, k: number, gridX: number): string {
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let r = (wg.y * ${gridX}u + wg.x) * ${THREADS}u + lid;
+  let r = ${flatIndex(gridX, THREADS)};
   if (r >= ${qb}u) { return; }
   var s = 0.0;
   for (var j = 0u; j < ${k}u; j++) { s += 3.0 - best[r * ${k}u + j]; }

@@ -4,13 +4,12 @@
 // and spills past 16; this path has no limit on K. f32 on the device, one readback per evaluation.
 import type { LinearObjective } from '../engine.ts';
 import { packedParamCount } from '../engine.ts';
-import { dispatch, pipelineFor, storageBuffer, uploadBuffer, type Enc } from './buffers.ts';
+import { dispatch, pipelineFor, storageBuffer, uploadBuffer, view, type Enc } from './buffers.ts';
 import { momentBlocks, BLOCK_ROWS } from './centred-moments.ts';
 import { colSumScratch, encodeColSum } from './colsum.ts';
-import type { WgslMatrix } from './linear-objective.ts';
+import { checkObjectiveInputs, type WgslMatrix } from './linear-objective.ts';
 import { encodeMatmul } from './matmul.ts';
-import { flatGrid } from './sae-batch-stats.ts';
-import { view } from './sae-state.ts';
+import { flatGrid, flatIndex } from './grid.ts';
 
 const THREADS = 64;
 
@@ -23,7 +22,7 @@ function softmaxWGSL(rows: number, K: number, gridX: number): string {
 @group(0) @binding(3) var<storage, read_write> rowLoss: array<f32>;
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let r = (wg.y * ${gridX}u + wg.x) * ${THREADS}u + lid;
+  let r = ${flatIndex(gridX, THREADS)};
   if (r >= ${rows}u) { return; }
   let o = r * ${K}u;
   var mx = -3.4e38;
@@ -43,9 +42,7 @@ export function createWgslMatmulObjective(
 ): LinearObjective {
   const { rows, cols } = x;
   if (!(Number.isInteger(K) && K >= 2)) throw new Error(`invalid outputs: ${K} (the matmul objective is multinomial, K ≥ 2)`);
-  if (targets.length !== rows) throw new Error(`invalid targets: length ${targets.length}, expected ${rows}`);
-  for (let i = 0; i < rows; i++) if (!(targets[i] >= 0 && targets[i] < K)) throw new Error(`invalid target at row ${i}: ${targets[i]}`);
-  if (rowWeights && rowWeights.length !== rows) throw new Error(`invalid rowWeights: length ${rowWeights.length}, expected ${rows}`);
+  checkObjectiveInputs(rows, targets, K, rowWeights);
   const nParams = packedParamCount(cols, K);
   const blocks = momentBlocks(x.chunks, blockRows);
   const maxRows = Math.max(1, ...blocks.map((b) => b[2]));

@@ -142,6 +142,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }`;
 }
 
+/** Throws, naming the row, unless targets are per-row class codes in [0, classes) and row weights (if any) match. */
+export function checkObjectiveInputs(rows: number, targets: Int32Array, classes: number, rowWeights?: Float32Array): void {
+  if (targets.length !== rows) throw new Error(`invalid targets: length ${targets.length}, expected ${rows}`);
+  for (let i = 0; i < rows; i++) if (!(targets[i] >= 0 && targets[i] < classes)) throw new Error(`invalid target at row ${i}: ${targets[i]}`);
+  if (rowWeights && rowWeights.length !== rows) throw new Error(`invalid rowWeights: length ${rowWeights.length}, expected ${rows}`);
+}
+
 /**
  * The engine's LinearObjective on raw WGSL. x must come from uploadWgslMatrix on the same device.
  * outputs = 1: binary logistic (targets 0/1); outputs = K ≥ 2: multinomial (targets 0..K−1), K ≤ MAX_OUTPUTS.
@@ -151,12 +158,7 @@ export function createWgslLinearObjective(
 ): LinearObjective {
   const { rows, cols } = x;
   if (!(Number.isInteger(outputs) && outputs >= 1 && outputs <= MAX_OUTPUTS)) throw new Error(`invalid outputs: ${outputs} (1..${MAX_OUTPUTS})`);
-  if (targets.length !== rows) throw new Error(`invalid targets: length ${targets.length}, expected ${rows}`);
-  for (let i = 0; i < rows; i++) {
-    const t = targets[i];
-    if (!(t >= 0 && t < Math.max(2, outputs))) throw new Error(`invalid target at row ${i}: ${t}`);
-  }
-  if (rowWeights && rowWeights.length !== rows) throw new Error(`invalid rowWeights: length ${rowWeights.length}, expected ${rows}`);
+  checkObjectiveInputs(rows, targets, Math.max(2, outputs), rowWeights);
   const K = outputs, P = cols * K + K + 1, nParams = packedParamCount(cols, K);
   const rpwOf = layout === 'narrow' ? narrowRowsPerGroup : rowsPerGroup;
   const plan = x.chunks.map((c) => ({ ...c, rpw: rpwOf(c.rows), groups: 0, wg0: 0 }));

@@ -3,7 +3,7 @@
 //  - ReLU + decoder-norm-weighted L1 (λ·Σ f_i‖W_dec,i‖/B),
 //  - JumpReLU + L0 (λ·Σ 1{pre > θ}/B) with θ = exp(log θ) trained through the rectangle straight-through
 //    estimator of width ε (SAELens v6); its state carries log θ (SaeState with `logTheta`).
-import { readF32, readU32, storageBuffer, uniformBuffer, type Enc } from './buffers.ts';
+import { readF32, readU32, storageBuffer, uniformBuffer, view, type Enc } from './buffers.ts';
 import { adamUniforms, encodeAdam, type AdamHyper } from './adam.ts';
 import { batchChunks } from './batch-chunks.ts';
 import { colSumScratch, encodeColSum } from './colsum.ts';
@@ -15,7 +15,7 @@ import { encodeResidual } from './residual.ts';
 import { encodeRowDot } from './rowdot.ts';
 import { encodeRowNorm } from './rownorm.ts';
 import { encodeDenseFires } from './sae-batch-stats.ts';
-import { view, type SaeState } from './sae-state.ts';
+import type { SaeState } from './sae-state.ts';
 
 export interface ReluSaeOptions {
   batch: number;

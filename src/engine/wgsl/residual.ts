@@ -1,7 +1,7 @@
 // Decoder epilogue of the dense SAE: sums the split-K slabs of f·W_dec, adds b_dec, and emits the MSE gradient
 // g = (2/B)(x̂ − x) and each row's ‖x̂ − x‖² in one pass, so x̂ itself is never stored.
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
-import { rowGrid } from './rownorm.ts';
+import { rowGrid } from './grid.ts';
 import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 256;

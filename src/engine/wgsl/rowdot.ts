@@ -1,6 +1,6 @@
 // out[i] (=|+=) add[i] − Σ_j W[i, j]·v[j]: the b_dec gradient's path back through the encoder, −W_enc·Σ_b g_pre.
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
-import { rowGrid } from './rownorm.ts';
+import { rowGrid } from './grid.ts';
 import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 256;

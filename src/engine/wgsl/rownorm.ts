@@ -1,14 +1,9 @@
 // Euclidean norms of the rows of a row-major [R, C] matrix; optionally rescales each row to unit norm in place.
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
+import { rowGrid } from './grid.ts';
 import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 128;
-
-/** Pure: a 2-D grid for one workgroup per row, within maxComputeWorkgroupsPerDimension. */
-export function rowGrid(rows: number, maxPerDim = 65535): [number, number] {
-  const x = Math.min(rows, maxPerDim);
-  return [x, Math.ceil(rows / x)];
-}
 
 function wgsl(R: number, C: number, normalize: boolean, gridX: number): string {
   return /* wgsl */ `// rownorm ${R}x${C} normalize=${normalize}

@@ -1,16 +1,9 @@
 // Per-batch SAE statistics encoded inside a training step, while a chunk's residual and codes are on the device:
 // per-row reconstruction sums, and per-latent firing counts over the whole batch (dead-latent tracking, L0/L1).
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
-import { rowGrid } from './rownorm.ts';
+import { flatGrid, flatIndex, rowGrid } from './grid.ts';
 
 const THREADS = 64;
-
-/** Pure: a 2-D grid of `threads`-wide groups covering n threads. */
-export function flatGrid(n: number, threads: number, maxPerDim = 65535): [number, number] {
-  const groups = Math.max(1, Math.ceil(n / threads));
-  const x = Math.min(groups, maxPerDim);
-  return [x, Math.ceil(groups / x)];
-}
 
 function rowStatsWgsl(R: number, C: number, scale: number, gridX: number): string {
   return /* wgsl */ `// sae row stats ${R}x${C} scale=${scale}
@@ -55,7 +48,7 @@ function denseFiresWgsl(R: number, m: number, accumulate: boolean, gridX: number
 @group(0) @binding(2) var<storage, read_write> l1: array<f32>;
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wg.y * ${gridX}u + wg.x) * ${THREADS}u + lid;
+  let i = ${flatIndex(gridX, THREADS)};
   if (i >= ${m}u) { return; }
   var n = 0u;
   var s = 0.0;
@@ -82,7 +75,7 @@ function sparseFiresWgsl(R: number, k: number, gridX: number): string {
 @group(0) @binding(3) var<storage, read_write> rowL1: array<f32>;
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = (wg.y * ${gridX}u + wg.x) * ${THREADS}u + lid;
+  let row = ${flatIndex(gridX, THREADS)};
   if (row >= ${R}u) { return; }
   var s = 0.0;
   for (var j = 0u; j < ${k}u; j++) {
@@ -109,7 +102,7 @@ function rangeFiresWgsl(R: number, gridX: number): string {
 @group(0) @binding(4) var<storage, read_write> rowL1: array<f32>;
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = (wg.y * ${gridX}u + wg.x) * ${THREADS}u + lid;
+  let row = ${flatIndex(gridX, THREADS)};
   if (row >= ${R}u) { return; }
   var s = 0.0;
   let first = ranges[2u * row];

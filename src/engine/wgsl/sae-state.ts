@@ -1,7 +1,7 @@
 // SAE parameters, gradients and Adam moments on the GPU, each packed in one buffer with a shared layout
 // (W_enc [d, m], b_enc [m], W_dec [m, d], b_dec [d], as SAELens saves them, then JumpReLU's log θ [m]), so
 // Adam and the gradient norm are one dispatch each over every parameter.
-import { readF32, storageBuffer } from './buffers.ts';
+import { readF32, storageBuffer, view } from './buffers.ts';
 
 export interface SaeLayout { wEnc: number; bEnc: number; wDec: number; bDec: number; logTheta: number | null; total: number }
 export interface SaeParams { wEnc: Float32Array; bEnc: Float32Array; wDec: Float32Array; bDec: Float32Array; logTheta?: Float32Array }
@@ -11,11 +11,6 @@ export function saeLayout(d: number, m: number, withLogTheta = false): SaeLayout
   const up = (n: number) => Math.ceil(n / 64) * 64;
   const wEnc = 0, bEnc = up(d * m), wDec = bEnc + up(m), bDec = wDec + up(m * d), end = bDec + up(d);
   return withLogTheta ? { wEnc, bEnc, wDec, bDec, logTheta: end, total: end + up(m) } : { wEnc, bEnc, wDec, bDec, logTheta: null, total: end };
-}
-
-/** A sub-range binding of `count` floats at float offset `at`. */
-export function view(buffer: GPUBuffer, at: number, count: number): GPUBufferBinding {
-  return { buffer, offset: at * 4, size: Math.max(4, count) * 4 };
 }
 
 /** The parameter tensors in layout (and checkpoint) order, with their lengths. */

@@ -7,7 +7,7 @@
 // A row's active latents are either k fixed slots (TopK: idx/val [rows, k]) or a range of entries (BatchTopK:
 // ranges[2·row], ranges[2·row + 1] into entry arrays of `cap`, see batch-topk.ts).
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
-import { rowGrid } from './rownorm.ts';
+import { rowGrid } from './grid.ts';
 import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 256;

@@ -6,7 +6,7 @@
 // Inactive latents get exact zeros, so the gradient buffers need no separate clear.
 // An entry's batch row is e / k for TopK's fixed slots, or stored after the lists (BatchTopK, batch-topk.ts).
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
-import { rowGrid } from './rownorm.ts';
+import { rowGrid } from './grid.ts';
 import { workgroupSum } from './workgroup-sum.ts';
 
 const THREADS = 256;

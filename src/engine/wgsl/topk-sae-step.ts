@@ -7,7 +7,7 @@
 // Decoder rows stay unit-norm: the parallel gradient component is removed, rows renormalized after Adam.
 // AuxK (OpenAI; α > 0 and some latent dead) runs the same sparse machinery a second time: top-k_aux among the
 // dead latents, a gather decode of the main residual, and a sparse backward accumulated into the gradients.
-import { readF32, readU32, storageBuffer, uniformBuffer, type Enc } from './buffers.ts';
+import { readF32, readU32, storageBuffer, uniformBuffer, view, type Enc } from './buffers.ts';
 import { encodeAuxScale } from './auxk.ts';
 import { batchEntryCapacity, encodeBatchEmit, encodeBatchHist, encodeBatchSelect, initialSelection, positiveSelection, selectionOutcome } from './batch-topk.ts';
 import { adamUniforms, encodeAdam, type AdamHyper } from './adam.ts';
@@ -18,7 +18,7 @@ import { encodeAddInto, encodeSubRow } from './elementwise.ts';
 import { encodeMatmul } from './matmul.ts';
 import { encodeRowDot } from './rowdot.ts';
 import { encodeRowNorm } from './rownorm.ts';
-import { view, type SaeState } from './sae-state.ts';
+import type { SaeState } from './sae-state.ts';
 import { encodeAuxDecode, encodeSparseDecode } from './sparse-decode.ts';
 import { encodeSparseGrads, l1Slots } from './sparse-grads.ts';
 import { encodeTopK } from './topk.ts';
@@ -136,13 +136,9 @@ export class TopKSaeStep {
   forward(x: GPUBuffer): void {
     if (this.selection !== 'row') throw new Error('forward: inference runs the per-row TopK selection only');
     const { device } = this.s;
-    const ctx: Enc = { device, enc: device.createCommandEncoder() };
-    this.chunks.forEach(([r0, bc], ci) => {
-      const xv = this.encodeEncoder(ctx, x, r0, bc);
-      this.encodeSelectDecode(ctx, xv, r0, bc);
-      this.opts.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: this.bufs.gx, idx: this.bufs.idx, vals: this.bufs.vals });
-    });
-    device.queue.submit([ctx.enc.finish()]);
+    const enc = device.createCommandEncoder();
+    this.encode({ device, enc }, x, false, true);
+    device.queue.submit([enc.finish()]);
   }
 
   /** Centres a chunk and encodes it: f = ReLU((x − b_dec)·W_enc + b_enc). */
@@ -190,7 +186,7 @@ export class TopKSaeStep {
     return single;
   }
 
-  private encode(ctx: Enc, x: GPUBuffer, runAux: boolean): void {
+  private encode(ctx: Enc, x: GPUBuffer, runAux: boolean, forwardOnly = false): void {
     const { d, m, grads: G } = this.s;
     const s = this.s, b = this.bufs, { batch: B } = this.opts;
     const rowsOf = this.listed ? { kind: 'listed' as const } : { kind: 'fixed' as const, k: this.opts.k };
@@ -212,6 +208,7 @@ export class TopKSaeStep {
       encoded = false;
       this.encodeSelectDecode(ctx, xv, r0, bc);
       this.opts.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, idx: b.idx, vals: b.vals, ranges: this.listed ? b.ranges : undefined });
+      if (forwardOnly) return;
       const n = this.listed ? this.entries : bc * this.opts.k;
       encodeCsr(ctx, b.idx, n, m, { counts: b.counts, csr: b.csr, cursor: b.cursor });
       encodeSparseGrads(ctx, b.csr, b.vals, b.gx, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEnc, m, d, rowsOf, n, acc, 'sparse grads', this.selection === 'positive' ? 'l1' : 'unit');
@@ -224,7 +221,7 @@ export class TopKSaeStep {
       if (acc) encodeAddInto(ctx, b.gbEnc, s.bEnc(G), m, 'gb_enc add');
       else ctx.enc.copyBufferToBuffer(b.gbEnc, 0, G, s.layout.bEnc * 4, m * 4);
     });
-    if (this.opts.update === false) return;
+    if (this.opts.update === false || forwardOnly) return;
     encodeAdam(ctx, s.layout.total, s.params, G, s.adamM, s.adamV, this.adamU, 'adam');
     if (this.selection !== 'positive') encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
   }

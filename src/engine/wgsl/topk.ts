@@ -3,7 +3,7 @@
 // With a latent mask (AuxK: dead latents only), masked-out entries key as 0 like non-positive ones, so they are
 // only ever picked to fill the k slots, with value 0.
 import { dispatch, pipelineFor, type Binding, type Enc } from './buffers.ts';
-import { rowGrid } from './rownorm.ts';
+import { rowGrid } from './grid.ts';
 
 const THREADS = 256;
 

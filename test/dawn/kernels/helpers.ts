@@ -25,17 +25,8 @@ export function cpuMatmul(a: ArrayLike<number>, b: ArrayLike<number>, M: number,
   return c;
 }
 
-/** Asserts max |got − want| ≤ tol · max(1, max |want|): f32 against f64 at a scale-aware tolerance. */
-export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  let scale = 1, worst = 0, at = -1;
-  for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
-  for (let i = 0; i < want.length; i++) {
-    const d = Math.abs(got[i] - want[i]);
-    if (!(d <= worst)) { worst = d; at = i; }
-  }
-  expect(worst / scale, `${what}: worst at ${at}: got ${got[at]}, want ${want[at]}`).toBeLessThanOrEqual(tol);
-}
+import { expectClose } from '../../support/expect-close.ts';
+export { expectClose };
 
 let shared: Promise<WgslDevice> | undefined;
 /** One real Dawn device per test file; fails loudly if navigator.gpu is a mock or the adapter is missing. */

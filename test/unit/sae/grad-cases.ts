@@ -12,17 +12,8 @@ export function randn(n: number, random: () => number, scale = 1): Float32Array 
   return Float32Array.from({ length: n }, () => scale * normal(random));
 }
 
-/** max |got − want| ≤ tol · max(1, max |want|). */
-export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  let scale = 1, worst = 0, at = -1;
-  for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
-  for (let i = 0; i < want.length; i++) {
-    const e = Math.abs(got[i] - want[i]);
-    if (!(e <= worst)) { worst = e; at = i; }
-  }
-  expect(worst / scale, `${what}: worst error at ${at} (got ${got[at]}, want ${want[at]})`).toBeLessThanOrEqual(tol);
-}
+import { expectClose } from '../../support/expect-close';
+export { expectClose };
 
 export const HYPER: SaeHyper = {
   lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, sparsity: 0, k: 3, auxK: 3, auxKCoefficient: 1 / 32,

@@ -17,8 +17,6 @@ export default defineConfig({
       },
       {
         plugins: [svelte()],
-        // Browser tests read the shared fixtures beside the project through the dev server.
-        server: { fs: { allow: ['..'] } },
         test: {
           name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 240_000,
           browser: {

@@ -6,12 +6,14 @@ import { parseArgs, type CliArgs } from './args';
 import { openSources } from './inputs';
 import { probe, probeTable } from './probe-command';
 import { sae, saeTable } from './sae-command';
+import { version } from '../../package.json';
 
 const HELP = `probelab: probes and sparse autoencoders on activation files (the engine of the Probelab app, headless)
 
 usage:
   probelab probe ACTS --labels LABELS [options]
   probelab sae ACTS [options]
+  probelab --version
 
 ACTS and LABELS are any file the app reads (.npy .npz .safetensors .pt .h5 .csv .jsonl).
 common options:
@@ -21,6 +23,8 @@ common options:
 probe options:
   --labels-key K     tensor key or table column inside LABELS (default: the only 1-D array)
   --method M         logistic (default) | lda | mass-mean
+  --shrinkage S      lda only: none (default) | auto (Ledoit-Wolf) | X in [0, 1], as scikit-learn's
+                     LinearDiscriminantAnalysis(solver='lsqr', shrinkage=…)
   --C X              inverse L2 strength, scikit-learn's C (default 1)
   --optimizer O      lbfgs (default) | adam;  --lr X  Adam learning rate;  --max-iter N;  --tol X
   --no-standardize   do not z-score features;  --balanced  balanced class weights
@@ -38,7 +42,7 @@ WebGPU in Node uses Dawn; on a machine without a GPU driver point it at SwiftSha
 
 const COMMANDS: Record<string, { values: string[]; bools: string[]; run: (a: CliArgs) => Promise<Record<string, unknown>>; table: (r: Record<string, unknown>) => string }> = {
   probe: {
-    values: ['labels', 'key', 'labels-key', 'method', 'C', 'optimizer', 'lr', 'max-iter', 'tol', 'split', 'test-fraction', 'seed', 'engine'],
+    values: ['labels', 'key', 'labels-key', 'method', 'shrinkage', 'C', 'optimizer', 'lr', 'max-iter', 'tol', 'split', 'test-fraction', 'seed', 'engine'],
     bools: ['json', 'no-standardize', 'balanced', 'no-stratify', 'help'], run: probe, table: probeTable,
   },
   sae: {
@@ -47,7 +51,16 @@ const COMMANDS: Record<string, { values: string[]; bools: string[]; run: (a: Cli
   },
 };
 
+/** Resolves once the text has been handed to the OS, so ending the process afterwards loses none of it. */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--version' || argv[0] === 'version') {
+    await writeStdout(`probelab ${version}\n`);
+    return 0;
+  }
   const command = COMMANDS[argv[0] ?? ''];
   if (!command) {
     const asked = argv[0] === undefined || argv[0] === 'help' || argv[0] === '--help';
@@ -65,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
   if (args.flags.has('help')) { console.log(HELP); return 0; }
   try {
     const result = await command.run(args);
-    console.log(args.flags.has('json') ? JSON.stringify(result, null, 1) : command.table(result));
+    await writeStdout(`${args.flags.has('json') ? JSON.stringify(result, null, 1) : command.table(result)}\n`);
     return 0;
   } catch (e) {
     console.error(`probelab: ${(e as Error).message}`);

@@ -4,7 +4,8 @@ import { runProbeJob } from '../jobs/probe-job';
 import { runProbeSuiteJob, DEFAULT_SUITE_EVAL, type ProbeSuiteSpec } from '../jobs/probe-suite-job';
 import { DatasetStore } from '../jobs/dataset-store';
 import { DEFAULT_LOGISTIC } from '../core/probes/logistic';
-import { DEFAULT_LDA } from '../core/probes/lda';
+import { DEFAULT_LDA, type LdaConfig } from '../core/probes/lda';
+import { probeToPlain } from '../core/probes/probe-export';
 import { DEFAULT_MASS_MEAN } from '../core/probes/mass-mean';
 import type { ArrayRef, LabelledDataRefs } from '../protocol';
 import { numberFlag, stringFlag, type CliArgs } from './args';
@@ -28,6 +29,7 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
   const data: LabelledDataRefs = { activations, labels: labelRef, split };
   const standardize = !args.flags.has('no-standardize');
   const method = stringFlag(args, 'method') ?? 'logistic';
+  const shrinkage = shrinkageFlag(args, method);
   const hooks = { onStart: () => {}, onProgress: () => {}, isCancelled: () => false };
   const base = { engine: engine.info, activations: `${acts.name}${activations.key ? `:${activations.key}` : ''}`, labels: `${labels.name}${labelRef.key ? `:${labelRef.key}` : ''}`, method };
 
@@ -40,22 +42,39 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
     };
     const r = await runProbeJob(engine, store, { method: 'logistic', data, config }, hooks);
     if (!r) throw new Error('the run was cancelled');
+    const model = {
+      method: 'logistic' as const, cols: r.cols, outputs: r.outputs, classes: r.classes, link: 'logit' as const,
+      weights: r.weights, intercept: r.intercept, standardization: { mean: r.mean, scale: r.scale },
+    };
     return {
       ...base, config, classes: r.classes, trainRows: r.trainRows, testRows: r.testRows, train: r.train, test: r.test,
       iterations: r.iterations, stopReason: r.reason, gradMax: r.gradMax, lambdaMeanLoss: r.lambdaMeanLoss,
-      weights: Array.from(r.weights), intercept: Array.from(r.intercept),
+      probe: probeToPlain(model),
     };
   }
   if (method !== 'lda' && method !== 'mass-mean') throw new Error(`--method must be logistic, lda or mass-mean, got ${method}`);
   const spec: ProbeSuiteSpec = method === 'lda'
-    ? { method: 'lda', data, config: { ...DEFAULT_LDA, standardize }, eval: DEFAULT_SUITE_EVAL }
+    ? { method: 'lda', data, config: { ...DEFAULT_LDA, standardize, shrinkage }, eval: DEFAULT_SUITE_EVAL }
     : { method: 'mass-mean', data, config: { ...DEFAULT_MASS_MEAN, standardize }, eval: DEFAULT_SUITE_EVAL };
   const r = await runProbeSuiteJob(engine, store, spec, hooks);
   if (!r || (r.method !== 'lda' && r.method !== 'mass-mean')) throw new Error('the run was cancelled');
   return {
-    ...base, classes: r.classes, trainRows: r.train.rows.length, testRows: r.test.rows.length,
+    ...base, ...(method === 'lda' ? { shrinkage } : {}),
+    classes: r.classes, trainRows: r.train.rows.length, testRows: r.test.rows.length,
     train: r.train.report.metrics, test: r.test.report.metrics, intervals: { train: r.train.report.intervals, test: r.test.report.intervals }, notes: r.notes,
+    probe: probeToPlain(r.model),
   };
+}
+
+/** --shrinkage none | auto | X, as scikit-learn's LinearDiscriminantAnalysis(solver='lsqr', shrinkage=…). */
+function shrinkageFlag(args: CliArgs, method: string): LdaConfig['shrinkage'] {
+  const v = stringFlag(args, 'shrinkage');
+  if (v !== undefined && method !== 'lda') throw new Error(`--shrinkage applies to --method lda, not ${method}`);
+  if (v === undefined || v === 'none') return 'none';
+  if (v === 'auto') return 'ledoit-wolf';
+  const alpha = Number(v);
+  if (v.trim() === '' || !(alpha >= 0 && alpha <= 1)) throw new Error(`--shrinkage must be none, auto or a number in [0, 1], got ${JSON.stringify(v)}`);
+  return alpha;
 }
 
 export function probeTable(result: Record<string, unknown>): string {

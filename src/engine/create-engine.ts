@@ -36,6 +36,9 @@ export async function createEngine(
   preference: EnginePreference = 'auto', options: CreateEngineOptions | ((message: string) => void) = {},
 ): Promise<StartedEngine> {
   const { onDeviceLost, wgsl } = typeof options === 'function' ? { onDeviceLost: options, wgsl: undefined } : options;
+  // Production mode: tfjs then skips its debug checks and its console notices (in Node, a banner advertising
+  // tfjs-node on the first CPU tensor), which would otherwise land in the CLI's output and the page's console.
+  tf.env().set('PROD', true);
   let fallbackReason: string | undefined;
   if (preference !== 'cpu') {
     const acquired = registered ? { ok: true as const, gpu: registered } : await acquireGpuDevice((info) => {

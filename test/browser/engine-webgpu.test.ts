@@ -6,8 +6,8 @@ import { bytesSource } from '../../src/core/formats/byte-source';
 import { openNpz } from '../../src/core/formats/npz';
 import { encodeLabels } from '../../src/core/labels';
 import { DEFAULT_LOGISTIC, trainLogisticProbe } from '../../src/core/probes/logistic';
-import reference from '../../../shared/fixtures/reference.json';
-import breastCancerUrl from '../../../shared/fixtures/breast_cancer.npz?url';
+import reference from '../../tools/reference/reference.json';
+import breastCancerUrl from '../fixtures/breast_cancer.npz?url';
 
 test('Chromium offers a real WebGPU adapter and the engine runs on it', async () => {
   const adapter = await navigator.gpu.requestAdapter();

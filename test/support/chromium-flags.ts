@@ -1,5 +1,7 @@
 // Flags that give headless Chromium a real WebGPU adapter (SwiftShader on CPU) and keep it off the network.
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { chromiumPath } from './test-env.mjs';
+
+export const CHROMIUM_PATH = chromiumPath();
 
 export function chromiumArgs(): string[] {
   return [

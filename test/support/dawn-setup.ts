@@ -1,6 +1,7 @@
 // Gives Node a real WebGPU (Dawn, via the `webgpu` package) before any engine code loads.
 // Points Dawn at Chromium's SwiftShader ICD unless the caller chose a driver (the GPU machine does).
 import { installNodeWebGPU } from '../../src/engine/node-webgpu';
+import { vulkanIcd } from './test-env.mjs';
 
-process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_DRIVER_FILES) process.env.VK_ICD_FILENAMES ??= vulkanIcd();
 await installNodeWebGPU();

@@ -1,24 +1,26 @@
-// Paths to the shared fixtures (written by numpy, PyTorch, h5py, safetensors; references by scikit-learn)
-// and small readers for Node tests.
+// The project's own test data: files written by numpy, PyTorch, h5py and safetensors under test/fixtures/
+// (copied or cut to row subsets by tools/reference/make_fixtures.py), and scikit-learn's numbers on them in
+// tools/reference/reference.json (computed by tools/reference/sklearn_reference.py). Node tests only.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { bytesSource } from '../../src/core/formats/byte-source';
 import { openNpy } from '../../src/core/formats/npy';
 
-export const FIXTURES = resolve(fileURLToPath(new URL('../../../shared/fixtures', import.meta.url)));
+export const FIXTURES = resolve(fileURLToPath(new URL('../fixtures', import.meta.url)));
+const REFERENCE = resolve(fileURLToPath(new URL('../../tools/reference/reference.json', import.meta.url)));
 
 export function fixturePath(name: string): string {
   return resolve(FIXTURES, name);
 }
 
-export function fixtureBytes(name: string): Uint8Array {
+export function fixtureBytes(name: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(fixturePath(name)));
 }
 
 let reference: Record<string, any> | undefined;
 export function referenceJson(): Record<string, any> {
-  reference ??= JSON.parse(readFileSync(fixturePath('reference.json'), 'utf8'));
+  reference ??= JSON.parse(readFileSync(REFERENCE, 'utf8'));
   return reference!;
 }
 

@@ -23,10 +23,20 @@ export function fitStandardization(x: Float32Array, cols: number, rows: ArrayLik
   }
   const scale = new Float64Array(cols);
   for (let j = 0; j < cols; j++) {
-    const sd = Math.sqrt(m2[j] / Math.max(1, rows.length));
-    scale[j] = sd > 0 && Number.isFinite(sd) ? sd : 1;
+    const variance = m2[j] / Math.max(1, rows.length);
+    scale[j] = nearConstant(variance, mean[j], rows.length) || !Number.isFinite(variance) ? 1 : Math.sqrt(variance);
   }
   return { mean, scale };
+}
+
+/**
+ * Whether a column's variance is indistinguishable from 0 given the rounding error of computing it (Chan, Golub
+ * & LeVeque's bound for the two-pass algorithm, as scikit-learn's StandardScaler tests it): such a column is
+ * scaled by 1, not by the square root of rounding noise.
+ */
+export function nearConstant(variance: number, mean: number, n: number): boolean {
+  const eps = 2 ** -52;
+  return variance <= n * eps * variance + (n * mean * eps) ** 2;
 }
 
 export function identityStandardization(cols: number): Standardization {

@@ -1,12 +1,14 @@
 // Linear discriminant analysis with a shared covariance, as scikit-learn's LinearDiscriminantAnalysis:
 //   score_k(x) = μ_kᵀ Σ⁻¹ x − ½ μ_kᵀ Σ⁻¹ μ_k + log π_k   (priors π from the training rows).
-// Unshrunk, Σ is the pooled within-class covariance over (n − K), the scaling of scikit-learn's default 'svd'
-// solver (it matters: it weighs the prior term). Shrunk ('lsqr' solver), Σ = Σ_k π_k S_k with each class
-// covariance S_k shrunk toward tr(S_k)/d·I — by a fixed α, or by Ledoit-Wolf on the class's z-scored rows
-// (scikit-learn's shrinkage='auto'). Binary problems return one logit, score₁ − score₀. Computed in f64 on
+// Σ = Σ_k π_k S_k with S_k each class's biased covariance, as scikit-learn's 'lsqr' solver: unshrunk
+// (shrinkage=None), or each S_k shrunk toward tr(S_k)/d·I by a fixed α or by Ledoit-Wolf on the class's z-scored
+// rows (shrinkage='auto'), so α = 0 and 'none' agree. (The default 'svd' solver divides the pooled scatter by
+// n − K instead of n: the same direction, a prior term weighted n/(n − K) times more.) A singular Σ takes the
+// minimum-norm solution, as lstsq does. Binary problems return one logit, score₁ − score₀. Computed in f64 on
 // the standardized features; LDA's decision is affine-invariant, so standardizing changes no prediction.
 
 import { pinvSymmetric, solveSpd } from '../math/linalg';
+import { nearConstant } from '../math/standardize';
 import type { Split } from '../split';
 import { classStatistics, gram, withinScatter, type ClassStatistics } from './class-statistics';
 import { ledoitWolfShrinkage, shrink } from './covariance-shrinkage';
@@ -74,9 +76,9 @@ function sharedCovariance(stats: ClassStatistics, n: number, priors: number[], s
   const d = stats.cols;
   const K = stats.classes;
   if (shrinkage === 'none') {
+    // Σ_k π_k S_k = Σ_k (n_k / n)(scatter_k / n_k) = scatter / n.
     const cov = withinScatter(stats);
-    const denom = Math.max(1, n - K);
-    for (let i = 0; i < cov.length; i++) cov[i] /= denom;
+    for (let i = 0; i < cov.length; i++) cov[i] /= n;
     return { cov, alphas: [] as number[] };
   }
   const cov = new Float64Array(d * d);
@@ -89,7 +91,7 @@ function sharedCovariance(stats: ClassStatistics, n: number, priors: number[], s
     let shrunk: Float64Array;
     if (shrinkage === 'ledoit-wolf') {
       // Ledoit-Wolf on the class's z-scored rows, then scaled back: the estimate is then scale-free per feature.
-      const sd = Float64Array.from({ length: d }, (_, j) => { const v = Math.sqrt(s[j * d + j]); return v > 0 ? v : 1; });
+      const sd = Float64Array.from({ length: d }, (_, j) => (nearConstant(s[j * d + j], stats.means[k * d + j], nk) ? 1 : Math.sqrt(s[j * d + j])));
       const z = Float64Array.from(centred, (v, i) => v / sd[i % d]);
       const alpha = ledoitWolfShrinkage(z, nk, d);
       alphas.push(alpha);

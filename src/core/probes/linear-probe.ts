@@ -33,6 +33,25 @@ export function fromLogisticProbe(p: LogisticProbe): LinearProbeModel {
   };
 }
 
+/**
+ * The same probe in activation space: scores = x · W_raw + b_raw with W_raw = W / scale (per input row of W) and
+ * b_raw = b − Σ_j mean_j · W_raw[j]. What a researcher dots with raw activations, e.g. as a steering direction.
+ */
+export function rawSpaceWeights(model: LinearProbeModel): { weight: Float64Array; bias: Float64Array } {
+  const K = model.outputs;
+  const { mean, scale } = model.standardization;
+  const weight = new Float64Array(model.cols * K);
+  const bias = Float64Array.from(model.intercept);
+  for (let j = 0; j < model.cols; j++) {
+    for (let k = 0; k < K; k++) {
+      const w = model.weights[j * K + k] / scale[j];
+      weight[j * K + k] = w;
+      bias[k] -= mean[j] * w;
+    }
+  }
+  return { weight, bias };
+}
+
 /** Scores [rows, outputs] of the given rows (all rows when omitted) of an [N, cols] matrix, f64. */
 export function applyProbe(
   model: LinearProbeModel, x: Float32Array, cols: number, rows?: ArrayLike<number>, standardization = model.standardization,

@@ -14,7 +14,7 @@ import { openSafetensors } from '../formats/safetensors';
 import { writeSafetensors, type F32Tensor } from '../formats/safetensors-writer';
 import type { TensorEntry } from '../formats/tensor-entry';
 import { openZip, readEntry } from '../formats/zip';
-import type { LinearProbeModel, ProbeMethod } from './linear-probe';
+import { rawSpaceWeights, type LinearProbeModel, type ProbeMethod } from './linear-probe';
 
 export const PROBE_FORMAT = 'probelab-probe';
 export const PROBE_FORMAT_VERSION = 1;
@@ -62,13 +62,24 @@ export function probeToNpz(m: LinearProbeModel): Uint8Array {
   return zipSync(files, { mtime: new Date('2000-01-01T00:00:00Z') });
 }
 
-export function probeToJson(m: LinearProbeModel): string {
-  return JSON.stringify({
-    ...metaOf(m),
+export const PROBE_SPACE_NOTE = 'weight [cols, outputs] row-major and bias act on standardized rows: scores = ((x - mean) / scale) · weight + bias; '
+  + 'raw_weight and raw_bias are the same probe on raw activations: scores = x · raw_weight + raw_bias';
+
+/** The probe as plain JSON values: the standardized-space tensors the importers read, plus the raw-space twin. */
+export function probeToPlain(m: LinearProbeModel): Record<string, unknown> {
+  const raw = rawSpaceWeights(m);
+  return {
+    ...metaOf(m), space: PROBE_SPACE_NOTE,
     weight: Array.from(m.weights), bias: Array.from(m.intercept),
     mean: Array.from(m.standardization.mean), scale: Array.from(m.standardization.scale),
-    ...(m.pairStandardization ? { mean_minus: Array.from(m.pairStandardization.mean), scale_minus: Array.from(m.pairStandardization.scale) } : {}),
-  });
+    ...(m.pairStandardization
+      ? { mean_minus: Array.from(m.pairStandardization.mean), scale_minus: Array.from(m.pairStandardization.scale) }
+      : { raw_weight: Array.from(raw.weight), raw_bias: Array.from(raw.bias) }),
+  };
+}
+
+export function probeToJson(m: LinearProbeModel): string {
+  return JSON.stringify(probeToPlain(m));
 }
 
 export async function probeFromSafetensors(bytes: Uint8Array, file = 'probe.safetensors'): Promise<LinearProbeModel> {

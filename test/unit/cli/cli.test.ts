@@ -4,13 +4,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { main } from '../../../src/cli/main';
-import { fixturePath, referenceJson } from '../../support/fixtures';
+import { cosine, fixturePath, referenceJson } from '../../support/fixtures';
 
 afterEach(() => vi.restoreAllMocks());
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string, done?: () => void) => { out += chunk; done?.(); return true; }) as never);
   vi.spyOn(console, 'log').mockImplementation((m: unknown) => { out += `${m}\n`; });
   vi.spyOn(console, 'error').mockImplementation((m: unknown) => { err += `${m}\n`; });
   const code = await main(argv);
@@ -18,8 +19,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-function splitFile(): string {
-  const ref = referenceJson().breast_cancer;
+function splitFile(ref = referenceJson().breast_cancer): string {
   const path = join(mkdtempSync(join(tmpdir(), 'probelab-cli-')), 'split.json');
   writeFileSync(path, JSON.stringify({ train_idx: ref.train_idx, test_idx: ref.test_idx }));
   return path;
@@ -35,6 +35,8 @@ test('probe --json on breast_cancer with the reference split matches scikit-lear
   expect(Math.abs(result.test.accuracy - expected.test_acc)).toBeLessThanOrEqual(1e-3);
   expect(Math.abs(result.test.auroc - expected.test_auroc)).toBeLessThanOrEqual(1e-3);
   expect(result.engine.backend).toBe('cpu');
+  expect(cosine(result.probe.weight, expected.coef)).toBeGreaterThanOrEqual(0.999);
+  expect(result.probe.space).toMatch(/standardized/);
 });
 
 test('LDA from the CLI matches scikit-learn on the reference split', async () => {
@@ -45,6 +47,41 @@ test('LDA from the CLI matches scikit-learn on the reference split', async () =>
   const expected = referenceJson().breast_cancer.lda;
   expect(Math.abs(result.test.accuracy - expected.test_acc)).toBeLessThanOrEqual(1e-3);
   expect(Math.abs(result.test.auroc - expected.test_auroc)).toBeLessThanOrEqual(1e-3);
+});
+
+// scikit-learn's LinearDiscriminantAnalysis(solver='lsqr') where the training rows are fewer than (breast_cancer,
+// 24 rows for 30 features) or close to (digits, 96 rows for 64 features, some constant) the dimension.
+for (const [dataset, acts, labels] of [['breast_cancer_24', 'breast_cancer.npz', 'breast_cancer.npz'], ['digits_96', 'digits_f32.npy', 'digits_labels.npy']]) {
+  for (const shrinkage of ['none', 'auto', '0.3']) {
+    test(`LDA --shrinkage ${shrinkage} on ${dataset} matches scikit-learn's lsqr solver`, async () => {
+      const ref = referenceJson().lda_shrinkage[dataset];
+      const keys = acts.endsWith('.npz') ? ['--key', 'X', '--labels-key', 'y'] : [];
+      const { code, out, err } = await run(['probe', fixturePath(acts), '--labels', fixturePath(labels), ...keys, '--split', splitFile(ref),
+        '--method', 'lda', '--shrinkage', shrinkage, '--engine', 'cpu', '--json']);
+      expect(code, err).toBe(0);
+      const result = JSON.parse(out);
+      const expected = ref[shrinkage];
+      expect(Math.abs(result.test.accuracy - expected.test_acc)).toBeLessThanOrEqual(1e-3);
+      // scikit-learn's coef_ is [K, D] (one row for binary); ours is weight [D, outputs] on the same standardized rows.
+      const coef = expected.coef as number[][];
+      const outputs = result.probe.outputs;
+      const ours = coef.flatMap((_, k) => Array.from({ length: ref.cols }, (_, j) => result.probe.weight[j * outputs + k]));
+      expect(cosine(ours, coef.flat())).toBeGreaterThanOrEqual(0.999);
+    });
+  }
+}
+
+test('--shrinkage is refused outside LDA and outside [0, 1]', async () => {
+  const bc = fixturePath('breast_cancer.npz');
+  const args = ['probe', bc, '--labels', bc, '--key', 'X', '--labels-key', 'y', '--engine', 'cpu'];
+  expect((await run([...args, '--shrinkage', 'auto'])).err).toMatch(/--shrinkage applies to --method lda/);
+  expect((await run([...args, '--method', 'lda', '--shrinkage', '1.5'])).err).toMatch(/--shrinkage must be none, auto or a number in \[0, 1\]/);
+});
+
+test('--version prints the package version', async () => {
+  const { code, out } = await run(['--version']);
+  expect(code).toBe(0);
+  expect(out.trim()).toBe(`probelab ${JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version}`);
 });
 
 test('bad usage and bad files exit non-zero with a message naming the problem', async () => {

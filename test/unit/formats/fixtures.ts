@@ -1,18 +1,12 @@
 // Fixture access for the format tests, with reference decoders written independently of the code under test
 // (a few lines each, only for the plain little-endian fixtures) so values are never checked against themselves.
 
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { fixtureBytes, fixturePath, referenceJson } from '../../support/fixtures';
 
-/** ../shared/fixtures next to the repository (PROBELAB_FIXTURES overrides). */
-export const FIXTURES = process.env.PROBELAB_FIXTURES ?? fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
-
-export const fixturePath = (name: string) => join(FIXTURES, name);
-export const fixtureBytes = (name: string) => new Uint8Array(readFileSync(fixturePath(name)));
+export { FIXTURES, fixtureBytes, fixturePath } from '../../support/fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const reference: any = JSON.parse(readFileSync(fixturePath('reference.json'), 'utf8'));
+export const reference: any = referenceJson();
 
 /** Values of a version-1, little-endian, C-order .npy written by numpy, decoded directly from its bytes. */
 function rawNpyBody(name: string): { bytes: Uint8Array; header: string } {

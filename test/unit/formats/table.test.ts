@@ -26,13 +26,16 @@ describe('real/lande_meta.jsonl', () => {
     expect(table.columns.map((c) => [c.name, c.kind])).toEqual([
       ['row', 'number'], ['lang', 'string'], ['source', 'string'], ['model_prediction', 'string'], ['text', 'string'],
     ]);
-    expect(Array.from(table.columns[0].values as Float64Array).every((v, i) => v === i)).toBe(true);
+    // The fixture is a row subset of lande's 23,263 texts: `row` keeps each text's index in the full set.
+    const row = Array.from(table.columns[0].values as Float64Array);
+    expect(row.slice(0, 5)).toEqual([4, 6, 14, 25, 38]);
+    expect(row.every((v, i) => Number.isInteger(v) && v < 23263 && (i === 0 || v > row[i - 1]))).toBe(true);
     const classes: string[] = JSON.parse(readFileSync(fixturePath('real/lande_lang_classes.json'), 'utf8')).classes;
     const labels = rawI64('real/lande_lang_labels.npy');
     expect((table.columns[1].values as string[]).every((lang, i) => lang === classes[labels[i]])).toBe(true);
     const text = table.columns[4].values as string[];
-    expect(text[0]).toMatch(/^7:30, Channel 5: The Bionic Dog/);
-    expect(text[1]).toBe('A critic is a bundle of biases held loosely together by a sense of taste. -- Whitney Balliett');
+    expect(text[0]).toMatch(/^A true artist will let his wife starve, his children go barefoot/);
+    expect(text[1]).toBe('Actresses will happen in the best regulated families. -- Addison Mizner and Oliver Herford, "The Entirely New Cynic\'s Calendar", 1905');
   });
 });
 

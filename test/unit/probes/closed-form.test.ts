@@ -54,6 +54,13 @@ describe('LDA', () => {
     expect(Math.abs(accuracy(predicted, labels)! - ref().breast_cancer.lda.test_acc)).toBeLessThanOrEqual(1e-3);
     expect(Math.abs(auroc(scores, Array.from(labels, (l) => l === 1))! - ref().breast_cancer.lda.test_auroc)).toBeLessThanOrEqual(1e-3);
     expect(model.usedPseudoInverse).toBe(false);
+    // Unshrunk LDA is the lsqr solver's: the same coefficients and intercept, to the f32 rounding of the inputs
+    // (scikit-learn read them in f64) as amplified by a covariance with a condition number near 10⁴.
+    const lda = ref().breast_cancer.lda;
+    const coef = lda.lsqr_coef as number[];
+    const err = Math.hypot(...coef.map((c, j) => model.weights[j] - c)) / Math.hypot(...coef);
+    expect(err).toBeLessThanOrEqual(1e-3);
+    expect(Math.abs(model.intercept[0] - lda.lsqr_intercept)).toBeLessThanOrEqual(1e-3 * Math.abs(lda.lsqr_intercept));
   });
 
   test('predictions do not depend on standardization (LDA is affine-invariant)', async () => {
@@ -66,18 +73,18 @@ describe('LDA', () => {
 
   test('multi-class scores are μ_kᵀΣ⁻¹x − ½μ_kᵀΣ⁻¹μ_k + log π_k (hand-computed)', () => {
     // μ = (0,0), (3,0), (0,3); within-class deviations ±(1,0), ±(0,1), ±(1,0): pooled scatter diag(4, 2) over
-    // n − K = 3 → Σ = diag(4/3, 2/3), Σ⁻¹ = diag(0.75, 1.5); π = 1/3 each.
+    // n = 6 (Σ_k π_k S_k, scikit-learn's lsqr solver) → Σ = diag(2/3, 1/3), Σ⁻¹ = diag(1.5, 3); π = 1/3 each.
     const x = Float32Array.from([1, 0, -1, 0, 3, 1, 3, -1, 1, 3, -1, 3]);
     const data = { x, rows: 6, cols: 2, labels: Int32Array.from([0, 0, 1, 1, 2, 2]), classes: ['a', 'b', 'c'] };
     const all = Int32Array.from({ length: 6 }, (_, i) => i);
     const m = fitLda(data, { train: all, test: all }, { shrinkage: 'none', standardize: false });
     expect(m.outputs).toBe(3);
-    // Class b: Σ⁻¹μ = (2.25, 0), intercept −½·0.75·9 + log ⅓. Class c: (0, 4.5), −½·1.5·9 + log ⅓.
-    expect(m.weights[0 * 3 + 1]).toBeCloseTo(2.25, 10);
+    // Class b: Σ⁻¹μ = (4.5, 0), intercept −½·1.5·9 + log ⅓. Class c: (0, 9), −½·3·9 + log ⅓.
+    expect(m.weights[0 * 3 + 1]).toBeCloseTo(4.5, 10);
     expect(m.weights[1 * 3 + 1]).toBeCloseTo(0, 10);
-    expect(m.weights[1 * 3 + 2]).toBeCloseTo(4.5, 10);
-    expect(m.intercept[1]).toBeCloseTo(-3.375 + Math.log(1 / 3), 10);
-    expect(m.intercept[2]).toBeCloseTo(-6.75 + Math.log(1 / 3), 10);
+    expect(m.weights[1 * 3 + 2]).toBeCloseTo(9, 10);
+    expect(m.intercept[1]).toBeCloseTo(-6.75 + Math.log(1 / 3), 10);
+    expect(m.intercept[2]).toBeCloseTo(-13.5 + Math.log(1 / 3), 10);
     expect(m.intercept[0]).toBeCloseTo(Math.log(1 / 3), 10);
   });
 

@@ -30,8 +30,8 @@ describe('planted features', () => {
     expect(r.mmcs!.trueFeatures).toBe(256);
     expect(r.mmcs!.mmcs).toBeGreaterThanOrEqual(0.95);
     expect(r.mmcs!.found).toBeGreaterThan(200);
-    // Held-out: 1638 rows never trained on, exactly k latents active, most variance explained.
-    expect(r.testRows).toBe(Math.round(16384 * 0.1));
+    // Held-out: 819 of the fixture's 8,192 rows, never trained on, exactly k latents active, most variance explained.
+    expect(r.testRows).toBe(Math.round(8192 * 0.1));
     expect(r.test.l0).toBeLessThanOrEqual(4);
     expect(r.test.fvu!).toBeLessThan(0.2);
     // Progress streamed every step, with held-out values on evaluation steps only.

@@ -27,7 +27,7 @@ describe('SAE train job on lande activations', () => {
     };
     const r = (await runSaeTrainJob({ engine }, store, spec, quiet))!;
     expect(r.dIn).toBe(120);
-    expect(r.trainRows + r.testRows).toBe(23263);
+    expect(r.trainRows + r.testRows).toBe(4000);
     expect(r.test.l0!).toBeLessThanOrEqual(8);
     expect(r.test.fvu!).toBeGreaterThan(0);
     expect(r.test.fvu!).toBeLessThan(1);

@@ -1,0 +1,3 @@
+export function chromiumPath(): string;
+export function vulkanIcd(): string;
+export function missingTestDependencies(): string[];

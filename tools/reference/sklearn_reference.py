@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Reference numbers for the tests, computed by scikit-learn on the files in test/fixtures/.
+
+Run: `python3 tools/reference/sklearn_reference.py` (Debian 12's python3-sklearn 1.2.1, python3-numpy 1.24.2,
+python3-scipy 1.10.1); it rewrites tools/reference/reference.json beside it. The tests read that JSON, never
+Python. Every split is test = sorted(default_rng(seed).permutation(n)[:round(n / 4)]), train = the rest.
+"""
+import json
+import platform
+from pathlib import Path
+
+import numpy as np
+import scipy
+import sklearn
+from sklearn.covariance import EmpiricalCovariance, LedoitWolf
+from sklearn.decomposition import PCA
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import accuracy_score, log_loss, r2_score, roc_auc_score
+from sklearn.preprocessing import StandardScaler
+
+HERE = Path(__file__).resolve().parent
+FIX = HERE.parents[1] / "test" / "fixtures"
+TIGHT = dict(solver="lbfgs", tol=1e-10, max_iter=100_000)
+OBJECTIVE = "sum_i logloss_i + ||w||^2 / (2C), intercept unpenalized"
+STANDARDIZE = "z-score with train mean and population std (ddof=0); a column whose train std is 0 is divided by 1 (scikit-learn StandardScaler)"
+
+
+def split(n: int, seed: int):
+    perm = np.random.default_rng(seed).permutation(n)
+    n_test = round(n / 4)
+    return np.sort(perm[n_test:]), np.sort(perm[:n_test])
+
+
+def floats(a) -> list:
+    return [float(v) for v in np.asarray(a).ravel()]
+
+
+def scaled(x, tr):
+    sc = StandardScaler().fit(x[tr])
+    return sc.transform(x), sc
+
+
+def binary_logistic(xs, y, tr, te, C):
+    m = LogisticRegression(C=C, **TIGHT).fit(xs[tr], y[tr])
+    p = m.predict_proba(xs[te])[:, 1]
+    return m, {
+        "objective": OBJECTIVE, "coef": floats(m.coef_), "intercept": float(m.intercept_[0]),
+        "train_acc": accuracy_score(y[tr], m.predict(xs[tr])), "test_acc": accuracy_score(y[te], m.predict(xs[te])),
+        "test_auroc": roc_auc_score(y[te], p), "test_logloss": log_loss(y[te], p), "test_proba_first10": floats(p[:10]),
+    }
+
+
+def breast_cancer():
+    z = np.load(FIX / "breast_cancer.npz")
+    x, y = z["X"].astype(np.float64), z["y"]
+    tr, te = split(len(y), 1)
+    xs, _ = scaled(x, tr)
+    out = {"file": "breast_cancer.npz", "train_idx": tr.tolist(), "test_idx": te.tolist(), "standardize": STANDARDIZE}
+    for C in (0.01, 1, 100):
+        out[f"logreg_C{C:g}"] = binary_logistic(xs, y, tr, te, C)[1]
+    lda = LinearDiscriminantAnalysis().fit(xs[tr], y[tr])
+    lsqr = LinearDiscriminantAnalysis(solver="lsqr").fit(xs[tr], y[tr])
+    out["lda"] = {"solver": "svd (scikit-learn's default)", "test_acc": accuracy_score(y[te], lda.predict(xs[te])),
+                  "test_auroc": roc_auc_score(y[te], lda.decision_function(xs[te])),
+                  "lsqr_coef": floats(lsqr.coef_), "lsqr_intercept": float(lsqr.intercept_[0]),
+                  "lsqr_test_acc": accuracy_score(y[te], lsqr.predict(xs[te]))}
+    direction = xs[tr][y[tr] == 1].mean(0) - xs[tr][y[tr] == 0].mean(0)
+    raw_direction = x[tr][y[tr] == 1].mean(0) - x[tr][y[tr] == 0].mean(0)
+    out["mass_mean"] = {
+        "direction": "mean(class 1) - mean(class 0) of standardized train rows",
+        "test_auroc": roc_auc_score(y[te], xs[te] @ direction),
+        "raw_direction": "mean(class 1) - mean(class 0) of raw train rows (activation space)",
+        "raw_coef": floats(raw_direction), "raw_test_auroc": roc_auc_score(y[te], x[te] @ raw_direction),
+    }
+    benign = xs[tr][y[tr] == 0]
+    emp = EmpiricalCovariance().fit(benign)
+    lw = LedoitWolf().fit(benign)
+    out["mahalanobis"] = {
+        "fit_on": "standardized train rows with y == 0", "score": "squared Mahalanobis distance",
+        "empirical_test_scores_first10": floats(emp.mahalanobis(xs[te])[:10]),
+        "empirical_test_auroc": roc_auc_score(y[te] == 1, emp.mahalanobis(xs[te])),
+        "ledoit_wolf_shrinkage": float(lw.shrinkage_),
+        "ledoit_wolf_test_scores_first10": floats(lw.mahalanobis(xs[te])[:10]),
+        "ledoit_wolf_test_auroc": roc_auc_score(y[te] == 1, lw.mahalanobis(xs[te])),
+    }
+    out["pca_explained_variance_ratio_first5"] = floats(PCA().fit(xs[tr]).explained_variance_ratio_[:5])
+    return out
+
+
+def digits():
+    x = np.load(FIX / "digits_f32.npy").astype(np.float64)
+    y = np.load(FIX / "digits_labels.npy")
+    tr, te = split(len(y), 2)
+    xs, _ = scaled(x, tr)
+    m = LogisticRegression(C=1, **TIGHT).fit(xs[tr], y[tr])
+    return {
+        "files": ["digits_f32.npy + digits_labels.npy", "digits_f16.npy", "digits_f64_fortran.npy",
+                  "digits_f32_bigendian.npy", "digits_compressed.npz", "digits_dict.pt", "digits_bf16.pt",
+                  "digits_strided_view.pt (rows 0,2,4,...)", "digits_legacy.pt (pre-1.6 torch format)", "digits.h5",
+                  "digits_labels.csv"],
+        "train_idx": tr.tolist(), "test_idx": te.tolist(), "standardize": STANDARDIZE,
+        "multinomial_logreg_C1": {
+            "coef_shape": list(m.coef_.shape), "coef": m.coef_.tolist(), "intercept": floats(m.intercept_),
+            "train_acc": accuracy_score(y[tr], m.predict(xs[tr])), "test_acc": accuracy_score(y[te], m.predict(xs[te])),
+            "test_logloss": log_loss(y[te], m.predict_proba(xs[te])),
+        },
+        "sum_f32": float(np.load(FIX / "digits_f32.npy").sum(dtype=np.float64)),
+        "shape": list(x.shape),
+    }
+
+
+def diabetes():
+    x = np.load(FIX / "diabetes_X.npy").astype(np.float64)
+    t = np.load(FIX / "diabetes_target.npy").astype(np.float64)
+    tr, te = split(len(t), 3)
+    m = Ridge(alpha=1.0).fit(x[tr], t[tr])
+    return {
+        "train_idx": tr.tolist(), "test_idx": te.tolist(),
+        "ridge_alpha1_raw_features": {
+            "objective": "||y - Xw - b||^2 + alpha ||w||^2, intercept unpenalized, no standardization",
+            "coef": floats(m.coef_), "intercept": float(m.intercept_), "test_r2": r2_score(t[te], m.predict(x[te])),
+        },
+    }
+
+
+def layers():
+    x = np.load(FIX / "layers_LND.npy").astype(np.float64)
+    y = np.load(FIX / "layers_labels.npy")
+    tr, te = split(len(y), 4)
+    accs = []
+    for layer in x:
+        xs, _ = scaled(layer, tr)
+        m = LogisticRegression(C=1, **TIGHT).fit(xs[tr], y[tr])
+        accs.append(accuracy_score(y[te], m.predict(xs[te])))
+    return {"shape": list(x.shape), "train_idx": tr.tolist(), "test_idx": te.tolist(), "logreg_C1_test_acc_by_layer": accs}
+
+
+def lande():
+    x = np.load(FIX / "real" / "lande_hidden.npy").astype(np.float64)
+    y = np.load(FIX / "real" / "lande_lang_labels.npy")
+    classes = json.loads((FIX / "real" / "lande_lang_classes.json").read_text())["classes"]
+    tr, te = split(len(y), 5)
+    xs, _ = scaled(x, tr)
+    multi = LogisticRegression(C=1, **TIGHT).fit(xs[tr], y[tr])
+    german = (y == classes.index("deu")).astype(np.int64)
+    _, is_german = binary_logistic(xs, german, tr, te, 1)
+    return {
+        "files": ["real/lande_hidden.npy", "real/lande_lang_labels.npy", "real/lande_meta.jsonl", "real/lande_lang_classes.json"],
+        "rows": int(len(y)), "train_idx": tr.tolist(), "test_idx": te.tolist(), "standardize": STANDARDIZE,
+        "multinomial_logreg_C1": {"train_acc": accuracy_score(y[tr], multi.predict(xs[tr])), "test_acc": accuracy_score(y[te], multi.predict(xs[te]))},
+        "is_german_logreg_C1": {k: is_german[k] for k in ("coef", "intercept", "test_acc", "test_auroc")},
+        "majority_rate_is_german_test": float(max(german[te].mean(), 1 - german[te].mean())),
+    }
+
+
+def lda_shrinkage_case(x, y, train_rows, seed):
+    """LinearDiscriminantAnalysis(solver='lsqr') with few training rows next to D, on train-standardized rows."""
+    perm = np.random.default_rng(seed).permutation(len(y))
+    tr, te = np.sort(perm[:train_rows]), np.sort(perm[train_rows:])
+    xs, _ = scaled(x, tr)
+    out = {"train_idx": tr.tolist(), "test_idx": te.tolist(), "cols": int(x.shape[1])}
+    for name, shrinkage in (("none", None), ("auto", "auto"), ("0.3", 0.3)):
+        m = LinearDiscriminantAnalysis(solver="lsqr", shrinkage=shrinkage).fit(xs[tr], y[tr])
+        out[name] = {"coef": m.coef_.tolist(), "intercept": floats(m.intercept_), "test_acc": accuracy_score(y[te], m.predict(xs[te]))}
+    return out
+
+
+def lda_shrinkage():
+    z = np.load(FIX / "breast_cancer.npz")
+    digits_x = np.load(FIX / "digits_f32.npy").astype(np.float64)
+    return {
+        "estimator": "LinearDiscriminantAnalysis(solver='lsqr', shrinkage=None | 'auto' | 0.3) on rows z-scored with the train rows' statistics; train = sorted(default_rng(seed).permutation(n)[:rows]), test = the rest",
+        "breast_cancer_24": lda_shrinkage_case(z["X"].astype(np.float64), z["y"], 24, 6),
+        "digits_96": lda_shrinkage_case(digits_x, np.load(FIX / "digits_labels.npy"), 96, 7),
+    }
+
+
+def main() -> None:
+    ref = {
+        "generator": f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, scipy {scipy.__version__}, "
+                     f"Python {platform.python_version()} (tools/reference/sklearn_reference.py)",
+        "breast_cancer": breast_cancer(), "digits": digits(), "diabetes": diabetes(), "layers": layers(), "lande": lande(), "lda_shrinkage": lda_shrinkage(),
+        "planted": {
+            "files": ["planted_acts.npy", "planted_dictionary.npy"], "d_in": 64, "true_features": 256, "active_per_row": 4,
+            "generation": "rows = sparse nonnegative codes (exactly 4 active features, magnitudes 0.1 + Exp(1)) @ unit-norm dictionary + N(0, 0.01^2) noise",
+            "recovery_metric": "MMCS: mean over true features of the max cosine similarity with any learned decoder row",
+        },
+        "contrast_pairs": {"note": "CCS should reach test accuracy (up to sign) well above 0.9; the +1/-1 offsets are a per-side mean that normalization must remove"},
+    }
+    (HERE / "reference.json").write_text(json.dumps(ref, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,23 +1,12 @@
 // The headless CLI runs the worker's own store and jobs: on the reference split it reproduces scikit-learn.
-import { afterEach, expect, test, vi } from 'vitest';
+import { expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../support/run-cli';
 import { cosine, fixturePath, referenceJson } from '../../support/fixtures';
 
-afterEach(() => vi.restoreAllMocks());
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string, done?: () => void) => { out += chunk; done?.(); return true; }) as never);
-  vi.spyOn(console, 'log').mockImplementation((m: unknown) => { out += `${m}\n`; });
-  vi.spyOn(console, 'error').mockImplementation((m: unknown) => { err += `${m}\n`; });
-  const code = await main(argv);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
+const run = runCli;
 
 function splitFile(ref = referenceJson().breast_cancer): string {
   const path = join(mkdtempSync(join(tmpdir(), 'probelab-cli-')), 'split.json');

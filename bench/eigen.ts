@@ -1,8 +1,8 @@
 // Host eigen-decomposition (symmetricEigen, f64, single thread) on the matrices it meets in practice: covariances
 // of activations, here of 2n seeded Gaussian rows, so full rank. Time only; accuracy lives in the unit tests.
-import { meanAndCovariance, symmetricEigen } from '../src/core/math/linalg.ts';
-import { createRng, normal } from '../src/core/math/rng.ts';
-import { round } from './timing.ts';
+import { meanAndCovariance, symmetricEigen } from '../src/core/math/linalg';
+import { createRng, normal } from '../src/core/math/rng';
+import { round } from './timing';
 
 function covariance(n: number, seed: number): Float64Array {
   const rows = 2 * n;

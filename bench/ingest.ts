@@ -1,14 +1,14 @@
 // Ingestion throughput: parsing an f32 .npy and a .safetensors file held in memory (a ByteSource over bytes)
 // into Float32Arrays with the product's readers. Measures the parsers, not the disk.
-import { bytesSource } from '../src/core/formats/byte-source.ts';
-import { openNpy } from '../src/core/formats/npy.ts';
-import { writeNpyF32 } from '../src/core/formats/npy-writer.ts';
-import { openSafetensors } from '../src/core/formats/safetensors.ts';
-import { writeSafetensors } from '../src/core/formats/safetensors-writer.ts';
-import { rowBlocks } from '../src/core/formats/row-blocks.ts';
-import type { TensorEntry } from '../src/core/formats/tensor-entry.ts';
-import type { BenchArgs } from './args.ts';
-import { randomF32, round } from './timing.ts';
+import { bytesSource } from '../src/core/formats/byte-source';
+import { openNpy } from '../src/core/formats/npy';
+import { writeNpyF32 } from '../src/core/formats/npy-writer';
+import { openSafetensors } from '../src/core/formats/safetensors';
+import { writeSafetensors } from '../src/core/formats/safetensors-writer';
+import { rowBlocks } from '../src/core/formats/row-blocks';
+import type { TensorEntry } from '../src/core/formats/tensor-entry';
+import type { BenchArgs } from './args';
+import { randomF32, round } from './timing';
 
 async function best(reps: number, run: () => Promise<unknown>): Promise<number> {
   let min = Infinity;

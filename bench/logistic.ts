@@ -1,9 +1,9 @@
 // Logistic probe to convergence through the PRODUCT's path: trainLogisticProbe (z-scoring, src/core/optim/lbfgs.ts,
 // metrics) on a given Engine. bench/torch_reference.py runs the same algorithm, data recipe, split and tolerance.
-import type { Engine, LinearObjective } from '../src/engine/engine.ts';
-import { DEFAULT_LOGISTIC, trainLogisticProbe } from '../src/core/probes/logistic.ts';
-import type { BenchArgs } from './args.ts';
-import { randomF32, round } from './timing.ts';
+import type { Engine, LinearObjective } from '../src/core/engine/engine';
+import { DEFAULT_LOGISTIC, trainLogisticProbe } from '../src/core/probes/logistic';
+import type { BenchArgs } from './args';
+import { randomF32, round } from './timing';
 
 /** Planted-direction data: X ~ N(0, 1), labels from a random linear model plus noise (K = 1: binary). */
 export function probeData(N: number, d: number, K: number) {

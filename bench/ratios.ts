@@ -1,5 +1,5 @@
 // Ratios between implementations in the same run: > 1 means the WGSL engine is faster.
-import { round } from './timing.ts';
+import { round } from './timing';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

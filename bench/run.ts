@@ -1,16 +1,16 @@
 // `npm run bench`: the WGSL engine's training workloads, the logistic probe to convergence through the product's
 // trainLogisticProbe on the WGSL engine and on tfjs-webgpu (same device), ingestion GB/s, and stock tfjs
 // autograd steps, as one JSON document on stdout (progress on stderr).
-import { installNodeWebGPU } from '../src/engine/node-webgpu.ts';
-import { createEngine } from '../src/engine/create-engine.ts';
-import { parseArgs } from './args.ts';
-import { benchMatmuls, benchMatmulTuning, benchReluSae, benchReluSparseSae, benchTopKSae } from './wgsl-sae.ts';
-import { benchLogisticProbe } from './logistic.ts';
-import { benchTrainerSteps } from './trainer.ts';
-import { benchIngest } from './ingest.ts';
-import { benchTfjs, loadTfjs } from './tfjs-stock.ts';
-import { round } from './timing.ts';
-import { logisticRatios, torchRatios } from './ratios.ts';
+import { installNodeWebGPU } from '../src/engine/gpu/node-webgpu';
+import { createEngine } from '../src/engine/create-engine';
+import { parseArgs } from './args';
+import { benchMatmuls, benchMatmulTuning, benchReluSae, benchReluSparseSae, benchTopKSae } from './wgsl-sae';
+import { benchLogisticProbe } from './logistic';
+import { benchTrainerSteps } from './trainer';
+import { benchIngest } from './ingest';
+import { benchTfjs, loadTfjs } from './tfjs-stock';
+import { round } from './timing';
+import { logisticRatios, torchRatios } from './ratios';
 
 const args = parseArgs(process.argv.slice(2));
 // On a CPU-only machine use Chromium's SwiftShader; the GPU machine's run.sh points Vulkan at its driver.

@@ -1,6 +1,6 @@
 // The same workloads on stock tfjs 4.22 webgpu (autograd + tf.train.adam), as /work/shared/gpu/example-bench.mjs does.
-import type { BenchArgs } from './args.ts';
-import { round } from './timing.ts';
+import type { BenchArgs } from './args';
+import { round } from './timing';
 
 type TF = typeof import('@tensorflow/tfjs');
 

@@ -2,12 +2,12 @@
 // from a larger row set (as trainLoop does), awaiting its loss, batch statistics and gradient norm each step.
 // Beside the kernel-only step (wgsl.topkSae / wgsl.reluSae) in the same run, the ratio is what the host side
 // (batch gather and upload, read-backs, one step in flight at a time) costs end to end.
-import { WgslSaeTrainer } from '../src/engine/sae/wgsl-sae.ts';
-import { hyperAt } from '../src/engine/sae/train-loop.ts';
-import { DEFAULT_SAE_CONFIG, type SaeArchitecture } from '../src/core/sae/config.ts';
-import type { BenchArgs } from './args.ts';
-import { saeInit } from './wgsl-sae.ts';
-import { randomF32, round } from './timing.ts';
+import { WgslSaeTrainer } from '../src/engine/wgsl/sae-trainer';
+import { hyperAt } from '../src/core/sae/train-loop';
+import { DEFAULT_SAE_CONFIG, type SaeArchitecture } from '../src/core/sae/config';
+import type { BenchArgs } from './args';
+import { saeInit } from './wgsl-sae';
+import { randomF32, round } from './timing';
 
 export async function benchTrainerSteps(device: GPUDevice, a: BenchArgs, architecture: SaeArchitecture) {
   const { B, d, m, k } = a;

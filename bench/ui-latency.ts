@@ -3,8 +3,8 @@
 // from the first Train click on (the target is about training), and the time from a hyperparameter change to
 // the first metric of the new run on the page. Prints one JSON document.
 //   npm run bench:ui            (builds the app first)
-import { startApp, openPage, dropFiles } from '../test/support/app-server.ts';
-import { fixtureBytes } from '../test/support/fixtures.ts';
+import { startApp, openPage, dropFiles } from '../test/support/app-server';
+import { fixtureBytes } from '../test/support/fixtures';
 
 const REPEATS = Number(process.env.PROBELAB_UI_REPEATS ?? 5);
 

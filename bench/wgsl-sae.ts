@@ -1,12 +1,12 @@
 // WGSL-engine workloads for the benchmark: raw matmuls per transpose variant and the SAE training steps.
-import { uploadBuffer, storageBuffer } from '../src/engine/wgsl/buffers.ts';
-import { encodeMatmul, matmulFlops, type MatmulSpec } from '../src/engine/wgsl/matmul.ts';
-import { ReluSaeStep } from '../src/engine/wgsl/relu-sae-step.ts';
-import { SaeState } from '../src/engine/wgsl/sae-state.ts';
-import { TopKSaeStep } from '../src/engine/wgsl/topk-sae-step.ts';
-import { PassTimer } from '../src/engine/wgsl/timer.ts';
-import type { BenchArgs } from './args.ts';
-import { randomF32, round, timeGpu } from './timing.ts';
+import { uploadBuffer, storageBuffer } from '../src/engine/wgsl/gpu/buffers';
+import { encodeMatmul, matmulFlops, type MatmulSpec } from '../src/engine/wgsl/kernels/matmul';
+import { ReluSaeStep } from '../src/engine/wgsl/steps/relu-sae-step';
+import { SaeState } from '../src/engine/wgsl/steps/sae-state';
+import { TopKSaeStep } from '../src/engine/wgsl/steps/topk-sae-step';
+import { PassTimer } from '../src/engine/wgsl/gpu/timer';
+import type { BenchArgs } from './args';
+import { randomF32, round, timeGpu } from './timing';
 
 /** The five SAE matmul shapes, each timed alone: GFLOP/s per transpose variant. */
 export async function benchMatmuls(device: GPUDevice, a: BenchArgs) {

@@ -3,7 +3,7 @@ import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import { Workbench } from './ui/workbench.svelte';
 import './ui/global.css';
-import { setupFromUrl } from './core/runs/run-setup';
+import { setupFromUrl } from './ui/runs/run-setup';
 
 const params = new URLSearchParams(location.search);
 const workbench = new Workbench((params.get('engine') as 'auto' | 'webgpu' | 'cpu' | null) ?? 'auto');

@@ -34,7 +34,6 @@ async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => 
   for (let attempt = 0; ; attempt++) {
     const gen = holder.generation;
     const engine = await holder.engine();
-    const device = await holder.device();
     const stale = () => holder!.generation !== gen;
     const run = runJob(engine, store, spec, {
       isCancelled: () => isCancelled() || stale(),
@@ -42,7 +41,7 @@ async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => 
       onProgress: (point) => { if (!stale()) post({ type: 'job-progress', jobId, point }, [point.buffer]); },
       onStage: (message) => { if (!stale()) post({ type: 'job-stage', jobId, message }); },
     }, {
-      device, saeControl: saeControls.get(jobId), saeResume: latest ? decodeCheckpoint(latest) : undefined,
+      saeControl: saeControls.get(jobId), saeResume: latest ? decodeCheckpoint(latest) : undefined,
       onSaeCheckpoint: (c: SaeCheckpoint, why) => {
         if (stale()) return;
         latest = encodeCheckpoint(c);

@@ -1,11 +1,12 @@
 // What every CLI command does with its input files: open them into the worker's own DatasetStore (so the same
 // parsers and checks apply), pick the array a flag names or the obvious one, and start the engine.
-import { installNodeWebGPU } from '../engine/node-webgpu';
-import { createEngine, type EnginePreference, type StartedEngine } from '../engine/create-engine';
+import { installNodeWebGPU } from '../engine/gpu/node-webgpu';
+import { createEngine, type StartedEngine } from '../engine/create-engine';
 import { nodeFileSource, type NodeFileSource } from '../core/formats/node-source';
-import { preferredLabelColumn } from '../core/label-names';
+import { preferredLabelColumn } from '../core/labels/label-names';
 import type { DatasetStore } from '../jobs/dataset-store';
 import { stringFlag, type CliArgs } from './args';
+import type { EnginePreference } from '../core/engine/engine';
 
 /** Files the running command opened; main closes them when it ends. */
 export const openSources: NodeFileSource[] = [];

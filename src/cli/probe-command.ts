@@ -1,7 +1,7 @@
 // `probelab probe`: a probe trained by the worker's own jobs (logistic, LDA, mass-mean) on the reference
 // split or a seeded one, reported as JSON or a short table.
 import { runProbeJob } from '../jobs/probe-job';
-import { runProbeSuiteJob, DEFAULT_SUITE_EVAL, type ProbeSuiteSpec } from '../jobs/probe-suite-job';
+import { runProbeSuiteJob } from '../jobs/probe-suite-job';
 import { DatasetStore } from '../jobs/dataset-store';
 import { DEFAULT_LOGISTIC } from '../core/probes/logistic';
 import { DEFAULT_LDA, type LdaConfig } from '../core/probes/lda';
@@ -10,6 +10,7 @@ import { DEFAULT_MASS_MEAN } from '../core/probes/mass-mean';
 import type { ArrayRef, LabelledDataRefs } from '../protocol';
 import { numberFlag, stringFlag, type CliArgs } from './args';
 import { openInto, pickKey, startEngine } from './inputs';
+import { DEFAULT_SUITE_EVAL, type ProbeSuiteSpec } from '../protocol';
 
 export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
   const [actsPath] = args.positional;

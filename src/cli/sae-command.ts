@@ -5,9 +5,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SAE_CONFIG, type SaeArchitecture, type SaeConfig } from '../core/sae/config';
 import { DatasetStore } from '../jobs/dataset-store';
-import { runSaeTrainJob, SAE_PROGRESS_FIELDS, type SaeResultSummary } from '../jobs/sae-job';
+import { runSaeTrainJob } from '../jobs/sae-job';
 import { numberFlag, stringFlag, type CliArgs } from './args';
 import { openInto, pickKey, startEngine } from './inputs';
+import { SAE_PROGRESS_FIELDS, type SaeResultSummary } from '../protocol';
 
 const ARCHITECTURES: SaeArchitecture[] = ['topk', 'batchtopk', 'relu', 'jumprelu'];
 
@@ -32,13 +33,13 @@ export async function sae(args: CliArgs): Promise<Record<string, unknown>> {
   const [actsPath] = args.positional;
   if (!actsPath) throw new Error('sae needs ACTS (see --help)');
   const config = saeConfigFrom(args);
-  const { engine, gpu } = await startEngine(args);
+  const { engine } = await startEngine(args);
   const store = new DatasetStore();
   const acts = await openInto(store, 'acts', actsPath);
   const activations = { fileId: acts.fileId, key: pickKey(acts, stringFlag(args, 'key'), 2) };
   const quiet = args.flags.has('quiet');
   const r: SaeResultSummary | null = await runSaeTrainJob(
-    { engine, device: gpu?.device, maxBindingBytes: gpu?.device.limits.maxStorageBufferBindingSize },
+    { engine },
     store, { activations, transform: 'none', config },
     {
       onStart: (i) => { if (!quiet) console.error(`training ${config.architecture} d_sae ${i.dSae} on ${i.trainRows} rows (${i.testRows} held out), ${i.implementation}`); },

@@ -5,16 +5,11 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { acquireGpuDevice, type GpuDeviceHandle } from './gpu-device';
-import { TfjsEngine } from './tfjs-engine';
-import { WgslEngine, type WgslEngineOptions } from './wgsl-engine';
-import type { Engine } from './engine';
+import { acquireGpuDevice, type GpuDeviceHandle } from './gpu/acquire-device';
+import { TfjsEngine } from './tfjs/tfjs-engine';
+import { WgslEngine, type WgslEngineOptions } from './wgsl/wgsl-engine';
+import type { Engine, EnginePreference } from '../core/engine/engine';
 
-/**
- * 'auto': WGSL on WebGPU, else CPU. 'webgpu': WGSL on WebGPU or fail. 'tfjs-webgpu': tfjs's own WebGPU
- * kernels or fail (the reference for tests and benchmark comparisons). 'cpu': tfjs's CPU backend.
- */
-export type EnginePreference = 'auto' | 'webgpu' | 'tfjs-webgpu' | 'cpu';
 
 export interface CreateEngineOptions {
   onDeviceLost?: (message: string) => void;
@@ -54,7 +49,8 @@ export async function createEngine(
       if (await tf.setBackend(BACKEND_NAME)) {
         await tf.ready();
         const info = { backend: 'webgpu' as const, adapter: acquired.gpu.description, precision: 'f32' as const };
-        const tfjsEngine = new TfjsEngine({ ...info, implementation: 'tfjs-webgpu' });
+        const tfjsEngine = new TfjsEngine({ ...info, implementation: 'tfjs-webgpu' },
+          { maxBindingBytes: acquired.gpu.device.limits.maxStorageBufferBindingSize });
         const engine = preference === 'tfjs-webgpu'
           ? tfjsEngine
           : new WgslEngine(acquired.gpu.device, { ...info, implementation: 'wgsl' }, tfjsEngine, wgsl);

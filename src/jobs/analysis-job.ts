@@ -3,9 +3,9 @@
 // result (typed arrays, transferable); heavy reductions go through the engine, f64 closed forms stay on the host.
 
 import { columnStats, type ColumnStats } from '../core/stats/column-stats';
-import type { Engine } from '../engine/engine';
-import { encodeLabels } from '../core/labels';
-import { makeSplit, type Split, type SplitSpec } from '../core/split';
+import type { Engine } from '../core/engine/engine';
+import { encodeLabels } from '../core/labels/encode-labels';
+import { makeSplit, type Split, type SplitSpec } from '../core/split/split';
 import { DataFileError } from '../core/formats/errors';
 import { createRng, shuffleInPlace } from '../core/math/rng';
 import { fitStandardization, standardizeRows } from '../core/math/standardize';
@@ -26,145 +26,11 @@ import { fitDistributions, type ScoredFit } from '../core/dist/distribution-fits
 import { fitPca, projectRows } from '../core/project/pca';
 import { weightSvd } from '../core/project/weight-svd';
 import type { DatasetStore } from './dataset-store';
-import type { ArrayRef, FileId } from '../protocol';
-
-export type AnalysisSplit = SplitSpec | { kind: 'file'; fileId: FileId };
-
-export interface DetectorSpec {
-  kind: 'detector';
-  /** One [N, D_l] activation matrix per layer, rows aligned across layers. */
-  layers: { name: string; activations: ArrayRef }[];
-  /** Per row: 0 = trusted, anything else = untrusted (the positive class for AUROC/AP). */
-  untrusted: ArrayRef;
-  /** Trusted TRAIN rows fit the detector; metrics are on TEST rows only. */
-  split: AnalysisSplit;
-  method: 'mahalanobis' | 'knn-cosine' | 'probe-range';
-  estimator: CovarianceEstimator;
-  k: number;
-  /** Labels of a task on trusted rows, for 'probe-range' (the probe is trained on trusted train rows). */
-  probeLabels?: ArrayRef;
-  /** z-score each layer with trusted train statistics before fitting (scikit-learn reference does). */
-  standardize: boolean;
-}
-
-export interface DetectorLayerResult {
-  name: string;
-  metrics: DetectorMetrics;
-  /** Ledoit-Wolf shrinkage (Mahalanobis only), else null. */
-  shrinkage: number | null;
-  /** Scores of the test rows, in test-row order: the histogram data. */
-  testScores: Float64Array;
-}
-
-export interface DetectorResult {
-  kind: 'detector';
-  method: DetectorSpec['method'];
-  layers: DetectorLayerResult[];
-  /** Sum of per-layer scores standardized by trusted train rows' scores; null with one layer. */
-  combined: { metrics: DetectorMetrics; testScores: Float64Array } | null;
-  /** 1 where a test row is untrusted. */
-  testUntrusted: Uint8Array;
-  trustedTrainRows: number;
-  testRows: number;
-  elapsedMs: number;
-}
-
-export interface ErasureSpec {
-  kind: 'erasure';
-  activations: ArrayRef;
-  labels: ArrayRef;
-  classNames?: string[];
-  /** Erase "is <positiveClass>" (one-vs-rest); absent: erase the whole K-class concept. */
-  positiveClass?: string;
-  split: AnalysisSplit;
-  shrinkage: boolean;
-  probe: LogisticConfig;
-}
-
-export interface ErasureResult {
-  kind: 'erasure';
-  classes: string[];
-  majorityRate: number;
-  /** Probe on original data, then after LEACE, mean-difference ablation, probe-direction projection. */
-  checks: ErasureCheckRow[];
-  /** Mean squared Euclidean displacement of the training rows, per method (same order as checks[1..]). */
-  edits: number[];
-  leace: EraserJson;
-  elapsedMs: number;
-}
-
-export interface DistributionSpec {
-  kind: 'distribution';
-  values: Float64Array;
-  seed: number;
-}
-
-export interface DistributionResult {
-  kind: 'distribution';
-  fits: ScoredFit[];
-  n: number;
-}
-
-export interface PcaSpec {
-  kind: 'pca';
-  activations: ArrayRef;
-  /** Metadata text per row shown on hover (a table column), optional. */
-  metadata?: ArrayRef;
-  /** Labels to colour points by, optional. */
-  labels?: ArrayRef;
-  components: number;
-  pair: [number, number];
-  /** At most this many rows are returned for the scatter (seeded sample, reported, never silent). */
-  maxPoints: number;
-  seed: number;
-  standardize: boolean;
-}
-
-export interface PcaResult {
-  kind: 'pca';
-  explainedVarianceRatio: Float64Array;
-  singularValues: Float64Array;
-  xs: Float64Array;
-  ys: Float64Array;
-  rowIndex: Int32Array;
-  rowText?: string[];
-  /** Label (as text) of each returned point, when labels were given. */
-  rowLabel?: string[];
-  totalRows: number;
-  sampled: boolean;
-}
-
-export interface SvdSpec {
-  kind: 'svd';
-  /** A 2-D tensor (probe weights [D, K], decoder [m, D]); or inline values. */
-  weights: ArrayRef | { rows: number; cols: number; values: Float64Array };
-  k: number;
-}
-
-export interface SvdResult {
-  kind: 'svd';
-  rows: number;
-  cols: number;
-  singularValues: Float64Array;
-  left: Float64Array;
-  right: Float64Array;
-  k: number;
-}
-
-/** Per-dimension statistics and row norms of the chosen activations (the dataset panel). */
-export interface StatsSpec {
-  kind: 'stats';
-  activations: ArrayRef;
-}
-
-export interface StatsResult extends ColumnStats {
-  kind: 'stats';
-  /** Rows dropped as non-finite under the activations ref's option, if any. */
-  droppedRows: number;
-}
-
-export type AnalysisSpec = DetectorSpec | ErasureSpec | DistributionSpec | PcaSpec | SvdSpec | StatsSpec;
-export type AnalysisResult = DetectorResult | ErasureResult | DistributionResult | PcaResult | SvdResult | StatsResult;
+import { resolveSplit } from './resolve-data';
+import type {
+  AnalysisResult, AnalysisSpec, ArrayRef, DetectorLayerResult, DetectorResult, DetectorSpec, ErasureResult, ErasureSpec,
+  PcaResult, PcaSpec, SplitRef, SvdResult, SvdSpec,
+} from '../protocol';
 
 export interface AnalysisHooks {
   isCancelled: () => boolean;
@@ -201,9 +67,6 @@ export function resultTransferables(result: AnalysisResult): Transferable[] {
   return out;
 }
 
-function resolveSplit(store: DatasetStore, split: AnalysisSplit, rows: number, codes?: Int32Array): Split {
-  return split.kind === 'file' ? makeSplit({ kind: 'explicit', ...store.split(split.fileId) }, rows) : makeSplit(split, rows, codes);
-}
 
 async function codesFor(store: DatasetStore, ref: ArrayRef, rows: number, against: string, classNames?: string[]) {
   const values = await store.labels(ref);
@@ -225,7 +88,7 @@ async function runDetector(engine: Engine, store: DatasetStore, spec: DetectorSp
     throw new DataFileError(store.fileName(spec.untrusted.fileId), `trusted/untrusted labels have ${untrustedValues.length} rows; the activations have ${first.rows}`);
   }
   const isUntrusted = Uint8Array.from(untrustedValues as ArrayLike<number | string>, (v) => (v === 0 || v === '0' || v === 'trusted' ? 0 : 1));
-  const split = resolveSplit(store, spec.split, first.rows, Int32Array.from(isUntrusted));
+  const split = await resolveSplit(store, spec.split, first.rows, Int32Array.from(isUntrusted));
   const trusted = split.train.filter((r) => isUntrusted[r] === 0);
   if (trusted.length < 2) throw new Error(`the training rows hold ${trusted.length} trusted rows; need at least 2`);
   const probeCodes = spec.method === 'probe-range'
@@ -297,7 +160,7 @@ async function runErasure(engine: Engine, store: DatasetStore, spec: ErasureSpec
     codes = Int32Array.from(codes, (c) => (c === positive ? 1 : 0));
     classes = [`not ${spec.positiveClass}`, spec.positiveClass];
   }
-  const split = resolveSplit(store, spec.split, m.rows, codes);
+  const split = await resolveSplit(store, spec.split, m.rows, codes);
   const data = { x: m.data, rows: m.rows, cols: m.cols, labels: codes, classes };
   hooks.onStage?.('fitting erasers on the training rows');
   const stats = await covarianceStats(engine, m.data, m.cols, split.train);

@@ -2,8 +2,9 @@
 // a backgrounded tab on some systems) a new device and engine are created, and jobs see a new generation so
 // they can restart on it instead of hanging on a dead device.
 
-import { createEngine, type EnginePreference, type StartedEngine } from '../engine/create-engine';
-import type { Engine } from '../engine/engine';
+import { createEngine, type StartedEngine } from '../engine/create-engine';
+import type { Engine } from '../core/engine/engine';
+import type { EnginePreference } from '../core/engine/engine';
 
 export class EngineHolder {
   /** Increments on every device loss; a job started under an older generation must restart. */
@@ -38,11 +39,6 @@ export class EngineHolder {
 
   async engine(): Promise<Engine> {
     return (await this.started).engine;
-  }
-
-  /** The GPU device the engine runs on (the SAE trainer's WGSL kernels share it); undefined on the CPU backend. */
-  async device(): Promise<GPUDevice | undefined> {
-    return (await this.started).gpu?.device;
   }
 
   /** Resolves when the device of generation `gen` is lost; never resolves while it lives. */

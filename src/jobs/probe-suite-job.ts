@@ -3,10 +3,10 @@
 // runProbeJob's pattern (engine + DatasetStore + spec + hooks) and returns a plain, transferable result whose
 // every held-out number sits beside its training counterpart, with seeded bootstrap intervals.
 
-import type { Engine } from '../engine/engine';
+import type { Engine } from '../core/engine/engine';
 import { DataFileError } from '../core/formats/errors';
-import { groupSplit } from '../core/split-group';
-import { makeSplit, type Split, type SplitSpec } from '../core/split';
+import { groupSplit } from '../core/split/group-split';
+import { makeSplit, type Split, type SplitSpec } from '../core/split/split';
 import { evaluate, METRIC_NAMES, type EvaluationReport, type MetricName } from '../core/eval/report';
 import type { BootstrapOptions } from '../core/eval/bootstrap';
 import { classHistograms, scoreRange, type ClassHistograms } from '../core/eval/histogram';
@@ -21,86 +21,13 @@ import { sweepLayers, type LayerSweepConfig } from '../core/probes/layer-sweep';
 import { regularizationPath, type PathPoint, type RegularizationPathConfig } from '../core/probes/regularization-path';
 import { trainLogisticProbe, type LogisticConfig, type SplitMetrics } from '../core/probes/logistic';
 import { probeFromJson, probeFromNpz, probeFromSafetensors } from '../core/probes/probe-export';
-import { packProgress, type ArrayRef, type FileId, type LabelledDataRefs } from '../protocol';
+import {
+  DEFAULT_SUITE_EVAL, packProgress, SUITE_PROGRESS_FIELDS, type ArrayRef, type ClassificationOutcome, type EvaluatedSide, type FileId,
+  type LabelledDataRefs, type ProbeSuiteMethod, type ProbeSuiteResult, type ProbeSuiteSpec, type SplitRef, type SuiteEvalOptions,
+} from '../protocol';
 import type { DatasetStore } from './dataset-store';
 import type { JobHooks } from './job-hooks';
-import { resolveLabelledData, type LabelledData } from './probe-job';
-
-/** The splits the suite accepts: the shared ones, plus whole groups from a metadata column. */
-export type SuiteSplit = SplitSpec | { kind: 'file'; fileId: FileId } | { kind: 'group'; column: ArrayRef; testFraction: number; seed: number };
-
-export interface SuiteDataRefs extends Omit<LabelledDataRefs, 'split'> {
-  split: SuiteSplit;
-}
-
-/** How every classification result is evaluated. */
-export interface SuiteEvalOptions {
-  bootstrap: BootstrapOptions;
-  /** Bins of the per-class score histograms and of the reliability curve. */
-  histogramBins: number;
-  reliabilityBins: number;
-  /** Fit Platt scaling on the TRAINING rows' scores and report held-out calibration before and after. */
-  platt: boolean;
-  /** Also evaluate on a separate file (train on a trusted file, evaluate on an untrusted one). */
-  external?: { activations: ArrayRef; labels: ArrayRef; name: string };
-}
-
-export const DEFAULT_SUITE_EVAL: SuiteEvalOptions = {
-  bootstrap: { samples: 1000, seed: 0, level: 0.95 }, histogramBins: 40, reliabilityBins: 10, platt: false,
-};
-
-export type ProbeSuiteSpec =
-  | { method: 'mass-mean'; data: SuiteDataRefs; config: MassMeanConfig; eval: SuiteEvalOptions }
-  | { method: 'lda'; data: SuiteDataRefs; config: LdaConfig; eval: SuiteEvalOptions }
-  | { method: 'ridge'; data: { activations: ArrayRef; targets: ArrayRef; split: SuiteSplit }; config: RidgeConfig }
-  | { method: 'ccs'; data: { xPlus: ArrayRef; xMinus: ArrayRef; labels?: ArrayRef; split: SuiteSplit }; config: CcsConfig; eval: SuiteEvalOptions }
-  | { method: 'layer-sweep'; data: Omit<SuiteDataRefs, 'activations'> & { layers: { name: string; activations: ArrayRef }[] }; config: LayerSweepConfig; eval: SuiteEvalOptions }
-  | { method: 'regularization-path'; data: SuiteDataRefs; config: RegularizationPathConfig; eval: SuiteEvalOptions }
-  | { method: 'transfer'; sets: { name: string; data: SuiteDataRefs }[]; config: LogisticConfig; metric: 'accuracy' | 'auroc' }
-  | { method: 'apply-probe'; probe: { name: string; bytes: Uint8Array }; activations: ArrayRef; labels?: ArrayRef; classNames?: string[] };
-
-export type ProbeSuiteMethod = ProbeSuiteSpec['method'];
-
-/** One side (train / held-out / external) of a classification result. */
-export interface EvaluatedSide {
-  report: EvaluationReport;
-  rows: Int32Array;
-  /** [rows, K] probabilities, for per-row export beside the metadata. */
-  proba: Float64Array;
-  /** Binary: the decision score per row (logit, or CCS credence); K > 2: P(true class). */
-  scores: Float64Array;
-}
-
-export interface ClassificationOutcome {
-  model: LinearProbeModel;
-  classes: string[];
-  train: EvaluatedSide;
-  test: EvaluatedSide;
-  /** Train and held-out histograms on shared edges. */
-  histograms: { train: ClassHistograms; test: ClassHistograms };
-  platt?: { scaling: PlattScaling; testEceBefore: number | null; testEceAfter: number | null };
-  external?: { name: string; side: EvaluatedSide; gap: Record<MetricName, number | null> };
-  /** Things the UI must say beside the numbers (e.g. "sign fixed with labels"). */
-  notes: string[];
-}
-
-export type ProbeSuiteResult =
-  | ({ method: 'mass-mean' } & ClassificationOutcome & { elapsedMs: number })
-  | ({ method: 'lda' } & ClassificationOutcome & { elapsedMs: number })
-  | ({ method: 'ccs' } & ClassificationOutcome & { elapsedMs: number; loss: number; restartLosses: number[]; signFlipped: boolean })
-  | { method: 'ridge'; model: LinearProbeModel; train: RegressionMetrics; test: RegressionMetrics; testPredictions: Float64Array; testRows: Int32Array; elapsedMs: number }
-  | { method: 'layer-sweep'; names: string[]; validation: SplitMetrics[]; train: SplitMetrics[]; test: SplitMetrics[]; chosen: number;
-      validationRows: number; best: ClassificationOutcome; elapsedMs: number }
-  | { method: 'regularization-path'; points: PathPoint[]; bestIndex: number; best: ClassificationOutcome; elapsedMs: number }
-  | { method: 'transfer'; matrix: TransferMatrix; metric: 'accuracy' | 'auroc'; elapsedMs: number }
-  | { method: 'apply-probe'; model: LinearProbeModel; proba: Float64Array | null; predictions: Float64Array; report: EvaluationReport | null; elapsedMs: number };
-
-/** Progress columns per method, announced in onStart. */
-export const SUITE_PROGRESS_FIELDS = {
-  'layer-sweep': ['layer', 'validationAccuracy', 'trainAccuracy', 'testAccuracy', 'testAuroc'],
-  'regularization-path': ['log10C', 'validationLogLoss', 'validationAccuracy', 'trainAccuracy'],
-  transfer: ['trainedOn'],
-} as const;
+import { resolveLabelledData, resolveSplit, type LabelledData } from './resolve-data';
 
 export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec: ProbeSuiteSpec, hooks: JobHooks): Promise<ProbeSuiteResult | null> {
   const started = performance.now();
@@ -108,7 +35,7 @@ export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec
   switch (spec.method) {
     case 'mass-mean':
     case 'lda': {
-      const d = await resolveSuiteData(store, spec.data);
+      const d = await resolveLabelledData(store, spec.data);
       start(hooks, spec.method, [], d);
       if (hooks.isCancelled()) return null;
       const dataset = { x: d.x.data, rows: d.x.rows, cols: d.x.cols, labels: d.codes, classes: d.classes };
@@ -124,7 +51,7 @@ export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec
       const targets = await store.labels(spec.data.targets);
       if (targets.kind !== 'numeric') throw new DataFileError(store.fileName(spec.data.targets.fileId), 'ridge needs numeric targets; this column holds text', { key: spec.data.targets.key || undefined });
       if (targets.values.length !== x.rows) throw new DataFileError(store.fileName(spec.data.targets.fileId), `targets have ${targets.values.length} rows but the activations have ${x.rows}`);
-      const split = await suiteSplit(store, spec.data.split, x.rows);
+      const split = await resolveSplit(store, spec.data.split, x.rows);
       hooks.onStart({ method: 'ridge' as never, fields: [], trainRows: split.train.length, testRows: split.test.length, classes: [] });
       const data = { x: x.data, rows: x.rows, cols: x.cols, y: Float64Array.from(targets.values) };
       const model = fitRidge(data, split, spec.config);
@@ -147,7 +74,7 @@ export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec
         }
         codes = Int32Array.from(l.values);
       }
-      const split = await suiteSplit(store, spec.data.split, xp.rows, codes);
+      const split = await resolveSplit(store, spec.data.split, xp.rows, codes);
       hooks.onStart({ method: 'ccs' as never, fields: [], trainRows: split.train.length, testRows: split.test.length, classes: ['false', 'true'] });
       const pairs = { xPlus: xp.data, xMinus: xm.data, rows: xp.rows, cols: xp.cols, labels: codes };
       const r = await fitCcs(pairs, split, spec.config, hooks.isCancelled);
@@ -171,7 +98,7 @@ export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec
     case 'layer-sweep': {
       const fields = SUITE_PROGRESS_FIELDS['layer-sweep'];
       if (spec.data.layers.length === 0) throw new Error('a layer sweep needs at least one layer');
-      const first = await resolveSuiteData(store, { ...spec.data, activations: spec.data.layers[0].activations });
+      const first = await resolveLabelledData(store, { ...spec.data, activations: spec.data.layers[0].activations });
       const layers = [];
       for (const l of spec.data.layers) {
         const m = await store.matrix(l.activations);
@@ -197,7 +124,7 @@ export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec
     }
     case 'regularization-path': {
       const fields = SUITE_PROGRESS_FIELDS['regularization-path'];
-      const d = await resolveSuiteData(store, spec.data);
+      const d = await resolveLabelledData(store, spec.data);
       start(hooks, spec.method, [...fields], d);
       const r = await regularizationPath(engine, { x: d.x.data, rows: d.x.rows, cols: d.x.cols, labels: d.codes, classes: d.classes }, d.split, spec.config, {
         cancelled: hooks.isCancelled,
@@ -213,7 +140,7 @@ export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec
     case 'transfer': {
       const fields = SUITE_PROGRESS_FIELDS.transfer;
       const sets: LabelledData[] = [];
-      for (const s of spec.sets) sets.push(await resolveSuiteData(store, s.data));
+      for (const s of spec.sets) sets.push(await resolveLabelledData(store, s.data));
       if (sets.length === 0) throw new Error('a transfer matrix needs at least one set');
       sets.forEach((s, i) => {
         if (s.x.cols !== sets[0].x.cols) throw new Error(`set ${spec.sets[i].name} has ${s.x.cols} features; ${spec.sets[0].name} has ${sets[0].x.cols}: a probe cannot transfer between them`);
@@ -261,23 +188,6 @@ function start(hooks: JobHooks, method: ProbeSuiteMethod, fields: string[], d: L
   hooks.onStart({ method: method as never, fields, trainRows: d.split.train.length, testRows: d.split.test.length, classes: d.classes });
 }
 
-/** resolveLabelledData, plus the group split (whole groups of a metadata column to one side). */
-async function resolveSuiteData(store: DatasetStore, refs: SuiteDataRefs): Promise<LabelledData> {
-  if (refs.split.kind !== 'group') return resolveLabelledData(store, refs as LabelledDataRefs);
-  // Resolve and pair with a throwaway split, then replace it: the pairing checks stay in one place.
-  const d = await resolveLabelledData(store, { ...refs, split: { kind: 'random', testFraction: 0.5, seed: 0, stratify: false } });
-  return { ...d, split: await suiteSplit(store, refs.split, d.x.rows) };
-}
-
-async function suiteSplit(store: DatasetStore, split: SuiteSplit, rows: number, labels?: Int32Array): Promise<Split> {
-  if (split.kind === 'group') {
-    const g = await store.labels(split.column);
-    const name = `${store.fileName(split.column.fileId)}:${split.column.key}`;
-    if (g.values.length !== rows) throw new DataFileError(store.fileName(split.column.fileId), `group column has ${g.values.length} rows; the activations have ${rows}`, { key: split.column.key || undefined });
-    return groupSplit(g.values, split.testFraction, split.seed, name);
-  }
-  return split.kind === 'file' ? makeSplit({ kind: 'explicit', ...store.split(split.fileId) }, rows) : makeSplit(split, rows, labels);
-}
 
 async function evaluateClassifier(store: DatasetStore, model: LinearProbeModel, d: LabelledData, opts: SuiteEvalOptions, notes: string[]): Promise<ClassificationOutcome> {
   const side = (x: Float32Array, cols: number, codes: Int32Array, rows: Int32Array): EvaluatedSide => {

@@ -1,18 +1,17 @@
 // Dispatches a job spec to its method's runner; the one switch the worker needs.
 import type { SaeCheckpoint } from '../core/sae/checkpoint';
-import type { Engine } from '../engine/engine';
+import type { Engine } from '../core/engine/engine';
 import { assertNever, type JobResult, type JobSpec } from '../protocol';
 import type { DatasetStore } from './dataset-store';
 import type { JobHooks } from './job-hooks';
 import { runProbeJob } from './probe-job';
 import { runAnalysisJob } from './analysis-job';
 import { runProbeSuiteJob } from './probe-suite-job';
-import { runSaeEvalJob, runSaeTrainJob, SAE_PROGRESS_FIELDS, SaeJobControl, type SaeJobHooks } from './sae-job';
+import { runSaeEvalJob, runSaeTrainJob, SaeJobControl, type SaeJobHooks } from './sae-job';
+import { SAE_PROGRESS_FIELDS } from '../protocol';
 
-/** What the worker knows beyond the engine: the GPU device and a running SAE job's live config. */
+/** What the worker knows beyond the engine: a running SAE job's live config and checkpoints. */
 export interface JobContext {
-  /** The engine's GPU device (SAE steps run as WGSL kernels on it); absent on the CPU backend. */
-  device?: GPUDevice;
   /** Where live edits of an 'sae-train' job land; kept by the worker across device-loss restarts. */
   saeControl?: SaeJobControl;
   /** Checkpoints of an 'sae-train' job go here (the worker keeps the latest and sends the page a copy). */
@@ -35,20 +34,16 @@ export async function runJob(engine: Engine, store: DatasetStore, spec: JobSpec,
     }
     case 'sae-train': {
       const control = ctx.saeControl ?? new SaeJobControl(spec.sae.config);
-      const result = await runSaeTrainJob({ ...saeContext(engine, ctx), resume: ctx.saeResume }, store, spec.sae,
+      const result = await runSaeTrainJob({ engine, resume: ctx.saeResume }, store, spec.sae,
         { ...saeHooks('sae-train', hooks), onCheckpoint: ctx.onSaeCheckpoint }, control);
       return result ? { method: 'sae', result } : null;
     }
     case 'sae-eval': {
-      const result = await runSaeEvalJob(saeContext(engine, ctx), store, spec.sae, saeHooks('sae-eval', hooks));
+      const result = await runSaeEvalJob({ engine }, store, spec.sae, saeHooks('sae-eval', hooks));
       return result ? { method: 'sae', result } : null;
     }
     default: return assertNever(spec);
   }
-}
-
-function saeContext(engine: Engine, ctx: JobContext) {
-  return { engine, device: ctx.device, maxBindingBytes: ctx.device?.limits.maxStorageBufferBindingSize };
 }
 
 /** SAE jobs announce their shape and implementation; the UI gets the usual start info plus a stage line. */

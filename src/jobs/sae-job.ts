@@ -1,11 +1,11 @@
 // Sparse-autoencoder jobs as the worker runs them: train (with live hyperparameter edits that continue or
 // restart), or evaluate an imported dictionary; both end in the same summary (held-out metrics, densities,
 // feature browser, sanity-baseline counts, MMCS against planted features, a SAELens export).
-import type { Engine } from '../engine/engine';
+import type { Engine } from '../core/engine/engine';
 import { CHECKPOINT_VERSION, decodeCheckpoint, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy, type SaeCheckpoint } from '../core/sae/checkpoint';
 import { changeEffect, resolvedLr, validateSaeConfig, type ChangeEffect, type SaeConfig } from '../core/sae/config';
-import { encodeLabels } from '../core/labels';
-import { makeSplit } from '../core/split';
+import { encodeLabels } from '../core/labels/encode-labels';
+import { makeSplit } from '../core/split/split';
 import { createRng } from '../core/math/rng';
 import { shuffleColumns, frequentLatents, liveLatents } from '../core/sae/baselines';
 import { addCodes, addToHistograms, decoderNeighbours, emptyFeatureStats, labelMix } from '../core/sae/feature-stats';
@@ -17,55 +17,10 @@ import { finalizeSums, type ReconstructionMetrics } from '../core/sae/metrics';
 import { mmcs } from '../core/sae/mmcs';
 import { foldScale, normalizationScale } from '../core/sae/normalization';
 import { decoderRowNorms, type SaeWeights } from '../core/sae/params';
-import { chunkRowsFor, TfjsSaeTrainer } from '../engine/sae/tfjs-sae';
-import { evalChunkRows, evaluateRows, gatherRows, trainLoop, type LoopStop, type SaeData, type SaeStepReport } from '../engine/sae/train-loop';
-import type { SaeTrainer } from '../engine/sae/trainer';
-import { WgslSaeTrainer, wgslSaeSupports } from '../engine/sae/wgsl-sae';
-import type { ArrayRef } from '../protocol';
+import { evalChunkRows, evaluateRows, gatherRows, trainLoop, type LoopStop, type SaeData, type SaeStepReport } from '../core/sae/train-loop';
+import type { SaeTrainer } from '../core/engine/sae-trainer';
+import { SAE_PROGRESS_FIELDS, type ArrayRef, type FeatureBrowserData, type SaeBrowserSpec, type SaeEvalSpec, type SaeProgressField, type SaeResultSummary, type SaeTrainSpec } from '../protocol';
 import type { DatasetStore } from './dataset-store';
-
-/** Metadata the feature browser shows beside each latent's top rows (same row order as the activations). */
-export interface SaeBrowserSpec {
-  text?: ArrayRef;
-  labels?: ArrayRef;
-  classNames?: string[];
-  /** Top-activating rows kept per latent. */
-  topN?: number;
-}
-
-export interface SaeTrainSpec {
-  activations: ArrayRef;
-  /** 'shuffle-columns': the sanity control, each dimension permuted independently (seeded by config.seed). */
-  transform: 'none' | 'shuffle-columns';
-  config: SaeConfig;
-  /** Planted ground-truth dictionary [n, d] (e.g. planted_dictionary.npy) for MMCS. */
-  groundTruth?: ArrayRef;
-  browser?: SaeBrowserSpec;
-  /** When to checkpoint (default DEFAULT_CHECKPOINT_POLICY); a checkpoint is also taken on pause. */
-  checkpoint?: CheckpointPolicy;
-  /** An encoded checkpoint (core/sae/checkpoint) of this run to continue from, instead of a fresh init. */
-  resumeFrom?: ArrayBuffer;
-}
-
-
-export interface SaeEvalSpec {
-  activations: ArrayRef;
-  /** An imported dictionary (core/sae/layouts importDictionary), taking raw activations. */
-  dictionary: SaeWeights;
-  /** Held-out fraction and seed for the split the metrics are reported on. */
-  heldOutFraction: number;
-  seed: number;
-  groundTruth?: ArrayRef;
-  browser?: SaeBrowserSpec;
-}
-
-/** One progress point per step, columnar and transferable; NaN where a value is undefined (test off-eval-steps). */
-export const SAE_PROGRESS_FIELDS = [
-  'step', 'rowsSeen', 'lr', 'sparsity', 'k', 'loss', 'aux', 'gradNorm',
-  'trainMse', 'testMse', 'trainFvu', 'testFvu', 'trainL0', 'testL0', 'trainL1', 'testL1', 'trainCosine', 'testCosine',
-  'deadFraction', 'deadWindowRows',
-] as const;
-export type SaeProgressField = (typeof SAE_PROGRESS_FIELDS)[number];
 
 export function packSaeProgress(r: SaeStepReport): Float64Array {
   const v = (x: number | null | undefined) => x ?? NaN;
@@ -76,68 +31,6 @@ export function packSaeProgress(r: SaeStepReport): Float64Array {
     trainCosine: v(r.train.cosine), testCosine: v(r.test?.cosine), deadFraction: r.deadFraction, deadWindowRows: r.deadWindowRows,
   };
   return Float64Array.from(SAE_PROGRESS_FIELDS, (f) => values[f]);
-}
-
-export interface FeatureBrowserData {
-  /** Rows the statistics cover (all rows, train and held-out). */
-  rows: number;
-  fires: Float64Array;
-  maxAct: Float64Array;
-  meanAct: Float64Array;
-  topN: number;
-  /** [m, topN] row indices (−1 empty) and activations, descending. */
-  topRows: Int32Array;
-  topValues: Float32Array;
-  /** [m, bins] counts of activation/maxAct in (0, 1]. */
-  bins: number;
-  histograms: Float32Array;
-  /** [m, neighbours] nearest decoder rows by cosine. */
-  neighbours: number;
-  neighbourIndex: Int32Array;
-  neighbourCosine: Float32Array;
-  classes?: string[];
-  /** [m, classes] label counts among the top rows; purity = largest share (null: no top rows). */
-  labelCounts?: Int32Array;
-  purity?: Array<number | null>;
-  /** Text and label of every row that appears in some top list. */
-  rowText?: Record<number, string>;
-  rowLabel?: Record<number, string>;
-}
-
-export interface SaeResultSummary {
-  kind: 'trained' | 'evaluated';
-  architecture: SaeWeights['architecture'];
-  dIn: number;
-  dSae: number;
-  k: number | null;
-  config?: SaeConfig;
-  implementation: string;
-  stop: LoopStop;
-  steps: number;
-  elapsedMs: number;
-  trainRows: number;
-  testRows: number;
-  /** Activation scale s used in training (folded into the export); metrics are in units of s·x. */
-  scale: number;
-  /** Inference-mode metrics on (up to 4096) training rows and on every held-out row. */
-  train: ReconstructionMetrics;
-  test: ReconstructionMetrics;
-  /** Per-latent firing counts on held-out rows, and the log10-density histogram. */
-  testFires: Float64Array;
-  density: DensityHistogram;
-  /** Dead fraction on the training stream (no firing in the last deadWindowRows rows); null when evaluated only. */
-  deadFraction: number | null;
-  deadWindowRows: number | null;
-  liveLatents: number;
-  /** Latents firing on more than 1% of held-out rows: the sanity-baseline comparison count. */
-  frequentLatents: number;
-  decoderNorms: Float64Array;
-  decoderNormHistogram: Histogram;
-  mmcs?: { mmcs: number; found: number; threshold: number; trueFeatures: number };
-  weights: SaeWeights;
-  saeLens: { cfgJson: string; safetensors: Uint8Array };
-  /** Present when the spec asked for a feature browser (a full encoding pass over every row). */
-  features?: FeatureBrowserData;
 }
 
 export interface SaeJobHooks {
@@ -166,10 +59,6 @@ export class SaeJobControl {
 
 export interface SaeJobContext {
   engine: Engine;
-  /** Max bytes of one storage binding on the device (WebGPU), so [rows, m] chunks fit; absent on CPU. */
-  maxBindingBytes?: number;
-  /** The engine's GPUDevice (shared with tfjs): ReLU and TopK training then run on the WGSL kernels. */
-  device?: GPUDevice;
   /** A checkpoint to continue from (the worker's own after a device loss); overrides spec.resumeFrom. */
   resume?: SaeCheckpoint;
 }
@@ -189,22 +78,9 @@ export async function runSaeTrainJob(ctx: SaeJobContext, store: DatasetStore, sp
   const resume = ctx.resume ?? (spec.resumeFrom ? decodeCheckpoint(spec.resumeFrom) : undefined);
   if (resume) checkResumable(resume, config, d, mat.rows, scale, spec.transform);
   const shape = { architecture: config.architecture, dIn: d, dSae: config.dSae };
-  const chunkRows = ctx.maxBindingBytes ? chunkRowsFor(config.dSae, ctx.maxBindingBytes) : undefined;
-  // Every architecture trains on the WGSL kernels when the device is there; tfjs on the CPU backend. A checkpoint
-  // a tfjs trainer wrote (the CPU backend, or an older run that moved to tfjs for AuxK) resumes on tfjs.
-  const useWgsl = ctx.device && wgslSaeSupports(config.architecture) && resume?.trainer.trainer !== 'tfjs';
-  let trainer: SaeTrainer;
-  if (resume) {
-    const [wEnc, bEnc, wDec, bDec] = resume.trainer.params;
-    trainer = useWgsl
-      ? new WgslSaeTrainer(ctx.device!, shape, { wEnc, bEnc, wDec, bDec }, { tfjsChunkRows: chunkRows, resume: resume.trainer })
-      : TfjsSaeTrainer.fromState(shape, resume.trainer, { maxChunkRows: chunkRows });
-  } else {
-    const init = initSaeParams(config.architecture, d, config.dSae, center.map((v) => v * scale), createRng(config.seed), config.jumpReluInitThreshold);
-    trainer = useWgsl
-      ? new WgslSaeTrainer(ctx.device!, shape, init, { tfjsChunkRows: chunkRows })
-      : new TfjsSaeTrainer(shape, init, { maxChunkRows: chunkRows });
-  }
+  const trainer = ctx.engine.saeTrainer(shape, resume ? { resume: resume.trainer } : {
+    params: initSaeParams(config.architecture, d, config.dSae, center.map((v) => v * scale), createRng(config.seed), config.jumpReluInitThreshold),
+  });
   const policy = spec.checkpoint ?? DEFAULT_CHECKPOINT_POLICY;
   const onCheckpoint = hooks.onCheckpoint;
   try {
@@ -253,8 +129,7 @@ export async function runSaeEvalJob(ctx: SaeJobContext, store: DatasetStore, spe
   const w = spec.dictionary;
   if (mat.cols !== w.dIn) throw new Error(`dictionary has d_in = ${w.dIn} but the activations have ${mat.cols} columns`);
   const split = makeSplit({ kind: 'random', testFraction: spec.heldOutFraction, seed: spec.seed, stratify: false }, mat.rows);
-  const trainer = new TfjsSaeTrainer({ architecture: w.architecture, dIn: w.dIn, dSae: w.dSae }, w,
-    { maxChunkRows: ctx.maxBindingBytes ? chunkRowsFor(w.dSae, ctx.maxBindingBytes) : undefined, keepDecoder: true });
+  const trainer = ctx.engine.saeTrainer({ architecture: w.architecture, dIn: w.dIn, dSae: w.dSae }, { evaluate: w });
   try {
     hooks.onStart({ trainRows: split.train.length, testRows: split.test.length, dIn: w.dIn, dSae: w.dSae, implementation: trainer.implementation });
     if (hooks.isCancelled()) return null;

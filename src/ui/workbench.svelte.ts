@@ -2,8 +2,7 @@
 // components only read this state and call its methods.
 
 import { DEFAULT_LOGISTIC, type LogisticConfig } from '../core/probes/logistic';
-import type { EngineInfo } from '../engine/engine';
-import type { EnginePreference } from '../engine/create-engine';
+import type { EngineInfo } from '../core/engine/engine';
 import {
   type ArrayRef, type ErrorReport, type FileId, type FileSummary, type FromWorker,
   type JobSpec, type JobStartInfo, type ProbeResultSummary, type InjectedFault, assertNever,
@@ -12,9 +11,9 @@ import { appendProgress, emptyProgress, type ProgressColumns } from './progress-
 import { startTrainingWorker, type WorkerClient } from './worker-client';
 import { autoPair } from './auto-pair';
 import { RunsState } from './runs/runs.svelte';
-import type { NamedRef, RunSetup, SetupSplit } from '../core/runs/run-setup';
-import type { RunResult } from '../core/runs/run-record';
-import type { SuiteSplit } from '../jobs/probe-suite-job';
+import type { NamedRef, RunSetup, SetupSplit } from './runs/run-setup';
+import type { RunResult } from './runs/run-record';
+import type { SplitRef } from '../protocol';
 import { AnalysisState, type AnalysisKind } from './analysis/analysis-state.svelte';
 import { SuiteState } from './suite/suite-state.svelte';
 import { SaeState, type SaeRunTag } from './sae/sae-state.svelte';
@@ -22,6 +21,7 @@ import type { SaeConfig } from '../core/sae/config';
 import { column } from './progress-columns';
 import { openTable, type TableColumn } from '../core/formats/table';
 import { blobSource } from '../core/formats/byte-source';
+import type { EnginePreference } from '../core/engine/engine';
 
 export type MethodId = 'logistic' | AnalysisKind | 'suite' | 'sae';
 
@@ -187,7 +187,7 @@ export class Workbench {
     return { ...this.split, kind: 'random' as const };
   }
 
-  private suiteSplitRef(): SuiteSplit {
+  private suiteSplitRef(): SplitRef {
     return this.split.kind === 'group' ? { ...this.split } : this.splitRef();
   }
 

@@ -4,7 +4,7 @@ import { expect, test } from 'vitest';
 import { createEngine } from '../../src/engine/create-engine';
 import { bytesSource } from '../../src/core/formats/byte-source';
 import { openNpz } from '../../src/core/formats/npz';
-import { encodeLabels } from '../../src/core/labels';
+import { encodeLabels } from '../../src/core/labels/encode-labels';
 import { DEFAULT_LOGISTIC, trainLogisticProbe } from '../../src/core/probes/logistic';
 import reference from '../../tools/reference/reference.json';
 import breastCancerUrl from '../fixtures/breast_cancer.npz?url';

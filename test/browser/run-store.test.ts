@@ -1,7 +1,7 @@
 // The run list in Chromium's real IndexedDB: it survives closing and reopening the database.
 import { expect, test } from 'vitest';
 import { RunStore } from '../../src/ui/runs/run-store';
-import type { RunRecord } from '../../src/core/runs/run-record';
+import type { RunRecord } from '../../src/ui/runs/run-record';
 import { DEFAULT_LOGISTIC } from '../../src/core/probes/logistic';
 
 const record = (id: string, createdAt: number): RunRecord => ({

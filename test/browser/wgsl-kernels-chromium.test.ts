@@ -3,11 +3,11 @@
 // equal the tfjs engine on the same device, with X split over several buffers. Tiny shapes: SwiftShader.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../src/engine/create-engine';
-import type { Engine } from '../../src/engine/engine';
+import type { Engine } from '../../src/core/engine/engine';
 import { referenceSae, removeParallelComponent } from '../../src/core/sae/reference';
 import type { SaeArchitecture } from '../../src/core/sae/config';
-import { WgslSaeTrainer, type WgslSaeOptions } from '../../src/engine/sae/wgsl-sae';
-import type { SaeHyper } from '../../src/engine/sae/trainer';
+import { WgslSaeTrainer, type WgslSaeOptions } from '../../src/engine/wgsl/sae-trainer';
+import type { SaeHyper } from '../../src/core/engine/sae-trainer';
 import { expectClose, HYPER, problem, randn } from '../unit/sae/grad-cases';
 import { createRng } from '../../src/core/math/rng';
 

@@ -1,8 +1,8 @@
 // The logistic-probe reference cases (scikit-learn results in reference.json), written once and run on
 // every engine: tfjs CPU in Node, WebGPU on Dawn in Node.
 import { expect, test } from 'vitest';
-import type { Engine } from '../../src/engine/engine';
-import { encodeLabels } from '../../src/core/labels';
+import type { Engine } from '../../src/core/engine/engine';
+import { encodeLabels } from '../../src/core/labels/encode-labels';
 import { DEFAULT_LOGISTIC, trainLogisticProbe, type ProbeDataset } from '../../src/core/probes/logistic';
 import { bytesSource } from '../../src/core/formats/byte-source';
 import { openNpz } from '../../src/core/formats/npz';

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { makeSplit } from '../../src/core/split';
+import { makeSplit } from '../../src/core/split/split';
 
 test('a seeded random split is reproducible, disjoint and covers every row', () => {
   const a = makeSplit({ kind: 'random', testFraction: 0.25, seed: 7, stratify: false }, 100);

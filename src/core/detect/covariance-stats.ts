@@ -26,6 +26,14 @@ export function covarianceStatsHost(x: Float32Array, d: number, rows: ArrayLike<
   const n = rows.length;
   if (n < 2) throw new Error(`need at least 2 rows to estimate a covariance; got ${n}`);
   const mean = columnMeans(x, d, rows);
+  return { n, d, mean, ...centredGramHost(x, d, rows, mean) };
+}
+
+/** Σ_k (x_k − μ)(x_k − μ)ᵀ and Σ_k ‖x_k − μ‖⁴ about a given μ, in f64: Engine.centredGram's host form. */
+export function centredGramHost(
+  x: Float32Array, d: number, rows: ArrayLike<number>, mean: Float64Array,
+): { scatter: Float64Array; sumNormFourth: number } {
+  const n = rows.length;
   const scatter = new Float64Array(d * d);
   const c = new Float64Array(d);
   let sumNormFourth = 0;
@@ -43,7 +51,7 @@ export function covarianceStatsHost(x: Float32Array, d: number, rows: ArrayLike<
   }
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) scatter[i * d + j] = scatter[j * d + i];
   assertFinite(scatter, 'covariance');
-  return { n, d, mean, scatter, sumNormFourth };
+  return { scatter, sumNormFourth };
 }
 
 /** Covariance Σ = scatter / (n − ddof). */

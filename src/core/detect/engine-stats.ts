@@ -1,9 +1,10 @@
-// Covariance statistics and Mahalanobis scores through the engine (GPU when it is WebGPU). On the CPU backend
-// the host f64 path is both faster and more precise than tfjs-cpu's f32, so it is used instead.
+// Covariance statistics and Mahalanobis scores through the engine: the rows go up once, the mean is taken on the
+// host in f64 so the device only centres. Which arithmetic runs them (WGSL, or f64 on the CPU engine) is the
+// engine's choice.
 
-import type { Engine } from '../../engine/engine';
-import { columnMeans, covarianceStatsHost, type CovarianceStats } from './covariance-stats';
-import { mahalanobisScores, type MahalanobisModel } from './mahalanobis';
+import type { Engine } from '../engine/engine';
+import { columnMeans, type CovarianceStats } from './covariance-stats';
+import type { MahalanobisModel } from './mahalanobis';
 
 /** Rows gathered into their own [rows.length, d] f32 matrix (what the engine uploads). */
 export function gatherRows(x: Float32Array, d: number, rows: ArrayLike<number>): Float32Array {
@@ -13,7 +14,6 @@ export function gatherRows(x: Float32Array, d: number, rows: ArrayLike<number>):
 }
 
 export async function covarianceStats(engine: Engine, x: Float32Array, d: number, rows: ArrayLike<number>): Promise<CovarianceStats> {
-  if (engine.info.backend === 'cpu') return covarianceStatsHost(x, d, rows);
   if (rows.length < 2) throw new Error(`need at least 2 rows to estimate a covariance; got ${rows.length}`);
   // The mean is taken on the host in f64 so the device only centres (no f32 cancellation in the mean itself).
   const mean = columnMeans(x, d, rows);
@@ -29,7 +29,6 @@ export async function covarianceStats(engine: Engine, x: Float32Array, d: number
 export async function mahalanobisScoresOn(
   engine: Engine, model: MahalanobisModel, x: Float32Array, rows: ArrayLike<number>,
 ): Promise<Float64Array> {
-  if (engine.info.backend === 'cpu') return mahalanobisScores(model, x, rows);
   const matrix = engine.uploadMatrix(gatherRows(x, model.d, rows), rows.length, model.d);
   try {
     return Float64Array.from(await engine.rowQuadraticForm(matrix, model.mean, model.precision));

@@ -1,8 +1,7 @@
 // kNN detector: score = mean cosine distance (1 − cos) from a row to its k nearest trusted rows. This is the host
 // f64 reference, one query row at a time against unit-normalised trusted rows: O(N·M·d) in JS, which is minutes
-// at N, M ≈ 10⁴ and d ≈ 10³. On WebGPU the detector job scores through Engine.knnCosine instead (a tiled matmul
-// plus a running top-k on the device, see knn-engine.ts); tests hold that against this function, which still
-// serves the CPU backend, where it beats tfjs-cpu.
+// at N, M ≈ 10⁴ and d ≈ 10³. On WebGPU, Engine.knnCosine runs a tiled matmul plus a running top-k on the device;
+// tests hold that against this function, which is also the CPU engine's knnCosine (it beats tfjs-cpu there).
 
 /** Rows scaled to unit norm (a zero row stays zero: its cosine to anything is taken as 0). */
 export function unitRows(x: Float32Array, d: number, rows: ArrayLike<number>): Float64Array {
@@ -20,10 +19,11 @@ export function unitRows(x: Float32Array, d: number, rows: ArrayLike<number>): F
 export interface KnnOptions {
   k: number;
   /**
-   * When scoring the trusted rows themselves, skip each row's own entry (pass the same row indices for
-   * trusted and query); otherwise every trusted row would be at distance 0 from itself.
+   * When scoring the trusted rows themselves, skip each row's own entry: `true` compares the row indices given
+   * for trusted and query, ids compare those (Engine.knnCosine's form); otherwise every trusted row would be at
+   * distance 0 from itself.
    */
-  excludeSelf?: boolean;
+  excludeSelf?: boolean | { trustedIds: ArrayLike<number>; queryIds: ArrayLike<number> };
 }
 
 /** Throws unless 1 ≤ k ≤ the trusted rows a query can reach (one fewer when its own entry is excluded). */
@@ -72,7 +72,8 @@ export function knnCosineScores(
 ): Float64Array {
   const k = options.k;
   const m = trustedRows.length;
-  checkKnnK(k, m, options.excludeSelf ?? false);
+  const self = options.excludeSelf === true ? { trustedIds: trustedRows, queryIds: queryRows } : options.excludeSelf || null;
+  checkKnnK(k, m, self !== null);
   const trusted = unitRows(x, d, trustedRows);
   const query = unitRows(queryX, d, queryRows);
   const out = new Float64Array(queryRows.length);
@@ -81,7 +82,7 @@ export function knnCosineScores(
     best.fill(-Infinity);
     const qo = q * d;
     for (let t = 0; t < m; t++) {
-      if (options.excludeSelf && trustedRows[t] === queryRows[q]) continue;
+      if (self && self.trustedIds[t] === self.queryIds[q]) continue;
       let dot = 0;
       const to = t * d;
       for (let j = 0; j < d; j++) dot += trusted[to + j] * query[qo + j];

@@ -37,7 +37,11 @@ export function fitMahalanobis(stats: CovarianceStats, estimator: CovarianceEsti
 
 /** Squared Mahalanobis distance of each given row (all rows when `rows` is absent), in f64 on the host. */
 export function mahalanobisScores(model: MahalanobisModel, x: Float32Array, rows?: ArrayLike<number>): Float64Array {
-  const { d, mean, precision } = model;
+  return rowQuadraticFormHost(x, model.d, model.mean, model.precision, rows);
+}
+
+/** q_k = (x_k − μ)ᵀ M (x_k − μ) for the given rows (all when absent), in f64: Engine.rowQuadraticForm's host form. */
+export function rowQuadraticFormHost(x: Float32Array, d: number, mean: Float64Array, m: Float64Array, rows?: ArrayLike<number>): Float64Array {
   const n = rows ? rows.length : x.length / d;
   const out = new Float64Array(n);
   const c = new Float64Array(d);
@@ -48,7 +52,7 @@ export function mahalanobisScores(model: MahalanobisModel, x: Float32Array, rows
     for (let i = 0; i < d; i++) {
       let s = 0;
       const base = i * d;
-      for (let j = 0; j < d; j++) s += precision[base + j] * c[j];
+      for (let j = 0; j < d; j++) s += m[base + j] * c[j];
       q += c[i] * s;
     }
     out[r] = q;

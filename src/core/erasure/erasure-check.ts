@@ -2,10 +2,10 @@
 // accuracy with the majority-class rate (what a constant predictor gets). Erasers are fitted on the training
 // rows only and applied to every row, so the held-out rows are erased by an eraser that never saw them.
 
-import type { Engine } from '../../engine/engine';
-import { classCounts } from '../labels';
+import type { Engine } from '../engine/engine';
+import { classCounts } from '../labels/encode-labels';
 import { DEFAULT_LOGISTIC, trainLogisticProbe, type LogisticConfig, type ProbeDataset, type SplitMetrics } from '../probes/logistic';
-import type { Split } from '../split';
+import type { Split } from '../split/split';
 import { applyEraser, type LinearEraser } from './linear-eraser';
 
 export interface ErasureCheckRow {

@@ -2,7 +2,7 @@
 // the only heavy part of applying a probe. The standardization is folded into the weights so the raw rows
 // upload as they are:  ((x − m)/s)·W + b = x·(W/s) + (b − (m/s)·W).
 
-import type { Engine } from '../../engine/engine';
+import type { Engine } from '../engine/engine';
 import type { LinearProbeModel } from './linear-probe';
 
 export async function applyProbeOnEngine(engine: Engine, model: LinearProbeModel, x: Float32Array, rows: number, cols: number): Promise<Float32Array> {

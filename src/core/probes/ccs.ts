@@ -10,7 +10,7 @@
 import { minimizeLbfgs, type StopReason } from '../optim/lbfgs';
 import { createRng, normal } from '../math/rng';
 import { fitStandardization, type Standardization } from '../math/standardize';
-import type { Split } from '../split';
+import type { Split } from '../split/split';
 import { sigmoid, type LinearProbeModel } from './linear-probe';
 
 export interface CcsConfig {

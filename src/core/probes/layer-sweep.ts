@@ -2,9 +2,9 @@
 // chosen on validation rows carved from the training rows (probes fitted on the rest), never on test rows;
 // the accuracy/AUROC-vs-layer curve then comes from probes refitted on all training rows and scored on test.
 
-import type { Engine } from '../../engine/engine';
-import { carveValidation } from '../split-validation';
-import type { Split } from '../split';
+import type { Engine } from '../engine/engine';
+import { carveValidation } from '../split/validation-split';
+import type { Split } from '../split/split';
 import { trainLogisticProbe, type LogisticConfig, type LogisticResult, type SplitMetrics, type TrainHooks } from './logistic';
 
 export interface LayerSweepConfig {

@@ -9,7 +9,7 @@
 
 import { pinvSymmetric, solveSpd } from '../math/linalg';
 import { nearConstant } from '../math/standardize';
-import type { Split } from '../split';
+import type { Split } from '../split/split';
 import { classStatistics, gram, withinScatter, type ClassStatistics } from './class-statistics';
 import { ledoitWolfShrinkage, shrink } from './covariance-shrinkage';
 import type { LinearProbeModel } from './linear-probe';

@@ -3,13 +3,13 @@
 // on the equivalent mean form  (1/N)Σ s_i ℓ_i + ‖W‖²/(2CN)  so tolerances do not depend on N.
 // Precision: the engine computes losses and gradients in f32; the optimiser state is f64.
 
-import type { DeviceMatrix, Engine } from '../../engine/engine';
-import { packedParamCount } from '../../engine/engine';
+import type { DeviceMatrix, Engine } from '../engine/engine';
+import { packedParamCount } from '../engine/engine';
 import { minimizeLbfgs, type StopReason } from '../optim/lbfgs';
-import { classCounts } from '../labels';
+import { classCounts } from '../labels/encode-labels';
 import { accuracy, argmaxRows, auroc, logLoss, macroAuroc } from '../math/metrics';
 import { fitStandardization, identityStandardization, standardizeRows, type Standardization } from '../math/standardize';
-import type { Split } from '../split';
+import type { Split } from '../split/split';
 import { scoresToProba } from './linear-scores';
 
 /** Relative change of an f32 sum that is still signal: a few ulps of f32 (2^-23 ≈ 1.2e-7). */

@@ -4,7 +4,7 @@
 // Binary only. f64 throughout.
 
 import { symmetricEigen, symmetricFunction } from '../math/linalg';
-import type { Split } from '../split';
+import type { Split } from '../split/split';
 import { classStatistics, withinScatter } from './class-statistics';
 import type { LinearProbeModel } from './linear-probe';
 import type { ProbeDataset } from './logistic';

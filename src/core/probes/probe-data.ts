@@ -2,7 +2,7 @@
 // training rows, and the standardization fitted on those rows only.
 
 import { fitStandardization, identityStandardization, type Standardization } from '../math/standardize';
-import type { Split } from '../split';
+import type { Split } from '../split/split';
 import type { ProbeDataset } from './logistic';
 
 export function trainStandardization(data: ProbeDataset, split: Split, standardize: boolean): Standardization {

@@ -2,9 +2,9 @@
 // rows (as scikit-learn's LogisticRegressionCV / elk's fit_cv), the best C chosen by mean validation log-loss,
 // then refitted on all training rows and measured once on the held-out rows.
 
-import type { Engine } from '../../engine/engine';
-import { stratifiedKFold } from '../split-kfold';
-import type { Split } from '../split';
+import type { Engine } from '../engine/engine';
+import { stratifiedKFold } from '../split/kfold';
+import type { Split } from '../split/split';
 import { trainLogisticProbe, type LogisticConfig, type LogisticResult, type ProbeDataset, type TrainHooks } from './logistic';
 
 export interface RegularizationPathConfig {

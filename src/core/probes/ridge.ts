@@ -3,7 +3,7 @@
 // with X̃, ỹ centred on the training means. f64 normal equations solved by Cholesky (SPD for α > 0).
 
 import { solveSpd } from '../math/linalg';
-import type { Split } from '../split';
+import type { Split } from '../split/split';
 import { fitStandardization, identityStandardization } from '../math/standardize';
 import { applyProbe, type LinearProbeModel } from './linear-probe';
 

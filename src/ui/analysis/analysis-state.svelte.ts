@@ -1,10 +1,11 @@
 // Settings and latest results of the analysis methods (detector, erasure, PCA, distribution fits), and how
 // each becomes a job spec from the workbench's current data choices.
 
-import type { AnalysisResult, AnalysisSpec, AnalysisSplit, DetectorResult, ErasureResult, PcaResult, DistributionResult, StatsResult, SvdResult } from '../../jobs/analysis-job';
+import type { SplitRef } from '../../protocol';
 import type { CovarianceEstimator } from '../../core/detect/mahalanobis';
 import type { LogisticConfig } from '../../core/probes/logistic';
 import type { ArrayRef } from '../../protocol';
+import type { AnalysisResult, AnalysisSpec, DetectorResult, ErasureResult, PcaResult, DistributionResult, StatsResult, SvdResult } from '../../protocol';
 
 export type AnalysisKind = 'detector' | 'erasure' | 'pca' | 'stats';
 
@@ -12,7 +13,7 @@ export interface DataChoice {
   activations: ArrayRef;
   labels: ArrayRef | null;
   classNames?: string[];
-  split: AnalysisSplit;
+  split: SplitRef;
   probe: LogisticConfig;
 }
 

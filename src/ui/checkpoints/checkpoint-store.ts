@@ -1,7 +1,7 @@
+import type { SaeTrainSpec } from '../../protocol';
 // The last checkpoint of each SAE run, kept in IndexedDB: one record per run, replaced in one transaction per
 // write, so a reload or crash mid-write leaves the previous checkpoint or the new one, never half of one.
 
-import type { SaeTrainSpec } from '../../jobs/sae-job';
 
 /** A stored checkpoint and what is needed to resume it on the page (files are found again by name). */
 export interface CheckpointRecord {

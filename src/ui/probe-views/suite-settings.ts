@@ -1,8 +1,8 @@
 // The probe suite's settings (defined in core so run setups can carry them) and the method names the UI shows.
 
-import type { SuiteMethodName } from '../../core/runs/suite-settings';
+import type { SuiteMethodName } from '../runs/suite-settings';
 
-export { DEFAULT_SUITE_SETTINGS, SUITE_METHODS, type SuiteMethodName, type SuiteSettings } from '../../core/runs/suite-settings';
+export { DEFAULT_SUITE_SETTINGS, SUITE_METHODS, type SuiteMethodName, type SuiteSettings } from '../runs/suite-settings';
 
 export const SUITE_METHOD_LABELS: Record<SuiteMethodName, string> = {
   logistic: 'Logistic (L2)',

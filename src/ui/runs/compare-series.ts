@@ -1,5 +1,5 @@
 // Aligns several runs' curves on one x axis (the union of their x values) for an overlaid chart.
-import type { RunRecord } from '../../core/runs/run-record';
+import type { RunRecord } from './run-record';
 
 export function alignRuns(runs: RunRecord[], xField: string, yField: string): (number | null)[][] {
   const xs = [...new Set(runs.flatMap((r) => (r.progress.columns[r.progress.fields.indexOf(xField)] ?? []).filter((v): v is number => v !== null)))]

@@ -1,7 +1,7 @@
 // The key numbers of any kept run, train beside held-out: accuracy and AUROC for classifiers, R² and MSE for
 // ridge, FVU and L0 for SAEs. Pure, so the run list and the comparison table read the same values.
-import type { RunRecord, RunResult } from '../../core/runs/run-record';
-import type { ClassificationOutcome } from '../../jobs/probe-suite-job';
+import type { RunRecord, RunResult } from './run-record';
+import type { ClassificationOutcome } from '../../protocol';
 
 export interface KeyMetric {
   label: string;

@@ -1,7 +1,7 @@
 // Finished runs kept in the browser's IndexedDB: each write is one transaction, so a reload or crash
 // mid-write leaves either the old list or the new one, never half a run.
 
-import type { RunRecord } from '../../core/runs/run-record';
+import type { RunRecord } from './run-record';
 
 const STORE = 'runs';
 

@@ -1,10 +1,10 @@
 // The run list: every finished run saved to IndexedDB, renamed, deleted, exported, imported and compared.
-import { exportRun, importRun, type RunRecord } from '../../core/runs/run-record';
-import type { SetupData } from '../../core/runs/run-setup';
+import { exportRun, importRun, type RunRecord } from './run-record';
+import type { SetupData } from './run-setup';
 import type { SaeConfig } from '../../core/sae/config';
-import type { SaeResultSummary } from '../../jobs/sae-job';
-import type { EngineInfo } from '../../engine/engine';
+import type { EngineInfo } from '../../core/engine/engine';
 import { RunStore } from './run-store';
+import type { SaeResultSummary } from '../../protocol';
 
 /** What an SAE run needs to be kept: its config (the seed and held-out fraction define its split), data and curves. */
 export interface SaeRunInput {

@@ -1,5 +1,5 @@
+import type { FeatureBrowserData } from '../../protocol';
 // Sorting and searching latents for the feature browser: pure, so it is tested without rendering.
-import type { FeatureBrowserData } from '../../jobs/sae-job';
 
 export type FeatureSort = 'density' | 'maxAct' | 'purity' | 'index';
 

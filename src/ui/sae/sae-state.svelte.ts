@@ -3,11 +3,11 @@
 // live edit did. Builds the job specs; the workbench owns the worker and routes results here.
 
 import { DEFAULT_SAE_CONFIG, type ChangeEffect, type SaeConfig } from '../../core/sae/config';
-import type { SaeBrowserSpec, SaeResultSummary } from '../../jobs/sae-job';
 import { DEFAULT_CHECKPOINT_POLICY } from '../../core/sae/checkpoint';
 import { SaeCheckpoints } from '../checkpoints/sae-checkpoints.svelte';
 import type { ArrayRef, FileSummary, JobSpec } from '../../protocol';
 import type { ImportedDictionary } from './read-dictionary';
+import type { SaeBrowserSpec, SaeResultSummary } from '../../protocol';
 
 /** Which run a job is: the user's data, a sanity baseline, or an imported dictionary's evaluation. */
 export type SaeRunTag = 'main' | 'shuffled' | 'imported' | `file:${string}`;

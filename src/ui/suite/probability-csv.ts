@@ -1,7 +1,7 @@
 // Per-row probabilities as CSV, one line per evaluated row (train and held-out), with the row's metadata
 // columns beside it when a table is loaded. Pure: the caller saves the text.
-import type { EvaluatedSide } from '../../jobs/probe-suite-job';
 import type { TableColumn } from '../../core/formats/table';
+import type { EvaluatedSide } from '../../protocol';
 
 export function probabilitiesCsv(sides: { name: string; side: EvaluatedSide }[], classes: string[], metadata: TableColumn[] = []): string {
   const K = classes.length;

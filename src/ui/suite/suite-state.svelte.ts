@@ -4,16 +4,17 @@
 
 import { DEFAULT_SUITE_SETTINGS, type SuiteSettings } from '../probe-views/suite-settings';
 import { logspace } from '../../core/probes/regularization-path';
-import type { ProbeSuiteResult, SuiteDataRefs, SuiteEvalOptions, SuiteSplit } from '../../jobs/probe-suite-job';
+import type { LabelledDataRefs, SplitRef } from '../../protocol';
 import type { ArrayRef, FileId, FileSummary, JobSpec } from '../../protocol';
-import type { NamedRef, SetupData } from '../../core/runs/run-setup';
+import type { NamedRef, SetupData } from '../runs/run-setup';
 import { layerChoices, defaultContrastPair, type LayerChoice } from './suite-data';
+import type { ProbeSuiteResult, SuiteEvalOptions } from '../../protocol';
 
 export interface SuiteDataChoice {
   activations: ArrayRef | null;
   labels: ArrayRef | null;
   classNames?: string[];
-  split: SuiteSplit;
+  split: SplitRef;
   files: FileSummary[];
 }
 
@@ -85,7 +86,7 @@ export class SuiteState {
       const name = data.files.find((f) => f.fileId === ext.activations!.fileId)?.name ?? 'evaluation file';
       evalOpts.external = { activations: ext.activations, labels: ext.labels, name };
     }
-    const refs = (): SuiteDataRefs => ({ activations: data.activations!, labels: data.labels!, classNames: data.classNames, split: data.split });
+    const refs = (): LabelledDataRefs => ({ activations: data.activations!, labels: data.labels!, classNames: data.classNames, split: data.split });
     const suite = (x: Extract<JobSpec, { method: 'suite' }>['suite']): JobSpec => ({ method: 'suite', suite: x });
     switch (s.method) {
       case 'logistic': return { method: 'logistic', data: { ...refs(), split: data.split as Extract<JobSpec, { method: 'logistic' }>['data']['split'] }, config: s.logistic };
@@ -121,11 +122,11 @@ export class SuiteState {
    * The transfer matrix's sets: the layers of one file, or the chosen pairs. Each chosen pair comes from its own
    * file, so a split file or a group column of the first file cannot apply: they get a seeded random split.
    */
-  private transferSetsSpec(data: SuiteDataChoice): { name: string; data: SuiteDataRefs }[] {
+  private transferSetsSpec(data: SuiteDataChoice): { name: string; data: LabelledDataRefs }[] {
     if (this.transferSource === 'layers') {
       return this.layers(data).map((l) => ({ name: l.name, data: { activations: l.ref, labels: data.labels!, classNames: data.classNames, split: data.split } }));
     }
-    const split: SuiteSplit = data.split.kind === 'random' ? data.split : { kind: 'random', testFraction: 0.25, seed: 0, stratify: true };
+    const split: SplitRef = data.split.kind === 'random' ? data.split : { kind: 'random', testFraction: 0.25, seed: 0, stratify: true };
     const names = this.transferSets.map((p) => data.files.find((f) => f.fileId === p.activations!.fileId)?.name ?? 'set');
     return this.transferSets.map((p, i) => ({
       // Two sets from one file are told apart by their key.
@@ -198,6 +199,6 @@ export class SuiteState {
 }
 
 /** Numeric targets cannot be stratified by class. */
-function unstratified(split: SuiteSplit): SuiteSplit {
+function unstratified(split: SplitRef): SplitRef {
   return split.kind === 'random' ? { ...split, stratify: false } : split;
 }

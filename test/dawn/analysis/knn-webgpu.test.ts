@@ -3,7 +3,7 @@
 // must the detector's helper.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { knnCosineScores } from '../../../src/core/detect/knn-cosine';
 import { knnDetectorScores } from '../../../src/core/detect/knn-engine';
 import { engineKnn, knnCase, maxAbsDifference } from '../../unit/detect/knn-case';

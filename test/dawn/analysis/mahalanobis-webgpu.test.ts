@@ -2,7 +2,7 @@
 // (Engine.centredGram) and test rows are scored there (Engine.rowQuadraticForm), checked against scikit-learn.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { covarianceStats, mahalanobisScoresOn } from '../../../src/core/detect/engine-stats';
 import { fitMahalanobis } from '../../../src/core/detect/mahalanobis';
 import { detectorMetrics } from '../../../src/core/detect/detector-metrics';

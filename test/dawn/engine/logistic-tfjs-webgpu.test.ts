@@ -1,7 +1,7 @@
 // The same logistic-probe reference cases on tfjs's own WebGPU kernels: the reference the WGSL engine replaces.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { logisticReferenceTests } from '../../support/logistic-reference';
 
 let engine: Engine;

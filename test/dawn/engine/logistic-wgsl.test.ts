@@ -1,7 +1,7 @@
 // The logistic-probe reference cases (scikit-learn) on the raw-WGSL engine: Dawn over SwiftShader, in Node.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { logisticReferenceTests } from '../../support/logistic-reference';
 
 let engine: Engine;

@@ -2,9 +2,9 @@
 // split into several small chunks, the many-class objective, the centred moments and kNN (all WGSL) on chunked X.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
-import type { WgslMatrix } from '../../../src/engine/wgsl/linear-objective';
-import { outputBlocks } from '../../../src/engine/wgsl/linear-scores';
+import type { Engine } from '../../../src/core/engine/engine';
+import type { WgslMatrix } from '../../../src/engine/wgsl/steps/linear-objective';
+import { outputBlocks } from '../../../src/engine/wgsl/steps/linear-scores';
 import { expectClose, randn, rng } from '../kernels/helpers';
 
 // 1 KiB chunks: a few dozen rows each, so every shape below but the 1-row one spans several buffers.

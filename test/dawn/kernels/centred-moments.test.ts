@@ -1,9 +1,9 @@
 // The WGSL engine's centred moments (no tfjs mirror): scatter, Σ‖x − μ‖⁴ and the row quadratic form equal an f64
 // CPU computation, over several X chunks and several row blocks per chunk, at odd and vec4 widths.
 import { describe, expect, it } from 'vitest';
-import { BLOCK_ROWS, momentBlocks, wgslCentredGram, wgslRowQuadraticForm } from '../../../src/engine/wgsl/centred-moments.ts';
-import { uploadWgslMatrix } from '../../../src/engine/wgsl/linear-objective.ts';
-import { expectClose, noGpuErrors, randn, realDevice, rng } from './helpers.ts';
+import { BLOCK_ROWS, momentBlocks, wgslCentredGram, wgslRowQuadraticForm } from '../../../src/engine/wgsl/steps/centred-moments';
+import { uploadWgslMatrix } from '../../../src/engine/wgsl/steps/linear-objective';
+import { expectClose, noGpuErrors, randn, realDevice, rng } from './helpers';
 
 function cpuMoments(x: Float32Array, N: number, d: number, mean: Float64Array, m: Float64Array) {
   const scatter = new Float64Array(d * d), q = new Float64Array(N);

@@ -1,6 +1,6 @@
 // Shared test support for the WGSL kernel tests: a seeded RNG, f64 CPU references, and a real-WebGPU device.
 import { expect } from 'vitest';
-import { requestWgslDevice, type WgslDevice } from '../../../src/engine/wgsl/device.ts';
+import { acquireGpuDevice, type GpuDeviceHandle } from '../../../src/engine/gpu/acquire-device';
 
 /** The product's seeded generator (mulberry32), so kernel tests draw the same streams as the app. */
 export { createRng as rng } from '../../../src/core/math/rng';
@@ -25,12 +25,12 @@ export function cpuMatmul(a: ArrayLike<number>, b: ArrayLike<number>, M: number,
   return c;
 }
 
-import { expectClose } from '../../support/expect-close.ts';
+import { expectClose } from '../../support/expect-close';
 export { expectClose };
 
-let shared: Promise<WgslDevice> | undefined;
+let shared: Promise<GpuDeviceHandle> | undefined;
 /** One real Dawn device per test file; fails loudly if navigator.gpu is a mock or the adapter is missing. */
-export async function realDevice(): Promise<WgslDevice> {
+export async function realDevice(): Promise<GpuDeviceHandle> {
   shared ??= (async () => {
     const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     expect(gpu, 'navigator.gpu').toBeDefined();
@@ -39,7 +39,9 @@ export async function realDevice(): Promise<WgslDevice> {
     // A real Dawn adapter reports its backend's vendor/architecture and real limits; a mock would not.
     expect(adapter!.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 1024 * 1024);
     expect(typeof adapter!.info.vendor).toBe('string');
-    const d = await requestWgslDevice(gpu!);
+    const acquired = await acquireGpuDevice();
+    if (!acquired.ok) throw new Error(acquired.reason);
+    const d = acquired.gpu;
     d.device.addEventListener('uncapturederror', (e) => { throw new Error(`uncaptured WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`); });
     return d;
   })();

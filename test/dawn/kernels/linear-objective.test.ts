@@ -1,11 +1,11 @@
 // The WGSL LinearObjective returns the same summed loss and gradient as an f64 CPU computation (binary and softmax),
 // and wgslLinearScores the same scores, in both row layouts (32 lanes per row, and one thread per row).
 import { describe, expect, it } from 'vitest';
-import { createWgslLinearObjective, layoutFor, rowsPerGroup, uploadWgslMatrix, type RowLayout } from '../../../src/engine/wgsl/linear-objective.ts';
-import { narrowRowsPerGroup, narrowScoreGroups, NARROW_MAX_COLS } from '../../../src/engine/wgsl/linear-narrow.ts';
-import { wgslLinearScores } from '../../../src/engine/wgsl/linear-scores.ts';
-import { createWgslMatmulObjective } from '../../../src/engine/wgsl/linear-objective-matmul.ts';
-import { expectClose, noGpuErrors, randn, realDevice, rng } from './helpers.ts';
+import { createWgslLinearObjective, layoutFor, rowsPerGroup, uploadWgslMatrix, type RowLayout } from '../../../src/engine/wgsl/steps/linear-objective';
+import { narrowRowsPerGroup, narrowScoreGroups, NARROW_MAX_COLS } from '../../../src/engine/wgsl/kernels/linear-narrow';
+import { wgslLinearScores } from '../../../src/engine/wgsl/steps/linear-scores';
+import { createWgslMatmulObjective } from '../../../src/engine/wgsl/steps/linear-objective-matmul';
+import { expectClose, noGpuErrors, randn, realDevice, rng } from './helpers';
 
 function cpuObjective(x: Float32Array, N: number, d: number, y: Int32Array, K: number, params: Float32Array, s?: Float32Array) {
   const grad = new Float64Array(d * K + K);

@@ -1,8 +1,8 @@
 // The tiled matmul agrees with an f64 CPU matmul in every transpose combination, epilogue, split-K and edge shape.
 import { describe, expect, it } from 'vitest';
-import { encodeMatmul, matmulGeometry, type MatmulSpec } from '../../../src/engine/wgsl/matmul.ts';
-import { readF32, submitAndWait, uploadBuffer } from '../../../src/engine/wgsl/buffers.ts';
-import { cpuMatmul, expectClose, noGpuErrors, randn, realDevice, rng } from './helpers.ts';
+import { encodeMatmul, matmulGeometry, type MatmulSpec } from '../../../src/engine/wgsl/kernels/matmul';
+import { readF32, submitAndWait, uploadBuffer } from '../../../src/engine/wgsl/gpu/buffers';
+import { cpuMatmul, expectClose, noGpuErrors, randn, realDevice, rng } from './helpers';
 
 async function check(spec: MatmulSpec, seed: number): Promise<void> {
   const { device } = await realDevice();

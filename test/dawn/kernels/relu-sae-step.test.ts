@@ -1,10 +1,10 @@
 // The fused ReLU+L1 SAE step matches an f64 CPU step: loss, every gradient, and the Adam-updated parameters.
 import { describe, expect, it } from 'vitest';
-import { ReluSaeStep } from '../../../src/engine/wgsl/relu-sae-step.ts';
-import { SaeState } from '../../../src/engine/wgsl/sae-state.ts';
-import { uploadBuffer } from '../../../src/engine/wgsl/buffers.ts';
-import { expectClose, noGpuErrors, randn, realDevice, rng } from './helpers.ts';
-import { cpuAdamFirstStep, cpuSaeStep } from './sae-cpu.ts';
+import { ReluSaeStep } from '../../../src/engine/wgsl/steps/relu-sae-step';
+import { SaeState } from '../../../src/engine/wgsl/steps/sae-state';
+import { uploadBuffer } from '../../../src/engine/wgsl/gpu/buffers';
+import { expectClose, noGpuErrors, randn, realDevice, rng } from './helpers';
+import { cpuAdamFirstStep, cpuSaeStep } from './sae-cpu';
 
 async function check(B: number, d: number, m: number, seed: number, maxChunkRows?: number): Promise<void> {
   const { device } = await realDevice();

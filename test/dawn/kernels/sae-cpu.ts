@@ -1,5 +1,5 @@
 // f64 CPU reference for the SAE steps: forward, loss, gradients and Adam, written directly from the formulas.
-import type { SaeParams } from '../../../src/engine/wgsl/sae-state.ts';
+import type { SaeParams } from '../../../src/engine/wgsl/steps/sae-state';
 
 export interface SaeGrads { wEnc: Float64Array; bEnc: Float64Array; wDec: Float64Array; bDec: Float64Array }
 

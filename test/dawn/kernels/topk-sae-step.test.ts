@@ -1,10 +1,10 @@
 // The TopK SAE step (GPU top-k, sparse gather decoder, sparse backward, unit-norm decoder) matches an f64 CPU step.
 import { describe, expect, it } from 'vitest';
-import { TopKSaeStep } from '../../../src/engine/wgsl/topk-sae-step.ts';
-import { SaeState } from '../../../src/engine/wgsl/sae-state.ts';
-import { uploadBuffer } from '../../../src/engine/wgsl/buffers.ts';
-import { expectClose, noGpuErrors, randn, realDevice, rng } from './helpers.ts';
-import { cpuAdamFirstStep, cpuSaeStep } from './sae-cpu.ts';
+import { TopKSaeStep } from '../../../src/engine/wgsl/steps/topk-sae-step';
+import { SaeState } from '../../../src/engine/wgsl/steps/sae-state';
+import { uploadBuffer } from '../../../src/engine/wgsl/gpu/buffers';
+import { expectClose, noGpuErrors, randn, realDevice, rng } from './helpers';
+import { cpuAdamFirstStep, cpuSaeStep } from './sae-cpu';
 
 function unitRows(w: Float32Array, m: number, d: number): Float32Array {
   const out = new Float32Array(w);

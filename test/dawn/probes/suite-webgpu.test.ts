@@ -1,7 +1,7 @@
 // The probe-suite reference cases on real WebGPU: Dawn over SwiftShader, in Node (small shapes: it is slow).
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { layerSweepTests, ldaEngineTests } from '../../unit/probes/suite-reference';
 
 let engine: Engine;

@@ -6,10 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint, type SaeCheckpoint } from '../../../src/core/sae/checkpoint';
 import { DEFAULT_SAE_CONFIG, type SaeConfig } from '../../../src/core/sae/config';
 import { createEngine, type StartedEngine } from '../../../src/engine/create-engine';
-import { WgslSaeTrainer } from '../../../src/engine/sae/wgsl-sae';
-import { runSaeTrainJob, SaeJobControl, type SaeTrainSpec } from '../../../src/jobs/sae-job';
+import { WgslSaeTrainer } from '../../../src/engine/wgsl/sae-trainer';
+import { runSaeTrainJob, SaeJobControl } from '../../../src/jobs/sae-job';
 import { expectClose, HYPER, problem } from '../../unit/sae/grad-cases';
 import { storeWith } from '../../unit/sae/store-helpers';
+import type { SaeTrainSpec } from '../../../src/protocol';
 
 let started: StartedEngine;
 let device: GPUDevice;
@@ -30,7 +31,7 @@ async function train(config: SaeConfig, resume?: SaeCheckpoint) {
   let implementation = '';
   const spec: SaeTrainSpec = { activations: { fileId: FILE, key: '' }, transform: 'none', config, checkpoint: { everySteps: 4, everyMs: 1e12 } };
   device.pushErrorScope('validation');
-  const result = await runSaeTrainJob({ engine: started.engine, device, resume }, store, spec, {
+  const result = await runSaeTrainJob({ engine: started.engine, resume }, store, spec, {
     onStart: (i) => { implementation = i.implementation; }, onProgress: () => {}, isCancelled: () => false,
     onCheckpoint: (c) => checkpoints.push(c),
   }, new SaeJobControl(config));

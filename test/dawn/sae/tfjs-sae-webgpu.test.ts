@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import { TfjsSaeTrainer } from '../../../src/engine/sae/tfjs-sae';
+import { TfjsSaeTrainer } from '../../../src/engine/tfjs/sae/trainer';
 import { gradientCases, HYPER, problem } from '../../unit/sae/grad-cases';
 
 beforeAll(async () => { await createEngine('webgpu'); });

@@ -7,9 +7,9 @@ import { DEFAULT_SAE_CONFIG, type SaeArchitecture } from '../../../src/core/sae/
 import { referenceSae, removeParallelComponent } from '../../../src/core/sae/reference';
 import type { SaeParams } from '../../../src/core/sae/params';
 import { createEngine, type StartedEngine } from '../../../src/engine/create-engine';
-import { TfjsSaeTrainer } from '../../../src/engine/sae/tfjs-sae';
-import type { SaeHyper } from '../../../src/engine/sae/trainer';
-import { reluSparseCapacity, WgslSaeTrainer } from '../../../src/engine/sae/wgsl-sae';
+import { TfjsSaeTrainer } from '../../../src/engine/tfjs/sae/trainer';
+import type { SaeHyper } from '../../../src/core/engine/sae-trainer';
+import { reluSparseCapacity, WgslSaeTrainer } from '../../../src/engine/wgsl/sae-trainer';
 import { runSaeTrainJob } from '../../../src/jobs/sae-job';
 import { expectClose, HYPER, problem } from '../../unit/sae/grad-cases';
 import { storeWith } from '../../unit/sae/store-helpers';
@@ -183,11 +183,11 @@ describe('WGSL SAE trainer on real WebGPU (Dawn)', () => {
     w.dispose(); t.dispose();
   });
 
-  it('the SAE job picks the WGSL trainer when given the device', async () => {
+  it('the SAE job trains on the WGSL engine\'s kernels', async () => {
     const store = await storeWith('diabetes_X.npy');
     let implementation = '';
     const config = { ...DEFAULT_SAE_CONFIG, architecture: 'topk' as const, dSae: 16, k: 3, batchSize: 32, steps: 4, evalEvery: 2, seed: 3 };
-    const r = (await runSaeTrainJob({ engine: started.engine, device }, store, { activations: { fileId: 'diabetes_X.npy', key: '' }, transform: 'none', config }, {
+    const r = (await runSaeTrainJob({ engine: started.engine }, store, { activations: { fileId: 'diabetes_X.npy', key: '' }, transform: 'none', config }, {
       onStart: (i) => { implementation = i.implementation; }, onProgress: () => {}, isCancelled: () => false,
     }))!;
     expect(implementation).toBe('wgsl');

@@ -1,13 +1,14 @@
 // The worker-side analysis runners end to end on a DatasetStore (no worker): files in, plain results out.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { DatasetStore } from '../../../src/jobs/dataset-store';
-import { runAnalysisJob, resultTransferables, type DetectorResult, type ErasureResult, type PcaResult } from '../../../src/jobs/analysis-job';
+import { runAnalysisJob, resultTransferables } from '../../../src/jobs/analysis-job';
 import { DEFAULT_LOGISTIC } from '../../../src/core/probes/logistic';
 import { knnCosineScores } from '../../../src/core/detect/knn-cosine';
 import { bytesSource } from '../../../src/core/formats/byte-source';
 import { fixtureBytes, referenceJson } from '../../support/fixtures';
+import type { DetectorResult, ErasureResult, PcaResult } from '../../../src/protocol';
 
 let engine: Engine;
 const store = new DatasetStore();
@@ -44,8 +45,9 @@ describe('analysis jobs on breast_cancer', () => {
     const y = (await store.labels({ fileId: 'bc', key: 'y' })).values as ArrayLike<number>;
     const trusted = Int32Array.from(ref().train_idx as number[]).filter((i) => y[i] === 0);
     const expected = knnCosineScores(m.data, m.cols, trusted, ref().test_idx as number[], { k: 5 });
-    // The CPU engine scores on the host in f64 (knn-engine.ts), so exactly; WebGPU is checked in test/dawn/analysis.
-    expect(Array.from(r.layers[0].testScores)).toEqual(Array.from(expected));
+    // The CPU engine scores on the host in f64 and returns Engine.knnCosine's f32, so exactly that to f32 rounding;
+    // WebGPU is checked in test/dawn/analysis.
+    expect(Array.from(r.layers[0].testScores)).toEqual(Array.from(Float32Array.from(expected)));
     expect(r.trustedTrainRows).toBe(trusted.length);
     expect(r.combined!.metrics.auroc).toBeCloseTo(r.layers[0].metrics.auroc!, 12);
   });

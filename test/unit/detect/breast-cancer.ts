@@ -1,7 +1,7 @@
 // breast_cancer standardized with the train rows' statistics, as reference.json's scikit-learn results were.
 import { bytesSource } from '../../../src/core/formats/byte-source';
 import { openNpz } from '../../../src/core/formats/npz';
-import { encodeLabels } from '../../../src/core/labels';
+import { encodeLabels } from '../../../src/core/labels/encode-labels';
 import { fitStandardization, standardizeRows } from '../../../src/core/math/standardize';
 import { fixtureBytes, referenceJson } from '../../support/fixtures';
 

@@ -2,7 +2,7 @@
 // the host f64 formulas, on enough rows to cross a Gram chunk boundary.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { covarianceStatsHost } from '../../../src/core/detect/covariance-stats';
 import { createRng, normal } from '../../../src/core/math/rng';
 

@@ -1,6 +1,6 @@
 // A seeded kNN case shared by the CPU (test/unit) and WebGPU (test/dawn) tests of Engine.knnCosine, and the call
 // that runs it on an engine, so both compare the same arithmetic with the host f64 reference.
-import type { Engine, KnnCosineOptions } from '../../../src/engine/engine';
+import type { Engine, KnnCosineOptions } from '../../../src/core/engine/engine';
 import { gatherRows } from '../../../src/core/detect/engine-stats';
 import { createRng, normal } from '../../../src/core/math/rng';
 

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { knnCosineScores } from '../../../src/core/detect/knn-cosine';
 import { engineKnn, knnCase, maxAbsDifference, ZERO_QUERY_POSITION } from './knn-case';
 

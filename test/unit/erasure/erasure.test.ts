@@ -3,7 +3,7 @@
 // does (for a binary concept it also equalizes class means) but moves the rows further than LEACE.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { covarianceStatsHost } from '../../../src/core/detect/covariance-stats';
 import { crossCovariance } from '../../../src/core/erasure/cross-covariance';
 import { fitLeace } from '../../../src/core/erasure/leace';
@@ -11,7 +11,7 @@ import { meanDifferenceEraser, probeDirectionEraser } from '../../../src/core/er
 import { applyEraser } from '../../../src/core/erasure/linear-eraser';
 import { majorityRate, meanSquaredEdit, retrainOnErased } from '../../../src/core/erasure/erasure-check';
 import { DEFAULT_LOGISTIC, trainLogisticProbe, type ProbeDataset } from '../../../src/core/probes/logistic';
-import type { Split } from '../../../src/core/split';
+import type { Split } from '../../../src/core/split/split';
 import { fixtureBytes, readNpyF32, referenceJson } from '../../support/fixtures';
 import { loadBreastCancer } from '../detect/breast-cancer';
 

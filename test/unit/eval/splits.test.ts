@@ -1,8 +1,8 @@
 // Group split, stratified k-fold and validation carving: disjoint, seeded, stratified.
 import { describe, expect, test } from 'vitest';
-import { groupSplit } from '../../../src/core/split-group';
-import { stratifiedKFold } from '../../../src/core/split-kfold';
-import { carveValidation } from '../../../src/core/split-validation';
+import { groupSplit } from '../../../src/core/split/group-split';
+import { stratifiedKFold } from '../../../src/core/split/kfold';
+import { carveValidation } from '../../../src/core/split/validation-split';
 
 const labels = Int32Array.from({ length: 100 }, (_, i) => (i < 30 ? 1 : 0));
 const all = Int32Array.from({ length: 100 }, (_, i) => i);

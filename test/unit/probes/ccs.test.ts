@@ -1,7 +1,7 @@
 // CCS on contrast_pairs.npz: per-side centring from training rows, seeded restarts, sign fixed with labels.
 import { describe, expect, test } from 'vitest';
 import { ccsCredence, ccsLossAndGradient, fitCcs, DEFAULT_CCS } from '../../../src/core/probes/ccs';
-import { makeSplit } from '../../../src/core/split';
+import { makeSplit } from '../../../src/core/split/split';
 import { contrastPairs } from './datasets';
 
 describe('CCS', () => {

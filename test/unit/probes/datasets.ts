@@ -1,5 +1,5 @@
 // Fixture datasets for the probe-suite tests, read with the project's own parsers; splits from reference.json.
-import { encodeLabels } from '../../../src/core/labels';
+import { encodeLabels } from '../../../src/core/labels/encode-labels';
 import type { ProbeDataset } from '../../../src/core/probes/logistic';
 import { bytesSource } from '../../../src/core/formats/byte-source';
 import { openNpz } from '../../../src/core/formats/npz';

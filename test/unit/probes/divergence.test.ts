@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
 import { DEFAULT_LOGISTIC, trainLogisticProbe } from '../../../src/core/probes/logistic';
 import { readNpyF32 } from '../../support/fixtures';
-import { encodeLabels } from '../../../src/core/labels';
+import { encodeLabels } from '../../../src/core/labels/encode-labels';
 
 test('Adam with an absurd learning rate stops on divergence, names the step and keeps the last finite probe', async () => {
   const { engine } = await createEngine('cpu');

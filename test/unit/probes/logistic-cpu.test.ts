@@ -1,7 +1,7 @@
 // Logistic probes on the tfjs CPU backend (the fallback when a browser has no WebGPU).
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { logisticReferenceTests } from '../../support/logistic-reference';
 
 let engine: Engine;

@@ -1,7 +1,7 @@
 // The probe-suite engine cases on the tfjs CPU backend, plus the regularization path.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { regularizationPath } from '../../../src/core/probes/regularization-path';
 import { chooseLayer } from '../../../src/core/probes/layer-sweep';
 import { DEFAULT_LOGISTIC } from '../../../src/core/probes/logistic';

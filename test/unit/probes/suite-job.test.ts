@@ -2,15 +2,16 @@
 // results checked against reference.json.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { DatasetStore } from '../../../src/jobs/dataset-store';
 import { bytesSource } from '../../../src/core/formats/byte-source';
-import { DEFAULT_SUITE_EVAL, runProbeSuiteJob, type ProbeSuiteResult, type ProbeSuiteSpec } from '../../../src/jobs/probe-suite-job';
+import { runProbeSuiteJob } from '../../../src/jobs/probe-suite-job';
 import { DEFAULT_LOGISTIC } from '../../../src/core/probes/logistic';
 import { DEFAULT_CCS } from '../../../src/core/probes/ccs';
 import { probeToSafetensors } from '../../../src/core/probes/probe-export';
 import type { JobStartInfo } from '../../../src/protocol';
 import { fixtureBytes, referenceJson } from '../../support/fixtures';
+import { DEFAULT_SUITE_EVAL, type ProbeSuiteResult, type ProbeSuiteSpec } from '../../../src/protocol';
 
 let engine: Engine;
 const store = new DatasetStore();

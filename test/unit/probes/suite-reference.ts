@@ -1,7 +1,7 @@
 // Probe-suite reference cases written once and run on every engine (tfjs CPU in Node here, WebGPU on Dawn in
 // test/dawn/probes): LDA scored through the engine, and the per-layer logistic sweep against scikit-learn.
 import { expect, test } from 'vitest';
-import type { Engine } from '../../../src/engine/engine';
+import type { Engine } from '../../../src/core/engine/engine';
 import { fitLda } from '../../../src/core/probes/lda';
 import { applyProbeOnEngine } from '../../../src/core/probes/apply-on-engine';
 import { sweepLayers } from '../../../src/core/probes/layer-sweep';

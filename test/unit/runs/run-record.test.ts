@@ -1,16 +1,16 @@
 import { beforeAll, expect, test } from 'vitest';
-import { exportRun, importRun, type RunRecord, type RunResult } from '../../../src/core/runs/run-record';
+import { exportRun, importRun, type RunRecord, type RunResult } from '../../../src/ui/runs/run-record';
 import { DEFAULT_LOGISTIC } from '../../../src/core/probes/logistic';
 import { DEFAULT_SAE_CONFIG } from '../../../src/core/sae/config';
-import { DEFAULT_SUITE_SETTINGS } from '../../../src/core/runs/suite-settings';
+import { DEFAULT_SUITE_SETTINGS } from '../../../src/ui/runs/suite-settings';
 import { DatasetStore } from '../../../src/jobs/dataset-store';
 import { bytesSource } from '../../../src/core/formats/byte-source';
-import { DEFAULT_SUITE_EVAL, runProbeSuiteJob, type ProbeSuiteResult } from '../../../src/jobs/probe-suite-job';
-import type { SaeResultSummary } from '../../../src/jobs/sae-job';
-import type { Engine } from '../../../src/engine/engine';
+import { runProbeSuiteJob } from '../../../src/jobs/probe-suite-job';
+import type { Engine } from '../../../src/core/engine/engine';
 import { probeToSafetensors } from '../../../src/core/probes/probe-export';
 import { summarizeRun } from '../../../src/ui/runs/run-metrics';
 import { fixtureBytes, referenceJson } from '../../support/fixtures';
+import { DEFAULT_SUITE_EVAL, type ProbeSuiteResult, type SaeResultSummary } from '../../../src/protocol';
 
 const ENGINE = { backend: 'webgpu', implementation: 'tfjs-webgpu', adapter: 'x', precision: 'f32' } as const;
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { decodeSetup, encodeSetup, setupFromUrl, urlWithSetup, type RunSetup } from '../../../src/core/runs/run-setup';
+import { decodeSetup, encodeSetup, setupFromUrl, urlWithSetup, type RunSetup } from '../../../src/ui/runs/run-setup';
 import { DEFAULT_LOGISTIC } from '../../../src/core/probes/logistic';
 
 const setup: RunSetup = {
@@ -30,7 +30,7 @@ test('a URL without a setup yields none', () => {
   expect(setupFromUrl(new URL('http://localhost/#other=1'))).toBeNull();
 });
 
-import { DEFAULT_SUITE_SETTINGS } from '../../../src/core/runs/suite-settings';
+import { DEFAULT_SUITE_SETTINGS } from '../../../src/ui/runs/suite-settings';
 import { DEFAULT_SAE_CONFIG } from '../../../src/core/sae/config';
 
 const suiteSetup: RunSetup = {

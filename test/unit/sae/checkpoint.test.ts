@@ -5,14 +5,15 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkpointStep, decodeCheckpoint, encodeCheckpoint, type SaeCheckpoint } from '../../../src/core/sae/checkpoint';
 import { DEFAULT_SAE_CONFIG, type SaeArchitecture, type SaeConfig } from '../../../src/core/sae/config';
-import type { Engine } from '../../../src/engine/engine';
-import { runSaeTrainJob, SAE_PROGRESS_FIELDS, SaeJobControl, type SaeTrainSpec } from '../../../src/jobs/sae-job';
+import { TfjsEngine } from '../../../src/engine/tfjs/tfjs-engine';
+import { runSaeTrainJob, SaeJobControl } from '../../../src/jobs/sae-job';
 import { storeWith } from './store-helpers';
 import type { DatasetStore } from '../../../src/jobs/dataset-store';
+import { SAE_PROGRESS_FIELDS, type SaeTrainSpec } from '../../../src/protocol';
 
 beforeAll(async () => { await tf.setBackend('cpu'); await tf.ready(); });
 
-const engine = { info: { backend: 'cpu', implementation: 'tfjs-cpu', adapter: '', precision: 'f32' } } as Engine;
+const engine = new TfjsEngine({ backend: 'cpu', implementation: 'tfjs-cpu', adapter: '', precision: 'f32' });
 const FILE = 'planted_acts.npy';
 // A small dead window so the tracker (and AuxK) is part of the state a resume has to carry.
 const tiny = (architecture: SaeArchitecture): SaeConfig => ({

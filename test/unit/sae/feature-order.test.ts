@@ -1,7 +1,7 @@
 // Feature browser ordering: sort by density, max activation, purity; search by latent number or top-row text.
 import { describe, expect, it } from 'vitest';
-import type { FeatureBrowserData } from '../../../src/jobs/sae-job';
 import { orderFeatures } from '../../../src/ui/sae/feature-order';
+import type { FeatureBrowserData } from '../../../src/protocol';
 
 const f = {
   rows: 10, fires: Float64Array.from([1, 5, 3]), maxAct: Float64Array.from([9, 1, 4]), meanAct: new Float64Array(3),

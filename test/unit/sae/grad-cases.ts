@@ -5,8 +5,8 @@ import { createRng, normal } from '../../../src/core/math/rng';
 import type { SaeArchitecture } from '../../../src/core/sae/config';
 import { referenceSae, type ReferenceOptions } from '../../../src/core/sae/reference';
 import type { SaeParams } from '../../../src/core/sae/params';
-import { TfjsSaeTrainer } from '../../../src/engine/sae/tfjs-sae';
-import type { SaeHyper } from '../../../src/engine/sae/trainer';
+import { TfjsSaeTrainer } from '../../../src/engine/tfjs/sae/trainer';
+import type { SaeHyper } from '../../../src/core/engine/sae-trainer';
 
 export function randn(n: number, random: () => number, scale = 1): Float32Array {
   return Float32Array.from({ length: n }, () => scale * normal(random));

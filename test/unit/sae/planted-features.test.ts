@@ -3,13 +3,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SAE_CONFIG, type SaeConfig } from '../../../src/core/sae/config';
-import { runSaeTrainJob, SAE_PROGRESS_FIELDS } from '../../../src/jobs/sae-job';
-import type { Engine } from '../../../src/engine/engine';
+import { runSaeTrainJob } from '../../../src/jobs/sae-job';
+import { TfjsEngine } from '../../../src/engine/tfjs/tfjs-engine';
 import { storeWith } from './store-helpers';
+import { SAE_PROGRESS_FIELDS } from '../../../src/protocol';
 
 beforeAll(async () => { await tf.setBackend('cpu'); await tf.ready(); });
 
-const engine = { info: { backend: 'cpu', implementation: 'tfjs-cpu', adapter: '', precision: 'f32' } } as Engine;
+const engine = new TfjsEngine({ backend: 'cpu', implementation: 'tfjs-cpu', adapter: '', precision: 'f32' });
 
 describe('planted features', () => {
   it('TopK m = 512, k = 4 reaches MMCS ≥ 0.95 against the planted dictionary, trained on train rows only', async () => {

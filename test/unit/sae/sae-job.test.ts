@@ -6,15 +6,16 @@ import { bytesSource } from '../../../src/core/formats/byte-source';
 import { openSafetensors } from '../../../src/core/formats/safetensors';
 import { DEFAULT_SAE_CONFIG, type SaeConfig } from '../../../src/core/sae/config';
 import { importDictionary, type NamedTensor } from '../../../src/core/sae/layouts';
-import type { Engine } from '../../../src/engine/engine';
-import { TfjsSaeTrainer } from '../../../src/engine/sae/tfjs-sae';
-import { runSaeEvalJob, runSaeTrainJob, SAE_PROGRESS_FIELDS, SaeJobControl, type SaeTrainSpec } from '../../../src/jobs/sae-job';
+import { TfjsEngine } from '../../../src/engine/tfjs/tfjs-engine';
+import { TfjsSaeTrainer } from '../../../src/engine/tfjs/sae/trainer';
+import { runSaeEvalJob, runSaeTrainJob, SaeJobControl } from '../../../src/jobs/sae-job';
 import { HYPER, problem } from './grad-cases';
 import { storeWith } from './store-helpers';
+import { SAE_PROGRESS_FIELDS, type SaeTrainSpec } from '../../../src/protocol';
 
 beforeAll(async () => { await tf.setBackend('cpu'); await tf.ready(); });
 
-const engine = { info: { backend: 'cpu', implementation: 'tfjs-cpu', adapter: '', precision: 'f32' } } as Engine;
+const engine = new TfjsEngine({ backend: 'cpu', implementation: 'tfjs-cpu', adapter: '', precision: 'f32' });
 const quiet = { onStart: () => {}, onProgress: () => {}, isCancelled: () => false };
 const small: SaeConfig = { ...DEFAULT_SAE_CONFIG, architecture: 'topk', dSae: 128, k: 8, batchSize: 128, steps: 30, evalEvery: 10, seed: 1 };
 

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { alignRuns } from '../../../src/ui/runs/compare-series';
-import type { RunRecord } from '../../../src/core/runs/run-record';
+import type { RunRecord } from '../../../src/ui/runs/run-record';
 
 const run = (xs: number[], ys: (number | null)[]) => ({ progress: { fields: ['iteration', 'testLoss'], columns: [xs, ys] } }) as unknown as RunRecord;
 

@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 import { defaultContrastPair, layerChoices } from '../../../src/ui/suite/suite-data';
 import { probabilitiesCsv } from '../../../src/ui/suite/probability-csv';
 import type { FileSummary } from '../../../src/protocol';
-import type { EvaluatedSide } from '../../../src/jobs/probe-suite-job';
+import type { EvaluatedSide } from '../../../src/protocol';
 
 const file = (fileId: string, name: string, tensors: [string, number[]][]): FileSummary => ({
   fileId, name, sizeBytes: 0, kind: 'safetensors', columns: [], tensors: tensors.map(([key, shape]) => ({ key, dtype: 'f32', shape })),

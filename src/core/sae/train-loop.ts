@@ -1,0 +1,177 @@
+// The SAE training loop over any SaeTrainer: seeded minibatches streamed from host rows (only one batch is on
+// the device at a time), schedules, dead-latent tracking, held-out evaluation beside every training metric,
+// live config edits between steps, a divergence stop that names the step and keeps the last good weights, and
+// checkpoints (every N steps or T ms, and on pause) from which a resumed loop draws the very same batches.
+import type { SaeLoopState } from './checkpoint';
+import { ResumableRng } from './checkpoint-rng';
+import { lrAt, resolvedAuxK, sparsityAt, type SaeConfig } from './config';
+import { DeadLatentTracker } from './dead-latents';
+import { addSums, emptySums, finalizeSums, type MetricSums, type ReconstructionMetrics } from './metrics';
+import type { SaeHyper, SaeTrainer } from '../engine/sae-trainer';
+
+export interface SaeData {
+  /** Raw rows [rows, d] f32 (not normalised: `scale` is applied per batch, so no second copy exists). */
+  x: Float32Array;
+  d: number;
+  train: Int32Array;
+  test: Int32Array;
+  /** Activation scale s (E‖s·x‖ = √d on training rows), 1 when normalisation is off. */
+  scale: number;
+}
+
+export interface SaeStepReport {
+  step: number;
+  /** Training rows consumed so far. */
+  rowsSeen: number;
+  lr: number;
+  sparsity: number;
+  k: number;
+  loss: number;
+  aux: number;
+  gradNorm: number;
+  /** This step's batch, at the parameters before the update (normalised units). */
+  train: ReconstructionMetrics;
+  /** Held-out rows, on evaluation steps only. */
+  test: ReconstructionMetrics | null;
+  deadFraction: number;
+  deadWindowRows: number;
+}
+
+export type LoopStop =
+  | { reason: 'done' | 'cancelled' }
+  /** Stopped on request after a checkpoint: resume from it. */
+  | { reason: 'paused'; step: number }
+  | { reason: 'diverged'; step: number; what: string };
+
+export interface LoopHooks {
+  /** The config to use for the next step (live edits land here between steps). */
+  config(): SaeConfig;
+  cancelled(): boolean;
+  onStep(report: SaeStepReport): void;
+  /** Checkpoints: `save` gets the loop's position after `everySteps` steps or `everyMs` ms since the last one. */
+  checkpoint?: { everySteps: number; everyMs: number; save(loop: SaeLoopState, why: 'periodic' | 'pause'): Promise<void> };
+  /** A pause request: the loop saves a checkpoint before the next step and stops with reason 'paused'. */
+  paused?(): boolean;
+}
+
+export interface LoopResult {
+  stop: LoopStop;
+  steps: number;
+  tracker: DeadLatentTracker;
+  /** Sums of the last evaluation of all held-out rows. */
+  test: MetricSums;
+}
+
+/** Held-out evaluation rows per device call: bounded so [rows, m] stays small. */
+export function evalChunkRows(m: number): number {
+  return Math.max(16, Math.min(2048, Math.floor(2 ** 24 / m)));
+}
+
+/** Copies rows (scaled) into `out`, row-major. */
+export function gatherRows(data: SaeData, rows: ArrayLike<number>, from: number, count: number, out: Float32Array): void {
+  const { x, d, scale } = data;
+  for (let b = 0; b < count; b++) {
+    const r = rows[from + b];
+    for (let j = 0; j < d; j++) out[b * d + j] = x[r * d + j] * scale;
+  }
+}
+
+/** Inference-mode sums over the given rows, in device-sized chunks. */
+export async function evaluateRows(trainer: SaeTrainer, data: SaeData, rows: Int32Array, k: number, limit = Infinity): Promise<MetricSums> {
+  const { d } = data;
+  const m = trainer.shape.dSae;
+  const n = Math.min(rows.length, limit);
+  const per = evalChunkRows(m);
+  const buf = new Float32Array(per * d);
+  const total = emptySums(d, m);
+  for (let r0 = 0; r0 < n; r0 += per) {
+    const c = Math.min(per, n - r0);
+    gatherRows(data, rows, r0, c, buf);
+    addSums(total, await trainer.evaluate(buf.subarray(0, c * d), c, k));
+  }
+  return total;
+}
+
+export function hyperAt(c: SaeConfig, step: number, dIn: number): SaeHyper {
+  return {
+    lr: lrAt(c, step), beta1: c.beta1, beta2: c.beta2, eps: c.eps, sparsity: sparsityAt(c, step), k: c.k,
+    auxK: resolvedAuxK(c, dIn), auxKCoefficient: c.auxKCoefficient, gradClip: c.gradClip,
+    thresholdEmaBeta: c.thresholdEmaBeta, bandwidth: c.jumpReluBandwidth,
+  };
+}
+
+/** Held-out rows evaluated at intermediate evaluation steps (all of them at the end): keeps evaluation cheap. */
+export const EVAL_ROWS_DURING_TRAINING = 4096;
+
+export async function trainLoop(trainer: SaeTrainer, data: SaeData, hooks: LoopHooks, resume?: SaeLoopState): Promise<LoopResult> {
+  const { d, train } = data;
+  const m = trainer.shape.dSae;
+  let config = hooks.config();
+  const tracker = new DeadLatentTracker(m, config.deadWindowRows ?? train.length);
+  // Epoch order from the seed; a resumed run takes the RNG state, the epoch's order and the cursor from its
+  // checkpoint, so it draws exactly the batches the uninterrupted run would have.
+  const random = new ResumableRng(resume ? resume.rngState : config.seed ^ 0x5ae);
+  const next = () => random.next();
+  const order = resume ? Int32Array.from(resume.order) : Int32Array.from(train);
+  if (order.length !== train.length) throw new Error(`invalid checkpoint: its epoch order has ${order.length} rows, the training split ${train.length}`);
+  let cursor = resume ? resume.cursor : order.length;
+  if (resume) tracker.sinceFired.set(resume.sinceFired);
+  let batch = new Float32Array(0);
+  let rowsSeen = resume?.rowsSeen ?? 0;
+  let stop: LoopStop = { reason: 'done' };
+  let step = resume?.step ?? 0;
+  let lastTest = emptySums(d, m);
+  let savedStep = step, savedAt = performance.now();
+  const snapshot = (): SaeLoopState => ({ step, rowsSeen, rngState: random.state, order: order.slice(), cursor, sinceFired: tracker.sinceFired.slice() });
+  for (; step < config.steps; step++) {
+    if (hooks.paused?.() && hooks.checkpoint) {
+      await hooks.checkpoint.save(snapshot(), 'pause');
+      stop = { reason: 'paused', step };
+      break;
+    }
+    if (hooks.cancelled()) { stop = { reason: 'cancelled' }; break; }
+    const ck = hooks.checkpoint;
+    if (ck && step > savedStep && (step - savedStep >= ck.everySteps || performance.now() - savedAt >= ck.everyMs)) {
+      await ck.save(snapshot(), 'periodic');
+      savedStep = step; savedAt = performance.now();
+    }
+    config = hooks.config();
+    tracker.window = config.deadWindowRows ?? train.length;
+    const B = Math.min(config.batchSize, order.length);
+    if (batch.length !== B * d) batch = new Float32Array(B * d);
+    for (let b = 0; b < B; b++) {
+      if (cursor >= order.length) { shuffle(order, next); cursor = 0; }
+      const r = order[cursor++];
+      for (let j = 0; j < d; j++) batch[b * d + j] = data.x[r * d + j] * data.scale;
+    }
+    const hyper = hyperAt(config, step, d);
+    const needsDead = trainer.shape.architecture === 'topk' || trainer.shape.architecture === 'batchtopk';
+    const res = await trainer.step(batch, B, hyper, needsDead ? tracker.deadMask() : undefined);
+    if (!res.finite) {
+      const what = !Number.isFinite(res.mse) ? 'reconstruction loss' : !Number.isFinite(res.aux) ? 'sparsity/auxiliary loss' : 'gradient norm';
+      stop = { reason: 'diverged', step, what: `${what} is ${!Number.isFinite(res.mse) ? res.mse : !Number.isFinite(res.aux) ? res.aux : res.gradNorm}` };
+      break;
+    }
+    rowsSeen += B;
+    tracker.update(res.sums.fires, B);
+    const last = step === config.steps - 1;
+    let test: ReconstructionMetrics | null = null;
+    if ((step + 1) % config.evalEvery === 0 || last) {
+      lastTest = await evaluateRows(trainer, data, data.test, config.k, last ? Infinity : EVAL_ROWS_DURING_TRAINING);
+      test = finalizeSums(lastTest);
+    }
+    hooks.onStep({
+      step, rowsSeen, lr: hyper.lr, sparsity: hyper.sparsity, k: config.k, loss: res.loss, aux: res.aux, gradNorm: res.gradNorm,
+      train: finalizeSums(res.sums), test, deadFraction: tracker.deadFraction(), deadWindowRows: tracker.window,
+    });
+  }
+  return { stop, steps: step, tracker, test: lastTest };
+}
+
+function shuffle(a: Int32Array, random: () => number): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = a[i]; a[i] = a[j]; a[j] = t;
+  }
+}
+

@@ -1,0 +1,63 @@
+// The messages between the UI and the training worker. Both sides send only through the `post` helpers typed by
+// these unions, and every handler switches exhaustively over `type`.
+import type { EngineInfo, EnginePreference } from '../core/engine/engine';
+import type { ChangeEffect, SaeConfig } from '../core/sae/config';
+import type { FileId, FileSummary } from './files';
+import type { JobResult, JobSpec, JobStartInfo } from './jobs';
+
+export interface ErrorReport {
+  /** File the problem is in, when it is about a file. */
+  file?: string;
+  message: string;
+  /** 'info' for recoveries the user should know about (device recreated, run restarted); default 'error'. */
+  level?: 'error' | 'info';
+}
+
+/** Faults a test (or a curious user) can inject to check recovery. */
+export type InjectedFault = 'device-lost' | 'worker-crash';
+
+export type ToWorker =
+  | { type: 'init'; preference: EnginePreference }
+  | { type: 'load-file'; fileId: FileId; file: Blob; name: string }
+  | { type: 'forget-file'; fileId: FileId }
+  | { type: 'train'; jobId: number; spec: JobSpec }
+  | { type: 'cancel'; jobId: number }
+  /** A live edit of a running SAE job's config; answered by 'job-updated' (continue: applied; restart: not applied). */
+  | { type: 'update-job'; jobId: number; config: SaeConfig }
+  /** Pause a running SAE job: it checkpoints ('sae-checkpoint' with paused: true), then ends as cancelled. */
+  | { type: 'pause-job'; jobId: number }
+  | { type: 'inject-fault'; fault: InjectedFault };
+
+export type FromWorker =
+  | { type: 'ready'; engine: EngineInfo }
+  | { type: 'engine-error'; message: string }
+  | { type: 'notice'; notice: ErrorReport }
+  | { type: 'file-progress'; fileId: FileId; bytesDone: number; bytesTotal: number }
+  | { type: 'file-loaded'; summary: FileSummary }
+  | { type: 'file-error'; fileId: FileId; error: ErrorReport }
+  | { type: 'job-started'; jobId: number; info: JobStartInfo }
+  | { type: 'job-progress'; jobId: number; point: Float64Array }
+  | { type: 'job-stage'; jobId: number; message: string }
+  | { type: 'job-done'; jobId: number; result: JobResult }
+  | { type: 'job-cancelled'; jobId: number }
+  | { type: 'job-updated'; jobId: number; effect: ChangeEffect }
+  /** An SAE training checkpoint (core/sae/checkpoint's format), transferred; `paused`: taken for a pause request. */
+  | { type: 'sae-checkpoint'; jobId: number; step: number; paused: boolean; bytes: ArrayBuffer }
+  | { type: 'job-error'; jobId: number; error: ErrorReport };
+
+/** The minimal port both a Worker and a worker's global scope provide. */
+export interface MessagePortLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+}
+
+export function postToWorker(port: MessagePortLike, message: ToWorker, transfer: Transferable[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+export function postFromWorker(port: MessagePortLike, message: FromWorker, transfer: Transferable[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(x)}`);
+}

@@ -11,16 +11,24 @@ export default defineConfig({
       { test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 } },
       {
         test: {
-          name: 'dawn', environment: 'node', include: ['test/dawn/**/*.test.ts'],
-          setupFiles: ['test/support/dawn-setup.ts'], testTimeout: 240_000, fileParallelism: false,
+          name: 'dawn',
+          environment: 'node',
+          include: ['test/dawn/**/*.test.ts'],
+          setupFiles: ['test/support/dawn-setup.ts'],
+          testTimeout: 240_000,
+          fileParallelism: false,
         },
       },
       {
         plugins: [svelte()],
         test: {
-          name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 240_000,
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 240_000,
           browser: {
-            enabled: true, headless: true, screenshotFailures: false,
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
             provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: chromiumArgs() } }),
             instances: [{ browser: 'chromium' }],
           },
@@ -28,8 +36,12 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'e2e', environment: 'node', include: ['test/e2e/**/*.test.ts'],
-          testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false,
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],

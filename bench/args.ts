@@ -1,16 +1,37 @@
 // Benchmark flags: --name=value or --name value; sizes default small so the run finishes on SwiftShader.
 export interface BenchArgs {
-  B: number; d: number; m: number; k: number; N: number; logD: number[]; classes: number;
+  B: number;
+  d: number;
+  m: number;
+  k: number;
+  N: number;
+  logD: number[];
+  classes: number;
   /** Rows of the generated [ingestRows, d] f32 file the ingestion section parses. */
   ingestRows: number;
-  steps: number; sections: string[]; dawnFlags: string[]; tol: number; maxIter: number;
+  steps: number;
+  sections: string[];
+  dawnFlags: string[];
+  tol: number;
+  maxIter: number;
   /** A torch_reference.py JSON to fold in, with ratios. */
   torch?: string;
 }
 
 const DEFAULTS: BenchArgs = {
-  B: 256, d: 64, m: 512, k: 8, N: 2048, logD: [64], classes: 1, steps: 3, ingestRows: 65536,
-  sections: ['matmul', 'relu', 'topk', 'trainer', 'logistic', 'ingest', 'tfjs'], dawnFlags: [], tol: 1e-4, maxIter: 100,
+  B: 256,
+  d: 64,
+  m: 512,
+  k: 8,
+  N: 2048,
+  logD: [64],
+  classes: 1,
+  steps: 3,
+  ingestRows: 65536,
+  sections: ['matmul', 'relu', 'topk', 'trainer', 'logistic', 'ingest', 'tfjs'],
+  dawnFlags: [],
+  tol: 1e-4,
+  maxIter: 100,
 };
 
 export function parseArgs(argv: string[]): BenchArgs {
@@ -18,21 +39,39 @@ export function parseArgs(argv: string[]): BenchArgs {
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     if (!raw.startsWith('--')) throw new Error(`invalid argument: ${raw}`);
-    let [key, val] = raw.slice(2).split('=', 2) as [string, string | undefined];
-    if (val === undefined) val = argv[++i];
+    const [key, inline] = raw.slice(2).split('=', 2) as [string, string | undefined];
+    const val = inline ?? argv[++i];
     if (val === undefined) throw new Error(`invalid argument: --${key} needs a value`);
     switch (key) {
-      case 'B': case 'd': case 'm': case 'k': case 'N': case 'steps': case 'classes': case 'maxIter': case 'tol': case 'ingestRows': {
+      case 'B':
+      case 'd':
+      case 'm':
+      case 'k':
+      case 'N':
+      case 'steps':
+      case 'classes':
+      case 'maxIter':
+      case 'tol':
+      case 'ingestRows': {
         const n = Number(val);
         if (!(n > 0)) throw new Error(`invalid --${key}: ${val}`);
         (a as unknown as Record<string, number>)[key] = n;
         break;
       }
-      case 'logD': a.logD = val.split(',').map(Number); break;
-      case 'sections': a.sections = val.split(','); break;
-      case 'torch': a.torch = val; break;
-      case 'dawnFlags': a.dawnFlags = val.split(' ').filter(Boolean); break;
-      default: throw new Error(`invalid argument: --${key}`);
+      case 'logD':
+        a.logD = val.split(',').map(Number);
+        break;
+      case 'sections':
+        a.sections = val.split(',');
+        break;
+      case 'torch':
+        a.torch = val;
+        break;
+      case 'dawnFlags':
+        a.dawnFlags = val.split(' ').filter(Boolean);
+        break;
+      default:
+        throw new Error(`invalid argument: --${key}`);
     }
   }
   return a;

@@ -8,7 +8,11 @@ function covariance(n: number, seed: number): Float64Array {
   const rows = 2 * n;
   const random = createRng(seed);
   const x = Float32Array.from({ length: rows * n }, () => normal(random));
-  return meanAndCovariance(x, n, Array.from({ length: rows }, (_, i) => i)).cov;
+  return meanAndCovariance(
+    x,
+    n,
+    Array.from({ length: rows }, (_, i) => i),
+  ).cov;
 }
 
 export async function benchEigen(sizes: number[]): Promise<Record<number, { ms: number }>> {

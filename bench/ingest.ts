@@ -21,7 +21,8 @@ async function best(reps: number, run: () => Promise<unknown>): Promise<number> 
 }
 
 export async function benchIngest(a: BenchArgs) {
-  const rows = a.ingestRows, cols = a.d;
+  const rows = a.ingestRows,
+    cols = a.d;
   const data = randomF32(rows * cols, 11);
   const npy = writeNpyF32(data, [rows, cols]);
   const st = writeSafetensors([{ name: 'acts', shape: [rows, cols], data }]);
@@ -32,13 +33,24 @@ export async function benchIngest(a: BenchArgs) {
     return f.tensors[0].readF32();
   });
   // Streaming by row blocks is how large files reach the GPU: no whole-file Float32Array is ever built.
-  const streamAll = async (entry: TensorEntry) => { for await (const block of rowBlocks(entry, {})) void block; };
+  const streamAll = async (entry: TensorEntry) => {
+    for await (const block of rowBlocks(entry, {})) void block;
+  };
   const npyRowsMs = await best(reps, async () => streamAll(await openNpy(bytesSource('bench.npy', npy))));
-  const stRowsMs = await best(reps, async () => streamAll((await openSafetensors(bytesSource('bench.safetensors', st))).tensors[0]));
+  const stRowsMs = await best(reps, async () =>
+    streamAll((await openSafetensors(bytesSource('bench.safetensors', st))).tensors[0]),
+  );
   const gbps = (bytes: number, ms: number) => round(bytes / ms / 1e6, 4);
   return {
-    rows, cols, bytes: rows * cols * 4, method: `open + readF32 from an in-memory ByteSource, best of ${reps}`,
+    rows,
+    cols,
+    bytes: rows * cols * 4,
+    method: `open + readF32 from an in-memory ByteSource, best of ${reps}`,
     npy: { ms: round(npyMs, 4), GBps: gbps(rows * cols * 4, npyMs), rowBlocksGBps: gbps(rows * cols * 4, npyRowsMs) },
-    safetensors: { ms: round(stMs, 4), GBps: gbps(rows * cols * 4, stMs), rowBlocksGBps: gbps(rows * cols * 4, stRowsMs) },
+    safetensors: {
+      ms: round(stMs, 4),
+      GBps: gbps(rows * cols * 4, stMs),
+      rowBlocksGBps: gbps(rows * cols * 4, stRowsMs),
+    },
   };
 }

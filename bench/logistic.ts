@@ -18,7 +18,10 @@ export function probeData(N: number, d: number, K: number) {
       for (let c = 0; c < d; c++) z += x[i * d + c] * wt[c * K + k];
       z += (K === 1 ? 0.5 : 1) * noise[i * K + k];
       if (K === 1) y[i] = z > 0 ? 1 : 0;
-      else if (z > best) { best = z; y[i] = k; }
+      else if (z > best) {
+        best = z;
+        y[i] = k;
+      }
     }
   }
   return { x, y };
@@ -27,7 +30,10 @@ export function probeData(N: number, d: number, K: number) {
 /** Train on the first 7/8 of the rows, test on the rest (torch_reference.py uses the same split). */
 export function benchSplit(N: number) {
   const nTrain = N - Math.floor(N / 8);
-  return { train: Int32Array.from({ length: nTrain }, (_, i) => i), test: Int32Array.from({ length: N - nTrain }, (_, i) => nTrain + i) };
+  return {
+    train: Int32Array.from({ length: nTrain }, (_, i) => i),
+    test: Int32Array.from({ length: N - nTrain }, (_, i) => nTrain + i),
+  };
 }
 
 /** Wraps an engine to count objective evaluations and the time spent waiting for them. */
@@ -37,7 +43,10 @@ function counting(engine: Engine) {
   wrapped.linearObjective = (...args: Parameters<Engine['linearObjective']>): LinearObjective => {
     const inner = engine.linearObjective(...args);
     return {
-      rows: inner.rows, cols: inner.cols, outputs: inner.outputs, dispose: () => inner.dispose(),
+      rows: inner.rows,
+      cols: inner.cols,
+      outputs: inner.outputs,
+      dispose: () => inner.dispose(),
       evaluate: async (p) => {
         const t0 = performance.now();
         const r = await inner.evaluate(p);
@@ -51,7 +60,8 @@ function counting(engine: Engine) {
 }
 
 export async function benchLogisticProbe(engine: Engine, a: BenchArgs, d: number) {
-  const N = a.N, K = a.classes;
+  const N = a.N,
+    K = a.classes;
   const { x, y } = probeData(N, d, K);
   const outputs = Math.max(2, K === 1 ? 2 : K);
   const data = { x, rows: N, cols: d, labels: y, classes: Array.from({ length: outputs }, (_, i) => `c${i}`) };
@@ -64,11 +74,23 @@ export async function benchLogisticProbe(engine: Engine, a: BenchArgs, d: number
   const r = await trainLogisticProbe(wrapped, data, split, config);
   const ms = performance.now() - t0;
   return {
-    engine: engine.info.implementation, N, d, classes: outputs, tol: a.tol,
-    method: 'trainLogisticProbe: z-score, L-BFGS (src/core/optim/lbfgs.ts, m=10), stop max|grad of mean objective| <= tol',
-    ms: round(ms, 4), iterations: r.iterations, evaluations: stats.evaluations, reason: r.reason,
+    engine: engine.info.implementation,
+    N,
+    d,
+    classes: outputs,
+    tol: a.tol,
+    method:
+      'trainLogisticProbe: z-score, L-BFGS (src/core/optim/lbfgs.ts, m=10), stop max|grad of mean objective| <= tol',
+    ms: round(ms, 4),
+    iterations: r.iterations,
+    evaluations: stats.evaluations,
+    reason: r.reason,
     msPerEvaluate: round(stats.evaluateMs / Math.max(1, stats.evaluations), 4),
-    xGBpsPerEvaluate: round((split.train.length * d * 4) / (stats.evaluateMs / Math.max(1, stats.evaluations)) / 1e6, 4),
-    gradMax: r.gradMax, testAccuracy: r.test.accuracy,
+    xGBpsPerEvaluate: round(
+      (split.train.length * d * 4) / (stats.evaluateMs / Math.max(1, stats.evaluations)) / 1e6,
+      4,
+    ),
+    gradMax: r.gradMax,
+    testAccuracy: r.test.accuracy,
   };
 }

@@ -14,42 +14,81 @@ import { logisticRatios, torchRatios } from './ratios';
 
 const args = parseArgs(process.argv.slice(2));
 // On a CPU-only machine use Chromium's SwiftShader; the GPU machine's run.sh points Vulkan at its driver.
-if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES) process.env.VK_ICD_FILENAMES = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES)
+  process.env.VK_ICD_FILENAMES = '/usr/lib/chromium/vk_swiftshader_icd.json';
 await installNodeWebGPU(args.dawnFlags);
 // One device for everything: the product's own acquisition (adapter's real limits), shared by WGSL and tfjs.
 const { engine: wgslEngine, gpu } = await createEngine('webgpu');
 const { engine: tfjsEngine } = await createEngine('tfjs-webgpu');
 const device = gpu!.device;
 let gpuError: string | undefined;
-device.addEventListener('uncapturederror', (e) => { gpuError ??= (e as GPUUncapturedErrorEvent).error.message; });
+device.addEventListener('uncapturederror', (e) => {
+  gpuError ??= (e as GPUUncapturedErrorEvent).error.message;
+});
 const has = (s: string) => args.sections.includes(s);
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   device: gpu!.description,
   software: gpu!.isSoftware,
   features: { timestamps: device.features.has('timestamp-query'), subgroups: device.features.has('subgroups') },
-  limits: { maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize, maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize },
+  limits: {
+    maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
+    maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
+  },
   precision: 'f32 (WGSL has no TF32; PyTorch reference runs with TF32 off)',
   args,
 };
 const wgsl: Record<string, unknown> = {};
 report.wgsl = wgsl;
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-if (has('matmul')) { log('matmul'); wgsl.matmul = await benchMatmuls(device, args); }
-if (has('matmulTune')) { log('matmul tuning'); wgsl.matmulTuning = await benchMatmulTuning(device, args); }
-if (has('relu')) { log('relu sae'); wgsl.reluSae = await benchReluSae(device, args); }
-if (has('relu')) { log('jumprelu sae'); wgsl.jumpReluSae = await benchReluSae(device, args, 'jumprelu'); }
-if (has('relu')) { log('relu sae, sparse codes'); wgsl.reluSparseSae = await benchReluSparseSae(device, args); }
-if (has('topk')) { log('topk sae'); wgsl.topkSae = await benchTopKSae(device, args); }
-if (has('topk')) { log('topk sae + auxk'); wgsl.topkAuxKSae = await benchTopKSae(device, args, { auxK: true }); }
-if (has('topk')) { log('batchtopk sae'); wgsl.batchTopKSae = await benchTopKSae(device, args, { selection: 'batch' }); }
+if (has('matmul')) {
+  log('matmul');
+  wgsl.matmul = await benchMatmuls(device, args);
+}
+if (has('matmulTune')) {
+  log('matmul tuning');
+  wgsl.matmulTuning = await benchMatmulTuning(device, args);
+}
+if (has('relu')) {
+  log('relu sae');
+  wgsl.reluSae = await benchReluSae(device, args);
+}
+if (has('relu')) {
+  log('jumprelu sae');
+  wgsl.jumpReluSae = await benchReluSae(device, args, 'jumprelu');
+}
+if (has('relu')) {
+  log('relu sae, sparse codes');
+  wgsl.reluSparseSae = await benchReluSparseSae(device, args);
+}
+if (has('topk')) {
+  log('topk sae');
+  wgsl.topkSae = await benchTopKSae(device, args);
+}
+if (has('topk')) {
+  log('topk sae + auxk');
+  wgsl.topkAuxKSae = await benchTopKSae(device, args, { auxK: true });
+}
+if (has('topk')) {
+  log('batchtopk sae');
+  wgsl.batchTopKSae = await benchTopKSae(device, args, { selection: 'batch' });
+}
 if (has('trainer')) {
   log('trainer steps (host gather, read-backs)');
-  const trainer = { topk: await benchTrainerSteps(device, args, 'topk'), relu: await benchTrainerSteps(device, args, 'relu') };
+  const trainer = {
+    topk: await benchTrainerSteps(device, args, 'topk'),
+    relu: await benchTrainerSteps(device, args, 'relu'),
+  };
   const kernel = (key: string) => (wgsl[key] as { samplesPerSec: number } | undefined)?.samplesPerSec;
   // < 1: the share of the kernel-only rate the product's training loop keeps (AuxK on for TopK in both).
   const share = (ours: number, key: string) => (kernel(key) ? round(ours / kernel(key)!, 4) : null);
-  wgsl.trainer = { ...trainer, shareOfKernelRate: { topk: share(trainer.topk.samplesPerSec, 'topkAuxKSae'), relu: share(trainer.relu.samplesPerSec, 'reluSae') } };
+  wgsl.trainer = {
+    ...trainer,
+    shareOfKernelRate: {
+      topk: share(trainer.topk.samplesPerSec, 'topkAuxKSae'),
+      relu: share(trainer.relu.samplesPerSec, 'reluSae'),
+    },
+  };
 }
 type LogisticRun = Awaited<ReturnType<typeof benchLogisticProbe>>;
 let logistic: { wgsl: LogisticRun[]; tfjsWebgpu: LogisticRun[] } | undefined;
@@ -63,7 +102,10 @@ if (has('logistic')) {
   }
   report.logistic = runs;
 }
-if (has('ingest')) { log('ingestion'); report.ingest = await benchIngest(args); }
+if (has('ingest')) {
+  log('ingestion');
+  report.ingest = await benchIngest(args);
+}
 if (has('tfjs')) {
   log('stock tfjs autograd steps');
   const tf = await loadTfjs();

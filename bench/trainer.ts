@@ -15,7 +15,10 @@ export async function benchTrainerSteps(device: GPUDevice, a: BenchArgs, archite
   const data = randomF32(pool * d, 7);
   const trainer = new WgslSaeTrainer(device, { architecture, dIn: d, dSae: m }, saeInit(d, m));
   // A default run's hyperparameters past its warm-ups (AuxK on, with every other latent dead for TopK).
-  const h = { ...hyperAt({ ...DEFAULT_SAE_CONFIG, steps: 100_000, k }, 1000, d), sparsity: architecture === 'relu' ? 5 : 0 };
+  const h = {
+    ...hyperAt({ ...DEFAULT_SAE_CONFIG, steps: 100_000, k }, 1000, d),
+    sparsity: architecture === 'relu' ? 5 : 0,
+  };
   const dead = Uint8Array.from({ length: m }, (_, i) => i % 2);
   const batch = new Float32Array(B * d);
   let s = 12345;

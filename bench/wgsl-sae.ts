@@ -23,11 +23,15 @@ export async function benchMatmuls(device: GPUDevice, a: BenchArgs) {
     const aBuf = uploadBuffer(device, randomF32(spec.M * spec.K, 1), 'a');
     const bBuf = uploadBuffer(device, randomF32(spec.K * spec.N, 2), 'b');
     const cBuf = storageBuffer(device, spec.M * spec.N * (spec.splitK ?? 1), 'c');
-    const ms = await timeGpu(device, () => {
-      const enc = device.createCommandEncoder();
-      encodeMatmul({ device, enc }, spec, aBuf, bBuf, cBuf);
-      device.queue.submit([enc.finish()]);
-    }, a.steps * 3);
+    const ms = await timeGpu(
+      device,
+      () => {
+        const enc = device.createCommandEncoder();
+        encodeMatmul({ device, enc }, spec, aBuf, bBuf, cBuf);
+        device.queue.submit([enc.finish()]);
+      },
+      a.steps * 3,
+    );
     out[name] = { ms: round(ms), gflops: round(matmulFlops(spec) / ms / 1e6, 4) };
     for (const b of [aBuf, bBuf, cBuf]) b.destroy();
   }
@@ -54,15 +58,20 @@ export async function benchMatmulTuning(device: GPUDevice, a: BenchArgs) {
     const aBuf = uploadBuffer(device, randomF32(base.M * base.K, 1), 'a');
     const bBuf = uploadBuffer(device, randomF32(base.K * base.N, 2), 'b');
     const cBuf = storageBuffer(device, base.M * base.N * Math.max(...splits), 'c');
-    for (const tile of [64, 128] as const) for (const splitK of splits) {
-      const spec = { ...base, tile, splitK };
-      const ms = await timeGpu(device, () => {
-        const enc = device.createCommandEncoder();
-        encodeMatmul({ device, enc }, spec, aBuf, bBuf, cBuf);
-        device.queue.submit([enc.finish()]);
-      }, a.steps * 3);
-      variants[`tile ${tile} split ${splitK}`] = round(matmulFlops(spec) / ms / 1e6, 4);
-    }
+    for (const tile of [64, 128] as const)
+      for (const splitK of splits) {
+        const spec = { ...base, tile, splitK };
+        const ms = await timeGpu(
+          device,
+          () => {
+            const enc = device.createCommandEncoder();
+            encodeMatmul({ device, enc }, spec, aBuf, bBuf, cBuf);
+            device.queue.submit([enc.finish()]);
+          },
+          a.steps * 3,
+        );
+        variants[`tile ${tile} split ${splitK}`] = round(matmulFlops(spec) / ms / 1e6, 4);
+      }
     for (const b of [aBuf, bBuf, cBuf]) b.destroy();
     out[name] = { variants, best: Object.entries(variants).sort((p, q) => q[1] - p[1])[0][0] };
   }
@@ -78,7 +87,10 @@ export function saeInit(d: number, m: number) {
 }
 
 /** Per-kernel milliseconds of one step from timestamp queries (empty when the adapter has none). */
-export async function profileStep(device: GPUDevice, step: (timer?: PassTimer) => void): Promise<Record<string, number>> {
+export async function profileStep(
+  device: GPUDevice,
+  step: (timer?: PassTimer) => void,
+): Promise<Record<string, number>> {
   if (!device.features.has('timestamp-query')) return {};
   const timer = new PassTimer(device);
   step(timer);
@@ -91,9 +103,17 @@ export async function profileStep(device: GPUDevice, step: (timer?: PassTimer) =
 /** The dense step: ReLU + L1, or (`jumprelu`) JumpReLU + L0 with log θ = log 0.001 as SAELens initialises it. */
 export async function benchReluSae(device: GPUDevice, a: BenchArgs, activation: 'relu' | 'jumprelu' = 'relu') {
   const { B, d, m } = a;
-  const init = activation === 'jumprelu' ? { ...saeInit(d, m), logTheta: new Float32Array(m).fill(Math.log(1e-3)) } : saeInit(d, m);
+  const init =
+    activation === 'jumprelu'
+      ? { ...saeInit(d, m), logTheta: new Float32Array(m).fill(Math.log(1e-3)) }
+      : saeInit(d, m);
   const state = new SaeState(device, d, m, init);
-  const step = new ReluSaeStep(state, { batch: B, lambda: 5, activation, adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
+  const step = new ReluSaeStep(state, {
+    batch: B,
+    lambda: 5,
+    activation,
+    adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+  });
   const x = uploadBuffer(device, randomF32(B * d, 4), 'x');
   const ms = await timeGpu(device, () => step.step(x), a.steps);
   const profile = await profileStep(device, (timer) => step.step(x, timer));
@@ -101,8 +121,18 @@ export async function benchReluSae(device: GPUDevice, a: BenchArgs, activation: 
   await device.queue.onSubmittedWorkDone();
   const loss = await step.readLoss();
   const gflop = (12 * B * d * m) / 1e9; // 4dm forward + 8dm backward per token
-  const out = { cpuEncodeMs: cpuMs, msPerStep: round(ms, 4), samplesPerSec: round((B * 1000) / ms, 4), gflopsEquiv: round(gflop / ms * 1000, 4), loss: round(loss.loss, 6), chunks: step.chunks.length, profileMs: profile };
-  step.destroy(); state.destroy(); x.destroy();
+  const out = {
+    cpuEncodeMs: cpuMs,
+    msPerStep: round(ms, 4),
+    samplesPerSec: round((B * 1000) / ms, 4),
+    gflopsEquiv: round((gflop / ms) * 1000, 4),
+    loss: round(loss.loss, 6),
+    chunks: step.chunks.length,
+    profileMs: profile,
+  };
+  step.destroy();
+  state.destroy();
+  x.destroy();
   return out;
 }
 
@@ -117,27 +147,44 @@ export async function benchReluSparseSae(device: GPUDevice, a: BenchArgs) {
   const l0 = Math.max(1, Math.min(64, Math.floor(m / 256)));
   const init = saeInit(d, m);
   const x = randomF32(B * d, 4);
-  const sample = Math.min(B, 16), pre: number[] = [];
-  for (let r = 0; r < sample; r++) for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += x[r * d + j] * init.wEnc[j * m + i];
-    pre.push(s);
-  }
+  const sample = Math.min(B, 16),
+    pre: number[] = [];
+  for (let r = 0; r < sample; r++)
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += x[r * d + j] * init.wEnc[j * m + i];
+      pre.push(s);
+    }
   pre.sort((p, q) => q - p);
   init.bEnc.fill(-pre[Math.min(pre.length - 1, l0 * sample)]);
   const state = new SaeState(device, d, m, init);
   const perRow = 2 ** Math.ceil(Math.log2(2 * l0 + 8));
-  const step = new TopKSaeStep(state, { batch: B, k: 1, selection: 'positive', entriesPerRow: perRow, lambda: 5, adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
+  const step = new TopKSaeStep(state, {
+    batch: B,
+    k: 1,
+    selection: 'positive',
+    entriesPerRow: perRow,
+    lambda: 5,
+    adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+  });
   const xb = uploadBuffer(device, x, 'x');
   const ms = await timeGpu(device, () => step.step(xb), a.steps);
   const profile = await profileStep(device, (timer) => step.step(xb, timer));
   const loss = await step.readLoss();
   const selection = await step.readSelection();
   const out = {
-    targetL0: l0, entriesPerRow: perRow, overflowed: selection.overflowEntries > 0, msPerStep: round(ms, 4),
-    samplesPerSec: round((B * 1000) / ms, 4), loss: round(loss.loss, 6), chunks: step.chunks.length, profileMs: profile,
+    targetL0: l0,
+    entriesPerRow: perRow,
+    overflowed: selection.overflowEntries > 0,
+    msPerStep: round(ms, 4),
+    samplesPerSec: round((B * 1000) / ms, 4),
+    loss: round(loss.loss, 6),
+    chunks: step.chunks.length,
+    profileMs: profile,
   };
-  step.destroy(); state.destroy(); xb.destroy();
+  step.destroy();
+  state.destroy();
+  xb.destroy();
   return out;
 }
 
@@ -146,23 +193,42 @@ export async function benchReluSparseSae(device: GPUDevice, a: BenchArgs) {
  * α = 1/32) with every other latent dead, so the extra top-k over dead latents, gather decode and sparse
  * backward run every step.
  */
-export async function benchTopKSae(device: GPUDevice, a: BenchArgs, o: { auxK?: boolean; selection?: 'row' | 'batch' } = {}) {
+export async function benchTopKSae(
+  device: GPUDevice,
+  a: BenchArgs,
+  o: { auxK?: boolean; selection?: 'row' | 'batch' } = {},
+) {
   const { B, d, m, k } = a;
   const auxK = o.auxK ?? false;
   const state = new SaeState(device, d, m, saeInit(d, m));
   const kAux = auxK ? Math.max(1, Math.floor(d / 2)) : 0;
-  const step = new TopKSaeStep(state, { batch: B, k, auxK: kAux, selection: o.selection, adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
+  const step = new TopKSaeStep(state, {
+    batch: B,
+    k,
+    auxK: kAux,
+    selection: o.selection,
+    adam: { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+  });
   const aux = auxK ? { dead: Uint8Array.from({ length: m }, (_, i) => i % 2), alpha: 1 / 32 } : undefined;
   const x = uploadBuffer(device, randomF32(B * d, 4), 'x');
   const ms = await timeGpu(device, () => step.step(x, undefined, aux), a.steps);
   const profile = await profileStep(device, (timer) => step.step(x, timer, aux));
   const loss = await step.readLoss();
-  const gflop = (2 * d * m + 10 * (k + kAux) * d) * B / 1e9;
+  const gflop = ((2 * d * m + 10 * (k + kAux) * d) * B) / 1e9;
   const out = {
-    k, kAux, msPerStep: round(ms, 4), samplesPerSec: round((B * 1000) / ms, 4), gflops: round(gflop / ms * 1000, 4),
-    loss: round(loss.loss, 6), auxLoss: round(loss.aux, 6), chunks: step.chunks.length, profileMs: profile,
+    k,
+    kAux,
+    msPerStep: round(ms, 4),
+    samplesPerSec: round((B * 1000) / ms, 4),
+    gflops: round((gflop / ms) * 1000, 4),
+    loss: round(loss.loss, 6),
+    auxLoss: round(loss.aux, 6),
+    chunks: step.chunks.length,
+    profileMs: profile,
   };
-  step.destroy(); state.destroy(); x.destroy();
+  step.destroy();
+  state.destroy();
+  x.destroy();
   return out;
 }
 

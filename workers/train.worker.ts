@@ -35,43 +35,78 @@ async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => 
     const gen = holder.generation;
     const engine = await holder.engine();
     const stale = () => holder!.generation !== gen;
-    const run = runJob(engine, store, spec, {
-      isCancelled: () => isCancelled() || stale(),
-      onStart: (info) => { if (!stale()) post({ type: 'job-started', jobId, info }); },
-      onProgress: (point) => { if (!stale()) post({ type: 'job-progress', jobId, point }, [point.buffer]); },
-      onStage: (message) => { if (!stale()) post({ type: 'job-stage', jobId, message }); },
-    }, {
-      saeControl: saeControls.get(jobId), saeResume: latest ? decodeCheckpoint(latest) : undefined,
-      onSaeCheckpoint: (c: SaeCheckpoint, why) => {
-        if (stale()) return;
-        latest = encodeCheckpoint(c);
-        const bytes = latest.slice(0);
-        post({ type: 'sae-checkpoint', jobId, step: c.loop.step, paused: why === 'pause', bytes }, [bytes]);
+    const run = runJob(
+      engine,
+      store,
+      spec,
+      {
+        isCancelled: () => isCancelled() || stale(),
+        onStart: (info) => {
+          if (!stale()) post({ type: 'job-started', jobId, info });
+        },
+        onProgress: (point) => {
+          if (!stale()) post({ type: 'job-progress', jobId, point }, [point.buffer]);
+        },
+        onStage: (message) => {
+          if (!stale()) post({ type: 'job-stage', jobId, message });
+        },
       },
-    });
+      {
+        saeControl: saeControls.get(jobId),
+        saeResume: latest ? decodeCheckpoint(latest) : undefined,
+        onSaeCheckpoint: (c: SaeCheckpoint, why) => {
+          if (stale()) return;
+          latest = encodeCheckpoint(c);
+          const bytes = latest.slice(0);
+          post({ type: 'sae-checkpoint', jobId, step: c.loop.step, paused: why === 'pause', bytes }, [bytes]);
+        },
+      },
+    );
     // A dead device can leave a readback pending forever, so the loss itself ends the wait.
     const outcome = await Promise.race([
-      run.then((result) => ({ result }), (error: unknown) => ({ error })),
+      run.then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      ),
       holder.lostSince(gen).then(() => ({ lost: true as const })),
     ]);
     // An op on a dead device can fail before the loss is reported: give the report a moment to arrive.
-    const lostAfterError = 'error' in outcome
-      && await Promise.race([holder.lostSince(gen).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), LOSS_REPORT_GRACE_MS))]);
+    const lostAfterError =
+      'error' in outcome &&
+      (await Promise.race([
+        holder.lostSince(gen).then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), LOSS_REPORT_GRACE_MS)),
+      ]));
     if ('lost' in outcome || lostAfterError || stale()) {
       run.catch(() => {});
-      if (attempt >= MAX_DEVICE_RESTARTS) throw new Error(`the GPU device was lost ${attempt + 1} times during this run; giving up`);
+      if (attempt >= MAX_DEVICE_RESTARTS)
+        throw new Error(`the GPU device was lost ${attempt + 1} times during this run; giving up`);
       const from = latest ? checkpointStep(latest) : 0;
-      post({ type: 'notice', notice: { level: 'info', message: from > 0
-        ? `The GPU device was lost during training; a new device was created and the run resumed from its checkpoint at step ${from}.`
-        : 'The GPU device was lost during training; a new device was created and the run restarted on it.' } });
+      post({
+        type: 'notice',
+        notice: {
+          level: 'info',
+          message:
+            from > 0
+              ? `The GPU device was lost during training; a new device was created and the run resumed from its checkpoint at step ${from}.`
+              : 'The GPU device was lost during training; a new device was created and the run restarted on it.',
+        },
+      });
       continue;
     }
     if ('error' in outcome) throw outcome.error;
     const result = outcome.result;
-    if (!result) { post({ type: 'job-cancelled', jobId }); return; }
+    if (!result) {
+      post({ type: 'job-cancelled', jobId });
+      return;
+    }
     // Result arrays are transferred, not copied: analyses can return large score vectors, SAEs their weights.
-    const transfer = result.method === 'analysis' ? resultTransferables(result.result)
-      : result.method === 'suite' || result.method === 'sae' ? typedArrayBuffers(result.result) : [];
+    const transfer =
+      result.method === 'analysis'
+        ? resultTransferables(result.result)
+        : result.method === 'suite' || result.method === 'sae'
+          ? typedArrayBuffers(result.result)
+          : [];
     post({ type: 'job-done', jobId, result }, transfer);
     return;
   }
@@ -81,13 +116,17 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
   switch (msg.type) {
     case 'init':
-      holder = new EngineHolder(msg.preference,
+      holder = new EngineHolder(
+        msg.preference,
         (engine) => post({ type: 'ready', engine: engine.info }),
-        (message) => post({ type: 'notice', notice: { level: 'info', message: `${message}; creating a new GPU device` } }));
+        (message) =>
+          post({ type: 'notice', notice: { level: 'info', message: `${message}; creating a new GPU device` } }),
+      );
       holder.engine().catch((e) => post({ type: 'engine-error', message: (e as Error).message }));
       return;
     case 'load-file':
-      void store.open(msg.fileId, blobSource(msg.file, msg.name))
+      void store
+        .open(msg.fileId, blobSource(msg.file, msg.name))
         .then((summary) => post({ type: 'file-loaded', summary }))
         .catch((e) => post({ type: 'file-error', fileId: msg.fileId, error: toErrorReport(e, msg.name) }));
       return;
@@ -98,9 +137,16 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       const { jobId, spec } = msg;
       // Created at once, so an edit that arrives while the job waits its turn is not lost.
       if (spec.method === 'sae-train') saeControls.set(jobId, new SaeJobControl(spec.sae.config));
-      void jobs.submit(jobId, (isCancelled) => runWithRecovery(jobId, spec, isCancelled).catch((e) => {
-        post({ type: 'job-error', jobId, error: toErrorReport(e) });
-      }), () => post({ type: 'job-cancelled', jobId })).finally(() => saeControls.delete(jobId));
+      void jobs
+        .submit(
+          jobId,
+          (isCancelled) =>
+            runWithRecovery(jobId, spec, isCancelled).catch((e) => {
+              post({ type: 'job-error', jobId, error: toErrorReport(e) });
+            }),
+          () => post({ type: 'job-cancelled', jobId }),
+        )
+        .finally(() => saeControls.delete(jobId));
       return;
     }
     case 'update-job': {
@@ -119,7 +165,10 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
     case 'inject-fault':
       if (msg.fault === 'device-lost') void holder?.destroyDevice();
       // Thrown outside any handler, as a real crash would be: the page sees the worker's error event.
-      else setTimeout(() => { throw new Error('injected worker crash'); });
+      else
+        setTimeout(() => {
+          throw new Error('injected worker crash');
+        });
       return;
     default:
       assertNever(msg);

@@ -12,9 +12,15 @@ export function parseArgs(argv: string[], valueFlags: ReadonlySet<string>, boolF
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (!a.startsWith('--')) { positional.push(a); continue; }
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
     const [name, inline] = a.slice(2).split(/=(.*)/s, 2);
-    if (boolFlags.has(name)) { flags.set(name, true); continue; }
+    if (boolFlags.has(name)) {
+      flags.set(name, true);
+      continue;
+    }
     if (!valueFlags.has(name)) throw new Error(`unknown flag --${name}`);
     const value = inline ?? rest[++i];
     if (value === undefined) throw new Error(`--${name} needs a value`);
@@ -27,7 +33,8 @@ export function numberFlag(args: CliArgs, name: string, fallback: number): numbe
   const v = args.flags.get(name);
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (typeof v !== 'string' || !Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !Number.isFinite(n))
+    throw new Error(`--${name} must be a number, got ${JSON.stringify(v)}`);
   return n;
 }
 

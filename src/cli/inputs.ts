@@ -22,9 +22,15 @@ type Summary = Awaited<ReturnType<DatasetStore['open']>>;
 /** The key the user named, else the first [N, D] (rank 2) or [N] (rank 1) array, else a label-like column. */
 export function pickKey(summary: Summary, wanted: string | undefined, rank: 1 | 2): string {
   if (wanted !== undefined) return wanted;
-  const fits = summary.tensors.filter((t) => (rank === 2 ? t.shape.length === 2 : t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1)));
-  if (fits.length === 0 && rank === 1 && summary.columns.length) return preferredLabelColumn(summary.columns.map((c) => c.name))!;
-  if (fits.length === 0) throw new Error(`${summary.name}: no ${rank === 2 ? '[N, D]' : '[N]'} array found; name one with ${rank === 2 ? '--key' : '--labels-key'}`);
+  const fits = summary.tensors.filter((t) =>
+    rank === 2 ? t.shape.length === 2 : t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1),
+  );
+  if (fits.length === 0 && rank === 1 && summary.columns.length)
+    return preferredLabelColumn(summary.columns.map((c) => c.name))!;
+  if (fits.length === 0)
+    throw new Error(
+      `${summary.name}: no ${rank === 2 ? '[N, D]' : '[N]'} array found; name one with ${rank === 2 ? '--key' : '--labels-key'}`,
+    );
   return fits[0].key;
 }
 

@@ -40,14 +40,56 @@ sae options (defaults are the app's):
 WebGPU in Node uses Dawn; on a machine without a GPU driver point it at SwiftShader:
   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json`;
 
-const COMMANDS: Record<string, { values: string[]; bools: string[]; run: (a: CliArgs) => Promise<Record<string, unknown>>; table: (r: Record<string, unknown>) => string }> = {
+const COMMANDS: Record<
+  string,
+  {
+    values: string[];
+    bools: string[];
+    run: (a: CliArgs) => Promise<Record<string, unknown>>;
+    table: (r: Record<string, unknown>) => string;
+  }
+> = {
   probe: {
-    values: ['labels', 'key', 'labels-key', 'method', 'shrinkage', 'C', 'optimizer', 'lr', 'max-iter', 'tol', 'split', 'test-fraction', 'seed', 'engine'],
-    bools: ['json', 'no-standardize', 'balanced', 'no-stratify', 'help'], run: probe, table: probeTable,
+    values: [
+      'labels',
+      'key',
+      'labels-key',
+      'method',
+      'shrinkage',
+      'C',
+      'optimizer',
+      'lr',
+      'max-iter',
+      'tol',
+      'split',
+      'test-fraction',
+      'seed',
+      'engine',
+    ],
+    bools: ['json', 'no-standardize', 'balanced', 'no-stratify', 'help'],
+    run: probe,
+    table: probeTable,
   },
   sae: {
-    values: ['key', 'arch', 'd-sae', 'k', 'sparsity', 'steps', 'batch', 'lr', 'auxk-alpha', 'seed', 'held-out', 'eval-every', 'out', 'engine'],
-    bools: ['json', 'no-normalize', 'quiet', 'help'], run: sae, table: saeTable,
+    values: [
+      'key',
+      'arch',
+      'd-sae',
+      'k',
+      'sparsity',
+      'steps',
+      'batch',
+      'lr',
+      'auxk-alpha',
+      'seed',
+      'held-out',
+      'eval-every',
+      'out',
+      'engine',
+    ],
+    bools: ['json', 'no-normalize', 'quiet', 'help'],
+    run: sae,
+    table: saeTable,
   },
 };
 
@@ -64,7 +106,10 @@ export async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[argv[0] ?? ''];
   if (!command) {
     const asked = argv[0] === undefined || argv[0] === 'help' || argv[0] === '--help';
-    if (asked) { console.log(HELP); return 0; }
+    if (asked) {
+      console.log(HELP);
+      return 0;
+    }
     console.error(`probelab: unknown command '${argv[0]}'\n\n${HELP}`);
     return 2;
   }
@@ -75,7 +120,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`probelab: ${(e as Error).message}\n\n${HELP}`);
     return 2;
   }
-  if (args.flags.has('help')) { console.log(HELP); return 0; }
+  if (args.flags.has('help')) {
+    console.log(HELP);
+    return 0;
+  }
   try {
     const result = await command.run(args);
     await writeStdout(`${args.flags.has('json') ? JSON.stringify(result, null, 1) : command.table(result)}\n`);

@@ -26,43 +26,80 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
   const splitPath = stringFlag(args, 'split');
   const split: LabelledDataRefs['split'] = splitPath
     ? { kind: 'file', fileId: (await openInto(store, 'split', splitPath)).fileId }
-    : { kind: 'random', testFraction: numberFlag(args, 'test-fraction', 0.25), seed: numberFlag(args, 'seed', 0), stratify: !args.flags.has('no-stratify') };
+    : {
+        kind: 'random',
+        testFraction: numberFlag(args, 'test-fraction', 0.25),
+        seed: numberFlag(args, 'seed', 0),
+        stratify: !args.flags.has('no-stratify'),
+      };
   const data: LabelledDataRefs = { activations, labels: labelRef, split };
   const standardize = !args.flags.has('no-standardize');
   const method = stringFlag(args, 'method') ?? 'logistic';
   const shrinkage = shrinkageFlag(args, method);
   const hooks = { onStart: () => {}, onProgress: () => {}, isCancelled: () => false };
-  const base = { engine: engine.info, activations: `${acts.name}${activations.key ? `:${activations.key}` : ''}`, labels: `${labels.name}${labelRef.key ? `:${labelRef.key}` : ''}`, method };
+  const base = {
+    engine: engine.info,
+    activations: `${acts.name}${activations.key ? `:${activations.key}` : ''}`,
+    labels: `${labels.name}${labelRef.key ? `:${labelRef.key}` : ''}`,
+    method,
+  };
 
   if (method === 'logistic') {
     const config = {
-      ...DEFAULT_LOGISTIC, C: numberFlag(args, 'C', 1), standardize,
-      optimizer: (stringFlag(args, 'optimizer') ?? 'lbfgs') as 'lbfgs' | 'adam', learningRate: numberFlag(args, 'lr', DEFAULT_LOGISTIC.learningRate),
-      maxIter: numberFlag(args, 'max-iter', DEFAULT_LOGISTIC.maxIter), tol: numberFlag(args, 'tol', DEFAULT_LOGISTIC.tol),
-      classWeight: args.flags.has('balanced') ? 'balanced' as const : 'none' as const,
+      ...DEFAULT_LOGISTIC,
+      C: numberFlag(args, 'C', 1),
+      standardize,
+      optimizer: (stringFlag(args, 'optimizer') ?? 'lbfgs') as 'lbfgs' | 'adam',
+      learningRate: numberFlag(args, 'lr', DEFAULT_LOGISTIC.learningRate),
+      maxIter: numberFlag(args, 'max-iter', DEFAULT_LOGISTIC.maxIter),
+      tol: numberFlag(args, 'tol', DEFAULT_LOGISTIC.tol),
+      classWeight: args.flags.has('balanced') ? ('balanced' as const) : ('none' as const),
     };
     const r = await runProbeJob(engine, store, { method: 'logistic', data, config }, hooks);
     if (!r) throw new Error('the run was cancelled');
     const model = {
-      method: 'logistic' as const, cols: r.cols, outputs: r.outputs, classes: r.classes, link: 'logit' as const,
-      weights: r.weights, intercept: r.intercept, standardization: { mean: r.mean, scale: r.scale },
+      method: 'logistic' as const,
+      cols: r.cols,
+      outputs: r.outputs,
+      classes: r.classes,
+      link: 'logit' as const,
+      weights: r.weights,
+      intercept: r.intercept,
+      standardization: { mean: r.mean, scale: r.scale },
     };
     return {
-      ...base, config, classes: r.classes, trainRows: r.trainRows, testRows: r.testRows, train: r.train, test: r.test,
-      iterations: r.iterations, stopReason: r.reason, gradMax: r.gradMax, lambdaMeanLoss: r.lambdaMeanLoss,
+      ...base,
+      config,
+      classes: r.classes,
+      trainRows: r.trainRows,
+      testRows: r.testRows,
+      train: r.train,
+      test: r.test,
+      iterations: r.iterations,
+      stopReason: r.reason,
+      gradMax: r.gradMax,
+      lambdaMeanLoss: r.lambdaMeanLoss,
       probe: probeToPlain(model),
     };
   }
-  if (method !== 'lda' && method !== 'mass-mean') throw new Error(`--method must be logistic, lda or mass-mean, got ${method}`);
-  const spec: ProbeSuiteSpec = method === 'lda'
-    ? { method: 'lda', data, config: { ...DEFAULT_LDA, standardize, shrinkage }, eval: DEFAULT_SUITE_EVAL }
-    : { method: 'mass-mean', data, config: { ...DEFAULT_MASS_MEAN, standardize }, eval: DEFAULT_SUITE_EVAL };
+  if (method !== 'lda' && method !== 'mass-mean')
+    throw new Error(`--method must be logistic, lda or mass-mean, got ${method}`);
+  const spec: ProbeSuiteSpec =
+    method === 'lda'
+      ? { method: 'lda', data, config: { ...DEFAULT_LDA, standardize, shrinkage }, eval: DEFAULT_SUITE_EVAL }
+      : { method: 'mass-mean', data, config: { ...DEFAULT_MASS_MEAN, standardize }, eval: DEFAULT_SUITE_EVAL };
   const r = await runProbeSuiteJob(engine, store, spec, hooks);
   if (!r || (r.method !== 'lda' && r.method !== 'mass-mean')) throw new Error('the run was cancelled');
   return {
-    ...base, ...(method === 'lda' ? { shrinkage } : {}),
-    classes: r.classes, trainRows: r.train.rows.length, testRows: r.test.rows.length,
-    train: r.train.report.metrics, test: r.test.report.metrics, intervals: { train: r.train.report.intervals, test: r.test.report.intervals }, notes: r.notes,
+    ...base,
+    ...(method === 'lda' ? { shrinkage } : {}),
+    classes: r.classes,
+    trainRows: r.train.rows.length,
+    testRows: r.test.rows.length,
+    train: r.train.report.metrics,
+    test: r.test.report.metrics,
+    intervals: { train: r.train.report.intervals, test: r.test.report.intervals },
+    notes: r.notes,
     probe: probeToPlain(r.model),
   };
 }
@@ -74,16 +111,26 @@ function shrinkageFlag(args: CliArgs, method: string): LdaConfig['shrinkage'] {
   if (v === undefined || v === 'none') return 'none';
   if (v === 'auto') return 'ledoit-wolf';
   const alpha = Number(v);
-  if (v.trim() === '' || !(alpha >= 0 && alpha <= 1)) throw new Error(`--shrinkage must be none, auto or a number in [0, 1], got ${JSON.stringify(v)}`);
+  if (v.trim() === '' || !(alpha >= 0 && alpha <= 1))
+    throw new Error(`--shrinkage must be none, auto or a number in [0, 1], got ${JSON.stringify(v)}`);
   return alpha;
 }
 
 export function probeTable(result: Record<string, unknown>): string {
   const side = (s: unknown) => s as Record<string, unknown>;
-  const fmt = (v: unknown): string => (typeof v === 'number' ? v.toFixed(4) : v === null ? '—' : typeof v === 'object' && v && 'value' in v ? fmt((v as { value: unknown }).value) : String(v ?? '—'));
-  const lines = [`${result.method} on ${result.activations} with ${result.labels} (${(result.engine as { implementation: string }).implementation})`];
-  for (const key of ['accuracy', 'auroc', 'logLoss']) lines.push(`  ${key.padEnd(10)} train ${fmt(side(result.train)[key])}   held-out ${fmt(side(result.test)[key])}`);
+  const fmt = (v: unknown): string =>
+    typeof v === 'number'
+      ? v.toFixed(4)
+      : v === null
+        ? '—'
+        : typeof v === 'object' && v && 'value' in v
+          ? fmt((v as { value: unknown }).value)
+          : String(v ?? '—');
+  const lines = [
+    `${result.method} on ${result.activations} with ${result.labels} (${(result.engine as { implementation: string }).implementation})`,
+  ];
+  for (const key of ['accuracy', 'auroc', 'logLoss'])
+    lines.push(`  ${key.padEnd(10)} train ${fmt(side(result.train)[key])}   held-out ${fmt(side(result.test)[key])}`);
   if (result.stopReason) lines.push(`  ${result.stopReason} after ${result.iterations} iterations`);
   return lines.join('\n');
 }
-

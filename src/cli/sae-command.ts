@@ -15,16 +15,22 @@ const ARCHITECTURES: SaeArchitecture[] = ['topk', 'batchtopk', 'relu', 'jumprelu
 /** The run's SaeConfig: the app's defaults, overridden by the flags given. */
 export function saeConfigFrom(args: CliArgs): SaeConfig {
   const architecture = (stringFlag(args, 'arch') ?? DEFAULT_SAE_CONFIG.architecture) as SaeArchitecture;
-  if (!ARCHITECTURES.includes(architecture)) throw new Error(`--arch must be one of ${ARCHITECTURES.join(', ')}, got ${architecture}`);
+  if (!ARCHITECTURES.includes(architecture))
+    throw new Error(`--arch must be one of ${ARCHITECTURES.join(', ')}, got ${architecture}`);
   const lr = stringFlag(args, 'lr');
   return {
-    ...DEFAULT_SAE_CONFIG, architecture,
-    dSae: numberFlag(args, 'd-sae', DEFAULT_SAE_CONFIG.dSae), k: numberFlag(args, 'k', DEFAULT_SAE_CONFIG.k),
+    ...DEFAULT_SAE_CONFIG,
+    architecture,
+    dSae: numberFlag(args, 'd-sae', DEFAULT_SAE_CONFIG.dSae),
+    k: numberFlag(args, 'k', DEFAULT_SAE_CONFIG.k),
     sparsityCoefficient: numberFlag(args, 'sparsity', DEFAULT_SAE_CONFIG.sparsityCoefficient),
-    steps: numberFlag(args, 'steps', DEFAULT_SAE_CONFIG.steps), batchSize: numberFlag(args, 'batch', DEFAULT_SAE_CONFIG.batchSize),
-    lr: lr === undefined ? null : numberFlag(args, 'lr', 0), auxKCoefficient: numberFlag(args, 'auxk-alpha', DEFAULT_SAE_CONFIG.auxKCoefficient),
+    steps: numberFlag(args, 'steps', DEFAULT_SAE_CONFIG.steps),
+    batchSize: numberFlag(args, 'batch', DEFAULT_SAE_CONFIG.batchSize),
+    lr: lr === undefined ? null : numberFlag(args, 'lr', 0),
+    auxKCoefficient: numberFlag(args, 'auxk-alpha', DEFAULT_SAE_CONFIG.auxKCoefficient),
     heldOutFraction: numberFlag(args, 'held-out', DEFAULT_SAE_CONFIG.heldOutFraction),
-    evalEvery: numberFlag(args, 'eval-every', DEFAULT_SAE_CONFIG.evalEvery), seed: numberFlag(args, 'seed', DEFAULT_SAE_CONFIG.seed),
+    evalEvery: numberFlag(args, 'eval-every', DEFAULT_SAE_CONFIG.evalEvery),
+    seed: numberFlag(args, 'seed', DEFAULT_SAE_CONFIG.seed),
     normalize: !args.flags.has('no-normalize'),
   };
 }
@@ -40,14 +46,25 @@ export async function sae(args: CliArgs): Promise<Record<string, unknown>> {
   const quiet = args.flags.has('quiet');
   const r: SaeResultSummary | null = await runSaeTrainJob(
     { engine },
-    store, { activations, transform: 'none', config },
+    store,
+    { activations, transform: 'none', config },
     {
-      onStart: (i) => { if (!quiet) console.error(`training ${config.architecture} d_sae ${i.dSae} on ${i.trainRows} rows (${i.testRows} held out), ${i.implementation}`); },
+      onStart: (i) => {
+        if (!quiet)
+          console.error(
+            `training ${config.architecture} d_sae ${i.dSae} on ${i.trainRows} rows (${i.testRows} held out), ${i.implementation}`,
+          );
+      },
       onProgress: (point) => {
-        const p = Object.fromEntries(SAE_PROGRESS_FIELDS.map((f, i) => [f, point[i]])) as Record<(typeof SAE_PROGRESS_FIELDS)[number], number>;
+        const p = Object.fromEntries(SAE_PROGRESS_FIELDS.map((f, i) => [f, point[i]])) as Record<
+          (typeof SAE_PROGRESS_FIELDS)[number],
+          number
+        >;
         // Points with held-out metrics are the evaluation steps; the rest would flood a terminal.
         if (quiet || Number.isNaN(p.testFvu)) return;
-        console.error(`step ${p.step + 1}/${config.steps}  loss ${p.loss.toFixed(5)}  fvu train ${p.trainFvu.toFixed(4)} | held-out ${p.testFvu.toFixed(4)}  L0 held-out ${p.testL0.toFixed(1)}  dead ${(100 * p.deadFraction).toFixed(1)}%`);
+        console.error(
+          `step ${p.step + 1}/${config.steps}  loss ${p.loss.toFixed(5)}  fvu train ${p.trainFvu.toFixed(4)} | held-out ${p.testFvu.toFixed(4)}  L0 held-out ${p.testL0.toFixed(1)}  dead ${(100 * p.deadFraction).toFixed(1)}%`,
+        );
       },
       isCancelled: () => false,
     },
@@ -55,10 +72,22 @@ export async function sae(args: CliArgs): Promise<Record<string, unknown>> {
   if (!r) throw new Error('the run was cancelled');
   const out = stringFlag(args, 'out');
   const summary = {
-    engine: engine.info, implementation: r.implementation, activations: `${acts.name}${activations.key ? `:${activations.key}` : ''}`,
-    config, stop: r.stop, steps: r.steps, elapsedMs: Math.round(r.elapsedMs), samplesPerSec: Math.round((r.steps * config.batchSize * 1000) / r.elapsedMs),
-    trainRows: r.trainRows, testRows: r.testRows, scale: r.scale, train: r.train, test: r.test,
-    deadFraction: r.deadFraction, liveLatents: r.liveLatents, frequentLatents: r.frequentLatents,
+    engine: engine.info,
+    implementation: r.implementation,
+    activations: `${acts.name}${activations.key ? `:${activations.key}` : ''}`,
+    config,
+    stop: r.stop,
+    steps: r.steps,
+    elapsedMs: Math.round(r.elapsedMs),
+    samplesPerSec: Math.round((r.steps * config.batchSize * 1000) / r.elapsedMs),
+    trainRows: r.trainRows,
+    testRows: r.testRows,
+    scale: r.scale,
+    train: r.train,
+    test: r.test,
+    deadFraction: r.deadFraction,
+    liveLatents: r.liveLatents,
+    frequentLatents: r.frequentLatents,
     saved: out ? { dir: out, files: ['cfg.json', 'sae_weights.safetensors', 'probelab_summary.json'] } : null,
   };
   if (out) {
@@ -73,8 +102,11 @@ export async function sae(args: CliArgs): Promise<Record<string, unknown>> {
 export function saeTable(result: Record<string, unknown>): string {
   const m = (side: string, key: string) => (result[side] as Record<string, number | null>)[key];
   const fmt = (v: number | null) => (v === null || v === undefined ? '—' : v.toFixed(4));
-  const lines = [`${(result.config as SaeConfig).architecture} SAE on ${result.activations} (${result.implementation}), ${result.steps} steps, ${result.samplesPerSec} samples/s`];
-  for (const key of ['mse', 'fvu', 'cosine', 'l0']) lines.push(`  ${key.padEnd(8)} train ${fmt(m('train', key))}   held-out ${fmt(m('test', key))}`);
+  const lines = [
+    `${(result.config as SaeConfig).architecture} SAE on ${result.activations} (${result.implementation}), ${result.steps} steps, ${result.samplesPerSec} samples/s`,
+  ];
+  for (const key of ['mse', 'fvu', 'cosine', 'l0'])
+    lines.push(`  ${key.padEnd(8)} train ${fmt(m('train', key))}   held-out ${fmt(m('test', key))}`);
   const saved = result.saved as { dir: string } | null;
   if (saved) lines.push(`  SAELens files in ${saved.dir}`);
   return lines.join('\n');

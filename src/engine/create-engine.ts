@@ -10,7 +10,6 @@ import { TfjsEngine } from './tfjs/tfjs-engine';
 import { WgslEngine, type WgslEngineOptions } from './wgsl/wgsl-engine';
 import type { Engine, EnginePreference } from '../core/engine/engine';
 
-
 export interface CreateEngineOptions {
   onDeviceLost?: (message: string) => void;
   /** Passed to the WGSL engine (e.g. a small maxChunkBytes to exercise chunking in tests). */
@@ -28,7 +27,8 @@ const BACKEND_NAME = 'webgpu';
 let registered: GpuDeviceHandle | undefined;
 
 export async function createEngine(
-  preference: EnginePreference = 'auto', options: CreateEngineOptions | ((message: string) => void) = {},
+  preference: EnginePreference = 'auto',
+  options: CreateEngineOptions | ((message: string) => void) = {},
 ): Promise<StartedEngine> {
   const { onDeviceLost, wgsl } = typeof options === 'function' ? { onDeviceLost: options, wgsl: undefined } : options;
   // Production mode: tfjs then skips its debug checks and its console notices (in Node, a banner advertising
@@ -36,10 +36,12 @@ export async function createEngine(
   tf.env().set('PROD', true);
   let fallbackReason: string | undefined;
   if (preference !== 'cpu') {
-    const acquired = registered ? { ok: true as const, gpu: registered } : await acquireGpuDevice((info) => {
-      registered = undefined;
-      onDeviceLost?.(`GPU device lost (${info.reason}): ${info.message}`);
-    });
+    const acquired = registered
+      ? { ok: true as const, gpu: registered }
+      : await acquireGpuDevice((info) => {
+          registered = undefined;
+          onDeviceLost?.(`GPU device lost (${info.reason}): ${info.message}`);
+        });
     if (acquired.ok) {
       if (!registered) {
         if (tf.findBackendFactory(BACKEND_NAME)) tf.removeBackend(BACKEND_NAME);
@@ -49,11 +51,14 @@ export async function createEngine(
       if (await tf.setBackend(BACKEND_NAME)) {
         await tf.ready();
         const info = { backend: 'webgpu' as const, adapter: acquired.gpu.description, precision: 'f32' as const };
-        const tfjsEngine = new TfjsEngine({ ...info, implementation: 'tfjs-webgpu' },
-          { maxBindingBytes: acquired.gpu.device.limits.maxStorageBufferBindingSize });
-        const engine = preference === 'tfjs-webgpu'
-          ? tfjsEngine
-          : new WgslEngine(acquired.gpu.device, { ...info, implementation: 'wgsl' }, tfjsEngine, wgsl);
+        const tfjsEngine = new TfjsEngine(
+          { ...info, implementation: 'tfjs-webgpu' },
+          { maxBindingBytes: acquired.gpu.device.limits.maxStorageBufferBindingSize },
+        );
+        const engine =
+          preference === 'tfjs-webgpu'
+            ? tfjsEngine
+            : new WgslEngine(acquired.gpu.device, { ...info, implementation: 'wgsl' }, tfjsEngine, wgsl);
         return { gpu: acquired.gpu, engine };
       }
       fallbackReason = 'tfjs could not initialise its WebGPU backend on this device';
@@ -67,6 +72,12 @@ export async function createEngine(
   await tf.setBackend('cpu');
   await tf.ready();
   return {
-    engine: new TfjsEngine({ backend: 'cpu', implementation: 'tfjs-cpu', adapter: '', fallbackReason, precision: 'f32' }),
+    engine: new TfjsEngine({
+      backend: 'cpu',
+      implementation: 'tfjs-cpu',
+      adapter: '',
+      fallbackReason,
+      precision: 'f32',
+    }),
   };
 }

@@ -6,21 +6,16 @@ import { isFloat } from '../core/formats/dtype';
 import { DataFileError } from '../core/formats/errors';
 import { parseJsonSideFile } from '../core/formats/json-side-files';
 import { MAX_ELEMENTS } from '../core/formats/npy';
-import { scanFinite, type FinitenessReport } from '../core/formats/open-file';
+import { openDataFile, scanFinite, type FinitenessReport } from '../core/formats/open-file';
+import type { TableColumn } from '../core/formats/table';
 import { rowBlocks, rowsPerBlock } from '../core/formats/row-blocks';
 import { elementCount, type TensorEntry } from '../core/formats/tensor-entry';
 import { repeatEach, withoutRows } from '../core/views/label-align';
 import { applyTokenView, resolveView, type ResolvedView } from '../core/views/tensor-view';
-import { openTensorFile } from './open-tensor-file';
 import type { ArrayRef, FileId, FileSummary } from '../protocol';
 
 /** Tensors up to this size (as f32) are scanned for NaN/Inf at load, so the summary can report them up front. */
 export const SCAN_AT_LOAD_BYTES = 256 << 20;
-
-export interface TableColumn {
-  name: string;
-  values: Float64Array | string[];
-}
 
 interface LoadedFile {
   summary: FileSummary;
@@ -64,13 +59,27 @@ export class DatasetStore {
     let loaded: LoadedFile;
     if (/\.json$/i.test(source.name)) {
       const side = parseJsonSideFile(source.name, new TextDecoder().decode(await source.read(0, source.size)));
-      loaded = side.kind === 'split'
-        ? { summary: { ...base, kind: 'split', split: { train: side.train.length, test: side.test.length } },
-            tensors: new Map(), columns: new Map(), split: { train: side.train, test: side.test }, decoded: new Map(), views: new Map() }
-        : { summary: { ...base, kind: 'classes', classNames: side.names },
-            tensors: new Map(), columns: new Map(), classNames: side.names, decoded: new Map(), views: new Map() };
+      loaded =
+        side.kind === 'split'
+          ? {
+              summary: { ...base, kind: 'split', split: { train: side.train.length, test: side.test.length } },
+              tensors: new Map(),
+              columns: new Map(),
+              split: { train: side.train, test: side.test },
+              decoded: new Map(),
+              views: new Map(),
+            }
+          : {
+              summary: { ...base, kind: 'classes', classNames: side.names },
+              tensors: new Map(),
+              columns: new Map(),
+              classNames: side.names,
+              decoded: new Map(),
+              views: new Map(),
+            };
     } else {
-      const opened = await openTensorFile(source);
+      const file = await openDataFile(source);
+      const opened = { kind: file.kind, tensors: file.tensors, columns: file.table?.columns ?? [], close: file.close };
       let scan: Pick<FileSummary, 'nonFinite' | 'unscanned'>;
       try {
         scan = await scanTensors(opened.tensors, source.name);
@@ -80,9 +89,14 @@ export class DatasetStore {
       }
       loaded = {
         summary: {
-          ...base, kind: opened.kind,
+          ...base,
+          kind: opened.kind,
           tensors: opened.tensors.map((t) => ({ key: t.key, dtype: t.dtype, shape: t.shape })),
-          columns: opened.columns.map((c) => ({ name: c.name, numeric: !Array.isArray(c.values), rows: c.values.length })),
+          columns: opened.columns.map((c) => ({
+            name: c.name,
+            numeric: !Array.isArray(c.values),
+            rows: c.values.length,
+          })),
           ...scan,
         },
         tensors: new Map(opened.tensors.map((t) => [t.key, t])),
@@ -118,7 +132,10 @@ export class DatasetStore {
     return { f, entry };
   }
 
-  private async decode(ref: ArrayRef, onProgress?: (done: number, total: number) => void): Promise<{ entry: TensorEntry; data: Float32Array }> {
+  private async decode(
+    ref: ArrayRef,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ entry: TensorEntry; data: Float32Array }> {
     const { f, entry } = this.entry(ref);
     let data = f.decoded.get(ref.key);
     if (!data) {
@@ -137,20 +154,27 @@ export class DatasetStore {
   }
 
   /** The view's values before any non-finite rows are dropped; a layer or token view reads only what it needs. */
-  private async viewValues(ref: ArrayRef, v: ResolvedView, onProgress?: (done: number, total: number) => void): Promise<Float32Array> {
+  private async viewValues(
+    ref: ArrayRef,
+    v: ResolvedView,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Float32Array> {
     const { f, entry } = this.entry(ref);
     if (v.rows * v.cols > MAX_ELEMENTS) {
-      throw new DataFileError(f.summary.name,
+      throw new DataFileError(
+        f.summary.name,
         `the [${v.rows}, ${v.cols}] view of [${entry.shape}] has more than the ${MAX_ELEMENTS} values that fit in one array; ` +
-        'pick a layer or a single token (not flatten) to make it smaller, or use a streaming consumer that reads it by row blocks (DatasetStore.blocks)',
-        { key: ref.key || undefined });
+          'pick a layer or a single token (not flatten) to make it smaller, or use a streaming consumer that reads it by row blocks (DatasetStore.blocks)',
+        { key: ref.key || undefined },
+      );
     }
     if (entry.shape.length <= 2) return (await this.decode(ref, onProgress)).data;
     const k = viewKey(ref);
     let data = f.views.get(k);
     if (!data) {
       data = new Float32Array(v.rows * v.cols);
-      for await (const b of this.blocks({ ...ref, dropNonFinite: true }, undefined, v, false)) data.set(b.data, b.rowStart * v.cols);
+      for await (const b of this.blocks({ ...ref, dropNonFinite: true }, undefined, v, false))
+        data.set(b.data, b.rowStart * v.cols);
       f.views.set(k, data);
     }
     return data;
@@ -177,15 +201,29 @@ export class DatasetStore {
    * hold as one matrix. Non-finite rows are refused, or skipped when the ref drops them (rowStart still counts
    * every view row). A layer of [L, N, D] comes as one block (a layer is read whole).
    */
-  async *blocks(ref: ArrayRef, blockBytes?: number, resolved?: ResolvedView, checkFinite = true): AsyncGenerator<MatrixBlock> {
+  async *blocks(
+    ref: ArrayRef,
+    blockBytes?: number,
+    resolved?: ResolvedView,
+    checkFinite = true,
+  ): AsyncGenerator<MatrixBlock> {
     const { f, entry } = this.entry(ref);
     const v = resolved ?? this.view(ref);
     const { cols } = v;
     const tokens = v.token?.tokens ?? 1;
     const rowsOut = v.token?.choice === 'flatten' ? tokens : 1;
-    const step = v.token ? rowsPerBlock(entry.shape, blockBytes) : v.sourceEnd - v.sourceStart === 1 ? 1 : rowsPerBlock(entry.shape, blockBytes);
+    const step = v.token
+      ? rowsPerBlock(entry.shape, blockBytes)
+      : v.sourceEnd - v.sourceStart === 1
+        ? 1
+        : rowsPerBlock(entry.shape, blockBytes);
     let rowStart = 0;
-    for await (const b of rowBlocks(entry, { rowStart: v.sourceStart, rowEnd: v.sourceEnd, rowsPerBlock: step, file: f.summary.name })) {
+    for await (const b of rowBlocks(entry, {
+      rowStart: v.sourceStart,
+      rowEnd: v.sourceEnd,
+      rowsPerBlock: step,
+      file: f.summary.name,
+    })) {
       const n = b.rowEnd - b.rowStart;
       const data = v.token ? applyTokenView(b.values, n, tokens, cols, v.token.choice) : b.values;
       const rows = v.token ? n * rowsOut : data.length / Math.max(1, cols);
@@ -193,7 +231,11 @@ export class DatasetStore {
         const report = scanFinite(data, [rows, cols], 3);
         if (report.rows.length > 0) {
           if (!ref.dropNonFinite) {
-            const shifted = { ...report, first: report.first.map((p) => ({ ...p, row: p.row + rowStart })), rows: report.rows.map((r) => r + rowStart) };
+            const shifted = {
+              ...report,
+              first: report.first.map((p) => ({ ...p, row: p.row + rowStart })),
+              rows: report.rows.map((r) => r + rowStart),
+            };
             throw nonFiniteRefusal(f.summary.name, ref.key, shifted, data, cols, rowStart);
           }
           const kept = dropMatrixRows(data, rows, cols, report.rows);
@@ -219,12 +261,15 @@ export class DatasetStore {
     const acts = ref.alignTo;
     const v = this.view(acts);
     if (labels.values.length !== v.labelRows) {
-      throw new DataFileError(f.summary.name,
+      throw new DataFileError(
+        f.summary.name,
         `labels have ${labels.values.length} rows but the activations (${this.fileName(acts.fileId)}${acts.key ? ` › ${acts.key}` : ''}) have ${v.labelRows}; they cannot be paired`,
-        { key: ref.key || undefined });
+        { key: ref.key || undefined },
+      );
     }
-    const dropped = acts.dropNonFinite ? (await this.matrix(acts)).droppedRows ?? [] : [];
-    if (labels.kind === 'string') return { kind: 'string', values: withoutRows(repeatEach(labels.values, v.labelRepeat), dropped) };
+    const dropped = acts.dropNonFinite ? ((await this.matrix(acts)).droppedRows ?? []) : [];
+    if (labels.kind === 'string')
+      return { kind: 'string', values: withoutRows(repeatEach(labels.values, v.labelRepeat), dropped) };
     return { kind: 'numeric', values: withoutRows(repeatEach(labels.values, v.labelRepeat), dropped) };
   }
 
@@ -237,10 +282,18 @@ export class DatasetStore {
     }
     const { entry, data } = await this.decode(ref);
     if (entry.shape.length !== 1 && !(entry.shape.length === 2 && entry.shape[1] === 1)) {
-      throw new DataFileError(f.summary.name, `labels must be one value per row, [N]; this tensor is [${entry.shape}]`, { key: ref.key || undefined });
+      throw new DataFileError(
+        f.summary.name,
+        `labels must be one value per row, [N]; this tensor is [${entry.shape}]`,
+        { key: ref.key || undefined },
+      );
     }
     const bad = firstNonFinite(data);
-    if (bad >= 0) throw new DataFileError(f.summary.name, `label ${data[bad]} is not finite`, { key: ref.key || undefined, row: bad });
+    if (bad >= 0)
+      throw new DataFileError(f.summary.name, `label ${data[bad]} is not finite`, {
+        key: ref.key || undefined,
+        row: bad,
+      });
     return { kind: 'numeric', values: data };
   }
 
@@ -252,34 +305,58 @@ export class DatasetStore {
 }
 
 /** Scans float tensors up to SCAN_AT_LOAD_BYTES for NaN/Inf by row blocks (nothing is kept), for the summary. */
-async function scanTensors(tensors: TensorEntry[], file: string): Promise<Pick<FileSummary, 'nonFinite' | 'unscanned'>> {
+async function scanTensors(
+  tensors: TensorEntry[],
+  file: string,
+): Promise<Pick<FileSummary, 'nonFinite' | 'unscanned'>> {
   const nonFinite: NonNullable<FileSummary['nonFinite']> = [];
   const unscanned: string[] = [];
   for (const t of tensors) {
     if (!isFloat(t.dtype)) continue; // integers and booleans are always finite
-    if (elementCount(t.shape) * 4 > SCAN_AT_LOAD_BYTES) { unscanned.push(t.key); continue; }
+    if (elementCount(t.shape) * 4 > SCAN_AT_LOAD_BYTES) {
+      unscanned.push(t.key);
+      continue;
+    }
     const total: FinitenessReport = { nan: 0, posInf: 0, negInf: 0, first: [], rows: [] };
     for await (const b of rowBlocks(t, { file })) {
       const r = scanFinite(b.values, [b.rowEnd - b.rowStart, ...t.shape.slice(1)], 5);
-      total.nan += r.nan; total.posInf += r.posInf; total.negInf += r.negInf;
+      total.nan += r.nan;
+      total.posInf += r.posInf;
+      total.negInf += r.negInf;
       for (const p of r.first) if (total.first.length < 5) total.first.push({ ...p, row: p.row + b.rowStart });
       for (const row of r.rows) total.rows.push(row + b.rowStart);
     }
     if (total.rows.length > 0) {
-      nonFinite.push({ key: t.key, nan: total.nan, posInf: total.posInf, negInf: total.negInf, rows: total.rows.length, first: total.first });
+      nonFinite.push({
+        key: t.key,
+        nan: total.nan,
+        posInf: total.posInf,
+        negInf: total.negInf,
+        rows: total.rows.length,
+        first: total.first,
+      });
     }
   }
   return { ...(nonFinite.length ? { nonFinite } : {}), ...(unscanned.length ? { unscanned } : {}) };
 }
 
-function nonFiniteRefusal(file: string, key: string, report: FinitenessReport, data: Float32Array, cols: number, rowOffset = 0): DataFileError {
+function nonFiniteRefusal(
+  file: string,
+  key: string,
+  report: FinitenessReport,
+  data: Float32Array,
+  cols: number,
+  rowOffset = 0,
+): DataFileError {
   const p = report.first[0];
   const value = data[(p.row - rowOffset) * cols + p.col];
   const counts = `${report.nan} NaN, ${report.posInf} +Inf, ${report.negInf} -Inf in ${report.rows.length} rows`;
-  return new DataFileError(file,
+  return new DataFileError(
+    file,
     `value ${value} at row ${p.row}, column ${p.col} is not finite (${counts}${rowOffset ? ' in this block' : ''}); ` +
-    "remove or impute non-finite rows, or choose 'drop non-finite rows' for these activations",
-    { key: key || undefined, row: p.row });
+      "remove or impute non-finite rows, or choose 'drop non-finite rows' for these activations",
+    { key: key || undefined, row: p.row },
+  );
 }
 
 function dropMatrixRows(data: Float32Array, rows: number, cols: number, drop: readonly number[]): Float32Array {
@@ -287,7 +364,10 @@ function dropMatrixRows(data: Float32Array, rows: number, cols: number, drop: re
   let o = 0;
   let d = 0;
   for (let r = 0; r < rows; r++) {
-    if (d < drop.length && drop[d] === r) { d++; continue; }
+    if (d < drop.length && drop[d] === r) {
+      d++;
+      continue;
+    }
     out.set(data.subarray(r * cols, (r + 1) * cols), o);
     o += cols;
   }

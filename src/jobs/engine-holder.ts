@@ -23,7 +23,10 @@ export class EngineHolder {
   private start(): Promise<StartedEngine> {
     const gen = this.generation;
     const started = createEngine(this.preference, (message) => this.lost(gen, message));
-    started.then((s) => this.onReady(s.engine), () => {});
+    started.then(
+      (s) => this.onReady(s.engine),
+      () => {},
+    );
     return started;
   }
 

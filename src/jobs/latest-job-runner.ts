@@ -13,7 +13,10 @@ export class LatestJobRunner {
     this.newestId = Math.max(this.newestId, id);
     if (this.current) this.current.cancelled = true;
     while (this.current) await this.current.done;
-    if (id !== this.newestId) { onSkipped?.(); return; }
+    if (id !== this.newestId) {
+      onSkipped?.();
+      return;
+    }
     const job = { id, cancelled: false, done: Promise.resolve() };
     job.done = body(() => job.cancelled || id !== this.newestId).finally(() => {
       if (this.current === job) this.current = null;

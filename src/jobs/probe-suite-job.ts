@@ -5,31 +5,46 @@
 
 import type { Engine } from '../core/engine/engine';
 import { DataFileError } from '../core/formats/errors';
-import { groupSplit } from '../core/split/group-split';
-import { makeSplit, type Split, type SplitSpec } from '../core/split/split';
 import { evaluate, METRIC_NAMES, type EvaluationReport, type MetricName } from '../core/eval/report';
-import type { BootstrapOptions } from '../core/eval/bootstrap';
-import { classHistograms, scoreRange, type ClassHistograms } from '../core/eval/histogram';
-import { applyPlatt, fitPlatt, type PlattScaling } from '../core/eval/platt';
-import { generalizationGap, transferMatrix, type TransferMatrix } from '../core/eval/transfer';
-import { applyProbe, fromLogisticProbe, gatherLabels, probaFromScores, type LinearProbeModel } from '../core/probes/linear-probe';
-import { fitMassMean, type MassMeanConfig } from '../core/probes/mass-mean';
-import { fitLda, type LdaConfig } from '../core/probes/lda';
-import { fitRidge, regressionMetrics, type RegressionMetrics, type RidgeConfig } from '../core/probes/ridge';
-import { ccsCredence, fitCcs, type CcsConfig } from '../core/probes/ccs';
-import { sweepLayers, type LayerSweepConfig } from '../core/probes/layer-sweep';
-import { regularizationPath, type PathPoint, type RegularizationPathConfig } from '../core/probes/regularization-path';
-import { trainLogisticProbe, type LogisticConfig, type SplitMetrics } from '../core/probes/logistic';
+import { classHistograms, scoreRange } from '../core/eval/histogram';
+import { applyPlatt, fitPlatt } from '../core/eval/platt';
+import { generalizationGap, transferMatrix } from '../core/eval/transfer';
+import {
+  applyProbe,
+  fromLogisticProbe,
+  gatherLabels,
+  probaFromScores,
+  type LinearProbeModel,
+} from '../core/probes/linear-probe';
+import { fitMassMean } from '../core/probes/mass-mean';
+import { fitLda } from '../core/probes/lda';
+import { fitRidge, regressionMetrics } from '../core/probes/ridge';
+import { ccsCredence, fitCcs } from '../core/probes/ccs';
+import { sweepLayers } from '../core/probes/layer-sweep';
+import { regularizationPath } from '../core/probes/regularization-path';
+import { trainLogisticProbe } from '../core/probes/logistic';
 import { probeFromJson, probeFromNpz, probeFromSafetensors } from '../core/probes/probe-export';
 import {
-  DEFAULT_SUITE_EVAL, packProgress, SUITE_PROGRESS_FIELDS, type ArrayRef, type ClassificationOutcome, type EvaluatedSide, type FileId,
-  type LabelledDataRefs, type ProbeSuiteMethod, type ProbeSuiteResult, type ProbeSuiteSpec, type SplitRef, type SuiteEvalOptions,
+  DEFAULT_SUITE_EVAL,
+  packProgress,
+  SUITE_PROGRESS_FIELDS,
+  type ClassificationOutcome,
+  type EvaluatedSide,
+  type ProbeSuiteMethod,
+  type ProbeSuiteResult,
+  type ProbeSuiteSpec,
+  type SuiteEvalOptions,
 } from '../protocol';
 import type { DatasetStore } from './dataset-store';
 import type { JobHooks } from './job-hooks';
 import { resolveLabelledData, resolveSplit, type LabelledData } from './resolve-data';
 
-export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec: ProbeSuiteSpec, hooks: JobHooks): Promise<ProbeSuiteResult | null> {
+export async function runProbeSuiteJob(
+  engine: Engine,
+  store: DatasetStore,
+  spec: ProbeSuiteSpec,
+  hooks: JobHooks,
+): Promise<ProbeSuiteResult | null> {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   switch (spec.method) {
@@ -39,61 +54,134 @@ export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec
       start(hooks, spec.method, [], d);
       if (hooks.isCancelled()) return null;
       const dataset = { x: d.x.data, rows: d.x.rows, cols: d.x.cols, labels: d.codes, classes: d.classes };
-      const model = spec.method === 'lda' ? fitLda(dataset, d.split, spec.config) : fitMassMean(dataset, d.split, spec.config);
-      const notes = spec.method === 'lda' && 'usedPseudoInverse' in model && model.usedPseudoInverse
-        ? ['The pooled covariance was singular; a pseudo-inverse was used. Add shrinkage.'] : [];
-      if (spec.method === 'mass-mean') notes.push('Mass-mean scores are uncalibrated: AUROC and AP are meaningful, log-loss and ECE much less so.');
+      const model =
+        spec.method === 'lda' ? fitLda(dataset, d.split, spec.config) : fitMassMean(dataset, d.split, spec.config);
+      const notes =
+        spec.method === 'lda' && 'usedPseudoInverse' in model && model.usedPseudoInverse
+          ? ['The pooled covariance was singular; a pseudo-inverse was used. Add shrinkage.']
+          : [];
+      if (spec.method === 'mass-mean')
+        notes.push('Mass-mean scores are uncalibrated: AUROC and AP are meaningful, log-loss and ECE much less so.');
       const outcome = await evaluateClassifier(store, model, d, spec.eval, notes);
-      return spec.method === 'lda' ? { method: 'lda', ...outcome, elapsedMs: elapsed() } : { method: 'mass-mean', ...outcome, elapsedMs: elapsed() };
+      return spec.method === 'lda'
+        ? { method: 'lda', ...outcome, elapsedMs: elapsed() }
+        : { method: 'mass-mean', ...outcome, elapsedMs: elapsed() };
     }
     case 'ridge': {
       const x = await store.matrix(spec.data.activations);
       const targets = await store.labels(spec.data.targets);
-      if (targets.kind !== 'numeric') throw new DataFileError(store.fileName(spec.data.targets.fileId), 'ridge needs numeric targets; this column holds text', { key: spec.data.targets.key || undefined });
-      if (targets.values.length !== x.rows) throw new DataFileError(store.fileName(spec.data.targets.fileId), `targets have ${targets.values.length} rows but the activations have ${x.rows}`);
+      if (targets.kind !== 'numeric')
+        throw new DataFileError(
+          store.fileName(spec.data.targets.fileId),
+          'ridge needs numeric targets; this column holds text',
+          { key: spec.data.targets.key || undefined },
+        );
+      if (targets.values.length !== x.rows)
+        throw new DataFileError(
+          store.fileName(spec.data.targets.fileId),
+          `targets have ${targets.values.length} rows but the activations have ${x.rows}`,
+        );
       const split = await resolveSplit(store, spec.data.split, x.rows);
-      hooks.onStart({ method: 'ridge' as never, fields: [], trainRows: split.train.length, testRows: split.test.length, classes: [] });
+      hooks.onStart({
+        method: 'ridge' as never,
+        fields: [],
+        trainRows: split.train.length,
+        testRows: split.test.length,
+        classes: [],
+      });
       const data = { x: x.data, rows: x.rows, cols: x.cols, y: Float64Array.from(targets.values) };
       const model = fitRidge(data, split, spec.config);
       return {
-        method: 'ridge', model, train: regressionMetrics(model, data, split.train), test: regressionMetrics(model, data, split.test),
-        testPredictions: applyProbe(model, data.x, data.cols, split.test), testRows: split.test, elapsedMs: elapsed(),
+        method: 'ridge',
+        model,
+        train: regressionMetrics(model, data, split.train),
+        test: regressionMetrics(model, data, split.test),
+        testPredictions: applyProbe(model, data.x, data.cols, split.test),
+        testRows: split.test,
+        elapsedMs: elapsed(),
       };
     }
     case 'ccs': {
       const xp = await store.matrix(spec.data.xPlus);
       const xm = await store.matrix(spec.data.xMinus);
       if (xp.rows !== xm.rows || xp.cols !== xm.cols) {
-        throw new DataFileError(store.fileName(spec.data.xMinus.fileId), `x_minus is [${xm.rows}, ${xm.cols}] but x_plus is [${xp.rows}, ${xp.cols}]; contrast pairs must match`);
+        throw new DataFileError(
+          store.fileName(spec.data.xMinus.fileId),
+          `x_minus is [${xm.rows}, ${xm.cols}] but x_plus is [${xp.rows}, ${xp.cols}]; contrast pairs must match`,
+        );
       }
       let codes: Int32Array | undefined;
       if (spec.data.labels) {
         const l = await store.labels(spec.data.labels);
         if (l.kind !== 'numeric' || l.values.some((v) => v !== 0 && v !== 1)) {
-          throw new DataFileError(store.fileName(spec.data.labels.fileId), 'CCS truth labels must be 0/1 per pair', { key: spec.data.labels.key || undefined });
+          throw new DataFileError(store.fileName(spec.data.labels.fileId), 'CCS truth labels must be 0/1 per pair', {
+            key: spec.data.labels.key || undefined,
+          });
         }
         codes = Int32Array.from(l.values);
       }
       const split = await resolveSplit(store, spec.data.split, xp.rows, codes);
-      hooks.onStart({ method: 'ccs' as never, fields: [], trainRows: split.train.length, testRows: split.test.length, classes: ['false', 'true'] });
+      hooks.onStart({
+        method: 'ccs' as never,
+        fields: [],
+        trainRows: split.train.length,
+        testRows: split.test.length,
+        classes: ['false', 'true'],
+      });
       const pairs = { xPlus: xp.data, xMinus: xm.data, rows: xp.rows, cols: xp.cols, labels: codes };
       const r = await fitCcs(pairs, split, spec.config, hooks.isCancelled);
       if (hooks.isCancelled()) return null;
-      const notes = [codes
-        ? `The sign of the CCS direction was fixed with the training labels${r.signFlipped ? ' (flipped)' : ''}: CCS alone cannot tell true from false, so its "unsupervised" accuracy depends on this choice.`
-        : 'No labels: the sign of the direction is arbitrary, so accuracy may be read as 1 − accuracy.'];
+      const notes = [
+        codes
+          ? `The sign of the CCS direction was fixed with the training labels${r.signFlipped ? ' (flipped)' : ''}: CCS alone cannot tell true from false, so its "unsupervised" accuracy depends on this choice.`
+          : 'No labels: the sign of the direction is arbitrary, so accuracy may be read as 1 − accuracy.',
+      ];
       if (!codes) {
-        return { method: 'ccs', ...emptyOutcome(r.model, notes), elapsedMs: elapsed(), loss: r.loss, restartLosses: r.restartLosses, signFlipped: false };
+        return {
+          method: 'ccs',
+          ...emptyOutcome(r.model, notes),
+          elapsedMs: elapsed(),
+          loss: r.loss,
+          restartLosses: r.restartLosses,
+          signFlipped: false,
+        };
       }
       const side = (rows: Int32Array): EvaluatedSide => {
         const credence = ccsCredence(r.model, pairs, rows);
         const proba = new Float64Array(2 * rows.length);
-        credence.forEach((c, i) => { proba[2 * i] = 1 - c; proba[2 * i + 1] = c; });
+        credence.forEach((c, i) => {
+          proba[2 * i] = 1 - c;
+          proba[2 * i + 1] = c;
+        });
         const labels = gatherLabels(codes!, rows);
-        return { rows, proba, scores: credence, report: evaluate({ proba, classes: 2, labels, scores: credence }, spec.eval.bootstrap, spec.eval.reliabilityBins) };
+        return {
+          rows,
+          proba,
+          scores: credence,
+          report: evaluate(
+            { proba, classes: 2, labels, scores: credence },
+            spec.eval.bootstrap,
+            spec.eval.reliabilityBins,
+          ),
+        };
       };
-      const outcome = finishOutcome(r.model, ['false', 'true'], side(split.train), side(split.test), codes, spec.eval, notes);
-      return { method: 'ccs', ...outcome, elapsedMs: elapsed(), loss: r.loss, restartLosses: r.restartLosses, signFlipped: r.signFlipped };
+      const outcome = finishOutcome(
+        r.model,
+        ['false', 'true'],
+        side(split.train),
+        side(split.test),
+        codes,
+        spec.eval,
+        notes,
+      );
+      return {
+        method: 'ccs',
+        ...outcome,
+        elapsedMs: elapsed(),
+        loss: r.loss,
+        restartLosses: r.restartLosses,
+        signFlipped: r.signFlipped,
+      };
     }
     case 'layer-sweep': {
       const fields = SUITE_PROGRESS_FIELDS['layer-sweep'];
@@ -102,39 +190,77 @@ export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec
       const layers = [];
       for (const l of spec.data.layers) {
         const m = await store.matrix(l.activations);
-        if (m.rows !== first.x.rows) throw new DataFileError(store.fileName(l.activations.fileId), `layer ${l.name} has ${m.rows} rows; the first layer has ${first.x.rows}`, { key: l.activations.key || undefined });
+        if (m.rows !== first.x.rows)
+          throw new DataFileError(
+            store.fileName(l.activations.fileId),
+            `layer ${l.name} has ${m.rows} rows; the first layer has ${first.x.rows}`,
+            { key: l.activations.key || undefined },
+          );
         layers.push({ name: l.name, x: m.data, cols: m.cols });
       }
       start(hooks, spec.method, [...fields], first);
       const r = await sweepLayers(engine, layers, first.x.rows, first.codes, first.classes, first.split, spec.config, {
         cancelled: hooks.isCancelled,
-        onLayer: (i, o) => hooks.onProgress(packProgress(fields, {
-          layer: i, validationAccuracy: o.validation.accuracy, trainAccuracy: o.train.accuracy, testAccuracy: o.test.accuracy, testAuroc: o.test.auroc,
-        })),
+        onLayer: (i, o) =>
+          hooks.onProgress(
+            packProgress(fields, {
+              layer: i,
+              validationAccuracy: o.validation.accuracy,
+              trainAccuracy: o.train.accuracy,
+              testAccuracy: o.test.accuracy,
+              testAuroc: o.test.auroc,
+            }),
+          ),
       });
       if (!r) return null;
       const chosen = layers[r.chosen];
-      const best = await evaluateClassifier(store, fromLogisticProbe(r.layers[r.chosen].result.probe),
-        { ...first, x: { data: chosen.x, rows: first.x.rows, cols: chosen.cols } }, spec.eval,
-        [`Layer ${chosen.name} was chosen on ${r.validationRows} validation rows carved from the training rows, never on test rows.`]);
+      const best = await evaluateClassifier(
+        store,
+        fromLogisticProbe(r.layers[r.chosen].result.probe),
+        { ...first, x: { data: chosen.x, rows: first.x.rows, cols: chosen.cols } },
+        spec.eval,
+        [
+          `Layer ${chosen.name} was chosen on ${r.validationRows} validation rows carved from the training rows, never on test rows.`,
+        ],
+      );
       return {
-        method: 'layer-sweep', names: r.layers.map((o) => o.name), validation: r.layers.map((o) => o.validation),
-        train: r.layers.map((o) => o.train), test: r.layers.map((o) => o.test), chosen: r.chosen, validationRows: r.validationRows, best, elapsedMs: elapsed(),
+        method: 'layer-sweep',
+        names: r.layers.map((o) => o.name),
+        validation: r.layers.map((o) => o.validation),
+        train: r.layers.map((o) => o.train),
+        test: r.layers.map((o) => o.test),
+        chosen: r.chosen,
+        validationRows: r.validationRows,
+        best,
+        elapsedMs: elapsed(),
       };
     }
     case 'regularization-path': {
       const fields = SUITE_PROGRESS_FIELDS['regularization-path'];
       const d = await resolveLabelledData(store, spec.data);
       start(hooks, spec.method, [...fields], d);
-      const r = await regularizationPath(engine, { x: d.x.data, rows: d.x.rows, cols: d.x.cols, labels: d.codes, classes: d.classes }, d.split, spec.config, {
-        cancelled: hooks.isCancelled,
-        onPoint: (_, p) => hooks.onProgress(packProgress(fields, {
-          log10C: Math.log10(p.C), validationLogLoss: p.logLoss.mean, validationAccuracy: p.accuracy.mean, trainAccuracy: p.trainAccuracy.mean,
-        })),
-      });
+      const r = await regularizationPath(
+        engine,
+        { x: d.x.data, rows: d.x.rows, cols: d.x.cols, labels: d.codes, classes: d.classes },
+        d.split,
+        spec.config,
+        {
+          cancelled: hooks.isCancelled,
+          onPoint: (_, p) =>
+            hooks.onProgress(
+              packProgress(fields, {
+                log10C: Math.log10(p.C),
+                validationLogLoss: p.logLoss.mean,
+                validationAccuracy: p.accuracy.mean,
+                trainAccuracy: p.trainAccuracy.mean,
+              }),
+            ),
+        },
+      );
       if (!r) return null;
-      const best = await evaluateClassifier(store, fromLogisticProbe(r.best.probe), d, spec.eval,
-        [`C = ${spec.config.Cs[r.bestIndex].toPrecision(3)} was chosen by mean ${spec.config.folds}-fold validation log-loss on the training rows.`]);
+      const best = await evaluateClassifier(store, fromLogisticProbe(r.best.probe), d, spec.eval, [
+        `C = ${spec.config.Cs[r.bestIndex].toPrecision(3)} was chosen by mean ${spec.config.folds}-fold validation log-loss on the training rows.`,
+      ]);
       return { method: 'regularization-path', points: r.points, bestIndex: r.bestIndex, best, elapsedMs: elapsed() };
     }
     case 'transfer': {
@@ -143,76 +269,149 @@ export async function runProbeSuiteJob(engine: Engine, store: DatasetStore, spec
       for (const s of spec.sets) sets.push(await resolveLabelledData(store, s.data));
       if (sets.length === 0) throw new Error('a transfer matrix needs at least one set');
       sets.forEach((s, i) => {
-        if (s.x.cols !== sets[0].x.cols) throw new Error(`set ${spec.sets[i].name} has ${s.x.cols} features; ${spec.sets[0].name} has ${sets[0].x.cols}: a probe cannot transfer between them`);
-        if (s.classes.join('\u0000') !== sets[0].classes.join('\u0000')) throw new Error(`set ${spec.sets[i].name} has classes [${s.classes}]; ${spec.sets[0].name} has [${sets[0].classes}]`);
+        if (s.x.cols !== sets[0].x.cols)
+          throw new Error(
+            `set ${spec.sets[i].name} has ${s.x.cols} features; ${spec.sets[0].name} has ${sets[0].x.cols}: a probe cannot transfer between them`,
+          );
+        if (s.classes.join('\u0000') !== sets[0].classes.join('\u0000'))
+          throw new Error(
+            `set ${spec.sets[i].name} has classes [${s.classes}]; ${spec.sets[0].name} has [${sets[0].classes}]`,
+          );
       });
       start(hooks, spec.method, [...fields], sets[0]);
-      const matrix = await transferMatrix(spec.sets.map((s) => s.name), async (i) => {
-        hooks.onProgress(packProgress(fields, { trainedOn: i }));
-        const s = sets[i];
-        const r = await trainLogisticProbe(engine, { x: s.x.data, rows: s.x.rows, cols: s.x.cols, labels: s.codes, classes: s.classes }, s.split, spec.config, { cancelled: hooks.isCancelled });
-        return fromLogisticProbe(r.probe);
-      }, async (model, i, j) => {
-        // The diagonal uses the set's own held-out rows; off the diagonal the probe has seen none of the rows.
-        const s = sets[j];
-        const rows = i === j ? s.split.test : Int32Array.from({ length: s.x.rows }, (_, r) => r);
-        const scores = applyProbe(model, s.x.data, s.x.cols, rows);
-        const proba = probaFromScores(scores, model.outputs);
-        const report = evaluate({ proba, classes: s.classes.length, labels: gatherLabels(s.codes, rows), scores: model.outputs === 1 ? scores : undefined });
-        return report.metrics[spec.metric];
-      }, hooks.isCancelled);
+      const matrix = await transferMatrix(
+        spec.sets.map((s) => s.name),
+        async (i) => {
+          hooks.onProgress(packProgress(fields, { trainedOn: i }));
+          const s = sets[i];
+          const r = await trainLogisticProbe(
+            engine,
+            { x: s.x.data, rows: s.x.rows, cols: s.x.cols, labels: s.codes, classes: s.classes },
+            s.split,
+            spec.config,
+            { cancelled: hooks.isCancelled },
+          );
+          return fromLogisticProbe(r.probe);
+        },
+        async (model, i, j) => {
+          // The diagonal uses the set's own held-out rows; off the diagonal the probe has seen none of the rows.
+          const s = sets[j];
+          const rows = i === j ? s.split.test : Int32Array.from({ length: s.x.rows }, (_, r) => r);
+          const scores = applyProbe(model, s.x.data, s.x.cols, rows);
+          const proba = probaFromScores(scores, model.outputs);
+          const report = evaluate({
+            proba,
+            classes: s.classes.length,
+            labels: gatherLabels(s.codes, rows),
+            scores: model.outputs === 1 ? scores : undefined,
+          });
+          return report.metrics[spec.metric];
+        },
+        hooks.isCancelled,
+      );
       if (!matrix) return null;
       return { method: 'transfer', matrix, metric: spec.metric, elapsedMs: elapsed() };
     }
     case 'apply-probe': {
       const model = await importProbe(spec.probe.name, spec.probe.bytes);
       const x = await store.matrix(spec.activations);
-      hooks.onStart({ method: 'apply-probe' as never, fields: [], trainRows: 0, testRows: x.rows, classes: model.classes });
+      hooks.onStart({
+        method: 'apply-probe' as never,
+        fields: [],
+        trainRows: 0,
+        testRows: x.rows,
+        classes: model.classes,
+      });
       const scores = applyProbe(model, x.data, x.cols);
-      if (model.link === 'identity') return { method: 'apply-probe', model, proba: null, predictions: scores, report: null, elapsedMs: elapsed() };
+      if (model.link === 'identity')
+        return { method: 'apply-probe', model, proba: null, predictions: scores, report: null, elapsedMs: elapsed() };
       const proba = probaFromScores(scores, model.outputs);
       let report: EvaluationReport | null = null;
       if (spec.labels) {
-        const d = await resolveLabelledData(store, { activations: spec.activations, labels: spec.labels, classNames: spec.classNames, split: { kind: 'random', testFraction: 0.5, seed: 0, stratify: false } });
+        const d = await resolveLabelledData(store, {
+          activations: spec.activations,
+          labels: spec.labels,
+          classNames: spec.classNames,
+          split: { kind: 'random', testFraction: 0.5, seed: 0, stratify: false },
+        });
         const codes = remapClasses(d.classes, d.codes, model.classes, store.fileName(spec.labels.fileId));
-        report = evaluate({ proba, classes: model.classes.length, labels: codes, scores: model.outputs === 1 ? scores : undefined }, DEFAULT_SUITE_EVAL.bootstrap);
+        report = evaluate(
+          { proba, classes: model.classes.length, labels: codes, scores: model.outputs === 1 ? scores : undefined },
+          DEFAULT_SUITE_EVAL.bootstrap,
+        );
       }
       return { method: 'apply-probe', model, proba, predictions: scores, report, elapsedMs: elapsed() };
     }
-    default: return assertNeverSpec(spec);
+    default:
+      return assertNeverSpec(spec);
   }
 }
 
 function start(hooks: JobHooks, method: ProbeSuiteMethod, fields: string[], d: LabelledData): void {
   // JobStartInfo.method is typed by the protocol's JobMethod; the lead widens it when wiring these methods in.
-  hooks.onStart({ method: method as never, fields, trainRows: d.split.train.length, testRows: d.split.test.length, classes: d.classes });
+  hooks.onStart({
+    method: method as never,
+    fields,
+    trainRows: d.split.train.length,
+    testRows: d.split.test.length,
+    classes: d.classes,
+  });
 }
 
-
-async function evaluateClassifier(store: DatasetStore, model: LinearProbeModel, d: LabelledData, opts: SuiteEvalOptions, notes: string[]): Promise<ClassificationOutcome> {
+async function evaluateClassifier(
+  store: DatasetStore,
+  model: LinearProbeModel,
+  d: LabelledData,
+  opts: SuiteEvalOptions,
+  notes: string[],
+): Promise<ClassificationOutcome> {
   const side = (x: Float32Array, cols: number, codes: Int32Array, rows: Int32Array): EvaluatedSide => {
     const scores = applyProbe(model, x, cols, rows);
     const proba = probaFromScores(scores, model.outputs);
     const labels = gatherLabels(codes, rows);
     const K = model.classes.length;
-    const report = evaluate({ proba, classes: K, labels, scores: model.outputs === 1 ? scores : undefined }, opts.bootstrap, opts.reliabilityBins);
+    const report = evaluate(
+      { proba, classes: K, labels, scores: model.outputs === 1 ? scores : undefined },
+      opts.bootstrap,
+      opts.reliabilityBins,
+    );
     const perRow = model.outputs === 1 ? scores : Float64Array.from(labels, (l, i) => proba[i * K + l]);
     return { rows, proba, scores: perRow, report };
   };
-  const outcome = finishOutcome(model, d.classes, side(d.x.data, d.x.cols, d.codes, d.split.train), side(d.x.data, d.x.cols, d.codes, d.split.test), d.codes, opts, notes);
+  const outcome = finishOutcome(
+    model,
+    d.classes,
+    side(d.x.data, d.x.cols, d.codes, d.split.train),
+    side(d.x.data, d.x.cols, d.codes, d.split.test),
+    d.codes,
+    opts,
+    notes,
+  );
   if (opts.external) {
-    const e = await resolveLabelledData(store, { activations: opts.external.activations, labels: opts.external.labels, split: { kind: 'random', testFraction: 0.5, seed: 0, stratify: false } });
+    const e = await resolveLabelledData(store, {
+      activations: opts.external.activations,
+      labels: opts.external.labels,
+      split: { kind: 'random', testFraction: 0.5, seed: 0, stratify: false },
+    });
     const codes = remapClasses(e.classes, e.codes, d.classes, opts.external.name);
     const all = Int32Array.from({ length: e.x.rows }, (_, i) => i);
     const ext = side(e.x.data, e.x.cols, codes, all);
-    const gap = Object.fromEntries(METRIC_NAMES.map((k) => [k, generalizationGap(outcome.test.report.metrics[k], ext.report.metrics[k])])) as Record<MetricName, number | null>;
+    const gap = Object.fromEntries(
+      METRIC_NAMES.map((k) => [k, generalizationGap(outcome.test.report.metrics[k], ext.report.metrics[k])]),
+    ) as Record<MetricName, number | null>;
     outcome.external = { name: opts.external.name, side: ext, gap };
   }
   return outcome;
 }
 
 function finishOutcome(
-  model: LinearProbeModel, classes: string[], train: EvaluatedSide, test: EvaluatedSide, codes: Int32Array, opts: SuiteEvalOptions, notes: string[],
+  model: LinearProbeModel,
+  classes: string[],
+  train: EvaluatedSide,
+  test: EvaluatedSide,
+  codes: Int32Array,
+  opts: SuiteEvalOptions,
+  notes: string[],
 ): ClassificationOutcome {
   const K = classes.length;
   const range = scoreRange(train.scores, test.scores);
@@ -223,11 +422,21 @@ function finishOutcome(
   const outcome: ClassificationOutcome = { model, classes, train, test, histograms, notes };
   if (opts.platt && K === 2) {
     // Fitted on training scores only: fitting on held-out rows would make held-out calibration perfect by construction.
-    const scaling = fitPlatt(train.scores, Array.from(train.rows, (r) => codes[r] === 1));
+    const scaling = fitPlatt(
+      train.scores,
+      Array.from(train.rows, (r) => codes[r] === 1),
+    );
     const p1 = applyPlatt(scaling, test.scores);
     const proba = new Float64Array(2 * p1.length);
-    p1.forEach((p, i) => { proba[2 * i] = 1 - p; proba[2 * i + 1] = p; });
-    const after = evaluate({ proba, classes: 2, labels: gatherLabels(codes, test.rows), scores: test.scores }, undefined, opts.reliabilityBins);
+    p1.forEach((p, i) => {
+      proba[2 * i] = 1 - p;
+      proba[2 * i + 1] = p;
+    });
+    const after = evaluate(
+      { proba, classes: 2, labels: gatherLabels(codes, test.rows), scores: test.scores },
+      undefined,
+      opts.reliabilityBins,
+    );
     outcome.platt = { scaling, testEceBefore: test.report.reliability.ece, testEceAfter: after.reliability.ece };
   }
   return outcome;
@@ -235,18 +444,31 @@ function finishOutcome(
 
 function emptyOutcome(model: LinearProbeModel, notes: string[]) {
   const none = (): EvaluatedSide => ({
-    rows: new Int32Array(0), proba: new Float64Array(0), scores: new Float64Array(0),
+    rows: new Int32Array(0),
+    proba: new Float64Array(0),
+    scores: new Float64Array(0),
     report: evaluate({ proba: new Float64Array(0), classes: 2, labels: new Int32Array(0) }),
   });
   const empty = classHistograms([], [], 2, 1, [0, 1]);
-  return { model, classes: model.classes, train: none(), test: none(), histograms: { train: empty, test: empty }, notes };
+  return {
+    model,
+    classes: model.classes,
+    train: none(),
+    test: none(),
+    histograms: { train: empty, test: empty },
+    notes,
+  };
 }
 
 /** Codes of another file's labels re-expressed in the probe's class order; a class the probe never saw is refused. */
 function remapClasses(fileClasses: string[], codes: Int32Array, probeClasses: string[], file: string): Int32Array {
   const index = fileClasses.map((c) => probeClasses.indexOf(c));
   const missing = index.findIndex((i) => i < 0);
-  if (missing >= 0) throw new DataFileError(file, `label '${fileClasses[missing]}' is not one of the probe's classes [${probeClasses.join(', ')}]`);
+  if (missing >= 0)
+    throw new DataFileError(
+      file,
+      `label '${fileClasses[missing]}' is not one of the probe's classes [${probeClasses.join(', ')}]`,
+    );
   return Int32Array.from(codes, (c) => index[c]);
 }
 

@@ -20,12 +20,22 @@ export interface JobContext {
   saeResume?: SaeCheckpoint;
 }
 
-export async function runJob(engine: Engine, store: DatasetStore, spec: JobSpec, hooks: JobHooks, ctx: JobContext = {}): Promise<JobResult | null> {
+export async function runJob(
+  engine: Engine,
+  store: DatasetStore,
+  spec: JobSpec,
+  hooks: JobHooks,
+  ctx: JobContext = {},
+): Promise<JobResult | null> {
   switch (spec.method) {
-    case 'logistic': return runProbeJob(engine, store, spec, hooks);
+    case 'logistic':
+      return runProbeJob(engine, store, spec, hooks);
     case 'analysis': {
       hooks.onStart({ method: 'analysis', fields: [], trainRows: 0, testRows: 0, classes: [] });
-      const result = await runAnalysisJob(engine, store, spec.analysis, { isCancelled: hooks.isCancelled, onStage: hooks.onStage });
+      const result = await runAnalysisJob(engine, store, spec.analysis, {
+        isCancelled: hooks.isCancelled,
+        onStage: hooks.onStage,
+      });
       return result ? { method: 'analysis', result } : null;
     }
     case 'suite': {
@@ -34,15 +44,21 @@ export async function runJob(engine: Engine, store: DatasetStore, spec: JobSpec,
     }
     case 'sae-train': {
       const control = ctx.saeControl ?? new SaeJobControl(spec.sae.config);
-      const result = await runSaeTrainJob({ engine, resume: ctx.saeResume }, store, spec.sae,
-        { ...saeHooks('sae-train', hooks), onCheckpoint: ctx.onSaeCheckpoint }, control);
+      const result = await runSaeTrainJob(
+        { engine, resume: ctx.saeResume },
+        store,
+        spec.sae,
+        { ...saeHooks('sae-train', hooks), onCheckpoint: ctx.onSaeCheckpoint },
+        control,
+      );
       return result ? { method: 'sae', result } : null;
     }
     case 'sae-eval': {
       const result = await runSaeEvalJob({ engine }, store, spec.sae, saeHooks('sae-eval', hooks));
       return result ? { method: 'sae', result } : null;
     }
-    default: return assertNever(spec);
+    default:
+      return assertNever(spec);
   }
 }
 
@@ -50,7 +66,13 @@ export async function runJob(engine: Engine, store: DatasetStore, spec: JobSpec,
 function saeHooks(method: 'sae-train' | 'sae-eval', hooks: JobHooks): SaeJobHooks {
   return {
     onStart: (i) => {
-      hooks.onStart({ method, fields: [...SAE_PROGRESS_FIELDS], trainRows: i.trainRows, testRows: i.testRows, classes: [] });
+      hooks.onStart({
+        method,
+        fields: [...SAE_PROGRESS_FIELDS],
+        trainRows: i.trainRows,
+        testRows: i.testRows,
+        classes: [],
+      });
       hooks.onStage?.(`${i.implementation}: d_in ${i.dIn} → d_sae ${i.dSae}`);
     },
     onProgress: hooks.onProgress,

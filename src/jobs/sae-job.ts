@@ -2,7 +2,12 @@
 // restart), or evaluate an imported dictionary; both end in the same summary (held-out metrics, densities,
 // feature browser, sanity-baseline counts, MMCS against planted features, a SAELens export).
 import type { Engine } from '../core/engine/engine';
-import { CHECKPOINT_VERSION, decodeCheckpoint, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy, type SaeCheckpoint } from '../core/sae/checkpoint';
+import {
+  CHECKPOINT_VERSION,
+  decodeCheckpoint,
+  DEFAULT_CHECKPOINT_POLICY,
+  type SaeCheckpoint,
+} from '../core/sae/checkpoint';
 import { changeEffect, resolvedLr, validateSaeConfig, type ChangeEffect, type SaeConfig } from '../core/sae/config';
 import { encodeLabels } from '../core/labels/encode-labels';
 import { makeSplit } from '../core/split/split';
@@ -10,25 +15,58 @@ import { createRng } from '../core/math/rng';
 import { shuffleColumns, frequentLatents, liveLatents } from '../core/sae/baselines';
 import { addCodes, addToHistograms, decoderNeighbours, emptyFeatureStats, labelMix } from '../core/sae/feature-stats';
 import { geometricMedian, rowMean } from '../core/sae/geometric-median';
-import { autoRange, densityHistogram, histogram, type DensityHistogram, type Histogram } from '../core/sae/histograms';
+import { autoRange, densityHistogram, histogram } from '../core/sae/histograms';
 import { initSaeParams } from '../core/sae/init';
 import { exportSaeLens } from '../core/sae/layouts';
-import { finalizeSums, type ReconstructionMetrics } from '../core/sae/metrics';
+import { finalizeSums } from '../core/sae/metrics';
 import { mmcs } from '../core/sae/mmcs';
 import { foldScale, normalizationScale } from '../core/sae/normalization';
 import { decoderRowNorms, type SaeWeights } from '../core/sae/params';
-import { evalChunkRows, evaluateRows, gatherRows, trainLoop, type LoopStop, type SaeData, type SaeStepReport } from '../core/sae/train-loop';
+import {
+  evalChunkRows,
+  evaluateRows,
+  gatherRows,
+  trainLoop,
+  type LoopStop,
+  type SaeData,
+  type SaeStepReport,
+} from '../core/sae/train-loop';
 import type { SaeTrainer } from '../core/engine/sae-trainer';
-import { SAE_PROGRESS_FIELDS, type ArrayRef, type FeatureBrowserData, type SaeBrowserSpec, type SaeEvalSpec, type SaeProgressField, type SaeResultSummary, type SaeTrainSpec } from '../protocol';
+import {
+  SAE_PROGRESS_FIELDS,
+  type ArrayRef,
+  type FeatureBrowserData,
+  type SaeBrowserSpec,
+  type SaeEvalSpec,
+  type SaeProgressField,
+  type SaeResultSummary,
+  type SaeTrainSpec,
+} from '../protocol';
 import type { DatasetStore } from './dataset-store';
 
 export function packSaeProgress(r: SaeStepReport): Float64Array {
   const v = (x: number | null | undefined) => x ?? NaN;
   const values: Record<SaeProgressField, number> = {
-    step: r.step, rowsSeen: r.rowsSeen, lr: r.lr, sparsity: r.sparsity, k: r.k, loss: r.loss, aux: r.aux, gradNorm: r.gradNorm,
-    trainMse: v(r.train.mse), testMse: v(r.test?.mse), trainFvu: v(r.train.fvu), testFvu: v(r.test?.fvu),
-    trainL0: v(r.train.l0), testL0: v(r.test?.l0), trainL1: v(r.train.l1), testL1: v(r.test?.l1),
-    trainCosine: v(r.train.cosine), testCosine: v(r.test?.cosine), deadFraction: r.deadFraction, deadWindowRows: r.deadWindowRows,
+    step: r.step,
+    rowsSeen: r.rowsSeen,
+    lr: r.lr,
+    sparsity: r.sparsity,
+    k: r.k,
+    loss: r.loss,
+    aux: r.aux,
+    gradNorm: r.gradNorm,
+    trainMse: v(r.train.mse),
+    testMse: v(r.test?.mse),
+    trainFvu: v(r.train.fvu),
+    testFvu: v(r.test?.fvu),
+    trainL0: v(r.train.l0),
+    testL0: v(r.test?.l0),
+    trainL1: v(r.train.l1),
+    testL1: v(r.test?.l1),
+    trainCosine: v(r.train.cosine),
+    testCosine: v(r.test?.cosine),
+    deadFraction: r.deadFraction,
+    deadWindowRows: r.deadWindowRows,
   };
   return Float64Array.from(SAE_PROGRESS_FIELDS, (f) => values[f]);
 }
@@ -45,10 +83,16 @@ export interface SaeJobHooks {
 export class SaeJobControl {
   private pauseAsked = false;
   constructor(private current: SaeConfig) {}
-  get config(): SaeConfig { return this.current; }
+  get config(): SaeConfig {
+    return this.current;
+  }
   /** Asks the run to checkpoint and stop before its next step. */
-  pause(): void { this.pauseAsked = true; }
-  get paused(): boolean { return this.pauseAsked; }
+  pause(): void {
+    this.pauseAsked = true;
+  }
+  get paused(): boolean {
+    return this.pauseAsked;
+  }
   /** 'continue' edits take effect from the next step; 'restart' edits are NOT applied: resubmit the job with them. */
   update(next: SaeConfig): ChangeEffect {
     const e = changeEffect(this.current, next);
@@ -63,47 +107,115 @@ export interface SaeJobContext {
   resume?: SaeCheckpoint;
 }
 
-export async function runSaeTrainJob(ctx: SaeJobContext, store: DatasetStore, spec: SaeTrainSpec, hooks: SaeJobHooks, control = new SaeJobControl(spec.config)): Promise<SaeResultSummary | null> {
+export async function runSaeTrainJob(
+  ctx: SaeJobContext,
+  store: DatasetStore,
+  spec: SaeTrainSpec,
+  hooks: SaeJobHooks,
+  control = new SaeJobControl(spec.config),
+): Promise<SaeResultSummary | null> {
   const started = performance.now();
   const mat = await store.matrix(spec.activations);
   const d = mat.cols;
   const config = control.config;
   validateSaeConfig(config, d);
-  const x = spec.transform === 'shuffle-columns' ? shuffleColumns(mat.data, mat.rows, d, createRng(config.seed ^ 0x5f1e)) : mat.data;
-  const split = makeSplit({ kind: 'random', testFraction: config.heldOutFraction, seed: config.seed, stratify: false }, mat.rows);
+  const x =
+    spec.transform === 'shuffle-columns'
+      ? shuffleColumns(mat.data, mat.rows, d, createRng(config.seed ^ 0x5f1e))
+      : mat.data;
+  const split = makeSplit(
+    { kind: 'random', testFraction: config.heldOutFraction, seed: config.seed, stratify: false },
+    mat.rows,
+  );
   // Normalisation and b_dec come from training rows only: held-out rows never inform the model.
   const scale = config.normalize ? normalizationScale(x, d, split.train) : 1;
-  const center = config.bDecInit === 'zero' ? new Float64Array(d)
-    : (config.bDecInit === 'geometric-median' ? geometricMedian : rowMean)(x, d, split.train.subarray(0, 65536));
+  const center =
+    config.bDecInit === 'zero'
+      ? new Float64Array(d)
+      : (config.bDecInit === 'geometric-median' ? geometricMedian : rowMean)(x, d, split.train.subarray(0, 65536));
   const resume = ctx.resume ?? (spec.resumeFrom ? decodeCheckpoint(spec.resumeFrom) : undefined);
   if (resume) checkResumable(resume, config, d, mat.rows, scale, spec.transform);
   const shape = { architecture: config.architecture, dIn: d, dSae: config.dSae };
-  const trainer = ctx.engine.saeTrainer(shape, resume ? { resume: resume.trainer } : {
-    params: initSaeParams(config.architecture, d, config.dSae, center.map((v) => v * scale), createRng(config.seed), config.jumpReluInitThreshold),
-  });
+  const trainer = ctx.engine.saeTrainer(
+    shape,
+    resume
+      ? { resume: resume.trainer }
+      : {
+          params: initSaeParams(
+            config.architecture,
+            d,
+            config.dSae,
+            center.map((v) => v * scale),
+            createRng(config.seed),
+            config.jumpReluInitThreshold,
+          ),
+        },
+  );
   const policy = spec.checkpoint ?? DEFAULT_CHECKPOINT_POLICY;
   const onCheckpoint = hooks.onCheckpoint;
   try {
-    hooks.onStart({ trainRows: split.train.length, testRows: split.test.length, dIn: d, dSae: config.dSae, implementation: trainer.implementation });
+    hooks.onStart({
+      trainRows: split.train.length,
+      testRows: split.test.length,
+      dIn: d,
+      dSae: config.dSae,
+      implementation: trainer.implementation,
+    });
     const data: SaeData = { x, d, train: split.train, test: split.test, scale };
-    const loop = await trainLoop(trainer, data, {
-      config: () => control.config, cancelled: hooks.isCancelled, onStep: (r) => hooks.onProgress(packSaeProgress(r)),
-      paused: () => control.paused,
-      checkpoint: onCheckpoint && {
-        ...policy,
-        save: async (loopState, why) => onCheckpoint({
-          version: CHECKPOINT_VERSION, config: control.config, dIn: d, dSae: config.dSae, dataRows: mat.rows, scale,
-          transform: spec.transform, savedAt: Date.now(), trainer: await trainer.exportState(), loop: loopState,
-        }, why),
+    const loop = await trainLoop(
+      trainer,
+      data,
+      {
+        config: () => control.config,
+        cancelled: hooks.isCancelled,
+        onStep: (r) => hooks.onProgress(packSaeProgress(r)),
+        paused: () => control.paused,
+        checkpoint: onCheckpoint && {
+          ...policy,
+          save: async (loopState, why) =>
+            onCheckpoint(
+              {
+                version: CHECKPOINT_VERSION,
+                config: control.config,
+                dIn: d,
+                dSae: config.dSae,
+                dataRows: mat.rows,
+                scale,
+                transform: spec.transform,
+                savedAt: Date.now(),
+                trainer: await trainer.exportState(),
+                loop: loopState,
+              },
+              why,
+            ),
+        },
       },
-    }, resume?.loop);
+      resume?.loop,
+    );
     if (loop.stop.reason === 'cancelled' || loop.stop.reason === 'paused') return null;
     const params = await trainer.read();
     const final = control.config;
-    const weights: SaeWeights = { ...foldScale(params, scale), architecture: final.architecture, dIn: d, dSae: final.dSae, k: final.architecture === 'topk' || final.architecture === 'batchtopk' ? final.k : null };
+    const weights: SaeWeights = {
+      ...foldScale(params, scale),
+      architecture: final.architecture,
+      dIn: d,
+      dSae: final.dSae,
+      k: final.architecture === 'topk' || final.architecture === 'batchtopk' ? final.k : null,
+    };
     const summary = await summarize(trainer, data, weights, final.k, store, spec, {
-      kind: 'trained', config: final, stop: loop.stop, steps: loop.steps, deadFraction: loop.tracker.deadFraction(),
-      deadWindowRows: loop.tracker.window, metadata: { lr: resolvedLr(final), steps: loop.steps, seed: final.seed, normalization_scale_folded: scale, transform: spec.transform },
+      kind: 'trained',
+      config: final,
+      stop: loop.stop,
+      steps: loop.steps,
+      deadFraction: loop.tracker.deadFraction(),
+      deadWindowRows: loop.tracker.window,
+      metadata: {
+        lr: resolvedLr(final),
+        steps: loop.steps,
+        seed: final.seed,
+        normalization_scale_folded: scale,
+        transform: spec.transform,
+      },
     });
     return { ...summary, elapsedMs: performance.now() - started };
   } finally {
@@ -112,30 +224,59 @@ export async function runSaeTrainJob(ctx: SaeJobContext, store: DatasetStore, sp
 }
 
 /** A checkpoint continues only the run it was taken from: same shape, same data, same split and transform. */
-function checkResumable(c: SaeCheckpoint, config: SaeConfig, d: number, rows: number, scale: number, transform: SaeTrainSpec['transform']): void {
+function checkResumable(
+  c: SaeCheckpoint,
+  config: SaeConfig,
+  d: number,
+  rows: number,
+  scale: number,
+  transform: SaeTrainSpec['transform'],
+): void {
   const diff: string[] = [];
   if (c.dIn !== d) diff.push(`d_in ${c.dIn} vs ${d}`);
   if (c.dataRows !== rows) diff.push(`${c.dataRows} rows vs ${rows}`);
   if (c.scale !== scale) diff.push(`activation scale ${c.scale} vs ${scale}`);
   if (c.transform !== transform) diff.push(`transform ${c.transform} vs ${transform}`);
-  if (c.dSae !== config.dSae || c.config.architecture !== config.architecture) diff.push(`${c.config.architecture} d_sae ${c.dSae} vs ${config.architecture} d_sae ${config.dSae}`);
-  if (c.config.seed !== config.seed || c.config.heldOutFraction !== config.heldOutFraction) diff.push('seed or held-out split');
+  if (c.dSae !== config.dSae || c.config.architecture !== config.architecture)
+    diff.push(`${c.config.architecture} d_sae ${c.dSae} vs ${config.architecture} d_sae ${config.dSae}`);
+  if (c.config.seed !== config.seed || c.config.heldOutFraction !== config.heldOutFraction)
+    diff.push('seed or held-out split');
   if (diff.length) throw new Error(`this checkpoint belongs to a different run or data: ${diff.join('; ')}`);
 }
 
-export async function runSaeEvalJob(ctx: SaeJobContext, store: DatasetStore, spec: SaeEvalSpec, hooks: SaeJobHooks): Promise<SaeResultSummary | null> {
+export async function runSaeEvalJob(
+  ctx: SaeJobContext,
+  store: DatasetStore,
+  spec: SaeEvalSpec,
+  hooks: SaeJobHooks,
+): Promise<SaeResultSummary | null> {
   const started = performance.now();
   const mat = await store.matrix(spec.activations);
   const w = spec.dictionary;
-  if (mat.cols !== w.dIn) throw new Error(`dictionary has d_in = ${w.dIn} but the activations have ${mat.cols} columns`);
-  const split = makeSplit({ kind: 'random', testFraction: spec.heldOutFraction, seed: spec.seed, stratify: false }, mat.rows);
+  if (mat.cols !== w.dIn)
+    throw new Error(`dictionary has d_in = ${w.dIn} but the activations have ${mat.cols} columns`);
+  const split = makeSplit(
+    { kind: 'random', testFraction: spec.heldOutFraction, seed: spec.seed, stratify: false },
+    mat.rows,
+  );
   const trainer = ctx.engine.saeTrainer({ architecture: w.architecture, dIn: w.dIn, dSae: w.dSae }, { evaluate: w });
   try {
-    hooks.onStart({ trainRows: split.train.length, testRows: split.test.length, dIn: w.dIn, dSae: w.dSae, implementation: trainer.implementation });
+    hooks.onStart({
+      trainRows: split.train.length,
+      testRows: split.test.length,
+      dIn: w.dIn,
+      dSae: w.dSae,
+      implementation: trainer.implementation,
+    });
     if (hooks.isCancelled()) return null;
     const data: SaeData = { x: mat.data, d: w.dIn, train: split.train, test: split.test, scale: 1 };
     const summary = await summarize(trainer, data, w, w.k ?? 0, store, spec, {
-      kind: 'evaluated', stop: { reason: 'done' }, steps: 0, deadFraction: null, deadWindowRows: null, metadata: {},
+      kind: 'evaluated',
+      stop: { reason: 'done' },
+      steps: 0,
+      deadFraction: null,
+      deadWindowRows: null,
+      metadata: {},
     });
     return { ...summary, elapsedMs: performance.now() - started };
   } finally {
@@ -156,8 +297,13 @@ interface SummaryExtras {
 const TRAIN_EVAL_ROWS = 4096;
 
 async function summarize(
-  trainer: SaeTrainer, data: SaeData, weights: SaeWeights, k: number, store: DatasetStore,
-  spec: { groundTruth?: ArrayRef; browser?: SaeBrowserSpec }, extra: SummaryExtras,
+  trainer: SaeTrainer,
+  data: SaeData,
+  weights: SaeWeights,
+  k: number,
+  store: DatasetStore,
+  spec: { groundTruth?: ArrayRef; browser?: SaeBrowserSpec },
+  extra: SummaryExtras,
 ): Promise<Omit<SaeResultSummary, 'elapsedMs'>> {
   const { dIn: d, dSae: m } = weights;
   const testSums = await evaluateRows(trainer, data, data.test, k);
@@ -171,20 +317,43 @@ async function summarize(
     truth = { mmcs: r.mmcs, found: r.found, threshold: r.threshold, trueFeatures: g.rows };
   }
   return {
-    kind: extra.kind, architecture: weights.architecture, dIn: d, dSae: m, k: weights.k, config: extra.config,
-    implementation: trainer.implementation, stop: extra.stop, steps: extra.steps,
-    trainRows: data.train.length, testRows: data.test.length, scale: data.scale,
-    train: finalizeSums(trainSums), test: finalizeSums(testSums),
-    testFires: testSums.fires, density: densityHistogram(testSums.fires, testSums.rows),
-    deadFraction: extra.deadFraction, deadWindowRows: extra.deadWindowRows,
-    liveLatents: liveLatents(testSums.fires), frequentLatents: frequentLatents(testSums.fires, testSums.rows),
-    decoderNorms: norms, decoderNormHistogram: histogram(norms, 30, ...autoRange(norms)),
-    mmcs: truth, weights, saeLens: exportSaeLens(weights, extra.metadata),
+    kind: extra.kind,
+    architecture: weights.architecture,
+    dIn: d,
+    dSae: m,
+    k: weights.k,
+    config: extra.config,
+    implementation: trainer.implementation,
+    stop: extra.stop,
+    steps: extra.steps,
+    trainRows: data.train.length,
+    testRows: data.test.length,
+    scale: data.scale,
+    train: finalizeSums(trainSums),
+    test: finalizeSums(testSums),
+    testFires: testSums.fires,
+    density: densityHistogram(testSums.fires, testSums.rows),
+    deadFraction: extra.deadFraction,
+    deadWindowRows: extra.deadWindowRows,
+    liveLatents: liveLatents(testSums.fires),
+    frequentLatents: frequentLatents(testSums.fires, testSums.rows),
+    decoderNorms: norms,
+    decoderNormHistogram: histogram(norms, 30, ...autoRange(norms)),
+    mmcs: truth,
+    weights,
+    saeLens: exportSaeLens(weights, extra.metadata),
     features: spec.browser ? await featureBrowser(trainer, data, weights, k, store, spec.browser) : undefined,
   };
 }
 
-async function featureBrowser(trainer: SaeTrainer, data: SaeData, w: SaeWeights, k: number, store: DatasetStore, b: SaeBrowserSpec): Promise<FeatureBrowserData> {
+async function featureBrowser(
+  trainer: SaeTrainer,
+  data: SaeData,
+  w: SaeWeights,
+  k: number,
+  store: DatasetStore,
+  b: SaeBrowserSpec,
+): Promise<FeatureBrowserData> {
   const { dIn: d, dSae: m } = w;
   const rows = data.x.length / d;
   const stats = emptyFeatureStats(m, b.topN ?? 12);
@@ -204,9 +373,18 @@ async function featureBrowser(trainer: SaeTrainer, data: SaeData, w: SaeWeights,
   const neighbours = 5;
   const nb = decoderNeighbours(w.wDec, m, d, neighbours);
   const out: FeatureBrowserData = {
-    rows, fires: stats.fires, maxAct: stats.maxAct, meanAct: stats.sumAct.map((s, i) => (stats.fires[i] ? s / stats.fires[i] : 0)),
-    topN: stats.topN, topRows: stats.topRows, topValues: stats.topValues, bins: stats.bins, histograms: stats.histograms,
-    neighbours, neighbourIndex: nb.index, neighbourCosine: nb.cosine,
+    rows,
+    fires: stats.fires,
+    maxAct: stats.maxAct,
+    meanAct: stats.sumAct.map((s, i) => (stats.fires[i] ? s / stats.fires[i] : 0)),
+    topN: stats.topN,
+    topRows: stats.topRows,
+    topValues: stats.topValues,
+    bins: stats.bins,
+    histograms: stats.histograms,
+    neighbours,
+    neighbourIndex: nb.index,
+    neighbourCosine: nb.cosine,
   };
   const shown = new Set<number>();
   for (const r of stats.topRows) if (r >= 0) shown.add(r);
@@ -217,11 +395,14 @@ async function featureBrowser(trainer: SaeTrainer, data: SaeData, w: SaeWeights,
   }
   if (b.labels) {
     const l = await store.labels(b.labels);
-    if (l.values.length !== rows) throw new Error(`labels have ${l.values.length} rows but the activations have ${rows}`);
+    if (l.values.length !== rows)
+      throw new Error(`labels have ${l.values.length} rows but the activations have ${rows}`);
     const enc = encodeLabels(l.values as ArrayLike<number> | string[]);
     const named = enc.classes.map((c) => (b.classNames && /^\d+$/.test(c) && b.classNames[Number(c)]) || c);
     const mix = labelMix(stats, enc.codes, named.length);
-    out.classes = named; out.labelCounts = mix.counts; out.purity = mix.purity;
+    out.classes = named;
+    out.labelCounts = mix.counts;
+    out.purity = mix.purity;
     out.rowLabel = {};
     for (const r of shown) out.rowLabel[r] = named[enc.codes[r]];
   }

@@ -3,8 +3,9 @@
 export function typedArrayBuffers(value: unknown): Transferable[] {
   const out = new Set<ArrayBuffer>();
   const visit = (v: unknown) => {
-    if (ArrayBuffer.isView(v)) { if (v.buffer instanceof ArrayBuffer) out.add(v.buffer); }
-    else if (Array.isArray(v)) v.forEach(visit);
+    if (ArrayBuffer.isView(v)) {
+      if (v.buffer instanceof ArrayBuffer) out.add(v.buffer);
+    } else if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') Object.values(v).forEach(visit);
   };
   visit(value);

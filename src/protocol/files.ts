@@ -43,7 +43,11 @@ export interface FileSummary {
    * (along axis 0) affected and the first positions.
    */
   nonFinite?: {
-    key: string; nan: number; posInf: number; negInf: number; rows: number;
+    key: string;
+    nan: number;
+    posInf: number;
+    negInf: number;
+    rows: number;
     first: { row: number; col: number; kind: 'NaN' | '+Inf' | '-Inf' }[];
   }[];
   /** Tensors too large to scan at load; their non-finite values are reported when they are read. */

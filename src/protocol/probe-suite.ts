@@ -30,18 +30,42 @@ export interface SuiteEvalOptions {
 }
 
 export const DEFAULT_SUITE_EVAL: SuiteEvalOptions = {
-  bootstrap: { samples: 1000, seed: 0, level: 0.95 }, histogramBins: 40, reliabilityBins: 10, platt: false,
+  bootstrap: { samples: 1000, seed: 0, level: 0.95 },
+  histogramBins: 40,
+  reliabilityBins: 10,
+  platt: false,
 };
 
 export type ProbeSuiteSpec =
   | { method: 'mass-mean'; data: LabelledDataRefs; config: MassMeanConfig; eval: SuiteEvalOptions }
   | { method: 'lda'; data: LabelledDataRefs; config: LdaConfig; eval: SuiteEvalOptions }
   | { method: 'ridge'; data: { activations: ArrayRef; targets: ArrayRef; split: SplitRef }; config: RidgeConfig }
-  | { method: 'ccs'; data: { xPlus: ArrayRef; xMinus: ArrayRef; labels?: ArrayRef; split: SplitRef }; config: CcsConfig; eval: SuiteEvalOptions }
-  | { method: 'layer-sweep'; data: Omit<LabelledDataRefs, 'activations'> & { layers: { name: string; activations: ArrayRef }[] }; config: LayerSweepConfig; eval: SuiteEvalOptions }
+  | {
+      method: 'ccs';
+      data: { xPlus: ArrayRef; xMinus: ArrayRef; labels?: ArrayRef; split: SplitRef };
+      config: CcsConfig;
+      eval: SuiteEvalOptions;
+    }
+  | {
+      method: 'layer-sweep';
+      data: Omit<LabelledDataRefs, 'activations'> & { layers: { name: string; activations: ArrayRef }[] };
+      config: LayerSweepConfig;
+      eval: SuiteEvalOptions;
+    }
   | { method: 'regularization-path'; data: LabelledDataRefs; config: RegularizationPathConfig; eval: SuiteEvalOptions }
-  | { method: 'transfer'; sets: { name: string; data: LabelledDataRefs }[]; config: LogisticConfig; metric: 'accuracy' | 'auroc' }
-  | { method: 'apply-probe'; probe: { name: string; bytes: Uint8Array }; activations: ArrayRef; labels?: ArrayRef; classNames?: string[] };
+  | {
+      method: 'transfer';
+      sets: { name: string; data: LabelledDataRefs }[];
+      config: LogisticConfig;
+      metric: 'accuracy' | 'auroc';
+    }
+  | {
+      method: 'apply-probe';
+      probe: { name: string; bytes: Uint8Array };
+      activations: ArrayRef;
+      labels?: ArrayRef;
+      classNames?: string[];
+    };
 
 export type ProbeSuiteMethod = ProbeSuiteSpec['method'];
 
@@ -71,13 +95,48 @@ export interface ClassificationOutcome {
 export type ProbeSuiteResult =
   | ({ method: 'mass-mean' } & ClassificationOutcome & { elapsedMs: number })
   | ({ method: 'lda' } & ClassificationOutcome & { elapsedMs: number })
-  | ({ method: 'ccs' } & ClassificationOutcome & { elapsedMs: number; loss: number; restartLosses: number[]; signFlipped: boolean })
-  | { method: 'ridge'; model: LinearProbeModel; train: RegressionMetrics; test: RegressionMetrics; testPredictions: Float64Array; testRows: Int32Array; elapsedMs: number }
-  | { method: 'layer-sweep'; names: string[]; validation: SplitMetrics[]; train: SplitMetrics[]; test: SplitMetrics[]; chosen: number;
-      validationRows: number; best: ClassificationOutcome; elapsedMs: number }
-  | { method: 'regularization-path'; points: PathPoint[]; bestIndex: number; best: ClassificationOutcome; elapsedMs: number }
+  | ({ method: 'ccs' } & ClassificationOutcome & {
+        elapsedMs: number;
+        loss: number;
+        restartLosses: number[];
+        signFlipped: boolean;
+      })
+  | {
+      method: 'ridge';
+      model: LinearProbeModel;
+      train: RegressionMetrics;
+      test: RegressionMetrics;
+      testPredictions: Float64Array;
+      testRows: Int32Array;
+      elapsedMs: number;
+    }
+  | {
+      method: 'layer-sweep';
+      names: string[];
+      validation: SplitMetrics[];
+      train: SplitMetrics[];
+      test: SplitMetrics[];
+      chosen: number;
+      validationRows: number;
+      best: ClassificationOutcome;
+      elapsedMs: number;
+    }
+  | {
+      method: 'regularization-path';
+      points: PathPoint[];
+      bestIndex: number;
+      best: ClassificationOutcome;
+      elapsedMs: number;
+    }
   | { method: 'transfer'; matrix: TransferMatrix; metric: 'accuracy' | 'auroc'; elapsedMs: number }
-  | { method: 'apply-probe'; model: LinearProbeModel; proba: Float64Array | null; predictions: Float64Array; report: EvaluationReport | null; elapsedMs: number };
+  | {
+      method: 'apply-probe';
+      model: LinearProbeModel;
+      proba: Float64Array | null;
+      predictions: Float64Array;
+      report: EvaluationReport | null;
+      elapsedMs: number;
+    };
 
 /** Progress columns per method, announced in onStart. */
 export const SUITE_PROGRESS_FIELDS = {

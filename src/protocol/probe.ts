@@ -15,8 +15,15 @@ export interface LabelledDataRefs {
 
 /** A logistic job's progress point, columnar and transferable, in this field order. */
 export const LOGISTIC_PROGRESS_FIELDS = [
-  'iteration', 'objective', 'gradMax',
-  'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'trainAuroc', 'testAuroc',
+  'iteration',
+  'objective',
+  'gradMax',
+  'trainLoss',
+  'testLoss',
+  'trainAccuracy',
+  'testAccuracy',
+  'trainAuroc',
+  'testAuroc',
 ] as const;
 export type LogisticProgressField = (typeof LOGISTIC_PROGRESS_FIELDS)[number];
 

@@ -30,7 +30,6 @@ export interface SaeTrainSpec {
   resumeFrom?: ArrayBuffer;
 }
 
-
 export interface SaeEvalSpec {
   activations: ArrayRef;
   /** An imported dictionary (core/sae/layouts importDictionary), taking raw activations. */
@@ -44,9 +43,26 @@ export interface SaeEvalSpec {
 
 /** One progress point per step, columnar and transferable; NaN where a value is undefined (test off-eval-steps). */
 export const SAE_PROGRESS_FIELDS = [
-  'step', 'rowsSeen', 'lr', 'sparsity', 'k', 'loss', 'aux', 'gradNorm',
-  'trainMse', 'testMse', 'trainFvu', 'testFvu', 'trainL0', 'testL0', 'trainL1', 'testL1', 'trainCosine', 'testCosine',
-  'deadFraction', 'deadWindowRows',
+  'step',
+  'rowsSeen',
+  'lr',
+  'sparsity',
+  'k',
+  'loss',
+  'aux',
+  'gradNorm',
+  'trainMse',
+  'testMse',
+  'trainFvu',
+  'testFvu',
+  'trainL0',
+  'testL0',
+  'trainL1',
+  'testL1',
+  'trainCosine',
+  'testCosine',
+  'deadFraction',
+  'deadWindowRows',
 ] as const;
 export type SaeProgressField = (typeof SAE_PROGRESS_FIELDS)[number];
 

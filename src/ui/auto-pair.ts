@@ -20,15 +20,25 @@ export function autoPair(files: FileSummary[], current: Pairing): Pairing {
   if (!next.activations) {
     for (const f of files) {
       const t = f.tensors.find((t) => t.shape.length === 2 && t.shape[1] > 1);
-      if (t) { next.activations = { fileId: f.fileId, key: t.key }; break; }
+      if (t) {
+        next.activations = { fileId: f.fileId, key: t.key };
+        break;
+      }
     }
   }
   if (!next.activations) {
-    const labelRows = new Set(files.flatMap((f) => [
-      ...f.tensors.filter((t) => t.shape.length === 1).map((t) => t.shape[0]), ...f.columns.map((c) => c.rows)]));
+    const labelRows = new Set(
+      files.flatMap((f) => [
+        ...f.tensors.filter((t) => t.shape.length === 1).map((t) => t.shape[0]),
+        ...f.columns.map((c) => c.rows),
+      ]),
+    );
     for (const f of files) {
       const t = f.tensors.find((t) => t.shape.length === 3);
-      if (t) { next.activations = { fileId: f.fileId, key: t.key, ...guess3d(t.shape, t.key, labelRows) }; break; }
+      if (t) {
+        next.activations = { fileId: f.fileId, key: t.key, ...guess3d(t.shape, t.key, labelRows) };
+        break;
+      }
     }
   }
   const rows = next.activations ? rowsOf(files, next.activations) : undefined;
@@ -40,10 +50,12 @@ export function autoPair(files: FileSummary[], current: Pairing): Pairing {
         // A bare array's name is its file's: "acts_labels.npy" says what it holds as clearly as a key would.
         const name = t.key || f.name.replace(/\.[^.]+$/, '');
         const labelLike = LABEL_NAME.test(t.key) || (!t.key && LABEL_IN_FILE_NAME.test(name));
-        if (oneD && t.shape[0] === rows) candidates.push({ ref: { fileId: f.fileId, key: t.key }, score: labelLike ? 2 : 1 });
+        if (oneD && t.shape[0] === rows)
+          candidates.push({ ref: { fileId: f.fileId, key: t.key }, score: labelLike ? 2 : 1 });
       }
       for (const c of f.columns) {
-        if (c.rows === rows) candidates.push({ ref: { fileId: f.fileId, key: c.name }, score: LABEL_NAME.test(c.name) ? 1.5 : 0.5 });
+        if (c.rows === rows)
+          candidates.push({ ref: { fileId: f.fileId, key: c.name }, score: LABEL_NAME.test(c.name) ? 1.5 : 0.5 });
       }
     }
     candidates.sort((a, b) => b.score - a.score);

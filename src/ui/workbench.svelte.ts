@@ -4,8 +4,16 @@
 import { DEFAULT_LOGISTIC, type LogisticConfig } from '../core/probes/logistic';
 import type { EngineInfo } from '../core/engine/engine';
 import {
-  type ArrayRef, type ErrorReport, type FileId, type FileSummary, type FromWorker,
-  type JobSpec, type JobStartInfo, type ProbeResultSummary, type InjectedFault, assertNever,
+  type ArrayRef,
+  type ErrorReport,
+  type FileId,
+  type FileSummary,
+  type FromWorker,
+  type JobSpec,
+  type JobStartInfo,
+  type ProbeResultSummary,
+  type InjectedFault,
+  assertNever,
 } from '../protocol';
 import { appendProgress, emptyProgress, type ProgressColumns } from './progress-columns';
 import { startTrainingWorker, type WorkerClient } from './worker-client';
@@ -82,16 +90,23 @@ export class Workbench {
   private nextFileId = 1;
   private jobId = 0;
   private debounce: ReturnType<typeof setTimeout> | null = null;
-  /** File handles kept on the UI side so a restarted worker can reopen them. */
+  /** File handles kept on the UI side so a restarted worker can reopen them (not state: nothing renders them). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private handles = new Map<FileId, File | Blob>();
 
-  constructor(private preference: EnginePreference = 'auto', runsDb = 'probelab') {
+  constructor(
+    private preference: EnginePreference = 'auto',
+    runsDb = 'probelab',
+  ) {
     this.runs = new RunsState(runsDb);
     this.worker = this.startWorker();
   }
 
   private startWorker(): WorkerClient {
-    const w = startTrainingWorker((m) => this.onMessage(m), (reason) => this.onWorkerCrash(reason));
+    const w = startTrainingWorker(
+      (m) => this.onMessage(m),
+      (reason) => this.onWorkerCrash(reason),
+    );
     w.send({ type: 'init', preference: this.preference });
     return w;
   }
@@ -101,16 +116,27 @@ export class Workbench {
     const wasTraining = this.status === 'running' || this.status === 'queued';
     // An SAE run is not restarted from scratch: the page offers to resume it from its stored checkpoint.
     const saeRun = wasTraining && this.jobMethod === 'sae-train';
-    if (saeRun) { this.status = 'cancelled'; this.sae.checkpoints.interrupted(); }
-    this.errors = [...this.errors, {
-      level: 'info',
-      message: `The training worker stopped (${reason}); it was restarted, your files reloaded${saeRun ? '; the SAE run can resume from its last checkpoint' : wasTraining ? ' and the run restarted' : ''}. Finished runs are kept.`,
-    }];
+    if (saeRun) {
+      this.status = 'cancelled';
+      this.sae.checkpoints.interrupted();
+    }
+    this.errors = [
+      ...this.errors,
+      {
+        level: 'info',
+        message: `The training worker stopped (${reason}); it was restarted, your files reloaded${saeRun ? '; the SAE run can resume from its last checkpoint' : wasTraining ? ' and the run restarted' : ''}. Finished runs are kept.`,
+      },
+    ];
     this.engine = null;
     this.worker = this.startWorker();
     // Files are reopened in the order they were added, so the restarted run finds them all.
     for (const [fileId, file] of this.handles) {
-      this.worker.send({ type: 'load-file', fileId, file, name: this.files.find((f) => f.fileId === fileId)?.name ?? 'file' });
+      this.worker.send({
+        type: 'load-file',
+        fileId,
+        file,
+        name: this.files.find((f) => f.fileId === fileId)?.name ?? 'file',
+      });
     }
     if (wasTraining && !saeRun) this.train();
   }
@@ -123,7 +149,9 @@ export class Workbench {
   addFiles(files: Iterable<File>): void {
     for (const file of files) {
       if (/\.probelab-run\.json$/i.test(file.name)) {
-        this.runs.importFile(file, file.name).catch((e) => { this.errors = [...this.errors, { file: file.name, message: (e as Error).message }]; });
+        this.runs.importFile(file, file.name).catch((e) => {
+          this.errors = [...this.errors, { file: file.name, message: (e as Error).message }];
+        });
       } else {
         this.addBlob(file, file.name);
       }
@@ -143,7 +171,11 @@ export class Workbench {
     if (this.activations?.fileId === fileId) this.activations = null;
     if (this.labels?.fileId === fileId) this.labels = null;
     if (this.classNamesFile === fileId) this.classNamesFile = null;
-    if ((this.split.kind === 'file' && this.split.fileId === fileId) || (this.split.kind === 'group' && this.split.column.fileId === fileId)) this.split = { ...RANDOM_SPLIT };
+    if (
+      (this.split.kind === 'file' && this.split.fileId === fileId) ||
+      (this.split.kind === 'group' && this.split.column.fileId === fileId)
+    )
+      this.split = { ...RANDOM_SPLIT };
     this.suite.forgetFile(fileId);
     this.worker.send({ type: 'forget-file', fileId });
   }
@@ -153,7 +185,7 @@ export class Workbench {
   }
 
   async loadDemo(base = './demo/'): Promise<void> {
-    const manifest = await (await fetch(`${base}manifest.json`)).json() as { files: string[] };
+    const manifest = (await (await fetch(`${base}manifest.json`)).json()) as { files: string[] };
     for (const name of manifest.files) {
       const blob = await (await fetch(`${base}${name}`)).blob();
       this.addBlob(blob, name);
@@ -167,7 +199,7 @@ export class Workbench {
   /** Why the current method cannot run yet, or null. */
   get missing(): string | null {
     if (this.split.kind === 'group' && this.takesNoGroupSplit()) {
-      return 'a group split works with the probe suite\'s methods (mass-mean, LDA, ridge, CCS, layer sweep, regularization path); choose another split here';
+      return "a group split works with the probe suite's methods (mass-mean, LDA, ridge, CCS, layer sweep, regularization path); choose another split here";
     }
     if (this.method === 'logistic') return this.activations && this.labels ? null : 'choose activations and labels';
     if (this.method === 'suite') return this.suite.missing(this.suiteData());
@@ -183,7 +215,8 @@ export class Workbench {
   /** The split for jobs without a group split (a group choice never reaches them: `missing` stops it). */
   private splitRef() {
     if (this.split.kind === 'file') return { kind: 'file' as const, fileId: this.split.fileId };
-    if (this.split.kind === 'group') return { kind: 'random' as const, testFraction: this.split.testFraction, seed: this.split.seed, stratify: false };
+    if (this.split.kind === 'group')
+      return { kind: 'random' as const, testFraction: this.split.testFraction, seed: this.split.seed, stratify: false };
     return { ...this.split, kind: 'random' as const };
   }
 
@@ -196,7 +229,13 @@ export class Workbench {
   }
 
   private suiteData() {
-    return { activations: this.activations, labels: this.labels, classNames: this.classNames(), split: this.suiteSplitRef(), files: this.files };
+    return {
+      activations: this.activations,
+      labels: this.labels,
+      classNames: this.classNames(),
+      split: this.suiteSplitRef(),
+      files: this.files,
+    };
   }
 
   private saeData() {
@@ -210,14 +249,23 @@ export class Workbench {
     if (this.method === 'logistic') {
       return {
         method: 'logistic',
-        data: { activations: this.activations, labels: this.labels!, classNames: this.classNames(), split: this.splitRef() },
+        data: {
+          activations: this.activations,
+          labels: this.labels!,
+          classNames: this.classNames(),
+          split: this.splitRef(),
+        },
         config: this.config,
       };
     }
     return {
       method: 'analysis',
       analysis: this.analysis.spec(this.method, {
-        activations: this.activations, labels: this.labels, classNames: this.classNames(), split: this.splitRef(), probe: this.config,
+        activations: this.activations,
+        labels: this.labels,
+        classNames: this.classNames(),
+        split: this.splitRef(),
+        probe: this.config,
       }),
     };
   }
@@ -241,7 +289,10 @@ export class Workbench {
   }
 
   train(): void {
-    if (this.method === 'sae') { this.runSae('main'); return; }
+    if (this.method === 'sae') {
+      this.runSae('main');
+      return;
+    }
     const spec = this.buildSpec();
     if (!spec) return;
     this.liveRetrain = true;
@@ -268,7 +319,10 @@ export class Workbench {
     if (!record || !this.engine) return false;
     const r = this.sae.checkpoints.resume(record, this.files);
     if ('missing' in r) {
-      this.errors = [...this.errors, { level: 'info', message: `To resume this run, load ${r.missing.join(', ')} first.` }];
+      this.errors = [
+        ...this.errors,
+        { level: 'info', message: `To resume this run, load ${r.missing.join(', ')} first.` },
+      ];
       return false;
     }
     this.method = 'sae';
@@ -326,11 +380,19 @@ export class Workbench {
 
   private onMessage(m: FromWorker): void {
     switch (m.type) {
-      case 'ready': this.engine = m.engine; this.engineError = null; return;
-      case 'engine-error': this.engineError = m.message; return;
-      case 'notice': this.errors = [...this.errors, m.notice]; return;
+      case 'ready':
+        this.engine = m.engine;
+        this.engineError = null;
+        return;
+      case 'engine-error':
+        this.engineError = m.message;
+        return;
+      case 'notice':
+        this.errors = [...this.errors, m.notice];
+        return;
       case 'file-progress':
-        if (this.loading[m.fileId]) this.loading = { ...this.loading, [m.fileId]: { ...this.loading[m.fileId], done: m.bytesDone } };
+        if (this.loading[m.fileId])
+          this.loading = { ...this.loading, [m.fileId]: { ...this.loading[m.fileId], done: m.bytesDone } };
         return;
       case 'file-loaded': {
         const { [m.summary.fileId]: _, ...rest } = this.loading;
@@ -365,7 +427,10 @@ export class Workbench {
       case 'job-done':
         if (m.jobId !== this.jobId) return;
         this.status = 'done';
-        if (m.result.method === 'analysis') { this.analysis.accept(m.result.result); return; }
+        if (m.result.method === 'analysis') {
+          this.analysis.accept(m.result.result);
+          return;
+        }
         if (m.result.method === 'suite') {
           this.suite.accept(m.result.result);
           // Applying an imported probe trains nothing: it is not kept as a run.
@@ -380,8 +445,11 @@ export class Workbench {
           if (!baseline) {
             const setup = this.currentSetup();
             void this.runs.saveSaeRun({
-              result: m.result.result, config: $state.snapshot(this.sae.config), data: setup.data,
-              engine: $state.snapshot(this.engine), progress: this.progress,
+              result: m.result.result,
+              config: $state.snapshot(this.sae.config),
+              data: setup.data,
+              engine: $state.snapshot(this.engine),
+              progress: this.progress,
             });
           }
           return;
@@ -421,8 +489,11 @@ export class Workbench {
 
   private keepRun(result: RunResult): void {
     void this.runs.add({
-      name: this.runName(result), setup: this.currentSetup(), engine: $state.snapshot(this.engine),
-      progress: { fields: [...this.progress.fields], columns: this.progress.columns.map((c) => [...c]) }, result,
+      name: this.runName(result),
+      setup: this.currentSetup(),
+      engine: $state.snapshot(this.engine),
+      progress: { fields: [...this.progress.fields], columns: this.progress.columns.map((c) => [...c]) },
+      result,
     });
   }
 
@@ -441,30 +512,59 @@ export class Workbench {
   currentSetup(): RunSetup {
     const ref = (r: ArrayRef | null) => this.named(r);
     const sp = this.split;
-    const split: SetupSplit = sp.kind === 'file' ? { kind: 'file', fileName: this.fileName(sp.fileId) ?? '' }
-      : sp.kind === 'group' ? { kind: 'group', column: this.named(sp.column)!, testFraction: sp.testFraction, seed: sp.seed }
-      : { ...sp };
-    const data = { activations: ref(this.activations), labels: ref(this.labels), classNames: this.fileName(this.classNamesFile ?? undefined) };
+    const split: SetupSplit =
+      sp.kind === 'file'
+        ? { kind: 'file', fileName: this.fileName(sp.fileId) ?? '' }
+        : sp.kind === 'group'
+          ? { kind: 'group', column: this.named(sp.column)!, testFraction: sp.testFraction, seed: sp.seed }
+          : { ...sp };
+    const data = {
+      activations: ref(this.activations),
+      labels: ref(this.labels),
+      classNames: this.fileName(this.classNamesFile ?? undefined),
+    };
     if (this.method === 'suite') {
-      return $state.snapshot({ version: 1 as const, method: 'suite' as const, suite: this.suite.settings, split, data: { ...data, ...this.suite.setupData((r) => this.named(r)) } });
+      return $state.snapshot({
+        version: 1 as const,
+        method: 'suite' as const,
+        suite: this.suite.settings,
+        split,
+        data: { ...data, ...this.suite.setupData((r) => this.named(r)) },
+      });
     }
     if (this.method === 'sae') {
       const c = this.sae.config;
       // The SAE job draws its own seeded random split from its config; the Data panel's split does not apply.
-      return $state.snapshot({ version: 1 as const, method: 'sae' as const, config: c, split: { kind: 'random' as const, testFraction: c.heldOutFraction, seed: c.seed, stratify: false }, data });
+      return $state.snapshot({
+        version: 1 as const,
+        method: 'sae' as const,
+        config: c,
+        split: { kind: 'random' as const, testFraction: c.heldOutFraction, seed: c.seed, stratify: false },
+        data,
+      });
     }
     return $state.snapshot({ version: 1 as const, method: 'logistic' as const, config: this.config, split, data });
   }
 
   /** Applies a shared or earlier setup: settings at once, data choices as files of those names load. */
   applySetup(setup: RunSetup): void {
-    if (setup.method === 'logistic') { this.config = { ...setup.config }; this.method = 'logistic'; }
-    if (setup.method === 'suite') { this.suite.settings = structuredClone(setup.suite); this.method = 'suite'; }
-    if (setup.method === 'sae') { this.sae.config = { ...setup.config }; this.method = 'sae'; }
+    if (setup.method === 'logistic') {
+      this.config = { ...setup.config };
+      this.method = 'logistic';
+    }
+    if (setup.method === 'suite') {
+      this.suite.settings = structuredClone(setup.suite);
+      this.method = 'suite';
+    }
+    if (setup.method === 'sae') {
+      this.sae.config = { ...setup.config };
+      this.method = 'sae';
+    }
     if (setup.split.kind === 'random') this.split = { ...setup.split };
     this.wantedSplitFile = setup.split.kind === 'file' ? setup.split.fileName : null;
     this.wantedGroupColumn = setup.split.kind === 'group' ? setup.split.column : null;
-    if (setup.split.kind === 'group') this.groupSplitWanted = { testFraction: setup.split.testFraction, seed: setup.split.seed };
+    if (setup.split.kind === 'group')
+      this.groupSplitWanted = { testFraction: setup.split.testFraction, seed: setup.split.seed };
     this.wantedData = setup.data;
     this.suite.want(setup.method === 'suite' ? setup.data : {});
     this.applyPairing();
@@ -475,7 +575,9 @@ export class Workbench {
     const find = (want?: { fileName: string; key: string }): ArrayRef | null => {
       const f = want && this.files.find((f) => f.name === want.fileName);
       if (!f || !want) return null;
-      return f.tensors.some((t) => t.key === want.key) || f.columns.some((c) => c.name === want.key) ? { fileId: f.fileId, key: want.key } : null;
+      return f.tensors.some((t) => t.key === want.key) || f.columns.some((c) => c.name === want.key)
+        ? { fileId: f.fileId, key: want.key }
+        : null;
     };
     const w = this.wantedData;
     if (w) {
@@ -500,19 +602,27 @@ export class Workbench {
   get groupColumns(): { ref: ArrayRef; label: string }[] {
     return this.files.flatMap((f) => [
       ...f.columns.map((c) => ({ ref: { fileId: f.fileId, key: c.name }, label: `${f.name} › ${c.name} [${c.rows}]` })),
-      ...f.tensors.filter((t) => t.shape.length === 1).map((t) => ({ ref: { fileId: f.fileId, key: t.key }, label: `${f.name}${t.key ? ` › ${t.key}` : ''} [${t.shape[0]}]` })),
+      ...f.tensors
+        .filter((t) => t.shape.length === 1)
+        .map((t) => ({
+          ref: { fileId: f.fileId, key: t.key },
+          label: `${f.name}${t.key ? ` › ${t.key}` : ''} [${t.shape[0]}]`,
+        })),
     ]);
   }
 
   private applyPairing(): void {
     this.applyWanted();
     const pick = autoPair(this.files, {
-      activations: this.activations, labels: this.labels, classNamesFile: this.classNamesFile,
+      activations: this.activations,
+      labels: this.labels,
+      classNamesFile: this.classNamesFile,
       splitFile: this.split.kind === 'file' ? this.split.fileId : null,
     });
     this.activations = pick.activations;
     this.labels = pick.labels;
     this.classNamesFile = pick.classNamesFile;
-    if (pick.splitFile && this.split.kind === 'random' && !this.wantedGroupColumn) this.split = { kind: 'file', fileId: pick.splitFile };
+    if (pick.splitFile && this.split.kind === 'random' && !this.wantedGroupColumn)
+      this.split = { kind: 'file', fileId: pick.splitFile };
   }
 }

@@ -6,10 +6,19 @@ export interface WorkerClient {
   terminate(): void;
 }
 
-export function startTrainingWorker(onMessage: (m: FromWorker) => void, onCrash: (reason: string) => void): WorkerClient {
-  const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'probelab-train' });
+export function startTrainingWorker(
+  onMessage: (m: FromWorker) => void,
+  onCrash: (reason: string) => void,
+): WorkerClient {
+  const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'probelab-train',
+  });
   worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
-  worker.onerror = (e) => { e.preventDefault(); onCrash(e.message || 'the training worker crashed'); };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    onCrash(e.message || 'the training worker crashed');
+  };
   worker.onmessageerror = () => onCrash('a message from the training worker could not be read');
   return {
     send: (message, transfer = []) => postToWorker(worker, message, transfer),

@@ -5,7 +5,13 @@ import { CheckpointStore, type CheckpointRecord } from '../../src/ui/checkpoints
 import { DEFAULT_SAE_CONFIG } from '../../src/core/sae/config';
 
 const record = (runKey: string, step: number, savedAt: number): CheckpointRecord => ({
-  runKey, tag: 'main', step, totalSteps: 100, savedAt, paused: false, files: { f1: 'planted_acts.npy' },
+  runKey,
+  tag: 'main',
+  step,
+  totalSteps: 100,
+  savedAt,
+  paused: false,
+  files: { f1: 'planted_acts.npy' },
   spec: { activations: { fileId: 'f1', key: '' }, transform: 'none', config: DEFAULT_SAE_CONFIG },
   bytes: Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + step) & 0xff).buffer,
 });
@@ -20,7 +26,10 @@ test('checkpoints persist across reopening: one per run, the latest kept, bytes 
 
   store = await CheckpointStore.open(name);
   const all = await store.list();
-  expect(all.map((r) => [r.runKey, r.step])).toEqual([['b', 3], ['a', 10]]);
+  expect(all.map((r) => [r.runKey, r.step])).toEqual([
+    ['b', 3],
+    ['a', 10],
+  ]);
   const a = (await store.get('a'))!;
   expect(new Uint8Array(a.bytes)).toEqual(new Uint8Array(record('a', 10, 2).bytes));
   await store.delete('b');

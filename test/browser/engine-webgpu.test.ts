@@ -28,12 +28,21 @@ test('a logistic probe trained on the WGSL engine in the browser matches scikit-
   const ref = reference.breast_cancer;
   const { engine } = await createEngine('webgpu');
   expect(engine.info.implementation).toBe('wgsl');
-  const r = await trainLogisticProbe(engine,
+  const r = await trainLogisticProbe(
+    engine,
     { x: await X.readF32(), rows: 569, cols: 30, labels: y.codes, classes: y.classes },
-    { train: Int32Array.from(ref.train_idx), test: Int32Array.from(ref.test_idx) }, { ...DEFAULT_LOGISTIC, C: 1 });
+    { train: Int32Array.from(ref.train_idx), test: Int32Array.from(ref.test_idx) },
+    { ...DEFAULT_LOGISTIC, C: 1 },
+  );
   const expected = ref.logreg_C1;
-  let dot = 0, na = 0, nb = 0;
-  r.probe.weights.forEach((w, i) => { dot += w * expected.coef[i]; na += w * w; nb += expected.coef[i] ** 2; });
+  let dot = 0,
+    na = 0,
+    nb = 0;
+  r.probe.weights.forEach((w, i) => {
+    dot += w * expected.coef[i];
+    na += w * w;
+    nb += expected.coef[i] ** 2;
+  });
   expect(dot / Math.sqrt(na * nb)).toBeGreaterThanOrEqual(0.999);
   expect(Math.abs(r.test.accuracy! - expected.test_acc)).toBeLessThanOrEqual(1e-3);
   expect(Math.abs(r.test.auroc! - expected.test_auroc)).toBeLessThanOrEqual(1e-3);

@@ -5,15 +5,36 @@ import type { RunRecord } from '../../src/ui/runs/run-record';
 import { DEFAULT_LOGISTIC } from '../../src/core/probes/logistic';
 
 const record = (id: string, createdAt: number): RunRecord => ({
-  id, name: `run ${id}`, createdAt,
-  setup: { version: 1, method: 'logistic', config: DEFAULT_LOGISTIC, split: { kind: 'random', testFraction: 0.25, seed: 3, stratify: true }, data: {} },
+  id,
+  name: `run ${id}`,
+  createdAt,
+  setup: {
+    version: 1,
+    method: 'logistic',
+    config: DEFAULT_LOGISTIC,
+    split: { kind: 'random', testFraction: 0.25, seed: 3, stratify: true },
+    data: {},
+  },
   engine: null,
   progress: { fields: ['iteration'], columns: [[1, 2, 3]] },
   result: {
-    method: 'logistic', classes: ['a', 'b'], outputs: 1, cols: 2, weights: Float64Array.from([1.5, -2]), intercept: Float64Array.from([0.25]),
-    mean: Float64Array.from([0, 1]), scale: Float64Array.from([1, 2]),
-    train: { accuracy: 1, auroc: 1, logLoss: 0.1, rows: 4 }, test: { accuracy: 0.5, auroc: null, logLoss: 0.7, rows: 2 },
-    iterations: 3, reason: 'converged', gradMax: 1e-8, lambdaMeanLoss: 0.125, elapsedMs: 5, trainRows: 4, testRows: 2,
+    method: 'logistic',
+    classes: ['a', 'b'],
+    outputs: 1,
+    cols: 2,
+    weights: Float64Array.from([1.5, -2]),
+    intercept: Float64Array.from([0.25]),
+    mean: Float64Array.from([0, 1]),
+    scale: Float64Array.from([1, 2]),
+    train: { accuracy: 1, auroc: 1, logLoss: 0.1, rows: 4 },
+    test: { accuracy: 0.5, auroc: null, logLoss: 0.7, rows: 2 },
+    iterations: 3,
+    reason: 'converged',
+    gradMax: 1e-8,
+    lambdaMeanLoss: 0.125,
+    elapsedMs: 5,
+    trainRows: 4,
+    testRows: 2,
   },
 });
 

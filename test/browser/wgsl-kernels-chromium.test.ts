@@ -25,13 +25,21 @@ const cases: Array<[string, SaeArchitecture, Partial<SaeHyper>, WgslSaeOptions, 
   ['ReLU + L1 on its sparse step', 'relu', { sparsity: 0.6 }, { reluPath: { entriesPerRow: 10 } }, undefined],
   ['JumpReLU', 'jumprelu', { sparsity: 0.3, bandwidth: 0.6 }, {}, undefined],
   ['TopK + AuxK', 'topk', { k: 3, auxK: 2, auxKCoefficient: 0.5 }, {}, [0, 3, 6, 9]],
-  ['BatchTopK + AuxK over two chunks', 'batchtopk', { k: 2, auxK: 2, auxKCoefficient: 0.5 }, { maxChunkRows: 64 }, [1, 4, 7]],
+  [
+    'BatchTopK + AuxK over two chunks',
+    'batchtopk',
+    { k: 2, auxK: 2, auxKCoefficient: 0.5 },
+    { maxChunkRows: 64 },
+    [1, 4, 7],
+  ],
 ];
 
 describe('SAE steps on Chromium WebGPU equal the f64 reference', () => {
   for (const [name, arch, hyper, opts, deadList] of cases) {
     test(name, async () => {
-      const B = opts.maxChunkRows ? 100 : 12, d = 6, m = 10;
+      const B = opts.maxChunkRows ? 100 : 12,
+        d = 6,
+        m = 10;
       const { init, x } = problem(arch, 300 + name.length, B, d, m);
       const h = { ...HYPER, lr: 1e-2, eps: 1e-3, auxKCoefficient: 0, ...hyper };
       const dead = deadList && Uint8Array.from({ length: m }, (_, i) => (deadList.includes(i) ? 1 : 0));
@@ -41,14 +49,24 @@ describe('SAE steps on Chromium WebGPU equal the f64 reference', () => {
       const grads = await t.gradients();
       expect((await device.popErrorScope())?.message ?? null).toBeNull();
       const logThreshold = init.threshold ? Float64Array.from(Float32Array.from(init.threshold, Math.log)) : undefined;
-      const want = referenceSae(init, x, B, d, m, { architecture: arch, k: h.k, lambda: h.sparsity, auxK: h.auxK, auxKCoefficient: h.auxKCoefficient, dead, bandwidth: h.bandwidth, logThreshold });
+      const want = referenceSae(init, x, B, d, m, {
+        architecture: arch,
+        k: h.k,
+        lambda: h.sparsity,
+        auxK: h.auxK,
+        auxKCoefficient: h.auxKCoefficient,
+        dead,
+        bandwidth: h.bandwidth,
+        logThreshold,
+      });
       expect(r.finite).toBe(true);
       expect(r.mse).toBeCloseTo(want.mse, 4);
       expect(r.aux).toBeCloseTo(want.aux, 4);
       if (dead) expect(want.aux).toBeGreaterThan(0);
       const unit = arch === 'topk' || arch === 'batchtopk';
       const wantDec = unit ? removeParallelComponent(want.grads.wDec, init.wDec, m, d) : want.grads.wDec;
-      for (const key of ['wEnc', 'bEnc', 'bDec'] as const) expectClose(grads[key], want.grads[key], 2e-4, `${name} grad ${key}`);
+      for (const key of ['wEnc', 'bEnc', 'bDec'] as const)
+        expectClose(grads[key], want.grads[key], 2e-4, `${name} grad ${key}`);
       expectClose(grads.wDec, wantDec, 2e-4, `${name} grad wDec`);
       if (arch === 'jumprelu') expectClose(grads.logTheta!, want.grads.logThreshold!, 2e-4, `${name} grad log θ`);
       if (arch === 'relu') expect(t.sparseSteps).toBe(1);
@@ -58,18 +76,23 @@ describe('SAE steps on Chromium WebGPU equal the f64 reference', () => {
 });
 
 describe('engine workloads on Chromium WebGPU equal tfjs on the same device', () => {
-  const rows = 90, cols = 5;
+  const rows = 90,
+    cols = 5;
   const x = randn(rows * cols, createRng(11));
 
   test('a 17-class objective (matmul path)', async () => {
-    const K = 17, params = randn(cols * K + K, createRng(12), 0.5);
+    const K = 17,
+      params = randn(cols * K + K, createRng(12), 0.5);
     const targets = Int32Array.from({ length: rows }, (_, i) => (i * 7) % K);
     const [a, b] = [wgsl.uploadMatrix(x, rows, cols), tfjs.uploadMatrix(x, rows, cols)];
     const [oa, ob] = [wgsl.linearObjective(a, targets, K), tfjs.linearObjective(b, targets, K)];
     const [got, want] = [await oa.evaluate(params), await ob.evaluate(params)];
     expect(got.loss / want.loss).toBeCloseTo(1, 5);
     expectClose(got.grad, want.grad, 1e-5, 'gradient');
-    oa.dispose(); ob.dispose(); a.dispose(); b.dispose();
+    oa.dispose();
+    ob.dispose();
+    a.dispose();
+    b.dispose();
   });
 
   test('centred moments and kNN distances', async () => {
@@ -78,10 +101,16 @@ describe('engine workloads on Chromium WebGPU equal tfjs on the same device', ()
     const [a, b] = [wgsl.uploadMatrix(x, rows, cols), tfjs.uploadMatrix(x, rows, cols)];
     const [ga, gb] = [await wgsl.centredGram(a, mean), await tfjs.centredGram(b, mean)];
     expectClose(ga.scatter, gb.scatter, 1e-5, 'scatter');
-    expectClose(await wgsl.rowQuadraticForm(a, mean, M), await tfjs.rowQuadraticForm(b, mean, M), 1e-5, 'quadratic form');
+    expectClose(
+      await wgsl.rowQuadraticForm(a, mean, M),
+      await tfjs.rowQuadraticForm(b, mean, M),
+      1e-5,
+      'quadratic form',
+    );
     const ids = Int32Array.from({ length: rows }, (_, i) => i);
     const opts = { excludeSelf: { trustedIds: ids, queryIds: ids } };
     expectClose(await wgsl.knnCosine(a, a, 3, opts), await tfjs.knnCosine(b, b, 3, opts), 1e-5, 'kNN distances');
-    a.dispose(); b.dispose();
+    a.dispose();
+    b.dispose();
   });
 });

@@ -5,22 +5,30 @@ import { fixtureBytes, referenceJson } from '../support/fixtures';
 import { dropFiles, loadBreastCancerWithSplit, openPage, startApp, type AppSession } from '../support/app-server';
 
 let app: AppSession;
-beforeAll(async () => { app = await startApp(); });
-afterAll(async () => { await app?.close(); });
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
 
 async function run(page: Page): Promise<void> {
   await page.click('[data-testid=run-analysis]');
-  await page.waitForSelector('[data-testid=status][data-status=done], [data-testid=status][data-status=error]', { timeout: 120_000 });
+  await page.waitForSelector('[data-testid=status][data-status=done], [data-testid=status][data-status=error]', {
+    timeout: 120_000,
+  });
   expect(await page.getAttribute('[data-testid=status]', 'data-status')).toBe('done');
 }
 
-test('Mahalanobis detector (empirical) on breast_cancer reproduces scikit-learn\'s held-out AUROC', async () => {
+test("Mahalanobis detector (empirical) on breast_cancer reproduces scikit-learn's held-out AUROC", async () => {
   const { page, consoleErrors } = await openPage(app, '?demo=0');
   await loadBreastCancerWithSplit(page);
   await page.click('[data-tab=detector]');
   await page.getByLabel('Covariance').selectOption('empirical');
   await run(page);
-  const auroc = Number((await page.locator('[data-testid=detector-metrics] tbody tr').first().locator('td').first().textContent())!.trim());
+  const auroc = Number(
+    (await page.locator('[data-testid=detector-metrics] tbody tr').first().locator('td').first().textContent())!.trim(),
+  );
   expect(Math.abs(auroc - referenceJson().breast_cancer.mahalanobis.empirical_test_auroc)).toBeLessThan(1e-3);
   await page.getByRole('button', { name: /Fit distributions/ }).click();
   await page.waitForSelector('[data-testid=fit-table]', { timeout: 60_000 });

@@ -6,13 +6,17 @@ import { fixtureBytes, referenceJson } from '../support/fixtures';
 import { dropFiles, openPage, startApp, type AppSession, loadBreastCancerWithSplit } from '../support/app-server';
 
 let app: AppSession;
-beforeAll(async () => { app = await startApp(); });
-afterAll(async () => { await app?.close(); });
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
 
 const SHOTS = 'test-output/screenshots';
 mkdirSync(SHOTS, { recursive: true });
 
-test('LDA in the probe suite reproduces scikit-learn\'s held-out accuracy and AUROC on breast_cancer', async () => {
+test("LDA in the probe suite reproduces scikit-learn's held-out accuracy and AUROC on breast_cancer", async () => {
   const { page, consoleErrors, foreignRequests } = await openPage(app, '?demo=0');
   await loadBreastCancerWithSplit(page);
   const ref = referenceJson().breast_cancer;
@@ -24,8 +28,8 @@ test('LDA in the probe suite reproduces scikit-learn\'s held-out accuracy and AU
   expect(await page.getAttribute('[data-testid=status]', 'data-status')).toBe('done');
 
   const value = async (id: string) => Number(await page.getAttribute(`[data-testid=${id}]`, 'data-value'));
-  expect(Math.abs(await value('suite-test-accuracy') - ref.lda.test_acc)).toBeLessThanOrEqual(1e-3);
-  expect(Math.abs(await value('suite-test-auroc') - ref.lda.test_auroc)).toBeLessThanOrEqual(1e-3);
+  expect(Math.abs((await value('suite-test-accuracy')) - ref.lda.test_acc)).toBeLessThanOrEqual(1e-3);
+  expect(Math.abs((await value('suite-test-auroc')) - ref.lda.test_auroc)).toBeLessThanOrEqual(1e-3);
   // Training metrics sit beside the held-out ones, with bootstrap intervals.
   expect(await value('suite-train-accuracy')).toBeGreaterThan(0.9);
   expect(await page.textContent('[data-testid=suite-test-accuracy]')).toMatch(/\[\d\.\d{3}, \d\.\d{3}\]/);
@@ -66,13 +70,19 @@ test('a layer sweep lists every layer of layers.safetensors and picks one on val
   await dropFiles(page, [{ name: 'layers.safetensors', bytes: fixtureBytes('layers.safetensors') }]);
   await page.waitForSelector('[data-testid=files] >> text=layers.safetensors');
   await page.getByRole('tab', { name: 'Probe suite' }).click();
-  const layer0 = await page.locator('[data-testid=activations-select] option', { hasText: 'layer_0' }).getAttribute('value');
+  const layer0 = await page
+    .locator('[data-testid=activations-select] option', { hasText: 'layer_0' })
+    .getAttribute('value');
   await page.selectOption('[data-testid=activations-select]', layer0!);
-  const labels = await page.locator('[data-testid=labels-select] option', { hasText: 'labels' }).first().getAttribute('value');
+  const labels = await page
+    .locator('[data-testid=labels-select] option', { hasText: 'labels' })
+    .first()
+    .getAttribute('value');
   await page.selectOption('[data-testid=labels-select]', labels!);
   await page.selectOption('[data-testid=suite-method]', 'layer-sweep');
   expect(await page.locator('[data-testid=suite-layers] li').allTextContents()).toEqual(
-    [0, 1, 2, 3, 4, 5].map((i) => `layer_${i} [2000 × 32]`));
+    [0, 1, 2, 3, 4, 5].map((i) => `layer_${i} [2000 × 32]`),
+  );
   await page.click('[data-testid=run-suite]');
   await page.waitForSelector('[data-testid=suite-result][data-method=layer-sweep]', { timeout: 120_000 });
   expect(await page.textContent('[data-testid=suite-result]')).toMatch(/Chosen layer: layer_\d/);
@@ -84,10 +94,19 @@ test('LDA with a group split holds out whole lande sources, and a separate evalu
   const { page, consoleErrors } = await openPage(app, '?demo=0');
   await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
   const demo = (name: string) => new Uint8Array(readFileSync(`public/demo/${name}`));
-  await dropFiles(page, ['lande_hidden_4000.npy', 'lande_lang_4000.npy', 'lande_meta_4000.jsonl'].map((name) => ({ name, bytes: demo(name) })));
+  await dropFiles(
+    page,
+    ['lande_hidden_4000.npy', 'lande_lang_4000.npy', 'lande_meta_4000.jsonl'].map((name) => ({
+      name,
+      bytes: demo(name),
+    })),
+  );
   await page.waitForSelector('[data-testid=files] >> text=lande_meta_4000.jsonl');
   await page.getByRole('tab', { name: 'Probe suite' }).click();
-  const labels = await page.locator('[data-testid=labels-select] option', { hasText: 'lande_lang_4000.npy' }).first().getAttribute('value');
+  const labels = await page
+    .locator('[data-testid=labels-select] option', { hasText: 'lande_lang_4000.npy' })
+    .first()
+    .getAttribute('value');
   await page.selectOption('[data-testid=labels-select]', labels!);
   await page.selectOption('[data-testid=split-select]', 'group');
   // The column named 'source' is chosen by default.
@@ -101,7 +120,10 @@ test('LDA with a group split holds out whole lande sources, and a separate evalu
   await page.getByLabel('Bootstrap resamples').fill('50');
   await page.getByLabel('Bootstrap resamples').dispatchEvent('change');
   await page.check('[data-testid=external-toggle]');
-  const acts = await page.locator('[data-testid=external-activations] option', { hasText: 'lande_hidden_4000.npy' }).first().getAttribute('value');
+  const acts = await page
+    .locator('[data-testid=external-activations] option', { hasText: 'lande_hidden_4000.npy' })
+    .first()
+    .getAttribute('value');
   await page.selectOption('[data-testid=external-activations]', acts!);
   await page.selectOption('[data-testid=external-labels]', labels!);
   await page.click('[data-testid=run-suite]');
@@ -123,23 +145,43 @@ test('a transfer matrix across two loaded files (trusted × untrusted) trains on
   const { page, consoleErrors } = await openPage(app, '?demo=0');
   await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
   const bytes = fixtureBytes('breast_cancer.npz');
-  await dropFiles(page, [{ name: 'trusted.npz', bytes }, { name: 'untrusted.npz', bytes }]);
+  await dropFiles(page, [
+    { name: 'trusted.npz', bytes },
+    { name: 'untrusted.npz', bytes },
+  ]);
   await page.waitForSelector('[data-testid=files] >> text=untrusted.npz');
   await page.getByRole('tab', { name: 'Probe suite' }).click();
   await page.selectOption('[data-testid=suite-method]', 'transfer');
   await page.selectOption('[data-testid=transfer-source]', 'sets');
-  const opt = async (sel: string, text: string) => page.locator(`${sel} option`, { hasText: text }).first().getAttribute('value');
+  const opt = async (sel: string, text: string) =>
+    page.locator(`${sel} option`, { hasText: text }).first().getAttribute('value');
   const sets = page.locator('[data-testid=transfer-sets] li');
-  await sets.nth(0).locator('[data-testid=transfer-set-activations]').selectOption((await opt('[data-testid=transfer-set-activations]', 'trusted.npz › X'))!);
-  await sets.nth(0).locator('[data-testid=transfer-set-labels]').selectOption((await opt('[data-testid=transfer-set-labels]', 'trusted.npz › y'))!);
-  await sets.nth(1).locator('[data-testid=transfer-set-activations]').selectOption((await opt('[data-testid=transfer-set-activations]', 'untrusted.npz › X'))!);
-  await sets.nth(1).locator('[data-testid=transfer-set-labels]').selectOption((await opt('[data-testid=transfer-set-labels]', 'untrusted.npz › y'))!);
+  await sets
+    .nth(0)
+    .locator('[data-testid=transfer-set-activations]')
+    .selectOption((await opt('[data-testid=transfer-set-activations]', 'trusted.npz › X'))!);
+  await sets
+    .nth(0)
+    .locator('[data-testid=transfer-set-labels]')
+    .selectOption((await opt('[data-testid=transfer-set-labels]', 'trusted.npz › y'))!);
+  await sets
+    .nth(1)
+    .locator('[data-testid=transfer-set-activations]')
+    .selectOption((await opt('[data-testid=transfer-set-activations]', 'untrusted.npz › X'))!);
+  await sets
+    .nth(1)
+    .locator('[data-testid=transfer-set-labels]')
+    .selectOption((await opt('[data-testid=transfer-set-labels]', 'untrusted.npz › y'))!);
   await page.click('[data-testid=run-suite]');
   await page.waitForSelector('[data-testid=suite-result][data-method=transfer]', { timeout: 120_000 });
   expect(await page.locator('canvas[aria-label="Transfer matrix of accuracy"]').count()).toBe(1);
   // A transfer run is kept with its own-set and other-set means.
   await page.waitForSelector('[data-testid=run-row][data-method=transfer]');
-  expect(Number(await page.getAttribute('[data-testid=run-row][data-method=transfer] [data-testid=run-metric]', 'data-test'))).toBeGreaterThan(0.9);
+  expect(
+    Number(
+      await page.getAttribute('[data-testid=run-row][data-method=transfer] [data-testid=run-metric]', 'data-test'),
+    ),
+  ).toBeGreaterThan(0.9);
   await page.screenshot({ path: `${SHOTS}/probe-suite-transfer-sets.png`, fullPage: true });
   expect(consoleErrors).toEqual([]);
 });

@@ -5,8 +5,12 @@ import { fixtureBytes } from '../support/fixtures';
 import { dropFiles, openPage, startApp, type AppSession } from '../support/app-server';
 
 let app: AppSession;
-beforeAll(async () => { app = await startApp(); });
-afterAll(async () => { await app?.close(); });
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
 
 async function loadDigits(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
@@ -31,7 +35,9 @@ test('a GPU device lost mid-run is recreated and the run restarts and finishes o
   await page.click('[data-testid=train]');
   await page.waitForSelector('[data-testid=status][data-status=running]', { timeout: 60_000 });
   await inject(page, 'device-lost');
-  await expect.poll(() => page.textContent('[data-testid=errors]'), { timeout: 60_000 }).toMatch(/device was lost during training.*restarted/);
+  await expect
+    .poll(() => page.textContent('[data-testid=errors]'), { timeout: 60_000 })
+    .toMatch(/device was lost during training.*restarted/);
   await page.waitForSelector('[data-testid=status][data-status=done]', { timeout: 180_000 });
   expect(Number(await page.getAttribute('[data-testid=test-accuracy]', 'data-value'))).toBeGreaterThan(0.85);
   expect(await page.getAttribute('[data-testid=engine]', 'data-backend')).toBe('webgpu');
@@ -49,7 +55,9 @@ test('a crashed worker is restarted with the files reloaded; finished runs survi
   const runsBefore = await page.locator('[data-testid=runs] tbody tr').count();
 
   await inject(page, 'worker-crash');
-  await expect.poll(() => page.textContent('[data-testid=errors]'), { timeout: 30_000 }).toMatch(/worker stopped.*restarted.*files reloaded/);
+  await expect
+    .poll(() => page.textContent('[data-testid=errors]'), { timeout: 30_000 })
+    .toMatch(/worker stopped.*restarted.*files reloaded/);
   await page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
   expect(await page.locator('[data-testid=files] > li').count()).toBe(2);
   await page.click('[data-testid=train]');
@@ -57,5 +65,7 @@ test('a crashed worker is restarted with the files reloaded; finished runs survi
   await expect.poll(() => page.locator('[data-testid=runs] tbody tr').count()).toBe(runsBefore + 1);
 
   await page.reload();
-  await expect.poll(() => page.locator('[data-testid=runs] tbody tr').count(), { timeout: 30_000 }).toBe(runsBefore + 1);
+  await expect
+    .poll(() => page.locator('[data-testid=runs] tbody tr').count(), { timeout: 30_000 })
+    .toBe(runsBefore + 1);
 });

@@ -4,25 +4,33 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright';
-import { fixtureBytes, referenceJson } from '../support/fixtures';
-import { dropFiles, openPage, startApp, type AppSession, loadBreastCancerWithSplit } from '../support/app-server';
+import { referenceJson } from '../support/fixtures';
+import { openPage, startApp, type AppSession, loadBreastCancerWithSplit } from '../support/app-server';
 
 let app: AppSession;
-beforeAll(async () => { app = await startApp(); });
-afterAll(async () => { await app?.close(); });
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
 
 const SHOTS = 'test-output/screenshots';
 mkdirSync(SHOTS, { recursive: true });
 
 /** Each run row's method and key metrics (train | held-out), newest first. */
 async function runRows(page: Page) {
-  return page.$$eval('[data-testid=run-row]', (rows) => rows.map((r) => ({
-    method: r.getAttribute('data-method'),
-    name: (r.querySelector('input[aria-label="run name"]') as HTMLInputElement).value,
-    metrics: Array.from(r.querySelectorAll('[data-testid=run-metric]')).map((m) => ({
-      label: m.getAttribute('data-label'), train: m.getAttribute('data-train'), test: m.getAttribute('data-test'),
+  return page.$$eval('[data-testid=run-row]', (rows) =>
+    rows.map((r) => ({
+      method: r.getAttribute('data-method'),
+      name: (r.querySelector('input[aria-label="run name"]') as HTMLInputElement).value,
+      metrics: Array.from(r.querySelectorAll('[data-testid=run-metric]')).map((m) => ({
+        label: m.getAttribute('data-label'),
+        train: m.getAttribute('data-train'),
+        test: m.getAttribute('data-test'),
+      })),
     })),
-  })));
+  );
 }
 
 test('train LDA, tune it, compare, export and re-import a run, and find the runs after a reload', async () => {
@@ -62,14 +70,20 @@ test('train LDA, tune it, compare, export and re-import a run, and find the runs
   const bytes = readFileSync((await file.path())!);
   await page.getByRole('button', { name: `delete ${rows[1].name}` }).click();
   await expect.poll(async () => (await runRows(page)).length).toBe(1);
-  await page.setInputFiles('input[aria-label="import runs"]', { name: file.suggestedFilename(), mimeType: 'application/json', buffer: bytes });
+  await page.setInputFiles('input[aria-label="import runs"]', {
+    name: file.suggestedFilename(),
+    mimeType: 'application/json',
+    buffer: bytes,
+  });
   await expect.poll(async () => (await runRows(page)).length).toBe(2);
   const reimported = (await runRows(page)).find((r) => r.name === rows[1].name);
   expect(reimported).toEqual(rows[1]);
 
   // Reload: the runs are restored from IndexedDB.
   await page.reload();
-  await expect.poll(async () => (await runRows(page)).map((r) => r.name).sort(), { timeout: 30_000 }).toEqual(rows.map((r) => r.name).sort());
+  await expect
+    .poll(async () => (await runRows(page)).map((r) => r.name).sort(), { timeout: 30_000 })
+    .toEqual(rows.map((r) => r.name).sort());
   await page.screenshot({ path: `${SHOTS}/runs-after-reload.png`, fullPage: true });
   expect(consoleErrors).toEqual([]);
   expect(foreignRequests).toEqual([]);

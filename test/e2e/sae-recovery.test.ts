@@ -6,8 +6,12 @@ import { fixtureBytes } from '../support/fixtures';
 import { dropFiles, openPage, startApp, type AppSession } from '../support/app-server';
 
 let app: AppSession;
-beforeAll(async () => { app = await startApp(); });
-afterAll(async () => { await app?.close(); });
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
 
 async function loadPlanted(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
@@ -32,7 +36,8 @@ async function tinyRun(page: Page, steps: number): Promise<void> {
   await page.waitForSelector('[data-testid=status][data-status=running]', { timeout: 60_000 });
 }
 
-const checkpointStep = async (page: Page) => Number(await page.getAttribute('[data-testid=sae-checkpoint-step]', 'data-step').catch(() => null) ?? -1);
+const checkpointStep = async (page: Page) =>
+  Number((await page.getAttribute('[data-testid=sae-checkpoint-step]', 'data-step').catch(() => null)) ?? -1);
 
 test('a GPU device lost mid-SAE-run resumes from its last checkpoint and finishes', async () => {
   const { page, consoleErrors } = await openPage(app, '?demo=0');
@@ -41,7 +46,9 @@ test('a GPU device lost mid-SAE-run resumes from its last checkpoint and finishe
   await expect.poll(() => checkpointStep(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(5);
   await page.click('details.diagnostics > summary');
   await page.click('[data-testid=inject-device-lost]');
-  await expect.poll(() => page.textContent('[data-testid=errors]'), { timeout: 60_000 }).toMatch(/device was lost during training.*resumed from its checkpoint at step \d+/);
+  await expect
+    .poll(() => page.textContent('[data-testid=errors]'), { timeout: 60_000 })
+    .toMatch(/device was lost during training.*resumed from its checkpoint at step \d+/);
   const from = Number((await page.textContent('[data-testid=errors]'))!.match(/checkpoint at step (\d+)/)![1]);
   expect(from).toBeGreaterThan(0);
   await page.waitForSelector('[data-testid=sae-result]', { timeout: 180_000 });
@@ -71,7 +78,9 @@ test('a reload mid-SAE-run offers the stored checkpoint; resuming continues from
   await dropFiles(page, [{ name: 'planted_acts.npy', bytes: fixtureBytes('planted_acts.npy') }]);
   await page.waitForSelector('[data-testid=files] >> text=planted_acts.npy');
   await page.click('[data-testid=sae-resume]');
-  await expect.poll(() => page.textContent('[data-testid=sae-edit-note]')).toMatch(new RegExp(`Resumed from the checkpoint at step ${stored}\\b`));
+  await expect
+    .poll(() => page.textContent('[data-testid=sae-edit-note]'))
+    .toMatch(new RegExp(`Resumed from the checkpoint at step ${stored}\\b`));
   await expect.poll(() => page.textContent('[data-testid=status]'), { timeout: 60_000 }).toMatch(/step \d+/);
   const firstSeen = Number((await page.textContent('[data-testid=status]'))!.match(/step (\d+)/)![1]);
   expect(firstSeen).toBeGreaterThanOrEqual(stored);

@@ -6,8 +6,12 @@ import { fixtureBytes } from '../support/fixtures';
 import { dropFiles, openPage, startApp, type AppSession } from '../support/app-server';
 
 let app: AppSession;
-beforeAll(async () => { app = await startApp(); });
-afterAll(async () => { await app?.close(); });
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
 
 const SHOTS = 'test-output/screenshots';
 mkdirSync(SHOTS, { recursive: true });
@@ -62,7 +66,9 @@ test('a tiny TopK SAE trains on planted features, continues through a learning-r
   expect(cfg.d_sae).toBe(128);
   // The decoder's singular values, computed in the worker: the full spectrum of a 128 × 64 decoder.
   await page.click('[data-testid=decoder-svd]');
-  await expect.poll(() => page.textContent('[data-testid=decoder-svd-summary]').catch(() => ''), { timeout: 60_000 }).toMatch(/Top 64 of 64/);
+  await expect
+    .poll(() => page.textContent('[data-testid=decoder-svd-summary]').catch(() => ''), { timeout: 60_000 })
+    .toMatch(/Top 64 of 64/);
   // The finished run is kept in the Runs list with its held-out FVU beside the training one.
   await expect.poll(() => page.locator('[data-testid=runs] tbody tr').count()).toBe(1);
   expect(await page.textContent('[data-testid=runs] tbody tr')).toMatch(/sae topk/);

@@ -1,13 +1,16 @@
 // A setup shared by URL reproduces on a colleague's page: the same settings, applied to files of the same
 // names once they are dropped. Also: log axes and a large monitor.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Page } from 'playwright';
 import { referenceJson } from '../support/fixtures';
 import { loadBreastCancerWithSplit, openPage, startApp, type AppSession } from '../support/app-server';
 
 let app: AppSession;
-beforeAll(async () => { app = await startApp(); });
-afterAll(async () => { await app?.close(); });
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
 
 const C_INPUT = '[aria-label="C (inverse L2 strength, scikit-learn) value"]';
 

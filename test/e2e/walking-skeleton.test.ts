@@ -6,8 +6,12 @@ import { fixtureBytes, referenceJson } from '../support/fixtures';
 import { dropFiles, openPage, startApp, type AppSession } from '../support/app-server';
 
 let app: AppSession;
-beforeAll(async () => { app = await startApp(); });
-afterAll(async () => { await app?.close(); });
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
 
 const SHOTS = 'test-output/screenshots';
 mkdirSync(SHOTS, { recursive: true });
@@ -27,7 +31,7 @@ async function heldOutAccuracy(page: Page): Promise<number> {
   return Number(await page.getAttribute('[data-testid=test-accuracy]', 'data-value'));
 }
 
-test('drop breast_cancer with its reference split, train on WebGPU, and see scikit-learn\'s held-out accuracy', async () => {
+test("drop breast_cancer with its reference split, train on WebGPU, and see scikit-learn's held-out accuracy", async () => {
   const { page, consoleErrors, foreignRequests } = await openPage(app, '?demo=0');
   expect(await waitForEngine(page)).toBe('webgpu');
   const ref = referenceJson().breast_cancer;
@@ -38,7 +42,10 @@ test('drop breast_cancer with its reference split, train on WebGPU, and see scik
   const acc = await heldOutAccuracy(page);
   expect(Math.abs(acc - ref.logreg_C1.test_acc)).toBeLessThanOrEqual(0.01);
   await page.screenshot({ path: `${SHOTS}/breast-cancer-trained.png` });
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[aria-label="save Accuracy as PNG"]')]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('[aria-label="save Accuracy as PNG"]'),
+  ]);
   expect(download.suggestedFilename()).toBe('Accuracy.png');
   const png = readFileSync((await download.path())!);
   expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -46,7 +53,9 @@ test('drop breast_cancer with its reference split, train on WebGPU, and see scik
   // Live tuning: moving C retrains at once and the page shows the new run's numbers, not the old one's.
   await page.fill('[aria-label="C (inverse L2 strength, scikit-learn) value"]', '0.01');
   await page.press('[aria-label="C (inverse L2 strength, scikit-learn) value"]', 'Tab');
-  await page.waitForSelector('[data-testid=status][data-status=running], [data-testid=status][data-status=queued]', { timeout: 10_000 });
+  await page.waitForSelector('[data-testid=status][data-status=running], [data-testid=status][data-status=queued]', {
+    timeout: 10_000,
+  });
   const acc001 = await heldOutAccuracy(page);
   expect(Math.abs(acc001 - ref['logreg_C0.01'].test_acc)).toBeLessThanOrEqual(0.01);
   expect(consoleErrors).toEqual([]);
@@ -58,27 +67,53 @@ test('bad files get a message naming the file and the problem, and what was load
   await waitForEngine(page);
   const input = page.locator('[data-testid=file-input]');
   await input.setInputFiles([
-    { name: 'digits_f32.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(fixtureBytes('digits_f32.npy')) },
-    { name: 'digits_labels.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(fixtureBytes('digits_labels.npy')) },
+    {
+      name: 'digits_f32.npy',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(fixtureBytes('digits_f32.npy')),
+    },
+    {
+      name: 'digits_labels.npy',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(fixtureBytes('digits_labels.npy')),
+    },
   ]);
   await page.waitForSelector('[data-testid=files] >> text=digits_labels.npy');
 
-  await input.setInputFiles({ name: 'notes.npy', mimeType: 'text/plain', buffer: Buffer.from('these are not activations\n') });
+  await input.setInputFiles({
+    name: 'notes.npy',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('these are not activations\n'),
+  });
   await expect.poll(() => page.textContent('[data-testid=errors]')).toMatch(/notes\.npy: not a \.npy file/);
-  await input.setInputFiles({ name: 'bad_truncated.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(fixtureBytes('bad_truncated.npy')) });
-  await expect.poll(() => page.textContent('[data-testid=errors]')).toMatch(/bad_truncated\.npy: truncated.*byte offset/);
+  await input.setInputFiles({
+    name: 'bad_truncated.npy',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(fixtureBytes('bad_truncated.npy')),
+  });
+  await expect
+    .poll(() => page.textContent('[data-testid=errors]'))
+    .toMatch(/bad_truncated\.npy: truncated.*byte offset/);
 
   // Labels of the wrong length, chosen by hand: the job says why and nothing else is lost.
-  await input.setInputFiles({ name: 'breast_cancer.npz', mimeType: 'application/octet-stream', buffer: Buffer.from(fixtureBytes('breast_cancer.npz')) });
+  await input.setInputFiles({
+    name: 'breast_cancer.npz',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(fixtureBytes('breast_cancer.npz')),
+  });
   await page.waitForSelector('[data-testid=files] >> text=breast_cancer.npz');
-  const bcLabels = await page.locator('[data-testid=labels-select] option', { hasText: 'breast_cancer.npz › y' }).getAttribute('value');
+  const bcLabels = await page
+    .locator('[data-testid=labels-select] option', { hasText: 'breast_cancer.npz › y' })
+    .getAttribute('value');
   await page.selectOption('[data-testid=labels-select]', bcLabels!);
   await page.click('[data-testid=train]');
   await page.waitForSelector('[data-testid=status][data-status=error]', { timeout: 60_000 });
   expect(await page.textContent('[data-testid=status]')).toMatch(/breast_cancer\.npz.*569 rows.*digits_f32\.npy.*1797/);
   await page.screenshot({ path: `${SHOTS}/bad-input.png` });
 
-  const digitsLabels = await page.locator('[data-testid=labels-select] option', { hasText: 'digits_labels.npy' }).getAttribute('value');
+  const digitsLabels = await page
+    .locator('[data-testid=labels-select] option', { hasText: 'digits_labels.npy' })
+    .getAttribute('value');
   await page.selectOption('[data-testid=labels-select]', digitsLabels!);
   await page.click('[data-testid=train]');
   const acc = await heldOutAccuracy(page);

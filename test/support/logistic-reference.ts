@@ -23,8 +23,10 @@ async function digits(): Promise<ProbeDataset> {
   return { x: x.data, rows: x.shape[0], cols: x.shape[1], labels: codes, classes };
 }
 
-const splitOf = (ref: { train_idx: number[]; test_idx: number[] }) =>
-  ({ train: Int32Array.from(ref.train_idx), test: Int32Array.from(ref.test_idx) });
+const splitOf = (ref: { train_idx: number[]; test_idx: number[] }) => ({
+  train: Int32Array.from(ref.train_idx),
+  test: Int32Array.from(ref.test_idx),
+});
 
 export function logisticReferenceTests(engine: () => Engine): void {
   for (const C of [0.01, 1, 100]) {

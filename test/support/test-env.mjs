@@ -7,7 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BROWSER_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const BROWSER_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 /** The browser the tests drive: $CHROME_PATH (or $CHROMIUM_PATH) when set, else the first one installed. */
 export function chromiumPath() {
@@ -20,15 +25,24 @@ export function chromiumPath() {
 export function vulkanIcd() {
   const named = process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES;
   if (named) return named;
-  const candidates = ['/usr/lib/chromium/vk_swiftshader_icd.json', join(dirname(chromiumPath()), 'vk_swiftshader_icd.json')];
+  const candidates = [
+    '/usr/lib/chromium/vk_swiftshader_icd.json',
+    join(dirname(chromiumPath()), 'vk_swiftshader_icd.json'),
+  ];
   return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
 
 function hasVulkanLoader() {
   try {
-    return /libvulkan\.so\.1\b/.test(execFileSync('ldconfig', ['-p'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    return /libvulkan\.so\.1\b/.test(
+      execFileSync('ldconfig', ['-p'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
   } catch {
-    return ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib/libvulkan.so.1'].some((p) => existsSync(p));
+    return [
+      '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+      '/usr/lib/aarch64-linux-gnu/libvulkan.so.1',
+      '/usr/lib/libvulkan.so.1',
+    ].some((p) => existsSync(p));
   }
 }
 
@@ -37,15 +51,21 @@ export function missingTestDependencies() {
   const problems = [];
   const browser = chromiumPath();
   if (!existsSync(browser)) {
-    problems.push(`npm test needs a Chromium-class browser for its WebGPU tests and found none at ${browser}: `
-      + 'install Debian\'s chromium and libvulkan1 (sudo apt-get install chromium libvulkan1), '
-      + 'or set CHROME_PATH to an installed Chrome or Chromium');
+    problems.push(
+      `npm test needs a Chromium-class browser for its WebGPU tests and found none at ${browser}: ` +
+        "install Debian's chromium and libvulkan1 (sudo apt-get install chromium libvulkan1), " +
+        'or set CHROME_PATH to an installed Chrome or Chromium',
+    );
   } else if (!existsSync(vulkanIcd())) {
-    problems.push(`npm test runs Dawn (WebGPU in Node) on SwiftShader and found no Vulkan driver at ${vulkanIcd()}: `
-      + 'install Debian\'s chromium (it ships vk_swiftshader_icd.json), or set VK_ICD_FILENAMES to a Vulkan ICD file');
+    problems.push(
+      `npm test runs Dawn (WebGPU in Node) on SwiftShader and found no Vulkan driver at ${vulkanIcd()}: ` +
+        "install Debian's chromium (it ships vk_swiftshader_icd.json), or set VK_ICD_FILENAMES to a Vulkan ICD file",
+    );
   }
   if (!hasVulkanLoader()) {
-    problems.push('npm test runs Dawn (WebGPU in Node), which needs the Vulkan loader libvulkan.so.1: install Debian\'s libvulkan1 (sudo apt-get install libvulkan1)');
+    problems.push(
+      "npm test runs Dawn (WebGPU in Node), which needs the Vulkan loader libvulkan.so.1: install Debian's libvulkan1 (sudo apt-get install libvulkan1)",
+    );
   }
   return problems;
 }

@@ -19,6 +19,10 @@ test('a stratified split keeps each class at the held-out fraction', () => {
 });
 
 test('an explicit split names the offending index', () => {
-  expect(() => makeSplit({ kind: 'explicit', train: [0, 1], test: [1], source: 'split.json' }, 5)).toThrow(/split.json: row 1 appears twice/);
-  expect(() => makeSplit({ kind: 'explicit', train: [0, 9], test: [1], source: 'split.json' }, 5)).toThrow(/train_idx\[1\] = 9/);
+  expect(() => makeSplit({ kind: 'explicit', train: [0, 1], test: [1], source: 'split.json' }, 5)).toThrow(
+    /split.json: row 1 appears twice/,
+  );
+  expect(() => makeSplit({ kind: 'explicit', train: [0, 9], test: [1], source: 'split.json' }, 5)).toThrow(
+    /train_idx\[1\] = 9/,
+  );
 });

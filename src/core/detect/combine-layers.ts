@@ -26,7 +26,8 @@ export function combineLayerScores(layers: readonly LayerScores[]): Float64Array
   const n = layers[0].scores.length;
   const out = new Float64Array(n);
   layers.forEach((layer, l) => {
-    if (layer.scores.length !== n) throw new Error(`layer ${l} scores ${layer.scores.length} rows; layer 0 scores ${n}`);
+    if (layer.scores.length !== n)
+      throw new Error(`layer ${l} scores ${layer.scores.length} rows; layer 0 scores ${n}`);
     const z = standardizeBy(layer.reference, layer.scores);
     for (let i = 0; i < n; i++) out[i] += z[i];
   });

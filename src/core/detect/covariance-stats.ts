@@ -16,7 +16,10 @@ export interface CovarianceStats {
 /** Column means of the given rows of an [N, d] f32 matrix, accumulated in f64. */
 export function columnMeans(x: Float32Array, d: number, rows: ArrayLike<number>): Float64Array {
   const mean = new Float64Array(d);
-  for (let r = 0; r < rows.length; r++) { const o = rows[r] * d; for (let j = 0; j < d; j++) mean[j] += x[o + j]; }
+  for (let r = 0; r < rows.length; r++) {
+    const o = rows[r] * d;
+    for (let j = 0; j < d; j++) mean[j] += x[o + j];
+  }
   for (let j = 0; j < d; j++) mean[j] /= Math.max(1, rows.length);
   return mean;
 }
@@ -31,7 +34,10 @@ export function covarianceStatsHost(x: Float32Array, d: number, rows: ArrayLike<
 
 /** Σ_k (x_k − μ)(x_k − μ)ᵀ and Σ_k ‖x_k − μ‖⁴ about a given μ, in f64: Engine.centredGram's host form. */
 export function centredGramHost(
-  x: Float32Array, d: number, rows: ArrayLike<number>, mean: Float64Array,
+  x: Float32Array,
+  d: number,
+  rows: ArrayLike<number>,
+  mean: Float64Array,
 ): { scatter: Float64Array; sumNormFourth: number } {
   const n = rows.length;
   const scatter = new Float64Array(d * d);
@@ -40,7 +46,10 @@ export function centredGramHost(
   for (let r = 0; r < n; r++) {
     const o = rows[r] * d;
     let norm2 = 0;
-    for (let j = 0; j < d; j++) { c[j] = x[o + j] - mean[j]; norm2 += c[j] * c[j]; }
+    for (let j = 0; j < d; j++) {
+      c[j] = x[o + j] - mean[j];
+      norm2 += c[j] * c[j];
+    }
     sumNormFourth += norm2 * norm2;
     for (let i = 0; i < d; i++) {
       const ci = c[i];

@@ -13,7 +13,12 @@ export function gatherRows(x: Float32Array, d: number, rows: ArrayLike<number>):
   return out;
 }
 
-export async function covarianceStats(engine: Engine, x: Float32Array, d: number, rows: ArrayLike<number>): Promise<CovarianceStats> {
+export async function covarianceStats(
+  engine: Engine,
+  x: Float32Array,
+  d: number,
+  rows: ArrayLike<number>,
+): Promise<CovarianceStats> {
   if (rows.length < 2) throw new Error(`need at least 2 rows to estimate a covariance; got ${rows.length}`);
   // The mean is taken on the host in f64 so the device only centres (no f32 cancellation in the mean itself).
   const mean = columnMeans(x, d, rows);
@@ -27,7 +32,10 @@ export async function covarianceStats(engine: Engine, x: Float32Array, d: number
 }
 
 export async function mahalanobisScoresOn(
-  engine: Engine, model: MahalanobisModel, x: Float32Array, rows: ArrayLike<number>,
+  engine: Engine,
+  model: MahalanobisModel,
+  x: Float32Array,
+  rows: ArrayLike<number>,
 ): Promise<Float64Array> {
   const matrix = engine.uploadMatrix(gatherRows(x, model.d, rows), rows.length, model.d);
   try {

@@ -31,9 +31,11 @@ export function checkKnnK(k: number, trustedRows: number, excludeSelf: boolean):
   if (!(Number.isInteger(k) && k >= 1)) throw new Error(`invalid k: ${k} (a positive integer)`);
   const reachable = trustedRows - (excludeSelf ? 1 : 0);
   if (k > reachable) {
-    throw new Error(excludeSelf
-      ? `k = ${k} exceeds the ${reachable} trusted rows left once a row's own entry is excluded (${trustedRows} trusted rows)`
-      : `k = ${k} exceeds the ${trustedRows} trusted rows`);
+    throw new Error(
+      excludeSelf
+        ? `k = ${k} exceeds the ${reachable} trusted rows left once a row's own entry is excluded (${trustedRows} trusted rows)`
+        : `k = ${k} exceeds the ${trustedRows} trusted rows`,
+    );
   }
 }
 
@@ -46,18 +48,27 @@ export const KNN_BLOCK_ROWS = { query: 1024, trusted: 4096 };
 
 /** Engine.knnCosine's argument checks (both engines): widths, k, the exclusion ids, block sizes. Returns the blocks. */
 export function checkKnnOptions(
-  trusted: { rows: number; cols: number }, query: { rows: number; cols: number }, k: number,
-  options: { excludeSelf?: { trustedIds: Int32Array; queryIds: Int32Array }; blockRows?: { query: number; trusted: number } },
+  trusted: { rows: number; cols: number },
+  query: { rows: number; cols: number },
+  k: number,
+  options: {
+    excludeSelf?: { trustedIds: Int32Array; queryIds: Int32Array };
+    blockRows?: { query: number; trusted: number };
+  },
 ): { query: number; trusted: number } {
-  if (trusted.cols !== query.cols) throw new Error(`kNN needs trusted and query rows of one width; got ${trusted.cols} and ${query.cols} columns`);
+  if (trusted.cols !== query.cols)
+    throw new Error(`kNN needs trusted and query rows of one width; got ${trusted.cols} and ${query.cols} columns`);
   const self = options.excludeSelf;
   checkKnnK(k, trusted.rows, self !== undefined);
   if (self) {
     if (self.trustedIds.length !== trusted.rows || self.queryIds.length !== query.rows) {
-      throw new Error(`excludeSelf ids: ${self.trustedIds.length} trusted and ${self.queryIds.length} query ids for ${trusted.rows} and ${query.rows} rows`);
+      throw new Error(
+        `excludeSelf ids: ${self.trustedIds.length} trusted and ${self.queryIds.length} query ids for ${trusted.rows} and ${query.rows} rows`,
+      );
     }
     // Repeated trusted ids would exclude several rows from one query, past what the k check allowed.
-    if (new Set(self.trustedIds).size !== self.trustedIds.length) throw new Error('excludeSelf trusted ids repeat; they must be distinct row ids');
+    if (new Set(self.trustedIds).size !== self.trustedIds.length)
+      throw new Error('excludeSelf trusted ids repeat; they must be distinct row ids');
   }
   const blocks = options.blockRows ?? KNN_BLOCK_ROWS;
   if (![blocks.query, blocks.trusted].every((b) => Number.isInteger(b) && b >= 1)) {
@@ -67,12 +78,17 @@ export function checkKnnOptions(
 }
 
 export function knnCosineScores(
-  x: Float32Array, d: number, trustedRows: ArrayLike<number>, queryRows: ArrayLike<number>, options: KnnOptions,
+  x: Float32Array,
+  d: number,
+  trustedRows: ArrayLike<number>,
+  queryRows: ArrayLike<number>,
+  options: KnnOptions,
   queryX: Float32Array = x,
 ): Float64Array {
   const k = options.k;
   const m = trustedRows.length;
-  const self = options.excludeSelf === true ? { trustedIds: trustedRows, queryIds: queryRows } : options.excludeSelf || null;
+  const self =
+    options.excludeSelf === true ? { trustedIds: trustedRows, queryIds: queryRows } : options.excludeSelf || null;
   checkKnnK(k, m, self !== null);
   const trusted = unitRows(x, d, trustedRows);
   const query = unitRows(queryX, d, queryRows);
@@ -89,7 +105,10 @@ export function knnCosineScores(
       if (dot <= best[0]) continue;
       // Insertion into the small sorted buffer: k is small (≤ ~50), so this beats a heap.
       let i = 0;
-      while (i + 1 < k && best[i + 1] < dot) { best[i] = best[i + 1]; i++; }
+      while (i + 1 < k && best[i + 1] < dot) {
+        best[i] = best[i + 1];
+        i++;
+      }
       best[i] = dot;
     }
     let sum = 0;

@@ -11,13 +11,20 @@ export interface KnnDetectorScores {
 }
 
 export async function knnDetectorScores(
-  engine: Engine, x: Float32Array, d: number, trustedRows: Int32Array, queryRows: Int32Array, k: number,
+  engine: Engine,
+  x: Float32Array,
+  d: number,
+  trustedRows: Int32Array,
+  queryRows: Int32Array,
+  k: number,
 ): Promise<KnnDetectorScores> {
   const trusted = engine.uploadMatrix(gatherRows(x, d, trustedRows), trustedRows.length, d);
   const query = engine.uploadMatrix(gatherRows(x, d, queryRows), queryRows.length, d);
   try {
     const queryScores = await engine.knnCosine(trusted, query, k);
-    const trustedScores = await engine.knnCosine(trusted, trusted, k, { excludeSelf: { trustedIds: trustedRows, queryIds: trustedRows } });
+    const trustedScores = await engine.knnCosine(trusted, trusted, k, {
+      excludeSelf: { trustedIds: trustedRows, queryIds: trustedRows },
+    });
     return { query: Float64Array.from(queryScores), trusted: Float64Array.from(trustedScores) };
   } finally {
     trusted.dispose();

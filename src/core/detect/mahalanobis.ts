@@ -41,7 +41,13 @@ export function mahalanobisScores(model: MahalanobisModel, x: Float32Array, rows
 }
 
 /** q_k = (x_k − μ)ᵀ M (x_k − μ) for the given rows (all when absent), in f64: Engine.rowQuadraticForm's host form. */
-export function rowQuadraticFormHost(x: Float32Array, d: number, mean: Float64Array, m: Float64Array, rows?: ArrayLike<number>): Float64Array {
+export function rowQuadraticFormHost(
+  x: Float32Array,
+  d: number,
+  mean: Float64Array,
+  m: Float64Array,
+  rows?: ArrayLike<number>,
+): Float64Array {
   const n = rows ? rows.length : x.length / d;
   const out = new Float64Array(n);
   const c = new Float64Array(d);

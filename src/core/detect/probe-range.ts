@@ -28,7 +28,10 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
 }
 
-export function fitProbeRange(trustedLogits: ArrayLike<number>, options: ProbeRangeOptions = DEFAULT_PROBE_RANGE): ProbeRange {
+export function fitProbeRange(
+  trustedLogits: ArrayLike<number>,
+  options: ProbeRangeOptions = DEFAULT_PROBE_RANGE,
+): ProbeRange {
   const { lowQuantile: a, highQuantile: b } = options;
   if (!(a >= 0 && a < b && b <= 1)) throw new Error(`invalid probe range quantiles: ${a}, ${b}`);
   const sorted = Float64Array.from(trustedLogits).sort();
@@ -42,6 +45,8 @@ export function fitProbeRange(trustedLogits: ArrayLike<number>, options: ProbeRa
 }
 
 export function probeRangeScores(range: ProbeRange, logits: ArrayLike<number>): Float64Array {
-  return Float64Array.from({ length: logits.length }, (_, i) =>
-    Math.max(range.low - logits[i], logits[i] - range.high) / range.scale);
+  return Float64Array.from(
+    { length: logits.length },
+    (_, i) => Math.max(range.low - logits[i], logits[i] - range.high) / range.scale,
+  );
 }

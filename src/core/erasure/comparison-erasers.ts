@@ -19,10 +19,14 @@ export function meanDifferenceEraser(stats: CovarianceStats, sigmaXZ: Float64Arr
  * activation space. A probe trained on z-scored features with weights w has raw-space normal w_j / scale_j.
  */
 export function probeDirectionEraser(
-  mean: Float64Array, weights: Float64Array, outputs: number, scale: Float64Array,
+  mean: Float64Array,
+  weights: Float64Array,
+  outputs: number,
+  scale: Float64Array,
 ): LinearEraser {
   const d = mean.length;
   const raw = new Float64Array(d * outputs);
-  for (let j = 0; j < d; j++) for (let o = 0; o < outputs; o++) raw[j * outputs + o] = weights[j * outputs + o] / scale[j];
+  for (let j = 0; j < d; j++)
+    for (let o = 0; o < outputs; o++) raw[j * outputs + o] = weights[j * outputs + o] / scale[j];
   return projectionEraser('probe-direction', mean, raw, d, outputs);
 }

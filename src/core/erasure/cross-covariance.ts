@@ -8,7 +8,12 @@ export function conceptColumns(classes: number): number {
 
 /** Σ_xz [d×k] row-major, k = conceptColumns(classes); `mean` is the mean of x over the same rows. */
 export function crossCovariance(
-  x: Float32Array, d: number, rows: ArrayLike<number>, codes: ArrayLike<number>, classes: number, mean: Float64Array,
+  x: Float32Array,
+  d: number,
+  rows: ArrayLike<number>,
+  codes: ArrayLike<number>,
+  classes: number,
+  mean: Float64Array,
 ): Float64Array {
   const k = conceptColumns(classes);
   const n = rows.length;

@@ -4,7 +4,13 @@
 
 import type { Engine } from '../engine/engine';
 import { classCounts } from '../labels/encode-labels';
-import { DEFAULT_LOGISTIC, trainLogisticProbe, type LogisticConfig, type ProbeDataset, type SplitMetrics } from '../probes/logistic';
+import {
+  DEFAULT_LOGISTIC,
+  trainLogisticProbe,
+  type LogisticConfig,
+  type ProbeDataset,
+  type SplitMetrics,
+} from '../probes/logistic';
 import type { Split } from '../split/split';
 import { applyEraser, type LinearEraser } from './linear-eraser';
 
@@ -30,16 +36,24 @@ export function majorityRate(labels: Int32Array, split: Split, classes: number):
 }
 
 export async function retrainOnErased(
-  engine: Engine, data: ProbeDataset, split: Split, eraser: LinearEraser | null,
-  config: LogisticConfig = DEFAULT_LOGISTIC, cancelled?: () => boolean,
+  engine: Engine,
+  data: ProbeDataset,
+  split: Split,
+  eraser: LinearEraser | null,
+  config: LogisticConfig = DEFAULT_LOGISTIC,
+  cancelled?: () => boolean,
 ): Promise<ErasureCheckRow> {
   const x = eraser ? applyEraser(eraser, data.x, data.cols) : data.x;
   const r = await trainLogisticProbe(engine, { ...data, x }, split, config, { cancelled });
   let maxAbsWeight = 0;
   for (const w of r.probe.weights) maxAbsWeight = Math.max(maxAbsWeight, Math.abs(w));
   return {
-    method: eraser ? eraser.method : 'none', rank: eraser ? eraser.rank : 0,
-    train: r.train, test: r.test, maxAbsWeight, converged: r.reason === 'converged',
+    method: eraser ? eraser.method : 'none',
+    rank: eraser ? eraser.rank : 0,
+    train: r.train,
+    test: r.test,
+    maxAbsWeight,
+    converged: r.reason === 'converged',
   };
 }
 

@@ -34,7 +34,12 @@ export function optimalLinearShrinkage(cov: Float64Array, d: number, n: number):
  */
 const SINGULAR_REL_TOL = 1e-6;
 
-export function fitLeace(stats: CovarianceStats, sigmaXZ: Float64Array, k: number, options: LeaceOptions): LinearEraser {
+export function fitLeace(
+  stats: CovarianceStats,
+  sigmaXZ: Float64Array,
+  k: number,
+  options: LeaceOptions,
+): LinearEraser {
   const { d, n } = stats;
   let cov = covarianceOf(stats, 0);
   const shrinkage = options.shrinkage ? optimalLinearShrinkage(cov, d, n) : 0;
@@ -51,7 +56,8 @@ export function fitLeace(stats: CovarianceStats, sigmaXZ: Float64Array, k: numbe
   const g = symmetricEigen(gram, k);
   const sMax = Math.sqrt(Math.max(g.values[0], 0));
   const kept: number[] = [];
-  for (let i = 0; i < k; i++) if (Math.sqrt(Math.max(g.values[i], 0)) > SINGULAR_REL_TOL * sMax && sMax > 0) kept.push(i);
+  for (let i = 0; i < k; i++)
+    if (Math.sqrt(Math.max(g.values[i], 0)) > SINGULAR_REL_TOL * sMax && sMax > 0) kept.push(i);
   const rank = kept.length;
   const u = new Float64Array(d * rank);
   kept.forEach((col, r) => {

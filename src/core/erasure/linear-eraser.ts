@@ -44,13 +44,22 @@ export function applyEraser(e: LinearEraser, x: Float32Array, d: number, rows?: 
 }
 
 /** Orthogonal projection eraser onto the complement of span(directions); directions [d×r] need not be orthonormal. */
-export function projectionEraser(method: ErasureMethod, mean: Float64Array, directions: Float64Array, d: number, r: number): LinearEraser {
+export function projectionEraser(
+  method: ErasureMethod,
+  mean: Float64Array,
+  directions: Float64Array,
+  d: number,
+  r: number,
+): LinearEraser {
   const basis = orthonormalColumns(directions, d, r);
   const rank = basis.length / d;
   const left = new Float64Array(d * rank);
   const right = new Float64Array(rank * d);
   for (let k = 0; k < rank; k++) {
-    for (let j = 0; j < d; j++) { left[j * rank + k] = basis[k * d + j]; right[k * d + j] = basis[k * d + j]; }
+    for (let j = 0; j < d; j++) {
+      left[j * rank + k] = basis[k * d + j];
+      right[k * d + j] = basis[k * d + j];
+    }
   }
   return { method, d, rank, mean, left, right, shrinkage: 0 };
 }

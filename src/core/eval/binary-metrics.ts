@@ -2,7 +2,11 @@
 // defines them. Undefined values (no positives, one class present, no rows) are null.
 
 /** Mean recall over the classes present in `labels` (scikit-learn's balanced_accuracy_score). */
-export function balancedAccuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number | null {
+export function balancedAccuracy(
+  predicted: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+): number | null {
   if (labels.length === 0) return null;
   const hits = new Float64Array(classes);
   const counts = new Float64Array(classes);
@@ -12,7 +16,11 @@ export function balancedAccuracy(predicted: ArrayLike<number>, labels: ArrayLike
   }
   let sum = 0;
   let present = 0;
-  for (let k = 0; k < classes; k++) if (counts[k] > 0) { sum += hits[k] / counts[k]; present++; }
+  for (let k = 0; k < classes; k++)
+    if (counts[k] > 0) {
+      sum += hits[k] / counts[k];
+      present++;
+    }
   return sum / present;
 }
 
@@ -34,10 +42,14 @@ export function averagePrecision(scores: ArrayLike<number>, positive: ArrayLike<
   let seen = 0;
   let ap = 0;
   let prevRecall = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     // All rows tied at this score cross the threshold together.
-    while (j < order.length && scores[order[j]] === scores[order[i]]) { if (positive[order[j]]) tp++; seen++; j++; }
+    while (j < order.length && scores[order[j]] === scores[order[i]]) {
+      if (positive[order[j]]) tp++;
+      seen++;
+      j++;
+    }
     const recall = tp / nPos;
     ap += (recall - prevRecall) * (tp / seen);
     prevRecall = recall;
@@ -66,9 +78,13 @@ export function rocCurve(scores: ArrayLike<number>, positive: ArrayLike<boolean 
   const thresholds = [Infinity];
   let tp = 0;
   let fp = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     const s = scores[order[i]];
-    while (i < order.length && scores[order[i]] === s) { if (positive[order[i]]) tp++; else fp++; i++; }
+    while (i < order.length && scores[order[i]] === s) {
+      if (positive[order[i]]) tp++;
+      else fp++;
+      i++;
+    }
     fpr.push(fp / nNeg);
     tpr.push(tp / nPos);
     thresholds.push(s);
@@ -83,7 +99,9 @@ export function confusionMatrix(predicted: ArrayLike<number>, labels: ArrayLike<
     const t = labels[i];
     const p = predicted[i];
     if (!(t >= 0 && t < classes) || !(p >= 0 && p < classes)) {
-      throw new Error(`row ${i}: class ${!(t >= 0 && t < classes) ? `label ${t}` : `prediction ${p}`} is outside 0..${classes - 1}`);
+      throw new Error(
+        `row ${i}: class ${!(t >= 0 && t < classes) ? `label ${t}` : `prediction ${p}`} is outside 0..${classes - 1}`,
+      );
     }
     m[t * classes + p]++;
   }

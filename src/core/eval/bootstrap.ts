@@ -26,7 +26,9 @@ export interface Interval {
  * for a percentile to mean anything.
  */
 export function bootstrapIntervals<K extends string>(
-  rows: number, names: readonly K[], measure: (sample: Int32Array) => Record<K, number | null>,
+  rows: number,
+  names: readonly K[],
+  measure: (sample: Int32Array) => Record<K, number | null>,
   options: Partial<BootstrapOptions> = {},
 ): Record<K, Interval | null> {
   const { samples, seed, level } = { ...DEFAULT_BOOTSTRAP, ...options };
@@ -34,7 +36,10 @@ export function bootstrapIntervals<K extends string>(
   if (!(level > 0 && level < 1)) throw new Error(`invalid confidence level: ${level}`);
   const values = new Map<K, number[]>(names.map((k) => [k, []]));
   const out = {} as Record<K, Interval | null>;
-  if (rows === 0) { for (const k of names) out[k] = null; return out; }
+  if (rows === 0) {
+    for (const k of names) out[k] = null;
+    return out;
+  }
   const random = createRng(seed);
   const sample = new Int32Array(rows);
   for (let s = 0; s < samples; s++) {
@@ -47,8 +52,10 @@ export function bootstrapIntervals<K extends string>(
   }
   for (const k of names) {
     const v = values.get(k)!.sort((a, b) => a - b);
-    out[k] = v.length * 2 < samples ? null
-      : { low: quantile(v, (1 - level) / 2), high: quantile(v, 1 - (1 - level) / 2), valid: v.length };
+    out[k] =
+      v.length * 2 < samples
+        ? null
+        : { low: quantile(v, (1 - level) / 2), high: quantile(v, 1 - (1 - level) / 2), valid: v.length };
   }
   return out;
 }

@@ -13,7 +13,11 @@ export interface ReliabilityCurve {
 }
 
 /** Row i falls in bin min(bins − 1, ⌊p_i · bins⌋), so p = 1 lands in the last bin. */
-export function reliabilityCurve(proba: ArrayLike<number>, positive: ArrayLike<boolean | number>, bins = 10): ReliabilityCurve {
+export function reliabilityCurve(
+  proba: ArrayLike<number>,
+  positive: ArrayLike<boolean | number>,
+  bins = 10,
+): ReliabilityCurve {
   if (!(Number.isInteger(bins) && bins >= 1)) throw new Error(`invalid number of bins: ${bins}`);
   const count = new Int32Array(bins);
   const sumP = new Float64Array(bins);
@@ -31,7 +35,8 @@ export function reliabilityCurve(proba: ArrayLike<number>, positive: ArrayLike<b
   let ece: number | null = null;
   if (proba.length > 0) {
     ece = 0;
-    for (let b = 0; b < bins; b++) if (count[b]) ece += (count[b] / proba.length) * Math.abs(fractionPositive[b]! - meanPredicted[b]!);
+    for (let b = 0; b < bins; b++)
+      if (count[b]) ece += (count[b] / proba.length) * Math.abs(fractionPositive[b]! - meanPredicted[b]!);
   }
   const edges = Float64Array.from({ length: bins + 1 }, (_, b) => b / bins);
   return { edges, count, meanPredicted, fractionPositive, ece };

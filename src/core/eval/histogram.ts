@@ -10,8 +10,13 @@ export interface ClassHistograms {
 
 /** The [min, max] of several score arrays, for shared edges; [0, 1] when all are empty. */
 export function scoreRange(...arrays: ArrayLike<number>[]): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (const a of arrays) for (let i = 0; i < a.length; i++) { if (a[i] < lo) lo = a[i]; if (a[i] > hi) hi = a[i]; }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const a of arrays)
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] < lo) lo = a[i];
+      if (a[i] > hi) hi = a[i];
+    }
   if (!Number.isFinite(lo)) return [0, 1];
   // A degenerate range still needs width for the bins to exist.
   return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
@@ -19,7 +24,11 @@ export function scoreRange(...arrays: ArrayLike<number>[]): [number, number] {
 
 /** Equal-width bins over `range`; values outside it are clamped into the end bins. */
 export function classHistograms(
-  scores: ArrayLike<number>, labels: ArrayLike<number>, classes: number, bins: number, range: [number, number],
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+  bins: number,
+  range: [number, number],
 ): ClassHistograms {
   if (!(Number.isInteger(bins) && bins >= 1)) throw new Error(`invalid number of bins: ${bins}`);
   const [lo, hi] = range;

@@ -7,12 +7,17 @@ export interface PlattScaling {
   b: number;
 }
 
-export function fitPlatt(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>, maxIter = 100): PlattScaling {
+export function fitPlatt(
+  scores: ArrayLike<number>,
+  positive: ArrayLike<boolean | number>,
+  maxIter = 100,
+): PlattScaling {
   const n = scores.length;
   let nPos = 0;
   for (let i = 0; i < n; i++) if (positive[i]) nPos++;
   const nNeg = n - nPos;
-  if (nPos === 0 || nNeg === 0) throw new Error(`Platt scaling needs both classes; the fitting rows have ${nPos} positive and ${nNeg} negative`);
+  if (nPos === 0 || nNeg === 0)
+    throw new Error(`Platt scaling needs both classes; the fitting rows have ${nPos} positive and ${nNeg} negative`);
   // Smoothed targets keep the fit finite when the scores separate the classes perfectly.
   const hi = (nPos + 1) / (nPos + 2);
   const lo = 1 / (nNeg + 2);
@@ -31,15 +36,22 @@ export function fitPlatt(scores: ArrayLike<number>, positive: ArrayLike<boolean 
   };
   let f = objective(a, b);
   for (let iter = 0; iter < maxIter; iter++) {
-    let gA = 0, gB = 0, hAA = 1e-12, hAB = 0, hBB = 1e-12;
+    let gA = 0,
+      gB = 0,
+      hAA = 1e-12,
+      hAB = 0,
+      hBB = 1e-12;
     for (let i = 0; i < n; i++) {
       const s = scores[i];
       const z = a * s + b;
       const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
       const d = p - t[i];
       const w = p * (1 - p);
-      gA += d * s; gB += d;
-      hAA += w * s * s; hAB += w * s; hBB += w;
+      gA += d * s;
+      gB += d;
+      hAA += w * s * s;
+      hAB += w * s;
+      hBB += w;
     }
     if (Math.max(Math.abs(gA), Math.abs(gB)) < 1e-10 * n) break;
     const det = hAA * hBB - hAB * hAB;
@@ -49,7 +61,12 @@ export function fitPlatt(scores: ArrayLike<number>, positive: ArrayLike<boolean 
     let step = 1;
     while (step > 1e-10) {
       const fNew = objective(a + step * dA, b + step * dB);
-      if (fNew < f + 1e-4 * step * (gA * dA + gB * dB)) { a += step * dA; b += step * dB; f = fNew; break; }
+      if (fNew < f + 1e-4 * step * (gA * dA + gB * dB)) {
+        a += step * dA;
+        b += step * dB;
+        f = fNew;
+        break;
+      }
       step /= 2;
     }
     if (step <= 1e-10) break;

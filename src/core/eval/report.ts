@@ -70,21 +70,37 @@ export function metricSet(input: EvalInput, rows?: Int32Array): MetricSet {
   };
 }
 
-export function evaluate(input: EvalInput, bootstrap?: Partial<BootstrapOptions>, reliabilityBins = 10): EvaluationReport {
+export function evaluate(
+  input: EvalInput,
+  bootstrap?: Partial<BootstrapOptions>,
+  reliabilityBins = 10,
+): EvaluationReport {
   const { proba, classes: K, labels } = input;
   const n = labels.length;
-  if (proba.length !== n * K) throw new Error(`probabilities have ${proba.length} values; expected rows × classes = ${n} × ${K}`);
+  if (proba.length !== n * K)
+    throw new Error(`probabilities have ${proba.length} values; expected rows × classes = ${n} × ${K}`);
   const metrics = metricSet(input);
   const predicted = argmaxRows(proba, K);
   let roc: RocCurve | null = null;
   let reliability: ReliabilityCurve;
   if (K === 2) {
     const p1 = Float64Array.from({ length: n }, (_, i) => proba[2 * i + 1]);
-    roc = rocCurve(input.scores ?? p1, Array.from(labels, (l) => l === 1));
-    reliability = reliabilityCurve(p1, Array.from(labels, (l) => l === 1), reliabilityBins);
+    roc = rocCurve(
+      input.scores ?? p1,
+      Array.from(labels, (l) => l === 1),
+    );
+    reliability = reliabilityCurve(
+      p1,
+      Array.from(labels, (l) => l === 1),
+      reliabilityBins,
+    );
   } else {
     const confidence = Float64Array.from({ length: n }, (_, i) => proba[i * K + predicted[i]]);
-    reliability = reliabilityCurve(confidence, Array.from(labels, (l, i) => l === predicted[i]), reliabilityBins);
+    reliability = reliabilityCurve(
+      confidence,
+      Array.from(labels, (l, i) => l === predicted[i]),
+      reliabilityBins,
+    );
   }
   const report: EvaluationReport = { metrics, confusion: confusionMatrix(predicted, labels, K), roc, reliability };
   if (bootstrap) {
@@ -98,7 +114,8 @@ function subset(input: EvalInput, rows: Int32Array): EvalInput {
   const proba = new Float64Array(rows.length * K);
   for (let i = 0; i < rows.length; i++) for (let k = 0; k < K; k++) proba[i * K + k] = input.proba[rows[i] * K + k];
   return {
-    proba, classes: K,
+    proba,
+    classes: K,
     labels: Int32Array.from(rows, (r) => input.labels[r]),
     scores: input.scores ? Float64Array.from(rows, (r) => input.scores![r]) : undefined,
   };
@@ -110,8 +127,14 @@ function macroAveragePrecision(proba: Float64Array, K: number, labels: Int32Arra
   let count = 0;
   for (let k = 0; k < K; k++) {
     const col = Float64Array.from(labels, (_, i) => proba[i * K + k]);
-    const ap = averagePrecision(col, Array.from(labels, (l) => l === k));
-    if (ap !== null) { sum += ap; count++; }
+    const ap = averagePrecision(
+      col,
+      Array.from(labels, (l) => l === k),
+    );
+    if (ap !== null) {
+      sum += ap;
+      count++;
+    }
   }
   return count ? sum / count : null;
 }

@@ -12,7 +12,9 @@ export interface TransferMatrix {
  * caller can score the diagonal on held-out rows of the training set rather than on the rows it was fitted on.
  */
 export async function transferMatrix<M>(
-  names: string[], fit: (i: number) => Promise<M>, evaluate: (model: M, trainedOn: number, evaluatedOn: number) => Promise<number | null>,
+  names: string[],
+  fit: (i: number) => Promise<M>,
+  evaluate: (model: M, trainedOn: number, evaluatedOn: number) => Promise<number | null>,
   cancelled?: () => boolean,
 ): Promise<TransferMatrix | null> {
   const values: (number | null)[][] = [];

@@ -14,7 +14,8 @@ export interface ByteSource {
 }
 
 export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
-  const readSync = (offset: number, length: number) => bytes.subarray(offset, Math.min(bytes.byteLength, offset + length));
+  const readSync = (offset: number, length: number) =>
+    bytes.subarray(offset, Math.min(bytes.byteLength, offset + length));
   return { name, size: bytes.byteLength, read: async (offset, length) => readSync(offset, length), readSync };
 }
 

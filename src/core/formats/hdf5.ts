@@ -18,6 +18,7 @@ import { DataFileError } from './errors';
 import { decodeToF32, type DType } from './dtype';
 import { MAX_ELEMENTS, READ_SLICE_BYTES } from './npy';
 import { elementCount, type TensorEntry } from './tensor-entry';
+import type * as H5wasm from 'h5wasm';
 
 export const MAX_HDF5_BYTES = 2 * 2 ** 30;
 /** gzip expands at most ~1032:1, so a dataset claiming more than this many bytes per file byte is forged. */
@@ -59,8 +60,13 @@ interface EmFs {
 }
 
 interface DatasetMetadata {
-  type: number; size: number; signed: boolean; littleEndian: boolean; vlen: boolean;
-  shape: number[] | null; total_size: number;
+  type: number;
+  size: number;
+  signed: boolean;
+  littleEndian: boolean;
+  vlen: boolean;
+  shape: number[] | null;
+  total_size: number;
   enum_type?: { type: number; size: number; signed: boolean; members?: Record<string, number> };
 }
 
@@ -74,14 +80,21 @@ interface H5Api {
   get_names(id: bigint, path: string, recursive: boolean): string[];
   get_type(id: bigint, path: string): number;
   get_dataset_metadata(id: bigint, path: string): DatasetMetadata;
-  get_dataset_data(id: bigint, path: string, count: bigint[] | null, offset: bigint[] | null, strides: bigint[] | null, ptr: bigint): number;
+  get_dataset_data(
+    id: bigint,
+    path: string,
+    count: bigint[] | null,
+    offset: bigint[] | null,
+    strides: bigint[] | null,
+    ptr: bigint,
+  ): number;
   H5G_DATASET: number;
   H5F_ACC_RDONLY: number;
 }
 
 const ERR_LOG = '/probelab-hdf5-errors.log';
 const DIR = '/probelab-h5';
-type H5Lib = typeof import('h5wasm');
+type H5Lib = typeof H5wasm;
 let api: Promise<{ m: H5Api; errFd: number; lib: H5Lib }> | undefined;
 let fileCounter = 0;
 
@@ -97,7 +110,9 @@ function load(): Promise<{ m: H5Api; errFd: number; lib: H5Lib }> {
     try {
       m.FS.close(m.FS.getStream(2));
       errFd = m.FS.open(ERR_LOG, 'w+').fd;
-    } catch { /* keep the console if the FS layout is not what we expect */ }
+    } catch {
+      /* keep the console if the FS layout is not what we expect */
+    }
     if (!m.FS.analyzePath(DIR).exists) m.FS.mkdir(DIR);
     return { m, errFd, lib };
   })();
@@ -107,12 +122,14 @@ function load(): Promise<{ m: H5Api; errFd: number; lib: H5Lib }> {
 /** The collected libhdf5 error stack, condensed to its outermost and innermost messages, and cleared. */
 function takeErrors(m: H5Api, errFd: number): string {
   if (errFd < 0) return '';
-  let text = '';
+  let text: string;
   try {
     text = m.FS.readFile(ERR_LOG, { encoding: 'utf8' });
     m.FS.ftruncate(errFd, 0);
     m.FS.llseek(m.FS.getStream(errFd), 0, 0);
-  } catch { return ''; }
+  } catch {
+    return '';
+  }
   const frames = [...text.matchAll(/#\d+: .*? in (\w+\(\)): (.*)$/gm)].map((x) => `${x[1]}: ${x[2]}`);
   if (!frames.length) return '';
   const parts = frames.length > 1 ? [frames[0], frames[frames.length - 1]] : frames;
@@ -120,7 +137,7 @@ function takeErrors(m: H5Api, errFd: number): string {
 }
 
 function dtypeOf(md: DatasetMetadata): DType | string {
-  const { type, size, signed } = md;
+  const { type, size } = md;
   if (type === 3) return 'strings';
   if (md.vlen) return 'variable-length data';
   if (type === 1) return size === 2 ? 'f16' : size === 4 ? 'f32' : size === 8 ? 'f64' : `${size * 8}-bit floats`;
@@ -128,18 +145,43 @@ function dtypeOf(md: DatasetMetadata): DType | string {
     const base = type === 8 ? md.enum_type! : md;
     // h5py stores numpy bool as an enum {FALSE: 0, TRUE: 1} over int8.
     if (type === 8) {
-      const names = Object.keys(md.enum_type?.members ?? {}).sort().join(',');
+      const names = Object.keys(md.enum_type?.members ?? {})
+        .sort()
+        .join(',');
       if (base.size === 1 && names === 'FALSE,TRUE') return 'bool';
     }
     const bits = base.size * 8;
     const t = `${base.signed ? 'i' : 'u'}${bits}`;
-    return ['i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64'].includes(t) ? t as DType : `${bits}-bit integers`;
+    return ['i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64'].includes(t) ? (t as DType) : `${bits}-bit integers`;
   }
-  const names: Record<number, string> = { 2: 'time', 3: 'strings', 4: 'bitfields', 5: 'opaque data', 6: 'compound records', 7: 'references', 9: 'variable-length data', 10: 'arrays' };
+  const names: Record<number, string> = {
+    2: 'time',
+    3: 'strings',
+    4: 'bitfields',
+    5: 'opaque data',
+    6: 'compound records',
+    7: 'references',
+    9: 'variable-length data',
+    10: 'arrays',
+  };
   return names[type] ?? `HDF5 type class ${type}`;
 }
 
-const DTYPE_NAMES = new Set(['bool', 'u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'u64', 'i64', 'f16', 'bf16', 'f32', 'f64']);
+const DTYPE_NAMES = new Set([
+  'bool',
+  'u8',
+  'i8',
+  'u16',
+  'i16',
+  'u32',
+  'i32',
+  'u64',
+  'i64',
+  'f16',
+  'bf16',
+  'f32',
+  'f64',
+]);
 
 /** Where libhdf5 finds the file, how to take it away again, and why the source last failed to read (if it did). */
 interface Placed {
@@ -162,20 +204,38 @@ function mountSliced(m: H5Api, dir: string, size: number, readSync: NonNullable<
   const { FS } = m;
   const time = new Date();
   const stat = (node: EmNode, bytes: number) => ({
-    dev: 1, ino: node.id, mode: node.mode, nlink: 1, uid: 0, gid: 0, rdev: 0, size: bytes,
-    atime: time, mtime: time, ctime: time, blksize: 4096, blocks: Math.ceil(bytes / 4096),
+    dev: 1,
+    ino: node.id,
+    mode: node.mode,
+    nlink: 1,
+    uid: 0,
+    gid: 0,
+    rdev: 0,
+    size: bytes,
+    atime: time,
+    mtime: time,
+    ctime: time,
+    blksize: 4096,
+    blocks: Math.ceil(bytes / 4096),
   });
   let lastError = '';
   FS.mkdir(dir);
-  const root = FS.mount({
-    mount: () => Object.assign(FS.createNode(null, '/', S_IFDIR | 0o555, 0), {
-      node_ops: {
-        getattr: (node: EmNode) => stat(node, 0),
-        // Reached only for names that are not there (FS finds the one file through its node table).
-        lookup: () => { throw new FS.ErrnoError(ENOENT); },
-      },
-    }),
-  }, {}, dir);
+  const root = FS.mount(
+    {
+      mount: () =>
+        Object.assign(FS.createNode(null, '/', S_IFDIR | 0o555, 0), {
+          node_ops: {
+            getattr: (node: EmNode) => stat(node, 0),
+            // Reached only for names that are not there (FS finds the one file through its node table).
+            lookup: () => {
+              throw new FS.ErrnoError(ENOENT);
+            },
+          },
+        }),
+    },
+    {},
+    dir,
+  );
   // Created after mounting so it belongs to the mount, and unmount() drops it (and with it the source).
   const file = FS.createNode(root, 'data.h5', S_IFREG | 0o444, 0);
   file.node_ops = { getattr: (node: EmNode) => stat(node, size) };
@@ -201,14 +261,24 @@ function mountSliced(m: H5Api, dir: string, size: number, readSync: NonNullable<
   };
   return {
     path: `${dir}/data.h5`,
-    remove: () => { FS.unmount(dir); FS.rmdir(dir); },
-    readError: () => { const e = lastError; lastError = ''; return e; },
+    remove: () => {
+      FS.unmount(dir);
+      FS.rmdir(dir);
+    },
+    readError: () => {
+      const e = lastError;
+      lastError = '';
+      return e;
+    },
   };
 }
 
 async function copyToMemfs(m: H5Api, path: string, source: ByteSource): Promise<Placed> {
   if (source.size > MAX_HDF5_BYTES) {
-    throw new DataFileError(source.name, `HDF5 files are copied into memory to be read, and this one (${source.size} bytes) is over the ${MAX_HDF5_BYTES}-byte limit; save the activations as .npy or .safetensors instead`);
+    throw new DataFileError(
+      source.name,
+      `HDF5 files are copied into memory to be read, and this one (${source.size} bytes) is over the ${MAX_HDF5_BYTES}-byte limit; save the activations as .npy or .safetensors instead`,
+    );
   }
   m.FS.writeFile(path, await readAll(source), { canOwn: true });
   return { path, remove: () => m.FS.unlink(path), readError: () => '' };
@@ -227,8 +297,15 @@ export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
   const errors = () => takeErrors(m, errFd) + placed.readError();
   let id = -1n;
   const release = () => {
-    if (id >= 0n) { m.close_file(id); id = -1n; }
-    try { placed.remove(); } catch { /* already gone */ }
+    if (id >= 0n) {
+      m.close_file(id);
+      id = -1n;
+    }
+    try {
+      placed.remove();
+    } catch {
+      /* already gone */
+    }
     errors();
   };
   const fail = (problem: string, key?: string) => new DataFileError(file, problem + errors(), { key });
@@ -262,15 +339,26 @@ export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
       } catch (e) {
         throw fail(`libhdf5 could not read this object's description: ${(e as Error)?.message ?? e}`, key);
       }
-      if (!md || md.shape === null || md.shape === undefined) { skipped.push({ key, reason: 'empty (null dataspace)' }); continue; }
+      if (!md || md.shape === null || md.shape === undefined) {
+        skipped.push({ key, reason: 'empty (null dataspace)' });
+        continue;
+      }
       const dtype = dtypeOf(md);
-      if (!DTYPE_NAMES.has(dtype)) { skipped.push({ key, reason: `holds ${dtype}` }); continue; }
+      if (!DTYPE_NAMES.has(dtype)) {
+        skipped.push({ key, reason: `holds ${dtype}` });
+        continue;
+      }
       const shape = md.shape.map(Number);
       const count = elementCount(shape);
-      if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw fail(`dataset shape [${md.shape}] is not a list of sizes`, key);
-      if (count > MAX_ELEMENTS) throw fail(`shape [${shape}] has ${count} elements, more than the ${MAX_ELEMENTS} that fit in one array`, key);
+      if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+        throw fail(`dataset shape [${md.shape}] is not a list of sizes`, key);
+      if (count > MAX_ELEMENTS)
+        throw fail(`shape [${shape}] has ${count} elements, more than the ${MAX_ELEMENTS} that fit in one array`, key);
       if (count * md.size > MAX_EXPANSION * source.size + (1 << 20)) {
-        throw fail(`dataset claims ${count * md.size} bytes, more than a ${source.size}-byte file can hold even compressed`, key);
+        throw fail(
+          `dataset claims ${count * md.size} bytes, more than a ${source.size}-byte file can hold even compressed`,
+          key,
+        );
       }
       tensors.push(datasetEntry(m, errors, fileId, file, key, dtype as DType, shape, md.size));
     }
@@ -280,9 +368,12 @@ export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
       const attrs = new lib.Group(id, '/').attrs;
       for (const name of Object.keys(attrs)) {
         const v = attrs[name].value;
-        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') metadata[name] = String(v);
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean')
+          metadata[name] = String(v);
       }
-    } catch { /* unreadable attributes are left out */ }
+    } catch {
+      /* unreadable attributes are left out */
+    }
     errors();
     return { tensors, metadata, skipped, close: release };
   } catch (e) {
@@ -292,7 +383,14 @@ export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
 }
 
 function datasetEntry(
-  m: H5Api, errors: () => string, fileId: () => bigint, file: string, key: string, dtype: DType, shape: number[], itemSize: number,
+  m: H5Api,
+  errors: () => string,
+  fileId: () => bigint,
+  file: string,
+  key: string,
+  dtype: DType,
+  shape: number[],
+  itemSize: number,
 ): TensorEntry {
   const rank = shape.length;
   const rows = rank === 0 ? 1 : shape[0];
@@ -308,23 +406,43 @@ function datasetEntry(
       const ptr = m._malloc(elems * itemSize);
       if (!ptr) throw new DataFileError(file, `out of WebAssembly memory reading ${elems * itemSize} bytes`, { key });
       try {
-        const sel = rank === 0 ? null : {
-          count: [BigInt(n), ...shape.slice(1).map(BigInt)],
-          offset: [BigInt(r0), ...shape.slice(1).map(() => 0n)],
-          strides: shape.map(() => 1n),
-        };
+        const sel =
+          rank === 0
+            ? null
+            : {
+                count: [BigInt(n), ...shape.slice(1).map(BigInt)],
+                offset: [BigInt(r0), ...shape.slice(1).map(() => 0n)],
+                strides: shape.map(() => 1n),
+              };
         let status: number;
         try {
-          status = m.get_dataset_data(fileId(), `/${key}`, sel?.count ?? null, sel?.offset ?? null, sel?.strides ?? null, BigInt(ptr));
+          status = m.get_dataset_data(
+            fileId(),
+            `/${key}`,
+            sel?.count ?? null,
+            sel?.offset ?? null,
+            sel?.strides ?? null,
+            BigInt(ptr),
+          );
         } catch (e) {
           if (e instanceof DataFileError) throw e;
           status = -1;
         }
         if (status < 0) {
-          throw new DataFileError(file, `libhdf5 could not read rows ${r0}..${r0 + n - 1}${errors()}`, { key, row: r0 });
+          throw new DataFileError(file, `libhdf5 could not read rows ${r0}..${r0 + n - 1}${errors()}`, {
+            key,
+            row: r0,
+          });
         }
         // Read as little-endian memory type by h5wasm, whatever the file's byte order.
-        decodeToF32(m.HEAPU8.subarray(ptr, ptr + elems * itemSize), dtype, true, elems, out, (r0 - rowStart) * rowElems);
+        decodeToF32(
+          m.HEAPU8.subarray(ptr, ptr + elems * itemSize),
+          dtype,
+          true,
+          elems,
+          out,
+          (r0 - rowStart) * rowElems,
+        );
       } finally {
         m._free(ptr);
       }
@@ -333,10 +451,18 @@ function datasetEntry(
     return out;
   };
   return {
-    key, dtype, shape,
+    key,
+    dtype,
+    shape,
     readF32: (onProgress) => readRows(0, rows, onProgress),
     readRowsF32: async (rowStart, rowEnd) => {
-      if (!(Number.isInteger(rowStart) && Number.isInteger(rowEnd) && rowStart >= 0 && rowStart <= rowEnd && rowEnd <= rows)) {
+      if (!(
+        Number.isInteger(rowStart) &&
+        Number.isInteger(rowEnd) &&
+        rowStart >= 0 &&
+        rowStart <= rowEnd &&
+        rowEnd <= rows
+      )) {
         throw new DataFileError(file, `invalid row range [${rowStart}, ${rowEnd}) for shape [${shape}]`, { key });
       }
       return readRows(rowStart, rowEnd);

@@ -3,9 +3,7 @@
 
 import { DataFileError } from './errors';
 
-export type JsonSideFile =
-  | { kind: 'split'; train: number[]; test: number[] }
-  | { kind: 'classes'; names: string[] };
+export type JsonSideFile = { kind: 'split'; train: number[]; test: number[] } | { kind: 'classes'; names: string[] };
 
 export function parseJsonSideFile(name: string, text: string): JsonSideFile {
   let value: unknown;
@@ -23,13 +21,19 @@ export function parseJsonSideFile(name: string, text: string): JsonSideFile {
     const train = o.train_idx ?? o.train;
     const test = o.test_idx ?? o.test;
     if (Array.isArray(train) && Array.isArray(test)) {
-      for (const [key, list] of [['train_idx', train], ['test_idx', test]] as const) {
+      for (const [key, list] of [
+        ['train_idx', train],
+        ['test_idx', test],
+      ] as const) {
         const bad = list.findIndex((v) => !Number.isInteger(v) || v < 0);
-        if (bad >= 0) throw new DataFileError(name, `${key}[${bad}] = ${JSON.stringify(list[bad])} is not a row index`, { key });
+        if (bad >= 0)
+          throw new DataFileError(name, `${key}[${bad}] = ${JSON.stringify(list[bad])} is not a row index`, { key });
       }
       return { kind: 'split', train: train as number[], test: test as number[] };
     }
   }
-  throw new DataFileError(name,
-    'JSON must be a split object with "train_idx" and "test_idx" integer arrays, or an array of class names');
+  throw new DataFileError(
+    name,
+    'JSON must be a split object with "train_idx" and "test_idx" integer arrays, or an array of class names',
+  );
 }

@@ -13,8 +13,18 @@ export const READ_SLICE_BYTES = 32 << 20;
 export const MAX_ELEMENTS = 2 ** 30;
 
 const DESCR_TO_DTYPE: Record<string, DType> = {
-  b1: 'bool', u1: 'u8', i1: 'i8', u2: 'u16', i2: 'i16', u4: 'u32', i4: 'i32', u8: 'u64', i8: 'i64',
-  f2: 'f16', f4: 'f32', f8: 'f64',
+  b1: 'bool',
+  u1: 'u8',
+  i1: 'i8',
+  u2: 'u16',
+  i2: 'i16',
+  u4: 'u32',
+  i4: 'i32',
+  u8: 'u64',
+  i8: 'i64',
+  f2: 'f16',
+  f4: 'f32',
+  f8: 'f64',
 };
 
 export interface NpyHeader {
@@ -53,10 +63,14 @@ export function parseNpyHeader(bytes: Uint8Array, file: string, key?: string): N
   if (!dtype || !'<>|='.includes(order)) {
     throw fail(`unsupported dtype '${descr}' (supported: bool, int8-64, uint8-64, float16/32/64)`, start);
   }
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((s) => {
-    if (!/^\d+$/.test(s)) throw fail(`shape entry '${s}' is not a non-negative integer`, start);
-    return Number(s);
-  });
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((s) => {
+      if (!/^\d+$/.test(s)) throw fail(`shape entry '${s}' is not a non-negative integer`, start);
+      return Number(s);
+    });
   return {
     dtype,
     littleEndian: order !== '>',
@@ -80,9 +94,11 @@ export function npyEntry(source: ByteSource, header: NpyHeader, key: string): Te
   const need = dataOffset + count * itemBytes;
   const where = { key: key || undefined };
   if (need > source.size) {
-    throw new DataFileError(source.name,
+    throw new DataFileError(
+      source.name,
       `truncated: shape [${shape}] (${count} elements) of ${dtype} needs ${need} bytes but the file has ${source.size}`,
-      { ...where, offset: source.size });
+      { ...where, offset: source.size },
+    );
   }
   const rows = shape.length === 0 ? 1 : shape[0];
   const rowLen = shape.length <= 1 ? 1 : count / rows;
@@ -95,13 +111,18 @@ export function npyEntry(source: ByteSource, header: NpyHeader, key: string): Te
       const offset = dataOffset + (first + done) * itemBytes;
       const bytes = await source.read(offset, k * itemBytes);
       if (bytes.length < k * itemBytes) {
-        throw new DataFileError(source.name, 'file ended while reading values', { ...where, offset: offset + bytes.length });
+        throw new DataFileError(source.name, 'file ended while reading values', {
+          ...where,
+          offset: offset + bytes.length,
+        });
       }
       decodeToF32(bytes, dtype, header.littleEndian, k, target, at + done);
     }
   };
   return {
-    key, dtype, shape,
+    key,
+    dtype,
+    shape,
     readF32: async (onProgress) => {
       if (count > MAX_ELEMENTS) throw tooLargeError(source.name, key, shape, count);
       const out = new Float32Array(count);
@@ -116,7 +137,13 @@ export function npyEntry(source: ByteSource, header: NpyHeader, key: string): Te
       return out;
     },
     readRowsF32: async (rowStart, rowEnd) => {
-      if (!(Number.isInteger(rowStart) && Number.isInteger(rowEnd) && rowStart >= 0 && rowStart <= rowEnd && rowEnd <= rows)) {
+      if (!(
+        Number.isInteger(rowStart) &&
+        Number.isInteger(rowEnd) &&
+        rowStart >= 0 &&
+        rowStart <= rowEnd &&
+        rowEnd <= rows
+      )) {
         throw new DataFileError(source.name, `invalid row range [${rowStart}, ${rowEnd}) for shape [${shape}]`, where);
       }
       const n = rowEnd - rowStart;
@@ -133,9 +160,11 @@ export function npyEntry(source: ByteSource, header: NpyHeader, key: string): Te
 }
 
 function tooLargeError(file: string, key: string, shape: readonly number[], count: number): DataFileError {
-  return new DataFileError(file,
+  return new DataFileError(
+    file,
     `shape [${shape}] has ${count} elements, more than the ${MAX_ELEMENTS} that fit in one array; read it by row blocks (readRowsF32) instead`,
-    { key: key || undefined, offset: 8 });
+    { key: key || undefined, offset: 8 },
+  );
 }
 
 /**
@@ -145,7 +174,11 @@ function tooLargeError(file: string, key: string, shape: readonly number[], coun
  */
 async function readFortranRows(
   readRun: (first: number, n: number, target: Float32Array, at: number) => Promise<void>,
-  shape: readonly number[], rowStart: number, n: number, out: Float32Array, sliceElems: number,
+  shape: readonly number[],
+  rowStart: number,
+  n: number,
+  out: Float32Array,
+  sliceElems: number,
 ): Promise<void> {
   const rows = shape[0];
   const rest = shape.slice(1);
@@ -153,13 +186,19 @@ async function readFortranRows(
   // C-order position of each Fortran-order column index over the other dims.
   const cIndex = new Int32Array(restCount);
   const cStrides = new Array<number>(rest.length);
-  for (let d = rest.length - 1, s = 1; d >= 0; d--) { cStrides[d] = s; s *= rest[d]; }
+  for (let d = rest.length - 1, s = 1; d >= 0; d--) {
+    cStrides[d] = s;
+    s *= rest[d];
+  }
   const idx = new Array<number>(rest.length).fill(0);
   for (let f = 0; f < restCount; f++) {
     let c = 0;
     for (let d = 0; d < rest.length; d++) c += idx[d] * cStrides[d];
     cIndex[f] = c;
-    for (let d = 0; d < rest.length; d++) { if (++idx[d] < rest[d]) break; idx[d] = 0; }
+    for (let d = 0; d < rest.length; d++) {
+      if (++idx[d] < rest[d]) break;
+      idx[d] = 0;
+    }
   }
   const dense = n * 2 >= rows;
   const colsPerRead = dense ? Math.max(1, Math.floor(sliceElems / rows)) : 1;
@@ -187,12 +226,18 @@ export function fortranToC(src: Float32Array, shape: readonly number[], dst: Flo
   }
   const cStrides = new Array<number>(rank);
   let s = 1;
-  for (let d = rank - 1; d >= 0; d--) { cStrides[d] = s; s *= shape[d]; }
+  for (let d = rank - 1; d >= 0; d--) {
+    cStrides[d] = s;
+    s *= shape[d];
+  }
   const idx = new Array<number>(rank).fill(0);
   for (let f = 0; f < src.length; f++) {
     let c = 0;
     for (let d = 0; d < rank; d++) c += idx[d] * cStrides[d];
     dst[c] = src[f];
-    for (let d = 0; d < rank; d++) { if (++idx[d] < shape[d]) break; idx[d] = 0; }
+    for (let d = 0; d < rank; d++) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
   }
 }

@@ -9,10 +9,18 @@ import { elementCount, type TensorEntry } from './tensor-entry';
 import { entryDataOffset, entrySource, openZip, type ZipArchive, type ZipEntry } from './zip';
 
 export async function openNpz(source: ByteSource, archive?: ZipArchive): Promise<TensorEntry[]> {
-  const zip = archive ?? await openZip(source);
+  const zip = archive ?? (await openZip(source));
   const members = zip.entries.filter((e) => e.name.endsWith('.npy') && !e.name.endsWith('/'));
   if (members.length === 0) {
-    throw new DataFileError(source.name, `zip archive has no .npy members, so it is not an .npz (members: ${zip.entries.slice(0, 5).map((e) => e.name).join(', ') || 'none'})`);
+    throw new DataFileError(
+      source.name,
+      `zip archive has no .npy members, so it is not an .npz (members: ${
+        zip.entries
+          .slice(0, 5)
+          .map((e) => e.name)
+          .join(', ') || 'none'
+      })`,
+    );
   }
   const tensors: TensorEntry[] = [];
   for (const member of members) tensors.push(await openMember(zip, member));
@@ -30,7 +38,10 @@ async function openMember(zip: ZipArchive, member: ZipEntry): Promise<TensorEntr
   const base = member.method === 0 ? await entryDataOffset(zip, member) : undefined;
   const relocate = (e: unknown): unknown => {
     if (!(e instanceof DataFileError) || e.file !== innerName) return e;
-    const note = base === undefined ? ` (in deflate-compressed member '${member.name}'; the offset counts its uncompressed bytes)` : '';
+    const note =
+      base === undefined
+        ? ` (in deflate-compressed member '${member.name}'; the offset counts its uncompressed bytes)`
+        : '';
     const offset = e.where.offset === undefined ? undefined : e.where.offset + (base ?? 0);
     return new DataFileError(file, e.problem + note, { key, offset });
   };
@@ -42,9 +53,11 @@ async function openMember(zip: ZipArchive, member: ZipEntry): Promise<TensorEntr
     // The member's declared size must be exactly what its header describes: this is what lets a forged size
     // (or a header claiming 10^12 elements) be refused before anything is allocated.
     if (described !== member.uncompressedSize) {
-      throw new DataFileError(innerName,
+      throw new DataFileError(
+        innerName,
         `the npy header describes ${described} bytes (shape [${header.shape}] of ${header.dtype}) but the zip member holds ${member.uncompressedSize}`,
-        { key, offset: 8 });
+        { key, offset: 8 },
+      );
     }
     const entry = npyEntry(inner, header, key);
     return {
@@ -69,4 +82,3 @@ async function openMember(zip: ZipArchive, member: ZipEntry): Promise<TensorEntr
     throw relocate(e);
   }
 }
-

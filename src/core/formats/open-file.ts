@@ -35,7 +35,11 @@ const startsWith = (head: Uint8Array, magic: number[], at = 0) =>
   head.length >= at + magic.length && magic.every((b, i) => head[at + i] === b);
 
 /** The format a file's first bytes (at least 16, ideally 1 KiB) and name point to, or undefined. */
-export function detectKind(head: Uint8Array, name: string, size: number): FileKind | 'torch-legacy' | 'zip' | undefined {
+export function detectKind(
+  head: Uint8Array,
+  name: string,
+  size: number,
+): FileKind | 'torch-legacy' | 'zip' | undefined {
   if (startsWith(head, NPY_MAGIC)) return 'npy';
   if (looksLikeZip(head)) return 'zip';
   if (startsWith(head, HDF5_MAGIC)) return 'hdf5';
@@ -47,8 +51,20 @@ export function detectKind(head: Uint8Array, name: string, size: number): FileKi
   }
   const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
   const byExt: Record<string, FileKind | 'torch-legacy' | 'zip'> = {
-    npy: 'npy', npz: 'zip', safetensors: 'safetensors', pt: 'torch-legacy', pth: 'torch-legacy', ckpt: 'torch-legacy',
-    h5: 'hdf5', hdf5: 'hdf5', he5: 'hdf5', csv: 'table', tsv: 'table', txt: 'table', jsonl: 'table', ndjson: 'table',
+    npy: 'npy',
+    npz: 'zip',
+    safetensors: 'safetensors',
+    pt: 'torch-legacy',
+    pth: 'torch-legacy',
+    ckpt: 'torch-legacy',
+    h5: 'hdf5',
+    hdf5: 'hdf5',
+    he5: 'hdf5',
+    csv: 'table',
+    tsv: 'table',
+    txt: 'table',
+    jsonl: 'table',
+    ndjson: 'table',
   };
   if (byExt[ext]) return byExt[ext];
   // Text without NUL bytes in its first KiB is offered as a table.
@@ -86,12 +102,18 @@ export async function openDataFile(source: ByteSource): Promise<OpenedFile> {
     }
     case 'table': {
       const ext = /\.(tsv|jsonl|ndjson)$/i.exec(file)?.[1]?.toLowerCase();
-      const table = await openTable(source, ext === 'tsv' ? 'tsv' : ext === 'jsonl' || ext === 'ndjson' ? 'jsonl' : undefined);
+      const table = await openTable(
+        source,
+        ext === 'tsv' ? 'tsv' : ext === 'jsonl' || ext === 'ndjson' ? 'jsonl' : undefined,
+      );
       return { file, kind, tensors: [], table };
     }
     default:
-      throw new DataFileError(file,
-        'unrecognised format: expected .npy, .npz, .safetensors, a PyTorch .pt/.pth, HDF5 .h5, or a CSV/TSV/JSONL table', { offset: 0 });
+      throw new DataFileError(
+        file,
+        'unrecognised format: expected .npy, .npz, .safetensors, a PyTorch .pt/.pth, HDF5 .h5, or a CSV/TSV/JSONL table',
+        { offset: 0 },
+      );
   }
 }
 
@@ -114,7 +136,11 @@ export interface FinitenessReport {
 }
 
 /** Counts NaN and ±Inf in row-major values of the given shape and records where they first occur. */
-export function scanFinite(values: Float32Array | Float64Array, shape: readonly number[], maxPositions = 10): FinitenessReport {
+export function scanFinite(
+  values: Float32Array | Float64Array,
+  shape: readonly number[],
+  maxPositions = 10,
+): FinitenessReport {
   const rowLen = shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
   const report: FinitenessReport = { nan: 0, posInf: 0, negInf: 0, first: [], rows: [] };
   for (let i = 0; i < values.length; i++) {
@@ -122,7 +148,9 @@ export function scanFinite(values: Float32Array | Float64Array, shape: readonly 
     // v - v is 0 for finite values and NaN otherwise: one test on the common path.
     if (v - v === 0) continue;
     const kind = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
-    if (kind === 'NaN') report.nan++; else if (kind === '+Inf') report.posInf++; else report.negInf++;
+    if (kind === 'NaN') report.nan++;
+    else if (kind === '+Inf') report.posInf++;
+    else report.negInf++;
     const row = Math.floor(i / rowLen);
     if (report.rows[report.rows.length - 1] !== row) report.rows.push(row);
     if (report.first.length < maxPositions) report.first.push({ row, col: i - row * rowLen, kind });
@@ -135,13 +163,19 @@ export function nonFiniteError(file: string, key: string, report: FinitenessRepo
   const total = report.nan + report.posInf + report.negInf;
   if (total === 0) return undefined;
   const where = report.first.map((p) => `${p.kind} at row ${p.row}, column ${p.col}`).join('; ');
-  return new DataFileError(file,
+  return new DataFileError(
+    file,
     `${report.nan} NaN, ${report.posInf} +Inf and ${report.negInf} -Inf values in ${report.rows.length} rows (${where})`,
-    { key: key || undefined, row: report.first[0]?.row });
+    { key: key || undefined, row: report.first[0]?.row },
+  );
 }
 
 /** Removes the given rows (ascending) from row-major values; returns the kept values and the new shape. */
-export function dropRows(values: Float32Array, shape: readonly number[], rows: readonly number[]): { values: Float32Array; shape: number[] } {
+export function dropRows(
+  values: Float32Array,
+  shape: readonly number[],
+  rows: readonly number[],
+): { values: Float32Array; shape: number[] } {
   const n = shape[0] ?? 1;
   const rowLen = shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
   const drop = new Uint8Array(n);

@@ -5,10 +5,16 @@
 import { DataFileError } from './errors';
 
 export class PyTuple {
-  constructor(readonly items: PyValue[], readonly depth: number) {}
+  constructor(
+    readonly items: PyValue[],
+    readonly depth: number,
+  ) {}
 }
 export class PyList {
-  constructor(readonly items: PyValue[], public depth: number) {}
+  constructor(
+    readonly items: PyValue[],
+    public depth: number,
+  ) {}
 }
 export class PyDict {
   /** Keyed by a canonical form of the Python key, so re-setting a key replaces it as in Python. */
@@ -24,17 +30,25 @@ export class PyBytes {
 }
 /** A resolved, allow-listed global (a class or function the caller implemented in TypeScript). */
 export class PyGlobal {
-  constructor(readonly module: string, readonly name: string, readonly impl: GlobalImpl) {}
-  get qualname(): string { return `${this.module}.${this.name}`; }
+  constructor(
+    readonly module: string,
+    readonly name: string,
+    readonly impl: GlobalImpl,
+  ) {}
+  get qualname(): string {
+    return `${this.module}.${this.name}`;
+  }
 }
 /** An object built by an allow-listed global (a tensor, say); `value` is the caller's own representation. */
 export class PyObject {
-  constructor(readonly type: string, readonly value: unknown) {}
+  constructor(
+    readonly type: string,
+    readonly value: unknown,
+  ) {}
 }
 
 export type PyValue =
-  | null | boolean | number | bigint | string
-  | PyBytes | PyTuple | PyList | PyDict | PySet | PyGlobal | PyObject;
+  null | boolean | number | bigint | string | PyBytes | PyTuple | PyList | PyDict | PySet | PyGlobal | PyObject;
 
 export interface GlobalImpl {
   /** What REDUCE, NEWOBJ, INST and OBJ do with this global; absent means it may only be referenced. */
@@ -51,7 +65,12 @@ export interface PickleLimits {
   maxMarks: number;
 }
 
-export const DEFAULT_PICKLE_LIMITS: PickleLimits = { maxDepth: 100, maxMemo: 1_000_000, maxStack: 1_000_000, maxMarks: 1000 };
+export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
+  maxDepth: 100,
+  maxMemo: 1_000_000,
+  maxStack: 1_000_000,
+  maxMarks: 1000,
+};
 
 export interface UnpickleOptions {
   /** Named in errors. */
@@ -71,20 +90,77 @@ export class PickleTruncatedError extends DataFileError {}
 
 /** Opcodes by byte; everything not listed is refused. */
 const OPCODE_NAMES: Record<number, string> = {
-  0x28: 'MARK', 0x2e: 'STOP', 0x30: 'POP', 0x31: 'POP_MARK', 0x32: 'DUP', 0x46: 'FLOAT', 0x49: 'INT',
-  0x4a: 'BININT', 0x4b: 'BININT1', 0x4c: 'LONG', 0x4d: 'BININT2', 0x4e: 'NONE', 0x50: 'PERSID', 0x51: 'BINPERSID',
-  0x52: 'REDUCE', 0x53: 'STRING', 0x54: 'BINSTRING', 0x55: 'SHORT_BINSTRING', 0x56: 'UNICODE', 0x58: 'BINUNICODE',
-  0x61: 'APPEND', 0x62: 'BUILD', 0x63: 'GLOBAL', 0x64: 'DICT', 0x7d: 'EMPTY_DICT', 0x65: 'APPENDS', 0x67: 'GET',
-  0x68: 'BINGET', 0x69: 'INST', 0x6a: 'LONG_BINGET', 0x6c: 'LIST', 0x5d: 'EMPTY_LIST', 0x6f: 'OBJ', 0x70: 'PUT',
-  0x71: 'BINPUT', 0x72: 'LONG_BINPUT', 0x73: 'SETITEM', 0x74: 'TUPLE', 0x29: 'EMPTY_TUPLE', 0x75: 'SETITEMS',
-  0x47: 'BINFLOAT', 0x80: 'PROTO', 0x81: 'NEWOBJ', 0x85: 'TUPLE1', 0x86: 'TUPLE2', 0x87: 'TUPLE3', 0x88: 'NEWTRUE',
-  0x89: 'NEWFALSE', 0x8a: 'LONG1', 0x8b: 'LONG4', 0x42: 'BINBYTES', 0x43: 'SHORT_BINBYTES', 0x8c: 'SHORT_BINUNICODE',
-  0x8d: 'BINUNICODE8', 0x8e: 'BINBYTES8', 0x8f: 'EMPTY_SET', 0x90: 'ADDITEMS', 0x91: 'FROZENSET', 0x92: 'NEWOBJ_EX',
-  0x93: 'STACK_GLOBAL', 0x94: 'MEMOIZE', 0x95: 'FRAME', 0x96: 'BYTEARRAY8',
+  0x28: 'MARK',
+  0x2e: 'STOP',
+  0x30: 'POP',
+  0x31: 'POP_MARK',
+  0x32: 'DUP',
+  0x46: 'FLOAT',
+  0x49: 'INT',
+  0x4a: 'BININT',
+  0x4b: 'BININT1',
+  0x4c: 'LONG',
+  0x4d: 'BININT2',
+  0x4e: 'NONE',
+  0x50: 'PERSID',
+  0x51: 'BINPERSID',
+  0x52: 'REDUCE',
+  0x53: 'STRING',
+  0x54: 'BINSTRING',
+  0x55: 'SHORT_BINSTRING',
+  0x56: 'UNICODE',
+  0x58: 'BINUNICODE',
+  0x61: 'APPEND',
+  0x62: 'BUILD',
+  0x63: 'GLOBAL',
+  0x64: 'DICT',
+  0x7d: 'EMPTY_DICT',
+  0x65: 'APPENDS',
+  0x67: 'GET',
+  0x68: 'BINGET',
+  0x69: 'INST',
+  0x6a: 'LONG_BINGET',
+  0x6c: 'LIST',
+  0x5d: 'EMPTY_LIST',
+  0x6f: 'OBJ',
+  0x70: 'PUT',
+  0x71: 'BINPUT',
+  0x72: 'LONG_BINPUT',
+  0x73: 'SETITEM',
+  0x74: 'TUPLE',
+  0x29: 'EMPTY_TUPLE',
+  0x75: 'SETITEMS',
+  0x47: 'BINFLOAT',
+  0x80: 'PROTO',
+  0x81: 'NEWOBJ',
+  0x85: 'TUPLE1',
+  0x86: 'TUPLE2',
+  0x87: 'TUPLE3',
+  0x88: 'NEWTRUE',
+  0x89: 'NEWFALSE',
+  0x8a: 'LONG1',
+  0x8b: 'LONG4',
+  0x42: 'BINBYTES',
+  0x43: 'SHORT_BINBYTES',
+  0x8c: 'SHORT_BINUNICODE',
+  0x8d: 'BINUNICODE8',
+  0x8e: 'BINBYTES8',
+  0x8f: 'EMPTY_SET',
+  0x90: 'ADDITEMS',
+  0x91: 'FROZENSET',
+  0x92: 'NEWOBJ_EX',
+  0x93: 'STACK_GLOBAL',
+  0x94: 'MEMOIZE',
+  0x95: 'FRAME',
+  0x96: 'BYTEARRAY8',
 };
 /** Known but refused: they reach outside the pickle (copyreg's extension registry, out-of-band buffers). */
 const REFUSED_OPCODES: Record<number, string> = {
-  0x82: 'EXT1', 0x83: 'EXT2', 0x84: 'EXT4', 0x97: 'NEXT_BUFFER', 0x98: 'READONLY_BUFFER',
+  0x82: 'EXT1',
+  0x83: 'EXT2',
+  0x84: 'EXT4',
+  0x97: 'NEXT_BUFFER',
+  0x98: 'READONLY_BUFFER',
 };
 
 /** Longest LONG1/LONG4 accepted; shapes and offsets need 8 bytes, and BigInt parsing of huge ones is slow. */
@@ -126,13 +202,34 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
     new DataFileError(file, `pickle: ${opName ? `${opName}: ` : ''}${problem}`, { key, offset: base + opAt });
   const need = (n: number) => {
     if (!(pos + n <= bytes.length)) {
-      throw new PickleTruncatedError(file, `pickle ends unexpectedly (${opName} needs ${n} more bytes)`, { key, offset: base + bytes.length });
+      throw new PickleTruncatedError(file, `pickle ends unexpectedly (${opName} needs ${n} more bytes)`, {
+        key,
+        offset: base + bytes.length,
+      });
     }
   };
-  const u8 = () => { need(1); return bytes[pos++]; };
-  const u16 = () => { need(2); const v = dv.getUint16(pos, true); pos += 2; return v; };
-  const i32 = () => { need(4); const v = dv.getInt32(pos, true); pos += 4; return v; };
-  const u32 = () => { need(4); const v = dv.getUint32(pos, true); pos += 4; return v; };
+  const u8 = () => {
+    need(1);
+    return bytes[pos++];
+  };
+  const u16 = () => {
+    need(2);
+    const v = dv.getUint16(pos, true);
+    pos += 2;
+    return v;
+  };
+  const i32 = () => {
+    need(4);
+    const v = dv.getInt32(pos, true);
+    pos += 4;
+    return v;
+  };
+  const u32 = () => {
+    need(4);
+    const v = dv.getUint32(pos, true);
+    pos += 4;
+    return v;
+  };
   const u64 = () => {
     need(8);
     const v = dv.getBigUint64(pos, true);
@@ -150,7 +247,10 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
   const line = () => {
     const nl = bytes.indexOf(0x0a, pos);
     if (nl < 0) {
-      throw new PickleTruncatedError(file, `pickle ends unexpectedly (${opName} has no end of line)`, { key, offset: base + bytes.length });
+      throw new PickleTruncatedError(file, `pickle ends unexpectedly (${opName} has no end of line)`, {
+        key,
+        offset: base + bytes.length,
+      });
     }
     const text = latin1.decode(bytes.subarray(pos, nl));
     pos = nl + 1;
@@ -214,8 +314,10 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
   const resolve = (module: string, name: string): PyGlobal => {
     const impl = globals.get(`${module}.${name}`);
     if (!impl) {
-      throw fail(`refused global '${module}.${name}': it is not on the allow-list of tensor, storage and container ` +
-        'rebuilds, so the file was not loaded and nothing in it was executed');
+      throw fail(
+        `refused global '${module}.${name}': it is not on the allow-list of tensor, storage and container ` +
+          'rebuilds, so the file was not loaded and nothing in it was executed',
+      );
     }
     return new PyGlobal(module, name, impl);
   };
@@ -255,12 +357,23 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
     opName = OPCODE_NAMES[op] ?? '';
     if (!opName) {
       const refused = REFUSED_OPCODES[op];
-      throw fail(refused ? `opcode ${refused} is not allowed` : `unknown or disallowed opcode 0x${op.toString(16).padStart(2, '0')}`);
+      throw fail(
+        refused
+          ? `opcode ${refused} is not allowed`
+          : `unknown or disallowed opcode 0x${op.toString(16).padStart(2, '0')}`,
+      );
     }
     switch (op) {
-      case 0x80: { const v = u8(); if (v > 5) throw fail(`unsupported protocol ${v}`); break; } // PROTO
-      case 0x95: take(8); break; // FRAME: only a hint for buffered readers; the data follows inline.
-      case 0x2e: { // STOP
+      case 0x80: {
+        const v = u8();
+        if (v > 5) throw fail(`unsupported protocol ${v}`);
+        break;
+      } // PROTO
+      case 0x95:
+        take(8);
+        break; // FRAME: only a hint for buffered readers; the data follows inline.
+      case 0x2e: {
+        // STOP
         if (metastack.length) throw fail('STOP inside an unclosed MARK');
         return { value: pop(), end: pos };
       }
@@ -269,93 +382,231 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
         metastack.push(stack);
         stack = [];
         break;
-      case 0x30: if (stack.length) stack.pop(); else popMark(); break; // POP (pops a bare MARK, as CPython does)
-      case 0x31: popMark(); break; // POP_MARK
-      case 0x32: push(top()); break; // DUP
-      case 0x4e: push(null); break;
-      case 0x88: push(true); break;
-      case 0x89: push(false); break;
-      case 0x4a: push(i32()); break; // BININT
-      case 0x4b: push(u8()); break; // BININT1
-      case 0x4d: push(u16()); break; // BININT2
-      case 0x49: { // INT (protocol 0; "01"/"00" are True/False)
+      case 0x30:
+        if (stack.length) stack.pop();
+        else popMark();
+        break; // POP (pops a bare MARK, as CPython does)
+      case 0x31:
+        popMark();
+        break; // POP_MARK
+      case 0x32:
+        push(top());
+        break; // DUP
+      case 0x4e:
+        push(null);
+        break;
+      case 0x88:
+        push(true);
+        break;
+      case 0x89:
+        push(false);
+        break;
+      case 0x4a:
+        push(i32());
+        break; // BININT
+      case 0x4b:
+        push(u8());
+        break; // BININT1
+      case 0x4d:
+        push(u16());
+        break; // BININT2
+      case 0x49: {
+        // INT (protocol 0; "01"/"00" are True/False)
         const s = line();
         push(s === '01' ? true : s === '00' ? false : textInt(s));
         break;
       }
-      case 0x4c: push(textInt(line())); break; // LONG
-      case 0x8a: push(long(u8())); break; // LONG1
-      case 0x8b: { const n = i32(); if (n < 0) throw fail('negative length'); push(long(n)); break; } // LONG4
-      case 0x46: { // FLOAT
+      case 0x4c:
+        push(textInt(line()));
+        break; // LONG
+      case 0x8a:
+        push(long(u8()));
+        break; // LONG1
+      case 0x8b: {
+        const n = i32();
+        if (n < 0) throw fail('negative length');
+        push(long(n));
+        break;
+      } // LONG4
+      case 0x46: {
+        // FLOAT
         const s = line().trim();
         const v = Number(s);
-        if (s === '' || (Number.isNaN(v) && !/^[+-]?nan$/i.test(s))) throw fail(`not a float: ${JSON.stringify(s.slice(0, 40))}`);
+        if (s === '' || (Number.isNaN(v) && !/^[+-]?nan$/i.test(s)))
+          throw fail(`not a float: ${JSON.stringify(s.slice(0, 40))}`);
         push(v);
         break;
       }
-      case 0x47: { need(8); push(dv.getFloat64(pos, false)); pos += 8; break; } // BINFLOAT (big-endian)
-      case 0x53: push(pyStringLiteral(line(), fail)); break; // STRING
-      case 0x54: push(latin1.decode(take(i32()))); break; // BINSTRING
-      case 0x55: push(latin1.decode(take(u8()))); break; // SHORT_BINSTRING
-      case 0x56: push(rawUnicodeEscape(line())); break; // UNICODE
-      case 0x58: push(utf8.decode(take(u32()))); break; // BINUNICODE
-      case 0x8c: push(utf8.decode(take(u8()))); break; // SHORT_BINUNICODE
-      case 0x8d: push(utf8.decode(take(u64()))); break; // BINUNICODE8
-      case 0x42: push(new PyBytes(take(u32()))); break; // BINBYTES
-      case 0x43: push(new PyBytes(take(u8()))); break; // SHORT_BINBYTES
-      case 0x8e: case 0x96: push(new PyBytes(take(u64()))); break; // BINBYTES8, BYTEARRAY8
-      case 0x7d: push(new PyDict()); break; // EMPTY_DICT
-      case 0x64: { const d = new PyDict(); setItems(d, popMark()); push(d); break; } // DICT
-      case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM
-      case 0x75: { const items = popMark(); setItems(top(), items); break; } // SETITEMS
-      case 0x5d: push(new PyList([], 1)); break; // EMPTY_LIST
-      case 0x6c: { const l = new PyList([], 1); appendTo(l, popMark()); push(l); break; } // LIST
-      case 0x61: { const v = pop(); appendTo(top(), [v]); break; } // APPEND
-      case 0x65: { const items = popMark(); appendTo(top(), items); break; } // APPENDS
-      case 0x29: push(new PyTuple([], 1)); break; // EMPTY_TUPLE
-      case 0x74: push(tupleOf(popMark())); break; // TUPLE
-      case 0x85: { const a = pop(); push(tupleOf([a])); break; }
-      case 0x86: { const b = pop(); const a = pop(); push(tupleOf([a, b])); break; }
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); push(tupleOf([a, b, c])); break; }
-      case 0x8f: push(new PySet()); break; // EMPTY_SET
-      case 0x90: { // ADDITEMS
+      case 0x47: {
+        need(8);
+        push(dv.getFloat64(pos, false));
+        pos += 8;
+        break;
+      } // BINFLOAT (big-endian)
+      case 0x53:
+        push(pyStringLiteral(line(), fail));
+        break; // STRING
+      case 0x54:
+        push(latin1.decode(take(i32())));
+        break; // BINSTRING
+      case 0x55:
+        push(latin1.decode(take(u8())));
+        break; // SHORT_BINSTRING
+      case 0x56:
+        push(rawUnicodeEscape(line()));
+        break; // UNICODE
+      case 0x58:
+        push(utf8.decode(take(u32())));
+        break; // BINUNICODE
+      case 0x8c:
+        push(utf8.decode(take(u8())));
+        break; // SHORT_BINUNICODE
+      case 0x8d:
+        push(utf8.decode(take(u64())));
+        break; // BINUNICODE8
+      case 0x42:
+        push(new PyBytes(take(u32())));
+        break; // BINBYTES
+      case 0x43:
+        push(new PyBytes(take(u8())));
+        break; // SHORT_BINBYTES
+      case 0x8e:
+      case 0x96:
+        push(new PyBytes(take(u64())));
+        break; // BINBYTES8, BYTEARRAY8
+      case 0x7d:
+        push(new PyDict());
+        break; // EMPTY_DICT
+      case 0x64: {
+        const d = new PyDict();
+        setItems(d, popMark());
+        push(d);
+        break;
+      } // DICT
+      case 0x73: {
+        const v = pop();
+        const k = pop();
+        setItems(top(), [k, v]);
+        break;
+      } // SETITEM
+      case 0x75: {
+        const items = popMark();
+        setItems(top(), items);
+        break;
+      } // SETITEMS
+      case 0x5d:
+        push(new PyList([], 1));
+        break; // EMPTY_LIST
+      case 0x6c: {
+        const l = new PyList([], 1);
+        appendTo(l, popMark());
+        push(l);
+        break;
+      } // LIST
+      case 0x61: {
+        const v = pop();
+        appendTo(top(), [v]);
+        break;
+      } // APPEND
+      case 0x65: {
+        const items = popMark();
+        appendTo(top(), items);
+        break;
+      } // APPENDS
+      case 0x29:
+        push(new PyTuple([], 1));
+        break; // EMPTY_TUPLE
+      case 0x74:
+        push(tupleOf(popMark()));
+        break; // TUPLE
+      case 0x85: {
+        const a = pop();
+        push(tupleOf([a]));
+        break;
+      }
+      case 0x86: {
+        const b = pop();
+        const a = pop();
+        push(tupleOf([a, b]));
+        break;
+      }
+      case 0x87: {
+        const c = pop();
+        const b = pop();
+        const a = pop();
+        push(tupleOf([a, b, c]));
+        break;
+      }
+      case 0x8f:
+        push(new PySet());
+        break; // EMPTY_SET
+      case 0x90: {
+        // ADDITEMS
         const items = popMark();
         const s = top();
         if (!(s instanceof PySet)) throw fail(`cannot add items to ${typeName(s)}`);
         addItems(s, items);
         break;
       }
-      case 0x91: { const s = new PySet(); addItems(s, popMark()); push(s); break; } // FROZENSET
-      case 0x70: memoPut(textIndex(line(), fail), top()); break; // PUT
-      case 0x71: memoPut(u8(), top()); break; // BINPUT
-      case 0x72: memoPut(u32(), top()); break; // LONG_BINPUT
-      case 0x94: memoPut(memo.size, top()); break; // MEMOIZE
-      case 0x67: push(memoGet(textIndex(line(), fail))); break; // GET
-      case 0x68: push(memoGet(u8())); break; // BINGET
-      case 0x6a: push(memoGet(u32())); break; // LONG_BINGET
-      case 0x63: { const module = line(); const name = line(); push(resolve(module, name)); break; } // GLOBAL
-      case 0x93: { // STACK_GLOBAL
+      case 0x91: {
+        const s = new PySet();
+        addItems(s, popMark());
+        push(s);
+        break;
+      } // FROZENSET
+      case 0x70:
+        memoPut(textIndex(line(), fail), top());
+        break; // PUT
+      case 0x71:
+        memoPut(u8(), top());
+        break; // BINPUT
+      case 0x72:
+        memoPut(u32(), top());
+        break; // LONG_BINPUT
+      case 0x94:
+        memoPut(memo.size, top());
+        break; // MEMOIZE
+      case 0x67:
+        push(memoGet(textIndex(line(), fail)));
+        break; // GET
+      case 0x68:
+        push(memoGet(u8()));
+        break; // BINGET
+      case 0x6a:
+        push(memoGet(u32()));
+        break; // LONG_BINGET
+      case 0x63: {
+        const module = line();
+        const name = line();
+        push(resolve(module, name));
+        break;
+      } // GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const name = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof name !== 'string') throw fail('module and name must be strings');
         push(resolve(module, name));
         break;
       }
-      case 0x52: { // REDUCE
+      case 0x52: {
+        // REDUCE
         const args = pop();
         const callee = pop();
         if (!(args instanceof PyTuple)) throw fail(`arguments must be a tuple, not ${typeName(args)}`);
         push(call(callee, args.items));
         break;
       }
-      case 0x81: { // NEWOBJ: cls.__new__(cls, *args); allow-listed classes implement it as a call.
+      case 0x81: {
+        // NEWOBJ: cls.__new__(cls, *args); allow-listed classes implement it as a call.
         const args = pop();
         const cls = pop();
         if (!(args instanceof PyTuple)) throw fail(`arguments must be a tuple, not ${typeName(args)}`);
         push(call(cls, args.items));
         break;
       }
-      case 0x92: { // NEWOBJ_EX
+      case 0x92: {
+        // NEWOBJ_EX
         const kwargs = pop();
         const args = pop();
         const cls = pop();
@@ -364,32 +615,37 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
         push(call(cls, args.items));
         break;
       }
-      case 0x69: { // INST: the global is checked against the allow-list like GLOBAL's.
+      case 0x69: {
+        // INST: the global is checked against the allow-list like GLOBAL's.
         const module = line();
         const name = line();
         const g = resolve(module, name);
         push(call(g, popMark()));
         break;
       }
-      case 0x6f: { // OBJ
+      case 0x6f: {
+        // OBJ
         const items = popMark();
         if (!items.length) throw fail('no class given');
         push(call(items[0], items.slice(1)));
         break;
       }
-      case 0x62: { // BUILD: only state on dicts (e.g. a state_dict's _metadata) and built objects, which is ignored.
+      case 0x62: {
+        // BUILD: only state on dicts (e.g. a state_dict's _metadata) and built objects, which is ignored.
         pop();
         const obj = top();
         if (!(obj instanceof PyDict) && !(obj instanceof PyObject)) throw fail(`cannot set state on ${typeName(obj)}`);
         break;
       }
-      case 0x51: { // BINPERSID
+      case 0x51: {
+        // BINPERSID
         const pid = pop();
         if (!options.persistentLoad) throw fail('persistent ids are not allowed here');
         push(options.persistentLoad(pid, fail));
         break;
       }
-      case 0x50: { // PERSID
+      case 0x50: {
+        // PERSID
         const pid = line();
         if (!options.persistentLoad) throw fail('persistent ids are not allowed here');
         push(options.persistentLoad(pid, fail));
@@ -417,12 +673,28 @@ function pyStringLiteral(s: string, fail: (problem: string) => DataFileError): s
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
-    if (c !== '\\') { out += c; continue; }
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
     const e = body[++i];
-    const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v' };
+    const simple: Record<string, string> = {
+      n: '\n',
+      r: '\r',
+      t: '\t',
+      '\\': '\\',
+      "'": "'",
+      '"': '"',
+      a: '\x07',
+      b: '\b',
+      f: '\f',
+      v: '\v',
+    };
     if (e in simple) out += simple[e];
-    else if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(body.slice(i + 1, i + 3))) { out += String.fromCharCode(parseInt(body.slice(i + 1, i + 3), 16)); i += 2; }
-    else if (/[0-7]/.test(e ?? '')) {
+    else if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(body.slice(i + 1, i + 3))) {
+      out += String.fromCharCode(parseInt(body.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (/[0-7]/.test(e ?? '')) {
       const m = /^[0-7]{1,3}/.exec(body.slice(i))![0];
       out += String.fromCharCode(parseInt(m, 8) & 0xff);
       i += m.length - 1;

@@ -30,7 +30,11 @@ export function rowsPerBlock(shape: readonly number[], blockBytes = DEFAULT_BLOC
 export async function readRows(entry: TensorEntry, rowStart: number, rowEnd: number, file = ''): Promise<Float32Array> {
   if (entry.readRowsF32) return entry.readRowsF32(rowStart, rowEnd);
   if (elementCount(entry.shape) > MAX_ELEMENTS) {
-    throw new DataFileError(file, `shape [${entry.shape}] is too large to read whole and this format cannot be read by rows`, { key: entry.key || undefined });
+    throw new DataFileError(
+      file,
+      `shape [${entry.shape}] is too large to read whole and this format cannot be read by rows`,
+      { key: entry.key || undefined },
+    );
   }
   const len = rowLength(entry.shape);
   return (await entry.readF32()).slice(rowStart * len, rowEnd * len);

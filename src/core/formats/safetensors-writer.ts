@@ -13,14 +13,16 @@ export function writeSafetensors(tensors: F32Tensor[], metadata?: Record<string,
   let offset = 0;
   for (const t of tensors) {
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) throw new Error(`invalid tensor ${t.name}: shape [${t.shape}] needs ${n} values, got ${t.data.length}`);
+    if (n !== t.data.length)
+      throw new Error(`invalid tensor ${t.name}: shape [${t.shape}] needs ${n} values, got ${t.data.length}`);
     if (t.name in header) throw new Error(`invalid tensor name ${t.name}: written twice`);
     header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + n * 4] };
     offset += n * 4;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
-  if (padded !== json.length) json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(padded - json.length));
+  if (padded !== json.length)
+    json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(padded - json.length));
   const out = new Uint8Array(8 + json.length + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);

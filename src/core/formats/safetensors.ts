@@ -11,8 +11,19 @@ import { elementCount, type TensorEntry } from './tensor-entry';
 export const MAX_HEADER_BYTES = 100_000_000;
 
 const DTYPES: Record<string, DType> = {
-  BOOL: 'bool', U8: 'u8', I8: 'i8', U16: 'u16', I16: 'i16', U32: 'u32', I32: 'i32', U64: 'u64', I64: 'i64',
-  F16: 'f16', BF16: 'bf16', F32: 'f32', F64: 'f64',
+  BOOL: 'bool',
+  U8: 'u8',
+  I8: 'i8',
+  U16: 'u16',
+  I16: 'i16',
+  U32: 'u32',
+  I32: 'i32',
+  U64: 'u64',
+  I64: 'i64',
+  F16: 'f16',
+  BF16: 'bf16',
+  F32: 'f32',
+  F64: 'f64',
 };
 
 export interface SafetensorsFile {
@@ -34,18 +45,22 @@ interface Described {
 export async function openSafetensors(source: ByteSource): Promise<SafetensorsFile> {
   const file = source.name;
   const lenBytes = await source.read(0, 8);
-  if (lenBytes.length < 8) throw new DataFileError(file, 'file is shorter than the 8-byte safetensors header length', { offset: 0 });
+  if (lenBytes.length < 8)
+    throw new DataFileError(file, 'file is shorter than the 8-byte safetensors header length', { offset: 0 });
   const headerLen = new DataView(lenBytes.buffer, lenBytes.byteOffset, 8).getBigUint64(0, true);
   if (headerLen > BigInt(Math.min(MAX_HEADER_BYTES, source.size - 8))) {
-    throw new DataFileError(file,
+    throw new DataFileError(
+      file,
       `header length field says ${headerLen} bytes but ${headerLen > BigInt(MAX_HEADER_BYTES) ? `the limit is ${MAX_HEADER_BYTES}` : `the file has only ${source.size - 8} after it`}`,
-      { offset: 0 });
+      { offset: 0 },
+    );
   }
   const n = Number(headerLen);
   const dataStart = 8 + n;
   const dataLen = source.size - dataStart;
   const headerBytes = await source.read(8, n);
-  if (headerBytes.length < n) throw new DataFileError(file, 'file ends inside the JSON header', { offset: 8 + headerBytes.length });
+  if (headerBytes.length < n)
+    throw new DataFileError(file, 'file ends inside the JSON header', { offset: 8 + headerBytes.length });
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8').decode(headerBytes));
@@ -60,14 +75,16 @@ export async function openSafetensors(source: ByteSource): Promise<SafetensorsFi
   for (const [key, value] of Object.entries(header as Record<string, unknown>)) {
     const fail = (problem: string, offset = 8) => new DataFileError(file, problem, { key, offset });
     if (key === '__metadata__') {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw fail('__metadata__ must be an object of strings');
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw fail('__metadata__ must be an object of strings');
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if (typeof v !== 'string') throw fail(`__metadata__ value for '${k}' is not a string`);
         metadata[k] = v;
       }
       continue;
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw fail('tensor description is not an object');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw fail('tensor description is not an object');
     const { dtype: dtypeName, shape, data_offsets: offsets } = value as Record<string, unknown>;
     const dtype = typeof dtypeName === 'string' ? DTYPES[dtypeName] : undefined;
     if (!dtype) {
@@ -82,7 +99,8 @@ export async function openSafetensors(source: ByteSource): Promise<SafetensorsFi
     const [begin, end] = offsets as number[];
     const abs = dataStart + begin;
     if (end < begin) throw fail(`data_offsets [${begin}, ${end}] end before they begin`, abs);
-    if (end > dataLen) throw fail(`data_offsets [${begin}, ${end}] run past the end of the data (${dataLen} bytes)`, abs);
+    if (end > dataLen)
+      throw fail(`data_offsets [${begin}, ${end}] run past the end of the data (${dataLen} bytes)`, abs);
     const need = elementCount(shape as number[]) * DTYPE_BYTES[dtype];
     if (end - begin !== need) {
       throw fail(`data_offsets span ${end - begin} bytes but shape [${shape}] of ${dtypeName} needs ${need}`, abs);
@@ -91,7 +109,10 @@ export async function openSafetensors(source: ByteSource): Promise<SafetensorsFi
     // Writers lay tensors out by decreasing alignment, so each starts at a multiple of its element size within the
     // data section. A file that breaks this was not written by safetensors; refuse it rather than guess.
     if (begin % DTYPE_BYTES[dtype] !== 0) {
-      throw fail(`tensor data at offset ${begin} is misaligned for ${dtypeName} (${DTYPE_BYTES[dtype]}-byte elements)`, abs);
+      throw fail(
+        `tensor data at offset ${begin} is misaligned for ${dtypeName} (${DTYPE_BYTES[dtype]}-byte elements)`,
+        abs,
+      );
     }
     described.push({ key, dtype, shape: shape as number[], begin, end });
   }
@@ -101,13 +122,21 @@ export async function openSafetensors(source: ByteSource): Promise<SafetensorsFi
     const prev = byStart[i - 1];
     const cur = byStart[i];
     if (cur.begin < prev.end) {
-      throw new DataFileError(file, `tensor bytes [${cur.begin}, ${cur.end}) overlap '${prev.key}' [${prev.begin}, ${prev.end})`,
-        { key: cur.key, offset: dataStart + cur.begin });
+      throw new DataFileError(
+        file,
+        `tensor bytes [${cur.begin}, ${cur.end}) overlap '${prev.key}' [${prev.begin}, ${prev.end})`,
+        { key: cur.key, offset: dataStart + cur.begin },
+      );
     }
   }
   // Values are read with the .npy reader's slice loop: same conversion, progress and truncation checks. (A header
   // whose length is not a multiple of 8 leaves data unaligned in the file; decodeToF32 handles that via DataView.)
-  const tensors = described.map((d) => npyEntry(source,
-    { dtype: d.dtype, littleEndian: true, fortranOrder: false, shape: d.shape, dataOffset: dataStart + d.begin }, d.key));
+  const tensors = described.map((d) =>
+    npyEntry(
+      source,
+      { dtype: d.dtype, littleEndian: true, fortranOrder: false, shape: d.shape, dataOffset: dataStart + d.begin },
+      d.key,
+    ),
+  );
   return { tensors, metadata, dataStart };
 }

@@ -38,7 +38,12 @@ export function stridedEntry(v: StridedView): TensorEntry {
   const itemBytes = DTYPE_BYTES[dtype];
   const rows = shape.length === 0 ? 1 : shape[0];
   /** Row-major f32 values of rows [r0, r1), gathered in windows of the storage. */
-  const gather = async (storage: ByteSource, r0: number, r1: number, onProgress?: (done: number, total: number) => void) => {
+  const gather = async (
+    storage: ByteSource,
+    r0: number,
+    r1: number,
+    onProgress?: (done: number, total: number) => void,
+  ) => {
     const restShape = shape.slice(1);
     const restStride = stride.slice(1);
     const restCount = elementCount(restShape);
@@ -52,20 +57,24 @@ export function stridedEntry(v: StridedView): TensorEntry {
     let o = 0;
     for (let i0 = r0; i0 < r1;) {
       // As many rows as fit in one window of the storage (at least one, however wide a row's span is).
-      let i1 = i0 + 1;
-      if (s0 > 0) i1 = Math.min(r1, Math.max(i0 + 1, i0 + 1 + Math.floor((windowElems - restMax - 1) / s0)));
-      else i1 = r1;
+      const i1 = s0 > 0 ? Math.min(r1, Math.max(i0 + 1, i0 + 1 + Math.floor((windowElems - restMax - 1) / s0))) : r1;
       const start = offset + i0 * s0;
       const span = (i1 - 1 - i0) * s0 + restMax + 1;
       const bytes = await storage.read(start * itemBytes, span * itemBytes);
       if (bytes.length < span * itemBytes) {
-        throw new DataFileError(file, `storage ends before the view's rows ${i0}..${i1 - 1}`, { key, offset: start * itemBytes + bytes.length });
+        throw new DataFileError(file, `storage ends before the view's rows ${i0}..${i1 - 1}`, {
+          key,
+          offset: start * itemBytes + bytes.length,
+        });
       }
       if (tmp.length < span) tmp = new Float32Array(span);
       decodeToF32(bytes, dtype, littleEndian, span, tmp, 0);
       for (let r = i0; r < i1; r++) {
         const base = (r - i0) * s0;
-        if (rank === 1) { out[o++] = tmp[base]; continue; }
+        if (rank === 1) {
+          out[o++] = tmp[base];
+          continue;
+        }
         if (rank === 2) {
           const n = restShape[0];
           const s = restStride[0];
@@ -78,7 +87,10 @@ export function stridedEntry(v: StridedView): TensorEntry {
         for (let k = 0; k < restCount; k++) {
           out[o++] = tmp[at];
           for (let d = restShape.length - 1; d >= 0; d--) {
-            if (++idx[d] < restShape[d]) { at += restStride[d]; break; }
+            if (++idx[d] < restShape[d]) {
+              at += restStride[d];
+              break;
+            }
             at -= (restShape[d] - 1) * restStride[d];
             idx[d] = 0;
           }
@@ -92,11 +104,17 @@ export function stridedEntry(v: StridedView): TensorEntry {
   const contiguous = (storage: ByteSource) =>
     npyEntry(storage, { dtype, littleEndian, fortranOrder: false, shape, dataOffset: offset * itemBytes }, key);
   return {
-    key, dtype, shape,
+    key,
+    dtype,
+    shape,
     readF32: async (onProgress) => {
       const count = elementCount(shape);
       if (count > MAX_ELEMENTS) {
-        throw new DataFileError(file, `shape [${shape}] has ${count} elements, more than the ${MAX_ELEMENTS} that fit in one array; read it by row blocks (readRowsF32) instead`, { key });
+        throw new DataFileError(
+          file,
+          `shape [${shape}] has ${count} elements, more than the ${MAX_ELEMENTS} that fit in one array; read it by row blocks (readRowsF32) instead`,
+          { key },
+        );
       }
       const storage = await v.openStorage();
       if (count === 0) return new Float32Array(0);
@@ -104,7 +122,13 @@ export function stridedEntry(v: StridedView): TensorEntry {
       return gather(storage, 0, rows, onProgress);
     },
     readRowsF32: async (rowStart, rowEnd) => {
-      if (!(Number.isInteger(rowStart) && Number.isInteger(rowEnd) && rowStart >= 0 && rowStart <= rowEnd && rowEnd <= rows)) {
+      if (!(
+        Number.isInteger(rowStart) &&
+        Number.isInteger(rowEnd) &&
+        rowStart >= 0 &&
+        rowStart <= rowEnd &&
+        rowEnd <= rows
+      )) {
         throw new DataFileError(file, `invalid row range [${rowStart}, ${rowEnd}) for shape [${shape}]`, { key });
       }
       const storage = await v.openStorage();

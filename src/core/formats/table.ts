@@ -36,7 +36,10 @@ const BOOL = /^(?:true|false)$/i;
 
 export async function openTable(source: ByteSource, format?: 'csv' | 'tsv' | 'jsonl'): Promise<Table> {
   if (source.size > MAX_TABLE_BYTES) {
-    throw new DataFileError(source.name, `table files are read whole and this one (${source.size} bytes) is over the ${MAX_TABLE_BYTES}-byte limit`);
+    throw new DataFileError(
+      source.name,
+      `table files are read whole and this one (${source.size} bytes) is over the ${MAX_TABLE_BYTES}-byte limit`,
+    );
   }
   const text = new TextDecoder('utf-8').decode(await readAll(source)).replace(/^\uFEFF/, '');
   const fmt = format ?? (/^\s*\{/.test(text) ? 'jsonl' : /\.tsv$/i.test(source.name) ? 'tsv' : 'csv');
@@ -62,7 +65,10 @@ export function sniffDelimiter(text: string): string {
     if (!counts.length || counts[0] === 0) continue;
     const consistent = counts.filter((c) => c === counts[0]).length / counts.length;
     const score = consistent * 1000 + Math.min(counts[0], 999);
-    if (score > bestScore) { best = d; bestScore = score; }
+    if (score > bestScore) {
+      best = d;
+      bestScore = score;
+    }
   }
   return best;
 }
@@ -94,7 +100,11 @@ function splitRecords(text: string, delimiter: string, file: string): { fields: 
       while (i < n) {
         const q = text[i];
         if (q === '"') {
-          if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
+          if (text[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
           closed = true;
           i++;
           break;
@@ -104,15 +114,25 @@ function splitRecords(text: string, delimiter: string, file: string): { fields: 
         i++;
       }
       if (!closed) {
-        throw new DataFileError(file, `quoted field opened on line ${quoteLine} is never closed`, { row: records.length });
+        throw new DataFileError(file, `quoted field opened on line ${quoteLine} is never closed`, {
+          row: records.length,
+        });
       }
       if (i < n && text[i] !== delimiter && text[i] !== '\n' && text[i] !== '\r') {
-        throw new DataFileError(file, `unexpected ${JSON.stringify(text[i])} after a closing quote on line ${line}`, { row: records.length });
+        throw new DataFileError(file, `unexpected ${JSON.stringify(text[i])} after a closing quote on line ${line}`, {
+          row: records.length,
+        });
       }
       atFieldStart = false;
       continue;
     }
-    if (c === delimiter) { fields.push(field); field = ''; atFieldStart = true; i++; continue; }
+    if (c === delimiter) {
+      fields.push(field);
+      field = '';
+      atFieldStart = true;
+      i++;
+      continue;
+    }
     if (c === '\n' || c === '\r') {
       endRecord();
       i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
@@ -154,17 +174,25 @@ export function parseDelimited(text: string, file: string, options: DelimitedOpt
   const records = splitRecords(text, delimiter, file);
   if (records.length === 0) throw new DataFileError(file, 'table is empty');
   const width = records[0].fields.length;
-  if (width > MAX_COLUMNS) throw new DataFileError(file, `${width} columns is more than the ${MAX_COLUMNS} accepted`, { row: 0 });
+  if (width > MAX_COLUMNS)
+    throw new DataFileError(file, `${width} columns is more than the ${MAX_COLUMNS} accepted`, { row: 0 });
   records.forEach((r, i) => {
     if (r.fields.length !== width) {
-      throw new DataFileError(file, `line ${r.line} has ${r.fields.length} fields but the first row has ${width}`, { row: i });
+      throw new DataFileError(file, `line ${r.line} has ${r.fields.length} fields but the first row has ${width}`, {
+        row: i,
+      });
     }
   });
   const rows = records.map((r) => r.fields);
   const hasHeader = options.header ?? guessHeader(rows);
   const body = hasHeader ? rows.slice(1) : rows;
   const names = uniqueNames(hasHeader ? rows[0].map((h) => h.trim()) : rows[0].map(() => ''));
-  const columns = names.map((name, j) => typedColumn(name, body.map((r) => r[j])));
+  const columns = names.map((name, j) =>
+    typedColumn(
+      name,
+      body.map((r) => r[j]),
+    ),
+  );
   return { format: 'csv', delimiter, hasHeader, rowCount: body.length, columns };
 }
 
@@ -184,7 +212,11 @@ function typedColumn(name: string, raw: string[]): TableColumn {
     return { name, kind: 'number', values: Float64Array.from(raw, (v) => (v.trim() === '' ? NaN : parseNumber(v))) };
   }
   if (present.length && present.every((v) => BOOL.test(v.trim()))) {
-    return { name, kind: 'bool', values: Float64Array.from(raw, (v) => (v.trim() === '' ? NaN : /^true$/i.test(v.trim()) ? 1 : 0)) };
+    return {
+      name,
+      kind: 'bool',
+      values: Float64Array.from(raw, (v) => (v.trim() === '' ? NaN : /^true$/i.test(v.trim()) ? 1 : 0)),
+    };
   }
   return { name, kind: 'string', values: raw };
 }
@@ -210,7 +242,8 @@ export function parseJsonl(text: string, file: string): Table {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       let j = keys.get(k);
       if (j === undefined) {
-        if (keys.size >= MAX_COLUMNS) throw new DataFileError(file, `more than ${MAX_COLUMNS} distinct keys`, { row: i });
+        if (keys.size >= MAX_COLUMNS)
+          throw new DataFileError(file, `more than ${MAX_COLUMNS} distinct keys`, { row: i });
         j = keys.size;
         keys.set(k, j);
       }
@@ -229,8 +262,17 @@ export function parseJsonl(text: string, file: string): Table {
       return { name, kind: 'bool', values: Float64Array.from(vals, (v) => (typeof v === 'boolean' ? Number(v) : NaN)) };
     }
     return {
-      name, kind: 'string',
-      values: vals.map((v) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v))),
+      name,
+      kind: 'string',
+      values: vals.map((v) =>
+        v === undefined || v === null
+          ? ''
+          : typeof v === 'string'
+            ? v
+            : typeof v === 'object'
+              ? JSON.stringify(v)
+              : String(v),
+      ),
     };
   });
   return { format: 'jsonl', hasHeader: false, rowCount: rows.length, columns };

@@ -7,7 +7,16 @@ import { subSource } from './byte-source';
 import { DataFileError } from './errors';
 import { DTYPE_BYTES, type DType } from './dtype';
 import {
-  type GlobalImpl, PickleTruncatedError, PyDict, PyGlobal, PyList, PyObject, PyTuple, type PyValue, typeName, unpickle,
+  type GlobalImpl,
+  PickleTruncatedError,
+  PyDict,
+  PyGlobal,
+  PyList,
+  PyObject,
+  PyTuple,
+  type PyValue,
+  typeName,
+  unpickle,
 } from './pickle';
 import { stridedEntry } from './strided';
 import type { TensorEntry } from './tensor-entry';
@@ -27,17 +36,42 @@ const MAX_TENSORS = 1_000_000;
 const MAX_REPEATED_VIEW_ELEMENTS = 1 << 26;
 /** torch.serialization's MAGIC_NUMBER, the first pickle of a legacy file. */
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
-const LEGACY_HINT = 'This is the legacy (pre-1.6) torch.save format; if it cannot be read, re-save it with ' +
+const LEGACY_HINT =
+  'This is the legacy (pre-1.6) torch.save format; if it cannot be read, re-save it with ' +
   'torch.save(obj, path) in torch >= 1.6 (_use_new_zipfile_serialization=True), which writes the zip format.';
 
 const STORAGE_DTYPES: Record<string, DType> = {
-  FloatStorage: 'f32', DoubleStorage: 'f64', HalfStorage: 'f16', BFloat16Storage: 'bf16', LongStorage: 'i64',
-  IntStorage: 'i32', ShortStorage: 'i16', CharStorage: 'i8', ByteStorage: 'u8', BoolStorage: 'bool',
+  FloatStorage: 'f32',
+  DoubleStorage: 'f64',
+  HalfStorage: 'f16',
+  BFloat16Storage: 'bf16',
+  LongStorage: 'i64',
+  IntStorage: 'i32',
+  ShortStorage: 'i16',
+  CharStorage: 'i8',
+  ByteStorage: 'u8',
+  BoolStorage: 'bool',
 };
 const TORCH_DTYPES: Record<string, DType> = {
-  float32: 'f32', float: 'f32', float64: 'f64', double: 'f64', float16: 'f16', half: 'f16', bfloat16: 'bf16',
-  int64: 'i64', long: 'i64', int32: 'i32', int: 'i32', int16: 'i16', short: 'i16', int8: 'i8', uint8: 'u8', bool: 'bool',
-  uint16: 'u16', uint32: 'u32', uint64: 'u64',
+  float32: 'f32',
+  float: 'f32',
+  float64: 'f64',
+  double: 'f64',
+  float16: 'f16',
+  half: 'f16',
+  bfloat16: 'bf16',
+  int64: 'i64',
+  long: 'i64',
+  int32: 'i32',
+  int: 'i32',
+  int16: 'i16',
+  short: 'i16',
+  int8: 'i8',
+  uint8: 'u8',
+  bool: 'bool',
+  uint16: 'u16',
+  uint32: 'u32',
+  uint64: 'u64',
 };
 
 interface StorageRef {
@@ -62,7 +96,8 @@ type Fail = (problem: string) => DataFileError;
 
 function int(v: PyValue, what: string, fail: Fail): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw fail(`${what} must be a non-negative integer, not ${typeof v === 'number' ? v : typeName(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw fail(`${what} must be a non-negative integer, not ${typeof v === 'number' ? v : typeName(v)}`);
   return v;
 }
 
@@ -72,8 +107,16 @@ function intTuple(v: PyValue, what: string, fail: Fail): number[] {
 }
 
 /** Validates a view against its storage and makes the tensor object the pickle will hold. */
-function rebuild(storage: PyValue, offsetV: PyValue, sizeV: PyValue, strideV: PyValue, dtypeOverride: DType | null, fail: Fail): PyObject {
-  if (!(storage instanceof PyObject) || storage.type !== 'storage') throw fail(`expected a storage, got ${typeName(storage)}`);
+function rebuild(
+  storage: PyValue,
+  offsetV: PyValue,
+  sizeV: PyValue,
+  strideV: PyValue,
+  dtypeOverride: DType | null,
+  fail: Fail,
+): PyObject {
+  if (!(storage instanceof PyObject) || storage.type !== 'storage')
+    throw fail(`expected a storage, got ${typeName(storage)}`);
   const ref = storage.value as StorageRef;
   const shape = intTuple(sizeV, 'size', fail);
   const stride = intTuple(strideV, 'stride', fail);
@@ -95,7 +138,9 @@ function rebuild(storage: PyValue, offsetV: PyValue, sizeV: PyValue, strideV: Py
     last += (shape[d] - 1) * stride[d];
   }
   if (count > 0 && last >= length) {
-    throw fail(`view (offset ${offset}, size [${shape}], stride [${stride}]) reaches element ${last} but its storage '${ref.key}' has ${length}`);
+    throw fail(
+      `view (offset ${offset}, size [${shape}], stride [${stride}]) reaches element ${last} but its storage '${ref.key}' has ${length}`,
+    );
   }
   if (count > length && count > MAX_REPEATED_VIEW_ELEMENTS) {
     throw fail(`view of ${count} elements repeats its ${length}-element storage; too large to materialise`);
@@ -114,7 +159,10 @@ function dtypeArg(v: PyValue, fail: Fail): DType {
 export const TORCH_GLOBALS: ReadonlyMap<string, GlobalImpl> = (() => {
   const m = new Map<string, GlobalImpl>();
   const ref: GlobalImpl = {}; // referenced as a value only (storage classes, dtypes, tensor types)
-  for (const name of Object.keys(STORAGE_DTYPES)) { m.set(`torch.${name}`, ref); m.set(`torch.cuda.${name}`, ref); }
+  for (const name of Object.keys(STORAGE_DTYPES)) {
+    m.set(`torch.${name}`, ref);
+    m.set(`torch.cuda.${name}`, ref);
+  }
   m.set('torch.UntypedStorage', ref);
   for (const name of Object.keys(TORCH_DTYPES)) m.set(`torch.${name}`, ref);
   m.set('torch.Tensor', ref);
@@ -136,7 +184,8 @@ export const TORCH_GLOBALS: ReadonlyMap<string, GlobalImpl> = (() => {
   });
   const parameter: GlobalImpl = {
     call: (a, fail) => {
-      if (!(a[0] instanceof PyObject) || a[0].type !== 'tensor') throw fail(`expected a tensor, got ${typeName(a[0] ?? null)}`);
+      if (!(a[0] instanceof PyObject) || a[0].type !== 'tensor')
+        throw fail(`expected a tensor, got ${typeName(a[0] ?? null)}`);
       return a[0];
     },
   };
@@ -170,18 +219,29 @@ export const TORCH_GLOBALS: ReadonlyMap<string, GlobalImpl> = (() => {
     },
   });
   m.set('torch.device', {
-    call: (a) => a.map((x) => (typeof x === 'string' || typeof x === 'number' ? String(x) : '')).filter(Boolean).join(':'),
+    call: (a) =>
+      a
+        .map((x) => (typeof x === 'string' || typeof x === 'number' ? String(x) : ''))
+        .filter(Boolean)
+        .join(':'),
   });
   return m;
 })();
 
 /** Walks the saved object into flat keys ('a.b.0'), collecting tensors and scalar leaves. */
-function flatten(root: PyValue, file: string, maxDepth: number): { tensors: { key: string; ref: TensorRef }[]; metadata: Record<string, string> } {
+function flatten(
+  root: PyValue,
+  file: string,
+  maxDepth: number,
+): { tensors: { key: string; ref: TensorRef }[]; metadata: Record<string, string> } {
   const tensors: { key: string; ref: TensorRef }[] = [];
   const metadata: Record<string, string> = {};
   const join = (path: string, k: string) => (path ? `${path}.${k}` : k);
   const walk = (v: PyValue, path: string, depth: number) => {
-    if (depth > maxDepth) throw new DataFileError(file, `saved object is nested deeper than ${maxDepth} levels (or refers to itself)`, { key: path });
+    if (depth > maxDepth)
+      throw new DataFileError(file, `saved object is nested deeper than ${maxDepth} levels (or refers to itself)`, {
+        key: path,
+      });
     if (v instanceof PyObject && v.type === 'tensor') {
       if (tensors.length >= MAX_TENSORS) throw new DataFileError(file, `more than ${MAX_TENSORS} tensors`);
       tensors.push({ key: path, ref: v.value as TensorRef });
@@ -213,7 +273,7 @@ export function torchPickleName(zip: ZipArchive): string | undefined {
 
 export async function openTorchZip(source: ByteSource, archive?: ZipArchive): Promise<TorchFile> {
   const file = source.name;
-  const zip = archive ?? await openZip(source);
+  const zip = archive ?? (await openZip(source));
   const pklName = torchPickleName(zip);
   if (!pklName) throw new DataFileError(file, 'zip archive has no data.pkl, so it is not a torch.save file');
   const prefix = pklName.slice(0, -'data.pkl'.length);
@@ -222,14 +282,18 @@ export async function openTorchZip(source: ByteSource, archive?: ZipArchive): Pr
   const order = zip.find(`${prefix}byteorder`);
   if (order) {
     const text = new TextDecoder().decode(await readEntry(zip, order, 16)).trim();
-    if (text !== 'little' && text !== 'big') throw new DataFileError(file, `byteorder member says '${text.slice(0, 16)}'`, { key: order.name });
+    if (text !== 'little' && text !== 'big')
+      throw new DataFileError(file, `byteorder member says '${text.slice(0, 16)}'`, { key: order.name });
     littleEndian = text === 'little';
   }
   const bytes = await readEntry(zip, pkl, MAX_PICKLE_BYTES);
   const baseOffset = pkl.method === 0 ? await entryDataOffset(zip, pkl) : undefined;
   const storages = new Map<string, StorageRef>();
   const { value } = unpickle(bytes, 0, {
-    file, key: pklName, baseOffset, globals: TORCH_GLOBALS,
+    file,
+    key: pklName,
+    baseOffset,
+    globals: TORCH_GLOBALS,
     persistentLoad: (pid, fail) => {
       // ('storage', StorageClass, key, location, numel): the storage's bytes are the member data/<key>.
       if (!(pid instanceof PyTuple) || pid.items.length < 5 || pid.items[0] !== 'storage') {
@@ -251,10 +315,18 @@ export async function openTorchZip(source: ByteSource, archive?: ZipArchive): Pr
   return {
     format: 'zip',
     metadata,
-    tensors: tensors.map(({ key, ref }) => stridedEntry({
-      key, dtype: ref.dtype, shape: ref.shape, stride: ref.stride, offset: ref.offset, littleEndian, file,
-      openStorage: () => entrySource(zip, zip.find(`${prefix}data/${ref.storage.key}`)!),
-    })),
+    tensors: tensors.map(({ key, ref }) =>
+      stridedEntry({
+        key,
+        dtype: ref.dtype,
+        shape: ref.shape,
+        stride: ref.stride,
+        offset: ref.offset,
+        littleEndian,
+        file,
+        openStorage: () => entrySource(zip, zip.find(`${prefix}data/${ref.storage.key}`)!),
+      }),
+    ),
   };
 }
 
@@ -269,8 +341,12 @@ function storageKind(type: PyValue, keyV: PyValue, fail: Fail): { dtype: DType |
 /** Several tensors may share a storage; they must agree on what it is. */
 function sharedStorage(storages: Map<string, StorageRef>, ref: StorageRef, fail: Fail): StorageRef {
   const seen = storages.get(ref.key);
-  if (!seen) { storages.set(ref.key, ref); return ref; }
-  if (seen.dtype !== ref.dtype || seen.length !== ref.length) throw fail(`storage '${ref.key}' is described two different ways`);
+  if (!seen) {
+    storages.set(ref.key, ref);
+    return ref;
+  }
+  if (seen.dtype !== ref.dtype || seen.length !== ref.length)
+    throw fail(`storage '${ref.key}' is described two different ways`);
   return seen;
 }
 
@@ -295,7 +371,10 @@ async function readLegacy(source: ByteSource): Promise<TorchFile> {
   const file = source.name;
   const head = await source.read(0, Math.min(source.size, 512));
   if (head.length >= 262 && new TextDecoder('latin1').decode(head.subarray(257, 262)) === 'ustar') {
-    throw new DataFileError(file, `this is the tar-based torch.save format (torch < 0.4), which is not read. ${LEGACY_HINT}`);
+    throw new DataFileError(
+      file,
+      `this is the tar-based torch.save format (torch < 0.4), which is not read. ${LEGACY_HINT}`,
+    );
   }
   // The pickles come first and their total length is unknown: read a growing prefix until all five parse.
   let want = Math.min(source.size, 1 << 20);
@@ -305,7 +384,8 @@ async function readLegacy(source: ByteSource): Promise<TorchFile> {
       return await parseLegacy(source, bytes);
     } catch (e) {
       if (!(e instanceof PickleTruncatedError) || bytes.length >= source.size) throw e;
-      if (want >= MAX_PICKLE_BYTES) throw new DataFileError(file, `pickles larger than ${MAX_PICKLE_BYTES} bytes`, { offset: 0 });
+      if (want >= MAX_PICKLE_BYTES)
+        throw new DataFileError(file, `pickles larger than ${MAX_PICKLE_BYTES} bytes`, { offset: 0 });
       want = Math.min(source.size, want * 4, MAX_PICKLE_BYTES);
     }
   }
@@ -315,9 +395,13 @@ async function parseLegacy(source: ByteSource, bytes: Uint8Array): Promise<Torch
   const file = source.name;
   const plain = { file, globals: new Map<string, GlobalImpl>() };
   const magic = unpickle(bytes, 0, plain);
-  if (magic.value !== LEGACY_MAGIC) throw new DataFileError(file, 'not a PyTorch file (legacy magic number missing)', { offset: 0 });
+  if (magic.value !== LEGACY_MAGIC)
+    throw new DataFileError(file, 'not a PyTorch file (legacy magic number missing)', { offset: 0 });
   const protocol = unpickle(bytes, magic.end, plain);
-  if (protocol.value !== 1001) throw new DataFileError(file, `unsupported legacy protocol version ${String(protocol.value)}`, { offset: magic.end });
+  if (protocol.value !== 1001)
+    throw new DataFileError(file, `unsupported legacy protocol version ${String(protocol.value)}`, {
+      offset: magic.end,
+    });
   const sysInfo = unpickle(bytes, protocol.end, plain);
   let littleEndian = true;
   if (sysInfo.value instanceof PyDict) {
@@ -326,7 +410,8 @@ async function parseLegacy(source: ByteSource, bytes: Uint8Array): Promise<Torch
   }
   const roots = new Map<string, StorageRef>();
   const obj = unpickle(bytes, sysInfo.end, {
-    file, globals: TORCH_GLOBALS,
+    file,
+    globals: TORCH_GLOBALS,
     persistentLoad: (pid, fail) => {
       // ('storage', StorageClass, root_key, location, numel, view_metadata); view_metadata = (view_key, offset, size).
       if (!(pid instanceof PyTuple) || pid.items.length < 6 || pid.items[0] !== 'storage') {
@@ -340,7 +425,8 @@ async function parseLegacy(source: ByteSource, bytes: Uint8Array): Promise<Torch
       if (!(view instanceof PyTuple) || view.items.length !== 3) throw fail('storage view must be (key, offset, size)');
       const viewOffset = int(view.items[1], 'view offset', fail);
       const length = int(view.items[2], 'view size', fail);
-      if (viewOffset + length > root.length) throw fail(`storage view [${viewOffset}, ${viewOffset + length}) exceeds its root of ${root.length}`);
+      if (viewOffset + length > root.length)
+        throw fail(`storage view [${viewOffset}, ${viewOffset + length}) exceeds its root of ${root.length}`);
       return new PyObject('storage', { key, dtype, length, viewOffset });
     },
   });
@@ -353,22 +439,28 @@ async function parseLegacy(source: ByteSource, bytes: Uint8Array): Promise<Torch
   let pos = keys.end;
   for (const key of keys.value.items as string[]) {
     const root = roots.get(key);
-    if (!root || !root.dtype) throw new DataFileError(file, `storage '${key}' is listed but no tensor uses it`, { offset: pos });
+    if (!root || !root.dtype)
+      throw new DataFileError(file, `storage '${key}' is listed but no tensor uses it`, { offset: pos });
     if (pos + 8 > source.size) throw new DataFileError(file, `file ends before storage '${key}'`, { key, offset: pos });
     // The count is in the prefix already read unless many storages came before; then read just its 8 bytes.
     const countBytes = pos + 8 <= bytes.length ? bytes.subarray(pos, pos + 8) : await source.read(pos, 8);
     if (countBytes.length < 8) throw new DataFileError(file, `file ends before storage '${key}'`, { key, offset: pos });
     const count = new DataView(countBytes.buffer, countBytes.byteOffset, 8).getBigInt64(0, true);
     if (count !== BigInt(root.length)) {
-      throw new DataFileError(file, `storage '${key}' holds ${count} elements but the pickle says ${root.length}`, { key, offset: pos });
+      throw new DataFileError(file, `storage '${key}' holds ${count} elements but the pickle says ${root.length}`, {
+        key,
+        offset: pos,
+      });
     }
     where.set(key, { dataOffset: pos + 8, length: root.length });
     pos += 8 + root.length * DTYPE_BYTES[root.dtype];
-    if (pos > source.size) throw new DataFileError(file, `file ends inside storage '${key}'`, { key, offset: source.size });
+    if (pos > source.size)
+      throw new DataFileError(file, `file ends inside storage '${key}'`, { key, offset: source.size });
   }
   const { tensors, metadata } = flatten(obj.value, file, 100);
   for (const { key, ref } of tensors) {
-    if (!where.has(ref.storage.key)) throw new DataFileError(file, `storage '${ref.storage.key}' is not in the file`, { key });
+    if (!where.has(ref.storage.key))
+      throw new DataFileError(file, `storage '${ref.storage.key}' is not in the file`, { key });
   }
   return {
     format: 'legacy',
@@ -377,7 +469,13 @@ async function parseLegacy(source: ByteSource, bytes: Uint8Array): Promise<Torch
       const at = where.get(ref.storage.key)!;
       const itemBytes = DTYPE_BYTES[ref.dtype];
       return stridedEntry({
-        key, dtype: ref.dtype, shape: ref.shape, stride: ref.stride, offset: ref.offset, littleEndian, file,
+        key,
+        dtype: ref.dtype,
+        shape: ref.shape,
+        stride: ref.stride,
+        offset: ref.offset,
+        littleEndian,
+        file,
         openStorage: async () => subSource(source, at.dataOffset, at.length * itemBytes),
       });
     }),

@@ -55,8 +55,12 @@ const SIG_EOCD64_LOCATOR = 0x07064b50;
 
 export function looksLikeZip(head: Uint8Array): boolean {
   // A local header (normal archive) or an end-of-central-directory record (empty archive).
-  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b &&
-    ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+  return (
+    head.length >= 4 &&
+    head[0] === 0x50 &&
+    head[1] === 0x4b &&
+    ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))
+  );
 }
 
 function view(bytes: Uint8Array): DataView {
@@ -82,11 +86,16 @@ export async function openZip(source: ByteSource, limits: ZipLimits = DEFAULT_ZI
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tv.getUint32(i, true) !== SIG_EOCD) continue;
     const commentLen = tv.getUint16(i + 20, true);
-    if (i + 22 + commentLen === tail.length) { eocd = i; break; }
+    if (i + 22 + commentLen === tail.length) {
+      eocd = i;
+      break;
+    }
     if (eocd < 0 && i + 22 + commentLen <= tail.length) eocd = i;
   }
   if (eocd < 0) {
-    throw new DataFileError(file, 'not a readable zip archive: no end-of-central-directory record (truncated?)', { offset: source.size });
+    throw new DataFileError(file, 'not a readable zip archive: no end-of-central-directory record (truncated?)', {
+      offset: source.size,
+    });
   }
   const eocdAbs = tailStart + eocd;
   const failAt = (offset: number) => (problem: string) => new DataFileError(file, problem, { offset });
@@ -98,7 +107,8 @@ export async function openZip(source: ByteSource, limits: ZipLimits = DEFAULT_ZI
   let cdLimit = eocdAbs;
   if (eocd >= 20 && tv.getUint32(eocd - 20, true) === SIG_EOCD64_LOCATOR) {
     const at = u64(tv, eocd - 20 + 8, failAt(eocdAbs - 12), 'ZIP64 end record offset');
-    if (at + 56 > eocdAbs - 20) throw new DataFileError(file, 'ZIP64 end record offset points past its locator', { offset: eocdAbs - 12 });
+    if (at + 56 > eocdAbs - 20)
+      throw new DataFileError(file, 'ZIP64 end record offset points past its locator', { offset: eocdAbs - 12 });
     const rec = await source.read(at, 56);
     const rv = view(rec);
     if (rec.length < 56 || rv.getUint32(0, true) !== SIG_EOCD64) {
@@ -112,13 +122,20 @@ export async function openZip(source: ByteSource, limits: ZipLimits = DEFAULT_ZI
     throw new DataFileError(file, 'multi-disk (split) zip archives are not supported', { offset: eocdAbs + 4 });
   }
   if (cdOffset + cdSize > cdLimit) {
-    throw new DataFileError(file, `central directory [${cdOffset}, ${cdOffset + cdSize}) runs past its end record at ${cdLimit}`, { offset: eocdAbs + 16 });
+    throw new DataFileError(
+      file,
+      `central directory [${cdOffset}, ${cdOffset + cdSize}) runs past its end record at ${cdLimit}`,
+      { offset: eocdAbs + 16 },
+    );
   }
   if (cdSize > limits.maxCentralDirectoryBytes || count > limits.maxEntries || count * 46 > cdSize) {
-    throw new DataFileError(file, `central directory of ${cdSize} bytes for ${count} entries is implausible`, { offset: eocdAbs + 10 });
+    throw new DataFileError(file, `central directory of ${cdSize} bytes for ${count} entries is implausible`, {
+      offset: eocdAbs + 10,
+    });
   }
   const cd = await source.read(cdOffset, cdSize);
-  if (cd.length < cdSize) throw new DataFileError(file, 'file ends inside the central directory', { offset: cdOffset + cd.length });
+  if (cd.length < cdSize)
+    throw new DataFileError(file, 'file ends inside the central directory', { offset: cdOffset + cd.length });
   const cv = view(cd);
   const entries: ZipEntry[] = [];
   const utf8 = new TextDecoder('utf-8');
@@ -139,9 +156,10 @@ export async function openZip(source: ByteSource, limits: ZipLimits = DEFAULT_ZI
     const commentLen = cv.getUint16(p + 32, true);
     let localHeaderOffset = cv.getUint32(p + 42, true);
     const end = p + 46 + nameLen + extraLen + commentLen;
-    if (end > cd.length) throw new DataFileError(file, `central directory entry ${i} runs past the directory`, { offset: abs });
+    if (end > cd.length)
+      throw new DataFileError(file, `central directory entry ${i} runs past the directory`, { offset: abs });
     // Bit 11: the name is UTF-8; otherwise it is CP437, of which latin1 is a fair reading for ASCII-ish names.
-    const name = ((flags & 0x800) ? utf8 : latin1).decode(cd.subarray(p + 46, p + 46 + nameLen));
+    const name = (flags & 0x800 ? utf8 : latin1).decode(cd.subarray(p + 46, p + 46 + nameLen));
     // ZIP64 extra field: 64-bit values, present only for the fields saturated at 0xFFFFFFFF, in this order.
     for (let x = p + 46 + nameLen; x + 4 <= p + 46 + nameLen + extraLen;) {
       const id = cv.getUint16(x, true);
@@ -150,7 +168,11 @@ export async function openZip(source: ByteSource, limits: ZipLimits = DEFAULT_ZI
       if (id === 0x0001) {
         let q = x + 4;
         const next = (what: string) => {
-          if (q + 8 > x + 4 + len) throw new DataFileError(file, `ZIP64 extra field too short for the ${what}`, { key: name, offset: cdOffset + q });
+          if (q + 8 > x + 4 + len)
+            throw new DataFileError(file, `ZIP64 extra field too short for the ${what}`, {
+              key: name,
+              offset: cdOffset + q,
+            });
           const n = u64(cv, q, failAt(cdOffset + q), `ZIP64 ${what}`);
           q += 8;
           return n;
@@ -174,12 +196,17 @@ export async function openZip(source: ByteSource, limits: ZipLimits = DEFAULT_ZI
 export async function entryDataOffset(zip: ZipArchive, entry: ZipEntry): Promise<number> {
   const { source } = zip;
   const at = entry.localHeaderOffset;
-  const fail = (problem: string, offset: number) => new DataFileError(source.name, problem, { key: entry.name, offset });
+  const fail = (problem: string, offset: number) =>
+    new DataFileError(source.name, problem, { key: entry.name, offset });
   const head = await source.read(at, 30);
-  if (head.length < 30 || view(head).getUint32(0, true) !== SIG_LOCAL) throw fail('local file header missing where the central directory points', at);
+  if (head.length < 30 || view(head).getUint32(0, true) !== SIG_LOCAL)
+    throw fail('local file header missing where the central directory points', at);
   const dataStart = at + 30 + view(head).getUint16(26, true) + view(head).getUint16(28, true);
   if (dataStart + entry.compressedSize > source.size) {
-    throw fail(`member data [${dataStart}, ${dataStart + entry.compressedSize}) runs past the end of the file (${source.size} bytes)`, dataStart);
+    throw fail(
+      `member data [${dataStart}, ${dataStart + entry.compressedSize}) runs past the end of the file (${source.size} bytes)`,
+      dataStart,
+    );
   }
   return dataStart;
 }
@@ -189,24 +216,42 @@ export async function entryDataOffset(zip: ZipArchive, entry: ZipEntry): Promise
  * nothing copied). A deflate member is inflated forward on demand: reading backwards restarts the inflation,
  * so callers should read in increasing order (the npy and strided readers do).
  */
-export async function entrySource(zip: ZipArchive, entry: ZipEntry, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ByteSource> {
+export async function entrySource(
+  zip: ZipArchive,
+  entry: ZipEntry,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Promise<ByteSource> {
   const { source } = zip;
-  const fail = (problem: string, offset?: number) => new DataFileError(source.name, problem, { key: entry.name, offset });
+  const fail = (problem: string, offset?: number) =>
+    new DataFileError(source.name, problem, { key: entry.name, offset });
   if (entry.flags & 1) throw fail('member is encrypted', entry.localHeaderOffset);
   // Refuse forged sizes before anything is allocated or inflated.
   if (entry.uncompressedSize > limits.maxEntryBytes) {
-    throw fail(`member declares ${entry.uncompressedSize} uncompressed bytes, more than the ${limits.maxEntryBytes}-byte limit`, entry.localHeaderOffset);
+    throw fail(
+      `member declares ${entry.uncompressedSize} uncompressed bytes, more than the ${limits.maxEntryBytes}-byte limit`,
+      entry.localHeaderOffset,
+    );
   }
   const dataStart = await entryDataOffset(zip, entry);
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.uncompressedSize) {
-      throw fail(`stored member declares ${entry.compressedSize} bytes in the file but ${entry.uncompressedSize} uncompressed`, dataStart);
+      throw fail(
+        `stored member declares ${entry.compressedSize} bytes in the file but ${entry.uncompressedSize} uncompressed`,
+        dataStart,
+      );
     }
     return subSource(source, dataStart, entry.uncompressedSize);
   }
-  if (entry.method !== 8) throw fail(`compression method ${entry.method} is not supported (only stored and deflate)`, entry.localHeaderOffset + 8);
+  if (entry.method !== 8)
+    throw fail(
+      `compression method ${entry.method} is not supported (only stored and deflate)`,
+      entry.localHeaderOffset + 8,
+    );
   if (entry.uncompressedSize > entry.compressedSize * MAX_DEFLATE_RATIO + 1024) {
-    throw fail(`member declares ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed, beyond what deflate can produce (a zip bomb or a corrupt size)`, dataStart);
+    throw fail(
+      `member declares ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed, beyond what deflate can produce (a zip bomb or a corrupt size)`,
+      dataStart,
+    );
   }
   return new InflatingSource(source, entry, dataStart);
 }
@@ -214,13 +259,20 @@ export async function entrySource(zip: ZipArchive, entry: ZipEntry, limits: ZipL
 /** Reads a whole (small) member, such as a pickle, refusing members larger than `maxBytes`. */
 export async function readEntry(zip: ZipArchive, entry: ZipEntry, maxBytes: number): Promise<Uint8Array> {
   if (entry.uncompressedSize > maxBytes) {
-    throw new DataFileError(zip.source.name, `member is ${entry.uncompressedSize} bytes, more than the ${maxBytes} allowed for it`,
-      { key: entry.name, offset: entry.localHeaderOffset });
+    throw new DataFileError(
+      zip.source.name,
+      `member is ${entry.uncompressedSize} bytes, more than the ${maxBytes} allowed for it`,
+      { key: entry.name, offset: entry.localHeaderOffset },
+    );
   }
   const src = await entrySource(zip, entry);
   const bytes = await src.read(0, entry.uncompressedSize);
   if (bytes.length < entry.uncompressedSize) {
-    throw new DataFileError(zip.source.name, `member ends after ${bytes.length} of its ${entry.uncompressedSize} bytes`, { key: entry.name });
+    throw new DataFileError(
+      zip.source.name,
+      `member ends after ${bytes.length} of its ${entry.uncompressedSize} bytes`,
+      { key: entry.name },
+    );
   }
   return bytes;
 }
@@ -239,7 +291,11 @@ class InflatingSource implements ByteSource {
   /** Once the stream is found corrupt, every later read reports the same problem instead of a confused inflater's. */
   private failure: DataFileError | undefined;
 
-  constructor(private readonly file: ByteSource, private readonly entry: ZipEntry, private readonly dataStart: number) {
+  constructor(
+    private readonly file: ByteSource,
+    private readonly entry: ZipEntry,
+    private readonly dataStart: number,
+  ) {
     this.name = file.name;
     this.size = entry.uncompressedSize;
     this.restart();
@@ -260,7 +316,10 @@ class InflatingSource implements ByteSource {
       this.produced += data.length;
       // The bomb guard: stop as soon as the stream produces more than the member declared.
       if (this.produced > this.size) {
-        throw this.fail(`deflate stream inflates to more than the ${this.size} bytes the zip declares (a zip bomb or a corrupt size); stopped`, this.dataStart + this.consumed);
+        throw this.fail(
+          `deflate stream inflates to more than the ${this.size} bytes the zip declares (a zip bomb or a corrupt size); stopped`,
+          this.dataStart + this.consumed,
+        );
       }
       this.crc = crc32(data, this.crc);
       if (data.length) this.chunks.push(data);
@@ -286,7 +345,8 @@ class InflatingSource implements ByteSource {
       if (this.produced !== this.size) {
         throw this.fail(`deflate stream inflates to ${this.produced} bytes but the zip declares ${this.size}`, at);
       }
-      if ((this.crc >>> 0) !== (this.entry.crc32 >>> 0)) throw this.fail('CRC-32 of the inflated member does not match the zip directory', at);
+      if (this.crc >>> 0 !== this.entry.crc32 >>> 0)
+        throw this.fail('CRC-32 of the inflated member does not match the zip directory', at);
     }
   }
 
@@ -316,7 +376,8 @@ class InflatingSource implements ByteSource {
         this.chunks.shift();
       }
     }
-    if (this.produced < end) throw this.fail(`member inflates to only ${this.produced} bytes`, this.dataStart + this.consumed);
+    if (this.produced < end)
+      throw this.fail(`member inflates to only ${this.produced} bytes`, this.dataStart + this.consumed);
     const first = this.chunks[0];
     const from = offset - this.chunksStart;
     if (from + (end - offset) <= first.length) return first.subarray(from, from + end - offset);

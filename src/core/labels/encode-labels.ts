@@ -24,7 +24,10 @@ export function encodeLabels(values: ArrayLike<number> | readonly string[]): Enc
  * encodeLabels, with names for integer codes: when labels are integer class indices 0..K−1 and a class-name list
  * is given (lande_lang_classes.json), code c is named names[c]. Values outside the list keep their own text.
  */
-export function encodeNamedLabels(values: ArrayLike<number> | readonly string[], classNames?: readonly string[]): EncodedLabels {
+export function encodeNamedLabels(
+  values: ArrayLike<number> | readonly string[],
+  classNames?: readonly string[],
+): EncodedLabels {
   const encoded = encodeLabels(values);
   const numeric = values.length === 0 || typeof values[0] === 'number';
   if (!classNames || !numeric) return encoded;

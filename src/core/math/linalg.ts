@@ -24,11 +24,13 @@ const TINY = 2 ** -1022;
  */
 export function symmetricEigen(matrix: Float64Array, n: number, maxIterations = 100): SymmetricEigen {
   if (!(Number.isInteger(n) && n >= 0)) throw new Error(`symmetricEigen: invalid dimension ${n}`);
-  if (matrix.length !== n * n) throw new Error(`symmetricEigen: matrix has ${matrix.length} entries, expected ${n}×${n}`);
+  if (matrix.length !== n * n)
+    throw new Error(`symmetricEigen: matrix has ${matrix.length} entries, expected ${n}×${n}`);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
       const x = matrix[i * n + j];
-      if (!Number.isFinite(x)) throw new Error(`symmetricEigen: matrix entry (${i}, ${j}) is ${x}; the matrix must be finite`);
+      if (!Number.isFinite(x))
+        throw new Error(`symmetricEigen: matrix entry (${i}, ${j}) is ${x}; the matrix must be finite`);
     }
   }
   const a = Float64Array.from(matrix);
@@ -53,11 +55,18 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
     d[k] = a[vo + k];
     let tail = 0;
     for (let j = k + 2; j < n; j++) tail += Math.abs(a[vo + j]);
-    if (tail === 0) { e[k] = a[vo + k + 1]; continue; }
+    if (tail === 0) {
+      e[k] = a[vo + k + 1];
+      continue;
+    }
     // Work on the row divided by its 1-norm, so squaring its entries can neither overflow nor underflow.
     const scale = tail + Math.abs(a[vo + k + 1]);
     let h = 0;
-    for (let j = k + 1; j < n; j++) { const x = a[vo + j] / scale; a[vo + j] = x; h += x * x; }
+    for (let j = k + 1; j < n; j++) {
+      const x = a[vo + j] / scale;
+      a[vo + j] = x;
+      h += x * x;
+    }
     const f = a[vo + k + 1];
     // The reflected row is g·e₁ with |g| = ‖x‖; taking g opposite in sign to x₁ keeps v₁ = x₁ − g free of cancellation.
     const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
@@ -80,7 +89,10 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
       w[i] += s;
     }
     let vp = 0;
-    for (let j = k + 1; j < n; j++) { w[j] *= b; vp += a[vo + j] * w[j]; }
+    for (let j = k + 1; j < n; j++) {
+      w[j] *= b;
+      vp += a[vo + j] * w[j];
+    }
     const half = 0.5 * b * vp;
     for (let j = k + 1; j < n; j++) w[j] -= half * a[vo + j];
     for (let i = k + 1; i < n; i++) {
@@ -90,7 +102,10 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
       for (let j = i; j < n; j++) a[ro + j] -= vi * w[j] + wi * a[vo + j];
     }
   }
-  if (n >= 2) { d[n - 2] = a[(n - 2) * n + n - 2]; e[n - 2] = a[(n - 2) * n + n - 1]; }
+  if (n >= 2) {
+    d[n - 2] = a[(n - 2) * n + n - 2];
+    e[n - 2] = a[(n - 2) * n + n - 1];
+  }
   if (n >= 1) d[n - 1] = a[n * n - 1];
   return beta;
 }
@@ -132,7 +147,9 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, z: Float64Array, n: num
       while (m < n - 1 && Math.abs(e[m]) > Math.max(EPS * (Math.abs(d[m]) + Math.abs(d[m + 1])), TINY)) m++;
       if (m === l) break;
       if (++iterations > maxIterations) {
-        throw new Error(`symmetricEigen: QL did not converge for eigenvalue ${l} of ${n} within ${maxIterations} iterations`);
+        throw new Error(
+          `symmetricEigen: QL did not converge for eigenvalue ${l} of ${n} within ${maxIterations} iterations`,
+        );
       }
       // Wilkinson shift σ: the eigenvalue of the top 2×2 block nearer d[l], written as σ = d_l − e_l / (t ± √(t²+1))
       // so no difference of near-equal numbers is formed. g starts as d_m − σ, the first rotation's pivot.
@@ -166,7 +183,11 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, z: Float64Array, n: num
           z[io + k] = c * zi - s * zj;
         }
       }
-      if (i >= l) { d[i + 1] -= p; e[m] = 0; continue; }
+      if (i >= l) {
+        d[i + 1] -= p;
+        e[m] = 0;
+        continue;
+      }
       d[l] -= p;
       e[l] = g;
       e[m] = 0;
@@ -203,7 +224,8 @@ export function cholesky(matrix: Float64Array, n: number): Float64Array {
       let s = matrix[i * n + j];
       for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
       if (i === j) {
-        if (!(s > 0)) throw new Error(`matrix is not positive definite (pivot ${i} is ${s}); add shrinkage or regularisation`);
+        if (!(s > 0))
+          throw new Error(`matrix is not positive definite (pivot ${i} is ${s}); add shrinkage or regularisation`);
         l[i * n + i] = Math.sqrt(s);
       } else {
         l[i * n + j] = s / l[j * n + j];
@@ -272,10 +294,18 @@ export function matmul(a: Float64Array, b: Float64Array, r: number, k: number, c
 }
 
 /** Column means and the (population, ddof = 0) covariance of the given rows of an [N, D] f32 matrix. */
-export function meanAndCovariance(x: Float32Array, d: number, rows: ArrayLike<number>, ddof = 0): { mean: Float64Array; cov: Float64Array } {
+export function meanAndCovariance(
+  x: Float32Array,
+  d: number,
+  rows: ArrayLike<number>,
+  ddof = 0,
+): { mean: Float64Array; cov: Float64Array } {
   const n = rows.length;
   const mean = new Float64Array(d);
-  for (let r = 0; r < n; r++) { const o = rows[r] * d; for (let j = 0; j < d; j++) mean[j] += x[o + j]; }
+  for (let r = 0; r < n; r++) {
+    const o = rows[r] * d;
+    for (let j = 0; j < d; j++) mean[j] += x[o + j];
+  }
   for (let j = 0; j < d; j++) mean[j] /= n;
   const cov = new Float64Array(d * d);
   const centred = new Float64Array(d);
@@ -289,6 +319,10 @@ export function meanAndCovariance(x: Float32Array, d: number, rows: ArrayLike<nu
     }
   }
   const denom = Math.max(1, n - ddof);
-  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) { cov[i * d + j] /= denom; cov[j * d + i] = cov[i * d + j]; }
+  for (let i = 0; i < d; i++)
+    for (let j = i; j < d; j++) {
+      cov[i * d + j] /= denom;
+      cov[j * d + i] = cov[i * d + j];
+    }
   return { mean, cov };
 }

@@ -7,11 +7,15 @@ export function auroc(scores: ArrayLike<number>, positive: ArrayLike<boolean | n
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let nPos = 0;
   let rankSumPos = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
     const avgRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) if (positive[order[t]]) { nPos++; rankSumPos += avgRank; }
+    for (let t = i; t <= j; t++)
+      if (positive[order[t]]) {
+        nPos++;
+        rankSumPos += avgRank;
+      }
     i = j + 1;
   }
   const nNeg = n - nPos;
@@ -27,9 +31,15 @@ export function macroAuroc(proba: Float64Array, classes: number, labels: Int32Ar
   const col = new Float64Array(n);
   const pos = new Uint8Array(n);
   for (let k = 0; k < classes; k++) {
-    for (let i = 0; i < n; i++) { col[i] = proba[i * classes + k]; pos[i] = labels[i] === k ? 1 : 0; }
+    for (let i = 0; i < n; i++) {
+      col[i] = proba[i * classes + k];
+      pos[i] = labels[i] === k ? 1 : 0;
+    }
     const a = auroc(col, pos);
-    if (a !== null) { sum += a; count++; }
+    if (a !== null) {
+      sum += a;
+      count++;
+    }
   }
   return count ? sum / count : null;
 }

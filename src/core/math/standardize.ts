@@ -45,7 +45,10 @@ export function identityStandardization(cols: number): Standardization {
 
 /** Gathers the given rows into a new [rows.length, D] matrix, z-scored. */
 export function standardizeRows(
-  x: Float32Array, cols: number, rows: ArrayLike<number>, s: Standardization,
+  x: Float32Array,
+  cols: number,
+  rows: ArrayLike<number>,
+  s: Standardization,
 ): Float32Array {
   const out = new Float32Array(rows.length * cols);
   for (let r = 0; r < rows.length; r++) {

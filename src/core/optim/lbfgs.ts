@@ -28,8 +28,16 @@ export interface LbfgsResult {
   reason: StopReason;
 }
 
-const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
-const maxAbs = (a: Float64Array) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i])); return m; };
+const dot = (a: Float64Array, b: Float64Array) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+};
+const maxAbs = (a: Float64Array) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+};
 
 export async function minimizeLbfgs(objective: Objective, x0: Float64Array, opts: LbfgsOptions): Promise<LbfgsResult> {
   const m = opts.memory ?? 10;
@@ -42,8 +50,14 @@ export async function minimizeLbfgs(objective: Objective, x0: Float64Array, opts
   const sList: Float64Array[] = [];
   const yList: Float64Array[] = [];
   const rho: number[] = [];
-  const done = (iterations: number, reason: StopReason): LbfgsResult =>
-    ({ x, f, gradMax: maxAbs(g), iterations, evaluations, reason });
+  const done = (iterations: number, reason: StopReason): LbfgsResult => ({
+    x,
+    f,
+    gradMax: maxAbs(g),
+    iterations,
+    evaluations,
+    reason,
+  });
 
   if (!Number.isFinite(f)) return done(0, 'non-finite');
   let flatSteps = 0;
@@ -65,7 +79,10 @@ export async function minimizeLbfgs(objective: Objective, x0: Float64Array, opts
       for (let i = 0; i < n; i++) xt[i] = x[i] + t * d[i];
       const r = await objective(xt);
       evaluations++;
-      if (Number.isFinite(r.f) && r.f <= f + 1e-4 * t * slope) { accepted = { x: xt, f: r.f, g: r.g }; break; }
+      if (Number.isFinite(r.f) && r.f <= f + 1e-4 * t * slope) {
+        accepted = { x: xt, f: r.f, g: r.g };
+        break;
+      }
       // Backtrack by safeguarded quadratic interpolation on the line.
       const tq = Number.isFinite(r.f) ? (-slope * t * t) / (2 * (r.f - f - slope * t)) : t * 0.1;
       t = Math.min(0.5 * t, Math.max(0.1 * t, tq));
@@ -74,15 +91,26 @@ export async function minimizeLbfgs(objective: Objective, x0: Float64Array, opts
     if (!accepted) return done(iter - 1, 'precision-floor');
     const s = new Float64Array(n);
     const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) { s[i] = accepted.x[i] - x[i]; y[i] = accepted.g[i] - g[i]; }
+    for (let i = 0; i < n; i++) {
+      s[i] = accepted.x[i] - x[i];
+      y[i] = accepted.g[i] - g[i];
+    }
     const sy = dot(s, y);
     if (sy > 1e-10 * dot(y, y)) {
-      sList.push(s); yList.push(y); rho.push(1 / sy);
-      if (sList.length > m) { sList.shift(); yList.shift(); rho.shift(); }
+      sList.push(s);
+      yList.push(y);
+      rho.push(1 / sy);
+      if (sList.length > m) {
+        sList.shift();
+        yList.shift();
+        rho.shift();
+      }
     }
     const decrease = (f - accepted.f) / Math.max(Math.abs(f), Math.abs(accepted.f), 1);
     flatSteps = decrease <= (opts.ftolRel ?? 0) ? flatSteps + 1 : 0;
-    x = accepted.x; f = accepted.f; g = accepted.g;
+    x = accepted.x;
+    f = accepted.f;
+    g = accepted.g;
     if (opts.onIter && (await opts.onIter(iter, x, f, maxAbs(g))) === false) return done(iter, 'stopped');
     if (maxAbs(g) <= opts.gtol) return done(iter, 'converged');
     if (flatSteps >= 3) return done(iter, 'precision-floor');

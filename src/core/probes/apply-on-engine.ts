@@ -5,8 +5,15 @@
 import type { Engine } from '../engine/engine';
 import type { LinearProbeModel } from './linear-probe';
 
-export async function applyProbeOnEngine(engine: Engine, model: LinearProbeModel, x: Float32Array, rows: number, cols: number): Promise<Float32Array> {
-  if (cols !== model.cols) throw new Error(`the probe expects ${model.cols} features per row; these activations have ${cols}`);
+export async function applyProbeOnEngine(
+  engine: Engine,
+  model: LinearProbeModel,
+  x: Float32Array,
+  rows: number,
+  cols: number,
+): Promise<Float32Array> {
+  if (cols !== model.cols)
+    throw new Error(`the probe expects ${model.cols} features per row; these activations have ${cols}`);
   if (x.length !== rows * cols) throw new Error(`activations have ${x.length} values; expected ${rows} × ${cols}`);
   const K = model.outputs;
   const { mean, scale } = model.standardization;

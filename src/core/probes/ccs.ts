@@ -27,7 +27,14 @@ export interface CcsConfig {
   tol: number;
 }
 
-export const DEFAULT_CCS: CcsConfig = { restarts: 10, seed: 0, scaleVariance: false, l2: 1e-3, maxIter: 1000, tol: 1e-7 };
+export const DEFAULT_CCS: CcsConfig = {
+  restarts: 10,
+  seed: 0,
+  scaleVariance: false,
+  l2: 1e-3,
+  maxIter: 1000,
+  tol: 1e-7,
+};
 
 export interface ContrastPairs {
   xPlus: Float32Array;
@@ -49,7 +56,12 @@ export interface CcsResult {
   reason: StopReason;
 }
 
-export async function fitCcs(pairs: ContrastPairs, split: Split, config: CcsConfig = DEFAULT_CCS, cancelled?: () => boolean): Promise<CcsResult> {
+export async function fitCcs(
+  pairs: ContrastPairs,
+  split: Split,
+  config: CcsConfig = DEFAULT_CCS,
+  cancelled?: () => boolean,
+): Promise<CcsResult> {
   validate(pairs, config);
   const { cols: d } = pairs;
   const rows = split.train;
@@ -68,7 +80,11 @@ export async function fitCcs(pairs: ContrastPairs, split: Split, config: CcsConf
     // Random direction of unit expected norm, b = 0: each restart is reproducible from the seed.
     const x0 = new Float64Array(d + 1);
     for (let j = 0; j < d; j++) x0[j] = normal(random) / Math.sqrt(d);
-    const run = await minimizeLbfgs(objective, x0, { gtol: config.tol, maxIter: config.maxIter, onIter: () => !cancelled?.() });
+    const run = await minimizeLbfgs(objective, x0, {
+      gtol: config.tol,
+      maxIter: config.maxIter,
+      onIter: () => !cancelled?.(),
+    });
     restartLosses.push(run.f);
     if (!best || run.f < best.f) best = { x: run.x, f: run.f, reason: run.reason };
   }
@@ -77,15 +93,36 @@ export async function fitCcs(pairs: ContrastPairs, split: Split, config: CcsConf
   let signFlipped = false;
   const theta = best.x;
   if (pairs.labels) {
-    const acc = pairAccuracy(theta, xp, xm, n, d, Int32Array.from(rows, (r) => pairs.labels![r]));
-    if (acc !== null && acc < 0.5) { for (let j = 0; j <= d; j++) theta[j] = -theta[j]; signFlipped = true; }
+    const acc = pairAccuracy(
+      theta,
+      xp,
+      xm,
+      n,
+      d,
+      Int32Array.from(rows, (r) => pairs.labels![r]),
+    );
+    if (acc !== null && acc < 0.5) {
+      for (let j = 0; j <= d; j++) theta[j] = -theta[j];
+      signFlipped = true;
+    }
   }
   return {
     model: {
-      method: 'ccs', cols: d, weights: theta.slice(0, d), intercept: Float64Array.of(theta[d]), outputs: 1,
-      classes: ['false', 'true'], standardization: plusStats, pairStandardization: minusStats, link: 'logit',
+      method: 'ccs',
+      cols: d,
+      weights: theta.slice(0, d),
+      intercept: Float64Array.of(theta[d]),
+      outputs: 1,
+      classes: ['false', 'true'],
+      standardization: plusStats,
+      pairStandardization: minusStats,
+      link: 'logit',
     },
-    loss: best.f, restartLosses, signFlipped, signFixedWithLabels: !!pairs.labels, reason: best.reason,
+    loss: best.f,
+    restartLosses,
+    signFlipped,
+    signFixedWithLabels: !!pairs.labels,
+    reason: best.reason,
   };
 }
 
@@ -98,10 +135,20 @@ export function ccsCredence(model: LinearProbeModel, pairs: ContrastPairs, rows:
   const theta = new Float64Array(d + 1);
   theta.set(model.weights);
   theta[d] = model.intercept[0];
-  return Float64Array.from({ length: rows.length }, (_, i) => 0.5 * (side(theta, xp, i, d) + 1 - side(theta, xm, i, d)));
+  return Float64Array.from(
+    { length: rows.length },
+    (_, i) => 0.5 * (side(theta, xp, i, d) + 1 - side(theta, xm, i, d)),
+  );
 }
 
-export function ccsLossAndGradient(theta: Float64Array, xp: Float64Array, xm: Float64Array, n: number, d: number, l2: number) {
+export function ccsLossAndGradient(
+  theta: Float64Array,
+  xp: Float64Array,
+  xm: Float64Array,
+  n: number,
+  d: number,
+  l2: number,
+) {
   const g = new Float64Array(d + 1);
   let f = 0;
   for (let i = 0; i < n; i++) {
@@ -113,14 +160,17 @@ export function ccsLossAndGradient(theta: Float64Array, xp: Float64Array, xm: Fl
     // dL/dp for each side, then through σ' = p(1 − p); the min routes its gradient to the smaller side.
     let dp = 2 * c + (pp <= pm ? 2 * m : 0);
     let dm = 2 * c + (pp <= pm ? 0 : 2 * m);
-    dp *= pp * (1 - pp) / n;
-    dm *= pm * (1 - pm) / n;
+    dp *= (pp * (1 - pp)) / n;
+    dm *= (pm * (1 - pm)) / n;
     const op = i * d;
     for (let j = 0; j < d; j++) g[j] += dp * xp[op + j] + dm * xm[op + j];
     g[d] += dp + dm;
   }
   f /= n;
-  for (let j = 0; j < d; j++) { f += l2 * theta[j] * theta[j]; g[j] += 2 * l2 * theta[j]; }
+  for (let j = 0; j < d; j++) {
+    f += l2 * theta[j] * theta[j];
+    g[j] += 2 * l2 * theta[j];
+  }
   return { f, g };
 }
 
@@ -131,7 +181,14 @@ function side(theta: Float64Array, x: Float64Array, i: number, d: number): numbe
   return sigmoid(z);
 }
 
-function pairAccuracy(theta: Float64Array, xp: Float64Array, xm: Float64Array, n: number, d: number, labels: Int32Array): number | null {
+function pairAccuracy(
+  theta: Float64Array,
+  xp: Float64Array,
+  xm: Float64Array,
+  n: number,
+  d: number,
+  labels: Int32Array,
+): number | null {
   if (n === 0) return null;
   let hit = 0;
   for (let i = 0; i < n; i++) {
@@ -148,14 +205,17 @@ function sideStatistics(x: Float32Array, d: number, rows: Int32Array, scale: boo
 
 function normalizedRows(x: Float32Array, d: number, rows: ArrayLike<number>, s: Standardization): Float64Array {
   const out = new Float64Array(rows.length * d);
-  for (let i = 0; i < rows.length; i++) for (let j = 0; j < d; j++) out[i * d + j] = (x[rows[i] * d + j] - s.mean[j]) / s.scale[j];
+  for (let i = 0; i < rows.length; i++)
+    for (let j = 0; j < d; j++) out[i * d + j] = (x[rows[i] * d + j] - s.mean[j]) / s.scale[j];
   return out;
 }
 
 function validate(pairs: ContrastPairs, c: CcsConfig): void {
   const size = pairs.rows * pairs.cols;
   if (pairs.xPlus.length !== size || pairs.xMinus.length !== size) {
-    throw new Error(`x_plus has ${pairs.xPlus.length} values and x_minus ${pairs.xMinus.length}; both must be rows × cols = ${size}`);
+    throw new Error(
+      `x_plus has ${pairs.xPlus.length} values and x_minus ${pairs.xMinus.length}; both must be rows × cols = ${size}`,
+    );
   }
   if (!(Number.isInteger(c.restarts) && c.restarts >= 1)) throw new Error(`invalid CCS restarts: ${c.restarts}`);
   if (!(c.l2 >= 0)) throw new Error(`invalid CCS L2 penalty: ${c.l2}`);

@@ -14,7 +14,12 @@ export interface ClassStatistics {
 }
 
 export function classStatistics(
-  x: Float32Array, cols: number, rows: ArrayLike<number>, labels: Int32Array, classes: number, s: Standardization,
+  x: Float32Array,
+  cols: number,
+  rows: ArrayLike<number>,
+  labels: Int32Array,
+  classes: number,
+  s: Standardization,
 ): ClassStatistics {
   const counts = new Float64Array(classes);
   for (let i = 0; i < rows.length; i++) counts[labels[rows[i]]]++;
@@ -25,7 +30,9 @@ export function classStatistics(
   for (let i = 0; i < rows.length; i++) byClass[labels[rows[i]]].push(rows[i]);
   const centred = byClass.map((members, k) => {
     const m = new Float64Array(members.length * cols);
-    members.forEach((r, i) => { for (let j = 0; j < cols; j++) m[i * cols + j] = (x[r * cols + j] - s.mean[j]) / s.scale[j]; });
+    members.forEach((r, i) => {
+      for (let j = 0; j < cols; j++) m[i * cols + j] = (x[r * cols + j] - s.mean[j]) / s.scale[j];
+    });
     for (let i = 0; i < members.length; i++) for (let j = 0; j < cols; j++) means[k * cols + j] += m[i * cols + j];
     for (let j = 0; j < cols; j++) means[k * cols + j] /= members.length;
     for (let i = 0; i < members.length; i++) for (let j = 0; j < cols; j++) m[i * cols + j] -= means[k * cols + j];

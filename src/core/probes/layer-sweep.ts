@@ -5,7 +5,13 @@
 import type { Engine } from '../engine/engine';
 import { carveValidation } from '../split/validation-split';
 import type { Split } from '../split/split';
-import { trainLogisticProbe, type LogisticConfig, type LogisticResult, type SplitMetrics, type TrainHooks } from './logistic';
+import {
+  trainLogisticProbe,
+  type LogisticConfig,
+  type LogisticResult,
+  type SplitMetrics,
+  type TrainHooks,
+} from './logistic';
 
 export interface LayerSweepConfig {
   logistic: LogisticConfig;
@@ -16,7 +22,11 @@ export interface LayerSweepConfig {
   selectBy: 'accuracy' | 'logLoss' | 'auroc';
 }
 
-export const DEFAULT_LAYER_SWEEP: Omit<LayerSweepConfig, 'logistic'> = { validationFraction: 0.2, seed: 0, selectBy: 'accuracy' };
+export const DEFAULT_LAYER_SWEEP: Omit<LayerSweepConfig, 'logistic'> = {
+  validationFraction: 0.2,
+  seed: 0,
+  selectBy: 'accuracy',
+};
 
 export interface LayerInput {
   name: string;
@@ -43,26 +53,48 @@ export interface LayerSweepResult {
 }
 
 export async function sweepLayers(
-  engine: Engine, layers: LayerInput[], rows: number, labels: Int32Array, classes: string[], split: Split,
-  config: LayerSweepConfig, hooks: TrainHooks & { onLayer?: (index: number, outcome: LayerOutcome) => void } = {},
+  engine: Engine,
+  layers: LayerInput[],
+  rows: number,
+  labels: Int32Array,
+  classes: string[],
+  split: Split,
+  config: LayerSweepConfig,
+  hooks: TrainHooks & { onLayer?: (index: number, outcome: LayerOutcome) => void } = {},
 ): Promise<LayerSweepResult | null> {
   if (layers.length === 0) throw new Error('a layer sweep needs at least one layer');
   layers.forEach((l) => {
-    if (l.x.length !== rows * l.cols) throw new Error(`layer ${l.name} has ${l.x.length} values; expected ${rows} rows × ${l.cols} columns`);
+    if (l.x.length !== rows * l.cols)
+      throw new Error(`layer ${l.name} has ${l.x.length} values; expected ${rows} rows × ${l.cols} columns`);
   });
   const { fit, validation } = carveValidation(split.train, labels, config.validationFraction, config.seed);
   const outcomes: LayerOutcome[] = [];
   for (let i = 0; i < layers.length; i++) {
     if (hooks.cancelled?.()) return null;
     const data = { x: layers[i].x, rows, cols: layers[i].cols, labels, classes };
-    const selection = await trainLogisticProbe(engine, data, { train: fit, test: validation }, config.logistic, { cancelled: hooks.cancelled });
+    const selection = await trainLogisticProbe(engine, data, { train: fit, test: validation }, config.logistic, {
+      cancelled: hooks.cancelled,
+    });
     const full = await trainLogisticProbe(engine, data, split, config.logistic, { cancelled: hooks.cancelled });
     if (hooks.cancelled?.()) return null;
-    const outcome = { name: layers[i].name, validation: selection.test, train: full.train, test: full.test, result: full };
+    const outcome = {
+      name: layers[i].name,
+      validation: selection.test,
+      train: full.train,
+      test: full.test,
+      result: full,
+    };
     outcomes.push(outcome);
     hooks.onLayer?.(i, outcome);
   }
-  return { layers: outcomes, chosen: chooseLayer(outcomes.map((o) => o.validation), config.selectBy), validationRows: validation.length };
+  return {
+    layers: outcomes,
+    chosen: chooseLayer(
+      outcomes.map((o) => o.validation),
+      config.selectBy,
+    ),
+    validationRows: validation.length,
+  };
 }
 
 /** Index of the best validation metrics; undefined metrics never win. Exported for the tests. */

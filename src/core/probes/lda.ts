@@ -34,7 +34,8 @@ export interface LdaModel extends LinearProbeModel {
 export function fitLda(data: ProbeDataset, split: Split, config: LdaConfig = DEFAULT_LDA): LdaModel {
   const K = requireClasses(data, 'LDA', false);
   const { shrinkage } = config;
-  if (typeof shrinkage === 'number' && !(shrinkage >= 0 && shrinkage <= 1)) throw new Error(`invalid LDA shrinkage ${shrinkage}: must be in [0, 1]`);
+  if (typeof shrinkage === 'number' && !(shrinkage >= 0 && shrinkage <= 1))
+    throw new Error(`invalid LDA shrinkage ${shrinkage}: must be in [0, 1]`);
   const d = data.cols;
   const standardization = trainStandardization(data, split, config.standardize);
   const stats = classStatistics(data.x, d, split.train, data.labels, K, standardization);
@@ -54,20 +55,34 @@ export function fitLda(data: ProbeDataset, split: Split, config: LdaConfig = DEF
     usedPseudoInverse = true;
     const pinv = pinvSymmetric(cov, d, 1e-10);
     solved = new Float64Array(d * K);
-    for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += pinv[i * d + j] * meansT[j * K + k];
-      solved[i * K + k] = s;
-    }
+    for (let i = 0; i < d; i++)
+      for (let k = 0; k < K; k++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += pinv[i * d + j] * meansT[j * K + k];
+        solved[i * K + k] = s;
+      }
   }
   const intercepts = Array.from({ length: K }, (_, k) => {
     let q = 0;
     for (let j = 0; j < d; j++) q += stats.means[k * d + j] * solved[j * K + k];
     return -0.5 * q + Math.log(priors[k]);
   });
-  const base = { method: 'lda' as const, cols: d, classes: data.classes, standardization, link: 'logit' as const, shrinkagePerClass: alphas, usedPseudoInverse };
+  const base = {
+    method: 'lda' as const,
+    cols: d,
+    classes: data.classes,
+    standardization,
+    link: 'logit' as const,
+    shrinkagePerClass: alphas,
+    usedPseudoInverse,
+  };
   if (K === 2) {
-    return { ...base, outputs: 1, weights: Float64Array.from({ length: d }, (_, j) => solved[j * 2 + 1] - solved[j * 2]), intercept: Float64Array.of(intercepts[1] - intercepts[0]) };
+    return {
+      ...base,
+      outputs: 1,
+      weights: Float64Array.from({ length: d }, (_, j) => solved[j * 2 + 1] - solved[j * 2]),
+      intercept: Float64Array.of(intercepts[1] - intercepts[0]),
+    };
   }
   return { ...base, outputs: K, weights: solved, intercept: Float64Array.from(intercepts) };
 }
@@ -91,7 +106,9 @@ function sharedCovariance(stats: ClassStatistics, n: number, priors: number[], s
     let shrunk: Float64Array;
     if (shrinkage === 'ledoit-wolf') {
       // Ledoit-Wolf on the class's z-scored rows, then scaled back: the estimate is then scale-free per feature.
-      const sd = Float64Array.from({ length: d }, (_, j) => (nearConstant(s[j * d + j], stats.means[k * d + j], nk) ? 1 : Math.sqrt(s[j * d + j])));
+      const sd = Float64Array.from({ length: d }, (_, j) =>
+        nearConstant(s[j * d + j], stats.means[k * d + j], nk) ? 1 : Math.sqrt(s[j * d + j]),
+      );
       const z = Float64Array.from(centred, (v, i) => v / sd[i % d]);
       const alpha = ledoitWolfShrinkage(z, nk, d);
       alphas.push(alpha);

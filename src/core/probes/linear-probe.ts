@@ -28,8 +28,14 @@ export interface LinearProbeModel {
 
 export function fromLogisticProbe(p: LogisticProbe): LinearProbeModel {
   return {
-    method: 'logistic', cols: p.standardization.mean.length, weights: p.weights, intercept: p.intercept,
-    outputs: p.outputs, classes: p.classes, standardization: p.standardization, link: 'logit',
+    method: 'logistic',
+    cols: p.standardization.mean.length,
+    weights: p.weights,
+    intercept: p.intercept,
+    outputs: p.outputs,
+    classes: p.classes,
+    standardization: p.standardization,
+    link: 'logit',
   };
 }
 
@@ -54,9 +60,14 @@ export function rawSpaceWeights(model: LinearProbeModel): { weight: Float64Array
 
 /** Scores [rows, outputs] of the given rows (all rows when omitted) of an [N, cols] matrix, f64. */
 export function applyProbe(
-  model: LinearProbeModel, x: Float32Array, cols: number, rows?: ArrayLike<number>, standardization = model.standardization,
+  model: LinearProbeModel,
+  x: Float32Array,
+  cols: number,
+  rows?: ArrayLike<number>,
+  standardization = model.standardization,
 ): Float64Array {
-  if (cols !== model.cols) throw new Error(`the probe expects ${model.cols} features per row; these activations have ${cols}`);
+  if (cols !== model.cols)
+    throw new Error(`the probe expects ${model.cols} features per row; these activations have ${cols}`);
   const n = rows ? rows.length : x.length / cols;
   const K = model.outputs;
   const { mean, scale } = standardization;

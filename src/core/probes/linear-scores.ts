@@ -20,7 +20,7 @@ export function scoresToProba(scores: ArrayLike<number>, outputs: number): Float
     let max = -Infinity;
     for (let k = 0; k < outputs; k++) max = Math.max(max, scores[i * outputs + k]);
     let sum = 0;
-    for (let k = 0; k < outputs; k++) sum += (p[i * outputs + k] = Math.exp(scores[i * outputs + k] - max));
+    for (let k = 0; k < outputs; k++) sum += p[i * outputs + k] = Math.exp(scores[i * outputs + k] - max);
     for (let k = 0; k < outputs; k++) p[i * outputs + k] /= sum;
   }
   return p;

@@ -8,7 +8,12 @@ import { packedParamCount } from '../engine/engine';
 import { minimizeLbfgs, type StopReason } from '../optim/lbfgs';
 import { classCounts } from '../labels/encode-labels';
 import { accuracy, argmaxRows, auroc, logLoss, macroAuroc } from '../math/metrics';
-import { fitStandardization, identityStandardization, standardizeRows, type Standardization } from '../math/standardize';
+import {
+  fitStandardization,
+  identityStandardization,
+  standardizeRows,
+  type Standardization,
+} from '../math/standardize';
 import type { Split } from '../split/split';
 import { scoresToProba } from './linear-scores';
 
@@ -29,7 +34,13 @@ export interface LogisticConfig {
 }
 
 export const DEFAULT_LOGISTIC: LogisticConfig = {
-  C: 1, optimizer: 'lbfgs', learningRate: 0.05, maxIter: 500, tol: 1e-6, standardize: true, classWeight: 'none',
+  C: 1,
+  optimizer: 'lbfgs',
+  learningRate: 0.05,
+  maxIter: 500,
+  tol: 1e-6,
+  standardize: true,
+  classWeight: 'none',
 };
 
 export interface ProbeDataset {
@@ -90,7 +101,11 @@ export interface TrainHooks {
 }
 
 export async function trainLogisticProbe(
-  engine: Engine, data: ProbeDataset, split: Split, config: LogisticConfig, hooks: TrainHooks = {},
+  engine: Engine,
+  data: ProbeDataset,
+  split: Split,
+  config: LogisticConfig,
+  hooks: TrainHooks = {},
 ): Promise<LogisticResult> {
   validateConfig(config);
   const K = data.classes.length;
@@ -102,12 +117,20 @@ export async function trainLogisticProbe(
   const testLabels = gather(data.labels, split.test);
   const presentInTrain = classCounts(data.labels, split.train, K);
   if (presentInTrain.some((c) => c === 0)) {
-    throw new Error(`class '${data.classes[presentInTrain.findIndex((c) => c === 0)]}' has no training rows; change the split`);
+    throw new Error(
+      `class '${data.classes[presentInTrain.findIndex((c) => c === 0)]}' has no training rows; change the split`,
+    );
   }
 
-  const standardization = config.standardize ? fitStandardization(data.x, cols, split.train) : identityStandardization(cols);
+  const standardization = config.standardize
+    ? fitStandardization(data.x, cols, split.train)
+    : identityStandardization(cols);
   const xTrain = engine.uploadMatrix(standardizeRows(data.x, cols, split.train, standardization), nTrain, cols);
-  const xTest = engine.uploadMatrix(standardizeRows(data.x, cols, split.test, standardization), split.test.length, cols);
+  const xTest = engine.uploadMatrix(
+    standardizeRows(data.x, cols, split.test, standardization),
+    split.test.length,
+    cols,
+  );
   const rowWeights = config.classWeight === 'balanced' ? balancedWeights(trainLabels, presentInTrain) : undefined;
   const objective = engine.linearObjective(xTrain, trainLabels, outputs, rowWeights);
   const nW = cols * outputs;
@@ -118,7 +141,10 @@ export async function trainLogisticProbe(
     let penalty = 0;
     const g = new Float64Array(theta.length);
     for (let i = 0; i < theta.length; i++) g[i] = grad[i] / nTrain;
-    for (let i = 0; i < nW; i++) { penalty += theta[i] * theta[i]; g[i] += penaltyScale * theta[i]; }
+    for (let i = 0; i < nW; i++) {
+      penalty += theta[i] * theta[i];
+      g[i] += penaltyScale * theta[i];
+    }
     return { f: loss / nTrain + 0.5 * penaltyScale * penalty, g };
   };
 
@@ -145,18 +171,38 @@ export async function trainLogisticProbe(
 
   try {
     const theta0 = new Float64Array(packedParamCount(cols, outputs));
-    const run = config.optimizer === 'lbfgs'
-      ? await minimizeLbfgs(evaluateMean, theta0, { gtol: config.tol, maxIter: config.maxIter, ftolRel: F32_RESOLUTION, onIter })
-      : await minimizeAdam(evaluateMean, theta0, config, onIter);
+    const run =
+      config.optimizer === 'lbfgs'
+        ? await minimizeLbfgs(evaluateMean, theta0, {
+            gtol: config.tol,
+            maxIter: config.maxIter,
+            ftolRel: F32_RESOLUTION,
+            onIter,
+          })
+        : await minimizeAdam(evaluateMean, theta0, config, onIter);
     const { train, test } = await measure(run.x);
-    hooks.onProgress?.({ iteration: run.iterations, objective: run.f, gradMax: run.gradMax, train: train.metrics, test: test.metrics });
+    hooks.onProgress?.({
+      iteration: run.iterations,
+      objective: run.f,
+      gradMax: run.gradMax,
+      train: train.metrics,
+      test: test.metrics,
+    });
     return {
       probe: {
-        weights: run.x.slice(0, nW), intercept: run.x.slice(nW), outputs, classes: data.classes, standardization,
+        weights: run.x.slice(0, nW),
+        intercept: run.x.slice(nW),
+        outputs,
+        classes: data.classes,
+        standardization,
         lambdaMeanLoss: 1 / (2 * config.C * nTrain),
       },
-      train: train.metrics, test: test.metrics, testProba: test.proba,
-      iterations: run.iterations, reason: run.reason, gradMax: run.gradMax,
+      train: train.metrics,
+      test: test.metrics,
+      testProba: test.proba,
+      iterations: run.iterations,
+      reason: run.reason,
+      gradMax: run.gradMax,
       divergedAt: 'divergedAt' in run ? run.divergedAt : undefined,
     };
   } finally {
@@ -167,19 +213,32 @@ export async function trainLogisticProbe(
 }
 
 async function splitMetrics(
-  engine: Engine, x: DeviceMatrix, theta: Float64Array, outputs: number, classes: number, labels: Int32Array,
+  engine: Engine,
+  x: DeviceMatrix,
+  theta: Float64Array,
+  outputs: number,
+  classes: number,
+  labels: Int32Array,
 ): Promise<{ metrics: SplitMetrics; proba: Float64Array }> {
   const scores = await engine.linearScores(x, Float32Array.from(theta), outputs);
   const proba = scoresToProba(scores, outputs);
   const predicted = argmaxRows(proba, classes);
   let areaUnder: number | null;
   if (classes === 2) {
-    areaUnder = auroc(Float64Array.from(scores), Array.from(labels, (l) => l === 1));
+    areaUnder = auroc(
+      Float64Array.from(scores),
+      Array.from(labels, (l) => l === 1),
+    );
   } else {
     areaUnder = macroAuroc(proba, classes, labels);
   }
   return {
-    metrics: { accuracy: accuracy(predicted, labels), auroc: areaUnder, logLoss: logLoss(proba, classes, labels), rows: labels.length },
+    metrics: {
+      accuracy: accuracy(predicted, labels),
+      auroc: areaUnder,
+      logLoss: logLoss(proba, classes, labels),
+      rows: labels.length,
+    },
     proba,
   };
 }
@@ -190,21 +249,27 @@ async function splitMetrics(
  */
 async function minimizeAdam(
   objective: (x: Float64Array) => Promise<{ f: number; g: Float64Array }>,
-  x0: Float64Array, config: LogisticConfig,
+  x0: Float64Array,
+  config: LogisticConfig,
   onIter: (iter: number, x: Float64Array, f: number, gradMax: number) => Promise<boolean>,
 ) {
   const maxAbs = (g: Float64Array) => g.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
   let x = Float64Array.from(x0);
   const m = new Float64Array(x.length);
   const v = new Float64Array(x.length);
-  const b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  const b1 = 0.9,
+    b2 = 0.999,
+    eps = 1e-8;
   let { f, g } = await objective(x);
   let gradMax = maxAbs(g);
   let reason: StopReason = 'max-iter';
   let iterations = 0;
   let divergedAt: number | undefined;
   for (let t = 1; t <= config.maxIter; t++) {
-    if (gradMax <= config.tol) { reason = 'converged'; break; }
+    if (gradMax <= config.tol) {
+      reason = 'converged';
+      break;
+    }
     const next = Float64Array.from(x);
     for (let i = 0; i < x.length; i++) {
       m[i] = b1 * m[i] + (1 - b1) * g[i];
@@ -212,11 +277,20 @@ async function minimizeAdam(
       next[i] -= (config.learningRate * (m[i] / (1 - b1 ** t))) / (Math.sqrt(v[i] / (1 - b2 ** t)) + eps);
     }
     const r = await objective(next);
-    if (!Number.isFinite(r.f) || !r.g.every(Number.isFinite)) { reason = 'non-finite'; divergedAt = t; break; }
-    x = next; f = r.f; g = r.g;
+    if (!Number.isFinite(r.f) || !r.g.every(Number.isFinite)) {
+      reason = 'non-finite';
+      divergedAt = t;
+      break;
+    }
+    x = next;
+    f = r.f;
+    g = r.g;
     gradMax = maxAbs(g);
     iterations = t;
-    if (!(await onIter(t, x, f, gradMax))) { reason = 'stopped'; break; }
+    if (!(await onIter(t, x, f, gradMax))) {
+      reason = 'stopped';
+      break;
+    }
   }
   return { x, f, gradMax, iterations, reason, divergedAt };
 }

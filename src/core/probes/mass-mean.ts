@@ -19,7 +19,11 @@ export interface MassMeanConfig {
 
 export const DEFAULT_MASS_MEAN: MassMeanConfig = { variant: 'plain', standardize: true, pinvAtol: 1e-3 };
 
-export function fitMassMean(data: ProbeDataset, split: Split, config: MassMeanConfig = DEFAULT_MASS_MEAN): LinearProbeModel {
+export function fitMassMean(
+  data: ProbeDataset,
+  split: Split,
+  config: MassMeanConfig = DEFAULT_MASS_MEAN,
+): LinearProbeModel {
   requireClasses(data, 'the mass-mean probe', true);
   if (!(config.pinvAtol >= 0)) throw new Error(`invalid pinv tolerance: ${config.pinvAtol}`);
   const d = data.cols;
@@ -34,13 +38,23 @@ export function fitMassMean(data: ProbeDataset, split: Split, config: MassMeanCo
     for (let i = 0; i < cov.length; i++) cov[i] /= n;
     const pinv = symmetricFunction(symmetricEigen(cov, d), d, (l) => (l > config.pinvAtol ? 1 / l : 0));
     const t = new Float64Array(d);
-    for (let i = 0; i < d; i++) { let s = 0; for (let j = 0; j < d; j++) s += pinv[i * d + j] * theta[j]; t[i] = s; }
+    for (let i = 0; i < d; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += pinv[i * d + j] * theta[j];
+      t[i] = s;
+    }
     theta = t;
   }
   let b = 0;
   for (let j = 0; j < d; j++) b -= theta[j] * 0.5 * (mu0[j] + mu1[j]);
   return {
-    method: config.variant === 'iid' ? 'mass-mean-iid' : 'mass-mean', cols: d, weights: theta,
-    intercept: Float64Array.of(b), outputs: 1, classes: data.classes, standardization, link: 'logit',
+    method: config.variant === 'iid' ? 'mass-mean-iid' : 'mass-mean',
+    cols: d,
+    weights: theta,
+    intercept: Float64Array.of(b),
+    outputs: 1,
+    classes: data.classes,
+    standardization,
+    link: 'logit',
   };
 }

@@ -12,6 +12,9 @@ export function trainStandardization(data: ProbeDataset, split: Split, standardi
 export function requireClasses(data: ProbeDataset, method: string, binaryOnly: boolean): number {
   const K = data.classes.length;
   if (K < 2) throw new Error(`${method} needs at least two classes; the labels have ${K}`);
-  if (binaryOnly && K !== 2) throw new Error(`${method} is a binary probe; the labels have ${K} classes (${data.classes.slice(0, 5).join(', ')}${K > 5 ? ', …' : ''})`);
+  if (binaryOnly && K !== 2)
+    throw new Error(
+      `${method} is a binary probe; the labels have ${K} classes (${data.classes.slice(0, 5).join(', ')}${K > 5 ? ', …' : ''})`,
+    );
   return K;
 }

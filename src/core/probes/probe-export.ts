@@ -32,7 +32,15 @@ interface ProbeMeta {
 }
 
 function metaOf(m: LinearProbeModel): ProbeMeta {
-  return { format: PROBE_FORMAT, version: PROBE_FORMAT_VERSION, method: m.method, link: m.link, cols: m.cols, outputs: m.outputs, classes: m.classes };
+  return {
+    format: PROBE_FORMAT,
+    version: PROBE_FORMAT_VERSION,
+    method: m.method,
+    link: m.link,
+    cols: m.cols,
+    outputs: m.outputs,
+    classes: m.classes,
+  };
 }
 
 function tensorsOf(m: LinearProbeModel): F32Tensor[] {
@@ -62,16 +70,20 @@ export function probeToNpz(m: LinearProbeModel): Uint8Array {
   return zipSync(files, { mtime: new Date('2000-01-01T00:00:00Z') });
 }
 
-export const PROBE_SPACE_NOTE = 'weight [cols, outputs] row-major and bias act on standardized rows: scores = ((x - mean) / scale) · weight + bias; '
-  + 'raw_weight and raw_bias are the same probe on raw activations: scores = x · raw_weight + raw_bias';
+export const PROBE_SPACE_NOTE =
+  'weight [cols, outputs] row-major and bias act on standardized rows: scores = ((x - mean) / scale) · weight + bias; ' +
+  'raw_weight and raw_bias are the same probe on raw activations: scores = x · raw_weight + raw_bias';
 
 /** The probe as plain JSON values: the standardized-space tensors the importers read, plus the raw-space twin. */
 export function probeToPlain(m: LinearProbeModel): Record<string, unknown> {
   const raw = rawSpaceWeights(m);
   return {
-    ...metaOf(m), space: PROBE_SPACE_NOTE,
-    weight: Array.from(m.weights), bias: Array.from(m.intercept),
-    mean: Array.from(m.standardization.mean), scale: Array.from(m.standardization.scale),
+    ...metaOf(m),
+    space: PROBE_SPACE_NOTE,
+    weight: Array.from(m.weights),
+    bias: Array.from(m.intercept),
+    mean: Array.from(m.standardization.mean),
+    scale: Array.from(m.standardization.scale),
     ...(m.pairStandardization
       ? { mean_minus: Array.from(m.pairStandardization.mean), scale_minus: Array.from(m.pairStandardization.scale) }
       : { raw_weight: Array.from(raw.weight), raw_bias: Array.from(raw.bias) }),
@@ -84,7 +96,10 @@ export function probeToJson(m: LinearProbeModel): string {
 
 export async function probeFromSafetensors(bytes: Uint8Array, file = 'probe.safetensors'): Promise<LinearProbeModel> {
   const st = await openSafetensors(bytesSource(file, bytes));
-  if (!st.metadata.probelab) throw new DataFileError(file, 'no "probelab" entry in __metadata__: not a probe exported by Probelab', { offset: 8 });
+  if (!st.metadata.probelab)
+    throw new DataFileError(file, 'no "probelab" entry in __metadata__: not a probe exported by Probelab', {
+      offset: 8,
+    });
   return assemble(file, parseMeta(file, st.metadata.probelab), await readTensors(st.tensors));
 }
 
@@ -99,13 +114,18 @@ export async function probeFromNpz(bytes: Uint8Array, file = 'probe.npz'): Promi
 
 export function probeFromJson(text: string, file = 'probe.json'): LinearProbeModel {
   let raw: Record<string, unknown>;
-  try { raw = JSON.parse(text); } catch (e) { throw new DataFileError(file, `not valid JSON: ${(e as Error).message}`); }
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new DataFileError(file, `not valid JSON: ${(e as Error).message}`);
+  }
   const meta = parseMeta(file, JSON.stringify(raw));
   const arrays = new Map<string, Float64Array>();
   for (const key of ['weight', 'bias', 'mean', 'scale', 'mean_minus', 'scale_minus']) {
     const v = raw[key];
     if (v === undefined) continue;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) throw new DataFileError(file, `"${key}" must be an array of numbers`, { key });
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'number'))
+      throw new DataFileError(file, `"${key}" must be an array of numbers`, { key });
     arrays.set(key, Float64Array.from(v as number[]));
   }
   return assemble(file, meta, arrays);
@@ -119,15 +139,27 @@ async function readTensors(entries: TensorEntry[]): Promise<Map<string, Float64A
 
 function parseMeta(file: string, text: string): ProbeMeta {
   let m: Partial<ProbeMeta>;
-  try { m = JSON.parse(text); } catch (e) { throw new DataFileError(file, `probe metadata is not valid JSON: ${(e as Error).message}`); }
-  if (m.format !== PROBE_FORMAT) throw new DataFileError(file, `format is ${JSON.stringify(m.format)}, expected "${PROBE_FORMAT}"`);
-  if (m.version !== PROBE_FORMAT_VERSION) throw new DataFileError(file, `probe format version ${m.version} is not supported (this build reads ${PROBE_FORMAT_VERSION})`);
-  if (!METHODS.includes(m.method as ProbeMethod)) throw new DataFileError(file, `unknown probe method ${JSON.stringify(m.method)}`);
-  if (m.link !== 'logit' && m.link !== 'identity') throw new DataFileError(file, `unknown link ${JSON.stringify(m.link)}`);
+  try {
+    m = JSON.parse(text);
+  } catch (e) {
+    throw new DataFileError(file, `probe metadata is not valid JSON: ${(e as Error).message}`);
+  }
+  if (m.format !== PROBE_FORMAT)
+    throw new DataFileError(file, `format is ${JSON.stringify(m.format)}, expected "${PROBE_FORMAT}"`);
+  if (m.version !== PROBE_FORMAT_VERSION)
+    throw new DataFileError(
+      file,
+      `probe format version ${m.version} is not supported (this build reads ${PROBE_FORMAT_VERSION})`,
+    );
+  if (!METHODS.includes(m.method as ProbeMethod))
+    throw new DataFileError(file, `unknown probe method ${JSON.stringify(m.method)}`);
+  if (m.link !== 'logit' && m.link !== 'identity')
+    throw new DataFileError(file, `unknown link ${JSON.stringify(m.link)}`);
   if (!(Number.isInteger(m.cols) && m.cols! > 0 && Number.isInteger(m.outputs) && m.outputs! > 0)) {
     throw new DataFileError(file, `invalid probe size: cols ${m.cols}, outputs ${m.outputs}`);
   }
-  if (!Array.isArray(m.classes) || m.classes.some((c) => typeof c !== 'string')) throw new DataFileError(file, 'classes must be a list of names');
+  if (!Array.isArray(m.classes) || m.classes.some((c) => typeof c !== 'string'))
+    throw new DataFileError(file, 'classes must be a list of names');
   return m as ProbeMeta;
 }
 
@@ -135,19 +167,31 @@ function assemble(file: string, meta: ProbeMeta, arrays: Map<string, Float64Arra
   const need = (key: string, length: number): Float64Array => {
     const a = arrays.get(key);
     if (!a) throw new DataFileError(file, `missing tensor "${key}"`, { key });
-    if (a.length !== length) throw new DataFileError(file, `"${key}" has ${a.length} values; a probe with ${meta.cols} features and ${meta.outputs} outputs needs ${length}`, { key });
+    if (a.length !== length)
+      throw new DataFileError(
+        file,
+        `"${key}" has ${a.length} values; a probe with ${meta.cols} features and ${meta.outputs} outputs needs ${length}`,
+        { key },
+      );
     const bad = a.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new DataFileError(file, `"${key}"[${bad}] = ${a[bad]} is not finite`, { key });
     return a;
   };
   const scale = need('scale', meta.cols);
   const zero = scale.findIndex((v) => v === 0);
-  if (zero >= 0) throw new DataFileError(file, `"scale"[${zero}] is 0; a standardization scale must be non-zero`, { key: 'scale' });
+  if (zero >= 0)
+    throw new DataFileError(file, `"scale"[${zero}] is 0; a standardization scale must be non-zero`, { key: 'scale' });
   const model: LinearProbeModel = {
-    method: meta.method, link: meta.link, cols: meta.cols, outputs: meta.outputs, classes: meta.classes,
-    weights: need('weight', meta.cols * meta.outputs), intercept: need('bias', meta.outputs),
+    method: meta.method,
+    link: meta.link,
+    cols: meta.cols,
+    outputs: meta.outputs,
+    classes: meta.classes,
+    weights: need('weight', meta.cols * meta.outputs),
+    intercept: need('bias', meta.outputs),
     standardization: { mean: need('mean', meta.cols), scale },
   };
-  if (arrays.has('mean_minus')) model.pairStandardization = { mean: need('mean_minus', meta.cols), scale: need('scale_minus', meta.cols) };
+  if (arrays.has('mean_minus'))
+    model.pairStandardization = { mean: need('mean_minus', meta.cols), scale: need('scale_minus', meta.cols) };
   return model;
 }

@@ -5,7 +5,13 @@
 import type { Engine } from '../engine/engine';
 import { stratifiedKFold } from '../split/kfold';
 import type { Split } from '../split/split';
-import { trainLogisticProbe, type LogisticConfig, type LogisticResult, type ProbeDataset, type TrainHooks } from './logistic';
+import {
+  trainLogisticProbe,
+  type LogisticConfig,
+  type LogisticResult,
+  type ProbeDataset,
+  type TrainHooks,
+} from './logistic';
 
 export interface RegularizationPathConfig {
   logistic: LogisticConfig;
@@ -44,32 +50,60 @@ export interface RegularizationPathResult {
 }
 
 export async function regularizationPath(
-  engine: Engine, data: ProbeDataset, split: Split, config: RegularizationPathConfig,
+  engine: Engine,
+  data: ProbeDataset,
+  split: Split,
+  config: RegularizationPathConfig,
   hooks: TrainHooks & { onPoint?: (index: number, point: PathPoint) => void } = {},
 ): Promise<RegularizationPathResult | null> {
   if (config.Cs.length === 0) throw new Error('the C grid is empty');
-  config.Cs.forEach((C, i) => { if (!(C > 0 && Number.isFinite(C))) throw new Error(`invalid C at grid position ${i}: ${C}`); });
+  config.Cs.forEach((C, i) => {
+    if (!(C > 0 && Number.isFinite(C))) throw new Error(`invalid C at grid position ${i}: ${C}`);
+  });
   const folds = stratifiedKFold(split.train, data.labels, config.folds, config.seed);
   const points: PathPoint[] = [];
   for (let c = 0; c < config.Cs.length; c++) {
     const C = config.Cs[c];
-    const loss: number[] = [], acc: number[] = [], auc: number[] = [], trainAcc: number[] = [];
+    const loss: number[] = [],
+      acc: number[] = [],
+      auc: number[] = [],
+      trainAcc: number[] = [];
     for (const fold of folds) {
       if (hooks.cancelled?.()) return null;
-      const r = await trainLogisticProbe(engine, data, { train: fold.fit, test: fold.validation }, { ...config.logistic, C }, { cancelled: hooks.cancelled });
+      const r = await trainLogisticProbe(
+        engine,
+        data,
+        { train: fold.fit, test: fold.validation },
+        { ...config.logistic, C },
+        { cancelled: hooks.cancelled },
+      );
       if (r.test.logLoss !== null) loss.push(r.test.logLoss);
       if (r.test.accuracy !== null) acc.push(r.test.accuracy);
       if (r.test.auroc !== null) auc.push(r.test.auroc);
       if (r.train.accuracy !== null) trainAcc.push(r.train.accuracy);
     }
-    const point = { C, logLoss: meanStd(loss), accuracy: meanStd(acc), auroc: meanStd(auc), trainAccuracy: meanStd(trainAcc) };
+    const point = {
+      C,
+      logLoss: meanStd(loss),
+      accuracy: meanStd(acc),
+      auroc: meanStd(auc),
+      trainAccuracy: meanStd(trainAcc),
+    };
     points.push(point);
     hooks.onPoint?.(c, point);
   }
   let bestIndex = 0;
-  points.forEach((p, i) => { if ((p.logLoss.mean ?? Infinity) < (points[bestIndex].logLoss.mean ?? Infinity)) bestIndex = i; });
+  points.forEach((p, i) => {
+    if ((p.logLoss.mean ?? Infinity) < (points[bestIndex].logLoss.mean ?? Infinity)) bestIndex = i;
+  });
   if (hooks.cancelled?.()) return null;
-  const best = await trainLogisticProbe(engine, data, split, { ...config.logistic, C: config.Cs[bestIndex] }, { cancelled: hooks.cancelled });
+  const best = await trainLogisticProbe(
+    engine,
+    data,
+    split,
+    { ...config.logistic, C: config.Cs[bestIndex] },
+    { cancelled: hooks.cancelled },
+  );
   return { points, bestIndex, best };
 }
 

@@ -31,8 +31,10 @@ export interface RegressionMetrics {
 }
 
 export function fitRidge(data: RegressionDataset, split: Split, config: RidgeConfig = DEFAULT_RIDGE): LinearProbeModel {
-  if (!(config.alpha > 0 && Number.isFinite(config.alpha))) throw new Error(`invalid ridge alpha: ${config.alpha} (must be a positive number)`);
-  if (data.y.length !== data.rows) throw new Error(`targets have ${data.y.length} rows but the activations have ${data.rows}`);
+  if (!(config.alpha > 0 && Number.isFinite(config.alpha)))
+    throw new Error(`invalid ridge alpha: ${config.alpha} (must be a positive number)`);
+  if (data.y.length !== data.rows)
+    throw new Error(`targets have ${data.y.length} rows but the activations have ${data.rows}`);
   const { cols: d } = data;
   const rows = split.train;
   const n = rows.length;
@@ -40,7 +42,10 @@ export function fitRidge(data: RegressionDataset, split: Split, config: RidgeCon
   const { mean: sm, scale: ss } = standardization;
   const xbar = new Float64Array(d);
   let ybar = 0;
-  for (const r of rows) { for (let j = 0; j < d; j++) xbar[j] += (data.x[r * d + j] - sm[j]) / ss[j]; ybar += data.y[r]; }
+  for (const r of rows) {
+    for (let j = 0; j < d; j++) xbar[j] += (data.x[r * d + j] - sm[j]) / ss[j];
+    ybar += data.y[r];
+  }
   for (let j = 0; j < d; j++) xbar[j] /= n;
   ybar /= n;
   const a = new Float64Array(d * d);
@@ -54,21 +59,38 @@ export function fitRidge(data: RegressionDataset, split: Split, config: RidgeCon
       for (let j = i; j < d; j++) a[i * d + j] += xc[i] * xc[j];
     }
   }
-  for (let i = 0; i < d; i++) { a[i * d + i] += config.alpha; for (let j = 0; j < i; j++) a[i * d + j] = a[j * d + i]; }
+  for (let i = 0; i < d; i++) {
+    a[i * d + i] += config.alpha;
+    for (let j = 0; j < i; j++) a[i * d + j] = a[j * d + i];
+  }
   const w = solveSpd(a, d, rhs, 1);
   let b = ybar;
   for (let j = 0; j < d; j++) b -= xbar[j] * w[j];
-  return { method: 'ridge', cols: d, weights: w, intercept: Float64Array.of(b), outputs: 1, classes: [], standardization, link: 'identity' };
+  return {
+    method: 'ridge',
+    cols: d,
+    weights: w,
+    intercept: Float64Array.of(b),
+    outputs: 1,
+    classes: [],
+    standardization,
+    link: 'identity',
+  };
 }
 
-export function regressionMetrics(model: LinearProbeModel, data: RegressionDataset, rows: ArrayLike<number>): RegressionMetrics {
+export function regressionMetrics(
+  model: LinearProbeModel,
+  data: RegressionDataset,
+  rows: ArrayLike<number>,
+): RegressionMetrics {
   const n = rows.length;
   if (n === 0) return { r2: null, mse: null, rows: 0 };
   const pred = applyProbe(model, data.x, data.cols, rows);
   let mean = 0;
   for (let i = 0; i < n; i++) mean += data.y[rows[i]];
   mean /= n;
-  let ssRes = 0, ssTot = 0;
+  let ssRes = 0,
+    ssTot = 0;
   for (let i = 0; i < n; i++) {
     const y = data.y[rows[i]];
     ssRes += (y - pred[i]) ** 2;

@@ -30,7 +30,11 @@ export function fitPca(stats: CovarianceStats, k = Math.min(stats.d, 50)): PcaMo
   for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) components[c * d + j] = vectors[j * d + c];
   const explainedVariance = lambda.slice(0, k);
   return {
-    d, mean: stats.mean, components, k, explainedVariance,
+    d,
+    mean: stats.mean,
+    components,
+    k,
+    explainedVariance,
     explainedVarianceRatio: Float64Array.from(explainedVariance, (l) => (total > 0 ? l / total : 0)),
     singularValues: Float64Array.from(explainedVariance, (l) => Math.sqrt(l * (n - 1))),
   };
@@ -38,7 +42,11 @@ export function fitPca(stats: CovarianceStats, k = Math.min(stats.d, 50)): PcaMo
 
 /** Coordinates of the given rows on two chosen components (0-based), for a scatter plot. */
 export function projectRows(
-  pca: PcaModel, x: Float32Array, rows: ArrayLike<number>, a = 0, b = 1,
+  pca: PcaModel,
+  x: Float32Array,
+  rows: ArrayLike<number>,
+  a = 0,
+  b = 1,
 ): { xs: Float64Array; ys: Float64Array } {
   const { d, mean, components, k } = pca;
   if (a >= k || b >= k) throw new Error(`component ${Math.max(a, b)} not kept (k = ${k})`);
@@ -46,7 +54,8 @@ export function projectRows(
   const ys = new Float64Array(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const o = rows[r] * d;
-    let sa = 0, sb = 0;
+    let sa = 0,
+      sb = 0;
     for (let j = 0; j < d; j++) {
       const c = x[o + j] - mean[j];
       sa += c * components[a * d + j];

@@ -22,13 +22,14 @@ export function weightSvd(w: ArrayLike<number>, rows: number, cols: number, k = 
   k = Math.min(k, small);
   const byCols = cols <= rows; // Gram over the smaller side: WᵀW (cols×cols) or WWᵀ (rows×rows)
   const gram = new Float64Array(small * small);
-  for (let i = 0; i < small; i++) for (let j = i; j < small; j++) {
-    let s = 0;
-    if (byCols) for (let r = 0; r < rows; r++) s += w[r * cols + i] * w[r * cols + j];
-    else for (let c = 0; c < cols; c++) s += w[i * cols + c] * w[j * cols + c];
-    gram[i * small + j] = s;
-    gram[j * small + i] = s;
-  }
+  for (let i = 0; i < small; i++)
+    for (let j = i; j < small; j++) {
+      let s = 0;
+      if (byCols) for (let r = 0; r < rows; r++) s += w[r * cols + i] * w[r * cols + j];
+      else for (let c = 0; c < cols; c++) s += w[i * cols + c] * w[j * cols + c];
+      gram[i * small + j] = s;
+      gram[j * small + i] = s;
+    }
   const { values, vectors } = symmetricEigen(gram, small);
   const singularValues = Float64Array.from(values, (v) => Math.sqrt(Math.max(0, v)));
   const left = new Float64Array(k * rows);

@@ -9,7 +9,9 @@ export function shuffleColumns(x: Float32Array, rows: number, cols: number, rand
     for (let r = 0; r < rows; r++) perm[r] = r;
     for (let r = rows - 1; r > 0; r--) {
       const s = Math.floor(random() * (r + 1));
-      const t = perm[r]; perm[r] = perm[s]; perm[s] = t;
+      const t = perm[r];
+      perm[r] = perm[s];
+      perm[s] = t;
     }
     for (let r = 0; r < rows; r++) out[r * cols + j] = x[perm[r] * cols + j];
   }

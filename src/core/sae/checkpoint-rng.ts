@@ -2,7 +2,9 @@
 // settable, so a checkpoint can hold the SAE batch stream's position and a resumed run draws the same batches.
 
 export class ResumableRng {
-  constructor(public state: number) { this.state >>>= 0; }
+  constructor(public state: number) {
+    this.state >>>= 0;
+  }
 
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

@@ -9,7 +9,10 @@ const MAGIC = 'PLSAECK1';
 export const CHECKPOINT_VERSION = 1;
 
 /** A checkpoint is taken after `everySteps` steps or `everyMs` ms, whichever comes first. */
-export interface CheckpointPolicy { everySteps: number; everyMs: number }
+export interface CheckpointPolicy {
+  everySteps: number;
+  everyMs: number;
+}
 /** Every 200 steps or 30 s: a lost device or a reload costs at most that much of a long run. */
 export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everySteps: 200, everyMs: 30_000 };
 
@@ -63,12 +66,24 @@ export function encodeCheckpoint(c: SaeCheckpoint): ArrayBuffer {
     ...c.trainer.params.map((a, i) => [`p${i}`, a] as [string, Float32Array]),
     ...c.trainer.adamM.map((a, i) => [`m${i}`, a] as [string, Float32Array]),
     ...c.trainer.adamV.map((a, i) => [`v${i}`, a] as [string, Float32Array]),
-    ['order', c.loop.order], ['sinceFired', c.loop.sinceFired],
+    ['order', c.loop.order],
+    ['sinceFired', c.loop.sinceFired],
   ];
-  const blocks: Block[] = arrays.map(([key, a]) => ({ key, kind: a instanceof Float32Array ? 'f32' : a instanceof Float64Array ? 'f64' : 'i32', length: a.length }));
+  const blocks: Block[] = arrays.map(([key, a]) => ({
+    key,
+    kind: a instanceof Float32Array ? 'f32' : a instanceof Float64Array ? 'f64' : 'i32',
+    length: a.length,
+  }));
   const header = {
-    version: c.version, config: c.config, dIn: c.dIn, dSae: c.dSae, dataRows: c.dataRows, scale: c.scale, transform: c.transform,
-    savedAt: c.savedAt, nParams: c.trainer.params.length,
+    version: c.version,
+    config: c.config,
+    dIn: c.dIn,
+    dSae: c.dSae,
+    dataRows: c.dataRows,
+    scale: c.scale,
+    transform: c.transform,
+    savedAt: c.savedAt,
+    nParams: c.trainer.params.length,
     trainer: { t: c.trainer.t, batchThreshold: c.trainer.batchThreshold, trainer: c.trainer.trainer },
     loop: { step: c.loop.step, rowsSeen: c.loop.rowsSeen, rngState: c.loop.rngState, cursor: c.loop.cursor },
     blocks,
@@ -99,26 +114,46 @@ export function decodeCheckpoint(buf: ArrayBuffer): SaeCheckpoint {
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw bad('not a Probelab SAE checkpoint (bad magic)');
   const view = new DataView(buf);
   const size = buf.byteLength - 4;
-  const want = view.getUint32(size, true), got = crc32(bytes.subarray(0, size));
-  if (want !== got) throw bad(`checksum mismatch (stored ${hex(want)}, computed ${hex(got)}): the checkpoint is corrupted or truncated`);
+  const want = view.getUint32(size, true),
+    got = crc32(bytes.subarray(0, size));
+  if (want !== got)
+    throw bad(
+      `checksum mismatch (stored ${hex(want)}, computed ${hex(got)}): the checkpoint is corrupted or truncated`,
+    );
   const jsonLength = view.getUint32(8, true);
   if (12 + jsonLength > size) throw bad(`header length ${jsonLength} runs past the end`);
   const h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + jsonLength)));
-  if (h.version !== CHECKPOINT_VERSION) throw bad(`version ${h.version}, this build reads version ${CHECKPOINT_VERSION}`);
+  if (h.version !== CHECKPOINT_VERSION)
+    throw bad(`version ${h.version}, this build reads version ${CHECKPOINT_VERSION}`);
   const out: Record<string, Float32Array | Float64Array | Int32Array> = {};
   let at = align8(12 + jsonLength);
   for (const b of h.blocks as Block[]) {
     const width = b.kind === 'f64' ? 8 : 4;
     if (at + b.length * width > size) throw bad(`block ${b.key} (${b.length} × ${b.kind}) runs past the end`);
     const copy = buf.slice(at, at + b.length * width);
-    out[b.key] = b.kind === 'f32' ? new Float32Array(copy) : b.kind === 'f64' ? new Float64Array(copy) : new Int32Array(copy);
+    out[b.key] =
+      b.kind === 'f32' ? new Float32Array(copy) : b.kind === 'f64' ? new Float64Array(copy) : new Int32Array(copy);
     at = align8(at + b.length * width);
   }
   const n: number = h.nParams;
   const list = (p: string) => Array.from({ length: n }, (_, i) => out[`${p}${i}`] as Float32Array);
   const c: SaeCheckpoint = {
-    version: h.version, config: h.config, dIn: h.dIn, dSae: h.dSae, dataRows: h.dataRows, scale: h.scale, transform: h.transform, savedAt: h.savedAt,
-    trainer: { t: h.trainer.t, batchThreshold: h.trainer.batchThreshold, trainer: h.trainer.trainer, params: list('p'), adamM: list('m'), adamV: list('v') },
+    version: h.version,
+    config: h.config,
+    dIn: h.dIn,
+    dSae: h.dSae,
+    dataRows: h.dataRows,
+    scale: h.scale,
+    transform: h.transform,
+    savedAt: h.savedAt,
+    trainer: {
+      t: h.trainer.t,
+      batchThreshold: h.trainer.batchThreshold,
+      trainer: h.trainer.trainer,
+      params: list('p'),
+      adamM: list('m'),
+      adamV: list('v'),
+    },
     loop: { ...h.loop, order: out.order as Int32Array, sinceFired: out.sinceFired as Float64Array },
   };
   checkShapes(c);
@@ -128,14 +163,26 @@ export function decodeCheckpoint(buf: ArrayBuffer): SaeCheckpoint {
 function checkShapes(c: SaeCheckpoint): void {
   const { dIn: d, dSae: m } = c;
   const want = [d * m, m, m * d, d, ...(c.trainer.params.length === 5 ? [m] : [])];
-  if (c.trainer.params.length !== 4 && c.trainer.params.length !== 5) throw new Error(`invalid SAE checkpoint: ${c.trainer.params.length} parameter tensors, expected 4 or 5`);
-  for (const [name, list] of [['parameter', c.trainer.params], ['Adam m', c.trainer.adamM], ['Adam v', c.trainer.adamV]] as const) {
+  if (c.trainer.params.length !== 4 && c.trainer.params.length !== 5)
+    throw new Error(`invalid SAE checkpoint: ${c.trainer.params.length} parameter tensors, expected 4 or 5`);
+  for (const [name, list] of [
+    ['parameter', c.trainer.params],
+    ['Adam m', c.trainer.adamM],
+    ['Adam v', c.trainer.adamV],
+  ] as const) {
     list.forEach((a, i) => {
-      if (!a || a.length !== want[i]) throw new Error(`invalid SAE checkpoint: ${name} ${i} has ${a?.length ?? 0} values, expected ${want[i]} (d_in = ${d}, d_sae = ${m})`);
+      if (!a || a.length !== want[i])
+        throw new Error(
+          `invalid SAE checkpoint: ${name} ${i} has ${a?.length ?? 0} values, expected ${want[i]} (d_in = ${d}, d_sae = ${m})`,
+        );
     });
   }
-  if (c.loop.sinceFired.length !== m) throw new Error(`invalid SAE checkpoint: dead-latent tracker has ${c.loop.sinceFired.length} latents, expected ${m}`);
-  if (!(c.loop.step >= 0) || c.loop.cursor < 0 || c.loop.cursor > c.loop.order.length) throw new Error(`invalid SAE checkpoint: step ${c.loop.step}, cursor ${c.loop.cursor} of ${c.loop.order.length}`);
+  if (c.loop.sinceFired.length !== m)
+    throw new Error(
+      `invalid SAE checkpoint: dead-latent tracker has ${c.loop.sinceFired.length} latents, expected ${m}`,
+    );
+  if (!(c.loop.step >= 0) || c.loop.cursor < 0 || c.loop.cursor > c.loop.order.length)
+    throw new Error(`invalid SAE checkpoint: step ${c.loop.step}, cursor ${c.loop.cursor} of ${c.loop.order.length}`);
 }
 
 /** The step a stored checkpoint resumes from, read from its header only (no copy of the blocks). */

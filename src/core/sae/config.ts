@@ -49,11 +49,31 @@ export interface SaeConfig {
 }
 
 export const DEFAULT_SAE_CONFIG: SaeConfig = {
-  architecture: 'topk', dSae: 512, k: 32, sparsityCoefficient: 5, sparsityWarmupSteps: 100,
-  lr: null, lrWarmupSteps: 50, lrDecayFraction: 0.2, beta1: 0.9, beta2: 0.999, eps: 1e-8, gradClip: null,
-  batchSize: 256, steps: 2000, auxKCoefficient: 1 / 32, auxK: null, deadWindowRows: null,
-  thresholdEmaBeta: 0.999, jumpReluBandwidth: 0.05, jumpReluInitThreshold: 0.001,
-  bDecInit: 'mean', normalize: true, heldOutFraction: 0.1, evalEvery: 50, seed: 0,
+  architecture: 'topk',
+  dSae: 512,
+  k: 32,
+  sparsityCoefficient: 5,
+  sparsityWarmupSteps: 100,
+  lr: null,
+  lrWarmupSteps: 50,
+  lrDecayFraction: 0.2,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  gradClip: null,
+  batchSize: 256,
+  steps: 2000,
+  auxKCoefficient: 1 / 32,
+  auxK: null,
+  deadWindowRows: null,
+  thresholdEmaBeta: 0.999,
+  jumpReluBandwidth: 0.05,
+  jumpReluInitThreshold: 0.001,
+  bDecInit: 'mean',
+  normalize: true,
+  heldOutFraction: 0.1,
+  evalEvery: 50,
+  seed: 0,
 };
 
 /** lr = 2e-4·√(2¹⁴/m): the scaling sparsify and dictionary_learning use for TopK. */
@@ -92,26 +112,53 @@ export function validateSaeConfig(c: SaeConfig, dIn: number): void {
     const v = c[name] as number;
     if (!Number.isSafeInteger(v) || v < 1) throw bad(name, v, 'must be a positive integer');
   };
-  if (!['relu', 'topk', 'batchtopk', 'jumprelu'].includes(c.architecture)) throw bad('architecture', c.architecture, 'relu, topk, batchtopk or jumprelu');
-  posInt('dSae'); posInt('batchSize'); posInt('steps'); posInt('evalEvery');
-  if ((c.architecture === 'topk' || c.architecture === 'batchtopk') && (!Number.isSafeInteger(c.k) || c.k < 1 || c.k > c.dSae)) {
+  if (!['relu', 'topk', 'batchtopk', 'jumprelu'].includes(c.architecture))
+    throw bad('architecture', c.architecture, 'relu, topk, batchtopk or jumprelu');
+  posInt('dSae');
+  posInt('batchSize');
+  posInt('steps');
+  posInt('evalEvery');
+  if (
+    (c.architecture === 'topk' || c.architecture === 'batchtopk') &&
+    (!Number.isSafeInteger(c.k) || c.k < 1 || c.k > c.dSae)
+  ) {
     throw bad('k', c.k, `must be an integer in [1, d_sae = ${c.dSae}]`);
   }
-  if (c.auxK !== null && (!Number.isSafeInteger(c.auxK) || c.auxK < 1)) throw bad('auxK', c.auxK, 'must be a positive integer or null');
+  if (c.auxK !== null && (!Number.isSafeInteger(c.auxK) || c.auxK < 1))
+    throw bad('auxK', c.auxK, 'must be a positive integer or null');
   if (c.lr !== null && !(c.lr > 0 && Number.isFinite(c.lr))) throw bad('lr', c.lr, 'must be > 0 or null');
   if (!(c.sparsityCoefficient >= 0)) throw bad('sparsityCoefficient', c.sparsityCoefficient, 'must be ≥ 0');
-  if (!(c.heldOutFraction > 0 && c.heldOutFraction < 1)) throw bad('heldOutFraction', c.heldOutFraction, 'must be in (0, 1): held-out metrics are not optional');
-  if (!(c.beta1 >= 0 && c.beta1 < 1 && c.beta2 >= 0 && c.beta2 < 1)) throw bad('beta', `${c.beta1}, ${c.beta2}`, 'must be in [0, 1)');
-  if (!(c.thresholdEmaBeta >= 0 && c.thresholdEmaBeta < 1)) throw bad('thresholdEmaBeta', c.thresholdEmaBeta, 'must be in [0, 1)');
-  if (!(c.jumpReluBandwidth > 0) || !(c.jumpReluInitThreshold > 0)) throw bad('jumpRelu', `${c.jumpReluBandwidth}, ${c.jumpReluInitThreshold}`, 'bandwidth and threshold must be > 0');
+  if (!(c.heldOutFraction > 0 && c.heldOutFraction < 1))
+    throw bad('heldOutFraction', c.heldOutFraction, 'must be in (0, 1): held-out metrics are not optional');
+  if (!(c.beta1 >= 0 && c.beta1 < 1 && c.beta2 >= 0 && c.beta2 < 1))
+    throw bad('beta', `${c.beta1}, ${c.beta2}`, 'must be in [0, 1)');
+  if (!(c.thresholdEmaBeta >= 0 && c.thresholdEmaBeta < 1))
+    throw bad('thresholdEmaBeta', c.thresholdEmaBeta, 'must be in [0, 1)');
+  if (!(c.jumpReluBandwidth > 0) || !(c.jumpReluInitThreshold > 0))
+    throw bad('jumpRelu', `${c.jumpReluBandwidth}, ${c.jumpReluInitThreshold}`, 'bandwidth and threshold must be > 0');
   if (!(dIn >= 1)) throw bad('d_in', dIn, 'data must have at least one column');
 }
 
 /** Fields whose change keeps the trained weights and optimizer state; any other change restarts the run. */
 export const LIVE_FIELDS: ReadonlySet<keyof SaeConfig> = new Set<keyof SaeConfig>([
-  'k', 'sparsityCoefficient', 'sparsityWarmupSteps', 'lr', 'lrWarmupSteps', 'lrDecayFraction', 'beta1', 'beta2',
-  'eps', 'gradClip', 'batchSize', 'steps', 'auxKCoefficient', 'auxK', 'deadWindowRows', 'thresholdEmaBeta',
-  'jumpReluBandwidth', 'evalEvery',
+  'k',
+  'sparsityCoefficient',
+  'sparsityWarmupSteps',
+  'lr',
+  'lrWarmupSteps',
+  'lrDecayFraction',
+  'beta1',
+  'beta2',
+  'eps',
+  'gradClip',
+  'batchSize',
+  'steps',
+  'auxKCoefficient',
+  'auxK',
+  'deadWindowRows',
+  'thresholdEmaBeta',
+  'jumpReluBandwidth',
+  'evalEvery',
 ]);
 
 export type ChangeEffect = { effect: 'continue' } | { effect: 'restart'; because: (keyof SaeConfig)[] };
@@ -122,6 +169,8 @@ export type ChangeEffect = { effect: 'continue' } | { effect: 'restart'; because
  * the initialisation — continuing those would silently mix two runs.
  */
 export function changeEffect(before: SaeConfig, after: SaeConfig): ChangeEffect {
-  const because = (Object.keys(after) as (keyof SaeConfig)[]).filter((f) => before[f] !== after[f] && !LIVE_FIELDS.has(f));
+  const because = (Object.keys(after) as (keyof SaeConfig)[]).filter(
+    (f) => before[f] !== after[f] && !LIVE_FIELDS.has(f),
+  );
   return because.length ? { effect: 'restart', because } : { effect: 'continue' };
 }

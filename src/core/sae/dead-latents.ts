@@ -4,7 +4,10 @@
 export class DeadLatentTracker {
   readonly sinceFired: Float64Array;
 
-  constructor(readonly m: number, public window: number) {
+  constructor(
+    readonly m: number,
+    public window: number,
+  ) {
     if (!(window >= 1)) throw new Error(`invalid dead window: ${window} rows`);
     this.sinceFired = new Float64Array(m);
   }

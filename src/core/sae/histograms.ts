@@ -14,7 +14,8 @@ export function histogram(values: ArrayLike<number>, bins: number, lo: number, h
   if (!(bins >= 1) || !(hi > lo)) throw new Error(`invalid histogram range: ${bins} bins over [${lo}, ${hi}]`);
   const edges = Float64Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins);
   const counts = new Float64Array(bins);
-  let under = 0, over = 0;
+  let under = 0,
+    over = 0;
   for (let n = 0; n < values.length; n++) {
     const v = values[n];
     if (v < lo || Number.isNaN(v)) under++;
@@ -26,8 +27,13 @@ export function histogram(values: ArrayLike<number>, bins: number, lo: number, h
 
 /** Range [min, max] of finite values, widened when degenerate so a histogram always has width. */
 export function autoRange(values: ArrayLike<number>): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (let n = 0; n < values.length; n++) if (Number.isFinite(values[n])) { lo = Math.min(lo, values[n]); hi = Math.max(hi, values[n]); }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (let n = 0; n < values.length; n++)
+    if (Number.isFinite(values[n])) {
+      lo = Math.min(lo, values[n]);
+      hi = Math.max(hi, values[n]);
+    }
   if (lo === Infinity) return [0, 1];
   if (hi - lo < 1e-12) return [lo - 0.5, hi + 0.5];
   return [lo, hi];

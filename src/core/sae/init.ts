@@ -12,7 +12,14 @@ export function initialRowNorm(arch: SaeArchitecture): number {
   return arch === 'topk' || arch === 'batchtopk' ? 1 : 0.1;
 }
 
-export function initSaeParams(arch: SaeArchitecture, d: number, m: number, bDec: ArrayLike<number>, random: () => number, jumpReluThreshold = 1e-3): SaeParams {
+export function initSaeParams(
+  arch: SaeArchitecture,
+  d: number,
+  m: number,
+  bDec: ArrayLike<number>,
+  random: () => number,
+  jumpReluThreshold = 1e-3,
+): SaeParams {
   const wDec = new Float32Array(m * d);
   const wEnc = new Float32Array(d * m);
   const norm = initialRowNorm(arch);
@@ -26,7 +33,10 @@ export function initSaeParams(arch: SaeArchitecture, d: number, m: number, bDec:
     }
   }
   return {
-    wEnc, bEnc: new Float32Array(m), wDec, bDec: Float32Array.from(bDec),
+    wEnc,
+    bEnc: new Float32Array(m),
+    wDec,
+    bDec: Float32Array.from(bDec),
     threshold: arch === 'jumprelu' ? new Float32Array(m).fill(jumpReluThreshold) : undefined,
   };
 }

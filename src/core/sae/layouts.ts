@@ -17,7 +17,12 @@ export interface SaeLensExport {
   safetensors: Uint8Array;
 }
 
-const SAELENS_ARCH: Record<SaeArchitecture, string> = { relu: 'standard', topk: 'topk', batchtopk: 'jumprelu', jumprelu: 'jumprelu' };
+const SAELENS_ARCH: Record<SaeArchitecture, string> = {
+  relu: 'standard',
+  topk: 'topk',
+  batchtopk: 'jumprelu',
+  jumprelu: 'jumprelu',
+};
 
 /**
  * SAELens v6 layout. BatchTopK is saved as JumpReLU with its EMA threshold (how dictionary_learning and SAELens
@@ -36,9 +41,20 @@ export function exportSaeLens(w: SaeWeights, metadata: Record<string, unknown> =
     ...(arch === 'jumprelu' ? [{ name: 'threshold', shape: [w.dSae], data: w.threshold! }] : []),
   ];
   const cfg: Record<string, unknown> = {
-    architecture: arch, d_in: w.dIn, d_sae: w.dSae, dtype: 'float32', device: 'cpu',
-    apply_b_dec_to_input: true, normalize_activations: 'none', ...(arch === 'topk' ? { k: w.k } : {}),
-    metadata: { trained_with: 'probelab', trained_architecture: w.architecture, ...(w.k !== null ? { k: w.k } : {}), ...metadata },
+    architecture: arch,
+    d_in: w.dIn,
+    d_sae: w.dSae,
+    dtype: 'float32',
+    device: 'cpu',
+    apply_b_dec_to_input: true,
+    normalize_activations: 'none',
+    ...(arch === 'topk' ? { k: w.k } : {}),
+    metadata: {
+      trained_with: 'probelab',
+      trained_architecture: w.architecture,
+      ...(w.k !== null ? { k: w.k } : {}),
+      ...metadata,
+    },
   };
   return { cfgJson: JSON.stringify(cfg, null, 2), safetensors: writeSafetensors(tensors) };
 }
@@ -49,7 +65,8 @@ export function detectLayout(t: Map<string, NamedTensor>): DictionaryLayout | nu
   if (has(t, 'pre_bias', 'latent_bias', 'encoder.weight', 'decoder.weight')) return 'openai';
   if (has(t, 'W_enc', 'W_dec', 'b_enc', 'b_dec')) return 'saelens';
   if (has(t, 'encoder.weight', 'encoder.bias', 'W_dec', 'b_dec')) return 'sparsify';
-  if (has(t, 'encoder.weight', 'encoder.bias', 'decoder.weight') && (t.has('bias') || t.has('b_dec'))) return 'dictionary_learning';
+  if (has(t, 'encoder.weight', 'encoder.bias', 'decoder.weight') && (t.has('bias') || t.has('b_dec')))
+    return 'dictionary_learning';
   return null;
 }
 
@@ -64,14 +81,21 @@ function transpose(a: Float32Array, r: number, c: number): Float32Array {
  * Converts any recognised checkpoint to SaeWeights. `cfg` is the side config (cfg.json / config.json) when
  * there is one: it supplies the architecture and k. Every shape is checked and the wrong key named.
  */
-export function importDictionary(file: string, t: Map<string, NamedTensor>, cfg: Record<string, any> = {}): { layout: DictionaryLayout; weights: SaeWeights } {
+export function importDictionary(
+  file: string,
+  t: Map<string, NamedTensor>,
+  cfg: Record<string, any> = {},
+): { layout: DictionaryLayout; weights: SaeWeights } {
   const layout = detectLayout(t);
   if (!layout) {
-    throw new Error(`${file}: not a recognised dictionary (keys: ${[...t.keys()].join(', ')}); expected SAELens (W_enc, W_dec, b_enc, b_dec), sparsify (encoder.weight, encoder.bias, W_dec, b_dec), dictionary_learning (encoder.weight, encoder.bias, decoder.weight, bias|b_dec) or OpenAI (pre_bias, latent_bias, encoder.weight, decoder.weight)`);
+    throw new Error(
+      `${file}: not a recognised dictionary (keys: ${[...t.keys()].join(', ')}); expected SAELens (W_enc, W_dec, b_enc, b_dec), sparsify (encoder.weight, encoder.bias, W_dec, b_dec), dictionary_learning (encoder.weight, encoder.bias, decoder.weight, bias|b_dec) or OpenAI (pre_bias, latent_bias, encoder.weight, decoder.weight)`,
+    );
   }
   const get = (key: string, rank: number) => {
     const v = t.get(key)!;
-    if (v.shape.length !== rank) throw new Error(`${file}: tensor ${key} has shape [${v.shape}], expected rank ${rank}`);
+    if (v.shape.length !== rank)
+      throw new Error(`${file}: tensor ${key} has shape [${v.shape}], expected rank ${rank}`);
     return v;
   };
   const cfgK = Number(cfg.k ?? cfg.trainer?.k ?? cfg.metadata?.k);
@@ -83,39 +107,70 @@ export function importDictionary(file: string, t: Map<string, NamedTensor>, cfg:
     const [dIn, dSae] = wEnc.shape;
     const bEnc = Float32Array.from(get('b_enc', 1).data);
     const bDec = get('b_dec', 1).data;
-    const threshold = t.get('threshold')?.data ?? (t.has('log_threshold') ? Float32Array.from(t.get('log_threshold')!.data, Math.exp) : undefined);
+    const threshold =
+      t.get('threshold')?.data ??
+      (t.has('log_threshold') ? Float32Array.from(t.get('log_threshold')!.data, Math.exp) : undefined);
     // apply_b_dec_to_input = false: pre = x·W_enc + b_enc = (x − b_dec)·W_enc + (b_enc + b_dec·W_enc).
     if (cfg.apply_b_dec_to_input === false) {
-      for (let i = 0; i < dSae; i++) { let s = 0; for (let j = 0; j < dIn; j++) s += bDec[j] * wEnc.data[j * dSae + i]; bEnc[i] += s; }
+      for (let i = 0; i < dSae; i++) {
+        let s = 0;
+        for (let j = 0; j < dIn; j++) s += bDec[j] * wEnc.data[j * dSae + i];
+        bEnc[i] += s;
+      }
     }
     const arch = String(cfg.architecture ?? (threshold ? 'jumprelu' : k ? 'topk' : 'standard'));
-    architecture = arch === 'jumprelu' ? 'jumprelu' : arch === 'topk' ? 'topk' : arch === 'batchtopk' ? 'jumprelu' : 'relu';
+    architecture =
+      arch === 'jumprelu' ? 'jumprelu' : arch === 'topk' ? 'topk' : arch === 'batchtopk' ? 'jumprelu' : 'relu';
     w = { dIn, dSae, wEnc: wEnc.data, bEnc, wDec: get('W_dec', 2).data, bDec, threshold };
   } else if (layout === 'sparsify') {
     const enc = get('encoder.weight', 2);
     const [dSae, dIn] = enc.shape;
     architecture = 'topk';
-    w = { dIn, dSae, wEnc: transpose(enc.data, dSae, dIn), bEnc: get('encoder.bias', 1).data, wDec: get('W_dec', 2).data, bDec: get('b_dec', 1).data };
+    w = {
+      dIn,
+      dSae,
+      wEnc: transpose(enc.data, dSae, dIn),
+      bEnc: get('encoder.bias', 1).data,
+      wDec: get('W_dec', 2).data,
+      bDec: get('b_dec', 1).data,
+    };
   } else if (layout === 'openai') {
     // OpenAI: latents = act(encoder(x − pre_bias) + latent_bias); recons = decoder(latents) + pre_bias. Its optional
     // input LayerNorm is not part of the state dict: normalise inputs the same way before evaluating.
     const enc = get('encoder.weight', 2);
     const [dSae, dIn] = enc.shape;
     architecture = 'topk';
-    w = { dIn, dSae, wEnc: transpose(enc.data, dSae, dIn), bEnc: get('latent_bias', 1).data, wDec: transpose(get('decoder.weight', 2).data, dIn, dSae), bDec: get('pre_bias', 1).data };
+    w = {
+      dIn,
+      dSae,
+      wEnc: transpose(enc.data, dSae, dIn),
+      bEnc: get('latent_bias', 1).data,
+      wDec: transpose(get('decoder.weight', 2).data, dIn, dSae),
+      bDec: get('pre_bias', 1).data,
+    };
   } else {
     // dictionary_learning: AutoEncoder (bias), AutoEncoderTopK / BatchTopK (b_dec, k, threshold); decoder [d, m].
     const enc = get('encoder.weight', 2);
     const [dSae, dIn] = enc.shape;
     const threshold = t.get('threshold');
-    const thr = threshold && threshold.data.length === 1 ? new Float32Array(dSae).fill(threshold.data[0]) : threshold?.data;
+    const thr =
+      threshold && threshold.data.length === 1 ? new Float32Array(dSae).fill(threshold.data[0]) : threshold?.data;
     const bDec = (t.get('bias') ?? t.get('b_dec'))!;
     if (bDec.shape.length !== 1) throw new Error(`${file}: decoder bias has shape [${bDec.shape}], expected [${dIn}]`);
     architecture = thr && thr.some((v) => v > 0) ? 'jumprelu' : k ? 'topk' : 'relu';
-    w = { dIn, dSae, wEnc: transpose(enc.data, dSae, dIn), bEnc: get('encoder.bias', 1).data, wDec: transpose(get('decoder.weight', 2).data, dIn, dSae), bDec: bDec.data, threshold: architecture === 'jumprelu' ? thr : undefined };
+    w = {
+      dIn,
+      dSae,
+      wEnc: transpose(enc.data, dSae, dIn),
+      bEnc: get('encoder.bias', 1).data,
+      wDec: transpose(get('decoder.weight', 2).data, dIn, dSae),
+      bDec: bDec.data,
+      threshold: architecture === 'jumprelu' ? thr : undefined,
+    };
   }
   const weights: SaeWeights = { ...w, architecture, k: architecture === 'topk' || k ? k : null };
-  if (architecture === 'topk' && !(weights.k! >= 1)) throw new Error(`${file}: a TopK dictionary needs k (in cfg.json or a 'k' tensor)`);
+  if (architecture === 'topk' && !(weights.k! >= 1))
+    throw new Error(`${file}: a TopK dictionary needs k (in cfg.json or a 'k' tensor)`);
   checkParamShapes(weights, weights.dIn, weights.dSae, file);
   return { layout, weights };
 }

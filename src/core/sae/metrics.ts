@@ -34,35 +34,74 @@ export interface ReconstructionMetrics {
 }
 
 export function emptySums(d: number, m: number): MetricSums {
-  return { rows: 0, sqErr: 0, sqX: 0, sumX: new Float64Array(d), dotXHatX: 0, sqXHat: 0, sumCos: 0, cosRows: 0, l0: 0, l1: 0, fires: new Float64Array(m) };
+  return {
+    rows: 0,
+    sqErr: 0,
+    sqX: 0,
+    sumX: new Float64Array(d),
+    dotXHatX: 0,
+    sqXHat: 0,
+    sumCos: 0,
+    cosRows: 0,
+    l0: 0,
+    l1: 0,
+    fires: new Float64Array(m),
+  };
 }
 
 /** a += b, in place; returns a. */
 export function addSums(a: MetricSums, b: MetricSums): MetricSums {
-  a.rows += b.rows; a.sqErr += b.sqErr; a.sqX += b.sqX; a.dotXHatX += b.dotXHatX; a.sqXHat += b.sqXHat;
-  a.sumCos += b.sumCos; a.cosRows += b.cosRows; a.l0 += b.l0; a.l1 += b.l1;
+  a.rows += b.rows;
+  a.sqErr += b.sqErr;
+  a.sqX += b.sqX;
+  a.dotXHatX += b.dotXHatX;
+  a.sqXHat += b.sqXHat;
+  a.sumCos += b.sumCos;
+  a.cosRows += b.cosRows;
+  a.l0 += b.l0;
+  a.l1 += b.l1;
   for (let j = 0; j < a.sumX.length; j++) a.sumX[j] += b.sumX[j];
   for (let i = 0; i < a.fires.length; i++) a.fires[i] += b.fires[i];
   return a;
 }
 
 /** Sums of one batch from host arrays: x, x̂ [B, d], codes f [B, m]. */
-export function batchSums(x: ArrayLike<number>, xHat: ArrayLike<number>, f: ArrayLike<number>, B: number, d: number, m: number): MetricSums {
+export function batchSums(
+  x: ArrayLike<number>,
+  xHat: ArrayLike<number>,
+  f: ArrayLike<number>,
+  B: number,
+  d: number,
+  m: number,
+): MetricSums {
   const s = emptySums(d, m);
   s.rows = B;
   for (let b = 0; b < B; b++) {
-    let nx = 0, nh = 0, dot = 0;
+    let nx = 0,
+      nh = 0,
+      dot = 0;
     for (let j = 0; j < d; j++) {
-      const xv = x[b * d + j], hv = xHat[b * d + j];
+      const xv = x[b * d + j],
+        hv = xHat[b * d + j];
       s.sqErr += (xv - hv) ** 2;
-      nx += xv * xv; nh += hv * hv; dot += xv * hv;
+      nx += xv * xv;
+      nh += hv * hv;
+      dot += xv * hv;
       s.sumX[j] += xv;
     }
-    s.sqX += nx; s.sqXHat += nh; s.dotXHatX += dot;
-    if (nx > 0 && nh > 0) { s.sumCos += dot / Math.sqrt(nx * nh); s.cosRows += 1; }
+    s.sqX += nx;
+    s.sqXHat += nh;
+    s.dotXHatX += dot;
+    if (nx > 0 && nh > 0) {
+      s.sumCos += dot / Math.sqrt(nx * nh);
+      s.cosRows += 1;
+    }
     for (let i = 0; i < m; i++) {
       const v = f[b * m + i];
-      if (v > 0) { s.l0 += 1; s.fires[i] += 1; }
+      if (v > 0) {
+        s.l0 += 1;
+        s.fires[i] += 1;
+      }
       s.l1 += Math.abs(v);
     }
   }
@@ -71,7 +110,17 @@ export function batchSums(x: ArrayLike<number>, xHat: ArrayLike<number>, f: Arra
 
 export function finalizeSums(s: MetricSums): ReconstructionMetrics {
   const N = s.rows;
-  if (N === 0) return { rows: 0, mse: null, fvu: null, explainedVariance: null, l0: null, l1: null, cosine: null, relativeBias: null };
+  if (N === 0)
+    return {
+      rows: 0,
+      mse: null,
+      fvu: null,
+      explainedVariance: null,
+      l0: null,
+      l1: null,
+      cosine: null,
+      relativeBias: null,
+    };
   let meanSq = 0;
   for (let j = 0; j < s.sumX.length; j++) meanSq += (s.sumX[j] / N) ** 2;
   const variance = s.sqX - N * meanSq;

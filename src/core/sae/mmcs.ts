@@ -13,7 +13,14 @@ export interface MmcsResult {
 }
 
 /** truth [n, d], learned [m, d], row-major. */
-export function mmcs(truth: ArrayLike<number>, n: number, learned: ArrayLike<number>, m: number, d: number, threshold = 0.9): MmcsResult {
+export function mmcs(
+  truth: ArrayLike<number>,
+  n: number,
+  learned: ArrayLike<number>,
+  m: number,
+  d: number,
+  threshold = 0.9,
+): MmcsResult {
   const norm = (a: ArrayLike<number>, r: number) => {
     let s = 0;
     for (let j = 0; j < d; j++) s += a[r * d + j] ** 2;
@@ -29,10 +36,17 @@ export function mmcs(truth: ArrayLike<number>, n: number, learned: ArrayLike<num
       let dot = 0;
       for (let j = 0; j < d; j++) dot += truth[t * d + j] * learned[i * d + j];
       const c = dot / (tn * ln[i]);
-      if (c > best[t]) { best[t] = c; bestIndex[t] = i; }
+      if (c > best[t]) {
+        best[t] = c;
+        bestIndex[t] = i;
+      }
     }
   }
-  let sum = 0, found = 0;
-  for (let t = 0; t < n; t++) { sum += Number.isFinite(best[t]) ? best[t] : 0; if (best[t] > threshold) found++; }
+  let sum = 0,
+    found = 0;
+  for (let t = 0; t < n; t++) {
+    sum += Number.isFinite(best[t]) ? best[t] : 0;
+    if (best[t] > threshold) found++;
+  }
   return { mmcs: n ? sum / n : 0, found, threshold, best, bestIndex };
 }

@@ -22,7 +22,10 @@ export function normalizationScale(x: Float32Array, d: number, rows: ArrayLike<n
 export function foldScale(p: SaeParams, s: number): SaeParams {
   const mul = (a: Float32Array, c: number) => Float32Array.from(a, (v) => v * c);
   return {
-    wEnc: mul(p.wEnc, s), bEnc: Float32Array.from(p.bEnc), wDec: mul(p.wDec, 1 / s), bDec: mul(p.bDec, 1 / s),
+    wEnc: mul(p.wEnc, s),
+    bEnc: Float32Array.from(p.bEnc),
+    wDec: mul(p.wDec, 1 / s),
+    bDec: mul(p.bDec, 1 / s),
     threshold: p.threshold ? Float32Array.from(p.threshold) : undefined,
   };
 }

@@ -21,11 +21,18 @@ export interface SaeWeights extends SaeParams {
 }
 
 export function checkParamShapes(p: SaeParams, d: number, m: number, where = 'SAE'): void {
-  const want: Array<[keyof SaeParams, number]> = [['wEnc', d * m], ['bEnc', m], ['wDec', m * d], ['bDec', d]];
+  const want: Array<[keyof SaeParams, number]> = [
+    ['wEnc', d * m],
+    ['bEnc', m],
+    ['wDec', m * d],
+    ['bDec', d],
+  ];
   for (const [k, n] of want) {
-    if (p[k]!.length !== n) throw new Error(`invalid ${where} ${k}: ${p[k]!.length} values, expected ${n} (d_in = ${d}, d_sae = ${m})`);
+    if (p[k]!.length !== n)
+      throw new Error(`invalid ${where} ${k}: ${p[k]!.length} values, expected ${n} (d_in = ${d}, d_sae = ${m})`);
   }
-  if (p.threshold && p.threshold.length !== m) throw new Error(`invalid ${where} threshold: ${p.threshold.length} values, expected ${m}`);
+  if (p.threshold && p.threshold.length !== m)
+    throw new Error(`invalid ${where} threshold: ${p.threshold.length} values, expected ${m}`);
 }
 
 /** Euclidean norm of each decoder row (f64). */

@@ -49,7 +49,11 @@ export interface LoopHooks {
   cancelled(): boolean;
   onStep(report: SaeStepReport): void;
   /** Checkpoints: `save` gets the loop's position after `everySteps` steps or `everyMs` ms since the last one. */
-  checkpoint?: { everySteps: number; everyMs: number; save(loop: SaeLoopState, why: 'periodic' | 'pause'): Promise<void> };
+  checkpoint?: {
+    everySteps: number;
+    everyMs: number;
+    save(loop: SaeLoopState, why: 'periodic' | 'pause'): Promise<void>;
+  };
   /** A pause request: the loop saves a checkpoint before the next step and stops with reason 'paused'. */
   paused?(): boolean;
 }
@@ -68,7 +72,13 @@ export function evalChunkRows(m: number): number {
 }
 
 /** Copies rows (scaled) into `out`, row-major. */
-export function gatherRows(data: SaeData, rows: ArrayLike<number>, from: number, count: number, out: Float32Array): void {
+export function gatherRows(
+  data: SaeData,
+  rows: ArrayLike<number>,
+  from: number,
+  count: number,
+  out: Float32Array,
+): void {
   const { x, d, scale } = data;
   for (let b = 0; b < count; b++) {
     const r = rows[from + b];
@@ -77,7 +87,13 @@ export function gatherRows(data: SaeData, rows: ArrayLike<number>, from: number,
 }
 
 /** Inference-mode sums over the given rows, in device-sized chunks. */
-export async function evaluateRows(trainer: SaeTrainer, data: SaeData, rows: Int32Array, k: number, limit = Infinity): Promise<MetricSums> {
+export async function evaluateRows(
+  trainer: SaeTrainer,
+  data: SaeData,
+  rows: Int32Array,
+  k: number,
+  limit = Infinity,
+): Promise<MetricSums> {
   const { d } = data;
   const m = trainer.shape.dSae;
   const n = Math.min(rows.length, limit);
@@ -94,16 +110,29 @@ export async function evaluateRows(trainer: SaeTrainer, data: SaeData, rows: Int
 
 export function hyperAt(c: SaeConfig, step: number, dIn: number): SaeHyper {
   return {
-    lr: lrAt(c, step), beta1: c.beta1, beta2: c.beta2, eps: c.eps, sparsity: sparsityAt(c, step), k: c.k,
-    auxK: resolvedAuxK(c, dIn), auxKCoefficient: c.auxKCoefficient, gradClip: c.gradClip,
-    thresholdEmaBeta: c.thresholdEmaBeta, bandwidth: c.jumpReluBandwidth,
+    lr: lrAt(c, step),
+    beta1: c.beta1,
+    beta2: c.beta2,
+    eps: c.eps,
+    sparsity: sparsityAt(c, step),
+    k: c.k,
+    auxK: resolvedAuxK(c, dIn),
+    auxKCoefficient: c.auxKCoefficient,
+    gradClip: c.gradClip,
+    thresholdEmaBeta: c.thresholdEmaBeta,
+    bandwidth: c.jumpReluBandwidth,
   };
 }
 
 /** Held-out rows evaluated at intermediate evaluation steps (all of them at the end): keeps evaluation cheap. */
 export const EVAL_ROWS_DURING_TRAINING = 4096;
 
-export async function trainLoop(trainer: SaeTrainer, data: SaeData, hooks: LoopHooks, resume?: SaeLoopState): Promise<LoopResult> {
+export async function trainLoop(
+  trainer: SaeTrainer,
+  data: SaeData,
+  hooks: LoopHooks,
+  resume?: SaeLoopState,
+): Promise<LoopResult> {
   const { d, train } = data;
   const m = trainer.shape.dSae;
   let config = hooks.config();
@@ -113,7 +142,8 @@ export async function trainLoop(trainer: SaeTrainer, data: SaeData, hooks: LoopH
   const random = new ResumableRng(resume ? resume.rngState : config.seed ^ 0x5ae);
   const next = () => random.next();
   const order = resume ? Int32Array.from(resume.order) : Int32Array.from(train);
-  if (order.length !== train.length) throw new Error(`invalid checkpoint: its epoch order has ${order.length} rows, the training split ${train.length}`);
+  if (order.length !== train.length)
+    throw new Error(`invalid checkpoint: its epoch order has ${order.length} rows, the training split ${train.length}`);
   let cursor = resume ? resume.cursor : order.length;
   if (resume) tracker.sinceFired.set(resume.sinceFired);
   let batch = new Float32Array(0);
@@ -121,26 +151,41 @@ export async function trainLoop(trainer: SaeTrainer, data: SaeData, hooks: LoopH
   let stop: LoopStop = { reason: 'done' };
   let step = resume?.step ?? 0;
   let lastTest = emptySums(d, m);
-  let savedStep = step, savedAt = performance.now();
-  const snapshot = (): SaeLoopState => ({ step, rowsSeen, rngState: random.state, order: order.slice(), cursor, sinceFired: tracker.sinceFired.slice() });
+  let savedStep = step,
+    savedAt = performance.now();
+  const snapshot = (): SaeLoopState => ({
+    step,
+    rowsSeen,
+    rngState: random.state,
+    order: order.slice(),
+    cursor,
+    sinceFired: tracker.sinceFired.slice(),
+  });
   for (; step < config.steps; step++) {
     if (hooks.paused?.() && hooks.checkpoint) {
       await hooks.checkpoint.save(snapshot(), 'pause');
       stop = { reason: 'paused', step };
       break;
     }
-    if (hooks.cancelled()) { stop = { reason: 'cancelled' }; break; }
+    if (hooks.cancelled()) {
+      stop = { reason: 'cancelled' };
+      break;
+    }
     const ck = hooks.checkpoint;
     if (ck && step > savedStep && (step - savedStep >= ck.everySteps || performance.now() - savedAt >= ck.everyMs)) {
       await ck.save(snapshot(), 'periodic');
-      savedStep = step; savedAt = performance.now();
+      savedStep = step;
+      savedAt = performance.now();
     }
     config = hooks.config();
     tracker.window = config.deadWindowRows ?? train.length;
     const B = Math.min(config.batchSize, order.length);
     if (batch.length !== B * d) batch = new Float32Array(B * d);
     for (let b = 0; b < B; b++) {
-      if (cursor >= order.length) { shuffle(order, next); cursor = 0; }
+      if (cursor >= order.length) {
+        shuffle(order, next);
+        cursor = 0;
+      }
       const r = order[cursor++];
       for (let j = 0; j < d; j++) batch[b * d + j] = data.x[r * d + j] * data.scale;
     }
@@ -148,8 +193,16 @@ export async function trainLoop(trainer: SaeTrainer, data: SaeData, hooks: LoopH
     const needsDead = trainer.shape.architecture === 'topk' || trainer.shape.architecture === 'batchtopk';
     const res = await trainer.step(batch, B, hyper, needsDead ? tracker.deadMask() : undefined);
     if (!res.finite) {
-      const what = !Number.isFinite(res.mse) ? 'reconstruction loss' : !Number.isFinite(res.aux) ? 'sparsity/auxiliary loss' : 'gradient norm';
-      stop = { reason: 'diverged', step, what: `${what} is ${!Number.isFinite(res.mse) ? res.mse : !Number.isFinite(res.aux) ? res.aux : res.gradNorm}` };
+      const what = !Number.isFinite(res.mse)
+        ? 'reconstruction loss'
+        : !Number.isFinite(res.aux)
+          ? 'sparsity/auxiliary loss'
+          : 'gradient norm';
+      stop = {
+        reason: 'diverged',
+        step,
+        what: `${what} is ${!Number.isFinite(res.mse) ? res.mse : !Number.isFinite(res.aux) ? res.aux : res.gradNorm}`,
+      };
       break;
     }
     rowsSeen += B;
@@ -161,8 +214,18 @@ export async function trainLoop(trainer: SaeTrainer, data: SaeData, hooks: LoopH
       test = finalizeSums(lastTest);
     }
     hooks.onStep({
-      step, rowsSeen, lr: hyper.lr, sparsity: hyper.sparsity, k: config.k, loss: res.loss, aux: res.aux, gradNorm: res.gradNorm,
-      train: finalizeSums(res.sums), test, deadFraction: tracker.deadFraction(), deadWindowRows: tracker.window,
+      step,
+      rowsSeen,
+      lr: hyper.lr,
+      sparsity: hyper.sparsity,
+      k: config.k,
+      loss: res.loss,
+      aux: res.aux,
+      gradNorm: res.gradNorm,
+      train: finalizeSums(res.sums),
+      test,
+      deadFraction: tracker.deadFraction(),
+      deadWindowRows: tracker.window,
     });
   }
   return { stop, steps: step, tracker, test: lastTest };
@@ -171,7 +234,8 @@ export async function trainLoop(trainer: SaeTrainer, data: SaeData, hooks: LoopH
 function shuffle(a: Int32Array, random: () => number): void {
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    const t = a[i]; a[i] = a[j]; a[j] = t;
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
   }
 }
-

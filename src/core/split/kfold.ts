@@ -27,7 +27,10 @@ export function stratifiedKFold(rows: Int32Array, labels: Int32Array, k: number,
   for (const label of [...byClass.keys()].sort((a, b) => a - b)) {
     const group = byClass.get(label)!;
     shuffleInPlace(group, random);
-    for (const r of group) { assigned[next].push(r); next = (next + 1) % k; }
+    for (const r of group) {
+      assigned[next].push(r);
+      next = (next + 1) % k;
+    }
   }
   return assigned.map((validation, f) => ({
     fit: Int32Array.from(assigned.flatMap((rowsOf, g) => (g === f ? [] : rowsOf))).sort(),

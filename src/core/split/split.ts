@@ -35,7 +35,10 @@ export function makeSplit(spec: SplitSpec, rows: number, labels?: Int32Array): S
   }
   if (train.length === 0 || test.length === 0) {
     const classes = groups.filter(Boolean).length;
-    const hint = spec.stratify && classes > rows / 2 ? ` (stratified over ${classes} classes of about one row each: are these labels row ids?)` : '';
+    const hint =
+      spec.stratify && classes > rows / 2
+        ? ` (stratified over ${classes} classes of about one row each: are these labels row ids?)`
+        : '';
     throw new Error(`split of ${rows} rows at test fraction ${spec.testFraction} leaves one side empty${hint}`);
   }
   const sorted = (a: number[]) => Int32Array.from(a).sort();
@@ -49,12 +52,14 @@ function explicitSplit(train: number[], test: number[], rows: number, source: st
       if (!Number.isInteger(v) || v < 0 || v >= rows) {
         throw new Error(`${source}: ${side}[${i}] = ${v} is not a row index in [0, ${rows})`);
       }
-      if (seen[v]) throw new Error(`${source}: row ${v} appears twice (${side}[${i}]); train and test must be disjoint`);
+      if (seen[v])
+        throw new Error(`${source}: row ${v} appears twice (${side}[${i}]); train and test must be disjoint`);
       seen[v] = mark;
     });
   };
   check(train, 'train_idx', 1);
   check(test, 'test_idx', 2);
-  if (train.length === 0 || test.length === 0) throw new Error(`${source}: train_idx and test_idx must both be non-empty`);
+  if (train.length === 0 || test.length === 0)
+    throw new Error(`${source}: train_idx and test_idx must both be non-empty`);
   return { train: Int32Array.from(train), test: Int32Array.from(test) };
 }

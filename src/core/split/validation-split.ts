@@ -3,8 +3,14 @@
 
 import { createRng, shuffleInPlace } from '../math/rng';
 
-export function carveValidation(train: Int32Array, labels: Int32Array, fraction: number, seed: number): { fit: Int32Array; validation: Int32Array } {
-  if (!(fraction > 0 && fraction < 1)) throw new Error(`invalid validation fraction ${fraction}: must be strictly between 0 and 1`);
+export function carveValidation(
+  train: Int32Array,
+  labels: Int32Array,
+  fraction: number,
+  seed: number,
+): { fit: Int32Array; validation: Int32Array } {
+  if (!(fraction > 0 && fraction < 1))
+    throw new Error(`invalid validation fraction ${fraction}: must be strictly between 0 and 1`);
   const random = createRng(seed);
   const byClass = new Map<number, number[]>();
   for (const r of train) {

@@ -37,9 +37,13 @@ export function groupLayerKeys(keys: readonly string[]): { groups: LayerGroup[];
     let best: { pattern: string; layer: number; size: number } | undefined;
     for (const c of candidates(key)) {
       const size = members.get(c.pattern)?.size ?? 0;
-      if (size >= 2 && members.get(c.pattern)!.get(c.layer) === key && (!best || size > best.size)) best = { ...c, size };
+      if (size >= 2 && members.get(c.pattern)!.get(c.layer) === key && (!best || size > best.size))
+        best = { ...c, size };
     }
-    if (!best) { rest.push(key); continue; }
+    if (!best) {
+      rest.push(key);
+      continue;
+    }
     let g = chosen.get(best.pattern);
     if (!g) chosen.set(best.pattern, (g = { pattern: best.pattern, layers: [] }));
     g.layers.push({ layer: best.layer, key });
@@ -47,7 +51,10 @@ export function groupLayerKeys(keys: readonly string[]): { groups: LayerGroup[];
   const groups: LayerGroup[] = [];
   for (const g of chosen.values()) {
     // A pattern that, after each key chose its best, kept a single key is not a layer group after all.
-    if (g.layers.length < 2) { rest.push(...g.layers.map((l) => l.key)); continue; }
+    if (g.layers.length < 2) {
+      rest.push(...g.layers.map((l) => l.key));
+      continue;
+    }
     g.layers.sort((x, y) => x.layer - y.layer);
     groups.push(g);
   }

@@ -37,34 +37,59 @@ export function resolveView(shape: readonly number[], choice: ViewChoice = {}): 
       return fail(`a layer or token choice applies to 3-D tensors; this one is [${shape}]`);
     }
     const rows = shape[0];
-    return { ok: true, rows, cols: rank === 2 ? shape[1] : 1, sourceStart: 0, sourceEnd: rows, labelRows: rows, labelRepeat: 1 };
+    return {
+      ok: true,
+      rows,
+      cols: rank === 2 ? shape[1] : 1,
+      sourceStart: 0,
+      sourceEnd: rows,
+      labelRows: rows,
+      labelRepeat: 1,
+    };
   }
   if (rank > 3) return fail(`activations must be [N, D], [L, N, D] or [N, T, D]; this tensor is [${shape}]`);
   const [a, b, d] = shape;
-  if (layer !== undefined && token !== undefined) return fail('choose a layer ([L, N, D]) or a token ([N, T, D]), not both');
+  if (layer !== undefined && token !== undefined)
+    return fail('choose a layer ([L, N, D]) or a token ([N, T, D]), not both');
   if (layer !== undefined) {
-    if (!Number.isInteger(layer) || layer < 0 || layer >= a) return fail(`invalid layer: ${layer} (the tensor [${shape}] has layers 0..${a - 1})`);
+    if (!Number.isInteger(layer) || layer < 0 || layer >= a)
+      return fail(`invalid layer: ${layer} (the tensor [${shape}] has layers 0..${a - 1})`);
     return { ok: true, rows: b, cols: d, sourceStart: layer, sourceEnd: layer + 1, labelRows: b, labelRepeat: 1 };
   }
   if (token !== undefined) {
     if (typeof token === 'number' && (!Number.isInteger(token) || token < 0 || token >= b)) {
       return fail(`invalid token position: ${token} (the tensor [${shape}] has positions 0..${b - 1})`);
     }
-    if (typeof token !== 'number' && !['mean', 'last', 'flatten'].includes(token)) return fail(`invalid token choice: ${String(token)}`);
+    if (typeof token !== 'number' && !['mean', 'last', 'flatten'].includes(token))
+      return fail(`invalid token choice: ${String(token)}`);
     const flat = token === 'flatten';
     return {
-      ok: true, rows: flat ? a * b : a, cols: d, sourceStart: 0, sourceEnd: a,
-      token: { choice: token, tokens: b }, labelRows: a, labelRepeat: flat ? b : 1,
+      ok: true,
+      rows: flat ? a * b : a,
+      cols: d,
+      sourceStart: 0,
+      sourceEnd: a,
+      token: { choice: token, tokens: b },
+      labelRows: a,
+      labelRepeat: flat ? b : 1,
     };
   }
-  return fail(`[${shape}] is 3-D: choose a layer (if it is [L, N, D]) or a token position, mean, last or flatten (if it is [N, T, D])`);
+  return fail(
+    `[${shape}] is 3-D: choose a layer (if it is [L, N, D]) or a token position, mean, last or flatten (if it is [N, T, D])`,
+  );
 }
 
 /**
  * Applies a token choice to `n` source rows of an [N, T, D] tensor (n x T x D values, row-major) and returns the
  * matrix rows they become: n x D (a position, 'last', 'mean') or n*T x D ('flatten', the values unchanged).
  */
-export function applyTokenView(values: Float32Array, n: number, tokens: number, cols: number, choice: TokenChoice): Float32Array {
+export function applyTokenView(
+  values: Float32Array,
+  n: number,
+  tokens: number,
+  cols: number,
+  choice: TokenChoice,
+): Float32Array {
   if (choice === 'flatten') return values;
   const out = new Float32Array(n * cols);
   if (choice === 'mean') {

@@ -12,9 +12,14 @@ export interface GpuDeviceHandle {
 export type GpuAcquireResult = { ok: true; gpu: GpuDeviceHandle } | { ok: false; reason: string };
 
 const WANTED_LIMITS = [
-  'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
-  'maxComputeWorkgroupsPerDimension', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY',
-  'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage',
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeWorkgroupsPerDimension',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxStorageBuffersPerShaderStage',
 ] as const;
 
 const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups' as GPUFeatureName];
@@ -28,7 +33,8 @@ export async function acquireGpuDevice(onLost?: (info: GPUDeviceLostInfo) => voi
   } catch (e) {
     return { ok: false, reason: `requestAdapter failed: ${(e as Error).message}` };
   }
-  if (!adapter) return { ok: false, reason: 'WebGPU is present but no adapter was offered (GPU blocklisted or disabled)' };
+  if (!adapter)
+    return { ok: false, reason: 'WebGPU is present but no adapter was offered (GPU blocklisted or disabled)' };
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) {
     const v = (adapter.limits as unknown as Record<string, number>)[name];
@@ -43,9 +49,11 @@ export async function acquireGpuDevice(onLost?: (info: GPUDeviceLostInfo) => voi
   }
   if (onLost) void device.lost.then(onLost);
   const info = adapter.info as GPUAdapterInfo | undefined;
-  const description = [info?.vendor, info?.architecture, info?.description && `(${info.description})`]
-    .filter(Boolean).join(' ') || 'unknown adapter';
-  const isSoftware = /swiftshader|llvmpipe|lavapipe|software/i.test(`${info?.vendor} ${info?.architecture} ${info?.description}`)
-    || Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter);
+  const description =
+    [info?.vendor, info?.architecture, info?.description && `(${info.description})`].filter(Boolean).join(' ') ||
+    'unknown adapter';
+  const isSoftware =
+    /swiftshader|llvmpipe|lavapipe|software/i.test(`${info?.vendor} ${info?.architecture} ${info?.description}`) ||
+    Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter);
   return { ok: true, gpu: { device, adapterInfo: info, description, isSoftware } };
 }

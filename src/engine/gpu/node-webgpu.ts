@@ -10,7 +10,11 @@ export async function installNodeWebGPU(flags: string[] = []): Promise<void> {
   const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
   // Node 21+ has a navigator object; Node 20 does not.
   if (g.navigator === undefined) {
-    Object.defineProperty(globalThis, 'navigator', { value: { userAgent: 'node' }, writable: true, configurable: true });
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { userAgent: 'node' },
+      writable: true,
+      configurable: true,
+    });
   }
   Object.defineProperty(g.navigator, 'gpu', { value: create(flags), writable: true, configurable: true });
 }

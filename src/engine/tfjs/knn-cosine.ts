@@ -7,7 +7,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { KnnCosineOptions } from '../../core/engine/engine';
 import { checkKnnOptions } from '../../core/detect/knn-cosine';
 
-
 /** 1/‖x_i‖ per row, 0 for a zero row (so its cosine to anything is 0, as in the host reference). */
 function inverseNorms(x: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => {
@@ -21,15 +20,24 @@ function blockedInverseNorms(x: tf.Tensor2D, blockRows: number): tf.Tensor1D {
   const [rows, cols] = x.shape;
   return tf.tidy(() => {
     const parts: tf.Tensor1D[] = [];
-    for (let r = 0; r < rows; r += blockRows) parts.push(inverseNorms(x.slice([r, 0], [Math.min(blockRows, rows - r), cols])));
+    for (let r = 0; r < rows; r += blockRows)
+      parts.push(inverseNorms(x.slice([r, 0], [Math.min(blockRows, rows - r), cols])));
     return tf.concat(parts);
   });
 }
 
 export async function tfjsKnnCosine(
-  trusted: tf.Tensor2D, query: tf.Tensor2D, k: number, options: KnnCosineOptions = {},
+  trusted: tf.Tensor2D,
+  query: tf.Tensor2D,
+  k: number,
+  options: KnnCosineOptions = {},
 ): Promise<Float32Array> {
-  const blocks = checkKnnOptions({ rows: trusted.shape[0], cols: trusted.shape[1] }, { rows: query.shape[0], cols: query.shape[1] }, k, options);
+  const blocks = checkKnnOptions(
+    { rows: trusted.shape[0], cols: trusted.shape[1] },
+    { rows: query.shape[0], cols: query.shape[1] },
+    k,
+    options,
+  );
   const [m, d] = trusted.shape;
   const n = query.shape[0];
   const out = new Float32Array(n);
@@ -49,7 +57,9 @@ export async function tfjsKnnCosine(
         for (let t0 = 0; t0 < m; t0 += blocks.trusted) {
           const tb = Math.min(blocks.trusted, m - t0);
           const next = tf.tidy(() => {
-            let cos = unitQuery.matMul(trusted.slice([t0, 0], [tb, d]), false, true).mul(trustedInv.slice(t0, tb).expandDims(0)) as tf.Tensor2D;
+            let cos = unitQuery
+              .matMul(trusted.slice([t0, 0], [tb, d]), false, true)
+              .mul(trustedInv.slice(t0, tb).expandDims(0)) as tf.Tensor2D;
             // −∞ rather than a finite floor: were an excluded entry ever kept, the score would be ∞, not plausible.
             if (ids) cos = tf.where(tf.equal(queryIds!, ids.trusted.slice(t0, tb).expandDims(0)), -Infinity, cos);
             const top = tf.topk(cos, Math.min(k, tb), false).values;

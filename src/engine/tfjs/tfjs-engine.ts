@@ -2,7 +2,15 @@
 // backend; it is also the reference every hand-written WGSL kernel is tested against.
 
 import * as tf from '@tensorflow/tfjs';
-import type { CentredGram, DeviceMatrix, Engine, EngineInfo, KnnCosineOptions, LinearObjective, SaeTrainerStart } from '../../core/engine/engine';
+import type {
+  CentredGram,
+  DeviceMatrix,
+  Engine,
+  EngineInfo,
+  KnnCosineOptions,
+  LinearObjective,
+  SaeTrainerStart,
+} from '../../core/engine/engine';
 import type { SaeShape, SaeTrainer } from '../../core/engine/sae-trainer';
 import { centredGramHost } from '../../core/detect/covariance-stats';
 import { checkKnnOptions, knnCosineScores } from '../../core/detect/knn-cosine';
@@ -18,10 +26,19 @@ const GRAM_CHUNK_ROWS = 4096;
 
 class TfjsMatrix implements DeviceMatrix {
   /** @param host the uploaded values, kept on the CPU backend where the f64 host paths read them. */
-  constructor(readonly tensor: tf.Tensor2D, readonly host?: Float32Array) {}
-  get rows() { return this.tensor.shape[0]; }
-  get cols() { return this.tensor.shape[1]; }
-  dispose() { this.tensor.dispose(); }
+  constructor(
+    readonly tensor: tf.Tensor2D,
+    readonly host?: Float32Array,
+  ) {}
+  get rows() {
+    return this.tensor.shape[0];
+  }
+  get cols() {
+    return this.tensor.shape[1];
+  }
+  dispose() {
+    this.tensor.dispose();
+  }
 }
 
 function matrixOf(x: DeviceMatrix): TfjsMatrix {
@@ -49,7 +66,10 @@ function splitParams(params: Float32Array, cols: number, outputs: number) {
  * trusted × 1000 query rows at d = 30 and 256).
  */
 export class TfjsEngine implements Engine {
-  constructor(readonly info: EngineInfo, private readonly options: TfjsEngineOptions = {}) {}
+  constructor(
+    readonly info: EngineInfo,
+    private readonly options: TfjsEngineOptions = {},
+  ) {}
 
   private get onHost(): boolean {
     return this.info.backend === 'cpu';
@@ -74,11 +94,14 @@ export class TfjsEngine implements Engine {
     if (targets.length !== rows) throw new Error(`targets have ${targets.length} rows, matrix has ${rows}`);
     const weights = tf.tensor2d(rowWeights ?? new Float32Array(rows).fill(1), [rows, 1]);
     // Binary: y as a [rows, 1] float column; multinomial: one-hot [rows, K].
-    const Y = outputs === 1
-      ? tf.tensor2d(Float32Array.from(targets), [rows, 1])
-      : tf.tidy(() => tf.oneHot(tf.tensor1d(targets, 'int32'), outputs).toFloat() as tf.Tensor2D);
+    const Y =
+      outputs === 1
+        ? tf.tensor2d(Float32Array.from(targets), [rows, 1])
+        : tf.tidy(() => tf.oneHot(tf.tensor1d(targets, 'int32'), outputs).toFloat() as tf.Tensor2D);
     return {
-      rows, cols, outputs,
+      rows,
+      cols,
+      outputs,
       evaluate: async (params) => {
         const packed = tf.tidy(() => {
           const { w, b } = splitParams(params, cols, outputs);
@@ -102,7 +125,10 @@ export class TfjsEngine implements Engine {
         packed.dispose();
         return { loss: values[0], grad: values.slice(1) };
       },
-      dispose: () => { weights.dispose(); Y.dispose(); },
+      dispose: () => {
+        weights.dispose();
+        Y.dispose();
+      },
     };
   }
 
@@ -150,24 +176,44 @@ export class TfjsEngine implements Engine {
     const X = tensorOf(x);
     const cols = X.shape[1];
     if (mean.length !== cols || m.length !== cols * cols) {
-      throw new Error(`quadratic form needs mean [${cols}] and M [${cols}×${cols}]; got ${mean.length} and ${m.length} values`);
+      throw new Error(
+        `quadratic form needs mean [${cols}] and M [${cols}×${cols}]; got ${mean.length} and ${m.length} values`,
+      );
     }
     const host = matrixOf(x).host;
     if (host) return Float32Array.from(rowQuadraticFormHost(host, cols, mean, m));
     const q = tf.tidy(() => {
       const c = X.sub(tf.tensor2d(Float32Array.from(mean), [1, cols]));
-      return c.matMul(tf.tensor2d(Float32Array.from(m), [cols, cols])).mul(c).sum(1);
+      return c
+        .matMul(tf.tensor2d(Float32Array.from(m), [cols, cols]))
+        .mul(c)
+        .sum(1);
     });
     const values = (await q.data()) as Float32Array;
     q.dispose();
     return values;
   }
 
-  async knnCosine(trusted: DeviceMatrix, query: DeviceMatrix, k: number, options: KnnCosineOptions = {}): Promise<Float32Array> {
-    const t = matrixOf(trusted), q = matrixOf(query);
+  async knnCosine(
+    trusted: DeviceMatrix,
+    query: DeviceMatrix,
+    k: number,
+    options: KnnCosineOptions = {},
+  ): Promise<Float32Array> {
+    const t = matrixOf(trusted),
+      q = matrixOf(query);
     if (t.host && q.host) {
       checkKnnOptions(t, q, k, options);
-      return Float32Array.from(knnCosineScores(t.host, t.cols, allRows(t.rows), allRows(q.rows), { k, excludeSelf: options.excludeSelf }, q.host));
+      return Float32Array.from(
+        knnCosineScores(
+          t.host,
+          t.cols,
+          allRows(t.rows),
+          allRows(q.rows),
+          { k, excludeSelf: options.excludeSelf },
+          q.host,
+        ),
+      );
     }
     return tfjsKnnCosine(t.tensor, q.tensor, k, options);
   }

@@ -26,7 +26,9 @@ import type { SaeHyper, SaeShape, SaeTrainer, StepResult } from '../../core/engi
 
 /** Architectures with WGSL step kernels: all four. */
 export function wgslSaeSupports(architecture: SaeShape['architecture']): boolean {
-  return architecture === 'relu' || architecture === 'jumprelu' || architecture === 'topk' || architecture === 'batchtopk';
+  return (
+    architecture === 'relu' || architecture === 'jumprelu' || architecture === 'topk' || architecture === 'batchtopk'
+  );
 }
 
 /** Dense codes (ReluSaeStep) rather than selected ones (TopKSaeStep). */
@@ -82,17 +84,37 @@ export class WgslSaeTrainer implements SaeTrainer {
   /** Steps ReLU took on its sparse path (for tests and the bench). */
   sparseSteps = 0;
 
-  constructor(readonly device: GPUDevice, readonly shape: SaeShape, init: SaeParams, private readonly opts: WgslSaeOptions = {}) {
+  constructor(
+    readonly device: GPUDevice,
+    readonly shape: SaeShape,
+    init: SaeParams,
+    private readonly opts: WgslSaeOptions = {},
+  ) {
     const { dIn: d, dSae: m, architecture } = shape;
     if (!wgslSaeSupports(architecture)) throw new Error(`invalid architecture for the WGSL trainer: ${architecture}`);
     checkParamShapes(init, d, m, 'initial');
     // JumpReLU trains log θ (as SAELens and the tfjs trainer do); a checkpoint's is taken as stored, bit for bit.
-    const logTheta = architecture !== 'jumprelu' ? undefined
-      : opts.resume ? opts.resume.params[4] : Float32Array.from(init.threshold ?? new Float32Array(m).fill(1e-3), Math.log);
-    if (architecture === 'jumprelu' && logTheta?.length !== m) throw new Error('invalid JumpReLU state: it needs a log-threshold tensor of d_sae values');
-    const s = (this.state = new SaeState(device, d, m, { wEnc: init.wEnc, bEnc: init.bEnc, wDec: init.wDec, bDec: init.bDec, logTheta }));
+    const logTheta =
+      architecture !== 'jumprelu'
+        ? undefined
+        : opts.resume
+          ? opts.resume.params[4]
+          : Float32Array.from(init.threshold ?? new Float32Array(m).fill(1e-3), Math.log);
+    if (architecture === 'jumprelu' && logTheta?.length !== m)
+      throw new Error('invalid JumpReLU state: it needs a log-threshold tensor of d_sae values');
+    const s = (this.state = new SaeState(device, d, m, {
+      wEnc: init.wEnc,
+      bEnc: init.bEnc,
+      wDec: init.wDec,
+      bDec: init.bDec,
+      logTheta,
+    }));
     const mk = (name: string, n: number) => (this.bufs[name] = storageBuffer(device, n, `wgsl-sae.${name}`));
-    mk('fires', m); mk('colL1', m); mk('partials', NORM_PARTIALS); mk('normSq', 4); mk('norms', m);
+    mk('fires', m);
+    mk('colL1', m);
+    mk('partials', NORM_PARTIALS);
+    mk('normSq', 4);
+    mk('norms', m);
     this.adamU = uniformBuffer(device, new Float32Array(8).buffer, 'wgsl-sae.adam');
     if (opts.resume) {
       const r = opts.resume;
@@ -103,7 +125,8 @@ export class WgslSaeTrainer implements SaeTrainer {
       return;
     }
     // TopK keeps unit decoder rows from the start, as the tfjs trainer does (a resumed decoder is kept as stored).
-    if (unitDecoder(architecture)) this.submit((ctx) => encodeRowNorm(ctx, s.wDec(), m, d, this.bufs.norms, true, 'renorm'));
+    if (unitDecoder(architecture))
+      this.submit((ctx) => encodeRowNorm(ctx, s.wDec(), m, d, this.bufs.norms, true, 'renorm'));
   }
 
   /** 'wgsl'; for ReLU once it has used its sparse step, how many of the steps (so a summary says so). */
@@ -111,7 +134,9 @@ export class WgslSaeTrainer implements SaeTrainer {
     return this.sparseSteps > 0 ? `wgsl (sparse step for ${this.sparseSteps} of ${this.state.t} steps)` : 'wgsl';
   }
 
-  get steps(): number { return this.state.t; }
+  get steps(): number {
+    return this.state.t;
+  }
 
   private submit(fill: (ctx: Enc) => void): void {
     const enc = this.device.createCommandEncoder();
@@ -121,34 +146,57 @@ export class WgslSaeTrainer implements SaeTrainer {
 
   /** Step kernels are sized for (rows, k, k_aux, ReLU's capacity): rebuilt, weights and moments kept, when one changes. */
   private stepperFor(rows: number, k: number, kAux: number, perRow: number): Stepper {
-    const s = this.state, { dIn: d, dSae: m, architecture } = this.shape;
+    const { dIn: d, architecture } = this.shape;
     if (!this.rowBufs || this.rowBufs.rows !== rows) {
       if (this.rowBufs) for (const b of [this.rowBufs.x, this.rowBufs.rowStats, this.rowBufs.rowL1]) b.destroy();
       this.rowBufs = {
-        rows, x: storageBuffer(this.device, rows * d, 'wgsl-sae.x'),
-        rowStats: storageBuffer(this.device, rows * 4, 'wgsl-sae.rowStats'), rowL1: storageBuffer(this.device, rows, 'wgsl-sae.rowL1'),
+        rows,
+        x: storageBuffer(this.device, rows * d, 'wgsl-sae.x'),
+        rowStats: storageBuffer(this.device, rows * 4, 'wgsl-sae.rowStats'),
+        rowL1: storageBuffer(this.device, rows, 'wgsl-sae.rowL1'),
       };
     }
     const st = this.stepper;
-    if (st && st.rows === rows && st.perRow === perRow && (dense(architecture) || (st.k === k && st.kAux === kAux))) return st;
+    if (st && st.rows === rows && st.perRow === perRow && (dense(architecture) || (st.k === k && st.kAux === kAux)))
+      return st;
     this.stepper?.step.destroy();
-    const step = this.makeStep(rows, k, this.rowBufs!, perRow > 0 ? { selection: 'positive', perRow } : { selection: architecture === 'batchtopk' ? 'batch' : 'row', kAux });
+    const step = this.makeStep(
+      rows,
+      k,
+      this.rowBufs!,
+      perRow > 0
+        ? { selection: 'positive', perRow }
+        : { selection: architecture === 'batchtopk' ? 'batch' : 'row', kAux },
+    );
     return (this.stepper = { rows, k, kAux, perRow, step });
   }
 
   /** A step for this architecture; `sparse` picks TopKSaeStep's selection (ignored by JumpReLU's dense step). */
   private makeStep(
-    rows: number, k: number, stats: RowStats, sparse: { selection: 'row' | 'batch'; kAux: number } | { selection: 'positive'; perRow: number },
+    rows: number,
+    k: number,
+    stats: RowStats,
+    sparse: { selection: 'row' | 'batch'; kAux: number } | { selection: 'positive'; perRow: number },
     maxChunkRows = this.opts.maxChunkRows,
   ): ReluSaeStep | TopKSaeStep {
     const { architecture } = this.shape;
     // The trainer keeps decoder rows unit-norm itself; a step built mid-run must not touch the weights.
     const common = {
-      batch: rows, adam: { lr: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, maxChunkRows, update: false,
-      normalizeDecoder: false, afterForward: (ctx: Enc, c: SaeChunkView) => this.encodeChunkStats(ctx, c, rows, k, stats),
+      batch: rows,
+      adam: { lr: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+      maxChunkRows,
+      update: false,
+      normalizeDecoder: false,
+      afterForward: (ctx: Enc, c: SaeChunkView) => this.encodeChunkStats(ctx, c, rows, k, stats),
     };
-    if (sparse.selection === 'positive') return new TopKSaeStep(this.state, { ...common, k: 1, selection: 'positive', entriesPerRow: sparse.perRow });
-    if (dense(architecture)) return new ReluSaeStep(this.state, { ...common, lambda: 0, activation: architecture === 'jumprelu' ? 'jumprelu' : 'relu' });
+    if (sparse.selection === 'positive')
+      return new TopKSaeStep(this.state, { ...common, k: 1, selection: 'positive', entriesPerRow: sparse.perRow });
+    if (dense(architecture))
+      return new ReluSaeStep(this.state, {
+        ...common,
+        lambda: 0,
+        activation: architecture === 'jumprelu' ? 'jumprelu' : 'relu',
+      });
     return new TopKSaeStep(this.state, { ...common, k, auxK: sparse.kAux, selection: sparse.selection });
   }
 
@@ -176,29 +224,43 @@ export class WgslSaeTrainer implements SaeTrainer {
     return this.stepOn(x, rows, h, dead, this.reluCapacity());
   }
 
-  private async stepOn(x: Float32Array, rows: number, h: SaeHyper, dead: Uint8Array | undefined, perRow: number): Promise<StepResult> {
+  private async stepOn(
+    x: Float32Array,
+    rows: number,
+    h: SaeHyper,
+    dead: Uint8Array | undefined,
+    perRow: number,
+  ): Promise<StepResult> {
     const { dIn: d, dSae: m, architecture } = this.shape;
     if (x.length < rows * d) throw new Error(`invalid batch: ${x.length} values for ${rows} rows of ${d}`);
     // AuxK buffers exist once α > 0; sized for k_aux (capped at m), so a dead-latent count change rebuilds nothing.
     const kAux = unitDecoder(architecture) && h.auxKCoefficient > 0 ? Math.min(h.auxK, m) : 0;
-    const s = this.state, st = this.stepperFor(rows, h.k, kAux, perRow), rb = this.rowBufs!, b = this.bufs;
+    const s = this.state,
+      st = this.stepperFor(rows, h.k, kAux, perRow),
+      rb = this.rowBufs!,
+      b = this.bufs;
     const sparseRelu = perRow > 0;
     this.device.queue.writeBuffer(rb.x, 0, x.buffer, x.byteOffset, rows * d * 4);
     if (st.step instanceof ReluSaeStep) st.step.setHyper({ lambda: h.sparsity, bandwidth: h.bandwidth });
     else if (sparseRelu) st.step.setHyper({ lambda: h.sparsity });
     s.t += 1;
     this.device.queue.writeBuffer(this.adamU, 0, gatedAdamUniforms(h, s.t, h.gradClip));
-    if (st.step instanceof TopKSaeStep) st.step.step(rb.x, undefined, kAux > 0 && dead ? { dead, alpha: h.auxKCoefficient } : undefined);
+    if (st.step instanceof TopKSaeStep)
+      st.step.step(rb.x, undefined, kAux > 0 && dead ? { dead, alpha: h.auxKCoefficient } : undefined);
     else st.step.step(rb.x);
     this.submit((ctx) => {
       encodeSumSquares(ctx, s.grads, s.layout.total, b.partials, b.normSq);
-      if (sparseRelu || architecture === 'batchtopk') encodeOverflowGuard(ctx, (st.step as TopKSaeStep).selectionBuffer, b.normSq);
+      if (sparseRelu || architecture === 'batchtopk')
+        encodeOverflowGuard(ctx, (st.step as TopKSaeStep).selectionBuffer, b.normSq);
       encodeGatedAdam(ctx, s.layout.total, s.params, s.grads, s.adamM, s.adamV, this.adamU, b.normSq);
       if (unitDecoder(architecture)) encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
     });
     const [loss, rowStats, fires, l1, normSq, selection] = await Promise.all([
-      st.step.readLoss(), readF32(this.device, rb.rowStats, rows * 4), readU32(this.device, b.fires, m),
-      st.step instanceof ReluSaeStep ? readF32(this.device, b.colL1, m) : readF32(this.device, rb.rowL1, rows), readF32(this.device, b.normSq, 1),
+      st.step.readLoss(),
+      readF32(this.device, rb.rowStats, rows * 4),
+      readU32(this.device, b.fires, m),
+      st.step instanceof ReluSaeStep ? readF32(this.device, b.colL1, m) : readF32(this.device, rb.rowL1, rows),
+      readF32(this.device, b.normSq, 1),
       architecture === 'batchtopk' || sparseRelu ? (st.step as TopKSaeStep).readSelection() : null,
     ]);
     if (selection && selection.overflowEntries > 0) {
@@ -208,7 +270,9 @@ export class WgslSaeTrainer implements SaeTrainer {
         this.lastL0PerRow = null;
         return this.stepOn(x, rows, h, dead, 0);
       }
-      throw new Error(`BatchTopK: ${selection.overflowEntries} activations reached the batch threshold, more than the ${selection.capacity} entries a batch holds (k·B plus one tie per row); the batch has that many exactly tied activations`);
+      throw new Error(
+        `BatchTopK: ${selection.overflowEntries} activations reached the batch threshold, more than the ${selection.capacity} entries a batch holds (k·B plus one tie per row); the batch has that many exactly tied activations`,
+      );
     }
     if (sparseRelu) this.sparseSteps += 1;
     const gradNorm = Math.sqrt(normSq[0]);
@@ -218,7 +282,10 @@ export class WgslSaeTrainer implements SaeTrainer {
     const finite = Number.isFinite(loss.mse) && Number.isFinite(loss.aux) && Number.isFinite(gradNorm);
     // Only an applied step moves θ (the tfjs trainer's rule), and only when some activation was kept.
     if (selection?.minKept != null && Number.isFinite(gradNorm)) {
-      this.batchThreshold = this.batchThreshold === null ? selection.minKept : h.thresholdEmaBeta * this.batchThreshold + (1 - h.thresholdEmaBeta) * selection.minKept;
+      this.batchThreshold =
+        this.batchThreshold === null
+          ? selection.minKept
+          : h.thresholdEmaBeta * this.batchThreshold + (1 - h.thresholdEmaBeta) * selection.minKept;
     }
     const sums = this.sums(x, rows, rowStats, fires, l1);
     if (architecture === 'relu') this.lastL0PerRow = sums.l0 / rows;
@@ -226,17 +293,35 @@ export class WgslSaeTrainer implements SaeTrainer {
   }
 
   /** MetricSums from the per-row device sums (f64 on the host) and the batch's per-latent fire counts. */
-  private sums(x: Float32Array, rows: number, rowStats: Float32Array, fires: Uint32Array, l1: Float32Array): MetricSums {
+  private sums(
+    x: Float32Array,
+    rows: number,
+    rowStats: Float32Array,
+    fires: Uint32Array,
+    l1: Float32Array,
+  ): MetricSums {
     const { dIn: d, dSae: m } = this.shape;
     const out = emptySums(d, m);
     out.rows = rows;
     for (let r = 0; r < rows; r++) {
-      const xx = rowStats[4 * r], xh = rowStats[4 * r + 1], hh = rowStats[4 * r + 2], ee = rowStats[4 * r + 3];
-      out.sqX += xx; out.dotXHatX += xh; out.sqXHat += hh; out.sqErr += ee;
-      if (xx > 0 && hh > 0) { out.sumCos += xh / Math.sqrt(xx * hh); out.cosRows += 1; }
+      const xx = rowStats[4 * r],
+        xh = rowStats[4 * r + 1],
+        hh = rowStats[4 * r + 2],
+        ee = rowStats[4 * r + 3];
+      out.sqX += xx;
+      out.dotXHatX += xh;
+      out.sqXHat += hh;
+      out.sqErr += ee;
+      if (xx > 0 && hh > 0) {
+        out.sumCos += xh / Math.sqrt(xx * hh);
+        out.cosRows += 1;
+      }
       for (let j = 0; j < d; j++) out.sumX[j] += x[r * d + j];
     }
-    for (let i = 0; i < m; i++) { out.fires[i] = fires[i]; out.l0 += fires[i]; }
+    for (let i = 0; i < m; i++) {
+      out.fires[i] = fires[i];
+      out.l0 += fires[i];
+    }
     for (const v of l1) out.l1 += v;
     return out;
   }
@@ -248,9 +333,21 @@ export class WgslSaeTrainer implements SaeTrainer {
 
   /** Parameters, Adam moments and step count as on the device. */
   async exportState(): Promise<SaeTrainerState> {
-    const s = this.state, n = s.layout.total;
-    const [p, am, av] = await Promise.all([readF32(this.device, s.params, n), readF32(this.device, s.adamM, n), readF32(this.device, s.adamV, n)]);
-    return { t: s.t, params: s.split(p), adamM: s.split(am), adamV: s.split(av), batchThreshold: this.batchThreshold, trainer: 'wgsl' };
+    const s = this.state,
+      n = s.layout.total;
+    const [p, am, av] = await Promise.all([
+      readF32(this.device, s.params, n),
+      readF32(this.device, s.adamM, n),
+      readF32(this.device, s.adamV, n),
+    ]);
+    return {
+      t: s.t,
+      params: s.split(p),
+      adamM: s.split(am),
+      adamV: s.split(av),
+      batchThreshold: this.batchThreshold,
+      trainer: 'wgsl',
+    };
   }
 
   private async model(): Promise<TfjsSaeInference> {
@@ -260,7 +357,10 @@ export class WgslSaeTrainer implements SaeTrainer {
       // Before BatchTopK has a θ, inference selects top-k per row (the tfjs trainer's rule), so no threshold.
       const { threshold, ...p } = await this.read();
       const noTheta = this.shape.architecture === 'batchtopk' && this.batchThreshold === null;
-      this.inference = { t, model: new TfjsSaeInference(this.shape, noTheta ? p : { ...p, threshold }, this.opts.tfjsChunkRows) };
+      this.inference = {
+        t,
+        model: new TfjsSaeInference(this.shape, noTheta ? p : { ...p, threshold }, this.opts.tfjsChunkRows),
+      };
     }
     return this.inference.model;
   }
@@ -279,8 +379,17 @@ export class WgslSaeTrainer implements SaeTrainer {
       if (e) this.destroyEval(e);
       // Two sizes are in use at a time (a full evaluation chunk and the last one); more means the sizes moved on.
       if (this.evalSteppers.size >= 2) for (const old of this.evalSteppers.values()) this.destroyEval(old);
-      const stats = { rowStats: storageBuffer(this.device, rows * 4, 'wgsl-sae.eval.rowStats'), rowL1: storageBuffer(this.device, rows, 'wgsl-sae.eval.rowL1') };
-      e = { rows, k, x: storageBuffer(this.device, rows * d, 'wgsl-sae.eval.x'), ...stats, step: this.makeStep(rows, k, stats, { selection: 'row', kAux: 0 }, Infinity) };
+      const stats = {
+        rowStats: storageBuffer(this.device, rows * 4, 'wgsl-sae.eval.rowStats'),
+        rowL1: storageBuffer(this.device, rows, 'wgsl-sae.eval.rowL1'),
+      };
+      e = {
+        rows,
+        k,
+        x: storageBuffer(this.device, rows * d, 'wgsl-sae.eval.x'),
+        ...stats,
+        step: this.makeStep(rows, k, stats, { selection: 'row', kAux: 0 }, Infinity),
+      };
       this.evalSteppers.set(rows, e);
     }
     this.device.queue.writeBuffer(e.x, 0, x.buffer, x.byteOffset, rows * d * 4);
@@ -296,7 +405,8 @@ export class WgslSaeTrainer implements SaeTrainer {
 
   /** [first row, rows] blocks of at most evalChunkRows(m) rows: each one chunk for the forward steppers. */
   private evalBlocks(rows: number): Array<[number, number]> {
-    const per = evalChunkRows(this.shape.dSae), out: Array<[number, number]> = [];
+    const per = evalChunkRows(this.shape.dSae),
+      out: Array<[number, number]> = [];
     for (let r = 0; r < rows; r += per) out.push([r, Math.min(per, rows - r)]);
     return out;
   }
@@ -309,7 +419,8 @@ export class WgslSaeTrainer implements SaeTrainer {
       const xb = x.subarray(r0 * d, (r0 + n) * d);
       const e = this.forward(xb, n, k);
       const [rowStats, fires, l1] = await Promise.all([
-        readF32(this.device, e.rowStats, n * 4), readU32(this.device, this.bufs.fires, m),
+        readF32(this.device, e.rowStats, n * 4),
+        readU32(this.device, this.bufs.fires, m),
         e.step instanceof ReluSaeStep ? readF32(this.device, this.bufs.colL1, m) : readF32(this.device, e.rowL1, n),
       ]);
       addSums(total, this.sums(xb, n, rowStats, fires, l1));
@@ -324,7 +435,10 @@ export class WgslSaeTrainer implements SaeTrainer {
     const codes = new Float32Array(rows * m);
     for (const [r0, n] of this.evalBlocks(rows)) {
       const e = this.forward(x.subarray(r0 * d, (r0 + n) * d), n, k);
-      if (e.step instanceof ReluSaeStep) { codes.set(await e.step.readCodes(), r0 * m); continue; }
+      if (e.step instanceof ReluSaeStep) {
+        codes.set(await e.step.readCodes(), r0 * m);
+        continue;
+      }
       const { idx, val } = await e.step.readTopK();
       for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) codes[(r0 + r) * m + idx[r * k + j]] = val[r * k + j];
     }
@@ -338,8 +452,12 @@ export class WgslSaeTrainer implements SaeTrainer {
   async read(): Promise<SaeParams> {
     const p = await this.state.read();
     const { architecture, dSae: m } = this.shape;
-    const threshold = architecture === 'batchtopk' ? new Float32Array(m).fill(this.batchThreshold ?? 0)
-      : architecture === 'jumprelu' ? Float32Array.from(p.logTheta!, Math.exp) : undefined;
+    const threshold =
+      architecture === 'batchtopk'
+        ? new Float32Array(m).fill(this.batchThreshold ?? 0)
+        : architecture === 'jumprelu'
+          ? Float32Array.from(p.logTheta!, Math.exp)
+          : undefined;
     return { wEnc: p.wEnc, bEnc: p.bEnc, wDec: p.wDec, bDec: p.bDec, threshold };
   }
 

@@ -5,7 +5,15 @@
 // WGSL blocks of rows (wgsl/centred-moments.ts) and knnCosine on WGSL tiles (wgsl/knn-cosine.ts): no workload
 // copies X into tfjs. The tfjs engine on the same device (the reference implementation, and the op library the
 // SAE trainer's inference uses) is owned here and disposed with it.
-import type { CentredGram, DeviceMatrix, Engine, EngineInfo, KnnCosineOptions, LinearObjective, SaeTrainerStart } from '../../core/engine/engine';
+import type {
+  CentredGram,
+  DeviceMatrix,
+  Engine,
+  EngineInfo,
+  KnnCosineOptions,
+  LinearObjective,
+  SaeTrainerStart,
+} from '../../core/engine/engine';
 import type { SaeShape, SaeTrainer } from '../../core/engine/sae-trainer';
 import { chunkRowsFor } from '../tfjs/sae/trainer';
 import { WgslSaeTrainer, wgslSaeSupports } from './sae-trainer';
@@ -22,9 +30,15 @@ export interface WgslEngineOptions {
 
 class WgslEngineMatrix implements DeviceMatrix {
   constructor(readonly gpu: WgslMatrix) {}
-  get rows() { return this.gpu.rows; }
-  get cols() { return this.gpu.cols; }
-  dispose() { this.gpu.dispose(); }
+  get rows() {
+    return this.gpu.rows;
+  }
+  get cols() {
+    return this.gpu.cols;
+  }
+  dispose() {
+    this.gpu.dispose();
+  }
 }
 
 function matrixOf(x: DeviceMatrix): WgslEngineMatrix {
@@ -37,7 +51,9 @@ export class WgslEngine implements Engine {
    * @param tfjsEngine the tfjs engine on the same device, owned (disposed) by this engine.
    */
   constructor(
-    readonly device: GPUDevice, readonly info: EngineInfo, private readonly tfjsEngine: Engine,
+    readonly device: GPUDevice,
+    readonly info: EngineInfo,
+    private readonly tfjsEngine: Engine,
     private readonly options: WgslEngineOptions = {},
   ) {}
 
@@ -51,12 +67,20 @@ export class WgslEngine implements Engine {
    * same device, and a checkpoint a tfjs trainer wrote (the CPU backend, or an older run) resumes on tfjs.
    */
   saeTrainer(shape: SaeShape, start: SaeTrainerStart): SaeTrainer {
-    const onTfjs = 'evaluate' in start || !wgslSaeSupports(shape.architecture) || ('resume' in start && start.resume.trainer === 'tfjs');
+    const onTfjs =
+      'evaluate' in start ||
+      !wgslSaeSupports(shape.architecture) ||
+      ('resume' in start && start.resume.trainer === 'tfjs');
     if (onTfjs) return this.tfjsEngine.saeTrainer(shape, start);
     const tfjsChunkRows = chunkRowsFor(shape.dSae, this.device.limits.maxStorageBufferBindingSize);
     if ('resume' in start) {
       const [wEnc, bEnc, wDec, bDec] = start.resume.params;
-      return new WgslSaeTrainer(this.device, shape, { wEnc, bEnc, wDec, bDec }, { tfjsChunkRows, resume: start.resume });
+      return new WgslSaeTrainer(
+        this.device,
+        shape,
+        { wEnc, bEnc, wDec, bDec },
+        { tfjsChunkRows, resume: start.resume },
+      );
     }
     return new WgslSaeTrainer(this.device, shape, start.params, { tfjsChunkRows });
   }

@@ -5,7 +5,16 @@ import type { SplitRef } from '../../protocol';
 import type { CovarianceEstimator } from '../../core/detect/mahalanobis';
 import type { LogisticConfig } from '../../core/probes/logistic';
 import type { ArrayRef } from '../../protocol';
-import type { AnalysisResult, AnalysisSpec, DetectorResult, ErasureResult, PcaResult, DistributionResult, StatsResult, SvdResult } from '../../protocol';
+import type {
+  AnalysisResult,
+  AnalysisSpec,
+  DetectorResult,
+  ErasureResult,
+  PcaResult,
+  DistributionResult,
+  StatsResult,
+  SvdResult,
+} from '../../protocol';
 
 export type AnalysisKind = 'detector' | 'erasure' | 'pca' | 'stats';
 
@@ -19,12 +28,24 @@ export interface DataChoice {
 
 export class AnalysisState {
   detector = $state({
-    method: 'mahalanobis' as 'mahalanobis' | 'knn-cosine' | 'probe-range', estimator: 'ledoit-wolf' as CovarianceEstimator, k: 10, standardize: true,
+    method: 'mahalanobis' as 'mahalanobis' | 'knn-cosine' | 'probe-range',
+    estimator: 'ledoit-wolf' as CovarianceEstimator,
+    k: 10,
+    standardize: true,
     /** Extra tensors of the activations' file scored as further layers (same rows), combined by standardized sum. */
     extraLayerKeys: [] as string[],
   });
   erasure = $state({ positiveClass: '', shrinkage: true });
-  pca = $state({ components: 10, pairA: 0, pairB: 1, maxPoints: 4000, seed: 0, standardize: true, metadata: null as ArrayRef | null, colourByLabels: true });
+  pca = $state({
+    components: 10,
+    pairA: 0,
+    pairB: 1,
+    maxPoints: 4000,
+    seed: 0,
+    standardize: true,
+    metadata: null as ArrayRef | null,
+    colourByLabels: true,
+  });
   detectorResult = $state.raw<DetectorResult | null>(null);
   erasureResult = $state.raw<ErasureResult | null>(null);
   pcaResult = $state.raw<PcaResult | null>(null);
@@ -40,7 +61,9 @@ export class AnalysisState {
   missing(kind: AnalysisKind, data: Partial<DataChoice>): string | null {
     if (!data.activations) return 'choose activations';
     if ((kind === 'detector' || kind === 'erasure') && !data.labels) {
-      return kind === 'detector' ? 'choose labels (0 = trusted, anything else = untrusted)' : 'choose the labels of the concept to erase';
+      return kind === 'detector'
+        ? 'choose labels (0 = trusted, anything else = untrusted)'
+        : 'choose the labels of the concept to erase';
     }
     return null;
   }
@@ -52,26 +75,41 @@ export class AnalysisState {
           kind: 'detector',
           layers: [
             { name: data.activations.key || 'activations', activations: data.activations },
-            ...this.detector.extraLayerKeys.filter((k) => k !== data.activations.key)
+            ...this.detector.extraLayerKeys
+              .filter((k) => k !== data.activations.key)
               .map((key) => ({ name: key, activations: { fileId: data.activations.fileId, key } })),
           ],
           untrusted: data.labels!,
-          split: data.split, method: this.detector.method, estimator: this.detector.estimator, k: this.detector.k,
+          split: data.split,
+          method: this.detector.method,
+          estimator: this.detector.estimator,
+          k: this.detector.k,
           standardize: this.detector.standardize,
         };
       case 'erasure':
         return {
-          kind: 'erasure', activations: data.activations, labels: data.labels!, classNames: data.classNames,
-          positiveClass: this.erasure.positiveClass || undefined, split: data.split, shrinkage: this.erasure.shrinkage, probe: data.probe,
+          kind: 'erasure',
+          activations: data.activations,
+          labels: data.labels!,
+          classNames: data.classNames,
+          positiveClass: this.erasure.positiveClass || undefined,
+          split: data.split,
+          shrinkage: this.erasure.shrinkage,
+          probe: data.probe,
         };
       case 'stats':
         return { kind: 'stats', activations: data.activations };
       case 'pca':
         return {
-          kind: 'pca', activations: data.activations, metadata: this.pca.metadata ?? undefined,
+          kind: 'pca',
+          activations: data.activations,
+          metadata: this.pca.metadata ?? undefined,
           labels: this.pca.colourByLabels && data.labels ? data.labels : undefined,
-          components: this.pca.components, pair: [this.pca.pairA, this.pca.pairB], maxPoints: this.pca.maxPoints,
-          seed: this.pca.seed, standardize: this.pca.standardize,
+          components: this.pca.components,
+          pair: [this.pca.pairA, this.pca.pairB],
+          maxPoints: this.pca.maxPoints,
+          seed: this.pca.seed,
+          standardize: this.pca.standardize,
         };
     }
   }
@@ -93,14 +131,24 @@ export class AnalysisState {
 
   accept(result: AnalysisResult): void {
     switch (result.kind) {
-      case 'detector': this.detectorResult = result; return;
-      case 'erasure': this.erasureResult = result; return;
-      case 'pca': this.pcaResult = result; return;
-      case 'stats': this.statsResult = result; return;
+      case 'detector':
+        this.detectorResult = result;
+        return;
+      case 'erasure':
+        this.erasureResult = result;
+        return;
+      case 'pca':
+        this.pcaResult = result;
+        return;
+      case 'stats':
+        this.statsResult = result;
+        return;
       case 'distribution':
         if (this.pendingFitValues) this.fits = { title: this.pendingFitTitle, values: this.pendingFitValues, result };
         return;
-      case 'svd': this.svd = { title: this.pendingSvdTitle, result }; return;
+      case 'svd':
+        this.svd = { title: this.pendingSvdTitle, result };
+        return;
     }
   }
 }

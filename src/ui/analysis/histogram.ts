@@ -9,10 +9,22 @@ export interface Histogram {
 }
 
 export function sharedHistogram(groups: ArrayLike<number>[], bins = 40): Histogram {
-  let lo = Infinity, hi = -Infinity;
-  for (const g of groups) for (let i = 0; i < g.length; i++) if (Number.isFinite(g[i])) { lo = Math.min(lo, g[i]); hi = Math.max(hi, g[i]); }
-  if (!(hi >= lo)) { lo = 0; hi = 1; }
-  if (hi === lo) { lo -= 0.5; hi += 0.5; }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const g of groups)
+    for (let i = 0; i < g.length; i++)
+      if (Number.isFinite(g[i])) {
+        lo = Math.min(lo, g[i]);
+        hi = Math.max(hi, g[i]);
+      }
+  if (!(hi >= lo)) {
+    lo = 0;
+    hi = 1;
+  }
+  if (hi === lo) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
   const binWidth = (hi - lo) / bins;
   const edges = Float64Array.from({ length: bins + 1 }, (_, i) => lo + i * binWidth);
   const counts = groups.map((g) => {

@@ -2,7 +2,6 @@ import type { SaeTrainSpec } from '../../protocol';
 // The last checkpoint of each SAE run, kept in IndexedDB: one record per run, replaced in one transaction per
 // write, so a reload or crash mid-write leaves the previous checkpoint or the new one, never half of one.
 
-
 /** A stored checkpoint and what is needed to resume it on the page (files are found again by name). */
 export interface CheckpointRecord {
   runKey: string;
@@ -60,12 +59,16 @@ export class CheckpointStore {
   }
 
   get(runKey: string): Promise<CheckpointRecord | undefined> {
-    return request(this.db.transaction(STORE, 'readonly').objectStore(STORE).get(runKey) as IDBRequest<CheckpointRecord | undefined>);
+    return request(
+      this.db.transaction(STORE, 'readonly').objectStore(STORE).get(runKey) as IDBRequest<CheckpointRecord | undefined>,
+    );
   }
 
   /** Every stored run's checkpoint, newest first. */
   async list(): Promise<CheckpointRecord[]> {
-    const all = await request(this.db.transaction(STORE, 'readonly').objectStore(STORE).getAll() as IDBRequest<CheckpointRecord[]>);
+    const all = await request(
+      this.db.transaction(STORE, 'readonly').objectStore(STORE).getAll() as IDBRequest<CheckpointRecord[]>,
+    );
     return all.sort((a, b) => b.savedAt - a.savedAt);
   }
 

@@ -19,7 +19,9 @@ export function specFileIds(value: unknown, out = new Set<string>()): Set<string
 function remap<T>(value: T, ids: Record<string, string>): T {
   if (Array.isArray(value)) return value.map((v) => remap(v, ids)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'fileId' && typeof v === 'string' ? ids[v] : remap(v, ids)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, k === 'fileId' && typeof v === 'string' ? ids[v] : remap(v, ids)]),
+    ) as T;
   }
   return value;
 }

@@ -29,8 +29,13 @@ export class SaeCheckpoints {
   private resuming: string | null = null;
 
   constructor(dbName = 'probelab-checkpoints') {
-    this.store = typeof indexedDB === 'undefined' ? Promise.resolve(null)
-      : CheckpointStore.open(dbName).catch((e) => { this.error = `checkpoints cannot be stored: ${(e as Error).message}`; return null; });
+    this.store =
+      typeof indexedDB === 'undefined'
+        ? Promise.resolve(null)
+        : CheckpointStore.open(dbName).catch((e) => {
+            this.error = `checkpoints cannot be stored: ${(e as Error).message}`;
+            return null;
+          });
     void this.enqueue(async () => {});
   }
 
@@ -40,19 +45,27 @@ export class SaeCheckpoints {
   }
 
   private enqueue(fn: (s: CheckpointStore) => Promise<void>): Promise<void> {
-    const next = this.queue.then(async () => {
-      const s = await this.store;
-      if (!s) return;
-      await fn(s);
-      this.stored = await s.list();
-    }).catch((e) => { this.error = `checkpoint storage failed: ${(e as Error).message}`; });
+    const next = this.queue
+      .then(async () => {
+        const s = await this.store;
+        if (!s) return;
+        await fn(s);
+        this.stored = await s.list();
+      })
+      .catch((e) => {
+        this.error = `checkpoint storage failed: ${(e as Error).message}`;
+      });
     this.queue = next;
     return next;
   }
 
   /** A job was sent: an SAE training run gets a run key (a resume keeps its run's key). */
   started(jobId: number, spec: JobSpec, tag: string, files: FileSummary[]): void {
-    if (spec.method !== 'sae-train') { this.current = null; this.resuming = null; return; }
+    if (spec.method !== 'sae-train') {
+      this.current = null;
+      this.resuming = null;
+      return;
+    }
     const runKey = this.resuming ?? `sae-${Date.now()}-${jobId}`;
     this.resuming = null;
     const { resumeFrom, ...rest } = spec.sae;
@@ -68,8 +81,15 @@ export class SaeCheckpoints {
     if (!c || c.jobId !== m.jobId) return Promise.resolve();
     this.lastStep = m.step;
     const record: CheckpointRecord = {
-      runKey: c.runKey, tag: c.tag, step: m.step, totalSteps: c.spec.config.steps, savedAt: Date.now(), paused: m.paused,
-      spec: c.spec, files: c.files, bytes: m.bytes,
+      runKey: c.runKey,
+      tag: c.tag,
+      step: m.step,
+      totalSteps: c.spec.config.steps,
+      savedAt: Date.now(),
+      paused: m.paused,
+      spec: c.spec,
+      files: c.files,
+      bytes: m.bytes,
     };
     return this.enqueue((s) => s.put(record));
   }

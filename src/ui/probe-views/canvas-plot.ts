@@ -14,7 +14,18 @@ export interface PlotBox {
 
 export const TRAIN_COLOR = '#2457c5';
 export const TEST_COLOR = '#d9480f';
-export const CLASS_COLORS = ['#2457c5', '#d9480f', '#2b8a3e', '#862e9c', '#e67700', '#0b7285', '#c2255c', '#5c940d', '#364fc7', '#a61e4d'];
+export const CLASS_COLORS = [
+  '#2457c5',
+  '#d9480f',
+  '#2b8a3e',
+  '#862e9c',
+  '#e67700',
+  '#0b7285',
+  '#c2255c',
+  '#5c940d',
+  '#364fc7',
+  '#a61e4d',
+];
 
 /** Sizes the canvas backing store for the screen and returns a context in CSS pixels. */
 export function prepareCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
@@ -31,10 +42,18 @@ export function prepareCanvas(canvas: HTMLCanvasElement, width: number, height: 
 
 /** Draws axes with a few ticks and labels, and returns the scales of the box inside them. */
 export function axes(
-  ctx: CanvasRenderingContext2D, width: number, height: number,
-  xRange: [number, number], yRange: [number, number], xLabel: string, yLabel: string,
+  ctx: CanvasRenderingContext2D,
+  width: number,
+  height: number,
+  xRange: [number, number],
+  yRange: [number, number],
+  xLabel: string,
+  yLabel: string,
 ): PlotBox {
-  const left = 44, top = 8, right = 8, bottom = 34;
+  const left = 44,
+    top = 8,
+    right = 8,
+    bottom = 34;
   const w = width - left - right;
   const h = height - top - bottom;
   const x = (v: number) => left + ((v - xRange[0]) / (xRange[1] - xRange[0] || 1)) * w;
@@ -45,10 +64,14 @@ export function axes(
   ctx.lineWidth = 1;
   ctx.strokeRect(left, top, w, h);
   ctx.textAlign = 'center';
-  for (const t of ticks(xRange)) { ctx.fillText(tickText(t), x(t), top + h + 13); }
+  for (const t of ticks(xRange)) {
+    ctx.fillText(tickText(t), x(t), top + h + 13);
+  }
   ctx.fillText(xLabel, left + w / 2, height - 4);
   ctx.textAlign = 'right';
-  for (const t of ticks(yRange)) { ctx.fillText(tickText(t), left - 4, y(t) + 4); }
+  for (const t of ticks(yRange)) {
+    ctx.fillText(tickText(t), left - 4, y(t) + 4);
+  }
   ctx.save();
   ctx.translate(10, top + h / 2);
   ctx.rotate(-Math.PI / 2);
@@ -65,7 +88,8 @@ export function ticks([lo, hi]: [number, number], count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
   return out;
 }
 
@@ -73,7 +97,13 @@ function tickText(t: number): string {
   return Math.abs(t) >= 1e4 || (Math.abs(t) < 1e-3 && t !== 0) ? t.toExponential(0) : String(Number(t.toPrecision(3)));
 }
 
-export function polyline(box: PlotBox, xs: ArrayLike<number>, ys: ArrayLike<number | null>, color: string, dash: number[] = []): void {
+export function polyline(
+  box: PlotBox,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number | null>,
+  color: string,
+  dash: number[] = [],
+): void {
   const { ctx } = box;
   ctx.strokeStyle = color;
   ctx.lineWidth = 2;
@@ -82,8 +112,12 @@ export function polyline(box: PlotBox, xs: ArrayLike<number>, ys: ArrayLike<numb
   let pen = false;
   for (let i = 0; i < xs.length; i++) {
     const v = ys[i];
-    if (v === null) { pen = false; continue; }
-    if (pen) ctx.lineTo(box.x(xs[i]), box.y(v)); else ctx.moveTo(box.x(xs[i]), box.y(v));
+    if (v === null) {
+      pen = false;
+      continue;
+    }
+    if (pen) ctx.lineTo(box.x(xs[i]), box.y(v));
+    else ctx.moveTo(box.x(xs[i]), box.y(v));
     pen = true;
   }
   ctx.stroke();

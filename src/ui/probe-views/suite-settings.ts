@@ -2,7 +2,12 @@
 
 import type { SuiteMethodName } from '../runs/suite-settings';
 
-export { DEFAULT_SUITE_SETTINGS, SUITE_METHODS, type SuiteMethodName, type SuiteSettings } from '../runs/suite-settings';
+export {
+  DEFAULT_SUITE_SETTINGS,
+  SUITE_METHODS,
+  type SuiteMethodName,
+  type SuiteSettings,
+} from '../runs/suite-settings';
 
 export const SUITE_METHOD_LABELS: Record<SuiteMethodName, string> = {
   logistic: 'Logistic (L2)',

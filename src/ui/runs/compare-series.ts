@@ -2,14 +2,21 @@
 import type { RunRecord } from './run-record';
 
 export function alignRuns(runs: RunRecord[], xField: string, yField: string): (number | null)[][] {
-  const xs = [...new Set(runs.flatMap((r) => (r.progress.columns[r.progress.fields.indexOf(xField)] ?? []).filter((v): v is number => v !== null)))]
-    .sort((a, b) => a - b);
+  const xs = [
+    ...new Set(
+      runs.flatMap((r) =>
+        (r.progress.columns[r.progress.fields.indexOf(xField)] ?? []).filter((v): v is number => v !== null),
+      ),
+    ),
+  ].sort((a, b) => a - b);
   const index = new Map(xs.map((x, i) => [x, i]));
   const series = runs.map((r) => {
     const xCol = r.progress.columns[r.progress.fields.indexOf(xField)] ?? [];
     const yCol = r.progress.columns[r.progress.fields.indexOf(yField)] ?? [];
     const out: (number | null)[] = new Array(xs.length).fill(null);
-    xCol.forEach((x, i) => { if (x !== null) out[index.get(x)!] = yCol[i] ?? null; });
+    xCol.forEach((x, i) => {
+      if (x !== null) out[index.get(x)!] = yCol[i] ?? null;
+    });
     return out;
   });
   return [xs, ...series];

@@ -29,7 +29,13 @@ const classification = (o: ClassificationOutcome): KeyMetric[] => [
 function external(o: ClassificationOutcome): RunSummary['external'] {
   if (!o.external) return undefined;
   const m = o.external.side.report.metrics;
-  return { name: o.external.name, metrics: [{ label: 'accuracy', train: null, test: m.accuracy }, { label: 'AUROC', train: null, test: m.auroc }] };
+  return {
+    name: o.external.name,
+    metrics: [
+      { label: 'accuracy', train: null, test: m.accuracy },
+      { label: 'AUROC', train: null, test: m.auroc },
+    ],
+  };
 }
 
 export function summarizeRun(result: RunResult): RunSummary {
@@ -60,15 +66,33 @@ export function summarizeRun(result: RunResult): RunSummary {
         case 'mass-mean':
         case 'lda':
         case 'ccs':
-          return { method: r.method, metrics: classification(r), external: external(r), detail: r.method === 'ccs' ? `CCS loss ${r.loss.toPrecision(4)}` : '' };
+          return {
+            method: r.method,
+            metrics: classification(r),
+            external: external(r),
+            detail: r.method === 'ccs' ? `CCS loss ${r.loss.toPrecision(4)}` : '',
+          };
         case 'layer-sweep':
-          return { method: r.method, metrics: classification(r.best), external: external(r.best), detail: `chosen layer ${r.names[r.chosen]}` };
+          return {
+            method: r.method,
+            metrics: classification(r.best),
+            external: external(r.best),
+            detail: `chosen layer ${r.names[r.chosen]}`,
+          };
         case 'regularization-path':
-          return { method: r.method, metrics: classification(r.best), external: external(r.best), detail: `best C = ${r.points[r.bestIndex]?.C.toPrecision(3)}` };
+          return {
+            method: r.method,
+            metrics: classification(r.best),
+            external: external(r.best),
+            detail: `best C = ${r.points[r.bestIndex]?.C.toPrecision(3)}`,
+          };
         case 'ridge':
           return {
             method: 'ridge',
-            metrics: [{ label: 'R²', train: r.train.r2, test: r.test.r2 }, { label: 'MSE', train: r.train.mse, test: r.test.mse, lowerIsBetter: true }],
+            metrics: [
+              { label: 'R²', train: r.train.r2, test: r.test.r2 },
+              { label: 'MSE', train: r.train.mse, test: r.test.mse, lowerIsBetter: true },
+            ],
             detail: '',
           };
         case 'transfer': {
@@ -83,7 +107,11 @@ export function summarizeRun(result: RunResult): RunSummary {
           };
         }
         case 'apply-probe':
-          return { method: 'apply-probe', metrics: [{ label: 'accuracy', train: null, test: r.report?.metrics.accuracy ?? null }], detail: '' };
+          return {
+            method: 'apply-probe',
+            metrics: [{ label: 'accuracy', train: null, test: r.report?.metrics.accuracy ?? null }],
+            detail: '',
+          };
       }
     }
   }

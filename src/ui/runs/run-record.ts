@@ -31,18 +31,21 @@ export function importRun(text: string, source: string): RunRecord {
   try {
     parsed = parseTyped(text, source) as typeof parsed;
   } catch (e) {
-    throw new Error(`${source}: not a Probelab run export (${(e as Error).message})`);
+    throw new Error(`${source}: not a Probelab run export (${(e as Error).message})`, { cause: e });
   }
-  if (parsed?.format !== FORMAT) throw new Error(`${source}: not a Probelab run export (format is ${JSON.stringify(parsed?.format)})`);
-  if (parsed.version !== 1) throw new Error(`${source}: run export version ${parsed.version} is newer than this Probelab reads (1)`);
+  if (parsed?.format !== FORMAT)
+    throw new Error(`${source}: not a Probelab run export (format is ${JSON.stringify(parsed?.format)})`);
+  if (parsed.version !== 1)
+    throw new Error(`${source}: run export version ${parsed.version} is newer than this Probelab reads (1)`);
   const run = parsed.run;
   const missing = ['id', 'name', 'createdAt', 'setup', 'progress', 'result'].filter((k) => !(run && k in run));
   if (missing.length) throw new Error(`${source}: the run is missing ${missing.join(', ')}`);
-  if (!RESULT_METHODS.includes(run!.result?.method)) throw new Error(`${source}: the run's result has an unknown method ${JSON.stringify(run!.result?.method)}`);
+  if (!RESULT_METHODS.includes(run!.result?.method))
+    throw new Error(`${source}: the run's result has an unknown method ${JSON.stringify(run!.result?.method)}`);
   try {
     validateSetup(run!.setup);
   } catch (e) {
-    throw new Error(`${source}: ${(e as Error).message.replace(/^the shared setup/, 'the run\'s setup')}`);
+    throw new Error(`${source}: ${(e as Error).message.replace(/^the shared setup/, "the run's setup")}`, { cause: e });
   }
   return run!;
 }

@@ -6,7 +6,10 @@ import { DEFAULT_LOGISTIC, type LogisticConfig } from '../../core/probes/logisti
 import { DEFAULT_SAE_CONFIG, type SaeConfig } from '../../core/sae/config';
 import { DEFAULT_SUITE_SETTINGS, SUITE_METHODS, type SuiteSettings } from './suite-settings';
 
-export interface NamedRef { fileName: string; key: string }
+export interface NamedRef {
+  fileName: string;
+  key: string;
+}
 
 export type SetupSplit =
   | { kind: 'random'; testFraction: number; seed: number; stratify: boolean }
@@ -24,7 +27,11 @@ export interface SetupData {
   sets?: { activations: NamedRef; labels: NamedRef }[];
 }
 
-interface SetupBase { version: 1; split: SetupSplit; data: SetupData }
+interface SetupBase {
+  version: 1;
+  split: SetupSplit;
+  data: SetupData;
+}
 
 export type RunSetup =
   | (SetupBase & { method: 'logistic'; config: LogisticConfig })
@@ -48,7 +55,7 @@ export function decodeSetup(encoded: string): RunSetup {
     const bin = atob(encoded.replace(/-/g, '+').replace(/_/g, '/'));
     parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
   } catch (e) {
-    throw new Error(`the shared setup in the URL is not readable: ${(e as Error).message}`);
+    throw new Error(`the shared setup in the URL is not readable: ${(e as Error).message}`, { cause: e });
   }
   return validateSetup(parsed);
 }
@@ -56,14 +63,27 @@ export function decodeSetup(encoded: string): RunSetup {
 /** Checks an untrusted setup (from a URL or an imported run) and fills settings it omits with the defaults. */
 export function validateSetup(parsed: unknown): RunSetup {
   const s = parsed as Partial<RunSetup> & { config?: unknown; suite?: unknown };
-  if (!s || typeof s !== 'object' || s.version !== 1) throw new Error(`the shared setup has version ${JSON.stringify(s?.version)}; this Probelab reads version 1`);
+  if (!s || typeof s !== 'object' || s.version !== 1)
+    throw new Error(`the shared setup has version ${JSON.stringify(s?.version)}; this Probelab reads version 1`);
   const split = checkSplit(s.split);
   const data = checkData(s.data ?? {});
   switch (s.method) {
     case 'logistic':
-      return { version: 1, method: 'logistic', config: checkLike(s.config ?? {}, DEFAULT_LOGISTIC, 'config') as LogisticConfig, split, data };
+      return {
+        version: 1,
+        method: 'logistic',
+        config: checkLike(s.config ?? {}, DEFAULT_LOGISTIC, 'config') as LogisticConfig,
+        split,
+        data,
+      };
     case 'sae':
-      return { version: 1, method: 'sae', config: checkLike(s.config ?? {}, DEFAULT_SAE_CONFIG, 'config') as SaeConfig, split, data };
+      return {
+        version: 1,
+        method: 'sae',
+        config: checkLike(s.config ?? {}, DEFAULT_SAE_CONFIG, 'config') as SaeConfig,
+        split,
+        data,
+      };
     case 'suite': {
       const suite = checkLike(s.suite ?? {}, DEFAULT_SUITE_SETTINGS, 'suite') as SuiteSettings;
       return { version: 1, method: 'suite', suite, split, data };
@@ -75,9 +95,14 @@ export function validateSetup(parsed: unknown): RunSetup {
 
 /** String settings that take one of a few values; a shared setup with any other value is refused. */
 const CHOICES: Record<string, readonly string[]> = {
-  method: SUITE_METHODS, optimizer: ['lbfgs', 'adam'], classWeight: ['none', 'balanced'], variant: ['plain', 'iid'],
-  selectBy: ['accuracy', 'logLoss', 'auroc'], architecture: ['relu', 'topk', 'batchtopk', 'jumprelu'],
-  bDecInit: ['mean', 'geometric-median', 'zero'], shrinkage: ['none', 'ledoit-wolf'],
+  method: SUITE_METHODS,
+  optimizer: ['lbfgs', 'adam'],
+  classWeight: ['none', 'balanced'],
+  variant: ['plain', 'iid'],
+  selectBy: ['accuracy', 'logLoss', 'auroc'],
+  architecture: ['relu', 'topk', 'batchtopk', 'jumprelu'],
+  bDecInit: ['mean', 'geometric-median', 'zero'],
+  shrinkage: ['none', 'ledoit-wolf'],
 };
 
 /**
@@ -85,19 +110,22 @@ const CHOICES: Record<string, readonly string[]> = {
  * value must have the template's type (a null default also takes a number; LDA's shrinkage also a number in [0, 1]).
  */
 function checkLike(value: unknown, template: object, path: string): object {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`the shared setup's ${path} is ${JSON.stringify(value)}, expected an object`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`the shared setup's ${path} is ${JSON.stringify(value)}, expected an object`);
   const v = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [k, def] of Object.entries(template)) {
     const x = k in v ? v[k] : def;
     const name = `${path}.${k}`;
-    const bad = (expected: string) => new Error(`the shared setup's ${name.replace(/^config\./, '')} is ${JSON.stringify(x)}, expected ${expected}`);
+    const bad = (expected: string) =>
+      new Error(`the shared setup's ${name.replace(/^config\./, '')} is ${JSON.stringify(x)}, expected ${expected}`);
     if (k === 'shrinkage' && typeof x === 'number') {
       if (!(x >= 0 && x <= 1)) throw bad('a number in [0, 1]');
     } else if (def === null) {
       if (x !== null && !(typeof x === 'number' && Number.isFinite(x))) throw bad('null or a number');
     } else if (Array.isArray(def)) {
-      if (!Array.isArray(x) || x.some((e) => typeof e !== 'number' || !Number.isFinite(e))) throw bad('a list of numbers');
+      if (!Array.isArray(x) || x.some((e) => typeof e !== 'number' || !Number.isFinite(e)))
+        throw bad('a list of numbers');
     } else if (typeof def === 'object') {
       out[k] = checkLike(x, def, name);
       continue;
@@ -115,7 +143,8 @@ function checkLike(value: unknown, template: object, path: string): object {
 
 function checkRef(r: unknown, what: string): NamedRef {
   const ref = r as NamedRef;
-  if (!ref || typeof ref.fileName !== 'string' || typeof ref.key !== 'string') throw new Error(`the shared setup's ${what} is ${JSON.stringify(r)}, expected {fileName, key}`);
+  if (!ref || typeof ref.fileName !== 'string' || typeof ref.key !== 'string')
+    throw new Error(`the shared setup's ${what} is ${JSON.stringify(r)}, expected {fileName, key}`);
   return { fileName: ref.fileName, key: ref.key };
 }
 
@@ -124,36 +153,50 @@ function checkSplit(split: unknown): SetupSplit {
   const fractionOk = (f: unknown) => typeof f === 'number' && f > 0 && f < 1;
   switch (sp?.kind) {
     case 'random':
-      if (!(fractionOk(sp.testFraction) && Number.isInteger(sp.seed) && typeof sp.stratify === 'boolean')) throw new Error(`the shared setup's split is invalid: ${JSON.stringify(sp)}`);
+      if (!(fractionOk(sp.testFraction) && Number.isInteger(sp.seed) && typeof sp.stratify === 'boolean'))
+        throw new Error(`the shared setup's split is invalid: ${JSON.stringify(sp)}`);
       return { kind: 'random', testFraction: sp.testFraction, seed: sp.seed, stratify: sp.stratify };
     case 'file':
-      if (typeof sp.fileName !== 'string') throw new Error(`the shared setup's split is invalid: ${JSON.stringify(sp)}`);
+      if (typeof sp.fileName !== 'string')
+        throw new Error(`the shared setup's split is invalid: ${JSON.stringify(sp)}`);
       return { kind: 'file', fileName: sp.fileName };
     case 'group':
-      if (!(fractionOk(sp.testFraction) && Number.isInteger(sp.seed))) throw new Error(`the shared setup's split is invalid: ${JSON.stringify(sp)}`);
-      return { kind: 'group', column: checkRef(sp.column, 'group column'), testFraction: sp.testFraction, seed: sp.seed };
+      if (!(fractionOk(sp.testFraction) && Number.isInteger(sp.seed)))
+        throw new Error(`the shared setup's split is invalid: ${JSON.stringify(sp)}`);
+      return {
+        kind: 'group',
+        column: checkRef(sp.column, 'group column'),
+        testFraction: sp.testFraction,
+        seed: sp.seed,
+      };
     default:
       throw new Error('the shared setup has no valid split');
   }
 }
 
 function checkData(d: unknown): SetupData {
-  if (typeof d !== 'object' || d === null) throw new Error(`the shared setup's data is ${JSON.stringify(d)}, expected an object`);
+  if (typeof d !== 'object' || d === null)
+    throw new Error(`the shared setup's data is ${JSON.stringify(d)}, expected an object`);
   const x = d as SetupData;
   const out: SetupData = {};
   if (x.activations !== undefined) out.activations = checkRef(x.activations, 'activations');
   if (x.labels !== undefined) out.labels = checkRef(x.labels, 'labels');
   if (x.classNames !== undefined) {
-    if (typeof x.classNames !== 'string') throw new Error(`the shared setup's classNames is ${JSON.stringify(x.classNames)}, expected a file name`);
+    if (typeof x.classNames !== 'string')
+      throw new Error(`the shared setup's classNames is ${JSON.stringify(x.classNames)}, expected a file name`);
     out.classNames = x.classNames;
   }
   const pair = (p: unknown, what: string) => {
     const q = p as { activations?: unknown; labels?: unknown } | null;
-    return { activations: checkRef(q?.activations, `${what} activations`), labels: checkRef(q?.labels, `${what} labels`) };
+    return {
+      activations: checkRef(q?.activations, `${what} activations`),
+      labels: checkRef(q?.labels, `${what} labels`),
+    };
   };
   if (x.external !== undefined) out.external = pair(x.external, 'evaluation file');
   if (x.sets !== undefined) {
-    if (!Array.isArray(x.sets)) throw new Error(`the shared setup's transfer sets are ${JSON.stringify(x.sets)}, expected a list`);
+    if (!Array.isArray(x.sets))
+      throw new Error(`the shared setup's transfer sets are ${JSON.stringify(x.sets)}, expected a list`);
     out.sets = x.sets.map((p, i) => pair(p, `transfer set ${i}`));
   }
   return out;

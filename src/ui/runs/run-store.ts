@@ -53,7 +53,10 @@ export class RunStore {
     const run = await request(store.get(id) as IDBRequest<RunRecord | undefined>);
     if (!run) throw new Error(`run ${id} no longer exists`);
     store.put({ ...run, name });
-    await new Promise<void>((resolve, reject) => { tx.oncomplete = () => resolve(); tx.onerror = () => reject(tx.error); });
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
   }
 
   close(): void {

@@ -27,13 +27,15 @@ export class RunsState {
   private counter = 0;
 
   constructor(dbName = 'probelab') {
-    this.store = RunStore.open(dbName).then(async (s) => {
-      this.list = await s.list();
-      return s;
-    }).catch((e) => {
-      this.storageError = `runs cannot be kept in this browser (${(e as Error).message}); they last until the page closes`;
-      return null;
-    });
+    this.store = RunStore.open(dbName)
+      .then(async (s) => {
+        this.list = await s.list();
+        return s;
+      })
+      .catch((e) => {
+        this.storageError = `runs cannot be kept in this browser (${(e as Error).message}); they last until the page closes`;
+        return null;
+      });
   }
 
   private async persist(action: (s: RunStore) => Promise<void>): Promise<void> {
@@ -47,7 +49,11 @@ export class RunsState {
   }
 
   async add(run: Omit<RunRecord, 'id' | 'createdAt'>): Promise<RunRecord> {
-    const record: RunRecord = { ...run, id: `run-${Date.now().toString(36)}-${(this.counter++).toString(36)}`, createdAt: Date.now() };
+    const record: RunRecord = {
+      ...run,
+      id: `run-${Date.now().toString(36)}-${(this.counter++).toString(36)}`,
+      createdAt: Date.now(),
+    };
     this.list = [record, ...this.list];
     await this.persist((s) => s.put(record));
     return record;
@@ -61,8 +67,16 @@ export class RunsState {
     const c = input.config;
     const r = input.result;
     return this.add({
-      name: input.name ?? `sae ${r.architecture} ${r.dIn}→${r.dSae}${r.k !== null ? ` k=${r.k}` : ''} · ${input.data.activations?.fileName ?? 'data'}`,
-      setup: { version: 1, method: 'sae', config: { ...c }, split: { kind: 'random', testFraction: c.heldOutFraction, seed: c.seed, stratify: false }, data: input.data },
+      name:
+        input.name ??
+        `sae ${r.architecture} ${r.dIn}→${r.dSae}${r.k !== null ? ` k=${r.k}` : ''} · ${input.data.activations?.fileName ?? 'data'}`,
+      setup: {
+        version: 1,
+        method: 'sae',
+        config: { ...c },
+        split: { kind: 'random', testFraction: c.heldOutFraction, seed: c.seed, stratify: false },
+        data: input.data,
+      },
       engine: input.engine,
       progress: { fields: [...input.progress.fields], columns: input.progress.columns.map((col) => Array.from(col)) },
       result: { method: 'sae', result: r },

@@ -11,7 +11,15 @@ import { DEFAULT_C_GRID } from '../../core/probes/regularization-path';
 import type { BootstrapOptions } from '../../core/eval/bootstrap';
 
 export const SUITE_METHODS = [
-  'logistic', 'mass-mean', 'lda', 'ridge', 'ccs', 'layer-sweep', 'regularization-path', 'transfer', 'apply-probe',
+  'logistic',
+  'mass-mean',
+  'lda',
+  'ridge',
+  'ccs',
+  'layer-sweep',
+  'regularization-path',
+  'transfer',
+  'apply-probe',
 ] as const;
 
 export type SuiteMethodName = (typeof SUITE_METHODS)[number];
@@ -36,6 +44,17 @@ export const DEFAULT_SUITE_SETTINGS: SuiteSettings = {
   ridge: DEFAULT_RIDGE,
   ccs: DEFAULT_CCS,
   layerSweep: DEFAULT_LAYER_SWEEP,
-  regularizationPath: { cMin: DEFAULT_C_GRID[0], cMax: DEFAULT_C_GRID[DEFAULT_C_GRID.length - 1], count: DEFAULT_C_GRID.length, folds: 5, seed: 0 },
-  evaluation: { bootstrap: { samples: 1000, seed: 0, level: 0.95 }, histogramBins: 40, reliabilityBins: 10, platt: false },
+  regularizationPath: {
+    cMin: DEFAULT_C_GRID[0],
+    cMax: DEFAULT_C_GRID[DEFAULT_C_GRID.length - 1],
+    count: DEFAULT_C_GRID.length,
+    folds: 5,
+    seed: 0,
+  },
+  evaluation: {
+    bootstrap: { samples: 1000, seed: 0, level: 0.95 },
+    histogramBins: 40,
+    reliabilityBins: 10,
+    platt: false,
+  },
 };

@@ -10,14 +10,20 @@ export function orderFeatures(f: FeatureBrowserData, sort: FeatureSort, query = 
   const q = query.trim().toLowerCase();
   if (q) {
     const asIndex = /^\d+$/.test(q) ? Number(q) : null;
-    ids = ids.filter((i) => i === asIndex || topRowsOf(f, i).some((r) => (f.rowText?.[r] ?? '').toLowerCase().includes(q)));
+    ids = ids.filter(
+      (i) => i === asIndex || topRowsOf(f, i).some((r) => (f.rowText?.[r] ?? '').toLowerCase().includes(q)),
+    );
   }
   const key = (i: number): number => {
     switch (sort) {
-      case 'density': return f.fires[i] / f.rows;
-      case 'maxAct': return f.maxAct[i];
-      case 'purity': return f.purity?.[i] ?? -1;
-      case 'index': return -i;
+      case 'density':
+        return f.fires[i] / f.rows;
+      case 'maxAct':
+        return f.maxAct[i];
+      case 'purity':
+        return f.purity?.[i] ?? -1;
+      case 'index':
+        return -i;
     }
   };
   return ids.sort((a, b) => key(b) - key(a) || a - b);

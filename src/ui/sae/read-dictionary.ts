@@ -13,11 +13,18 @@ export interface ImportedDictionary {
 
 export async function readDictionary(files: File[]): Promise<ImportedDictionary> {
   const weightsFile = files.find((f) => /\.safetensors$/i.test(f.name));
-  if (!weightsFile) throw new Error(`${files.map((f) => f.name).join(', ') || 'no file'}: choose a .safetensors dictionary (and its cfg.json, if it has one)`);
+  if (!weightsFile)
+    throw new Error(
+      `${files.map((f) => f.name).join(', ') || 'no file'}: choose a .safetensors dictionary (and its cfg.json, if it has one)`,
+    );
   const cfgFile = files.find((f) => /\.json$/i.test(f.name));
   let cfg: Record<string, unknown> = {};
   if (cfgFile) {
-    try { cfg = JSON.parse(await cfgFile.text()); } catch (e) { throw new Error(`${cfgFile.name}: not valid JSON (${(e as Error).message})`); }
+    try {
+      cfg = JSON.parse(await cfgFile.text());
+    } catch (e) {
+      throw new Error(`${cfgFile.name}: not valid JSON (${(e as Error).message})`, { cause: e });
+    }
   }
   const st = await openSafetensors(blobSource(weightsFile, weightsFile.name));
   const tensors = new Map<string, NamedTensor>();

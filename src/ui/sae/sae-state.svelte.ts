@@ -53,7 +53,9 @@ export class SaeState {
 
   defaultText(files: FileSummary[]): ArrayRef | null {
     for (const f of files) {
-      const c = f.columns.find((c) => !c.numeric && /^(text|prompt|sentence|document)$/i.test(c.name)) ?? f.columns.find((c) => !c.numeric);
+      const c =
+        f.columns.find((c) => !c.numeric && /^(text|prompt|sentence|document)$/i.test(c.name)) ??
+        f.columns.find((c) => !c.numeric);
       if (c) return { fileId: f.fileId, key: c.name };
     }
     return null;
@@ -63,14 +65,19 @@ export class SaeState {
   baselines(data: SaeDataChoice): { tag: SaeRunTag; name: string }[] {
     const out: { tag: SaeRunTag; name: string }[] = [];
     if (data.activations) out.push({ tag: 'shuffled', name: 'your data, each column shuffled' });
-    for (const f of data.files) if (BASELINE_FILES.some((re) => re.test(f.name)) && baselineRef(f)) out.push({ tag: `file:${f.fileId}`, name: f.name });
+    for (const f of data.files)
+      if (BASELINE_FILES.some((re) => re.test(f.name)) && baselineRef(f))
+        out.push({ tag: `file:${f.fileId}`, name: f.name });
     return out;
   }
 
   /** Rows of the baseline table: the user's data first, then every baseline, run or not. */
   baselineRows(data: SaeDataChoice): { name: string; result: SaeResultSummary | null }[] {
     const name = data.files.find((f) => f.fileId === data.activations?.fileId)?.name ?? 'your data';
-    return [{ name, result: this.results.main ?? null }, ...this.baselines(data).map((b) => ({ name: b.name, result: this.results[b.tag] ?? null }))];
+    return [
+      { name, result: this.results.main ?? null },
+      ...this.baselines(data).map((b) => ({ name: b.name, result: this.results[b.tag] ?? null })),
+    ];
   }
 
   missing(data: SaeDataChoice): string | null {
@@ -79,26 +86,51 @@ export class SaeState {
 
   spec(tag: SaeRunTag, data: SaeDataChoice): JobSpec {
     const groundTruth = this.groundTruth ?? this.defaultGroundTruth(data.files) ?? undefined;
-    const browser: SaeBrowserSpec | undefined = this.browse ? {
-      text: this.text ?? this.defaultText(data.files) ?? undefined,
-      labels: this.labelMix && data.labels ? data.labels : undefined,
-      classNames: data.classNames,
-    } : undefined;
+    const browser: SaeBrowserSpec | undefined = this.browse
+      ? {
+          text: this.text ?? this.defaultText(data.files) ?? undefined,
+          labels: this.labelMix && data.labels ? data.labels : undefined,
+          classNames: data.classNames,
+        }
+      : undefined;
     if (tag === 'imported') {
       return {
         method: 'sae-eval',
-        sae: { activations: data.activations!, dictionary: this.dictionary!.weights, heldOutFraction: this.config.heldOutFraction, seed: this.config.seed, groundTruth, browser },
+        sae: {
+          activations: data.activations!,
+          dictionary: this.dictionary!.weights,
+          heldOutFraction: this.config.heldOutFraction,
+          seed: this.config.seed,
+          groundTruth,
+          browser,
+        },
       };
     }
     if (tag.startsWith('file:')) {
       const f = data.files.find((f) => f.fileId === tag.slice(5));
       if (!f) throw new Error('the baseline file was removed');
       // Controls have their own rows: no labels, texts or planted features of the user's data apply to them.
-      return { method: 'sae-train', sae: { activations: baselineRef(f)!, transform: 'none', config: this.config, browser: undefined, checkpoint: this.policy() } };
+      return {
+        method: 'sae-train',
+        sae: {
+          activations: baselineRef(f)!,
+          transform: 'none',
+          config: this.config,
+          browser: undefined,
+          checkpoint: this.policy(),
+        },
+      };
     }
     return {
       method: 'sae-train',
-      sae: { activations: data.activations!, transform: tag === 'shuffled' ? 'shuffle-columns' : 'none', config: this.config, groundTruth: tag === 'main' ? groundTruth : undefined, browser: tag === 'main' ? browser : undefined, checkpoint: this.policy() },
+      sae: {
+        activations: data.activations!,
+        transform: tag === 'shuffled' ? 'shuffle-columns' : 'none',
+        config: this.config,
+        groundTruth: tag === 'main' ? groundTruth : undefined,
+        browser: tag === 'main' ? browser : undefined,
+        checkpoint: this.policy(),
+      },
     };
   }
 
@@ -108,9 +140,10 @@ export class SaeState {
 
   /** Describes a live edit's outcome for the page; `lastStep` is the last step reported before the answer. */
   noteEffect(effect: ChangeEffect, lastStep: number | null): void {
-    this.editNote = effect.effect === 'continue'
-      ? `Change applied; the run continued${lastStep !== null ? ` (from step ${lastStep + 1})` : ''} with its weights and optimizer state.`
-      : `The run restarted${effect.because.length ? `: changing ${effect.because.join(', ')} needs fresh weights` : ' with the new settings (the previous run had ended)'}.`;
+    this.editNote =
+      effect.effect === 'continue'
+        ? `Change applied; the run continued${lastStep !== null ? ` (from step ${lastStep + 1})` : ''} with its weights and optimizer state.`
+        : `The run restarted${effect.because.length ? `: changing ${effect.because.join(', ')} needs fresh weights` : ' with the new settings (the previous run had ended)'}.`;
   }
 
   accept(result: SaeResultSummary): void {

@@ -3,7 +3,11 @@
 import type { TableColumn } from '../../core/formats/table';
 import type { EvaluatedSide } from '../../protocol';
 
-export function probabilitiesCsv(sides: { name: string; side: EvaluatedSide }[], classes: string[], metadata: TableColumn[] = []): string {
+export function probabilitiesCsv(
+  sides: { name: string; side: EvaluatedSide }[],
+  classes: string[],
+  metadata: TableColumn[] = [],
+): string {
   const K = classes.length;
   const header = ['row', 'split', 'predicted', ...classes.map((c) => `p_${c}`), ...metadata.map((c) => c.name)];
   const lines = [header.map(cell).join(',')];

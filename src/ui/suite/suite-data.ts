@@ -19,10 +19,15 @@ export function layerChoices(files: FileSummary[], activations: ArrayRef | null)
   if (!file || !tensor) return [];
   if (tensor.shape.length === 3) {
     const [L, N, D] = tensor.shape;
-    return Array.from({ length: L }, (_, i) => ({ name: `${tensor.key || 'layer'}[${i}]`, ref: { fileId: file.fileId, key: tensor.key, layer: i }, shape: [N, D] }));
+    return Array.from({ length: L }, (_, i) => ({
+      name: `${tensor.key || 'layer'}[${i}]`,
+      ref: { fileId: file.fileId, key: tensor.key, layer: i },
+      shape: [N, D],
+    }));
   }
   const rows = tensor.shape[0];
-  return file.tensors.filter((t) => t.shape.length === 2 && t.shape[0] === rows)
+  return file.tensors
+    .filter((t) => t.shape.length === 2 && t.shape[0] === rows)
     .map((t) => ({ name: t.key || file.name, ref: { fileId: file.fileId, key: t.key }, shape: t.shape }));
 }
 
@@ -31,22 +36,36 @@ export function defaultContrastPair(files: FileSummary[]): { xPlus: ArrayRef | n
   for (const f of files) {
     const plus = f.tensors.find((t) => /^x_?plus$/i.test(t.key));
     const minus = f.tensors.find((t) => /^x_?minus$/i.test(t.key));
-    if (plus && minus) return { xPlus: { fileId: f.fileId, key: plus.key }, xMinus: { fileId: f.fileId, key: minus.key } };
+    if (plus && minus)
+      return { xPlus: { fileId: f.fileId, key: plus.key }, xMinus: { fileId: f.fileId, key: minus.key } };
   }
   return { xPlus: null, xMinus: null };
 }
 
 /** Every 2-D tensor of every file, for the contrast-pair selects. */
 export function matrixChoices(files: FileSummary[]): { ref: ArrayRef; label: string }[] {
-  return files.flatMap((f) => f.tensors.filter((t) => t.shape.length === 2)
-    .map((t) => ({ ref: { fileId: f.fileId, key: t.key }, label: `${f.name}${t.key ? ` › ${t.key}` : ''} [${t.shape.join(' × ')}]` })));
+  return files.flatMap((f) =>
+    f.tensors
+      .filter((t) => t.shape.length === 2)
+      .map((t) => ({
+        ref: { fileId: f.fileId, key: t.key },
+        label: `${f.name}${t.key ? ` › ${t.key}` : ''} [${t.shape.join(' × ')}]`,
+      })),
+  );
 }
 
 /** Every 1-D tensor (or [N, 1]) and table column: what can be a labels choice for an evaluation file or a set. */
 export function labelChoices(files: FileSummary[]): { ref: ArrayRef; label: string }[] {
   return files.flatMap((f) => [
-    ...f.tensors.filter((t) => t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1))
-      .map((t) => ({ ref: { fileId: f.fileId, key: t.key }, label: `${f.name}${t.key ? ` › ${t.key}` : ''} [${t.shape.join(' × ')}]` })),
-    ...f.columns.map((c) => ({ ref: { fileId: f.fileId, key: c.name }, label: `${f.name} › column ${c.name} [${c.rows}]` })),
+    ...f.tensors
+      .filter((t) => t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1))
+      .map((t) => ({
+        ref: { fileId: f.fileId, key: t.key },
+        label: `${f.name}${t.key ? ` › ${t.key}` : ''} [${t.shape.join(' × ')}]`,
+      })),
+    ...f.columns.map((c) => ({
+      ref: { fileId: f.fileId, key: c.name },
+      label: `${f.name} › column ${c.name} [${c.rows}]`,
+    })),
   ]);
 }

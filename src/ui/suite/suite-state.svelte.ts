@@ -66,15 +66,20 @@ export class SuiteState {
       const p = this.pair(data.files);
       return p.xPlus && p.xMinus ? null : 'choose x_plus and x_minus (contrast pairs)';
     }
-    if (m === 'apply-probe') return !this.probeFile ? 'choose a probe file' : data.activations ? null : 'choose activations';
+    if (m === 'apply-probe')
+      return !this.probeFile ? 'choose a probe file' : data.activations ? null : 'choose activations';
     if (m === 'transfer' && this.transferSource === 'sets') {
       const complete = this.transferSets.filter((p) => p.activations && p.labels).length;
-      return complete >= 2 && complete === this.transferSets.length ? null : 'choose activations and labels for at least two sets';
+      return complete >= 2 && complete === this.transferSets.length
+        ? null
+        : 'choose activations and labels for at least two sets';
     }
     if (!data.activations) return 'choose activations';
     if (!data.labels) return m === 'ridge' ? 'choose numeric targets (the labels select)' : 'choose labels';
-    if ((m === 'layer-sweep' || m === 'transfer') && this.layers(data).length < 2) return 'a sweep needs ≥ 2 layers: an [L, N, D] tensor or several [N, D] tensors with the same N';
-    if (this.usesExternal && !(this.external!.activations && this.external!.labels)) return 'choose the evaluation file\'s activations and labels (or turn the evaluation file off)';
+    if ((m === 'layer-sweep' || m === 'transfer') && this.layers(data).length < 2)
+      return 'a sweep needs ≥ 2 layers: an [L, N, D] tensor or several [N, D] tensors with the same N';
+    if (this.usesExternal && !(this.external!.activations && this.external!.labels))
+      return "choose the evaluation file's activations and labels (or turn the evaluation file off)";
     return null;
   }
 
@@ -86,35 +91,72 @@ export class SuiteState {
       const name = data.files.find((f) => f.fileId === ext.activations!.fileId)?.name ?? 'evaluation file';
       evalOpts.external = { activations: ext.activations, labels: ext.labels, name };
     }
-    const refs = (): LabelledDataRefs => ({ activations: data.activations!, labels: data.labels!, classNames: data.classNames, split: data.split });
+    const refs = (): LabelledDataRefs => ({
+      activations: data.activations!,
+      labels: data.labels!,
+      classNames: data.classNames,
+      split: data.split,
+    });
     const suite = (x: Extract<JobSpec, { method: 'suite' }>['suite']): JobSpec => ({ method: 'suite', suite: x });
     switch (s.method) {
-      case 'logistic': return { method: 'logistic', data: { ...refs(), split: data.split as Extract<JobSpec, { method: 'logistic' }>['data']['split'] }, config: s.logistic };
-      case 'mass-mean': return suite({ method: 'mass-mean', data: refs(), config: s.massMean, eval: evalOpts });
-      case 'lda': return suite({ method: 'lda', data: refs(), config: s.lda, eval: evalOpts });
-      case 'ridge': return suite({ method: 'ridge', data: { activations: data.activations!, targets: data.labels!, split: unstratified(data.split) }, config: s.ridge });
+      case 'logistic':
+        return {
+          method: 'logistic',
+          data: { ...refs(), split: data.split as Extract<JobSpec, { method: 'logistic' }>['data']['split'] },
+          config: s.logistic,
+        };
+      case 'mass-mean':
+        return suite({ method: 'mass-mean', data: refs(), config: s.massMean, eval: evalOpts });
+      case 'lda':
+        return suite({ method: 'lda', data: refs(), config: s.lda, eval: evalOpts });
+      case 'ridge':
+        return suite({
+          method: 'ridge',
+          data: { activations: data.activations!, targets: data.labels!, split: unstratified(data.split) },
+          config: s.ridge,
+        });
       case 'ccs': {
         const p = this.pair(data.files);
-        return suite({ method: 'ccs', data: { xPlus: p.xPlus!, xMinus: p.xMinus!, labels: data.labels ?? undefined, split: data.split }, config: s.ccs, eval: evalOpts });
+        return suite({
+          method: 'ccs',
+          data: { xPlus: p.xPlus!, xMinus: p.xMinus!, labels: data.labels ?? undefined, split: data.split },
+          config: s.ccs,
+          eval: evalOpts,
+        });
       }
       case 'layer-sweep': {
         const { activations: _, ...rest } = refs();
         return suite({
-          method: 'layer-sweep', data: { ...rest, layers: this.layers(data).map((l) => ({ name: l.name, activations: l.ref })) },
-          config: { ...s.layerSweep, logistic: s.logistic }, eval: evalOpts,
+          method: 'layer-sweep',
+          data: { ...rest, layers: this.layers(data).map((l) => ({ name: l.name, activations: l.ref })) },
+          config: { ...s.layerSweep, logistic: s.logistic },
+          eval: evalOpts,
         });
       }
       case 'regularization-path': {
         const r = s.regularizationPath;
         return suite({
-          method: 'regularization-path', data: refs(),
-          config: { logistic: s.logistic, Cs: logspace(Math.log10(r.cMin), Math.log10(r.cMax), r.count), folds: r.folds, seed: r.seed }, eval: evalOpts,
+          method: 'regularization-path',
+          data: refs(),
+          config: {
+            logistic: s.logistic,
+            Cs: logspace(Math.log10(r.cMin), Math.log10(r.cMax), r.count),
+            folds: r.folds,
+            seed: r.seed,
+          },
+          eval: evalOpts,
         });
       }
       case 'transfer':
         return suite({ method: 'transfer', config: s.logistic, metric: 'accuracy', sets: this.transferSetsSpec(data) });
       case 'apply-probe':
-        return suite({ method: 'apply-probe', probe: this.probeFile!, activations: data.activations!, labels: data.labels ?? undefined, classNames: data.classNames });
+        return suite({
+          method: 'apply-probe',
+          probe: this.probeFile!,
+          activations: data.activations!,
+          labels: data.labels ?? undefined,
+          classNames: data.classNames,
+        });
     }
   }
 
@@ -124,10 +166,16 @@ export class SuiteState {
    */
   private transferSetsSpec(data: SuiteDataChoice): { name: string; data: LabelledDataRefs }[] {
     if (this.transferSource === 'layers') {
-      return this.layers(data).map((l) => ({ name: l.name, data: { activations: l.ref, labels: data.labels!, classNames: data.classNames, split: data.split } }));
+      return this.layers(data).map((l) => ({
+        name: l.name,
+        data: { activations: l.ref, labels: data.labels!, classNames: data.classNames, split: data.split },
+      }));
     }
-    const split: SplitRef = data.split.kind === 'random' ? data.split : { kind: 'random', testFraction: 0.25, seed: 0, stratify: true };
-    const names = this.transferSets.map((p) => data.files.find((f) => f.fileId === p.activations!.fileId)?.name ?? 'set');
+    const split: SplitRef =
+      data.split.kind === 'random' ? data.split : { kind: 'random', testFraction: 0.25, seed: 0, stratify: true };
+    const names = this.transferSets.map(
+      (p) => data.files.find((f) => f.fileId === p.activations!.fileId)?.name ?? 'set',
+    );
     return this.transferSets.map((p, i) => ({
       // Two sets from one file are told apart by their key.
       name: names.filter((n) => n === names[i]).length > 1 ? `${names[i]}:${p.activations!.key}` : names[i],
@@ -143,24 +191,34 @@ export class SuiteState {
   describe(): string {
     const s = this.settings;
     switch (s.method) {
-      case 'lda': return `lda shrinkage=${s.lda.shrinkage}`;
-      case 'mass-mean': return `mass-mean ${s.massMean.variant}`;
-      case 'ridge': return `ridge α=${s.ridge.alpha}`;
-      case 'ccs': return `ccs l2=${s.ccs.l2} seed=${s.ccs.seed}`;
-      case 'layer-sweep': return `layer sweep C=${s.logistic.C}`;
-      case 'regularization-path': return `C path ${s.regularizationPath.cMin}…${s.regularizationPath.cMax}`;
-      case 'transfer': return `transfer C=${s.logistic.C}`;
-      default: return s.method;
+      case 'lda':
+        return `lda shrinkage=${s.lda.shrinkage}`;
+      case 'mass-mean':
+        return `mass-mean ${s.massMean.variant}`;
+      case 'ridge':
+        return `ridge α=${s.ridge.alpha}`;
+      case 'ccs':
+        return `ccs l2=${s.ccs.l2} seed=${s.ccs.seed}`;
+      case 'layer-sweep':
+        return `layer sweep C=${s.logistic.C}`;
+      case 'regularization-path':
+        return `C path ${s.regularizationPath.cMin}…${s.regularizationPath.cMax}`;
+      case 'transfer':
+        return `transfer C=${s.logistic.C}`;
+      default:
+        return s.method;
     }
   }
 
   /** The suite's own data choices for a run setup, by file name and key. */
   setupData(named: (r: ArrayRef | null) => NamedRef | undefined): Pick<SetupData, 'external' | 'sets'> {
-    const pair = (p: DataPair) => (p.activations && p.labels ? { activations: named(p.activations)!, labels: named(p.labels)! } : null);
+    const pair = (p: DataPair) =>
+      p.activations && p.labels ? { activations: named(p.activations)!, labels: named(p.labels)! } : null;
     const out: Pick<SetupData, 'external' | 'sets'> = {};
     const ext = this.usesExternal && this.external ? pair(this.external) : null;
     if (ext) out.external = ext;
-    if (this.settings.method === 'transfer' && this.transferSource === 'sets') out.sets = this.transferSets.map(pair).filter((p) => p !== null);
+    if (this.settings.method === 'transfer' && this.transferSource === 'sets')
+      out.sets = this.transferSets.map(pair).filter((p) => p !== null);
     return out;
   }
 
@@ -177,11 +235,15 @@ export class SuiteState {
   applyWanted(find: (want?: NamedRef) => ArrayRef | null): void {
     const w = this.wanted;
     if (w.external && this.external) {
-      this.external = { activations: find(w.external.activations) ?? this.external.activations, labels: find(w.external.labels) ?? this.external.labels };
+      this.external = {
+        activations: find(w.external.activations) ?? this.external.activations,
+        labels: find(w.external.labels) ?? this.external.labels,
+      };
     }
     if (w.sets) {
       this.transferSets = w.sets.map((p, i) => ({
-        activations: find(p.activations) ?? this.transferSets[i]?.activations ?? null, labels: find(p.labels) ?? this.transferSets[i]?.labels ?? null,
+        activations: find(p.activations) ?? this.transferSets[i]?.activations ?? null,
+        labels: find(p.labels) ?? this.transferSets[i]?.labels ?? null,
       }));
     }
   }
@@ -189,7 +251,8 @@ export class SuiteState {
   /** Drops choices that point into a removed file. */
   forgetFile(fileId: FileId): void {
     const clear = (p: DataPair): DataPair => ({
-      activations: p.activations?.fileId === fileId ? null : p.activations, labels: p.labels?.fileId === fileId ? null : p.labels,
+      activations: p.activations?.fileId === fileId ? null : p.activations,
+      labels: p.labels?.fileId === fileId ? null : p.labels,
     });
     if (this.external) this.external = clear(this.external);
     this.transferSets = this.transferSets.map(clear);

@@ -9,7 +9,9 @@ import { knnDetectorScores } from '../../../src/core/detect/knn-engine';
 import { engineKnn, knnCase, maxAbsDifference } from '../../unit/detect/knn-case';
 
 let engine: Engine;
-beforeAll(async () => { engine = (await createEngine('webgpu')).engine; });
+beforeAll(async () => {
+  engine = (await createEngine('webgpu')).engine;
+});
 
 const c = knnCase(30, 4, 5); // 20 trusted rows, 10 query rows: SwiftShader is slow
 const SMALL = { query: 4, trusted: 6 }; // 3 query blocks, 4 trusted blocks
@@ -24,7 +26,9 @@ describe('kNN cosine on WebGPU (Dawn)', () => {
       const query = await engineKnn(engine, c, c.trusted, c.query, k, { blockRows: SMALL });
       expect(maxAbsDifference(query, knnCosineScores(c.x, c.d, c.trusted, c.query, { k }))).toBeLessThan(1e-4);
       const self = await engineKnn(engine, c, c.trusted, c.trusted, k, { excludeSelf: true, blockRows: SMALL });
-      expect(maxAbsDifference(self, knnCosineScores(c.x, c.d, c.trusted, c.trusted, { k, excludeSelf: true }))).toBeLessThan(1e-4);
+      expect(
+        maxAbsDifference(self, knnCosineScores(c.x, c.d, c.trusted, c.trusted, { k, excludeSelf: true })),
+      ).toBeLessThan(1e-4);
     });
   }
 
@@ -36,15 +40,21 @@ describe('kNN cosine on WebGPU (Dawn)', () => {
       expect(maxAbsDifference(q, knnCosineScores(big.x, big.d, big.trusted, big.query, { k }))).toBeLessThan(1e-4);
     }
     const self = await engineKnn(engine, big, big.trusted, big.trusted, 4, { excludeSelf: true, blockRows: tiles });
-    expect(maxAbsDifference(self, knnCosineScores(big.x, big.d, big.trusted, big.trusted, { k: 4, excludeSelf: true }))).toBeLessThan(1e-4);
+    expect(
+      maxAbsDifference(self, knnCosineScores(big.x, big.d, big.trusted, big.trusted, { k: 4, excludeSelf: true })),
+    ).toBeLessThan(1e-4);
     const mixed = await engineKnn(engine, big, big.trusted, big.mixed, 3, { excludeSelf: true, blockRows: tiles });
-    expect(maxAbsDifference(mixed, knnCosineScores(big.x, big.d, big.trusted, big.mixed, { k: 3, excludeSelf: true }))).toBeLessThan(1e-4);
+    expect(
+      maxAbsDifference(mixed, knnCosineScores(big.x, big.d, big.trusted, big.mixed, { k: 3, excludeSelf: true })),
+    ).toBeLessThan(1e-4);
   });
 
-  test('knnDetectorScores (the detector job\'s call) equals the host reference', async () => {
+  test("knnDetectorScores (the detector job's call) equals the host reference", async () => {
     const k = 3;
     const got = await knnDetectorScores(engine, c.x, c.d, c.trusted, c.query, k);
     expect(maxAbsDifference(got.query, knnCosineScores(c.x, c.d, c.trusted, c.query, { k }))).toBeLessThan(1e-4);
-    expect(maxAbsDifference(got.trusted, knnCosineScores(c.x, c.d, c.trusted, c.trusted, { k, excludeSelf: true }))).toBeLessThan(1e-4);
+    expect(
+      maxAbsDifference(got.trusted, knnCosineScores(c.x, c.d, c.trusted, c.trusted, { k, excludeSelf: true })),
+    ).toBeLessThan(1e-4);
   });
 });

@@ -10,14 +10,19 @@ import { referenceJson } from '../../support/fixtures';
 import { loadBreastCancer } from '../../unit/detect/breast-cancer';
 
 let engine: Engine;
-beforeAll(async () => { engine = (await createEngine('webgpu')).engine; });
+beforeAll(async () => {
+  engine = (await createEngine('webgpu')).engine;
+});
 
 describe('Mahalanobis detector on WebGPU (Dawn)', () => {
   test('runs on a WebGPU adapter', () => {
     expect(engine.info.backend).toBe('webgpu');
   });
 
-  for (const [estimator, key] of [['empirical', 'empirical'], ['ledoit-wolf', 'ledoit_wolf']] as const) {
+  for (const [estimator, key] of [
+    ['empirical', 'empirical'],
+    ['ledoit-wolf', 'ledoit_wolf'],
+  ] as const) {
     test(`${estimator} scores, shrinkage and AUROC match scikit-learn`, async () => {
       const bc = await loadBreastCancer();
       const ref = referenceJson().breast_cancer.mahalanobis;
@@ -27,9 +32,15 @@ describe('Mahalanobis detector on WebGPU (Dawn)', () => {
       const scores = await mahalanobisScoresOn(engine, model, bc.z, bc.test);
       // f32 Gram and f32 scoring against a covariance with condition number ≈ 5e4: a numpy simulation of the
       // same arithmetic gives ≈ 1.5e-4 relative, so 1e-3 here (the f64 host path meets 1e-4 in test/unit).
-      (ref[`${key}_test_scores_first10`] as number[]).forEach((e, i) => expect(Math.abs(scores[i] - e) / e).toBeLessThan(1e-3));
-      if (estimator === 'ledoit-wolf') expect(Math.abs(model.shrinkage - ref.ledoit_wolf_shrinkage) / ref.ledoit_wolf_shrinkage).toBeLessThan(1e-4);
-      const m = detectorMetrics(scores, Array.from(bc.test, (r) => bc.labels[r] === 1));
+      (ref[`${key}_test_scores_first10`] as number[]).forEach((e, i) =>
+        expect(Math.abs(scores[i] - e) / e).toBeLessThan(1e-3),
+      );
+      if (estimator === 'ledoit-wolf')
+        expect(Math.abs(model.shrinkage - ref.ledoit_wolf_shrinkage) / ref.ledoit_wolf_shrinkage).toBeLessThan(1e-4);
+      const m = detectorMetrics(
+        scores,
+        Array.from(bc.test, (r) => bc.labels[r] === 1),
+      );
       expect(Math.abs(m.auroc! - ref[`${key}_test_auroc`])).toBeLessThan(1e-3);
     });
   }

@@ -4,8 +4,25 @@ import { fixturePath } from '../../support/fixtures';
 import { runCli } from '../../support/run-cli';
 
 test('sae on WebGPU trains BatchTopK on the WGSL kernels and reports train | held-out metrics', async () => {
-  const { code, out } = await runCli(['sae', fixturePath('planted_acts.npy'), '--arch', 'batchtopk', '--d-sae', '64', '--k', '4',
-    '--steps', '20', '--batch', '128', '--eval-every', '10', '--engine', 'webgpu', '--json']);
+  const { code, out } = await runCli([
+    'sae',
+    fixturePath('planted_acts.npy'),
+    '--arch',
+    'batchtopk',
+    '--d-sae',
+    '64',
+    '--k',
+    '4',
+    '--steps',
+    '20',
+    '--batch',
+    '128',
+    '--eval-every',
+    '10',
+    '--engine',
+    'webgpu',
+    '--json',
+  ]);
   expect(code).toBe(0);
   const result = JSON.parse(out);
   expect(result.engine.implementation).toBe('wgsl');

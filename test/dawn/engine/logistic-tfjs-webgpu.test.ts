@@ -5,7 +5,9 @@ import type { Engine } from '../../../src/core/engine/engine';
 import { logisticReferenceTests } from '../../support/logistic-reference';
 
 let engine: Engine;
-beforeAll(async () => { engine = (await createEngine('tfjs-webgpu')).engine; });
+beforeAll(async () => {
+  engine = (await createEngine('tfjs-webgpu')).engine;
+});
 
 describe('logistic probe on tfjs-webgpu (Dawn)', () => {
   test('createEngine("tfjs-webgpu") gives the tfjs engine on a real WebGPU adapter', async () => {

@@ -5,7 +5,9 @@ import type { Engine } from '../../../src/core/engine/engine';
 import { logisticReferenceTests } from '../../support/logistic-reference';
 
 let engine: Engine;
-beforeAll(async () => { engine = (await createEngine('webgpu')).engine; });
+beforeAll(async () => {
+  engine = (await createEngine('webgpu')).engine;
+});
 
 describe('logistic probe on the WGSL engine (Dawn)', () => {
   test('createEngine("webgpu") gives the WGSL engine on a real WebGPU adapter', async () => {

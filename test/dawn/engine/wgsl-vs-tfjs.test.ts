@@ -44,11 +44,22 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
   test('outputs are scored in blocks of at most 8', () => {
     expect(outputBlocks(1)).toEqual([[0, 1]]);
     expect(outputBlocks(8)).toEqual([[0, 8]]);
-    expect(outputBlocks(19)).toEqual([[0, 8], [8, 8], [16, 3]]);
+    expect(outputBlocks(19)).toEqual([
+      [0, 8],
+      [8, 8],
+      [16, 3],
+    ]);
   });
 
   // Up to 128 columns rows are scored one per thread; the last two shapes take the 32-lanes-per-row kernel.
-  for (const [rows, cols, outputs] of [[1, 5, 1], [97, 7, 1], [203, 12, 3], [150, 9, 19], [41, 150, 3], [9, 250, 19]] as const) {
+  for (const [rows, cols, outputs] of [
+    [1, 5, 1],
+    [97, 7, 1],
+    [203, 12, 3],
+    [150, 9, 19],
+    [41, 150, 3],
+    [9, 250, 19],
+  ] as const) {
     test(`linearScores match on ${rows}×${cols} with ${outputs} outputs across chunks`, async () => {
       const { x, params } = data(rows, cols, outputs, rows + cols + outputs);
       const a = wgsl.uploadMatrix(x, rows, cols);
@@ -57,12 +68,15 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
       const got = await noGpuErrors(() => wgsl.linearScores(a, params, outputs));
       const want = await tfjs.linearScores(b, params, outputs);
       expectClose(got, want, 1e-5, 'scores');
-      a.dispose(); b.dispose();
+      a.dispose();
+      b.dispose();
     });
   }
 
   test('a multinomial objective over 17 classes (the matmul path) matches tfjs', async () => {
-    const rows = 120, cols = 6, K = 17;
+    const rows = 120,
+      cols = 6,
+      K = 17;
     const { x, params } = data(rows, cols, K, 5);
     const targets = Int32Array.from({ length: rows }, (_, i) => (i * 7) % K);
     const a = wgsl.uploadMatrix(x, rows, cols);
@@ -74,11 +88,15 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
     const want = await ob.evaluate(params);
     expect(got.loss / want.loss).toBeCloseTo(1, 5);
     expectClose(got.grad, want.grad, 1e-5, 'gradient');
-    oa.dispose(); ob.dispose(); a.dispose(); b.dispose();
+    oa.dispose();
+    ob.dispose();
+    a.dispose();
+    b.dispose();
   });
 
   test('centredGram and rowQuadraticForm (WGSL row blocks) on chunked X equal tfjs', async () => {
-    const rows = 90, cols = 5;
+    const rows = 90,
+      cols = 5;
     const { x } = data(rows, cols, 1, 6);
     const mean = Float64Array.from({ length: cols }, (_, j) => 0.1 * j);
     const m = Float64Array.from({ length: cols * cols }, (_, i) => (i % (cols + 1) === 0 ? 2 : 0.1));
@@ -88,20 +106,33 @@ describe('WGSL engine against tfjs-webgpu on the same device', () => {
     const [ga, gb] = [await noGpuErrors(() => wgsl.centredGram(a, mean)), await tfjs.centredGram(b, mean)];
     expectClose(ga.scatter, gb.scatter, 1e-5, 'scatter');
     expect(ga.sumNormFourth / gb.sumNormFourth).toBeCloseTo(1, 5);
-    expectClose(await wgsl.rowQuadraticForm(a, mean, m), await tfjs.rowQuadraticForm(b, mean, m), 1e-5, 'quadratic form');
-    a.dispose(); b.dispose();
+    expectClose(
+      await wgsl.rowQuadraticForm(a, mean, m),
+      await tfjs.rowQuadraticForm(b, mean, m),
+      1e-5,
+      'quadratic form',
+    );
+    a.dispose();
+    b.dispose();
   });
 
   test('knnCosine with X over several chunks (and excluding each row itself) equals tfjs', async () => {
-    const rows = 130, cols = 6;
+    const rows = 130,
+      cols = 6;
     const { x } = data(rows, cols, 1, 7);
     const a = wgsl.uploadMatrix(x, rows, cols);
     const b = tfjs.uploadMatrix(x, rows, cols);
     expect(chunksOf(a)).toBeGreaterThan(2);
     const ids = Int32Array.from({ length: rows }, (_, i) => i);
     const opts = { excludeSelf: { trustedIds: ids, queryIds: ids } };
-    expectClose(await noGpuErrors(() => wgsl.knnCosine(a, a, 3, opts)), await tfjs.knnCosine(b, b, 3, opts), 1e-5, 'kNN distances');
-    a.dispose(); b.dispose();
+    expectClose(
+      await noGpuErrors(() => wgsl.knnCosine(a, a, 3, opts)),
+      await tfjs.knnCosine(b, b, 3, opts),
+      1e-5,
+      'kNN distances',
+    );
+    a.dispose();
+    b.dispose();
   });
 
   test('a matrix from the other engine is refused', () => {

@@ -8,20 +8,30 @@ export { createRng as rng } from '../../../src/core/math/rng';
 export function randn(n: number, rand: () => number, scale = 1): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const u = Math.max(rand(), 1e-12), v = rand();
+    const u = Math.max(rand(), 1e-12),
+      v = rand();
     out[i] = scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
   return out;
 }
 
 /** f64 C[M,N] = op(A)·op(B) with A stored [M,K] or [K,M], B stored [K,N] or [N,K]. */
-export function cpuMatmul(a: ArrayLike<number>, b: ArrayLike<number>, M: number, N: number, K: number, transA: boolean, transB: boolean): Float64Array {
+export function cpuMatmul(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  M: number,
+  N: number,
+  K: number,
+  transA: boolean,
+  transB: boolean,
+): Float64Array {
   const c = new Float64Array(M * N);
-  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
-    let s = 0;
-    for (let k = 0; k < K; k++) s += a[transA ? k * M + i : i * K + k] * b[transB ? j * K + k : k * N + j];
-    c[i * N + j] = s;
-  }
+  for (let i = 0; i < M; i++)
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a[transA ? k * M + i : i * K + k] * b[transB ? j * K + k : k * N + j];
+      c[i * N + j] = s;
+    }
   return c;
 }
 
@@ -42,7 +52,9 @@ export async function realDevice(): Promise<GpuDeviceHandle> {
     const acquired = await acquireGpuDevice();
     if (!acquired.ok) throw new Error(acquired.reason);
     const d = acquired.gpu;
-    d.device.addEventListener('uncapturederror', (e) => { throw new Error(`uncaptured WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`); });
+    d.device.addEventListener('uncapturederror', (e) => {
+      throw new Error(`uncaptured WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`);
+    });
     return d;
   })();
   return shared;

@@ -8,19 +8,23 @@ async function check(spec: MatmulSpec, seed: number): Promise<void> {
   const { device } = await realDevice();
   const r = rng(seed);
   const { M, N, K, transA, transB } = spec;
-  const a = randn(M * K, r), b = randn(K * N, r), c0 = randn(M * N, r), bias = randn(Math.max(M, N), r);
+  const a = randn(M * K, r),
+    b = randn(K * N, r),
+    c0 = randn(M * N, r),
+    bias = randn(Math.max(M, N), r);
   const prod = cpuMatmul(a, b, M, N, K, transA, transB);
   const want = new Float64Array(M * N);
   const e = spec.epilogue ?? { kind: 'none' };
-  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
-    const idx = i * N + j;
-    let v = prod[idx];
-    if (e.kind === 'bias') v = e.relu ? Math.max(0, v + bias[j]) : v + bias[j];
-    if (e.kind === 'maskAddCol') v = c0[idx] > 0 ? v + bias[j] : 0;
-    if (e.kind === 'addRowScaled') v = v + bias[i] * c0[idx];
-    if (spec.accumulate) v += c0[idx];
-    want[idx] = v;
-  }
+  for (let i = 0; i < M; i++)
+    for (let j = 0; j < N; j++) {
+      const idx = i * N + j;
+      let v = prod[idx];
+      if (e.kind === 'bias') v = e.relu ? Math.max(0, v + bias[j]) : v + bias[j];
+      if (e.kind === 'maskAddCol') v = c0[idx] > 0 ? v + bias[j] : 0;
+      if (e.kind === 'addRowScaled') v = v + bias[i] * c0[idx];
+      if (spec.accumulate) v += c0[idx];
+      want[idx] = v;
+    }
   const bufs = [uploadBuffer(device, a, 'a'), uploadBuffer(device, b, 'b'), uploadBuffer(device, c0, 'c')];
   const aux = e.kind === 'none' ? [] : [uploadBuffer(device, bias, 'aux0')];
   if (e.kind === 'addRowScaled') aux.push(uploadBuffer(device, c0, 'aux1'));
@@ -37,14 +41,28 @@ async function check(spec: MatmulSpec, seed: number): Promise<void> {
 }
 
 describe('wgsl matmul (f32) on real WebGPU', () => {
-  for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-    it(`matches f64 for transA=${transA} transB=${transB}, vec4 shape, 64 tiles`, () => check({ M: 72, N: 68, K: 40, transA, transB, tile: 64 }, 1));
-    it(`matches f64 for transA=${transA} transB=${transB}, odd shape (scalar edges), 128 tiles`, () => check({ M: 131, N: 37, K: 19, transA, transB, tile: 128 }, 2));
+  for (const [transA, transB] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
+    it(`matches f64 for transA=${transA} transB=${transB}, vec4 shape, 64 tiles`, () =>
+      check({ M: 72, N: 68, K: 40, transA, transB, tile: 64 }, 1));
+    it(`matches f64 for transA=${transA} transB=${transB}, odd shape (scalar edges), 128 tiles`, () =>
+      check({ M: 131, N: 37, K: 19, transA, transB, tile: 128 }, 2));
   }
-  it('fuses bias + ReLU', () => check({ M: 64, N: 132, K: 24, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, 3));
-  it('fuses the masked ReLU backward with a per-column add, in place', () => check({ M: 36, N: 40, K: 12, transA: false, transB: true, epilogue: { kind: 'maskAddCol' } }, 4));
-  it('fuses a row-scaled add and accumulates', () => check({ M: 40, N: 28, K: 52, transA: true, transB: false, epilogue: { kind: 'addRowScaled' }, accumulate: true }, 5));
-  it('splits K into slabs that sum to the product', () => check({ M: 20, N: 24, K: 100, transA: false, transB: false, splitK: 3, tile: 64 }, 6));
+  it('fuses bias + ReLU', () =>
+    check({ M: 64, N: 132, K: 24, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, 3));
+  it('fuses the masked ReLU backward with a per-column add, in place', () =>
+    check({ M: 36, N: 40, K: 12, transA: false, transB: true, epilogue: { kind: 'maskAddCol' } }, 4));
+  it('fuses a row-scaled add and accumulates', () =>
+    check(
+      { M: 40, N: 28, K: 52, transA: true, transB: false, epilogue: { kind: 'addRowScaled' }, accumulate: true },
+      5,
+    ));
+  it('splits K into slabs that sum to the product', () =>
+    check({ M: 20, N: 24, K: 100, transA: false, transB: false, splitK: 3, tile: 64 }, 6));
   it('geometry respects a small workgroup-storage limit', () => {
     const spec = { M: 256, N: 256, K: 64, transA: false, transB: false, tile: 128 } as const;
     const lim = (s: number) => ({ maxComputeWorkgroupStorageSize: s, maxComputeWorkgroupsPerDimension: 65535 });

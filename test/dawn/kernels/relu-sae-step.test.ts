@@ -9,9 +9,16 @@ import { cpuAdamFirstStep, cpuSaeStep } from './sae-cpu';
 async function check(B: number, d: number, m: number, seed: number, maxChunkRows?: number): Promise<void> {
   const { device } = await realDevice();
   const r = rng(seed);
-  const init = { wEnc: randn(d * m, r, 0.4), bEnc: randn(m, r, 0.1), wDec: randn(m * d, r, 0.4), bDec: randn(d, r, 0.1) };
+  const init = {
+    wEnc: randn(d * m, r, 0.4),
+    bEnc: randn(m, r, 0.1),
+    wDec: randn(m * d, r, 0.4),
+    bDec: randn(d, r, 0.1),
+  };
   const x = randn(B * d, r);
-  const lambda = 0.3, lr = 1e-2, eps = 1e-3; // a large eps keeps Adam's first step smooth in g (no sign flips near 0)
+  const lambda = 0.3,
+    lr = 1e-2,
+    eps = 1e-3; // a large eps keeps Adam's first step smooth in g (no sign flips near 0)
   const want = cpuSaeStep(init, x, B, d, m, { lambda });
   const state = new SaeState(device, d, m, init);
   const step = new ReluSaeStep(state, { batch: B, lambda, adam: { lr, beta1: 0.9, beta2: 0.999, eps }, maxChunkRows });
@@ -27,7 +34,9 @@ async function check(B: number, d: number, m: number, seed: number, maxChunkRows
     expectClose(grads[k], want.grads[k], 1e-4, `grad ${k}`);
     expectClose(params[k], cpuAdamFirstStep(init[k], want.grads[k], lr, eps), 1e-4, `adam ${k}`);
   }
-  step.destroy(); state.destroy(); xb.destroy();
+  step.destroy();
+  state.destroy();
+  xb.destroy();
 }
 
 describe('ReLU+L1 SAE step (f32 WGSL) on real WebGPU', () => {

@@ -5,7 +5,9 @@ import type { Engine } from '../../../src/core/engine/engine';
 import { layerSweepTests, ldaEngineTests } from '../../unit/probes/suite-reference';
 
 let engine: Engine;
-beforeAll(async () => { engine = (await createEngine('webgpu')).engine; });
+beforeAll(async () => {
+  engine = (await createEngine('webgpu')).engine;
+});
 
 describe('probe suite on WebGPU (Dawn)', () => {
   test('the engine really runs on a WebGPU adapter', () => {

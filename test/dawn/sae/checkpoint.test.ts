@@ -21,20 +21,44 @@ beforeAll(async () => {
 
 const FILE = 'diabetes_X.npy';
 const tiny = (over: Partial<SaeConfig>): SaeConfig => ({
-  ...DEFAULT_SAE_CONFIG, architecture: 'topk', dSae: 16, k: 3, batchSize: 32, steps: 10, evalEvery: 100, seed: 5,
-  lrWarmupSteps: 2, sparsityWarmupSteps: 3, ...over,
+  ...DEFAULT_SAE_CONFIG,
+  architecture: 'topk',
+  dSae: 16,
+  k: 3,
+  batchSize: 32,
+  steps: 10,
+  evalEvery: 100,
+  seed: 5,
+  lrWarmupSteps: 2,
+  sparsityWarmupSteps: 3,
+  ...over,
 });
 
 async function train(config: SaeConfig, resume?: SaeCheckpoint) {
   const store = await storeWith(FILE);
   const checkpoints: SaeCheckpoint[] = [];
   let implementation = '';
-  const spec: SaeTrainSpec = { activations: { fileId: FILE, key: '' }, transform: 'none', config, checkpoint: { everySteps: 4, everyMs: 1e12 } };
+  const spec: SaeTrainSpec = {
+    activations: { fileId: FILE, key: '' },
+    transform: 'none',
+    config,
+    checkpoint: { everySteps: 4, everyMs: 1e12 },
+  };
   device.pushErrorScope('validation');
-  const result = await runSaeTrainJob({ engine: started.engine, resume }, store, spec, {
-    onStart: (i) => { implementation = i.implementation; }, onProgress: () => {}, isCancelled: () => false,
-    onCheckpoint: (c) => checkpoints.push(c),
-  }, new SaeJobControl(config));
+  const result = await runSaeTrainJob(
+    { engine: started.engine, resume },
+    store,
+    spec,
+    {
+      onStart: (i) => {
+        implementation = i.implementation;
+      },
+      onProgress: () => {},
+      isCancelled: () => false,
+      onCheckpoint: (c) => checkpoints.push(c),
+    },
+    new SaeJobControl(config),
+  );
   expect((await device.popErrorScope())?.message ?? null).toBeNull();
   return { result: result!, checkpoints, implementation };
 }
@@ -45,19 +69,23 @@ describe('WGSL trainer state', () => {
     const shape = { architecture: 'topk' as const, dIn: 6, dSae: 10 };
     const h = { ...HYPER, lr: 1e-2, eps: 1e-3, auxKCoefficient: 0, k: 3 };
     const a = new WgslSaeTrainer(device, shape, init);
-    await a.step(x, 24, h); await a.step(x, 24, h);
+    await a.step(x, 24, h);
+    await a.step(x, 24, h);
     const s = await a.exportState();
     expect(s.trainer).toBe('wgsl');
     expect(s.t).toBe(2);
     const [wEnc, bEnc, wDec, bDec] = s.params;
     const b = new WgslSaeTrainer(device, shape, { wEnc, bEnc, wDec, bDec }, { resume: s });
     const back = await b.exportState();
-    for (const k of ['params', 'adamM', 'adamV'] as const) back[k].forEach((arr, i) => expect(Array.from(arr)).toEqual(Array.from(s[k][i])));
-    await a.step(x, 24, h); await b.step(x, 24, h);
+    for (const k of ['params', 'adamM', 'adamV'] as const)
+      back[k].forEach((arr, i) => expect(Array.from(arr)).toEqual(Array.from(s[k][i])));
+    await a.step(x, 24, h);
+    await b.step(x, 24, h);
     const [pa, pb] = [await a.read(), await b.read()];
     // The step itself is not bit-reproducible on the device (reductions may reorder), so the next step is compared in f32.
     for (const k of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(pb[k], pa[k], 1e-6, `next step ${k}`);
-    a.dispose(); b.dispose();
+    a.dispose();
+    b.dispose();
   });
 });
 
@@ -67,7 +95,11 @@ describe('a resumed WGSL run equals the uninterrupted one', () => {
     ['TopK without AuxK', { auxKCoefficient: 0 }, 'wgsl'],
     ['TopK with AuxK on dead latents', { deadWindowRows: 32 }, 'wgsl'],
     ['BatchTopK with AuxK (θ restored from the checkpoint)', { architecture: 'batchtopk', deadWindowRows: 32 }, 'wgsl'],
-    ['JumpReLU (log θ and its Adam moments in the checkpoint)', { architecture: 'jumprelu', sparsityCoefficient: 0.05, jumpReluInitThreshold: 0.05 }, 'wgsl'],
+    [
+      'JumpReLU (log θ and its Adam moments in the checkpoint)',
+      { architecture: 'jumprelu', sparsityCoefficient: 0.05, jumpReluInitThreshold: 0.05 },
+      'wgsl',
+    ],
   ];
   for (const [name, over, impl] of cases) {
     it(`${name}: checkpoint at step 4, resume, same weights at step 10`, async () => {
@@ -78,14 +110,18 @@ describe('a resumed WGSL run equals the uninterrupted one', () => {
       const resumed = await train(tiny(over), at4);
       expect(resumed.result.steps).toBe(10);
       // Exact where the kernels are deterministic; f32 tolerance otherwise (atomics could reorder sums).
-      for (const k of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(resumed.result.weights[k], full.result.weights[k], 1e-6, `${name} ${k}`);
+      for (const k of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const)
+        expectClose(resumed.result.weights[k], full.result.weights[k], 1e-6, `${name} ${k}`);
       if (over.architecture === 'batchtopk' || over.architecture === 'jumprelu') {
         expect(full.result.weights.threshold![0]).toBeGreaterThan(0);
         expectClose(resumed.result.weights.threshold!, full.result.weights.threshold!, 1e-6, `${name} θ`);
       }
-      const exact = (['wEnc', 'bEnc', 'wDec', 'bDec'] as const).every((k) => resumed.result.weights[k].every((v, i) => v === full.result.weights[k][i]));
-      console.info(`${name}: resumed run ${exact ? 'bit-identical' : 'within 1e-6'} (implementation ${resumed.implementation})`);
+      const exact = (['wEnc', 'bEnc', 'wDec', 'bDec'] as const).every((k) =>
+        resumed.result.weights[k].every((v, i) => v === full.result.weights[k][i]),
+      );
+      console.info(
+        `${name}: resumed run ${exact ? 'bit-identical' : 'within 1e-6'} (implementation ${resumed.implementation})`,
+      );
     });
   }
 });
-

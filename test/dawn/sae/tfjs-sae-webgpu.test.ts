@@ -6,10 +6,14 @@ import { createEngine } from '../../../src/engine/create-engine';
 import { TfjsSaeTrainer } from '../../../src/engine/tfjs/sae/trainer';
 import { gradientCases, HYPER, problem } from '../../unit/sae/grad-cases';
 
-beforeAll(async () => { await createEngine('webgpu'); });
+beforeAll(async () => {
+  await createEngine('webgpu');
+});
 
 describe('SAE loss and gradients on tfjs WebGPU (Dawn)', () => {
-  it('runs on the webgpu backend', () => { expect(tf.getBackend()).toBe('webgpu'); });
+  it('runs on the webgpu backend', () => {
+    expect(tf.getBackend()).toBe('webgpu');
+  });
   gradientCases();
   it('a TopK step keeps decoder rows unit-norm and reports finite, batch-sized sums', async () => {
     const { init, x } = problem('topk', 9, 16, 6, 10);

@@ -15,7 +15,8 @@ const BIN = join(ROOT, 'bin/probelab.mjs');
 /** 90 rows × 10,000 features, three classes: the probe's weights alone make the JSON well over 1 MB. */
 function wideInputs(): { acts: string; labels: string } {
   const dir = mkdtempSync(join(tmpdir(), 'probelab-pipe-'));
-  const rows = 90, cols = 10_000;
+  const rows = 90,
+    cols = 10_000;
   const rng = createRng(11);
   const x = Float32Array.from({ length: rows * cols }, () => rng() - 0.5);
   const y = Float32Array.from({ length: rows }, (_, i) => i % 3);
@@ -27,7 +28,9 @@ function wideInputs(): { acts: string; labels: string } {
 }
 
 test('probe --json through a pipe delivers every byte of a result over 1 MB, and only the result', () => {
-  expect(existsSync(join(ROOT, 'dist-cli/main.js')), 'the CLI bundle is built by `npm run build` (npm test does)').toBe(true);
+  expect(existsSync(join(ROOT, 'dist-cli/main.js')), 'the CLI bundle is built by `npm run build` (npm test does)').toBe(
+    true,
+  );
   const { acts, labels } = wideInputs();
   const command = `node ${JSON.stringify(BIN)} probe ${JSON.stringify(acts)} --labels ${JSON.stringify(labels)} --engine cpu --max-iter 20 --json`;
   const file = join(mkdtempSync(join(tmpdir(), 'probelab-pipe-out-')), 'result.json');

@@ -18,15 +18,31 @@ beforeAll(async () => {
   await store.open('bc', bytesSource('breast_cancer.npz', fixtureBytes('breast_cancer.npz')));
 });
 const ref = () => referenceJson().breast_cancer;
-const split = () => ({ kind: 'explicit' as const, train: ref().train_idx, test: ref().test_idx, source: 'reference.json' });
+const split = () => ({
+  kind: 'explicit' as const,
+  train: ref().train_idx,
+  test: ref().test_idx,
+  source: 'reference.json',
+});
 
 describe('analysis jobs on breast_cancer', () => {
-  test('Mahalanobis detector job reproduces scikit-learn\'s empirical scores (affine-invariant) and AUROC', async () => {
+  test("Mahalanobis detector job reproduces scikit-learn's empirical scores (affine-invariant) and AUROC", async () => {
     const layer = { name: 'X', activations: { fileId: 'bc', key: 'X' } };
-    const r = await runAnalysisJob(engine, store, {
-      kind: 'detector', layers: [layer, layer], untrusted: { fileId: 'bc', key: 'y' }, split: split(),
-      method: 'mahalanobis', estimator: 'empirical', k: 5, standardize: true,
-    }, hooks) as DetectorResult;
+    const r = (await runAnalysisJob(
+      engine,
+      store,
+      {
+        kind: 'detector',
+        layers: [layer, layer],
+        untrusted: { fileId: 'bc', key: 'y' },
+        split: split(),
+        method: 'mahalanobis',
+        estimator: 'empirical',
+        k: 5,
+        standardize: true,
+      },
+      hooks,
+    )) as DetectorResult;
     const expected = ref().mahalanobis.empirical_test_scores_first10 as number[];
     expected.forEach((e, i) => expect(Math.abs(r.layers[0].testScores[i] - e) / e).toBeLessThan(1e-4));
     expect(Math.abs(r.layers[0].metrics.auroc! - ref().mahalanobis.empirical_test_auroc)).toBeLessThan(1e-3);
@@ -37,10 +53,21 @@ describe('analysis jobs on breast_cancer', () => {
 
   test('kNN detector job scores test rows against the trusted training rows, each layer alike', async () => {
     const layer = { name: 'X', activations: { fileId: 'bc', key: 'X' } };
-    const r = await runAnalysisJob(engine, store, {
-      kind: 'detector', layers: [layer, layer], untrusted: { fileId: 'bc', key: 'y' }, split: split(),
-      method: 'knn-cosine', estimator: 'empirical', k: 5, standardize: false,
-    }, hooks) as DetectorResult;
+    const r = (await runAnalysisJob(
+      engine,
+      store,
+      {
+        kind: 'detector',
+        layers: [layer, layer],
+        untrusted: { fileId: 'bc', key: 'y' },
+        split: split(),
+        method: 'knn-cosine',
+        estimator: 'empirical',
+        k: 5,
+        standardize: false,
+      },
+      hooks,
+    )) as DetectorResult;
     const m = await store.matrix(layer.activations);
     const y = (await store.labels({ fileId: 'bc', key: 'y' })).values as ArrayLike<number>;
     const trusted = Int32Array.from(ref().train_idx as number[]).filter((i) => y[i] === 0);
@@ -53,10 +80,19 @@ describe('analysis jobs on breast_cancer', () => {
   });
 
   test('erasure job: LEACE drops the retrained probe to the majority rate, probe-direction does not', async () => {
-    const r = await runAnalysisJob(engine, store, {
-      kind: 'erasure', activations: { fileId: 'bc', key: 'X' }, labels: { fileId: 'bc', key: 'y' },
-      split: split(), shrinkage: true, probe: DEFAULT_LOGISTIC,
-    }, hooks) as ErasureResult;
+    const r = (await runAnalysisJob(
+      engine,
+      store,
+      {
+        kind: 'erasure',
+        activations: { fileId: 'bc', key: 'X' },
+        labels: { fileId: 'bc', key: 'y' },
+        split: split(),
+        shrinkage: true,
+        probe: DEFAULT_LOGISTIC,
+      },
+      hooks,
+    )) as ErasureResult;
     expect(r.checks.map((c) => c.method)).toEqual(['none', 'leace', 'mean-difference', 'probe-direction']);
     expect(Math.abs(r.checks[0].test.accuracy! - ref().logreg_C1.test_acc)).toBeLessThan(1e-3);
     expect(Math.abs(r.checks[1].test.accuracy! - r.majorityRate)).toBeLessThanOrEqual(0.02);
@@ -64,10 +100,21 @@ describe('analysis jobs on breast_cancer', () => {
     expect(r.leace.proj_left.length).toBe(30 * r.leace.rank);
   });
 
-  test('PCA job samples with a seed, says so, and matches scikit-learn\'s ratios on standardized rows', async () => {
-    const r = await runAnalysisJob(engine, store, {
-      kind: 'pca', activations: { fileId: 'bc', key: 'X' }, components: 5, pair: [0, 1], maxPoints: 100, seed: 1, standardize: true,
-    }, hooks) as PcaResult;
+  test("PCA job samples with a seed, says so, and matches scikit-learn's ratios on standardized rows", async () => {
+    const r = (await runAnalysisJob(
+      engine,
+      store,
+      {
+        kind: 'pca',
+        activations: { fileId: 'bc', key: 'X' },
+        components: 5,
+        pair: [0, 1],
+        maxPoints: 100,
+        seed: 1,
+        standardize: true,
+      },
+      hooks,
+    )) as PcaResult;
     expect(r.sampled).toBe(true);
     expect(r.xs.length).toBe(100);
     // Standardized on all 569 rows here: the well-known full-data ratio 0.4427 (numpy, computed independently).

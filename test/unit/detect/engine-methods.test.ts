@@ -7,13 +7,15 @@ import { covarianceStatsHost } from '../../../src/core/detect/covariance-stats';
 import { createRng, normal } from '../../../src/core/math/rng';
 
 let engine: Engine;
-beforeAll(async () => { engine = (await createEngine('cpu')).engine; });
+beforeAll(async () => {
+  engine = (await createEngine('cpu')).engine;
+});
 
 describe('engine second-moment workloads (tfjs CPU)', () => {
   const rows = 5000; // > GRAM_CHUNK_ROWS (4096): two chunks
   const d = 3;
   const random = createRng(11);
-  const x = Float32Array.from({ length: rows * d }, (_, i) => 5 + (i % d + 1) * normal(random));
+  const x = Float32Array.from({ length: rows * d }, (_, i) => 5 + ((i % d) + 1) * normal(random));
   const all = Int32Array.from({ length: rows }, (_, i) => i);
   const host = covarianceStatsHost(x, d, all);
 
@@ -21,7 +23,8 @@ describe('engine second-moment workloads (tfjs CPU)', () => {
     const m = engine.uploadMatrix(x, rows, d);
     const g = await engine.centredGram(m, host.mean);
     m.dispose();
-    for (let i = 0; i < d * d; i++) expect(Math.abs(g.scatter[i] - host.scatter[i])).toBeLessThan(1e-4 * host.scatter[0]);
+    for (let i = 0; i < d * d; i++)
+      expect(Math.abs(g.scatter[i] - host.scatter[i])).toBeLessThan(1e-4 * host.scatter[0]);
     expect(Math.abs(g.sumNormFourth - host.sumNormFourth) / host.sumNormFourth).toBeLessThan(1e-5);
   });
 

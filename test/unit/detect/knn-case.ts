@@ -28,7 +28,13 @@ export function knnCase(rows: number, d: number, seed: number): KnnCase {
   x.fill(0, 4 * d, 5 * d);
   x.fill(0, 9 * d, 10 * d);
   const pick = (keep: (i: number) => boolean) => Int32Array.from({ length: rows }, (_, i) => i).filter(keep);
-  return { x, d, trusted: pick((i) => i % 3 !== 0), query: pick((i) => i % 3 === 0), mixed: pick((i) => i % 2 === 0 && i % 3 !== 2) };
+  return {
+    x,
+    d,
+    trusted: pick((i) => i % 3 !== 0),
+    query: pick((i) => i % 3 === 0),
+    mixed: pick((i) => i % 2 === 0 && i % 3 !== 2),
+  };
 }
 
 /**
@@ -36,7 +42,11 @@ export function knnCase(rows: number, d: number, seed: number): KnnCase {
  * passed as both sides, as the detector job does. excludeSelf uses the row indices as ids.
  */
 export async function engineKnn(
-  engine: Engine, c: KnnCase, trustedRows: Int32Array, queryRows: Int32Array, k: number,
+  engine: Engine,
+  c: KnnCase,
+  trustedRows: Int32Array,
+  queryRows: Int32Array,
+  k: number,
   options: { excludeSelf?: boolean; blockRows?: KnnCosineOptions['blockRows'] } = {},
 ): Promise<Float32Array> {
   const trusted = engine.uploadMatrix(gatherRows(c.x, c.d, trustedRows), trustedRows.length, c.d);

@@ -14,7 +14,10 @@ describe('Mahalanobis detector on breast_cancer (trusted = train rows with y == 
   const stats = covarianceStatsHost(bc.z, bc.d, trusted);
   const untrusted = Array.from(bc.test, (r) => bc.labels[r] === 1);
 
-  for (const [estimator, key] of [['empirical', 'empirical'], ['ledoit-wolf', 'ledoit_wolf']] as const) {
+  for (const [estimator, key] of [
+    ['empirical', 'empirical'],
+    ['ledoit-wolf', 'ledoit_wolf'],
+  ] as const) {
     test(`${estimator} scores match scikit-learn within 1e-4 relative and AUROC within 1e-3`, () => {
       const model = fitMahalanobis(stats, estimator);
       const scores = mahalanobisScores(model, bc.z, bc.test);
@@ -26,7 +29,7 @@ describe('Mahalanobis detector on breast_cancer (trusted = train rows with y == 
     });
   }
 
-  test('Ledoit-Wolf shrinkage equals scikit-learn\'s', () => {
+  test("Ledoit-Wolf shrinkage equals scikit-learn's", () => {
     expect(ledoitWolfShrinkage(stats)).toBeCloseTo(ref.ledoit_wolf_shrinkage, 8);
     expect(fitMahalanobis(stats, 'ledoit-wolf').shrinkage).toBeCloseTo(ref.ledoit_wolf_shrinkage, 8);
     expect(fitMahalanobis(stats, 'empirical').shrinkage).toBe(0);

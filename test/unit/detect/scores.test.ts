@@ -8,7 +8,7 @@ import { detectorMetrics } from '../../../src/core/detect/detector-metrics';
 const averagePrecision = (s: number[], p: number[]) => detectorMetrics(s, p).averagePrecision;
 
 describe('detector average precision (src/core/eval)', () => {
-  test('matches scikit-learn\'s documented example (0.8333…)', () => {
+  test("matches scikit-learn's documented example (0.8333…)", () => {
     // sklearn.metrics.average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == 0.8333333333333333
     expect(averagePrecision([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBeCloseTo(5 / 6, 12);
   });
@@ -32,9 +32,9 @@ describe('kNN cosine detector', () => {
     const s = knnCosineScores(x, 2, [0, 1, 2], [3, 4], { k: 2 });
     expect(s[0]).toBeCloseTo(0, 12); // two trusted rows at cosine 1
     // y axis: cosines 0, 0, 1/√2 → nearest two are 1/√2 and 0.
-    expect(s[1]).toBeCloseTo(((1 - Math.SQRT1_2) + 1) / 2, 12);
+    expect(s[1]).toBeCloseTo((1 - Math.SQRT1_2 + 1) / 2, 12);
   });
-  test('excludeSelf skips a trusted row\'s own entry', () => {
+  test("excludeSelf skips a trusted row's own entry", () => {
     const s = knnCosineScores(x, 2, [0, 1, 2], [2], { k: 1, excludeSelf: true });
     expect(s[0]).toBeCloseTo(1 - Math.SQRT1_2, 12);
     expect(() => knnCosineScores(x, 2, [0, 1], [3], { k: 3 })).toThrow(/exceeds/);
@@ -55,12 +55,17 @@ describe('probe-range detector', () => {
 });
 
 describe('multi-layer combination', () => {
-  test('sums per-layer scores standardized by each layer\'s trusted reference', () => {
+  test("sums per-layer scores standardized by each layer's trusted reference", () => {
     const combined = combineLayerScores([
       { reference: [0, 2], scores: [1, 3] }, // mean 1, sd 1 → 0, 2
       { reference: [10, 30], scores: [40, 20] }, // mean 20, sd 10 → 2, 0
     ]);
     expect(Array.from(combined)).toEqual([2, 2]);
-    expect(() => combineLayerScores([{ reference: [0], scores: [1] }, { reference: [0], scores: [1, 2] }])).toThrow(/layer 1/);
+    expect(() =>
+      combineLayerScores([
+        { reference: [0], scores: [1] },
+        { reference: [0], scores: [1, 2] },
+      ]),
+    ).toThrow(/layer 1/);
   });
 });

@@ -16,7 +16,9 @@ import { fixtureBytes, readNpyF32, referenceJson } from '../../support/fixtures'
 import { loadBreastCancer } from '../detect/breast-cancer';
 
 let engine: Engine;
-beforeAll(async () => { engine = (await createEngine('cpu')).engine; });
+beforeAll(async () => {
+  engine = (await createEngine('cpu')).engine;
+});
 
 async function checkErasure(data: ProbeDataset, split: Split) {
   const stats = covarianceStatsHost(data.x, data.cols, split.train);
@@ -31,9 +33,18 @@ async function checkErasure(data: ProbeDataset, split: Split) {
     await retrainOnErased(engine, data, split, meanDiff),
     await retrainOnErased(engine, data, split, probeDir),
   ];
-  const edits = [leace, meanDiff, probeDir, fitLeace(stats, sigmaXZ, 1, { shrinkage: false })]
-    .map((e) => meanSquaredEdit(e, data.x, data.cols, split.train));
-  return { edits, leace, original, afterLeace, afterMeanDiff, afterProbeDir, majority: majorityRate(data.labels, split, 2) };
+  const edits = [leace, meanDiff, probeDir, fitLeace(stats, sigmaXZ, 1, { shrinkage: false })].map((e) =>
+    meanSquaredEdit(e, data.x, data.cols, split.train),
+  );
+  return {
+    edits,
+    leace,
+    original,
+    afterLeace,
+    afterMeanDiff,
+    afterProbeDir,
+    majority: majorityRate(data.labels, split, 2),
+  };
 }
 
 /**
@@ -51,9 +62,14 @@ function expectComparisons(r: Awaited<ReturnType<typeof checkErasure>>) {
 
 function summary(r: Awaited<ReturnType<typeof checkErasure>>) {
   return {
-    majority: r.majority, original: r.original.test.accuracy, leace: r.afterLeace.test.accuracy,
-    meanDiff: r.afterMeanDiff.test.accuracy, probeDir: r.afterProbeDir.test.accuracy, shrinkage: r.leace.shrinkage,
-    edits: r.edits, maxW: [r.afterLeace.maxAbsWeight, r.afterMeanDiff.maxAbsWeight, r.afterProbeDir.maxAbsWeight],
+    majority: r.majority,
+    original: r.original.test.accuracy,
+    leace: r.afterLeace.test.accuracy,
+    meanDiff: r.afterMeanDiff.test.accuracy,
+    probeDir: r.afterProbeDir.test.accuracy,
+    shrinkage: r.leace.shrinkage,
+    edits: r.edits,
+    maxW: [r.afterLeace.maxAbsWeight, r.afterMeanDiff.maxAbsWeight, r.afterProbeDir.maxAbsWeight],
   };
 }
 

@@ -4,7 +4,12 @@ import { covarianceStatsHost } from '../../../src/core/detect/covariance-stats';
 import { crossCovariance } from '../../../src/core/erasure/cross-covariance';
 import { fitLeace } from '../../../src/core/erasure/leace';
 import { applyEraser } from '../../../src/core/erasure/linear-eraser';
-import { eraserFromJson, eraserSafetensors, eraserToJson, eraserTensors } from '../../../src/core/erasure/eraser-export';
+import {
+  eraserFromJson,
+  eraserSafetensors,
+  eraserToJson,
+  eraserTensors,
+} from '../../../src/core/erasure/eraser-export';
 import { openSafetensors } from '../../../src/core/formats/safetensors';
 import { bytesSource } from '../../../src/core/formats/byte-source';
 import { readNpyF32, referenceJson } from '../../support/fixtures';
@@ -31,8 +36,14 @@ describe('LEACE on all lande languages', async () => {
 
   test('export round-trips through JSON and safetensors, tensors named as concept-erasure names them', async () => {
     const back = eraserFromJson(JSON.parse(JSON.stringify(eraserToJson(eraser))));
-    expect(Array.from(applyEraser(back, hidden.data, d, [0, 1]))).toEqual(Array.from(applyEraser(eraser, hidden.data, d, [0, 1])));
-    expect(eraserTensors(eraser).map((t) => [t.name, t.shape])).toEqual([['proj_left', [d, 10]], ['proj_right', [10, d]], ['bias', [d]]]);
+    expect(Array.from(applyEraser(back, hidden.data, d, [0, 1]))).toEqual(
+      Array.from(applyEraser(eraser, hidden.data, d, [0, 1])),
+    );
+    expect(eraserTensors(eraser).map((t) => [t.name, t.shape])).toEqual([
+      ['proj_left', [d, 10]],
+      ['proj_right', [10, d]],
+      ['bias', [d]],
+    ]);
     const opened = await openSafetensors(bytesSource('eraser.safetensors', eraserSafetensors(eraser)));
     const left = opened.tensors.find((t) => t.key === 'proj_left')!;
     expect(left.shape).toEqual([d, 10]);

@@ -80,9 +80,19 @@ describe('score histograms', () => {
 describe('transfer matrix', () => {
   test('fits once per set and evaluates every pair', async () => {
     let fits = 0;
-    const m = await transferMatrix(['a', 'b'], async (i) => { fits++; return i * 10; }, async (model, i, j) => model + j);
+    const m = await transferMatrix(
+      ['a', 'b'],
+      async (i) => {
+        fits++;
+        return i * 10;
+      },
+      async (model, i, j) => model + j,
+    );
     expect(fits).toBe(2);
-    expect(m!.values).toEqual([[0, 1], [10, 11]]);
+    expect(m!.values).toEqual([
+      [0, 1],
+      [10, 11],
+    ]);
   });
   test('the generalization gap is undefined when either side is', () => {
     expect(generalizationGap(0.9, 0.7)).toBeCloseTo(0.2, 12);

@@ -36,7 +36,11 @@ describe('bootstrap intervals', () => {
     const n = 300;
     const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
     const proba = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) { const p = 1 / (1 + Math.exp(-(2 * labels[i] - 1 + normal(random)))); proba[2 * i] = 1 - p; proba[2 * i + 1] = p; }
+    for (let i = 0; i < n; i++) {
+      const p = 1 / (1 + Math.exp(-(2 * labels[i] - 1 + normal(random))));
+      proba[2 * i] = 1 - p;
+      proba[2 * i + 1] = p;
+    }
     const rep = evaluate({ proba, classes: 2, labels }, { samples: 300, seed: 2 });
     for (const k of ['accuracy', 'auroc', 'averagePrecision', 'logLoss', 'balancedAccuracy'] as const) {
       const iv = rep.intervals![k]!;
@@ -47,7 +51,10 @@ describe('bootstrap intervals', () => {
     expect(rep.confusion.reduce((a, b) => a + b, 0)).toBe(n);
   });
   test('AUROC and AP are undefined, not numbers, when held-out rows have one class', () => {
-    const rep = evaluate({ proba: Float64Array.from([0.2, 0.8, 0.6, 0.4]), classes: 2, labels: Int32Array.from([1, 1]) }, { samples: 20, seed: 0 });
+    const rep = evaluate(
+      { proba: Float64Array.from([0.2, 0.8, 0.6, 0.4]), classes: 2, labels: Int32Array.from([1, 1]) },
+      { samples: 20, seed: 0 },
+    );
     expect(rep.metrics.auroc).toBeNull();
     expect(rep.intervals!.auroc).toBeNull();
     expect(rep.roc).toBeNull();
@@ -72,7 +79,8 @@ describe('Platt scaling', () => {
     const y = [0, 0, 1, 0, 1, 1, 1];
     const fit = fitPlatt(s, y);
     const p = applyPlatt(fit, s);
-    const nPos = 4, nNeg = 3;
+    const nPos = 4,
+      nNeg = 3;
     const t = y.map((v) => (v ? (nPos + 1) / (nPos + 2) : 1 / (nNeg + 2)));
     const gB = p.reduce((a, v, i) => a + v - t[i], 0);
     const gA = p.reduce((a, v, i) => a + (v - t[i]) * s[i], 0);

@@ -12,7 +12,10 @@ describe('stratified k-fold', () => {
     const folds = stratifiedKFold(all, labels, 5, 1);
     const seen = new Set<number>();
     for (const f of folds) {
-      for (const r of f.validation) { expect(seen.has(r)).toBe(false); seen.add(r); }
+      for (const r of f.validation) {
+        expect(seen.has(r)).toBe(false);
+        seen.add(r);
+      }
       expect(f.fit.length + f.validation.length).toBe(100);
       expect(Array.from(f.validation).filter((r) => labels[r] === 1)).toHaveLength(6);
       expect(f.fit.some((r) => f.validation.includes(r))).toBe(false);

@@ -65,8 +65,12 @@ describe('digits in every encoding', () => {
   });
 
   const labelled: [file: string, key: string][] = [
-    ['digits_labels.npy', ''], ['digits_compressed.npz', 'labels'], ['digits_dict.pt', 'labels'],
-    ['digits.h5', 'labels'], ['digits.safetensors', 'labels'], ['digits_bf16.safetensors', 'labels'],
+    ['digits_labels.npy', ''],
+    ['digits_compressed.npz', 'labels'],
+    ['digits_dict.pt', 'labels'],
+    ['digits.h5', 'labels'],
+    ['digits.safetensors', 'labels'],
+    ['digits_bf16.safetensors', 'labels'],
   ];
   for (const [file, key] of labelled) {
     it(`${file}: labels`, async () => {
@@ -85,7 +89,11 @@ describe('digits in every encoding', () => {
     const table = f.table!;
     expect(table.hasHeader).toBe(true);
     expect(table.rowCount).toBe(N);
-    expect(table.columns.map((c) => [c.name, c.kind])).toEqual([['row', 'number'], ['label', 'number'], ['label_name', 'string']]);
+    expect(table.columns.map((c) => [c.name, c.kind])).toEqual([
+      ['row', 'number'],
+      ['label', 'number'],
+      ['label_name', 'string'],
+    ]);
     expect(Array.from(table.columns[0].values as Float64Array)).toEqual(labels.map((_, i) => i));
     expect(Array.from(table.columns[1].values as Float64Array)).toEqual(labels);
     expect(table.columns[2].values.slice(0, 3)).toEqual(['digit 0', 'digit 1', 'digit 2']);

@@ -5,7 +5,6 @@ import { fixtureBytes, fixturePath, referenceJson } from '../../support/fixtures
 
 export { FIXTURES, fixtureBytes, fixturePath } from '../../support/fixtures';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const reference: any = referenceJson();
 
 /** Values of a version-1, little-endian, C-order .npy written by numpy, decoded directly from its bytes. */
@@ -18,7 +17,8 @@ function rawNpyBody(name: string): { bytes: Uint8Array; header: string } {
 
 export function rawF32(name: string): Float32Array {
   const { bytes, header } = rawNpyBody(name);
-  if (!header.includes("'<f4'") || !header.includes('False')) throw new Error(`${name} is not little-endian C-order f32`);
+  if (!header.includes("'<f4'") || !header.includes('False'))
+    throw new Error(`${name} is not little-endian C-order f32`);
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
 }
 

@@ -28,7 +28,10 @@ async function writeH5(build: (f: InstanceType<typeof h5wasm.File>) => void): Pr
 }
 
 async function refusal(p: Promise<unknown>): Promise<DataFileError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DataFileError);
   return err as DataFileError;
 }
@@ -41,8 +44,11 @@ function syncSource(name: string, content: Uint8Array, at = 0) {
   const state = { bytesRead: 0, broken: false };
   const size = at + content.length;
   const source: ByteSource = {
-    name, size,
-    read: async () => { throw new Error('read asynchronously'); },
+    name,
+    size,
+    read: async () => {
+      throw new Error('read asynchronously');
+    },
     readSync: (offset, length) => {
       if (state.broken) throw new Error('NotReadableError: the file changed');
       const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
@@ -61,11 +67,26 @@ describe('HDF5', () => {
   it('lists datasets recursively in nested groups, chunked and gzip-compressed, and reads them', async () => {
     const bytes = await writeH5((f) => {
       const blocks = f.create_group('model').create_group('blocks.3');
-      blocks.create_dataset({ name: 'hook_resid_post', data: digits, shape: [1797, 64], chunks: [100, 64], compression: 'gzip' });
+      blocks.create_dataset({
+        name: 'hook_resid_post',
+        data: digits,
+        shape: [1797, 64],
+        chunks: [100, 64],
+        compression: 'gzip',
+      });
       f.get('model')!;
-      (f.get('model') as InstanceType<typeof h5wasm.Group>).create_dataset({ name: 'labels', data: new BigInt64Array(labels.map(BigInt)) });
+      (f.get('model') as InstanceType<typeof h5wasm.Group>).create_dataset({
+        name: 'labels',
+        data: new BigInt64Array(labels.map(BigInt)),
+      });
       const cube = new Int16Array(24).map((_, i) => i - 12);
-      f.create_group('extra').create_dataset({ name: 'cube', data: cube, shape: [2, 3, 4], chunks: [1, 3, 4], compression: 'gzip' });
+      f.create_group('extra').create_dataset({
+        name: 'cube',
+        data: cube,
+        shape: [2, 3, 4],
+        chunks: [1, 3, 4],
+        compression: 'gzip',
+      });
       f.create_dataset({ name: 'scalar', data: 2.5 });
       f.create_dataset({ name: 'names', data: ['a', 'bb'] });
       f.create_attribute('source', 'probelab test');
@@ -73,7 +94,12 @@ describe('HDF5', () => {
     const opened = await openDataFile(bytesSource('nested.h5', bytes));
     expect(opened.kind).toBe('hdf5');
     const byKey = Object.fromEntries(opened.tensors.map((t) => [t.key, t]));
-    expect(Object.keys(byKey).sort()).toEqual(['extra/cube', 'model/blocks.3/hook_resid_post', 'model/labels', 'scalar']);
+    expect(Object.keys(byKey).sort()).toEqual([
+      'extra/cube',
+      'model/blocks.3/hook_resid_post',
+      'model/labels',
+      'scalar',
+    ]);
     expect(opened.skipped).toEqual([{ key: 'names', reason: 'holds strings' }]);
     expect(opened.metadata).toEqual({ source: 'probelab test' });
     const acts = byKey['model/blocks.3/hook_resid_post'];
@@ -92,7 +118,9 @@ describe('HDF5', () => {
     const rows = 300;
     const cols = 30_000; // 36 MB of f32: more than one 32 MiB read slice
     const data = new Float32Array(rows * cols).map((_, i) => (i % 1000) - 500);
-    const bytes = await writeH5((f) => { f.create_dataset({ name: 'big', data, shape: [rows, cols] }); });
+    const bytes = await writeH5((f) => {
+      f.create_dataset({ name: 'big', data, shape: [rows, cols] });
+    });
     const h = await openHdf5(bytesSource('big.h5', bytes));
     const progress: number[] = [];
     const values = await h.tensors[0].readF32((done, total) => progress.push(done / total));
@@ -104,8 +132,13 @@ describe('HDF5', () => {
 
   it('not HDF5, truncated and corrupted files are refused with DataFileError', async () => {
     const bytes = fixtureBytes('digits.h5');
-    expect((await refusal(openHdf5(bytesSource('x.h5', new TextEncoder().encode('not hdf5 at all'))))).message).toMatch(/could not open/);
-    expect((await refusal(openHdf5(bytesSource('cut.h5', bytes.subarray(0, 50_000))).then((h) => h.tensors[0].readF32()))).file).toBe('cut.h5');
+    expect((await refusal(openHdf5(bytesSource('x.h5', new TextEncoder().encode('not hdf5 at all'))))).message).toMatch(
+      /could not open/,
+    );
+    expect(
+      (await refusal(openHdf5(bytesSource('cut.h5', bytes.subarray(0, 50_000))).then((h) => h.tensors[0].readF32())))
+        .file,
+    ).toBe('cut.h5');
     // Corrupt the deflate stream of the chunks: libhdf5 reports a failed read, which must not pass as zeros.
     const bad = bytes.slice();
     for (let i = 20_000; i < 90_000; i += 7) bad[i] ^= 0x5a;
@@ -114,13 +147,15 @@ describe('HDF5', () => {
         const h = await openHdf5(bytesSource('corrupt.h5', bad));
         for (const t of h.tensors) await t.readF32();
         return undefined;
-      } catch (e) { return e; }
+      } catch (e) {
+        return e;
+      }
     })();
     expect(err).toBeInstanceOf(DataFileError);
     expect((err as DataFileError).message).toMatch(/libhdf5/);
   });
 
-  it('reads h5py\'s digits.h5 by synchronous slices: exact values, and a 10-row slice reads a chunk, not the file', async () => {
+  it("reads h5py's digits.h5 by synchronous slices: exact values, and a 10-row slice reads a chunk, not the file", async () => {
     const bytes = fixtureBytes('digits.h5');
     const { source, state } = syncSource('digits.h5', bytes);
     const { FS } = await h5wasm.ready;
@@ -165,10 +200,15 @@ describe('HDF5', () => {
     h.close();
   });
 
-  it('reads through the Node file source\'s file descriptor', async () => {
+  it("reads through the Node file source's file descriptor", async () => {
     const file = await nodeFileSource(fixturePath('digits.h5'));
     try {
-      const h = await openHdf5({ ...file, read: async () => { throw new Error('read asynchronously'); } });
+      const h = await openHdf5({
+        ...file,
+        read: async () => {
+          throw new Error('read asynchronously');
+        },
+      });
       expect(firstMismatch(await dataset(h, 'activations').readRowsF32!(0, 1797), digits)).toBe(-1);
       expect(Array.from(await dataset(h, 'labels').readF32())).toEqual(labels);
       h.close();
@@ -188,7 +228,7 @@ describe('HDF5', () => {
     h.close();
   });
 
-  it('a Blob without FileReaderSync (Node, or a page\'s main thread) is copied into memory and reads the same', async () => {
+  it("a Blob without FileReaderSync (Node, or a page's main thread) is copied into memory and reads the same", async () => {
     const source = blobSource(new Blob([fixtureBytes('digits.h5')]), 'digits.h5');
     expect(source.readSync).toBeUndefined();
     const h = await openHdf5(source);

@@ -6,7 +6,6 @@ import { openNpy } from '../../../src/core/formats/npy';
 import { fixtureBytes } from './fixtures';
 import { makeNpy } from './npy-writer';
 
-
 const VALUES = [0, 1, -2, 3, 100, -7];
 type Writer = (dv: DataView, i: number, v: number, le: boolean) => void;
 const CASES: [descr: string, bytes: number, write: Writer, values: number[]][] = [
@@ -18,7 +17,17 @@ const CASES: [descr: string, bytes: number, write: Writer, values: number[]][] =
   ['u4', 4, (dv, i, v, le) => dv.setUint32(i * 4, v, le), [0, 1, 2, 3, 2 ** 32 - 1, 12345]],
   ['i8', 8, (dv, i, v, le) => dv.setBigInt64(i * 8, BigInt(v), le), [0, 1, -2, 3, 2 ** 40, -(2 ** 40)]],
   ['u8', 8, (dv, i, v, le) => dv.setBigUint64(i * 8, BigInt(v), le), [0, 1, 2, 3, 2 ** 52, 77]],
-  ['f2', 2, (dv, i, v, le) => dv.setUint16(i * 2, ({ 0: 0x0000, 1: 0x3c00, [-2]: 0xc000, 3: 0x4200, 0.5: 0x3800, 65504: 0x7bff } as Record<number, number>)[v], le), [0, 1, -2, 3, 0.5, 65504]],
+  [
+    'f2',
+    2,
+    (dv, i, v, le) =>
+      dv.setUint16(
+        i * 2,
+        ({ 0: 0x0000, 1: 0x3c00, [-2]: 0xc000, 3: 0x4200, 0.5: 0x3800, 65504: 0x7bff } as Record<number, number>)[v],
+        le,
+      ),
+    [0, 1, -2, 3, 0.5, 65504],
+  ],
   ['f4', 4, (dv, i, v, le) => dv.setFloat32(i * 4, v, le), [0, 1.5, -2.25, 3, 1e30, -1e-30].map(Math.fround)],
   ['f8', 8, (dv, i, v, le) => dv.setFloat64(i * 8, v, le), [0, 1.5, -2.25, 3, 1e30, -1e-30].map(Math.fround)],
 ];
@@ -57,7 +66,9 @@ describe('.npy dtypes and layouts', () => {
     const f = new Float32Array(24);
     let n = 0;
     for (let k = 0; k < 4; k++) for (let j = 0; j < 3; j++) for (let i = 0; i < 2; i++) f[n++] = 100 * i + 10 * j + k;
-    const entry = await openNpy(bytesSource('f.npy', makeNpy('<f4', shape, new Uint8Array(f.buffer), { fortran: true })));
+    const entry = await openNpy(
+      bytesSource('f.npy', makeNpy('<f4', shape, new Uint8Array(f.buffer), { fortran: true })),
+    );
     const c: number[] = [];
     for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) c.push(100 * i + 10 * j + k);
     expect(Array.from(await entry.readF32())).toEqual(c);
@@ -66,7 +77,12 @@ describe('.npy dtypes and layouts', () => {
 
 describe('.npy errors', () => {
   const fails = async (bytes: Uint8Array, name = 'bad.npy') => {
-    const err = await openNpy(bytesSource(name, bytes)).then((e) => e.readF32()).then(() => undefined, (e: unknown) => e);
+    const err = await openNpy(bytesSource(name, bytes))
+      .then((e) => e.readF32())
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(DataFileError);
     return err as DataFileError;
   };
@@ -95,7 +111,8 @@ describe('.npy errors', () => {
   it('unsupported and structured dtypes are named', async () => {
     expect((await fails(makeNpy('<c8', [1], new Uint8Array(8)))).message).toMatch(/unsupported dtype '<c8'/);
     expect((await fails(makeNpy('|O', [1], new Uint8Array(8)))).message).toMatch(/unsupported dtype '\|O'/);
-    const text = "\x93NUMPY\x01\x00\x45\x00{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }\n\0\0\0\0";
+    const text =
+      "\x93NUMPY\x01\x00\x45\x00{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }\n\0\0\0\0";
     const structured = Uint8Array.from(text, (c) => c.charCodeAt(0));
     expect((await fails(structured)).message).toMatch(/not a numpy header dict|unsupported/);
   });

@@ -15,16 +15,29 @@ afterAll(closeFixtures);
 /** Records every read, to check which bytes a parser touched. */
 function recording(src: ByteSource) {
   const reads: [number, number][] = [];
-  return { reads, source: { ...src, read: (o: number, n: number) => { reads.push([o, o + n]); return src.read(o, n); } } };
+  return {
+    reads,
+    source: {
+      ...src,
+      read: (o: number, n: number) => {
+        reads.push([o, o + n]);
+        return src.read(o, n);
+      },
+    },
+  };
 }
 
 async function refusal(p: Promise<unknown>): Promise<DataFileError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DataFileError);
   return err as DataFileError;
 }
 
-const f32npy = (values: number[], shape = [values.length]) => makeNpy('<f4', shape, new Uint8Array(new Float32Array(values).buffer));
+const f32npy = (values: number[], shape = [values.length]) =>
+  makeNpy('<f4', shape, new Uint8Array(new Float32Array(values).buffer));
 
 describe('numpy archives', () => {
   it('breast_cancer.npz (stored): X float64 [569, 30] and y int64, against numpy', async () => {
@@ -74,11 +87,17 @@ describe('numpy archives', () => {
       { name: 'b.npy', data: f32npy([4, 5]), method: 8, zip64: true },
     ]);
     const tensors = await openNpz(bytesSource('z64.npz', zip));
-    expect(await Promise.all(tensors.map(async (t) => [t.key, Array.from(await t.readF32())]))).toEqual([['a', [1, 2, 3]], ['b', [4, 5]]]);
+    expect(await Promise.all(tensors.map(async (t) => [t.key, Array.from(await t.readF32())]))).toEqual([
+      ['a', [1, 2, 3]],
+      ['b', [4, 5]],
+    ]);
   });
 
   it('an error inside a stored member names the array and its offset in the file', async () => {
-    const bytes = makeZip([{ name: 'ok.npy', data: f32npy([1]) }, { name: 'bad.npy', data: makeNpy('<c8', [1], new Uint8Array(8)) }]);
+    const bytes = makeZip([
+      { name: 'ok.npy', data: f32npy([1]) },
+      { name: 'bad.npy', data: makeNpy('<c8', [1], new Uint8Array(8)) },
+    ]);
     const err = await refusal(openNpz(bytesSource('m.npz', bytes)));
     expect(err.file).toBe('m.npz');
     expect(err.where.key).toBe('bad');
@@ -110,7 +129,9 @@ describe('hostile archives', () => {
   });
 
   it('a header claiming 10^12 elements in a small member is refused before allocating', async () => {
-    const zip = makeZip([{ name: 'x.npy', data: makeNpy('<f4', [1_000_000, 1_000_000], new Uint8Array(16)), method: 8 }]);
+    const zip = makeZip([
+      { name: 'x.npy', data: makeNpy('<f4', [1_000_000, 1_000_000], new Uint8Array(16)), method: 8 },
+    ]);
     const before = process.memoryUsage().arrayBuffers;
     const err = await refusal(openNpz(bytesSource('huge.npz', zip)));
     expect(err.message).toMatch(/npy header describes 4000000000\d+ bytes/);
@@ -124,7 +145,9 @@ describe('hostile archives', () => {
     expect((await refusal(openNpz(bytesSource('crc.npz', zip)).then((t) => t[0].readF32()))).message).toMatch(/CRC-32/);
     // In a larger one it shows when the values are read to the end.
     const big = fixtureBytes('digits_compressed.npz').slice();
-    const first = big.findIndex((_, i) => big[i] === 0x50 && big[i + 1] === 0x4b && big[i + 2] === 1 && big[i + 3] === 2);
+    const first = big.findIndex(
+      (_, i) => big[i] === 0x50 && big[i + 1] === 0x4b && big[i + 2] === 1 && big[i + 3] === 2,
+    );
     expect(first).toBeGreaterThan(0);
     big[first + 16] ^= 0xff; // the first central directory record's CRC-32
     const [acts] = await openNpz(bytesSource('digits_compressed.npz', big));
@@ -135,7 +158,9 @@ describe('hostile archives', () => {
     const data = f32npy([1, 2, 3]);
     const cut = deflateSync(data).subarray(0, 20);
     const short = makeZip([{ name: 'x.npy', data: cut, method: 8, raw: true, uncompressedSize: data.length }]);
-    expect((await refusal(openNpz(bytesSource('s.npz', short)))).message).toMatch(/deflate data is corrupt|inflates to/);
+    expect((await refusal(openNpz(bytesSource('s.npz', short)))).message).toMatch(
+      /deflate data is corrupt|inflates to/,
+    );
     const bz = makeZip([{ name: 'x.npy', data, method: 12, raw: true, uncompressedSize: data.length }]);
     expect((await refusal(openNpz(bytesSource('b.npz', bz)))).message).toMatch(/compression method 12/);
     const enc = makeZip([{ name: 'x.npy', data, flags: 1 }]);
@@ -144,7 +169,9 @@ describe('hostile archives', () => {
 
   it('a truncated archive, a central directory past the end and a non-npz zip are refused', async () => {
     const bytes = fixtureBytes('breast_cancer.npz');
-    expect((await refusal(openZip(bytesSource('t.npz', bytes.subarray(0, 100_000))))).message).toMatch(/end-of-central-directory/);
+    expect((await refusal(openZip(bytesSource('t.npz', bytes.subarray(0, 100_000))))).message).toMatch(
+      /end-of-central-directory/,
+    );
     const moved = bytes.slice();
     new DataView(moved.buffer).setUint32(moved.length - 6, moved.length, true); // central directory offset
     expect((await refusal(openZip(bytesSource('m.npz', moved)))).message).toMatch(/central directory/);

@@ -12,7 +12,10 @@ import { closeFixtures, fixtureBytes, openFixture, rawF32 } from './fixtures';
 afterAll(closeFixtures);
 
 async function refusal(p: Promise<unknown>): Promise<DataFileError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DataFileError);
   return err as DataFileError;
 }
@@ -39,7 +42,9 @@ describe('detection', () => {
   it('the extension decides when there is no magic, and unknown binaries are refused', async () => {
     expect(detectKind(new Uint8Array([1, 2, 3]), 'x.npy', 3)).toBe('npy');
     expect((await refusal(openDataFile(bytesSource('x.npy', new Uint8Array([1, 2, 3]))))).message).toMatch(/magic/);
-    expect((await refusal(openDataFile(bytesSource('x.bin', new Uint8Array([0, 1, 2, 3]))))).message).toMatch(/unrecognised format/);
+    expect((await refusal(openDataFile(bytesSource('x.bin', new Uint8Array([0, 1, 2, 3]))))).message).toMatch(
+      /unrecognised format/,
+    );
     expect((await refusal(openDataFile(bytesSource('empty.npy', new Uint8Array(0))))).message).toMatch(/empty/);
   });
 });
@@ -51,12 +56,19 @@ describe('finiteness', () => {
     const values = await t.readF32();
     const report = scanFinite(values, t.shape);
     expect(report).toEqual({
-      nan: 1, posInf: 1, negInf: 0,
-      first: [{ row: 5, col: 3, kind: 'NaN' }, { row: 7, col: 1, kind: '+Inf' }],
+      nan: 1,
+      posInf: 1,
+      negInf: 0,
+      first: [
+        { row: 5, col: 3, kind: 'NaN' },
+        { row: 7, col: 1, kind: '+Inf' },
+      ],
       rows: [5, 7],
     });
     const err = nonFiniteError(f.file, t.key, report)!;
-    expect(err.message).toMatch(/1 NaN, 1 \+Inf and 0 -Inf values in 2 rows \(NaN at row 5, column 3; \+Inf at row 7, column 1\)/);
+    expect(err.message).toMatch(
+      /1 NaN, 1 \+Inf and 0 -Inf values in 2 rows \(NaN at row 5, column 3; \+Inf at row 7, column 1\)/,
+    );
     expect(err.where.row).toBe(5);
     // Dropping those rows leaves the other digits rows intact.
     const { values: kept, shape } = dropRows(values, t.shape, report.rows);
@@ -70,7 +82,10 @@ describe('finiteness', () => {
     const v = new Float32Array([0, -Infinity, NaN, 1, Infinity, NaN]);
     const r = scanFinite(v, [6], 2);
     expect([r.nan, r.posInf, r.negInf]).toEqual([2, 1, 1]);
-    expect(r.first).toEqual([{ row: 1, col: 0, kind: '-Inf' }, { row: 2, col: 0, kind: 'NaN' }]);
+    expect(r.first).toEqual([
+      { row: 1, col: 0, kind: '-Inf' },
+      { row: 2, col: 0, kind: 'NaN' },
+    ]);
     expect(scanFinite(v, [1, 2, 3]).first[0]).toEqual({ row: 0, col: 1, kind: '-Inf' });
     expect(nonFiniteError('f', '', scanFinite(new Float32Array([1, 2]), [2]))).toBeUndefined();
   });
@@ -80,7 +95,10 @@ describe('node file source', () => {
   it('reads slices, short at the end of file, and empty past it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'probelab-'));
     const path = join(dir, 'ten.bin');
-    writeFileSync(path, Uint8Array.from({ length: 10 }, (_, i) => i));
+    writeFileSync(
+      path,
+      Uint8Array.from({ length: 10 }, (_, i) => i),
+    );
     const src = await nodeFileSource(path);
     expect([src.name, src.size]).toEqual(['ten.bin', 10]);
     expect(Array.from(await src.read(2, 3))).toEqual([2, 3, 4]);

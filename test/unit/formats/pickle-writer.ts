@@ -2,48 +2,120 @@
 
 export class PickleWriter {
   private out: number[] = [];
-  private emit(...bytes: number[]): this { for (const b of bytes) this.out.push(b); return this; }
-  private text(s: string): this { for (const b of new TextEncoder().encode(s)) this.out.push(b); return this; }
-  private u32(n: number): this { return this.emit(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff); }
+  private emit(...bytes: number[]): this {
+    for (const b of bytes) this.out.push(b);
+    return this;
+  }
+  private text(s: string): this {
+    for (const b of new TextEncoder().encode(s)) this.out.push(b);
+    return this;
+  }
+  private u32(n: number): this {
+    return this.emit(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
+  }
 
-  proto(v = 2) { return this.emit(0x80, v); }
-  stop() { return this.emit(0x2e); }
-  mark() { return this.emit(0x28); }
-  tuple() { return this.emit(0x74); }
-  tuple1() { return this.emit(0x85); }
-  emptyTuple() { return this.emit(0x29); }
-  emptyDict() { return this.emit(0x7d); }
-  emptyList() { return this.emit(0x5d); }
-  setitems() { return this.emit(0x75); }
-  appends() { return this.emit(0x65); }
-  append() { return this.emit(0x61); }
-  reduce() { return this.emit(0x52); }
-  build() { return this.emit(0x62); }
-  binpersid() { return this.emit(0x51); }
-  none() { return this.emit(0x4e); }
-  bool(v: boolean) { return this.emit(v ? 0x88 : 0x89); }
-  binput(i: number) { return this.emit(0x71, i); }
-  longBinput(i: number) { return this.emit(0x72).u32(i); }
-  binget(i: number) { return this.emit(0x68, i); }
-  global(module: string, name: string) { return this.emit(0x63).text(`${module}\n${name}\n`); }
-  inst(module: string, name: string) { return this.emit(0x69).text(`${module}\n${name}\n`); }
-  stackGlobal() { return this.emit(0x93); }
-  ext1(code: number) { return this.emit(0x82, code); }
-  raw(...bytes: number[]) { return this.emit(...bytes); }
-  long1(bytes: number[]) { return this.emit(0x8a, bytes.length, ...bytes); }
+  proto(v = 2) {
+    return this.emit(0x80, v);
+  }
+  stop() {
+    return this.emit(0x2e);
+  }
+  mark() {
+    return this.emit(0x28);
+  }
+  tuple() {
+    return this.emit(0x74);
+  }
+  tuple1() {
+    return this.emit(0x85);
+  }
+  emptyTuple() {
+    return this.emit(0x29);
+  }
+  emptyDict() {
+    return this.emit(0x7d);
+  }
+  emptyList() {
+    return this.emit(0x5d);
+  }
+  setitems() {
+    return this.emit(0x75);
+  }
+  appends() {
+    return this.emit(0x65);
+  }
+  append() {
+    return this.emit(0x61);
+  }
+  reduce() {
+    return this.emit(0x52);
+  }
+  build() {
+    return this.emit(0x62);
+  }
+  binpersid() {
+    return this.emit(0x51);
+  }
+  none() {
+    return this.emit(0x4e);
+  }
+  bool(v: boolean) {
+    return this.emit(v ? 0x88 : 0x89);
+  }
+  binput(i: number) {
+    return this.emit(0x71, i);
+  }
+  longBinput(i: number) {
+    return this.emit(0x72).u32(i);
+  }
+  binget(i: number) {
+    return this.emit(0x68, i);
+  }
+  global(module: string, name: string) {
+    return this.emit(0x63).text(`${module}\n${name}\n`);
+  }
+  inst(module: string, name: string) {
+    return this.emit(0x69).text(`${module}\n${name}\n`);
+  }
+  stackGlobal() {
+    return this.emit(0x93);
+  }
+  ext1(code: number) {
+    return this.emit(0x82, code);
+  }
+  raw(...bytes: number[]) {
+    return this.emit(...bytes);
+  }
+  long1(bytes: number[]) {
+    return this.emit(0x8a, bytes.length, ...bytes);
+  }
   str(s: string) {
     const b = new TextEncoder().encode(s);
-    return this.emit(0x58).u32(b.length).emit(...b);
+    return this.emit(0x58)
+      .u32(b.length)
+      .emit(...b);
   }
   int(n: number) {
     if (n >= 0 && n < 256) return this.emit(0x4b, n);
     if (n >= 0 && n < 65536) return this.emit(0x4d, n & 0xff, n >> 8);
     return this.emit(0x4a).u32(n >>> 0);
   }
-  ints(values: number[]) { this.mark(); for (const v of values) this.int(v); return this.tuple(); }
+  ints(values: number[]) {
+    this.mark();
+    for (const v of values) this.int(v);
+    return this.tuple();
+  }
 
   /** torch._utils._rebuild_tensor_v2((('storage', torch.<type>, key, 'cpu', numel)), offset, size, stride, False, OrderedDict()) */
-  tensor(t: { type: string; key: string; numel: number; offset: number; size: number[]; stride: number[]; legacy?: boolean }) {
+  tensor(t: {
+    type: string;
+    key: string;
+    numel: number;
+    offset: number;
+    size: number[];
+    stride: number[];
+    legacy?: boolean;
+  }) {
     this.global('torch._utils', '_rebuild_tensor_v2').mark();
     // The legacy format's persistent id has a sixth field, the view metadata (None for a whole storage).
     this.mark().str('storage').global('torch', t.type).str(t.key).str('cpu').int(t.numel);
@@ -54,7 +126,9 @@ export class PickleWriter {
     return this.tuple().reduce();
   }
 
-  bytes(): Uint8Array { return Uint8Array.from(this.out); }
+  bytes(): Uint8Array {
+    return Uint8Array.from(this.out);
+  }
 }
 
 /**
@@ -62,12 +136,38 @@ export class PickleWriter {
  * magic number, the protocol version and sys_info, the object, the storage keys; then each storage as an int64
  * element count followed by its raw little-endian elements.
  */
-export function legacyTorchFile(object: (w: PickleWriter) => void, storages: { key: string; data: Uint8Array; numel: number }[]): Uint8Array {
+export function legacyTorchFile(
+  object: (w: PickleWriter) => void,
+  storages: { key: string; data: Uint8Array; numel: number }[],
+): Uint8Array {
   const parts: Uint8Array[] = [];
-  parts.push(new PickleWriter().proto().long1([0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]).stop().bytes());
+  parts.push(
+    new PickleWriter().proto().long1([0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]).stop().bytes(),
+  );
   parts.push(new PickleWriter().proto().int(1001).stop().bytes());
-  parts.push(new PickleWriter().proto().emptyDict().mark().str('protocol_version').int(1001).str('little_endian').bool(true)
-    .str('type_sizes').emptyDict().mark().str('short').int(2).str('int').int(4).str('long').int(4).setitems().setitems().stop().bytes());
+  parts.push(
+    new PickleWriter()
+      .proto()
+      .emptyDict()
+      .mark()
+      .str('protocol_version')
+      .int(1001)
+      .str('little_endian')
+      .bool(true)
+      .str('type_sizes')
+      .emptyDict()
+      .mark()
+      .str('short')
+      .int(2)
+      .str('int')
+      .int(4)
+      .str('long')
+      .int(4)
+      .setitems()
+      .setitems()
+      .stop()
+      .bytes(),
+  );
   const obj = new PickleWriter().proto();
   object(obj);
   parts.push(obj.stop().bytes());
@@ -81,6 +181,9 @@ export function legacyTorchFile(object: (w: PickleWriter) => void, storages: { k
   }
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }

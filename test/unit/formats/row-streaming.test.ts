@@ -63,32 +63,47 @@ describe('multi-gigabyte files stream by row blocks with bounded memory', () => 
   it('a tensor above MAX_ELEMENTS is refused whole, naming the row-block alternative', async () => {
     expect(ROWS * COLS).toBeGreaterThan(MAX_ELEMENTS);
     const entry = await openNpy(virtualSource('huge.npy', npyHeader([ROWS, COLS]), ROWS * COLS));
-    const err = await entry.readF32().then(() => undefined, (e) => e);
+    const err = await entry.readF32().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(DataFileError);
     expect(err.message).toMatch(/more than the 1073741824 .* row blocks/);
   });
 });
 
-describe('row blocks equal numpy\'s f32 digits in every layout', () => {
+describe("row blocks equal numpy's f32 digits in every layout", () => {
   const digits = rawF32('digits_f32.npy'); // [1797, 64], written by numpy
   const D = 64;
   const rowsOfDigits = (a: number, b: number) => digits.subarray(a * D, b * D);
 
   async function expectRows(entry: TensorEntry, tol = 0) {
     expect(entry.shape).toEqual([1797, 64]);
-    for (const [a, b] of [[0, 1], [5, 300], [1000, 1797], [1796, 1797], [7, 7]]) {
+    for (const [a, b] of [
+      [0, 1],
+      [5, 300],
+      [1000, 1797],
+      [1796, 1797],
+      [7, 7],
+    ]) {
       const got = await entry.readRowsF32!(a, b);
       const want = rowsOfDigits(a, b);
       expect(got.length).toBe(want.length);
-      for (let i = 0; i < got.length; i++) if (Math.abs(got[i] - want[i]) > tol) expect([a, b, i, got[i]]).toEqual([a, b, i, want[i]]);
+      for (let i = 0; i < got.length; i++)
+        if (Math.abs(got[i] - want[i]) > tol) expect([a, b, i, got[i]]).toEqual([a, b, i, want[i]]);
     }
     let n = 0;
-    for await (const b of rowBlocks(entry, { rowsPerBlock: 250 })) { expect(b.values).toEqual(rowsOfDigits(b.rowStart, b.rowEnd)); n++; }
+    for await (const b of rowBlocks(entry, { rowsPerBlock: 250 })) {
+      expect(b.values).toEqual(rowsOfDigits(b.rowStart, b.rowEnd));
+      n++;
+    }
     expect(n).toBe(8);
   }
 
-  it('f64 in Fortran order (numpy)', async () => expectRows(await openNpy(bytesSource('f.npy', fixtureBytes('digits_f64_fortran.npy')))));
-  it('big-endian f32 (numpy)', async () => expectRows(await openNpy(bytesSource('b.npy', fixtureBytes('digits_f32_bigendian.npy')))));
+  it('f64 in Fortran order (numpy)', async () =>
+    expectRows(await openNpy(bytesSource('f.npy', fixtureBytes('digits_f64_fortran.npy')))));
+  it('big-endian f32 (numpy)', async () =>
+    expectRows(await openNpy(bytesSource('b.npy', fixtureBytes('digits_f32_bigendian.npy')))));
   it('safetensors', async () => {
     const { tensors } = await openSafetensors(bytesSource('d.safetensors', fixtureBytes('digits.safetensors')));
     await expectRows(tensors.find((t) => t.shape.length === 2)!);
@@ -102,13 +117,17 @@ describe('row blocks equal numpy\'s f32 digits in every layout', () => {
     const [A, B, C] = [5, 3, 4];
     const body = new Float32Array(A * B * C);
     // Fortran order: element (i, j, k) at i + A*(j + B*k); its value encodes (i, j, k).
-    for (let i = 0; i < A; i++) for (let j = 0; j < B; j++) for (let k = 0; k < C; k++) body[i + A * (j + B * k)] = 100 * i + 10 * j + k;
-    const entry = await openNpy(bytesSource('f.npy', makeNpy('<f4', [A, B, C], new Uint8Array(body.buffer), { fortran: true })));
+    for (let i = 0; i < A; i++)
+      for (let j = 0; j < B; j++) for (let k = 0; k < C; k++) body[i + A * (j + B * k)] = 100 * i + 10 * j + k;
+    const entry = await openNpy(
+      bytesSource('f.npy', makeNpy('<f4', [A, B, C], new Uint8Array(body.buffer), { fortran: true })),
+    );
     const rows = await entry.readRowsF32!(1, 3); // sparse (2 of 5 rows) and dense paths
     const all = await entry.readRowsF32!(0, 5);
     const expected = (i0: number, i1: number) => {
       const out: number[] = [];
-      for (let i = i0; i < i1; i++) for (let j = 0; j < B; j++) for (let k = 0; k < C; k++) out.push(100 * i + 10 * j + k);
+      for (let i = i0; i < i1; i++)
+        for (let j = 0; j < B; j++) for (let k = 0; k < C; k++) out.push(100 * i + 10 * j + k);
       return out;
     };
     expect(Array.from(rows)).toEqual(expected(1, 3));

@@ -20,7 +20,10 @@ export function makeSafetensors(header: unknown, data: Uint8Array): Uint8Array {
 }
 
 async function refusal(p: Promise<unknown>): Promise<DataFileError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DataFileError);
   return err as DataFileError;
 }
@@ -29,7 +32,15 @@ describe('safetensors files', () => {
   it('layers.safetensors: six layers equal to layers_LND.npy, labels, metadata', async () => {
     const f = await openFixture('layers.safetensors');
     expect(f.kind).toBe('safetensors');
-    expect(f.tensors.map((t) => t.key).sort()).toEqual(['labels', 'layer_0', 'layer_1', 'layer_2', 'layer_3', 'layer_4', 'layer_5']);
+    expect(f.tensors.map((t) => t.key).sort()).toEqual([
+      'labels',
+      'layer_0',
+      'layer_1',
+      'layer_2',
+      'layer_3',
+      'layer_4',
+      'layer_5',
+    ]);
     expect(f.metadata).toEqual({ layers: '6' });
     const lnd = rawF32('layers_LND.npy');
     const per = 2000 * 32;
@@ -46,7 +57,14 @@ describe('safetensors files', () => {
   it('reading one tensor touches only the header and that tensor', async () => {
     const bytes = fixtureBytes('digits.safetensors');
     const reads: [number, number][] = [];
-    const src: ByteSource = { name: 'digits.safetensors', size: bytes.length, read: async (o, n) => { reads.push([o, o + n]); return bytes.subarray(o, o + n); } };
+    const src: ByteSource = {
+      name: 'digits.safetensors',
+      size: bytes.length,
+      read: async (o, n) => {
+        reads.push([o, o + n]);
+        return bytes.subarray(o, o + n);
+      },
+    };
     const file = await openSafetensors(src);
     const headerEnd = file.dataStart;
     expect(reads.every(([, end]) => end <= headerEnd)).toBe(true);
@@ -61,15 +79,53 @@ describe('safetensors files', () => {
   });
 
   it('every dtype, hand-encoded', async () => {
-    const parts: { key: string; dtype: string; bytes: number; put: (dv: DataView, i: number, v: number) => void; values: number[] }[] = [
-      { key: 'f64', dtype: 'F64', bytes: 8, put: (dv, i, v) => dv.setFloat64(i * 8, v, true), values: [1.5, -2, 1e300] },
-      { key: 'i64', dtype: 'I64', bytes: 8, put: (dv, i, v) => dv.setBigInt64(i * 8, BigInt(v), true), values: [-3, 2 ** 40, 7] },
-      { key: 'u64', dtype: 'U64', bytes: 8, put: (dv, i, v) => dv.setBigUint64(i * 8, BigInt(v), true), values: [3, 2 ** 50, 0] },
+    const parts: {
+      key: string;
+      dtype: string;
+      bytes: number;
+      put: (dv: DataView, i: number, v: number) => void;
+      values: number[];
+    }[] = [
+      {
+        key: 'f64',
+        dtype: 'F64',
+        bytes: 8,
+        put: (dv, i, v) => dv.setFloat64(i * 8, v, true),
+        values: [1.5, -2, 1e300],
+      },
+      {
+        key: 'i64',
+        dtype: 'I64',
+        bytes: 8,
+        put: (dv, i, v) => dv.setBigInt64(i * 8, BigInt(v), true),
+        values: [-3, 2 ** 40, 7],
+      },
+      {
+        key: 'u64',
+        dtype: 'U64',
+        bytes: 8,
+        put: (dv, i, v) => dv.setBigUint64(i * 8, BigInt(v), true),
+        values: [3, 2 ** 50, 0],
+      },
       { key: 'f32', dtype: 'F32', bytes: 4, put: (dv, i, v) => dv.setFloat32(i * 4, v, true), values: [0.25, -8, 3] },
       { key: 'i32', dtype: 'I32', bytes: 4, put: (dv, i, v) => dv.setInt32(i * 4, v, true), values: [-5, 2 ** 30, 1] },
       { key: 'u32', dtype: 'U32', bytes: 4, put: (dv, i, v) => dv.setUint32(i * 4, v, true), values: [5, 2 ** 31, 1] },
-      { key: 'f16', dtype: 'F16', bytes: 2, put: (dv, i, v) => dv.setUint16(i * 2, ({ 1: 0x3c00, [-2]: 0xc000, 0.5: 0x3800 } as Record<number, number>)[v], true), values: [1, -2, 0.5] },
-      { key: 'bf16', dtype: 'BF16', bytes: 2, put: (dv, i, v) => dv.setUint16(i * 2, ({ 1: 0x3f80, [-2]: 0xc000, 3: 0x4040 } as Record<number, number>)[v], true), values: [1, -2, 3] },
+      {
+        key: 'f16',
+        dtype: 'F16',
+        bytes: 2,
+        put: (dv, i, v) =>
+          dv.setUint16(i * 2, ({ 1: 0x3c00, [-2]: 0xc000, 0.5: 0x3800 } as Record<number, number>)[v], true),
+        values: [1, -2, 0.5],
+      },
+      {
+        key: 'bf16',
+        dtype: 'BF16',
+        bytes: 2,
+        put: (dv, i, v) =>
+          dv.setUint16(i * 2, ({ 1: 0x3f80, [-2]: 0xc000, 3: 0x4040 } as Record<number, number>)[v], true),
+        values: [1, -2, 3],
+      },
       { key: 'i16', dtype: 'I16', bytes: 2, put: (dv, i, v) => dv.setInt16(i * 2, v, true), values: [-300, 7, 32767] },
       { key: 'u16', dtype: 'U16', bytes: 2, put: (dv, i, v) => dv.setUint16(i * 2, v, true), values: [300, 7, 65535] },
       { key: 'i8', dtype: 'I8', bytes: 1, put: (dv, i, v) => dv.setInt8(i, v), values: [-128, 0, 127] },
@@ -97,8 +153,13 @@ describe('safetensors files', () => {
 
 describe('bad safetensors', () => {
   const data = new Uint8Array(64);
-  const open = (header: unknown, d = data) => openSafetensors(bytesSource('bad.safetensors', makeSafetensors(header, d)));
-  const t = (dtype: string, shape: number[], begin: number, end: number) => ({ dtype, shape, data_offsets: [begin, end] });
+  const open = (header: unknown, d = data) =>
+    openSafetensors(bytesSource('bad.safetensors', makeSafetensors(header, d)));
+  const t = (dtype: string, shape: number[], begin: number, end: number) => ({
+    dtype,
+    shape,
+    data_offsets: [begin, end],
+  });
 
   it('offsets past the end of the data', async () => {
     const err = await refusal(open({ a: t('F32', [20], 0, 80) }));

@@ -10,7 +10,12 @@ afterAll(closeFixtures);
 
 const csv = (text: string, opts = {}) => parseDelimited(text, 't.csv', opts);
 const refusal = (f: () => unknown): DataFileError => {
-  try { f(); } catch (e) { expect(e).toBeInstanceOf(DataFileError); return e as DataFileError; }
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DataFileError);
+    return e as DataFileError;
+  }
   throw new Error('expected a DataFileError');
 };
 
@@ -24,7 +29,11 @@ describe('real/lande_meta.jsonl', () => {
     const rows = Number(/'shape': \((\d+),/.exec(header)![1]);
     expect(table.rowCount).toBe(rows);
     expect(table.columns.map((c) => [c.name, c.kind])).toEqual([
-      ['row', 'number'], ['lang', 'string'], ['source', 'string'], ['model_prediction', 'string'], ['text', 'string'],
+      ['row', 'number'],
+      ['lang', 'string'],
+      ['source', 'string'],
+      ['model_prediction', 'string'],
+      ['text', 'string'],
     ]);
     // The fixture is a row subset of lande's 23,263 texts: `row` keeps each text's index in the full set.
     const row = Array.from(table.columns[0].values as Float64Array);
@@ -35,7 +44,9 @@ describe('real/lande_meta.jsonl', () => {
     expect((table.columns[1].values as string[]).every((lang, i) => lang === classes[labels[i]])).toBe(true);
     const text = table.columns[4].values as string[];
     expect(text[0]).toMatch(/^A true artist will let his wife starve, his children go barefoot/);
-    expect(text[1]).toBe('Actresses will happen in the best regulated families. -- Addison Mizner and Oliver Herford, "The Entirely New Cynic\'s Calendar", 1905');
+    expect(text[1]).toBe(
+      'Actresses will happen in the best regulated families. -- Addison Mizner and Oliver Herford, "The Entirely New Cynic\'s Calendar", 1905',
+    );
   });
 });
 
@@ -100,9 +111,17 @@ describe('CSV and TSV', () => {
 
 describe('JSONL', () => {
   it('columns are the union of keys; types per column', () => {
-    const t = parseJsonl('{"a": 1, "b": "x"}\n{"a": 2, "c": true}\n\n{"b": null, "c": false, "d": {"k": [1]}}\n', 't.jsonl');
+    const t = parseJsonl(
+      '{"a": 1, "b": "x"}\n{"a": 2, "c": true}\n\n{"b": null, "c": false, "d": {"k": [1]}}\n',
+      't.jsonl',
+    );
     expect(t.rowCount).toBe(3);
-    expect(t.columns.map((c) => [c.name, c.kind])).toEqual([['a', 'number'], ['b', 'string'], ['c', 'bool'], ['d', 'string']]);
+    expect(t.columns.map((c) => [c.name, c.kind])).toEqual([
+      ['a', 'number'],
+      ['b', 'string'],
+      ['c', 'bool'],
+      ['d', 'string'],
+    ]);
     expect(Array.from(t.columns[0].values as Float64Array)).toEqual([1, 2, NaN]);
     expect(t.columns[1].values).toEqual(['x', '', '']);
     expect(Array.from(t.columns[2].values as Float64Array)).toEqual([NaN, 1, 0]);

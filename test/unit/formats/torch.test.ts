@@ -22,7 +22,10 @@ function torchZip(pkl: Uint8Array, storages: Record<string, Uint8Array>, archive
 }
 
 async function refusal(p: Promise<unknown>): Promise<DataFileError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DataFileError);
   return err as DataFileError;
 }
@@ -59,18 +62,24 @@ describe('torch.save zip files', () => {
 
   it('a 3-D view with a storage offset', async () => {
     // view[i][j][k] = storage[5 + 12i + 1j*4 ... ] with size [2, 2, 3], stride [12, 4, 1], offset 1
-    const w = new PickleWriter().proto().tensor({ type: 'DoubleStorage', key: 'x', numel: 30, offset: 1, size: [2, 2, 3], stride: [12, 4, 1] }).stop();
+    const w = new PickleWriter()
+      .proto()
+      .tensor({ type: 'DoubleStorage', key: 'x', numel: 30, offset: 1, size: [2, 2, 3], stride: [12, 4, 1] })
+      .stop();
     const storage = new Uint8Array(new Float64Array(range(30)).buffer);
     const [t] = (await openTorchZip(bytesSource('v.pt', torchZip(w.bytes(), { x: storage })))).tensors;
     const expected: number[] = [];
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 3; k++) expected.push(1 + 12 * i + 4 * j + k);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) for (let k = 0; k < 3; k++) expected.push(1 + 12 * i + 4 * j + k);
     expect(Array.from(await t.readF32())).toEqual(expected);
   });
 
   it('Parameters (_rebuild_parameter) load as their tensor', async () => {
     const w = new PickleWriter().proto().emptyDict().mark().str('weight');
     w.global('torch._utils', '_rebuild_parameter');
-    w.mark().tensor({ type: 'FloatStorage', key: '0', numel: 2, offset: 0, size: [2], stride: [1] }).bool(true);
+    w.mark()
+      .tensor({ type: 'FloatStorage', key: '0', numel: 2, offset: 0, size: [2], stride: [1] })
+      .bool(true);
     w.global('collections', 'OrderedDict').emptyTuple().reduce().tuple().reduce();
     w.setitems().stop();
     const t = await openTorchZip(bytesSource('p.pt', torchZip(w.bytes(), { 0: f32([7, 8]) })));
@@ -79,14 +88,27 @@ describe('torch.save zip files', () => {
   });
 
   it('a view reaching past its storage, or a missing storage member, is refused', async () => {
-    const w = new PickleWriter().proto().tensor({ type: 'FloatStorage', key: '0', numel: 4, offset: 2, size: [2, 2], stride: [2, 1] }).stop();
+    const w = new PickleWriter()
+      .proto()
+      .tensor({ type: 'FloatStorage', key: '0', numel: 4, offset: 2, size: [2, 2], stride: [2, 1] })
+      .stop();
     const err = await refusal(openTorchZip(bytesSource('o.pt', torchZip(w.bytes(), { 0: f32([1, 2, 3, 4]) }))));
     expect(err.message).toMatch(/reaches element 5 but its storage '0' has 4/);
     expect(err.where.key).toBe('archive/data.pkl');
-    const w2 = new PickleWriter().proto().tensor({ type: 'FloatStorage', key: '7', numel: 1, offset: 0, size: [1], stride: [1] }).stop();
-    expect((await refusal(openTorchZip(bytesSource('m.pt', torchZip(w2.bytes(), {}))))).message).toMatch(/no member archive\/data\/7/);
-    const w3 = new PickleWriter().proto().tensor({ type: 'FloatStorage', key: '0', numel: 100, offset: 0, size: [100], stride: [1] }).stop();
-    expect((await refusal(openTorchZip(bytesSource('s.pt', torchZip(w3.bytes(), { 0: f32([1]) }))))).message).toMatch(/needs 400 bytes/);
+    const w2 = new PickleWriter()
+      .proto()
+      .tensor({ type: 'FloatStorage', key: '7', numel: 1, offset: 0, size: [1], stride: [1] })
+      .stop();
+    expect((await refusal(openTorchZip(bytesSource('m.pt', torchZip(w2.bytes(), {}))))).message).toMatch(
+      /no member archive\/data\/7/,
+    );
+    const w3 = new PickleWriter()
+      .proto()
+      .tensor({ type: 'FloatStorage', key: '0', numel: 100, offset: 0, size: [100], stride: [1] })
+      .stop();
+    expect((await refusal(openTorchZip(bytesSource('s.pt', torchZip(w3.bytes(), { 0: f32([1]) }))))).message).toMatch(
+      /needs 400 bytes/,
+    );
   });
 });
 
@@ -108,13 +130,21 @@ describe('the allow-list', () => {
   };
 
   it('other ways to reach code are refused too', async () => {
-    expect(await refusedGlobal(new PickleWriter().proto().str('builtins').str('eval').stackGlobal().stop())).toMatch(/'builtins\.eval'/);
-    expect(await refusedGlobal(new PickleWriter().proto().mark().str('id').inst('os', 'system').stop())).toMatch(/'os\.system'/);
-    expect(await refusedGlobal(new PickleWriter().proto().global('__builtin__', 'getattr').stop())).toMatch(/'__builtin__\.getattr'/);
+    expect(await refusedGlobal(new PickleWriter().proto().str('builtins').str('eval').stackGlobal().stop())).toMatch(
+      /'builtins\.eval'/,
+    );
+    expect(await refusedGlobal(new PickleWriter().proto().mark().str('id').inst('os', 'system').stop())).toMatch(
+      /'os\.system'/,
+    );
+    expect(await refusedGlobal(new PickleWriter().proto().global('__builtin__', 'getattr').stop())).toMatch(
+      /'__builtin__\.getattr'/,
+    );
     expect(await refusedGlobal(new PickleWriter().proto().ext1(1).stop())).toMatch(/opcode EXT1 is not allowed/);
     expect(await refusedGlobal(new PickleWriter().proto().raw(0x97).stop())).toMatch(/NEXT_BUFFER/);
     // An allow-listed name that is only a value cannot be called.
-    expect(await refusedGlobal(new PickleWriter().proto().global('torch', 'FloatStorage').emptyTuple().reduce().stop())).toMatch(/may be referenced but not called/);
+    expect(
+      await refusedGlobal(new PickleWriter().proto().global('torch', 'FloatStorage').emptyTuple().reduce().stop()),
+    ).toMatch(/may be referenced but not called/);
   });
 
   it('a deeply nested pickle is refused (tuples, lists via MARK, and a list containing itself)', async () => {
@@ -132,15 +162,27 @@ describe('the allow-list', () => {
   it('the memo is bounded', () => {
     const w = new PickleWriter().proto().none();
     for (let i = 0; i < 1_000_001; i++) w.longBinput(i);
-    const err = (() => { try { unpickle(w.stop().bytes(), 0, { file: 'memo.pkl', globals: TORCH_GLOBALS }); } catch (e) { return e; } })();
+    const err = (() => {
+      try {
+        unpickle(w.stop().bytes(), 0, { file: 'memo.pkl', globals: TORCH_GLOBALS });
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(err).toBeInstanceOf(DataFileError);
     expect((err as DataFileError).message).toMatch(/memo grew past 1000000 entries/);
   });
 
   it('truncated and garbage pickles end in DataFileError', () => {
-    const full = new PickleWriter().proto().tensor({ type: 'FloatStorage', key: '0', numel: 1, offset: 0, size: [1], stride: [1] }).stop().bytes();
+    const full = new PickleWriter()
+      .proto()
+      .tensor({ type: 'FloatStorage', key: '0', numel: 1, offset: 0, size: [1], stride: [1] })
+      .stop()
+      .bytes();
     for (let n = 0; n < full.length; n++) {
-      expect(() => unpickle(full.subarray(0, n), 0, { file: 'cut.pkl', globals: TORCH_GLOBALS, persistentLoad: () => null })).toThrow(DataFileError);
+      expect(() =>
+        unpickle(full.subarray(0, n), 0, { file: 'cut.pkl', globals: TORCH_GLOBALS, persistentLoad: () => null }),
+      ).toThrow(DataFileError);
     }
   });
 });
@@ -153,22 +195,57 @@ describe('legacy (pre-1.6) files', () => {
   });
 
   it('a legacy dict of tensors sharing a storage, one a view', async () => {
-    const bytes = legacyTorchFile((w) => {
-      w.emptyDict().mark();
-      w.str('all').tensor({ type: 'FloatStorage', key: 'k1', numel: 6, offset: 0, size: [2, 3], stride: [3, 1], legacy: true });
-      w.str('col').tensor({ type: 'FloatStorage', key: 'k1', numel: 6, offset: 1, size: [2], stride: [3], legacy: true });
-      w.str('ids').tensor({ type: 'IntStorage', key: 'k2', numel: 2, offset: 0, size: [2], stride: [1], legacy: true });
-      w.str('epoch').int(7).setitems();
-    }, [
-      { key: 'k1', numel: 6, data: new Uint8Array(new Float32Array([1, 2, 3, 4, 5, 6]).buffer) },
-      { key: 'k2', numel: 2, data: new Uint8Array(new Int32Array([-1, 9]).buffer) },
-    ]);
+    const bytes = legacyTorchFile(
+      (w) => {
+        w.emptyDict().mark();
+        w.str('all').tensor({
+          type: 'FloatStorage',
+          key: 'k1',
+          numel: 6,
+          offset: 0,
+          size: [2, 3],
+          stride: [3, 1],
+          legacy: true,
+        });
+        w.str('col').tensor({
+          type: 'FloatStorage',
+          key: 'k1',
+          numel: 6,
+          offset: 1,
+          size: [2],
+          stride: [3],
+          legacy: true,
+        });
+        w.str('ids').tensor({
+          type: 'IntStorage',
+          key: 'k2',
+          numel: 2,
+          offset: 0,
+          size: [2],
+          stride: [1],
+          legacy: true,
+        });
+        w.str('epoch').int(7).setitems();
+      },
+      [
+        { key: 'k1', numel: 6, data: new Uint8Array(new Float32Array([1, 2, 3, 4, 5, 6]).buffer) },
+        { key: 'k2', numel: 2, data: new Uint8Array(new Int32Array([-1, 9]).buffer) },
+      ],
+    );
     const t = await openTorchLegacy(bytesSource('small_legacy.pt', bytes));
     expect(t.format).toBe('legacy');
-    expect(t.tensors.map((e) => [e.key, e.dtype, e.shape])).toEqual([['all', 'f32', [2, 3]], ['col', 'f32', [2]], ['ids', 'i32', [2]]]);
+    expect(t.tensors.map((e) => [e.key, e.dtype, e.shape])).toEqual([
+      ['all', 'f32', [2, 3]],
+      ['col', 'f32', [2]],
+      ['ids', 'i32', [2]],
+    ]);
     expect(t.metadata).toEqual({ epoch: '7' });
     const values = await Promise.all(t.tensors.map(async (e) => Array.from(await e.readF32())));
-    expect(values).toEqual([[1, 2, 3, 4, 5, 6], [2, 5], [-1, 9]]);
+    expect(values).toEqual([
+      [1, 2, 3, 4, 5, 6],
+      [2, 5],
+      [-1, 9],
+    ]);
   });
 
   it('a truncated legacy file says it is the legacy format and how to re-save', async () => {

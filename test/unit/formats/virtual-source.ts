@@ -6,7 +6,7 @@ import type { ByteSource } from '../../../src/core/formats/byte-source';
 /** Period of the value pattern: odd, so rows of any even width see different values. */
 export const PERIOD = 4099;
 /** v(i) for i in one period: small integers / 8, exact in f32 and summed exactly in f64. */
-export const PATTERN = Float32Array.from({ length: PERIOD }, (_, i) => ((i * 37) % 1021 - 510) / 8);
+export const PATTERN = Float32Array.from({ length: PERIOD }, (_, i) => (((i * 37) % 1021) - 510) / 8);
 export const value = (i: number) => PATTERN[i % PERIOD];
 
 const PREFIX = new Float64Array(PERIOD + 1);
@@ -64,7 +64,7 @@ export function virtualSource(name: string, header: Uint8Array, count: number): 
       const values = new Float32Array(e1 - e0);
       fillPattern(values, e0);
       const bytes = new Uint8Array(values.buffer);
-      const skip = (at - header.length) - e0 * 4;
+      const skip = at - header.length - e0 * 4;
       out.set(bytes.subarray(skip, skip + (end - at)), at - offset);
       return out;
     },
@@ -86,7 +86,10 @@ export function npyHeader(shape: number[], fortran = false): Uint8Array {
 /** A safetensors header (8-byte length + JSON) for one F32 tensor of this shape. */
 export function safetensorsHeader(key: string, shape: number[]): Uint8Array {
   const bytes = shape.reduce((a, b) => a * b, 1) * 4;
-  let json = JSON.stringify({ __metadata__: { format: 'pt' }, [key]: { dtype: 'F32', shape, data_offsets: [0, bytes] } });
+  let json = JSON.stringify({
+    __metadata__: { format: 'pt' },
+    [key]: { dtype: 'F32', shape, data_offsets: [0, bytes] },
+  });
   json += ' '.repeat((8 - (json.length % 8)) % 8);
   const out = new Uint8Array(8 + json.length);
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);

@@ -108,6 +108,9 @@ export function makeZip(members: Member[]): Uint8Array {
   const all = [...parts, ...central, ...tail];
   const out = new Uint8Array(all.reduce((a, p) => a + p.length, 0));
   let at = 0;
-  for (const p of all) { out.set(p, at); at += p.length; }
+  for (const p of all) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }

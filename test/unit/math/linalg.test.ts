@@ -1,5 +1,12 @@
 import { expect, test } from 'vitest';
-import { cholesky, matmul, meanAndCovariance, pinvSymmetric, solveSpd, symmetricEigen } from '../../../src/core/math/linalg';
+import {
+  cholesky,
+  matmul,
+  meanAndCovariance,
+  pinvSymmetric,
+  solveSpd,
+  symmetricEigen,
+} from '../../../src/core/math/linalg';
 
 test('symmetric eigen-decomposition of a matrix with known eigenpairs', () => {
   // [[2,1],[1,2]] has eigenvalues 3 (along [1,1]/√2) and 1 (along [1,−1]/√2).
@@ -15,11 +22,12 @@ test('eigenvectors reconstruct a random symmetric matrix', () => {
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) a[i * n + j] = a[j * n + i] = Math.sin(i * 7 + j * 3);
   const { values, vectors } = symmetricEigen(a, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < n; k++) s += vectors[i * n + k] * values[k] * vectors[j * n + k];
-    expect(s).toBeCloseTo(a[i * n + j], 10);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += vectors[i * n + k] * values[k] * vectors[j * n + k];
+      expect(s).toBeCloseTo(a[i * n + j], 10);
+    }
 });
 
 test('Cholesky solve against a hand-checked system, and a clear error for a non-SPD matrix', () => {

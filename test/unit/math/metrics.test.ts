@@ -13,10 +13,15 @@ describe('auroc', () => {
   test('matches the pairwise definition on a hand-made example', () => {
     const s = [0.3, 0.7, 0.2, 0.9, 0.4, 0.6];
     const y = [1, 0, 0, 1, 1, 0];
-    let wins = 0, pairs = 0;
-    for (let i = 0; i < s.length; i++) for (let j = 0; j < s.length; j++) {
-      if (y[i] === 1 && y[j] === 0) { pairs++; wins += s[i] > s[j] ? 1 : s[i] === s[j] ? 0.5 : 0; }
-    }
+    let wins = 0,
+      pairs = 0;
+    for (let i = 0; i < s.length; i++)
+      for (let j = 0; j < s.length; j++) {
+        if (y[i] === 1 && y[j] === 0) {
+          pairs++;
+          wins += s[i] > s[j] ? 1 : s[i] === s[j] ? 0.5 : 0;
+        }
+      }
     expect(auroc(s, y)).toBeCloseTo(wins / pairs, 12);
   });
   test('is undefined (null) when only one class is present', () => {

@@ -47,7 +47,8 @@ function orthonormalityError(e: SymmetricEigen, n: number): number {
     }
   }
   let worst = 0;
-  for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) worst = Math.max(worst, Math.abs(gram[p * n + q] - (p === q ? 1 : 0)));
+  for (let p = 0; p < n; p++)
+    for (let q = 0; q < n; q++) worst = Math.max(worst, Math.abs(gram[p * n + q] - (p === q ? 1 : 0)));
   return worst;
 }
 
@@ -78,11 +79,12 @@ function reflection(n: number, seed: number): Float64Array {
 function withSpectrum(q: Float64Array, lambda: number[]): Float64Array {
   const n = lambda.length;
   const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < n; k++) s += q[i * n + k] * lambda[k] * q[j * n + k];
-    a[i * n + j] = s;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += q[i * n + k] * lambda[k] * q[j * n + k];
+      a[i * n + j] = s;
+    }
   return a;
 }
 
@@ -147,7 +149,8 @@ describe('closed forms', () => {
       expect(e.values[idx]).toBeCloseTo(diag + 2 * sub * Math.cos((k * Math.PI) / (n + 1)), 13);
       // Both are unit vectors; the eigenvalues are distinct, so they agree up to sign.
       let dot = 0;
-      for (let j = 0; j < n; j++) dot += e.vectors[j * n + idx] * Math.sqrt(2 / (n + 1)) * Math.sin(((j + 1) * k * Math.PI) / (n + 1));
+      for (let j = 0; j < n; j++)
+        dot += e.vectors[j * n + idx] * Math.sqrt(2 / (n + 1)) * Math.sin(((j + 1) * k * Math.PI) / (n + 1));
       expect(Math.abs(dot)).toBeCloseTo(1, 12);
     }
   });
@@ -220,7 +223,11 @@ describe('degenerate spectra', () => {
     const d = 48;
     const random = createRng(21);
     const x = Float32Array.from({ length: rows * d }, () => normal(random));
-    const { cov } = meanAndCovariance(x, d, Array.from({ length: rows }, (_, i) => i));
+    const { cov } = meanAndCovariance(
+      x,
+      d,
+      Array.from({ length: rows }, (_, i) => i),
+    );
     const e = symmetricEigen(cov, d);
     // Centring costs one dimension: rank rows − 1.
     const tol = 1e-12 * e.values[0];

@@ -32,6 +32,9 @@ test('stops when the callback asks, and reports a non-finite start', async () =>
   const stopped = await minimizeLbfgs(quadratic, Float64Array.from([5]), { gtol: 0, maxIter: 50, onIter: () => false });
   expect(stopped.reason).toBe('stopped');
   expect(stopped.iterations).toBe(1);
-  const nan = await minimizeLbfgs(async () => ({ f: NaN, g: new Float64Array(1) }), new Float64Array(1), { gtol: 1e-6, maxIter: 5 });
+  const nan = await minimizeLbfgs(async () => ({ f: NaN, g: new Float64Array(1) }), new Float64Array(1), {
+    gtol: 1e-6,
+    maxIter: 5,
+  });
   expect(nan.reason).toBe('non-finite');
 });

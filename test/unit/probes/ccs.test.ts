@@ -14,7 +14,9 @@ describe('CCS', () => {
     expect(r.loss).toBe(Math.min(...r.restartLosses));
     const credence = ccsCredence(r.model, pairs, split.test);
     let hit = 0;
-    split.test.forEach((row, i) => { if ((credence[i] > 0.5 ? 1 : 0) === pairs.labels[row]) hit++; });
+    split.test.forEach((row, i) => {
+      if ((credence[i] > 0.5 ? 1 : 0) === pairs.labels[row]) hit++;
+    });
     expect(hit / split.test.length).toBeGreaterThan(0.9);
   });
 
@@ -39,16 +41,20 @@ describe('CCS', () => {
   });
 
   test('the gradient matches central finite differences of the CCS loss', () => {
-    const d = 3, n = 4;
+    const d = 3,
+      n = 4;
     const xp = Float64Array.from([0.3, -1, 0.5, 1.2, 0.1, -0.4, -0.7, 0.9, 0.2, 0.0, -0.3, 1.1]);
     const xm = Float64Array.from([-0.2, 0.8, -0.6, -1.0, 0.3, 0.5, 0.6, -0.8, 0.1, 0.4, 0.2, -0.9]);
     const theta = Float64Array.from([0.4, -0.3, 0.7, 0.1]);
     const { g } = ccsLossAndGradient(theta, xp, xm, n, d, 0.01);
     for (let j = 0; j <= d; j++) {
       const h = 1e-6;
-      const up = Float64Array.from(theta); up[j] += h;
-      const dn = Float64Array.from(theta); dn[j] -= h;
-      const fd = (ccsLossAndGradient(up, xp, xm, n, d, 0.01).f - ccsLossAndGradient(dn, xp, xm, n, d, 0.01).f) / (2 * h);
+      const up = Float64Array.from(theta);
+      up[j] += h;
+      const dn = Float64Array.from(theta);
+      dn[j] -= h;
+      const fd =
+        (ccsLossAndGradient(up, xp, xm, n, d, 0.01).f - ccsLossAndGradient(dn, xp, xm, n, d, 0.01).f) / (2 * h);
       expect(g[j]).toBeCloseTo(fd, 7);
     }
   });

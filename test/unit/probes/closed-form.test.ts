@@ -24,8 +24,18 @@ describe('mass-mean probe', () => {
   });
 
   test('the boundary sits at the midpoint of the class means', async () => {
-    const data = { x: Float32Array.from([0, 0, 2, 0, 4, 2, 6, 2]), rows: 4, cols: 2, labels: Int32Array.from([0, 0, 1, 1]), classes: ['a', 'b'] };
-    const m = fitMassMean(data, { train: Int32Array.from([0, 1, 2, 3]), test: Int32Array.from([0]) }, { variant: 'plain', standardize: false, pinvAtol: 1e-3 });
+    const data = {
+      x: Float32Array.from([0, 0, 2, 0, 4, 2, 6, 2]),
+      rows: 4,
+      cols: 2,
+      labels: Int32Array.from([0, 0, 1, 1]),
+      classes: ['a', 'b'],
+    };
+    const m = fitMassMean(
+      data,
+      { train: Int32Array.from([0, 1, 2, 3]), test: Int32Array.from([0]) },
+      { variant: 'plain', standardize: false, pinvAtol: 1e-3 },
+    );
     // μ0 = (1, 0), μ1 = (5, 2): θ = (4, 2), b = −θ·(3, 1) = −14.
     expect(Array.from(m.weights)).toEqual([4, 2]);
     expect(m.intercept[0]).toBe(-14);
@@ -52,7 +62,14 @@ describe('LDA', () => {
     const labels = Int32Array.from(split.test, (r) => data.labels[r]);
     const predicted = argmaxRows(probaFromScores(scores, 1), 2);
     expect(Math.abs(accuracy(predicted, labels)! - ref().breast_cancer.lda.test_acc)).toBeLessThanOrEqual(1e-3);
-    expect(Math.abs(auroc(scores, Array.from(labels, (l) => l === 1))! - ref().breast_cancer.lda.test_auroc)).toBeLessThanOrEqual(1e-3);
+    expect(
+      Math.abs(
+        auroc(
+          scores,
+          Array.from(labels, (l) => l === 1),
+        )! - ref().breast_cancer.lda.test_auroc,
+      ),
+    ).toBeLessThanOrEqual(1e-3);
     expect(model.usedPseudoInverse).toBe(false);
     // Unshrunk LDA is the lsqr solver's: the same coefficients and intercept, to the f32 rounding of the inputs
     // (scikit-learn read them in f64) as amplified by a covariance with a condition number near 10⁴.
@@ -93,8 +110,14 @@ describe('LDA', () => {
     const split = splitOf(ref().breast_cancer);
     const lda = fitLda(data, split, { shrinkage: 1, standardize: true });
     const mm = fitMassMean(data, split);
-    let dot = 0, na = 0, nb = 0;
-    for (let j = 0; j < data.cols; j++) { dot += lda.weights[j] * mm.weights[j]; na += lda.weights[j] ** 2; nb += mm.weights[j] ** 2; }
+    let dot = 0,
+      na = 0,
+      nb = 0;
+    for (let j = 0; j < data.cols; j++) {
+      dot += lda.weights[j] * mm.weights[j];
+      na += lda.weights[j] ** 2;
+      nb += mm.weights[j] ** 2;
+    }
     expect(dot / Math.sqrt(na * nb)).toBeCloseTo(1, 10);
   });
 
@@ -105,7 +128,12 @@ describe('LDA', () => {
     const m = fitLda(data, few, { shrinkage: 'ledoit-wolf', standardize: true });
     expect(m.shrinkagePerClass.every((a) => a > 0 && a <= 1)).toBe(true);
     const scores = applyProbe(m, data.x, data.cols, full.test);
-    expect(auroc(scores, Array.from(full.test, (r) => data.labels[r] === 1))!).toBeGreaterThan(0.9);
+    expect(
+      auroc(
+        scores,
+        Array.from(full.test, (r) => data.labels[r] === 1),
+      )!,
+    ).toBeGreaterThan(0.9);
   });
 });
 
@@ -128,7 +156,9 @@ describe('ridge regression', () => {
     const split = splitOf(r);
     const model = fitRidge(data, split, { alpha: 1, standardize: false });
     const expected = r.ridge_alpha1_raw_features;
-    (expected.coef as number[]).forEach((c, j) => expect(Math.abs(model.weights[j] - c) / Math.abs(c)).toBeLessThanOrEqual(1e-3));
+    (expected.coef as number[]).forEach((c, j) =>
+      expect(Math.abs(model.weights[j] - c) / Math.abs(c)).toBeLessThanOrEqual(1e-3),
+    );
     expect(Math.abs(model.intercept[0] - expected.intercept) / expected.intercept).toBeLessThanOrEqual(1e-3);
     expect(regressionMetrics(model, data, split.test).r2!).toBeCloseTo(expected.test_r2, 3);
   });

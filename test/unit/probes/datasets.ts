@@ -5,8 +5,10 @@ import { bytesSource } from '../../../src/core/formats/byte-source';
 import { openNpz } from '../../../src/core/formats/npz';
 import { fixtureBytes, readNpyF32, referenceJson } from '../../support/fixtures';
 
-export const splitOf = (ref: { train_idx: number[]; test_idx: number[] }) =>
-  ({ train: Int32Array.from(ref.train_idx), test: Int32Array.from(ref.test_idx) });
+export const splitOf = (ref: { train_idx: number[]; test_idx: number[] }) => ({
+  train: Int32Array.from(ref.train_idx),
+  test: Int32Array.from(ref.test_idx),
+});
 
 async function npz(name: string): Promise<Map<string, { data: Float32Array; shape: number[] }>> {
   const entries = await openNpz(bytesSource(name, fixtureBytes(name)));
@@ -25,7 +27,13 @@ export async function breastCancer(): Promise<ProbeDataset> {
 export async function contrastPairs() {
   const z = await npz('contrast_pairs.npz');
   const xp = z.get('x_plus')!;
-  return { xPlus: xp.data, xMinus: z.get('x_minus')!.data, rows: xp.shape[0], cols: xp.shape[1], labels: Int32Array.from(z.get('truth')!.data) };
+  return {
+    xPlus: xp.data,
+    xMinus: z.get('x_minus')!.data,
+    rows: xp.shape[0],
+    cols: xp.shape[1],
+    labels: Int32Array.from(z.get('truth')!.data),
+  };
 }
 
 export async function diabetes() {

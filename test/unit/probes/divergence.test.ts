@@ -10,9 +10,12 @@ test('Adam with an absurd learning rate stops on divergence, names the step and 
   const x = await readNpyF32('digits_f32.npy');
   const y = encodeLabels((await readNpyF32('digits_labels.npy')).data);
   const rows = Int32Array.from({ length: 400 }, (_, i) => i);
-  const r = await trainLogisticProbe(engine, { x: x.data, rows: 1797, cols: 64, labels: y.codes, classes: y.classes },
+  const r = await trainLogisticProbe(
+    engine,
+    { x: x.data, rows: 1797, cols: 64, labels: y.codes, classes: y.classes },
     { train: rows.subarray(0, 300), test: rows.subarray(300) },
-    { ...DEFAULT_LOGISTIC, optimizer: 'adam', learningRate: 1e38, maxIter: 50, standardize: false });
+    { ...DEFAULT_LOGISTIC, optimizer: 'adam', learningRate: 1e38, maxIter: 50, standardize: false },
+  );
   expect(r.reason).toBe('non-finite');
   expect(r.divergedAt).toBeGreaterThanOrEqual(1);
   expect(r.divergedAt).toBeLessThanOrEqual(3);

@@ -5,7 +5,9 @@ import type { Engine } from '../../../src/core/engine/engine';
 import { logisticReferenceTests } from '../../support/logistic-reference';
 
 let engine: Engine;
-beforeAll(async () => { engine = (await createEngine('cpu')).engine; });
+beforeAll(async () => {
+  engine = (await createEngine('cpu')).engine;
+});
 
 describe('logistic probe on the CPU backend', () => {
   test('runs on tfjs CPU and says why', () => {

@@ -1,6 +1,13 @@
 // Probe export/import round trips (bit-exact), refusal of damaged files, and applying an imported probe.
 import { describe, expect, test } from 'vitest';
-import { probeFromJson, probeFromNpz, probeFromSafetensors, probeToJson, probeToNpz, probeToSafetensors } from '../../../src/core/probes/probe-export';
+import {
+  probeFromJson,
+  probeFromNpz,
+  probeFromSafetensors,
+  probeToJson,
+  probeToNpz,
+  probeToSafetensors,
+} from '../../../src/core/probes/probe-export';
 import { applyProbe, type LinearProbeModel } from '../../../src/core/probes/linear-probe';
 import { fitLda } from '../../../src/core/probes/lda';
 import { bytesSource } from '../../../src/core/formats/byte-source';
@@ -12,8 +19,13 @@ import { referenceJson } from '../../support/fixtures';
 import { breastCancer, splitOf } from './datasets';
 
 const probe = (): LinearProbeModel => ({
-  method: 'ccs', link: 'logit', cols: 3, outputs: 1, classes: ['false', 'true'],
-  weights: Float64Array.from([0.1, -2.5, Math.PI]), intercept: Float64Array.of(-1 / 3),
+  method: 'ccs',
+  link: 'logit',
+  cols: 3,
+  outputs: 1,
+  classes: ['false', 'true'],
+  weights: Float64Array.from([0.1, -2.5, Math.PI]),
+  intercept: Float64Array.of(-1 / 3),
   standardization: { mean: Float64Array.from([1, 2, 3]), scale: Float64Array.from([0.5, 1, 7]) },
   pairStandardization: { mean: Float64Array.from([-1, 0, 1e-8]), scale: Float64Array.from([1, 1, 1]) },
 });
@@ -55,7 +67,9 @@ describe('probe export', () => {
     const headerEnd = 10 + (bytes[8] | (bytes[9] << 8));
     expect(headerEnd % 64).toBe(0);
     expect(bytes.length).toBe(headerEnd + 6 * 4);
-    expect(new TextDecoder().decode(bytes.subarray(10, headerEnd))).toMatch(/^\{'descr': '<f4', 'fortran_order': False, 'shape': \(2, 3\), \} *\n$/);
+    expect(new TextDecoder().decode(bytes.subarray(10, headerEnd))).toMatch(
+      /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(2, 3\), \} *\n$/,
+    );
     const entry = await openNpy(bytesSource('x.npy', bytes));
     expect(entry.shape).toEqual([2, 3]);
     expect(Array.from(await entry.readF32())).toEqual([1, 2, 3, 4, 5, 6]);
@@ -76,8 +90,22 @@ describe('probe export', () => {
     const imported = await probeFromSafetensors(probeToSafetensors(model));
     const scores = applyProbe(imported, data.x, data.cols, split.test);
     const labels = Array.from(split.test, (r) => data.labels[r]);
-    expect(Math.abs(accuracy(Array.from(scores, (s) => (s > 0 ? 1 : 0)), labels)! - ref.lda.test_acc)).toBeLessThanOrEqual(1e-3);
-    expect(Math.abs(auroc(scores, labels.map((l) => l === 1))! - ref.lda.test_auroc)).toBeLessThanOrEqual(1e-3);
+    expect(
+      Math.abs(
+        accuracy(
+          Array.from(scores, (s) => (s > 0 ? 1 : 0)),
+          labels,
+        )! - ref.lda.test_acc,
+      ),
+    ).toBeLessThanOrEqual(1e-3);
+    expect(
+      Math.abs(
+        auroc(
+          scores,
+          labels.map((l) => l === 1),
+        )! - ref.lda.test_auroc,
+      ),
+    ).toBeLessThanOrEqual(1e-3);
     expect(() => applyProbe(imported, data.x, 29)).toThrow(/expects 30 features/);
   });
 });

@@ -10,7 +10,9 @@ import { breastCancer, splitOf } from './datasets';
 import { layerSweepTests, ldaEngineTests } from './suite-reference';
 
 let engine: Engine;
-beforeAll(async () => { engine = (await createEngine('cpu')).engine; });
+beforeAll(async () => {
+  engine = (await createEngine('cpu')).engine;
+});
 
 describe('probe suite on the CPU backend', () => {
   ldaEngineTests(() => engine);

@@ -20,8 +20,22 @@ export function ldaEngineTests(engine: () => Engine): void {
     split.test.forEach((r, i) => xTest.set(data.x.subarray(r * data.cols, (r + 1) * data.cols), i * data.cols));
     const scores = await applyProbeOnEngine(engine(), model, xTest, split.test.length, data.cols);
     const labels = Array.from(split.test, (r) => data.labels[r]);
-    expect(Math.abs(accuracy(Array.from(scores, (s) => (s > 0 ? 1 : 0)), labels)! - ref.lda.test_acc)).toBeLessThanOrEqual(1e-3);
-    expect(Math.abs(auroc(scores, labels.map((l) => l === 1))! - ref.lda.test_auroc)).toBeLessThanOrEqual(1e-3);
+    expect(
+      Math.abs(
+        accuracy(
+          Array.from(scores, (s) => (s > 0 ? 1 : 0)),
+          labels,
+        )! - ref.lda.test_acc,
+      ),
+    ).toBeLessThanOrEqual(1e-3);
+    expect(
+      Math.abs(
+        auroc(
+          scores,
+          labels.map((l) => l === 1),
+        )! - ref.lda.test_auroc,
+      ),
+    ).toBeLessThanOrEqual(1e-3);
   });
 }
 
@@ -30,8 +44,12 @@ export function layerSweepTests(engine: () => Engine): void {
     const expected = referenceJson().layers.logreg_C1_test_acc_by_layer as number[];
     const l = await layers();
     const inputs = l.perLayer.map((x, i) => ({ name: `layer_${i}`, x, cols: l.cols }));
-    const r = (await sweepLayers(engine(), inputs, l.rows, l.labels, l.classes, l.split,
-      { logistic: { ...DEFAULT_LOGISTIC, C: 1 }, validationFraction: 0.2, seed: 0, selectBy: 'accuracy' }))!;
+    const r = (await sweepLayers(engine(), inputs, l.rows, l.labels, l.classes, l.split, {
+      logistic: { ...DEFAULT_LOGISTIC, C: 1 },
+      validationFraction: 0.2,
+      seed: 0,
+      selectBy: 'accuracy',
+    }))!;
     r.layers.forEach((o, i) => expect(Math.abs(o.test.accuracy! - expected[i])).toBeLessThanOrEqual(1e-3));
     expect(r.validationRows).toBe(300);
     // Chosen on validation: one of the two deepest, most separable layers.

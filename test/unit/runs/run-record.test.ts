@@ -17,15 +17,42 @@ const ENGINE = { backend: 'webgpu', implementation: 'tfjs-webgpu', adapter: 'x',
 function logisticRun(): RunRecord {
   const weights = Float64Array.from([0.1, -0, 1e-310, Math.PI, -2.5e300]);
   return {
-    id: 'r1', name: 'C=1 on breast_cancer', createdAt: 1_700_000_000_000,
-    setup: { version: 1, method: 'logistic', config: DEFAULT_LOGISTIC, split: { kind: 'random', testFraction: 0.25, seed: 0, stratify: true }, data: {} },
+    id: 'r1',
+    name: 'C=1 on breast_cancer',
+    createdAt: 1_700_000_000_000,
+    setup: {
+      version: 1,
+      method: 'logistic',
+      config: DEFAULT_LOGISTIC,
+      split: { kind: 'random', testFraction: 0.25, seed: 0, stratify: true },
+      data: {},
+    },
     engine: ENGINE,
-    progress: { fields: ['iteration', 'testAuroc'], columns: [[1, 2], [0.5, null]] },
+    progress: {
+      fields: ['iteration', 'testAuroc'],
+      columns: [
+        [1, 2],
+        [0.5, null],
+      ],
+    },
     result: {
-      method: 'logistic', classes: ['0', '1'], outputs: 1, cols: 5, weights, intercept: Float64Array.from([0.3]),
-      mean: new Float64Array(5), scale: new Float64Array(5).fill(1),
-      train: { accuracy: 1, auroc: null, logLoss: 0.1, rows: 10 }, test: { accuracy: 0.9, auroc: 0.95, logLoss: 0.2, rows: 5 },
-      iterations: 12, reason: 'converged', gradMax: 1e-7, lambdaMeanLoss: 0.05, elapsedMs: 10, trainRows: 10, testRows: 5,
+      method: 'logistic',
+      classes: ['0', '1'],
+      outputs: 1,
+      cols: 5,
+      weights,
+      intercept: Float64Array.from([0.3]),
+      mean: new Float64Array(5),
+      scale: new Float64Array(5).fill(1),
+      train: { accuracy: 1, auroc: null, logLoss: 0.1, rows: 10 },
+      test: { accuracy: 0.9, auroc: 0.95, logLoss: 0.2, rows: 5 },
+      iterations: 12,
+      reason: 'converged',
+      gradMax: 1e-7,
+      lambdaMeanLoss: 0.05,
+      elapsedMs: 10,
+      trainRows: 10,
+      testRows: 5,
     },
   };
 }
@@ -41,8 +68,14 @@ function expectBitExact(a: unknown, b: unknown, path = 'run'): void {
   } else if (a && typeof a === 'object') {
     expect(typeof b, path).toBe('object');
     const keys = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-    expect(Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined).sort(), path).toEqual(keys.sort());
-    for (const k of keys) expectBitExact((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    expect(
+      Object.keys(b as object)
+        .filter((k) => (b as Record<string, unknown>)[k] !== undefined)
+        .sort(),
+      path,
+    ).toEqual(keys.sort());
+    for (const k of keys)
+      expectBitExact((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
   } else {
     expect(b, path).toBe(a);
   }
@@ -54,40 +87,112 @@ beforeAll(async () => {
   await store.open('breast_cancer.npz', bytesSource('breast_cancer.npz', fixtureBytes('breast_cancer.npz')));
   const ref = referenceJson().breast_cancer;
   // LDA is closed-form on the page's side of the worker: it never touches the engine.
-  lda = (await runProbeSuiteJob(null as unknown as Engine, store, {
-    method: 'lda', config: { shrinkage: 'ledoit-wolf', standardize: true }, eval: { ...DEFAULT_SUITE_EVAL, bootstrap: { samples: 50, seed: 0, level: 0.95 }, platt: true },
-    data: { activations: { fileId: 'breast_cancer.npz', key: 'X' }, labels: { fileId: 'breast_cancer.npz', key: 'y' },
-      split: { kind: 'explicit', train: ref.train_idx, test: ref.test_idx, source: 'reference.json' } },
-  }, { onStart: () => {}, onProgress: () => {}, isCancelled: () => false }))!;
+  lda = (await runProbeSuiteJob(
+    null as unknown as Engine,
+    store,
+    {
+      method: 'lda',
+      config: { shrinkage: 'ledoit-wolf', standardize: true },
+      eval: { ...DEFAULT_SUITE_EVAL, bootstrap: { samples: 50, seed: 0, level: 0.95 }, platt: true },
+      data: {
+        activations: { fileId: 'breast_cancer.npz', key: 'X' },
+        labels: { fileId: 'breast_cancer.npz', key: 'y' },
+        split: { kind: 'explicit', train: ref.train_idx, test: ref.test_idx, source: 'reference.json' },
+      },
+    },
+    { onStart: () => {}, onProgress: () => {}, isCancelled: () => false },
+  ))!;
 });
 
 function suiteRun(): RunRecord {
   return {
-    id: 'r2', name: 'lda', createdAt: 1_700_000_000_001, engine: ENGINE,
-    setup: { version: 1, method: 'suite', suite: { ...DEFAULT_SUITE_SETTINGS, method: 'lda' }, split: { kind: 'file', fileName: 'split.json' },
-      data: { activations: { fileName: 'breast_cancer.npz', key: 'X' }, labels: { fileName: 'breast_cancer.npz', key: 'y' } } },
+    id: 'r2',
+    name: 'lda',
+    createdAt: 1_700_000_000_001,
+    engine: ENGINE,
+    setup: {
+      version: 1,
+      method: 'suite',
+      suite: { ...DEFAULT_SUITE_SETTINGS, method: 'lda' },
+      split: { kind: 'file', fileName: 'split.json' },
+      data: {
+        activations: { fileName: 'breast_cancer.npz', key: 'X' },
+        labels: { fileName: 'breast_cancer.npz', key: 'y' },
+      },
+    },
     progress: { fields: [], columns: [] },
     result: { method: 'suite', result: lda },
   };
 }
 
 function saeRun(): RunRecord {
-  const metrics = (fvu: number) => ({ rows: 100, mse: 0.1, fvu, explainedVariance: 1 - fvu, l0: 31.5, l1: 4, cosine: 0.9, relativeBias: -0 });
+  const metrics = (fvu: number) => ({
+    rows: 100,
+    mse: 0.1,
+    fvu,
+    explainedVariance: 1 - fvu,
+    l0: 31.5,
+    l1: 4,
+    cosine: 0.9,
+    relativeBias: -0,
+  });
   const result = {
-    kind: 'trained', architecture: 'topk', dIn: 4, dSae: 8, k: 2, config: DEFAULT_SAE_CONFIG, implementation: 'wgsl', stop: { reason: 'steps' },
-    steps: 10, elapsedMs: 5, trainRows: 90, testRows: 10, scale: 1.25, train: metrics(0.2), test: metrics(0.25),
-    testFires: Float64Array.from([0, 1, NaN, Infinity]), density: { edges: [-Infinity, -3, 0], counts: Int32Array.from([1, 2]) },
-    deadFraction: null, deadWindowRows: null, liveLatents: 7, frequentLatents: 3,
-    decoderNorms: Float64Array.from([1, 1, -0]), decoderNormHistogram: { edges: [0, 1], counts: [3] },
-    weights: { architecture: 'topk', dIn: 4, dSae: 8, k: 2, wEnc: Float32Array.from({ length: 32 }, (_, i) => i / 7), bEnc: new Float32Array(8),
-      wDec: Float32Array.from([NaN, -0, 1e-40]), bDec: new Float32Array(4) },
+    kind: 'trained',
+    architecture: 'topk',
+    dIn: 4,
+    dSae: 8,
+    k: 2,
+    config: DEFAULT_SAE_CONFIG,
+    implementation: 'wgsl',
+    stop: { reason: 'steps' },
+    steps: 10,
+    elapsedMs: 5,
+    trainRows: 90,
+    testRows: 10,
+    scale: 1.25,
+    train: metrics(0.2),
+    test: metrics(0.25),
+    testFires: Float64Array.from([0, 1, NaN, Infinity]),
+    density: { edges: [-Infinity, -3, 0], counts: Int32Array.from([1, 2]) },
+    deadFraction: null,
+    deadWindowRows: null,
+    liveLatents: 7,
+    frequentLatents: 3,
+    decoderNorms: Float64Array.from([1, 1, -0]),
+    decoderNormHistogram: { edges: [0, 1], counts: [3] },
+    weights: {
+      architecture: 'topk',
+      dIn: 4,
+      dSae: 8,
+      k: 2,
+      wEnc: Float32Array.from({ length: 32 }, (_, i) => i / 7),
+      bEnc: new Float32Array(8),
+      wDec: Float32Array.from([NaN, -0, 1e-40]),
+      bDec: new Float32Array(4),
+    },
     // Safetensors bytes as an SAE summary may carry them: Uint8Array must come back as Uint8Array.
     safetensors: Uint8Array.from([0, 255, 128, 7]),
   } as unknown as SaeResultSummary;
   return {
-    id: 'r3', name: 'sae', createdAt: 1_700_000_000_002, engine: ENGINE,
-    setup: { version: 1, method: 'sae', config: DEFAULT_SAE_CONFIG, split: { kind: 'random', testFraction: 0.1, seed: 0, stratify: false }, data: {} },
-    progress: { fields: ['step', 'testFvu', 'testL0'], columns: [[1, 2], [0.5, NaN], [3, null]] },
+    id: 'r3',
+    name: 'sae',
+    createdAt: 1_700_000_000_002,
+    engine: ENGINE,
+    setup: {
+      version: 1,
+      method: 'sae',
+      config: DEFAULT_SAE_CONFIG,
+      split: { kind: 'random', testFraction: 0.1, seed: 0, stratify: false },
+      data: {},
+    },
+    progress: {
+      fields: ['step', 'testFvu', 'testL0'],
+      columns: [
+        [1, 2],
+        [0.5, NaN],
+        [3, null],
+      ],
+    },
     result: { method: 'sae', result },
   };
 }
@@ -108,7 +213,9 @@ test('a probe-suite LDA run (model, per-row probabilities, intervals, ROC, histo
   expectBitExact(original, back);
   // The re-imported model exports the same safetensors bytes.
   const model = (r: RunResult) => (r.method === 'suite' && r.result.method === 'lda' ? r.result.model : null)!;
-  expect(Array.from(probeToSafetensors(model(back.result)))).toEqual(Array.from(probeToSafetensors(model(original.result))));
+  expect(Array.from(probeToSafetensors(model(back.result)))).toEqual(
+    Array.from(probeToSafetensors(model(original.result))),
+  );
   expect(summarizeRun(back.result)).toEqual(summarizeRun(original.result));
 });
 
@@ -117,7 +224,10 @@ test('an SAE run round-trips bit-exactly: f32 weights, NaN, ±Infinity, -0 and U
   const back = importRun(exportRun(original), 'sae.json');
   expectBitExact(original, back);
   const s = summarizeRun(back.result);
-  expect(s.metrics.map((m) => [m.label, m.train, m.test])).toEqual([['FVU', 0.2, 0.25], ['L0', 31.5, 31.5]]);
+  expect(s.metrics.map((m) => [m.label, m.train, m.test])).toEqual([
+    ['FVU', 0.2, 0.25],
+    ['L0', 31.5, 31.5],
+  ]);
 });
 
 test('the run list summarises each method with train beside held-out', () => {
@@ -130,12 +240,17 @@ test('the run list summarises each method with train beside held-out', () => {
 
 test('a corrupted or foreign import gets a clear error naming the file', () => {
   expect(() => importRun('{"format":"other"}', 'x.json')).toThrow(/x.json: not a Probelab run export/);
-  expect(() => importRun('{"format":"probelab-run","version":1,"run":{"id":"a"}}', 'y.json')).toThrow(/y.json: the run is missing name/);
+  expect(() => importRun('{"format":"probelab-run","version":1,"run":{"id":"a"}}', 'y.json')).toThrow(
+    /y.json: the run is missing name/,
+  );
   expect(() => importRun(exportRun(logisticRun()).slice(0, 200), 'cut.json')).toThrow(/cut.json/);
   const badTyped = exportRun(logisticRun()).replace('"$typed": "f64"', '"$typed": "f65"');
   expect(() => importRun(badTyped, 'z.json')).toThrow(/unknown typed-array kind/);
   const badMethod = exportRun({ ...logisticRun(), result: { method: 'svm' } as unknown as RunResult });
   expect(() => importRun(badMethod, 'm.json')).toThrow(/m.json: the run's result has an unknown method "svm"/);
-  const badSetup = exportRun({ ...suiteRun(), setup: { ...suiteRun().setup, method: 'magic' } as unknown as RunRecord['setup'] });
+  const badSetup = exportRun({
+    ...suiteRun(),
+    setup: { ...suiteRun().setup, method: 'magic' } as unknown as RunRecord['setup'],
+  });
   expect(() => importRun(badSetup, 's.json')).toThrow(/s.json: the run's setup names an unknown method "magic"/);
 });

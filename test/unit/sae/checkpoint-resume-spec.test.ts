@@ -6,11 +6,28 @@ import type { CheckpointRecord } from '../../../src/ui/checkpoints/checkpoint-st
 import { resumeSpec, specFileIds } from '../../../src/ui/checkpoints/resume-spec';
 import type { FileSummary } from '../../../src/protocol';
 
-const file = (fileId: string, name: string): FileSummary => ({ fileId, name, sizeBytes: 1, kind: 'npy', tensors: [], columns: [] });
+const file = (fileId: string, name: string): FileSummary => ({
+  fileId,
+  name,
+  sizeBytes: 1,
+  kind: 'npy',
+  tensors: [],
+  columns: [],
+});
 const record: CheckpointRecord = {
-  runKey: 'r', tag: 'main', step: 20, totalSteps: 100, savedAt: 1, paused: false,
+  runKey: 'r',
+  tag: 'main',
+  step: 20,
+  totalSteps: 100,
+  savedAt: 1,
+  paused: false,
   files: { f1: 'planted_acts.npy', f2: 'meta.jsonl' },
-  spec: { activations: { fileId: 'f1', key: '' }, transform: 'none', config: DEFAULT_SAE_CONFIG, browser: { text: { fileId: 'f2', key: 'text' } } },
+  spec: {
+    activations: { fileId: 'f1', key: '' },
+    transform: 'none',
+    config: DEFAULT_SAE_CONFIG,
+    browser: { text: { fileId: 'f2', key: 'text' } },
+  },
   bytes: new ArrayBuffer(8),
 };
 

@@ -1,13 +1,26 @@
 // Pure SAE helpers: config rules, the shuffle control, normalization folding, init, feature statistics.
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/math/rng';
-import { changeEffect, defaultLr, DEFAULT_SAE_CONFIG, lrAt, sparsityAt, validateSaeConfig } from '../../../src/core/sae/config';
+import {
+  changeEffect,
+  defaultLr,
+  DEFAULT_SAE_CONFIG,
+  lrAt,
+  sparsityAt,
+  validateSaeConfig,
+} from '../../../src/core/sae/config';
 import { shuffleColumns } from '../../../src/core/sae/baselines';
 import { foldScale, normalizationScale } from '../../../src/core/sae/normalization';
 import { referenceSae } from '../../../src/core/sae/reference';
 import { initSaeParams } from '../../../src/core/sae/init';
 import { geometricMedian } from '../../../src/core/sae/geometric-median';
-import { addCodes, addToHistograms, decoderNeighbours, emptyFeatureStats, labelMix } from '../../../src/core/sae/feature-stats';
+import {
+  addCodes,
+  addToHistograms,
+  decoderNeighbours,
+  emptyFeatureStats,
+  labelMix,
+} from '../../../src/core/sae/feature-stats';
 import { expectClose, randn } from './grad-cases';
 
 describe('SAE config', () => {
@@ -17,7 +30,15 @@ describe('SAE config', () => {
   });
 
   it('lr warms up, holds, and decays linearly to 0; λ warms up linearly', () => {
-    const c = { ...DEFAULT_SAE_CONFIG, lr: 1, lrWarmupSteps: 10, steps: 100, lrDecayFraction: 0.2, sparsityCoefficient: 4, sparsityWarmupSteps: 4 };
+    const c = {
+      ...DEFAULT_SAE_CONFIG,
+      lr: 1,
+      lrWarmupSteps: 10,
+      steps: 100,
+      lrDecayFraction: 0.2,
+      sparsityCoefficient: 4,
+      sparsityWarmupSteps: 4,
+    };
     expect(lrAt(c, 0)).toBeCloseTo(0.1, 15);
     expect(lrAt(c, 50)).toBe(1);
     expect(lrAt(c, 90)).toBeCloseTo(0.5, 15);
@@ -27,8 +48,13 @@ describe('SAE config', () => {
 
   it('optimiser and sparsity edits continue the run; shape, family, seed and data edits restart it', () => {
     const c = DEFAULT_SAE_CONFIG;
-    expect(changeEffect(c, { ...c, lr: 1e-3, k: 8, sparsityCoefficient: 2, batchSize: 64 })).toEqual({ effect: 'continue' });
-    expect(changeEffect(c, { ...c, dSae: 1024, seed: 2, lr: 1 })).toEqual({ effect: 'restart', because: ['dSae', 'seed'] });
+    expect(changeEffect(c, { ...c, lr: 1e-3, k: 8, sparsityCoefficient: 2, batchSize: 64 })).toEqual({
+      effect: 'continue',
+    });
+    expect(changeEffect(c, { ...c, dSae: 1024, seed: 2, lr: 1 })).toEqual({
+      effect: 'restart',
+      because: ['dSae', 'seed'],
+    });
   });
 
   it('rejects a k larger than the dictionary, naming the field and value', () => {
@@ -38,7 +64,8 @@ describe('SAE config', () => {
 
 describe('sanity baselines', () => {
   it('shuffling each column keeps every column’s values and breaks the rows’ joint structure', () => {
-    const rows = 200, cols = 3;
+    const rows = 200,
+      cols = 3;
     const x = new Float32Array(rows * cols);
     for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) x[r * cols + j] = r; // perfectly correlated columns
     const s = shuffleColumns(x, rows, cols, createRng(1));
@@ -59,7 +86,10 @@ describe('activation normalization', () => {
   });
 
   it('folded weights reconstruct raw rows exactly as the trained weights reconstruct scaled rows, divided by s', () => {
-    const d = 4, m = 6, B = 5, s = 2.5;
+    const d = 4,
+      m = 6,
+      B = 5,
+      s = 2.5;
     const r = createRng(7);
     const p = { wEnc: randn(d * m, r), bEnc: randn(m, r, 0.2), wDec: randn(m * d, r), bDec: randn(d, r) };
     const x = randn(B * d, r);
@@ -67,13 +97,19 @@ describe('activation normalization', () => {
     const trained = referenceSae(p, scaled, B, d, m, { architecture: 'topk', k: 2 });
     const folded = referenceSae(foldScale(p, s), x, B, d, m, { architecture: 'topk', k: 2 });
     expectClose(folded.f, trained.f, 1e-6, 'codes unchanged');
-    expectClose(folded.xHat, trained.xHat.map((v) => v / s), 1e-6, 'x̂ = x̂′ / s');
+    expectClose(
+      folded.xHat,
+      trained.xHat.map((v) => v / s),
+      1e-6,
+      'x̂ = x̂′ / s',
+    );
   });
 });
 
 describe('initialisation', () => {
   it('W_enc = W_decᵀ, TopK decoder rows are unit-norm, b_enc = 0, b_dec as given', () => {
-    const d = 5, m = 7;
+    const d = 5,
+      m = 7;
     const p = initSaeParams('topk', d, m, [1, 2, 3, 4, 5], createRng(3));
     for (let i = 0; i < m; i++) {
       expect(Math.hypot(...p.wDec.subarray(i * d, (i + 1) * d))).toBeCloseTo(1, 6);
@@ -81,7 +117,11 @@ describe('initialisation', () => {
     }
     expect(Array.from(p.bDec)).toEqual([1, 2, 3, 4, 5]);
     expect(p.bEnc.every((v) => v === 0)).toBe(true);
-    expect(initSaeParams('relu', d, m, new Float32Array(d), createRng(3)).wDec.subarray(0, d).reduce((s, v) => s + v * v, 0)).toBeCloseTo(0.01, 6);
+    expect(
+      initSaeParams('relu', d, m, new Float32Array(d), createRng(3))
+        .wDec.subarray(0, d)
+        .reduce((s, v) => s + v * v, 0),
+    ).toBeCloseTo(0.01, 6);
   });
 
   it('the geometric median of collinear points is their median, unlike the mean', () => {
@@ -106,7 +146,11 @@ describe('feature statistics', () => {
     addToHistograms(s, f, 4);
     // latent 0: 1/3 → bin 1, 1 → bin 3, 2/3 → bin 2; latent 1: 1 → bin 3
     expect(Array.from(s.histograms)).toEqual([0, 1, 1, 1, 0, 0, 0, 1]);
-    const mix = labelMix(s, Int32Array.from({ length: 14 }, (_, r) => (r === 12 ? 1 : 0)), 2);
+    const mix = labelMix(
+      s,
+      Int32Array.from({ length: 14 }, (_, r) => (r === 12 ? 1 : 0)),
+      2,
+    );
     expect(mix.purity).toEqual([0.5, 1]);
   });
 

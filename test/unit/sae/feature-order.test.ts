@@ -4,10 +4,20 @@ import { orderFeatures } from '../../../src/ui/sae/feature-order';
 import type { FeatureBrowserData } from '../../../src/protocol';
 
 const f = {
-  rows: 10, fires: Float64Array.from([1, 5, 3]), maxAct: Float64Array.from([9, 1, 4]), meanAct: new Float64Array(3),
-  topN: 1, topRows: Int32Array.from([0, 1, 2]), topValues: new Float32Array(3), bins: 1, histograms: new Float32Array(3),
-  neighbours: 0, neighbourIndex: new Int32Array(0), neighbourCosine: new Float32Array(0),
-  purity: [0.5, null, 1], rowText: { 0: 'Bonjour', 1: 'hello world', 2: 'Hallo Welt' },
+  rows: 10,
+  fires: Float64Array.from([1, 5, 3]),
+  maxAct: Float64Array.from([9, 1, 4]),
+  meanAct: new Float64Array(3),
+  topN: 1,
+  topRows: Int32Array.from([0, 1, 2]),
+  topValues: new Float32Array(3),
+  bins: 1,
+  histograms: new Float32Array(3),
+  neighbours: 0,
+  neighbourIndex: new Int32Array(0),
+  neighbourCosine: new Float32Array(0),
+  purity: [0.5, null, 1],
+  rowText: { 0: 'Bonjour', 1: 'hello world', 2: 'Hallo Welt' },
 } as FeatureBrowserData;
 
 describe('feature ordering', () => {

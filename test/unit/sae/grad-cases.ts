@@ -16,8 +16,17 @@ import { expectClose } from '../../support/expect-close';
 export { expectClose };
 
 export const HYPER: SaeHyper = {
-  lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, sparsity: 0, k: 3, auxK: 3, auxKCoefficient: 1 / 32,
-  gradClip: null, thresholdEmaBeta: 0.999, bandwidth: 0.05,
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  sparsity: 0,
+  k: 3,
+  auxK: 3,
+  auxKCoefficient: 1 / 32,
+  gradClip: null,
+  thresholdEmaBeta: 0.999,
+  bandwidth: 0.05,
 };
 
 interface Case {
@@ -32,8 +41,19 @@ const CASES: Case[] = [
   { name: 'ReLU + decoder-norm-weighted L1', arch: 'relu', hyper: { sparsity: 0.7 } },
   { name: 'ReLU + L1 over three row chunks', arch: 'relu', hyper: { sparsity: 0.7 }, maxChunkRows: 5 },
   { name: 'TopK (k = 3)', arch: 'topk', hyper: { k: 3 } },
-  { name: 'TopK with AuxK on 4 dead latents', arch: 'topk', hyper: { k: 3, auxK: 2, auxKCoefficient: 0.5 }, dead: [1, 4, 6, 9] },
-  { name: 'TopK with AuxK over row chunks', arch: 'topk', hyper: { k: 3, auxK: 2, auxKCoefficient: 0.5 }, dead: [1, 4, 6, 9], maxChunkRows: 5 },
+  {
+    name: 'TopK with AuxK on 4 dead latents',
+    arch: 'topk',
+    hyper: { k: 3, auxK: 2, auxKCoefficient: 0.5 },
+    dead: [1, 4, 6, 9],
+  },
+  {
+    name: 'TopK with AuxK over row chunks',
+    arch: 'topk',
+    hyper: { k: 3, auxK: 2, auxKCoefficient: 0.5 },
+    dead: [1, 4, 6, 9],
+    maxChunkRows: 5,
+  },
   { name: 'BatchTopK (k·B over the batch)', arch: 'batchtopk', hyper: { k: 3 } },
   { name: 'BatchTopK over row chunks', arch: 'batchtopk', hyper: { k: 3 }, maxChunkRows: 5 },
   { name: 'JumpReLU (rectangle STE, L0 penalty)', arch: 'jumprelu', hyper: { sparsity: 0.3, bandwidth: 0.6 } },
@@ -50,7 +70,10 @@ export function problem(arch: SaeArchitecture, seed: number, B: number, d: numbe
     }
   }
   const init: SaeParams = {
-    wEnc: randn(d * m, r, 0.5), bEnc: randn(m, r, 0.1), wDec, bDec: randn(d, r, 0.1),
+    wEnc: randn(d * m, r, 0.5),
+    bEnc: randn(m, r, 0.1),
+    wDec,
+    bDec: randn(d, r, 0.1),
     // θ spread over the pre-activations' range so some rows fall inside the STE's rectangle.
     threshold: arch === 'jumprelu' ? Float32Array.from({ length: m }, () => 0.2 + 0.6 * r()) : undefined,
   };
@@ -58,18 +81,28 @@ export function problem(arch: SaeArchitecture, seed: number, B: number, d: numbe
 }
 
 export function gradientCases(): void {
-  const B = 12, d = 6, m = 10;
+  const B = 12,
+    d = 6,
+    m = 10;
   CASES.forEach((c, ci) => {
     it(`${c.name}: loss and gradients equal the f64 reference`, async () => {
       const { init, x } = problem(c.arch, 100 + ci, B, d, m);
       const hyper = { ...HYPER, ...c.hyper };
       const dead = c.dead ? Uint8Array.from({ length: m }, (_, i) => (c.dead!.includes(i) ? 1 : 0)) : undefined;
-      const trainer = new TfjsSaeTrainer({ architecture: c.arch, dIn: d, dSae: m }, init, { maxChunkRows: c.maxChunkRows });
+      const trainer = new TfjsSaeTrainer({ architecture: c.arch, dIn: d, dSae: m }, init, {
+        maxChunkRows: c.maxChunkRows,
+      });
       const got = await trainer.gradients(x, B, hyper, dead);
       trainer.dispose();
       const opts: ReferenceOptions = {
-        architecture: c.arch, k: hyper.k, lambda: hyper.sparsity, auxK: hyper.auxK, auxKCoefficient: hyper.auxKCoefficient,
-        dead, bandwidth: hyper.bandwidth, logThreshold: init.threshold ? Float64Array.from(init.threshold, Math.log) : undefined,
+        architecture: c.arch,
+        k: hyper.k,
+        lambda: hyper.sparsity,
+        auxK: hyper.auxK,
+        auxKCoefficient: hyper.auxKCoefficient,
+        dead,
+        bandwidth: hyper.bandwidth,
+        logThreshold: init.threshold ? Float64Array.from(init.threshold, Math.log) : undefined,
       };
       const want = referenceSae(init, x, B, d, m, opts);
       if (c.arch === 'jumprelu') {
@@ -80,7 +113,8 @@ export function gradientCases(): void {
       if (c.dead) expect(want.aux).toBeGreaterThan(0);
       expect(got.mse).toBeCloseTo(want.mse, 4);
       expect(got.aux).toBeCloseTo(want.aux, 4);
-      for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expectClose(got[key], want.grads[key], 2e-4, `grad ${key}`);
+      for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const)
+        expectClose(got[key], want.grads[key], 2e-4, `grad ${key}`);
     });
   });
 }

@@ -7,7 +7,9 @@ import { mmcs } from '../../../src/core/sae/mmcs';
 
 describe('reconstruction metrics', () => {
   // x = [[1,0],[3,0]], x̂ = [[1,0],[1,0]]: errors 0 and 4; x̄ = [2,0] so Σ‖x − x̄‖² = 2.
-  const x = [1, 0, 3, 0], xHat = [1, 0, 1, 0], f = [0.5, 0, 2, 0, 0, 0];
+  const x = [1, 0, 3, 0],
+    xHat = [1, 0, 1, 0],
+    f = [0.5, 0, 2, 0, 0, 0];
 
   it('MSE sums over d and averages over rows; FVU is about the mean, not about zero', () => {
     const m = finalizeSums(batchSums(x, xHat, f, 2, 2, 3));

@@ -8,7 +8,10 @@ import { TfjsEngine } from '../../../src/engine/tfjs/tfjs-engine';
 import { storeWith } from './store-helpers';
 import { SAE_PROGRESS_FIELDS } from '../../../src/protocol';
 
-beforeAll(async () => { await tf.setBackend('cpu'); await tf.ready(); });
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
 
 const engine = new TfjsEngine({ backend: 'cpu', implementation: 'tfjs-cpu', adapter: '', precision: 'f32' });
 
@@ -17,17 +20,36 @@ describe('planted features', () => {
     const store = await storeWith('planted_acts.npy', 'planted_dictionary.npy');
     // A hot constant lr with a decay tail: the CPU backend must get there in a few hundred steps.
     const config: SaeConfig = {
-      ...DEFAULT_SAE_CONFIG, architecture: 'topk', dSae: 512, k: 4, lr: 1e-2, lrWarmupSteps: 10, lrDecayFraction: 0.3,
-      batchSize: 128, steps: Number(process.env.PLANTED_STEPS ?? 300), evalEvery: 100, heldOutFraction: 0.1, seed: 3,
+      ...DEFAULT_SAE_CONFIG,
+      architecture: 'topk',
+      dSae: 512,
+      k: 4,
+      lr: 1e-2,
+      lrWarmupSteps: 10,
+      lrDecayFraction: 0.3,
+      batchSize: 128,
+      steps: Number(process.env.PLANTED_STEPS ?? 300),
+      evalEvery: 100,
+      heldOutFraction: 0.1,
+      seed: 3,
     };
     const points: Float64Array[] = [];
-    const result = await runSaeTrainJob({ engine }, store, {
-      activations: { fileId: 'planted_acts.npy', key: '' }, transform: 'none', config,
-      groundTruth: { fileId: 'planted_dictionary.npy', key: '' },
-    }, { onStart: () => {}, onProgress: (p) => points.push(p), isCancelled: () => false });
+    const result = await runSaeTrainJob(
+      { engine },
+      store,
+      {
+        activations: { fileId: 'planted_acts.npy', key: '' },
+        transform: 'none',
+        config,
+        groundTruth: { fileId: 'planted_dictionary.npy', key: '' },
+      },
+      { onStart: () => {}, onProgress: (p) => points.push(p), isCancelled: () => false },
+    );
     expect(result).not.toBeNull();
     const r = result!;
-    console.log(`MMCS ${r.mmcs!.mmcs.toFixed(4)}, found ${r.mmcs!.found}/256, held-out FVU ${r.test.fvu}, L0 ${r.test.l0}, ${(r.elapsedMs / 1000).toFixed(1)} s`);
+    console.log(
+      `MMCS ${r.mmcs!.mmcs.toFixed(4)}, found ${r.mmcs!.found}/256, held-out FVU ${r.test.fvu}, L0 ${r.test.l0}, ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    );
     expect(r.mmcs!.trueFeatures).toBe(256);
     expect(r.mmcs!.mmcs).toBeGreaterThanOrEqual(0.95);
     expect(r.mmcs!.found).toBeGreaterThan(200);

@@ -3,7 +3,10 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe } from 'vitest';
 import { gradientCases } from './grad-cases';
 
-beforeAll(async () => { await tf.setBackend('cpu'); await tf.ready(); });
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
 
 describe('SAE loss and gradients on the tfjs CPU backend', () => {
   gradientCases();

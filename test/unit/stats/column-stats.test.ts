@@ -8,10 +8,12 @@ test('per-dimension mean/std and row norms of a hand-made matrix', () => {
   expect(s.std[0]).toBeCloseTo(Math.sqrt(8 / 3), 12);
   expect(s.std[2]).toBe(0);
   expect(s.constantColumns).toBe(1);
-  expect(Array.from(s.rowNorms)).toEqual([Math.sqrt(74), Math.sqrt(50), Math.sqrt(138)].map((v) => expect.closeTo(v, 5)));
+  expect(Array.from(s.rowNorms)).toEqual(
+    [Math.sqrt(74), Math.sqrt(50), Math.sqrt(138)].map((v) => expect.closeTo(v, 5)),
+  );
 });
 
-test('the column sums of digits equal numpy\'s total', async () => {
+test("the column sums of digits equal numpy's total", async () => {
   const { data, shape } = await readNpyF32('digits_f32.npy');
   const s = columnStats(data, shape[0], shape[1]);
   const total = s.mean.reduce((a, m) => a + m * shape[0], 0);

@@ -2,13 +2,24 @@ import { expect, test } from 'vitest';
 import { autoPair } from '../../../src/ui/auto-pair';
 import type { FileSummary } from '../../../src/protocol';
 
-const file = (fileId: string, tensors: FileSummary['tensors'], extra: Partial<FileSummary> = {}): FileSummary =>
-  ({ fileId, name: `${fileId}.npy`, sizeBytes: 1, kind: 'npy', tensors, columns: [], ...extra });
+const file = (fileId: string, tensors: FileSummary['tensors'], extra: Partial<FileSummary> = {}): FileSummary => ({
+  fileId,
+  name: `${fileId}.npy`,
+  sizeBytes: 1,
+  kind: 'npy',
+  tensors,
+  columns: [],
+  ...extra,
+});
 const none = { activations: null, labels: null, classNamesFile: null, splitFile: null };
 
 test('pairs a matrix with the 1-D array of the same length, preferring label-like names', () => {
   const files = [
-    file('a', [{ key: 'X', dtype: 'f32', shape: [569, 30] }, { key: 'idx', dtype: 'i64', shape: [569] }, { key: 'y', dtype: 'i64', shape: [569] }]),
+    file('a', [
+      { key: 'X', dtype: 'f32', shape: [569, 30] },
+      { key: 'idx', dtype: 'i64', shape: [569] },
+      { key: 'y', dtype: 'i64', shape: [569] },
+    ]),
     file('b', [{ key: '', dtype: 'i64', shape: [100] }]),
   ];
   const p = autoPair(files, none);
@@ -17,14 +28,20 @@ test('pairs a matrix with the 1-D array of the same length, preferring label-lik
 });
 
 test('never pairs arrays of different lengths and never replaces a choice the user made', () => {
-  const files = [file('a', [{ key: '', dtype: 'f32', shape: [10, 4] }]), file('b', [{ key: '', dtype: 'i64', shape: [11] }])];
+  const files = [
+    file('a', [{ key: '', dtype: 'f32', shape: [10, 4] }]),
+    file('b', [{ key: '', dtype: 'i64', shape: [11] }]),
+  ];
   expect(autoPair(files, none).labels).toBeNull();
   const chosen = { ...none, activations: { fileId: 'b', key: '' } };
   expect(autoPair(files, chosen).activations).toEqual({ fileId: 'b', key: '' });
 });
 
 test('picks up split and class-name files', () => {
-  const files = [file('s', [], { kind: 'split', split: { train: 3, test: 1 } }), file('c', [], { kind: 'classes', classNames: ['a', 'b'] })];
+  const files = [
+    file('s', [], { kind: 'split', split: { train: 3, test: 1 } }),
+    file('c', [], { kind: 'classes', classNames: ['a', 'b'] }),
+  ];
   const p = autoPair(files, none);
   expect(p.splitFile).toBe('s');
   expect(p.classNamesFile).toBe('c');

@@ -6,11 +6,22 @@ import type { FileSummary } from '../../../src/protocol';
 import type { EvaluatedSide } from '../../../src/protocol';
 
 const file = (fileId: string, name: string, tensors: [string, number[]][]): FileSummary => ({
-  fileId, name, sizeBytes: 0, kind: 'safetensors', columns: [], tensors: tensors.map(([key, shape]) => ({ key, dtype: 'f32', shape })),
+  fileId,
+  name,
+  sizeBytes: 0,
+  kind: 'safetensors',
+  columns: [],
+  tensors: tensors.map(([key, shape]) => ({ key, dtype: 'f32', shape })),
 });
 
 test('a layer sweep uses every 2-D tensor of the activations file with the same rows, in file order', () => {
-  const f = file('f1', 'layers.safetensors', [['layer_0', [100, 8]], ['layer_1', [100, 8]], ['labels', [100]], ['other', [50, 8]], ['layer_2', [100, 16]]]);
+  const f = file('f1', 'layers.safetensors', [
+    ['layer_0', [100, 8]],
+    ['layer_1', [100, 8]],
+    ['labels', [100]],
+    ['other', [50, 8]],
+    ['layer_2', [100, 16]],
+  ]);
   const layers = layerChoices([f], { fileId: 'f1', key: 'layer_1' });
   expect(layers.map((l) => l.name)).toEqual(['layer_0', 'layer_1', 'layer_2']);
 });
@@ -23,17 +34,34 @@ test('an [L, N, D] tensor sweeps its L layers', () => {
 });
 
 test('CCS defaults to the tensors named x_plus and x_minus', () => {
-  const pair = defaultContrastPair([file('a', 'acts.npy', [['', [10, 4]]]), file('b', 'contrast_pairs.npz', [['x_plus', [10, 4]], ['x_minus', [10, 4]], ['labels', [10]]])]);
+  const pair = defaultContrastPair([
+    file('a', 'acts.npy', [['', [10, 4]]]),
+    file('b', 'contrast_pairs.npz', [
+      ['x_plus', [10, 4]],
+      ['x_minus', [10, 4]],
+      ['labels', [10]],
+    ]),
+  ]);
   expect(pair).toEqual({ xPlus: { fileId: 'b', key: 'x_plus' }, xMinus: { fileId: 'b', key: 'x_minus' } });
   expect(defaultContrastPair([])).toEqual({ xPlus: null, xMinus: null });
 });
 
 test('per-row probabilities export quotes metadata text and keeps each row beside its own metadata', () => {
   const side = (rows: number[], p1: number[]): EvaluatedSide => ({
-    rows: Int32Array.from(rows), proba: Float64Array.from(p1.flatMap((p) => [1 - p, p])), scores: new Float64Array(rows.length),
+    rows: Int32Array.from(rows),
+    proba: Float64Array.from(p1.flatMap((p) => [1 - p, p])),
+    scores: new Float64Array(rows.length),
     report: null as never,
   });
-  const csv = probabilitiesCsv([{ name: 'train', side: side([2], [0.75]) }, { name: 'held-out', side: side([0], [0.25]) }], ['no', 'yes'],
-    [{ name: 'text', kind: 'string', values: ['a, "quoted"', 'b', 'c'] }]);
-  expect(csv).toBe('row,split,predicted,p_no,p_yes,text\n2,train,yes,0.25,0.75,c\n0,held-out,no,0.75,0.25,"a, ""quoted"""\n');
+  const csv = probabilitiesCsv(
+    [
+      { name: 'train', side: side([2], [0.75]) },
+      { name: 'held-out', side: side([0], [0.25]) },
+    ],
+    ['no', 'yes'],
+    [{ name: 'text', kind: 'string', values: ['a, "quoted"', 'b', 'c'] }],
+  );
+  expect(csv).toBe(
+    'row,split,predicted,p_no,p_yes,text\n2,train,yes,0.25,0.75,c\n0,held-out,no,0.75,0.25,"a, ""quoted"""\n',
+  );
 });

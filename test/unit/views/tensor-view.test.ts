@@ -7,15 +7,34 @@ import { applyTokenView, guess3d, resolveView } from '../../../src/core/views/te
 test('2-D and 1-D tensors are matrices as they are; a 3-D tensor needs a layer or token choice', () => {
   expect(resolveView([10, 4])).toMatchObject({ ok: true, rows: 10, cols: 4, labelRows: 10, labelRepeat: 1 });
   expect(resolveView([10])).toMatchObject({ ok: true, rows: 10, cols: 1 });
-  expect(resolveView([6, 2000, 32])).toMatchObject({ ok: false, problem: expect.stringMatching(/choose a layer .* or a token/) });
-  expect(resolveView([6, 2000, 32], { layer: 6 })).toMatchObject({ ok: false, problem: 'invalid layer: 6 (the tensor [6,2000,32] has layers 0..5)' });
+  expect(resolveView([6, 2000, 32])).toMatchObject({
+    ok: false,
+    problem: expect.stringMatching(/choose a layer .* or a token/),
+  });
+  expect(resolveView([6, 2000, 32], { layer: 6 })).toMatchObject({
+    ok: false,
+    problem: 'invalid layer: 6 (the tensor [6,2000,32] has layers 0..5)',
+  });
   expect(resolveView([10, 4], { layer: 0 })).toMatchObject({ ok: false });
   expect(resolveView([2, 3, 4, 5])).toMatchObject({ ok: false });
 });
 
 test('a layer of [L, N, D] reads one row of the first axis; flatten gives N*T rows with labels repeated T times', () => {
-  expect(resolveView([6, 2000, 32], { layer: 2 })).toMatchObject({ ok: true, rows: 2000, cols: 32, sourceStart: 2, sourceEnd: 3, labelRows: 2000 });
-  expect(resolveView([100, 7, 16], { token: 'flatten' })).toMatchObject({ ok: true, rows: 700, cols: 16, labelRows: 100, labelRepeat: 7 });
+  expect(resolveView([6, 2000, 32], { layer: 2 })).toMatchObject({
+    ok: true,
+    rows: 2000,
+    cols: 32,
+    sourceStart: 2,
+    sourceEnd: 3,
+    labelRows: 2000,
+  });
+  expect(resolveView([100, 7, 16], { token: 'flatten' })).toMatchObject({
+    ok: true,
+    rows: 700,
+    cols: 16,
+    labelRows: 100,
+    labelRepeat: 7,
+  });
   expect(resolveView([100, 7, 16], { token: 'mean' })).toMatchObject({ ok: true, rows: 100, cols: 16, labelRepeat: 1 });
   expect(resolveView([100, 7, 16], { token: 7 })).toMatchObject({ ok: false });
 });
@@ -37,12 +56,40 @@ test('labels repeat per token and drop the same rows as the activations', () => 
 });
 
 test('per-layer keys group by the number that varies, in layer order', () => {
-  const { groups, rest } = groupLayerKeys(['labels', 'layer_10', 'layer_2', 'layer_0', 'blocks.3.hook_resid_post',
-    'blocks.0.hook_resid_post', 'blocks.3.attn.hook_z', 'blocks.0.attn.hook_z', 'embed_2d']);
+  const { groups, rest } = groupLayerKeys([
+    'labels',
+    'layer_10',
+    'layer_2',
+    'layer_0',
+    'blocks.3.hook_resid_post',
+    'blocks.0.hook_resid_post',
+    'blocks.3.attn.hook_z',
+    'blocks.0.attn.hook_z',
+    'embed_2d',
+  ]);
   expect(groups).toEqual([
-    { pattern: 'layer_{L}', layers: [{ layer: 0, key: 'layer_0' }, { layer: 2, key: 'layer_2' }, { layer: 10, key: 'layer_10' }] },
-    { pattern: 'blocks.{L}.hook_resid_post', layers: [{ layer: 0, key: 'blocks.0.hook_resid_post' }, { layer: 3, key: 'blocks.3.hook_resid_post' }] },
-    { pattern: 'blocks.{L}.attn.hook_z', layers: [{ layer: 0, key: 'blocks.0.attn.hook_z' }, { layer: 3, key: 'blocks.3.attn.hook_z' }] },
+    {
+      pattern: 'layer_{L}',
+      layers: [
+        { layer: 0, key: 'layer_0' },
+        { layer: 2, key: 'layer_2' },
+        { layer: 10, key: 'layer_10' },
+      ],
+    },
+    {
+      pattern: 'blocks.{L}.hook_resid_post',
+      layers: [
+        { layer: 0, key: 'blocks.0.hook_resid_post' },
+        { layer: 3, key: 'blocks.3.hook_resid_post' },
+      ],
+    },
+    {
+      pattern: 'blocks.{L}.attn.hook_z',
+      layers: [
+        { layer: 0, key: 'blocks.0.attn.hook_z' },
+        { layer: 3, key: 'blocks.3.attn.hook_z' },
+      ],
+    },
   ]);
   expect(rest.sort()).toEqual(['embed_2d', 'labels']);
 });
@@ -55,11 +102,26 @@ test('a 3-D tensor whose second axis matches the labels is read as layers, other
 
 test('auto-pairing reads a lone [L, N, D] tensor as layers when the labels have N rows, and aligns flattened labels', async () => {
   const { autoPair, alignLabels } = await import('../../../src/ui/auto-pair');
-  const file = (fileId: string, shape: number[]) => ({ fileId, name: fileId, sizeBytes: 1, kind: 'npy', tensors: [{ key: '', dtype: 'f32', shape }], columns: [] });
-  const p = autoPair([file('acts', [6, 2000, 32]), file('y', [2000])], { activations: null, labels: null, classNamesFile: null, splitFile: null });
+  const file = (fileId: string, shape: number[]) => ({
+    fileId,
+    name: fileId,
+    sizeBytes: 1,
+    kind: 'npy',
+    tensors: [{ key: '', dtype: 'f32', shape }],
+    columns: [],
+  });
+  const p = autoPair([file('acts', [6, 2000, 32]), file('y', [2000])], {
+    activations: null,
+    labels: null,
+    classNamesFile: null,
+    splitFile: null,
+  });
   expect(p.activations).toEqual({ fileId: 'acts', key: '', layer: 5 });
   expect(p.labels).toEqual({ fileId: 'y', key: '' });
   const flat = { fileId: 'acts', key: '', token: 'flatten' as const };
   expect(alignLabels({ fileId: 'y', key: '' }, flat)).toEqual({ fileId: 'y', key: '', alignTo: flat });
-  expect(alignLabels({ fileId: 'y', key: '', alignTo: flat }, { fileId: 'acts', key: '', layer: 1 })).toEqual({ fileId: 'y', key: '' });
+  expect(alignLabels({ fileId: 'y', key: '', alignTo: flat }, { fileId: 'acts', key: '', layer: 1 })).toEqual({
+    fileId: 'y',
+    key: '',
+  });
 });

@@ -2,7 +2,12 @@
 // live tuning must change lr/betas between steps without losing the moments. Bias corrections in f64 on the host.
 import * as tf from '@tensorflow/tfjs';
 
-export interface AdamHyper { lr: number; beta1: number; beta2: number; eps: number }
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
 
 export class TfjsAdam {
   t = 0;
@@ -17,7 +22,8 @@ export class TfjsAdam {
   /** p ← p − lr·m̂/(√v̂ + ε); grads in the same order as the params. */
   apply(grads: tf.Tensor[], h: AdamHyper): void {
     this.t += 1;
-    const c1 = 1 / (1 - h.beta1 ** this.t), c2 = 1 / (1 - h.beta2 ** this.t);
+    const c1 = 1 / (1 - h.beta1 ** this.t),
+      c2 = 1 / (1 - h.beta2 ** this.t);
     tf.tidy(() => {
       grads.forEach((g, i) => {
         const m = this.m[i].mul(h.beta1).add(g.mul(1 - h.beta1));
@@ -31,7 +37,11 @@ export class TfjsAdam {
 
   /** Moments for a checkpoint, in parameter order. */
   async state(): Promise<{ t: number; m: Float32Array[]; v: Float32Array[] }> {
-    return { t: this.t, m: await Promise.all(this.m.map((x) => x.data() as Promise<Float32Array>)), v: await Promise.all(this.v.map((x) => x.data() as Promise<Float32Array>)) };
+    return {
+      t: this.t,
+      m: await Promise.all(this.m.map((x) => x.data() as Promise<Float32Array>)),
+      v: await Promise.all(this.v.map((x) => x.data() as Promise<Float32Array>)),
+    };
   }
 
   restore(s: { t: number; m: Float32Array[]; v: Float32Array[] }): void {

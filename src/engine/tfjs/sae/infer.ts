@@ -11,11 +11,21 @@ export class TfjsSaeInference {
   private readonly v: SaeVars;
   private readonly theta?: tf.Tensor1D;
 
-  constructor(readonly shape: SaeShape, p: SaeParams, private readonly maxChunkRows = Infinity) {
+  constructor(
+    readonly shape: SaeShape,
+    p: SaeParams,
+    private readonly maxChunkRows = Infinity,
+  ) {
     const { dIn: d, dSae: m, architecture } = shape;
     checkParamShapes(p, d, m, 'inference');
-    this.v = { wEnc: tf.tensor2d(p.wEnc, [d, m]), bEnc: tf.tensor1d(p.bEnc), wDec: tf.tensor2d(p.wDec, [m, d]), bDec: tf.tensor1d(p.bDec) };
-    if ((architecture === 'jumprelu' || architecture === 'batchtopk') && p.threshold) this.theta = tf.tensor1d(p.threshold);
+    this.v = {
+      wEnc: tf.tensor2d(p.wEnc, [d, m]),
+      bEnc: tf.tensor1d(p.bEnc),
+      wDec: tf.tensor2d(p.wDec, [m, d]),
+      bDec: tf.tensor1d(p.bDec),
+    };
+    if ((architecture === 'jumprelu' || architecture === 'batchtopk') && p.threshold)
+      this.theta = tf.tensor1d(p.threshold);
   }
 
   private chunks(rows: number): Array<[number, number]> {
@@ -35,10 +45,14 @@ export class TfjsSaeInference {
   async evaluate(x: Float32Array, rows: number, k: number): Promise<MetricSums> {
     const { dIn: d, dSae: m } = this.shape;
     if (rows === 0) return emptySums(d, m);
-    const total = tf.tidy(() => this.chunks(rows).map(([r0, n]) => {
-      const { xt, f } = this.codes(x, r0, n, k);
-      return packedSums(xt, f.matMul(this.v.wDec).add(this.v.bDec) as tf.Tensor2D, f);
-    }).reduce((a, b) => a.add(b)));
+    const total = tf.tidy(() =>
+      this.chunks(rows)
+        .map(([r0, n]) => {
+          const { xt, f } = this.codes(x, r0, n, k);
+          return packedSums(xt, f.matMul(this.v.wDec).add(this.v.bDec) as tf.Tensor2D, f);
+        })
+        .reduce((a, b) => a.add(b)),
+    );
     const s = (await total.data()) as Float32Array;
     total.dispose();
     return unpackSums(s, d, m, rows);

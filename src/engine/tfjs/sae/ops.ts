@@ -30,7 +30,10 @@ export function rowKthLargest(pre: tf.Tensor2D, k: number): tf.Tensor2D {
 /** The (k·B)-th largest value of the whole batch (tf.topk sorts the flattened batch once). */
 export function batchKthLargest(pre: tf.Tensor2D, kTotal: number): tf.Scalar {
   const n = Math.min(kTotal, pre.size);
-  return tf.topk(pre.reshape([-1]), n, true).values.slice([n - 1], [1]).reshape([]) as tf.Scalar;
+  return tf
+    .topk(pre.reshape([-1]), n, true)
+    .values.slice([n - 1], [1])
+    .reshape([]) as tf.Scalar;
 }
 
 /**
@@ -38,30 +41,54 @@ export function batchKthLargest(pre: tf.Tensor2D, kTotal: number): tf.Scalar {
  * cut for batchtopk (computed over all chunks of a batch by the caller). Entries ≤ 0 never pass: they carry
  * no gradient, as ReLU says.
  */
-export function trainingGate(arch: SaeArchitecture, pre: tf.Tensor2D, k: number, theta?: tf.Tensor1D, batchThreshold?: tf.Scalar): tf.Tensor2D {
+export function trainingGate(
+  arch: SaeArchitecture,
+  pre: tf.Tensor2D,
+  k: number,
+  theta?: tf.Tensor1D,
+  batchThreshold?: tf.Scalar,
+): tf.Tensor2D {
   const positive = pre.greater(0);
   switch (arch) {
-    case 'relu': return positive.toFloat() as tf.Tensor2D;
-    case 'topk': return positive.logicalAnd(pre.greaterEqual(rowKthLargest(pre, Math.min(k, pre.shape[1])))).toFloat() as tf.Tensor2D;
-    case 'batchtopk': return positive.logicalAnd(pre.greaterEqual(batchThreshold!)).toFloat() as tf.Tensor2D;
-    case 'jumprelu': return pre.greater(theta!).toFloat() as tf.Tensor2D;
+    case 'relu':
+      return positive.toFloat() as tf.Tensor2D;
+    case 'topk':
+      return positive
+        .logicalAnd(pre.greaterEqual(rowKthLargest(pre, Math.min(k, pre.shape[1]))))
+        .toFloat() as tf.Tensor2D;
+    case 'batchtopk':
+      return positive.logicalAnd(pre.greaterEqual(batchThreshold!)).toFloat() as tf.Tensor2D;
+    case 'jumprelu':
+      return pre.greater(theta!).toFloat() as tf.Tensor2D;
   }
 }
 
 /** Inference gate: BatchTopK becomes JumpReLU at its EMA threshold (what is exported), or TopK before one exists. */
 export function inferenceGate(arch: SaeArchitecture, pre: tf.Tensor2D, k: number, theta?: tf.Tensor1D): tf.Tensor2D {
-  if (arch === 'batchtopk') return theta ? pre.greater(theta).logicalAnd(pre.greater(0)).toFloat() as tf.Tensor2D : trainingGate('topk', pre, k);
+  if (arch === 'batchtopk')
+    return theta
+      ? (pre.greater(theta).logicalAnd(pre.greater(0)).toFloat() as tf.Tensor2D)
+      : trainingGate('topk', pre, k);
   return trainingGate(arch, pre, k, theta);
 }
 
 /** Reconstruction sums packed as one vector: [sqErr, sqX, dot, sqXHat, sumCos, cosRows, l0, l1, sumX(d), fires(m)]. */
 export function packedSums(x: tf.Tensor2D, xHat: tf.Tensor2D, f: tf.Tensor2D): tf.Tensor1D {
-  const nx = x.square().sum(1), nh = xHat.square().sum(1), dot = x.mul(xHat).sum(1);
+  const nx = x.square().sum(1),
+    nh = xHat.square().sum(1),
+    dot = x.mul(xHat).sum(1);
   const valid = nx.greater(0).logicalAnd(nh.greater(0)).toFloat();
   const cos = dot.div(nx.mul(nh).sqrt().add(valid.sub(1).neg())).mul(valid);
   const fired = f.greater(0).toFloat();
   const scalars = tf.stack([
-    x.sub(xHat).square().sum(), nx.sum(), dot.sum(), nh.sum(), cos.sum(), valid.sum(), fired.sum(), f.abs().sum(),
+    x.sub(xHat).square().sum(),
+    nx.sum(),
+    dot.sum(),
+    nh.sum(),
+    cos.sum(),
+    valid.sum(),
+    fired.sum(),
+    f.abs().sum(),
   ]);
   return tf.concat([scalars, x.sum(0), fired.sum(0)]) as tf.Tensor1D;
 }
@@ -79,7 +106,11 @@ export interface GradInputs {
 }
 
 export interface ChunkGrads {
-  wEnc: tf.Tensor2D; bEnc: tf.Tensor1D; wDec: tf.Tensor2D; bDec: tf.Tensor1D; logThreshold?: tf.Tensor1D;
+  wEnc: tf.Tensor2D;
+  bEnc: tf.Tensor1D;
+  wDec: tf.Tensor2D;
+  bDec: tf.Tensor1D;
+  logThreshold?: tf.Tensor1D;
   /** [mse part, aux part, min kept activation (batchtopk), then packedSums]. */
   stats: tf.Tensor1D;
 }
@@ -102,17 +133,33 @@ export function chunkGrads(v: SaeVars, x: tf.Tensor2D, o: GradInputs): ChunkGrad
     // λ·(1/B)·Σ_b Σ_i f_bi‖W_dec,i‖: ∂/∂f = λ‖W_dec,i‖/B; ∂/∂W_dec,i = (λ/B)·Σ_b f_bi · W_dec,i/‖W_dec,i‖.
     const norms = v.wDec.square().sum(1, true).sqrt();
     const colF = f.sum(0).reshape([-1, 1]);
-    aux = colF.mul(norms).sum().mul(o.lambda / B) as tf.Scalar;
-    gWDec = gWDec.add(colF.mul(v.wDec).div(norms.maximum(1e-30)).mul(o.lambda / B)) as tf.Tensor2D;
+    aux = colF
+      .mul(norms)
+      .sum()
+      .mul(o.lambda / B) as tf.Scalar;
+    gWDec = gWDec.add(
+      colF
+        .mul(v.wDec)
+        .div(norms.maximum(1e-30))
+        .mul(o.lambda / B),
+    ) as tf.Tensor2D;
     gF = gF.add(norms.reshape([1, -1]).mul(o.lambda / B)) as tf.Tensor2D;
   }
   let gPre = gF.mul(gate) as tf.Tensor2D;
   if (o.arch === 'jumprelu') {
     // Rectangle STE: K = 1{|pre − θ| < ε/2}; ∂f/∂θ = −(θ/ε)K, ∂H/∂θ = −K/ε; log θ chains a factor θ.
     const eps = o.bandwidth;
-    const K = pre.sub(theta!).abs().less(eps / 2).toFloat();
+    const K = pre
+      .sub(theta!)
+      .abs()
+      .less(eps / 2)
+      .toFloat();
     aux = gate.sum().mul(o.lambda / B) as tf.Scalar;
-    const dTheta = gF.mul(theta!.neg().div(eps)).add(-o.lambda / (B * eps)).mul(K).sum(0);
+    const dTheta = gF
+      .mul(theta!.neg().div(eps))
+      .add(-o.lambda / (B * eps))
+      .mul(K)
+      .sum(0);
     gLogTheta = dTheta.mul(theta!) as tf.Tensor1D;
   }
   if (o.aux) {
@@ -125,9 +172,8 @@ export function chunkGrads(v: SaeVars, x: tf.Tensor2D, o: GradInputs): ChunkGrad
   const gWEnc = xc.matMul(gPre, true, false) as tf.Tensor2D;
   // x − b_dec feeds the encoder: ∂/∂b_dec = Σ_b g_b − W_enc·Σ_b ∂pre_b.
   const gBDec = g.sum(0).sub(v.wEnc.matMul(gBEnc.reshape([-1, 1])).reshape([-1])) as tf.Tensor1D;
-  const minKept = o.arch === 'batchtopk'
-    ? tf.where(gate.greater(0), pre, tf.fill(pre.shape, F32_MAX)).min()
-    : tf.scalar(F32_MAX);
+  const minKept =
+    o.arch === 'batchtopk' ? tf.where(gate.greater(0), pre, tf.fill(pre.shape, F32_MAX)).min() : tf.scalar(F32_MAX);
   const stats = tf.concat([tf.stack([err.square().sum().div(B), aux, minKept]), packedSums(x, xHat, f)]) as tf.Tensor1D;
   return { wEnc: gWEnc, bEnc: gBEnc, wDec: gWDec, bDec: gBDec, logThreshold: gLogTheta, stats };
 }
@@ -140,8 +186,15 @@ function auxKGrads(v: SaeVars, pre: tf.Tensor2D, x: tf.Tensor2D, xHat: tf.Tensor
   const m = pre.shape[1];
   const kAux = Math.min(a.kAux, m);
   // Live latents are pushed below every dead one; a where keeps dead latents' values exact.
-  const deadPre = tf.where(a.dead.greater(0).reshape([1, -1]).tile([pre.shape[0], 1]), pre, tf.fill(pre.shape, -F32_MAX)) as tf.Tensor2D;
-  const gate = deadPre.greater(0).logicalAnd(deadPre.greaterEqual(rowKthLargest(deadPre, kAux))).toFloat() as tf.Tensor2D;
+  const deadPre = tf.where(
+    a.dead.greater(0).reshape([1, -1]).tile([pre.shape[0], 1]),
+    pre,
+    tf.fill(pre.shape, -F32_MAX),
+  ) as tf.Tensor2D;
+  const gate = deadPre
+    .greater(0)
+    .logicalAnd(deadPre.greaterEqual(rowKthLargest(deadPre, kAux)))
+    .toFloat() as tf.Tensor2D;
   const fAux = pre.mul(gate) as tf.Tensor2D;
   const e = x.sub(xHat);
   const variance = a.variance ?? e.sub(e.mean(0)).square().sum();
@@ -152,7 +205,13 @@ function auxKGrads(v: SaeVars, pre: tf.Tensor2D, x: tf.Tensor2D, xHat: tf.Tensor
 }
 
 /** Σ‖e − ē‖² pieces of one chunk: [Σ‖e‖², Σe (d)] with e = x − x̂ under the training gate. */
-export function residualMoments(v: SaeVars, x: tf.Tensor2D, arch: SaeArchitecture, k: number, batchThreshold?: tf.Scalar): tf.Tensor1D {
+export function residualMoments(
+  v: SaeVars,
+  x: tf.Tensor2D,
+  arch: SaeArchitecture,
+  k: number,
+  batchThreshold?: tf.Scalar,
+): tf.Tensor1D {
   const { pre } = preActivations(v, x);
   const gate = trainingGate(arch, pre, k, v.logThreshold?.exp() as tf.Tensor1D | undefined, batchThreshold);
   const e = x.sub(pre.mul(gate).matMul(v.wDec).add(v.bDec));

@@ -7,8 +7,17 @@ import { checkParamShapes, type SaeParams } from '../../../core/sae/params';
 import { TfjsAdam } from './adam';
 import type { SaeHyper, SaeShape, SaeTrainer, StepResult } from '../../../core/engine/sae-trainer';
 import {
-  batchKthLargest, chunkGrads, F32_MAX, inferenceGate, packedSums, preActivations, removeParallel, residualMoments,
-  unitRows, type GradInputs, type SaeVars,
+  batchKthLargest,
+  chunkGrads,
+  F32_MAX,
+  inferenceGate,
+  packedSums,
+  preActivations,
+  removeParallel,
+  residualMoments,
+  unitRows,
+  type GradInputs,
+  type SaeVars,
 } from './ops';
 
 export interface TfjsSaeOptions {
@@ -21,8 +30,14 @@ export interface TfjsSaeOptions {
 }
 
 export interface RawGradients {
-  wEnc: Float32Array; bEnc: Float32Array; wDec: Float32Array; bDec: Float32Array; logThreshold?: Float32Array;
-  mse: number; aux: number; loss: number;
+  wEnc: Float32Array;
+  bEnc: Float32Array;
+  wDec: Float32Array;
+  bDec: Float32Array;
+  logThreshold?: Float32Array;
+  mse: number;
+  aux: number;
+  loss: number;
 }
 
 /** Rows per chunk such that one [rows, m] f32 activation fits `maxBindingBytes`. */
@@ -39,7 +54,11 @@ export class TfjsSaeTrainer implements SaeTrainer {
   /** BatchTopK inference threshold θ (EMA of the smallest kept activation), f64 on the host. */
   batchThreshold: number | null;
 
-  constructor(readonly shape: SaeShape, init: SaeParams, opts: TfjsSaeOptions = {}) {
+  constructor(
+    readonly shape: SaeShape,
+    init: SaeParams,
+    opts: TfjsSaeOptions = {},
+  ) {
     const { dIn: d, dSae: m, architecture } = shape;
     checkParamShapes(init, d, m, 'initial');
     this.maxChunkRows = opts.maxChunkRows ?? Infinity;
@@ -48,20 +67,40 @@ export class TfjsSaeTrainer implements SaeTrainer {
     this.v = {
       wEnc: tf.variable(tf.tensor2d(init.wEnc, [d, m])),
       bEnc: tf.variable(tf.tensor1d(init.bEnc)),
-      wDec: tf.variable(tf.tidy(() => { const w = tf.tensor2d(init.wDec, [m, d]); return unit ? unitRows(w) : w; })),
+      wDec: tf.variable(
+        tf.tidy(() => {
+          const w = tf.tensor2d(init.wDec, [m, d]);
+          return unit ? unitRows(w) : w;
+        }),
+      ),
       bDec: tf.variable(tf.tensor1d(init.bDec)),
-      logThreshold: architecture === 'jumprelu'
-        ? tf.variable(tf.tidy(() => tf.tensor1d(init.threshold ?? new Float32Array(m).fill(1e-3)).log()))
-        : undefined,
+      logThreshold:
+        architecture === 'jumprelu'
+          ? tf.variable(tf.tidy(() => tf.tensor1d(init.threshold ?? new Float32Array(m).fill(1e-3)).log()))
+          : undefined,
     };
-    this.order = [this.v.wEnc!, this.v.bEnc!, this.v.wDec!, this.v.bDec!, ...(this.v.logThreshold ? [this.v.logThreshold] : [])];
+    this.order = [
+      this.v.wEnc!,
+      this.v.bEnc!,
+      this.v.wDec!,
+      this.v.bDec!,
+      ...(this.v.logThreshold ? [this.v.logThreshold] : []),
+    ];
     this.adam = new TfjsAdam(this.order);
   }
 
-  get steps(): number { return this.adam.t; }
+  get steps(): number {
+    return this.adam.t;
+  }
 
   private vars(): SaeVars {
-    return { wEnc: this.v.wEnc as tf.Tensor2D, bEnc: this.v.bEnc as tf.Tensor1D, wDec: this.v.wDec as tf.Tensor2D, bDec: this.v.bDec as tf.Tensor1D, logThreshold: this.v.logThreshold as tf.Tensor1D | undefined };
+    return {
+      wEnc: this.v.wEnc as tf.Tensor2D,
+      bEnc: this.v.bEnc as tf.Tensor1D,
+      wDec: this.v.wDec as tf.Tensor2D,
+      bDec: this.v.bDec as tf.Tensor1D,
+      logThreshold: this.v.logThreshold as tf.Tensor1D | undefined,
+    };
   }
 
   private chunks(rows: number): Array<[number, number]> {
@@ -77,7 +116,12 @@ export class TfjsSaeTrainer implements SaeTrainer {
   }
 
   /** Summed raw gradients and stats over all chunks, as tensors the caller owns. */
-  private gradTensors(x: Float32Array, rows: number, h: SaeHyper, dead?: Uint8Array): { grads: tf.Tensor[]; stats: tf.Tensor1D } {
+  private gradTensors(
+    x: Float32Array,
+    rows: number,
+    h: SaeHyper,
+    dead?: Uint8Array,
+  ): { grads: tf.Tensor[]; stats: tf.Tensor1D } {
     const { architecture: arch, dSae: m } = this.shape;
     const v = this.vars();
     const chunks = this.chunks(rows);
@@ -99,13 +143,23 @@ export class TfjsSaeTrainer implements SaeTrainer {
         // with one, chunkGrads computes it from the residual it already has.
         let variance: tf.Scalar | undefined;
         if (chunks.length > 1) {
-          const moments = chunks.map(([r0, n]) => residualMoments(v, this.rowsTensor(x, r0, n), arch, h.k, batchThreshold)).reduce((a, b) => a.add(b));
+          const moments = chunks
+            .map(([r0, n]) => residualMoments(v, this.rowsTensor(x, r0, n), arch, h.k, batchThreshold))
+            .reduce((a, b) => a.add(b));
           const sumE = moments.slice([1], [-1]);
           variance = moments.slice([0], [1]).sub(sumE.square().sum().div(rows)).reshape([]) as tf.Scalar;
         }
         aux = { dead: tf.tensor1d(dead, 'float32'), kAux: Math.min(h.auxK, nDead), alpha: h.auxKCoefficient, variance };
       }
-      const opts: GradInputs = { arch, batch: rows, k: h.k, lambda: h.sparsity, bandwidth: h.bandwidth, batchThreshold, aux };
+      const opts: GradInputs = {
+        arch,
+        batch: rows,
+        k: h.k,
+        lambda: h.sparsity,
+        bandwidth: h.bandwidth,
+        batchThreshold,
+        aux,
+      };
       let sum: tf.Tensor[] | undefined;
       let stats: tf.Tensor1D | undefined;
       for (const [r0, n] of chunks) {
@@ -114,7 +168,11 @@ export class TfjsSaeTrainer implements SaeTrainer {
         sum = sum ? sum.map((s, i) => s.add(parts[i])) : parts;
         // Stats add across chunks except the min kept activation (index 2), which takes the minimum.
         stats = stats
-          ? tf.concat([stats.slice([0], [2]).add(c.stats.slice([0], [2])), stats.slice([2], [1]).minimum(c.stats.slice([2], [1])), stats.slice([3]).add(c.stats.slice([3]))]) as tf.Tensor1D
+          ? (tf.concat([
+              stats.slice([0], [2]).add(c.stats.slice([0], [2])),
+              stats.slice([2], [1]).minimum(c.stats.slice([2], [1])),
+              stats.slice([3]).add(c.stats.slice([3])),
+            ]) as tf.Tensor1D)
           : c.stats;
       }
       return { grads: sum!, stats: stats! };
@@ -136,30 +194,47 @@ export class TfjsSaeTrainer implements SaeTrainer {
     const normSq = tf.tidy(() => tf.addN(grads.map((g) => g.square().sum())));
     const [s, n2] = await Promise.all([stats.data() as Promise<Float32Array>, normSq.data()]);
     const gradNorm = Math.sqrt(n2[0]);
-    const mse = s[0], aux = s[1];
+    const mse = s[0],
+      aux = s[1];
     const finite = Number.isFinite(mse) && Number.isFinite(aux) && Number.isFinite(gradNorm);
     if (finite) {
       const clip = h.gradClip !== null && gradNorm > h.gradClip ? h.gradClip / gradNorm : 1;
       const unit = arch === 'topk' || arch === 'batchtopk';
-      const ready = tf.tidy(() => grads.map((g, i) => {
-        const projected = unit && i === 2 ? removeParallel(g as tf.Tensor2D, this.v.wDec as tf.Tensor2D) : g;
-        return clip === 1 ? projected.clone() : projected.mul(clip);
-      }));
+      const ready = tf.tidy(() =>
+        grads.map((g, i) => {
+          const projected = unit && i === 2 ? removeParallel(g as tf.Tensor2D, this.v.wDec as tf.Tensor2D) : g;
+          return clip === 1 ? projected.clone() : projected.mul(clip);
+        }),
+      );
       this.adam.apply(ready, h);
       tf.dispose(ready);
-      if (unit) tf.tidy(() => { this.v.wDec!.assign(unitRows(this.v.wDec as tf.Tensor2D)); });
+      if (unit)
+        tf.tidy(() => {
+          this.v.wDec!.assign(unitRows(this.v.wDec as tf.Tensor2D));
+        });
       // BatchTopK: θ ← β·θ + (1 − β)·min kept activation; the first batch sets it (dictionary_learning's EMA).
       if (arch === 'batchtopk' && s[2] < F32_MAX) {
-        this.batchThreshold = this.batchThreshold === null ? s[2] : h.thresholdEmaBeta * this.batchThreshold + (1 - h.thresholdEmaBeta) * s[2];
+        this.batchThreshold =
+          this.batchThreshold === null
+            ? s[2]
+            : h.thresholdEmaBeta * this.batchThreshold + (1 - h.thresholdEmaBeta) * s[2];
       }
     }
     tf.dispose([...grads, stats, normSq]);
-    return { mse, aux, loss: mse + aux, gradNorm, sums: unpackSums(s.subarray(3), this.shape.dIn, this.shape.dSae, rows), finite };
+    return {
+      mse,
+      aux,
+      loss: mse + aux,
+      gradNorm,
+      sums: unpackSums(s.subarray(3), this.shape.dIn, this.shape.dSae, rows),
+      finite,
+    };
   }
 
   private thetaTensor(): tf.Tensor1D | undefined {
     if (this.shape.architecture === 'jumprelu') return (this.v.logThreshold as tf.Tensor1D).exp();
-    if (this.shape.architecture === 'batchtopk' && this.batchThreshold !== null) return tf.fill([this.shape.dSae], this.batchThreshold) as tf.Tensor1D;
+    if (this.shape.architecture === 'batchtopk' && this.batchThreshold !== null)
+      return tf.fill([this.shape.dSae], this.batchThreshold) as tf.Tensor1D;
     return undefined;
   }
 
@@ -171,11 +246,15 @@ export class TfjsSaeTrainer implements SaeTrainer {
   async evaluate(x: Float32Array, rows: number, k: number): Promise<MetricSums> {
     const { dIn: d, dSae: m } = this.shape;
     if (rows === 0) return emptySums(d, m);
-    const total = tf.tidy(() => this.chunks(rows).map(([r0, n]) => {
-      const xt = this.rowsTensor(x, r0, n);
-      const f = this.codes(xt, k);
-      return packedSums(xt, f.matMul(this.v.wDec as tf.Tensor2D).add(this.v.bDec!) as tf.Tensor2D, f);
-    }).reduce((a, b) => a.add(b)));
+    const total = tf.tidy(() =>
+      this.chunks(rows)
+        .map(([r0, n]) => {
+          const xt = this.rowsTensor(x, r0, n);
+          const f = this.codes(xt, k);
+          return packedSums(xt, f.matMul(this.v.wDec as tf.Tensor2D).add(this.v.bDec!) as tf.Tensor2D, f);
+        })
+        .reduce((a, b) => a.add(b)),
+    );
     const s = (await total.data()) as Float32Array;
     total.dispose();
     return unpackSums(s, d, m, rows);
@@ -191,7 +270,11 @@ export class TfjsSaeTrainer implements SaeTrainer {
   async read(): Promise<SaeParams> {
     const [wEnc, bEnc, wDec, bDec] = (await Promise.all(this.order.slice(0, 4).map((t) => t.data()))) as Float32Array[];
     const theta = this.thetaTensor();
-    const threshold = theta ? (await theta.data()) as Float32Array : this.shape.architecture === 'batchtopk' ? new Float32Array(this.shape.dSae) : undefined;
+    const threshold = theta
+      ? ((await theta.data()) as Float32Array)
+      : this.shape.architecture === 'batchtopk'
+        ? new Float32Array(this.shape.dSae)
+        : undefined;
     theta?.dispose();
     return { wEnc, bEnc, wDec, bDec, threshold };
   }
@@ -207,20 +290,34 @@ export class TfjsSaeTrainer implements SaeTrainer {
   }
 
   /** A trainer continuing from a checkpoint's state (the decoder is taken as stored, not re-normalised). */
-  static fromState(shape: SaeShape, state: SaeTrainerState, opts: Omit<TfjsSaeOptions, 'keepDecoder' | 'batchThreshold'> = {}): TfjsSaeTrainer {
+  static fromState(
+    shape: SaeShape,
+    state: SaeTrainerState,
+    opts: Omit<TfjsSaeOptions, 'keepDecoder' | 'batchThreshold'> = {},
+  ): TfjsSaeTrainer {
     const [wEnc, bEnc, wDec, bDec, logThreshold] = state.params;
-    const t = new TfjsSaeTrainer(shape, { wEnc, bEnc, wDec, bDec }, { ...opts, keepDecoder: true, batchThreshold: state.batchThreshold });
+    const t = new TfjsSaeTrainer(
+      shape,
+      { wEnc, bEnc, wDec, bDec },
+      { ...opts, keepDecoder: true, batchThreshold: state.batchThreshold },
+    );
     if (shape.architecture === 'jumprelu') {
       if (!logThreshold) throw new Error('invalid SAE checkpoint: a JumpReLU state needs its log-threshold tensor');
-      tf.tidy(() => { t.v.logThreshold!.assign(tf.tensor1d(logThreshold)); });
+      tf.tidy(() => {
+        t.v.logThreshold!.assign(tf.tensor1d(logThreshold));
+      });
     }
     t.restoreOptimizer({ t: state.t, m: state.adamM, v: state.adamV });
     return t;
   }
 
   /** Adam moments and step count, for a checkpoint. */
-  optimizerState() { return this.adam.state(); }
-  restoreOptimizer(s: { t: number; m: Float32Array[]; v: Float32Array[] }) { this.adam.restore(s); }
+  optimizerState() {
+    return this.adam.state();
+  }
+  restoreOptimizer(s: { t: number; m: Float32Array[]; v: Float32Array[] }) {
+    this.adam.restore(s);
+  }
 
   dispose(): void {
     this.adam.dispose();
@@ -231,7 +328,16 @@ export class TfjsSaeTrainer implements SaeTrainer {
 /** Inverse of packedSums' layout: [sqErr, sqX, dot, sqXHat, sumCos, cosRows, l0, l1, sumX(d), fires(m)]. */
 export function unpackSums(s: Float32Array, d: number, m: number, rows: number): MetricSums {
   return {
-    rows, sqErr: s[0], sqX: s[1], dotXHatX: s[2], sqXHat: s[3], sumCos: s[4], cosRows: s[5], l0: s[6], l1: s[7],
-    sumX: Float64Array.from(s.subarray(8, 8 + d)), fires: Float64Array.from(s.subarray(8 + d, 8 + d + m)),
+    rows,
+    sqErr: s[0],
+    sqX: s[1],
+    dotXHatX: s[2],
+    sqXHat: s[3],
+    sumCos: s[4],
+    cosRows: s[5],
+    l0: s[6],
+    l1: s[7],
+    sumX: Float64Array.from(s.subarray(8, 8 + d)),
+    fires: Float64Array.from(s.subarray(8 + d, 8 + d + m)),
   };
 }

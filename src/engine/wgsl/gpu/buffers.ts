@@ -6,7 +6,8 @@ export const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_S
 export function checkBinding(device: GPUDevice, bytes: number, name: string): void {
   const max = device.limits.maxStorageBufferBindingSize;
   if (bytes > max) throw new Error(`invalid binding ${name}: ${bytes} bytes > maxStorageBufferBindingSize ${max}`);
-  if (bytes > device.limits.maxBufferSize) throw new Error(`invalid buffer ${name}: ${bytes} bytes > maxBufferSize ${device.limits.maxBufferSize}`);
+  if (bytes > device.limits.maxBufferSize)
+    throw new Error(`invalid buffer ${name}: ${bytes} bytes > maxBufferSize ${device.limits.maxBufferSize}`);
 }
 
 /** A zero-filled f32/u32 storage buffer of `count` 4-byte elements (at least 16 bytes: empty bindings are invalid). */
@@ -16,14 +17,22 @@ export function storageBuffer(device: GPUDevice, count: number, label: string): 
   return device.createBuffer({ size, usage: storageUsage(), label });
 }
 
-export function uploadBuffer(device: GPUDevice, data: Float32Array | Uint32Array | Int32Array, label: string): GPUBuffer {
+export function uploadBuffer(
+  device: GPUDevice,
+  data: Float32Array | Uint32Array | Int32Array,
+  label: string,
+): GPUBuffer {
   const buf = storageBuffer(device, data.length, label);
   device.queue.writeBuffer(buf, 0, data.buffer, data.byteOffset, data.byteLength);
   return buf;
 }
 
 export function uniformBuffer(device: GPUDevice, words: ArrayBuffer, label: string): GPUBuffer {
-  const buf = device.createBuffer({ size: Math.max(16, Math.ceil(words.byteLength / 16) * 16), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label });
+  const buf = device.createBuffer({
+    size: Math.max(16, Math.ceil(words.byteLength / 16) * 16),
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    label,
+  });
   device.queue.writeBuffer(buf, 0, words);
   return buf;
 }
@@ -31,7 +40,10 @@ export function uniformBuffer(device: GPUDevice, words: ArrayBuffer, label: stri
 /** Copies `count` f32 from `src` at element `offset` and maps them back; the staging buffer is freed. */
 export async function readF32(device: GPUDevice, src: GPUBuffer, count: number, offset = 0): Promise<Float32Array> {
   const bytes = count * 4;
-  const staging = device.createBuffer({ size: Math.max(4, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = device.createBuffer({
+    size: Math.max(4, bytes),
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   const enc = device.createCommandEncoder();
   enc.copyBufferToBuffer(src, offset * 4, staging, 0, bytes);
   device.queue.submit([enc.finish()]);
@@ -54,7 +66,11 @@ export function pipelineFor(device: GPUDevice, code: string, label: string): GPU
   if (!cache) pipelines.set(device, (cache = new Map()));
   let p = cache.get(code);
   if (!p) {
-    p = device.createComputePipeline({ layout: 'auto', label, compute: { module: device.createShaderModule({ code, label }), entryPoint: 'main' } });
+    p = device.createComputePipeline({
+      layout: 'auto',
+      label,
+      compute: { module: device.createShaderModule({ code, label }), entryPoint: 'main' },
+    });
     cache.set(code, p);
   }
   return p;
@@ -77,7 +93,13 @@ export interface Enc {
 const isBuffer = (b: Binding): b is GPUBuffer => typeof (b as GPUBuffer).mapAsync === 'function';
 
 /** Encodes one dispatch with bindings 0..n−1 in order, in its own compute pass so the timer can time it. */
-export function dispatch(ctx: Enc, pipeline: GPUComputePipeline, bindings: Binding[], groups: [number, number?, number?], name: string): void {
+export function dispatch(
+  ctx: Enc,
+  pipeline: GPUComputePipeline,
+  bindings: Binding[],
+  groups: [number, number?, number?],
+  name: string,
+): void {
   const { device, enc } = ctx;
   const bindGroup = device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),

@@ -6,10 +6,16 @@ export class PassTimer implements NonNullable<Enc['timer']> {
   private readonly resolveBuf: GPUBuffer;
   private names: string[] = [];
 
-  constructor(private readonly device: GPUDevice, private readonly capacity = 256) {
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly capacity = 256,
+  ) {
     if (!device.features.has('timestamp-query')) throw new Error('PassTimer needs the timestamp-query feature');
     this.set = device.createQuerySet({ type: 'timestamp', count: capacity * 2 });
-    this.resolveBuf = device.createBuffer({ size: capacity * 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    this.resolveBuf = device.createBuffer({
+      size: capacity * 16,
+      usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+    });
   }
 
   writes(name: string): GPUComputePassTimestampWrites | undefined {
@@ -24,7 +30,10 @@ export class PassTimer implements NonNullable<Enc['timer']> {
     const n = this.names.length;
     const out: Record<string, number> = {};
     if (n === 0) return out;
-    const staging = this.device.createBuffer({ size: n * 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = this.device.createBuffer({
+      size: n * 16,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     const enc = this.device.createCommandEncoder();
     enc.resolveQuerySet(this.set, 0, 2 * n, this.resolveBuf, 0);
     enc.copyBufferToBuffer(this.resolveBuf, 0, staging, 0, n * 16);

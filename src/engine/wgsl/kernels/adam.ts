@@ -5,7 +5,12 @@ import { dispatch, pipelineFor, type Enc } from '../gpu/buffers';
 
 const THREADS = 256;
 
-export interface AdamHyper { lr: number; beta1: number; beta2: number; eps: number }
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
 
 /** Uniform words: lr, beta1, beta2, eps, 1/(1−β1ᵗ), 1/(1−β2ᵗ) — bias corrections folded on the host in f64. */
 export function adamUniforms(h: AdamHyper, t: number): Float32Array<ArrayBuffer> {
@@ -55,11 +60,26 @@ export function adamChunks(n: number, maxBindingBytes: number): Array<[number, n
 }
 
 /** One Adam step over n packed floats (n a multiple of 4), chunked so no binding exceeds the device limit. */
-export function encodeAdam(ctx: Enc, n: number, params: GPUBuffer, grads: GPUBuffer, m: GPUBuffer, v: GPUBuffer, hyper: GPUBuffer, name = 'adam'): void {
+export function encodeAdam(
+  ctx: Enc,
+  n: number,
+  params: GPUBuffer,
+  grads: GPUBuffer,
+  m: GPUBuffer,
+  v: GPUBuffer,
+  hyper: GPUBuffer,
+  name = 'adam',
+): void {
   if (n % 4 !== 0) throw new Error(`invalid adam length: ${n} (must be a multiple of 4)`);
   for (const [o, len] of adamChunks(n, ctx.device.limits.maxStorageBufferBindingSize)) {
     const grid = adamGrid(len, ctx.device.limits.maxComputeWorkgroupsPerDimension);
     const bind = (b: GPUBuffer) => ({ buffer: b, offset: o * 4, size: len * 4 });
-    dispatch(ctx, pipelineFor(ctx.device, wgsl(len, grid[0]), name), [bind(params), bind(grads), bind(m), bind(v), hyper], grid, name);
+    dispatch(
+      ctx,
+      pipelineFor(ctx.device, wgsl(len, grid[0]), name),
+      [bind(params), bind(grads), bind(m), bind(v), hyper],
+      grid,
+      name,
+    );
   }
 }

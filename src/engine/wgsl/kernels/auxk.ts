@@ -32,6 +32,13 @@ fn main(@builtin(local_invocation_index) lid: u32) {
 }
 
 /** Writes s and V into auxScale from rowErr [batch] and colG [d] (column sums of the whole batch's g). */
-export function encodeAuxScale(ctx: Enc, rowErr: Binding, colG: Binding, auxScale: Binding, batch: number, d: number): void {
+export function encodeAuxScale(
+  ctx: Enc,
+  rowErr: Binding,
+  colG: Binding,
+  auxScale: Binding,
+  batch: number,
+  d: number,
+): void {
   dispatch(ctx, pipelineFor(ctx.device, wgsl(batch, d), 'auxk scale'), [rowErr, colG, auxScale], [1], 'auxk scale');
 }

@@ -9,7 +9,7 @@
 // a chunk needed past capacity (0 when everything fit).
 import { dispatch, pipelineFor, type Binding, type Enc } from '../gpu/buffers';
 import { rowGrid } from '../gpu/grid';
-import { flatGrid, flatIndex } from '../gpu/grid';
+import { flatGrid } from '../gpu/grid';
 
 const THREADS = 256;
 const PER_GROUP = 4096; // histogram elements per workgroup: one flush of 256 bins per 4096 reads
@@ -42,7 +42,13 @@ fn main() {
   // A quiet NaN built at run time: a constant NaN is a shader-creation error.
   if (sel[4] > 0u) { normSq[0] = bitcast<f32>(0x7fc00000u | (sel[4] & 0u)); }
 }`;
-  dispatch(ctx, pipelineFor(ctx.device, code, 'selection overflow guard'), [sel, normSq], [1], 'selection overflow guard');
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, code, 'selection overflow guard'),
+    [sel, normSq],
+    [1],
+    'selection overflow guard',
+  );
 }
 
 const KEY = 'fn key(v: f32) -> u32 { return select(0u, bitcast<u32>(v), v > 0.0); }';
@@ -100,7 +106,13 @@ fn main() {
  */
 export function encodeBatchHist(ctx: Enc, f: Binding, n: number, sel: Binding, hist: Binding, round: number): void {
   const grid = flatGrid(n, PER_GROUP, ctx.device.limits.maxComputeWorkgroupsPerDimension);
-  dispatch(ctx, pipelineFor(ctx.device, histWGSL(n, round, grid[0]), 'batch topk hist'), [f, sel, hist], grid, 'batch topk hist');
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, histWGSL(n, round, grid[0]), 'batch topk hist'),
+    [f, sel, hist],
+    grid,
+    'batch topk hist',
+  );
 }
 
 export function encodeBatchSelect(ctx: Enc, hist: Binding, sel: Binding, round: number): void {
@@ -164,11 +176,22 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 
 /** Emits one chunk's entries (rows chunk-local); clear entLat, entVal, csr and counter before each chunk. */
 export function encodeBatchEmit(
-  ctx: Enc, f: Binding, sel: Binding, b: { entLat: Binding; entVal: Binding; csr: Binding; ranges: Binding; counter: Binding },
-  rows: number, m: number, cap: number,
+  ctx: Enc,
+  f: Binding,
+  sel: Binding,
+  b: { entLat: Binding; entVal: Binding; csr: Binding; ranges: Binding; counter: Binding },
+  rows: number,
+  m: number,
+  cap: number,
 ): void {
   const grid = rowGrid(rows, ctx.device.limits.maxComputeWorkgroupsPerDimension);
-  dispatch(ctx, pipelineFor(ctx.device, emitWGSL(rows, m, cap, grid[0]), 'batch topk emit'), [f, sel, b.entLat, b.entVal, b.csr, b.ranges, b.counter], grid, 'batch topk emit');
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, emitWGSL(rows, m, cap, grid[0]), 'batch topk emit'),
+    [f, sel, b.entLat, b.entVal, b.csr, b.ranges, b.counter],
+    grid,
+    'batch topk emit',
+  );
 }
 
 /** What a step's selection left in `sel` (8 u32, read back): the smallest kept activation and any overflow. */

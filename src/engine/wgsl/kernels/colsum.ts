@@ -27,7 +27,16 @@ export function colSumScratch(R: number, C: number): number {
 }
 
 /** out[c] (=|+=) Σ_r src[r, c]. `scratch` holds colSumScratch(R, C) floats. */
-export function encodeColSum(ctx: Enc, src: Binding, R: number, C: number, out: Binding, scratch: Binding, accumulate = false, name = 'colsum'): void {
+export function encodeColSum(
+  ctx: Enc,
+  src: Binding,
+  R: number,
+  C: number,
+  out: Binding,
+  scratch: Binding,
+  accumulate = false,
+  name = 'colsum',
+): void {
   const blocks = Math.ceil(R / ROWS_PER_GROUP);
   const gx = Math.ceil(C / THREADS);
   if (blocks === 1) {
@@ -37,4 +46,3 @@ export function encodeColSum(ctx: Enc, src: Binding, R: number, C: number, out: 
   dispatch(ctx, pipelineFor(ctx.device, wgsl(R, C, ROWS_PER_GROUP, false), name), [src, scratch], [gx, blocks], name);
   dispatch(ctx, pipelineFor(ctx.device, wgsl(blocks, C, blocks, accumulate), name), [scratch, out], [gx, 1], name);
 }
-

@@ -54,13 +54,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 
 /** csr holds offsets [m+1] then the list [entries]; counts and cursor are [m] scratch. */
-export interface CsrBuffers { counts: GPUBuffer; csr: Binding; cursor: Binding }
+export interface CsrBuffers {
+  counts: GPUBuffer;
+  csr: Binding;
+  cursor: Binding;
+}
 
 /** Fills csr so that list[offsets[i]..offsets[i+1]) are the entries e (row·k + j) with idx[e] = i. */
 export function encodeCsr(ctx: Enc, idx: Binding, entries: number, m: number, b: CsrBuffers): void {
   const { device } = ctx;
   const groups = Math.ceil(entries / THREADS);
-  if (groups > device.limits.maxComputeWorkgroupsPerDimension) throw new Error(`invalid top-k batch: ${entries} entries exceed one dispatch`);
+  if (groups > device.limits.maxComputeWorkgroupsPerDimension)
+    throw new Error(`invalid top-k batch: ${entries} entries exceed one dispatch`);
   ctx.enc.clearBuffer(b.counts);
   dispatch(ctx, pipelineFor(device, countWGSL(entries), 'csr count'), [idx, b.counts], [groups], 'csr count');
   dispatch(ctx, pipelineFor(device, scanWGSL(m), 'csr scan'), [b.counts, b.csr, b.cursor], [1], 'csr scan');

@@ -5,7 +5,15 @@ import { dispatch, pipelineFor, type Binding, type Enc } from '../gpu/buffers';
 const THREADS = 256;
 
 /** out[r, c] = x[r, c] − v[c] for an [R, C] matrix (centring the SAE input on b_dec). */
-export function encodeSubRow(ctx: Enc, x: Binding, v: Binding, out: Binding, R: number, C: number, name = 'subrow'): void {
+export function encodeSubRow(
+  ctx: Enc,
+  x: Binding,
+  v: Binding,
+  out: Binding,
+  R: number,
+  C: number,
+  name = 'subrow',
+): void {
   const g = flatGrid(R * C, THREADS, ctx.device.limits.maxComputeWorkgroupsPerDimension);
   const code = /* wgsl */ `// subrow ${R}x${C}
 @group(0) @binding(0) var<storage, read> x: array<f32>;

@@ -35,15 +35,37 @@ fn main(@builtin(local_invocation_index) lid: u32) {
 }`;
 
 /** out[0] = Σ g² over n floats (n a multiple of 4); `partials` holds NORM_PARTIALS floats. */
-export function encodeSumSquares(ctx: Enc, g: GPUBuffer, n: number, partials: GPUBuffer, out: GPUBuffer, name = 'grad norm'): void {
+export function encodeSumSquares(
+  ctx: Enc,
+  g: GPUBuffer,
+  n: number,
+  partials: GPUBuffer,
+  out: GPUBuffer,
+  name = 'grad norm',
+): void {
   if (n % 4 !== 0) throw new Error(`invalid sum-of-squares length: ${n} (must be a multiple of 4)`);
-  dispatch(ctx, pipelineFor(ctx.device, partialWgsl(n / 4), `${name} partial`), [{ buffer: g, size: n * 4 }, partials], [NORM_PARTIALS], `${name} partial`);
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, partialWgsl(n / 4), `${name} partial`),
+    [{ buffer: g, size: n * 4 }, partials],
+    [NORM_PARTIALS],
+    `${name} partial`,
+  );
   dispatch(ctx, pipelineFor(ctx.device, finalWgsl, `${name} final`), [partials, out], [1], `${name} final`);
 }
 
 /** Uniform words: lr, β1, β2, ε, 1/(1−β1ᵗ), 1/(1−β2ᵗ), clip (< 0: off). Bias corrections in f64 on the host. */
 export function gatedAdamUniforms(h: AdamHyper, t: number, clip: number | null): Float32Array<ArrayBuffer> {
-  return new Float32Array([h.lr, h.beta1, h.beta2, h.eps, 1 / (1 - h.beta1 ** t), 1 / (1 - h.beta2 ** t), clip ?? -1, 0]);
+  return new Float32Array([
+    h.lr,
+    h.beta1,
+    h.beta2,
+    h.eps,
+    1 / (1 - h.beta1 ** t),
+    1 / (1 - h.beta2 ** t),
+    clip ?? -1,
+    0,
+  ]);
 }
 
 function adamWgsl(n: number, gridX: number): string {
@@ -69,9 +91,25 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 }
 
 /** Adam over n packed floats with g scaled by min(1, clip/‖g‖); a no-op when ‖g‖² (normSq[0]) is Inf or NaN. */
-export function encodeGatedAdam(ctx: Enc, n: number, params: GPUBuffer, grads: GPUBuffer, m: GPUBuffer, v: GPUBuffer, hyper: GPUBuffer, normSq: GPUBuffer, name = 'gated adam'): void {
+export function encodeGatedAdam(
+  ctx: Enc,
+  n: number,
+  params: GPUBuffer,
+  grads: GPUBuffer,
+  m: GPUBuffer,
+  v: GPUBuffer,
+  hyper: GPUBuffer,
+  normSq: GPUBuffer,
+  name = 'gated adam',
+): void {
   if (n % 4 !== 0) throw new Error(`invalid adam length: ${n} (must be a multiple of 4)`);
   const grid = adamGrid(n, ctx.device.limits.maxComputeWorkgroupsPerDimension);
   const bind = (b: GPUBuffer) => ({ buffer: b, size: n * 4 });
-  dispatch(ctx, pipelineFor(ctx.device, adamWgsl(n, grid[0]), name), [bind(params), bind(grads), bind(m), bind(v), hyper, normSq], grid, name);
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, adamWgsl(n, grid[0]), name),
+    [bind(params), bind(grads), bind(m), bind(v), hyper, normSq],
+    grid,
+    name,
+  );
 }

@@ -7,7 +7,15 @@ import { flatGrid, flatIndex } from '../gpu/grid';
 const THREADS = 256;
 
 /** f[r, i] = pre[r, i] > θ_i ? pre[r, i] : 0 for an [R, m] chunk. */
-export function encodeJumpGate(ctx: Enc, pre: Binding, logTheta: Binding, f: Binding, R: number, m: number, name = 'jump gate'): void {
+export function encodeJumpGate(
+  ctx: Enc,
+  pre: Binding,
+  logTheta: Binding,
+  f: Binding,
+  R: number,
+  m: number,
+  name = 'jump gate',
+): void {
   const g = flatGrid(R * m, THREADS, ctx.device.limits.maxComputeWorkgroupsPerDimension);
   const code = /* wgsl */ `// jump gate ${R}x${m}
 @group(0) @binding(0) var<storage, read> pre: array<f32>;
@@ -24,7 +32,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 }
 
 /** grad[i] (+)= dTheta[i]·θ_i: the chain rule through θ = exp(log θ). */
-export function encodeLogThetaGrad(ctx: Enc, dTheta: Binding, logTheta: Binding, grad: Binding, m: number, accumulate: boolean, name = 'log θ grad'): void {
+export function encodeLogThetaGrad(
+  ctx: Enc,
+  dTheta: Binding,
+  logTheta: Binding,
+  grad: Binding,
+  m: number,
+  accumulate: boolean,
+  name = 'log θ grad',
+): void {
   const g = flatGrid(m, THREADS, ctx.device.limits.maxComputeWorkgroupsPerDimension);
   const code = /* wgsl */ `// log theta grad ${m} acc=${accumulate}
 @group(0) @binding(0) var<storage, read> dTheta: array<f32>;

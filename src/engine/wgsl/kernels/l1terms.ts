@@ -5,7 +5,18 @@ import { dispatch, pipelineFor, type Binding, type Enc } from '../gpu/buffers';
 const THREADS = 256;
 
 /** hyper: uniform buffer whose first f32 is λ/B (a uniform so λ can change between steps without recompiling). */
-export function encodeL1Terms(ctx: Enc, colF: Binding, norms: Binding, hyper: GPUBuffer, rowScale: Binding, colAdd: Binding, colFTotal: Binding, m: number, accumulate: boolean, name = 'l1terms'): void {
+export function encodeL1Terms(
+  ctx: Enc,
+  colF: Binding,
+  norms: Binding,
+  hyper: GPUBuffer,
+  rowScale: Binding,
+  colAdd: Binding,
+  colFTotal: Binding,
+  m: number,
+  accumulate: boolean,
+  name = 'l1terms',
+): void {
   const code = /* wgsl */ `// l1terms m=${m}
 @group(0) @binding(0) var<storage, read> colF: array<f32>;
 @group(0) @binding(1) var<storage, read> norms: array<f32>;
@@ -24,5 +35,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   colAdd[i] = lam * n;
   colFTotal[i] = ${accumulate ? 'colFTotal[i] + ' : ''}colF[i];
 }`;
-  dispatch(ctx, pipelineFor(ctx.device, code, name), [colF, norms, hyper, rowScale, colAdd, colFTotal], [Math.ceil(m / THREADS)], name);
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, code, name),
+    [colF, norms, hyper, rowScale, colAdd, colFTotal],
+    [Math.ceil(m / THREADS)],
+    name,
+  );
 }

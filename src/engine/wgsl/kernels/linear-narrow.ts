@@ -41,7 +41,14 @@ export function rowLossWGSL(cols: number, K: number, storeG: (k: string) => stri
  * Fused loss and per-workgroup partial gradient, same bindings and partials layout as the wide kernel:
  * per workgroup ∂W [cols, K] row-major, ∂b [K], then the loss.
  */
-export function narrowObjectiveWGSL(o: { cols: number; K: number; rows: number; row0: number; rpw: number; wg0: number }): string {
+export function narrowObjectiveWGSL(o: {
+  cols: number;
+  K: number;
+  rows: number;
+  row0: number;
+  rpw: number;
+  wg0: number;
+}): string {
   const { cols, K, rows, row0, rpw, wg0 } = o;
   const T = NARROW_THREADS;
   const P = cols * K + K + 1;
@@ -111,7 +118,13 @@ export function narrowScoreGroups(rows: number): number {
 }
 
 /** z = X W + b, one thread per row, outputs in blocks of `block` so the accumulators stay in registers. */
-export function narrowScoresWGSL(cols: number, K: number, rows: number, groups: number, blocks: Array<[number, number]>): string {
+export function narrowScoresWGSL(
+  cols: number,
+  K: number,
+  rows: number,
+  groups: number,
+  blocks: Array<[number, number]>,
+): string {
   const T = NARROW_THREADS;
   const pass = ([k0, kb]: [number, number]) => /* wgsl */ `
     {

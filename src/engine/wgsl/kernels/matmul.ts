@@ -19,7 +19,9 @@ export type Epilogue =
   | { kind: 'jumpBackward' };
 
 export interface MatmulSpec {
-  M: number; N: number; K: number;
+  M: number;
+  N: number;
+  K: number;
   /** A is stored [K, M] (so op(A) = Aᵀ) instead of [M, K]. */
   transA: boolean;
   /** B is stored [N, K] (so op(B) = Bᵀ) instead of [K, N]. */
@@ -34,7 +36,9 @@ export interface MatmulSpec {
 }
 
 export interface MatmulGeometry {
-  BM: number; BN: number; BK: number;
+  BM: number;
+  BN: number;
+  BK: number;
   /** K range per split, a multiple of BK. */
   kPerSplit: number;
   splits: number;
@@ -46,9 +50,13 @@ export interface MatmulGeometry {
 const THREADS = 256; // 16×16 threads; each owns a (BM/16)×(BN/16) block of C
 
 /** Pure dispatch geometry for a spec under the device's workgroup-storage and grid limits. */
-export function matmulGeometry(spec: MatmulSpec, limits: Pick<GPUSupportedLimits, 'maxComputeWorkgroupStorageSize' | 'maxComputeWorkgroupsPerDimension'>): MatmulGeometry {
+export function matmulGeometry(
+  spec: MatmulSpec,
+  limits: Pick<GPUSupportedLimits, 'maxComputeWorkgroupStorageSize' | 'maxComputeWorkgroupsPerDimension'>,
+): MatmulGeometry {
   const { M, N, K } = spec;
-  if (!(M > 0 && N > 0 && K > 0) || ![M, N, K].every(Number.isInteger)) throw new Error(`invalid matmul shape: ${M}×${K}·${K}×${N}`);
+  if (!(M > 0 && N > 0 && K > 0) || ![M, N, K].every(Number.isInteger))
+    throw new Error(`invalid matmul shape: ${M}×${K}·${K}×${N}`);
   let tile = spec.tile ?? (Math.ceil(M / 128) * Math.ceil(N / 128) >= 128 ? 128 : 64);
   const storage = limits.maxComputeWorkgroupStorageSize;
   // BK = 16 halves the barriers per FLOP; each thread must load at least one vec4 per operand per tile,
@@ -57,11 +65,13 @@ export function matmulGeometry(spec: MatmulSpec, limits: Pick<GPUSupportedLimits
   if (bkFor(tile) === undefined) tile = 64;
   const BK = bkFor(tile);
   if (BK === undefined) throw new Error(`matmul: maxComputeWorkgroupStorageSize ${storage} < 8192`);
-  const BM = tile, BN = tile;
+  const BM = tile,
+    BN = tile;
   const splits = Math.max(1, Math.min(spec.splitK ?? 1, Math.ceil(K / BK)));
   const kPerSplit = Math.ceil(Math.ceil(K / splits) / BK) * BK;
   const groups: [number, number, number] = [Math.ceil(N / BN), Math.ceil(M / BM), Math.ceil(K / kPerSplit)];
-  if (groups.some((g) => g > limits.maxComputeWorkgroupsPerDimension)) throw new Error(`matmul grid ${groups} exceeds maxComputeWorkgroupsPerDimension`);
+  if (groups.some((g) => g > limits.maxComputeWorkgroupsPerDimension))
+    throw new Error(`matmul grid ${groups} exceeds maxComputeWorkgroupsPerDimension`);
   return { BM, BN, BK, kPerSplit, splits: groups[2], vec4: M % 4 === 0 && N % 4 === 0 && K % 4 === 0, groups };
 }
 
@@ -71,28 +81,37 @@ export function matmulFlops(spec: Pick<MatmulSpec, 'M' | 'N' | 'K'>): number {
 
 function epilogueCode(e: Epilogue, N: number): { decl: string; body: string; needsOld: boolean } {
   switch (e.kind) {
-    case 'none': return { decl: '', body: 'return v;', needsOld: false };
-    case 'bias': return {
-      decl: '@group(0) @binding(3) var<storage, read> aux0: array<f32>;',
-      body: e.relu ? 'return max(v + aux0[col], 0.0);' : 'return v + aux0[col];', needsOld: false,
-    };
-    case 'maskAddCol': return {
-      decl: '@group(0) @binding(3) var<storage, read> aux0: array<f32>;',
-      body: 'return select(0.0, v + aux0[col], old > 0.0);', needsOld: true,
-    };
-    case 'addRowScaled': return {
-      decl: '@group(0) @binding(3) var<storage, read> aux0: array<f32>;\n@group(0) @binding(4) var<storage, read> aux1: array<f32>;',
-      body: `return v + aux0[row] * aux1[row * ${N}u + col];`, needsOld: false,
-    };
-    case 'jumpBackward': return {
-      decl: '@group(0) @binding(3) var<storage, read_write> aux0: array<f32>;\n@group(0) @binding(4) var<storage, read> aux1: array<f32>;\n@group(0) @binding(5) var<storage, read> aux2: array<f32>;',
-      body: `let theta = exp(aux1[col]);
+    case 'none':
+      return { decl: '', body: 'return v;', needsOld: false };
+    case 'bias':
+      return {
+        decl: '@group(0) @binding(3) var<storage, read> aux0: array<f32>;',
+        body: e.relu ? 'return max(v + aux0[col], 0.0);' : 'return v + aux0[col];',
+        needsOld: false,
+      };
+    case 'maskAddCol':
+      return {
+        decl: '@group(0) @binding(3) var<storage, read> aux0: array<f32>;',
+        body: 'return select(0.0, v + aux0[col], old > 0.0);',
+        needsOld: true,
+      };
+    case 'addRowScaled':
+      return {
+        decl: '@group(0) @binding(3) var<storage, read> aux0: array<f32>;\n@group(0) @binding(4) var<storage, read> aux1: array<f32>;',
+        body: `return v + aux0[row] * aux1[row * ${N}u + col];`,
+        needsOld: false,
+      };
+    case 'jumpBackward':
+      return {
+        decl: '@group(0) @binding(3) var<storage, read_write> aux0: array<f32>;\n@group(0) @binding(4) var<storage, read> aux1: array<f32>;\n@group(0) @binding(5) var<storage, read> aux2: array<f32>;',
+        body: `let theta = exp(aux1[col]);
   let eps = aux2[1];
   let p = row * ${N}u + col;
   let inWindow = abs(aux0[p] - theta) < 0.5 * eps;
   aux0[p] = select(0.0, (v * -theta - aux2[0]) / eps, inWindow);
-  return select(0.0, v, old > 0.0);`, needsOld: true,
-    };
+  return select(0.0, v, old > 0.0);`,
+        needsOld: true,
+      };
   }
 }
 
@@ -101,8 +120,18 @@ function epilogueCode(e: Epilogue, N: number): { decl: string; body: string; nee
  * `storedCols` columns, at stored (r, c..c+3). Out-of-range elements are 0; the guard is a branch, not a
  * select, so nothing out of bounds is ever read even with Dawn's robustness turned off.
  */
-function loadUnit(dst: string, buf: string, vec: boolean, storedCols: string, r: string, c: string, rValid: string, cLimit: string): string {
-  if (vec) return `${dst} = vec4<f32>(0.0); if (${rValid} && ${c} < ${cLimit}) { ${dst} = ${buf}[((${r}) * ${storedCols} + ${c}) / 4u]; }`;
+function loadUnit(
+  dst: string,
+  buf: string,
+  vec: boolean,
+  storedCols: string,
+  r: string,
+  c: string,
+  rValid: string,
+  cLimit: string,
+): string {
+  if (vec)
+    return `${dst} = vec4<f32>(0.0); if (${rValid} && ${c} < ${cLimit}) { ${dst} = ${buf}[((${r}) * ${storedCols} + ${c}) / 4u]; }`;
   return `${dst} = vec4<f32>(0.0); if (${rValid}) { for (var j = 0u; j < 4u; j++) { if (${c} + j < ${cLimit}) { ${dst}[j] = ${buf}[(${r}) * ${storedCols} + ${c} + j]; } } }`;
 }
 
@@ -112,9 +141,11 @@ export function matmulWGSL(spec: MatmulSpec, g: MatmulGeometry): string {
   const epi = epilogueCode(spec.epilogue ?? { kind: 'none' }, N);
   const acc = spec.accumulate === true;
   const needsOld = epi.needsOld || acc;
-  const RG = BM / 64, CG = BN / 64; // row/column groups of 4, 64 apart: conflict-free vec4 reads of shared tiles
+  const RG = BM / 64,
+    CG = BN / 64; // row/column groups of 4, 64 apart: conflict-free vec4 reads of shared tiles
   const T = vec4 ? 'vec4<f32>' : 'f32';
-  const unitsA = (BM * BK) / 4 / THREADS, unitsB = (BN * BK) / 4 / THREADS;
+  const unitsA = (BM * BK) / 4 / THREADS,
+    unitsB = (BN * BK) / 4 / THREADS;
 
   // Each operand tile is stored in shared memory k-major ([BK][BM/4] vec4), so the inner loop reads
   // 4 consecutive rows (or columns) of op(A) (op(B)) as one vec4.
@@ -122,7 +153,8 @@ export function matmulWGSL(spec: MatmulSpec, g: MatmulGeometry): string {
   // Operand stored with K contiguous: units run along K and are transposed into shared memory.
   const loadA = (slot: number) => {
     const v = `(lid + ${slot * THREADS}u)`;
-    if (transA) { // A stored [K, M]
+    if (transA) {
+      // A stored [K, M]
       return `{ let kk = ${v} / ${BM / 4}u; let mm = (${v} % ${BM / 4}u) * 4u;
         ${loadUnit(`ra${slot}`, 'A', vec4, `${M}u`, 'k0 + kk', 'm0 + mm', 'k0 + kk < kEnd', `${M}u`)} }`;
     }
@@ -137,7 +169,8 @@ export function matmulWGSL(spec: MatmulSpec, g: MatmulGeometry): string {
   };
   const loadB = (slot: number) => {
     const v = `(lid + ${slot * THREADS}u)`;
-    if (!transB) { // B stored [K, N]
+    if (!transB) {
+      // B stored [K, N]
       return `{ let kk = ${v} / ${BN / 4}u; let nn = (${v} % ${BN / 4}u) * 4u;
         ${loadUnit(`rb${slot}`, 'Bm', vec4, `${N}u`, 'k0 + kk', 'n0 + nn', 'k0 + kk < kEnd', `${N}u`)} }`;
     }
@@ -151,23 +184,31 @@ export function matmulWGSL(spec: MatmulSpec, g: MatmulGeometry): string {
         for (var c = 0u; c < 4u; c++) { Bs[(kk + c) * ${BN / 4}u + nn / 4u][nn % 4u] = rb${slot}[c]; } }`;
   };
   const range = (n: number) => [...Array(n).keys()];
-  const regs = [...range(unitsA).map((s) => `var ra${s}: vec4<f32>;`), ...range(unitsB).map((s) => `var rb${s}: vec4<f32>;`)].join(' ');
+  const regs = [
+    ...range(unitsA).map((s) => `var ra${s}: vec4<f32>;`),
+    ...range(unitsB).map((s) => `var rb${s}: vec4<f32>;`),
+  ].join(' ');
   const loadAll = [...range(unitsA).map(loadA), ...range(unitsB).map(loadB)].join('\n    ');
   const storeAll = [...range(unitsA).map(storeA), ...range(unitsB).map(storeB)].join('\n    ');
 
   const inner: string[] = [];
   for (let r = 0; r < RG; r++) inner.push(`let a${r} = As[k * ${BM / 4}u + ${r * 16}u + ty];`);
   for (let c = 0; c < CG; c++) inner.push(`let b${c} = Bs[k * ${BN / 4}u + ${c * 16}u + tx];`);
-  for (let r = 0; r < RG; r++) for (let i = 0; i < 4; i++) for (let c = 0; c < CG; c++) {
-    const a = `acc[${(r * 4 + i) * CG + c}]`;
-    inner.push(`${a} = fma(vec4<f32>(a${r}.${'xyzw'[i]}), b${c}, ${a});`);
-  }
+  for (let r = 0; r < RG; r++)
+    for (let i = 0; i < 4; i++)
+      for (let c = 0; c < CG; c++) {
+        const a = `acc[${(r * 4 + i) * CG + c}]`;
+        inner.push(`${a} = fma(vec4<f32>(a${r}.${'xyzw'[i]}), b${c}, ${a});`);
+      }
 
   const writes: string[] = [];
-  for (let r = 0; r < RG; r++) for (let i = 0; i < 4; i++) for (let c = 0; c < CG; c++) {
-    const row = `m0 + ${r * 64 + i}u + ty * 4u`, col = `n0 + ${c * 64}u + tx * 4u`;
-    writes.push(`store(${row}, ${col}, acc[${(r * 4 + i) * CG + c}], cOff);`);
-  }
+  for (let r = 0; r < RG; r++)
+    for (let i = 0; i < 4; i++)
+      for (let c = 0; c < CG; c++) {
+        const row = `m0 + ${r * 64 + i}u + ty * 4u`,
+          col = `n0 + ${c * 64}u + tx * 4u`;
+        writes.push(`store(${row}, ${col}, acc[${(r * 4 + i) * CG + c}], cOff);`);
+      }
 
   const storeFn = vec4
     ? `fn store(row: u32, col: u32, v: vec4<f32>, cOff: u32) {
@@ -236,7 +277,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 }
 
 /** Encodes C = op(A)·op(B) (+ epilogue). Bindings may be sub-ranges of larger buffers. */
-export function encodeMatmul(ctx: Enc, spec: MatmulSpec, a: Binding, b: Binding, c: Binding, aux: Binding[] = [], name = 'matmul'): MatmulGeometry {
+export function encodeMatmul(
+  ctx: Enc,
+  spec: MatmulSpec,
+  a: Binding,
+  b: Binding,
+  c: Binding,
+  aux: Binding[] = [],
+  name = 'matmul',
+): MatmulGeometry {
   const g = matmulGeometry(spec, ctx.device.limits);
   const pipeline = pipelineFor(ctx.device, matmulWGSL(spec, g), name);
   dispatch(ctx, pipeline, [a, b, c, ...aux], g.groups, name);

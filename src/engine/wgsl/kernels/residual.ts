@@ -33,8 +33,26 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 }
 
 /** gx = (2/batch)(Σ_p part[p] + b_dec − x); rowErr[r] = ‖x̂_r − x_r‖². `batch` is the full batch (chunks share it). */
-export function encodeResidual(ctx: Enc, part: Binding, splits: number, bdec: Binding, x: Binding, gx: Binding, rowErr: Binding, rows: number, d: number, batch: number, name = 'residual'): void {
+export function encodeResidual(
+  ctx: Enc,
+  part: Binding,
+  splits: number,
+  bdec: Binding,
+  x: Binding,
+  gx: Binding,
+  rowErr: Binding,
+  rows: number,
+  d: number,
+  batch: number,
+  name = 'residual',
+): void {
   const grid = rowGrid(rows, ctx.device.limits.maxComputeWorkgroupsPerDimension);
   const scale = (2 / batch).toPrecision(9);
-  dispatch(ctx, pipelineFor(ctx.device, wgsl(rows, d, splits, scale, grid[0]), name), [part, bdec, x, gx, rowErr], grid, name);
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, wgsl(rows, d, splits, scale, grid[0]), name),
+    [part, bdec, x, gx, rowErr],
+    grid,
+    name,
+  );
 }

@@ -5,7 +5,17 @@ import { workgroupSum } from '../gpu/workgroup-sum';
 
 const THREADS = 256;
 
-export function encodeRowDot(ctx: Enc, w: Binding, v: Binding, add: Binding, out: Binding, R: number, C: number, accumulate: boolean, name = 'rowdot'): void {
+export function encodeRowDot(
+  ctx: Enc,
+  w: Binding,
+  v: Binding,
+  add: Binding,
+  out: Binding,
+  R: number,
+  C: number,
+  accumulate: boolean,
+  name = 'rowdot',
+): void {
   const grid = rowGrid(R, ctx.device.limits.maxComputeWorkgroupsPerDimension);
   const code = /* wgsl */ `// rowdot ${R}x${C}
 @group(0) @binding(0) var<storage, read> w: array<f32>;

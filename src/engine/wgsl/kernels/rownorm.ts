@@ -19,14 +19,26 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   ${workgroupSum('s', THREADS)}
   let n = sqrt(red[0]);
   if (lid == 0u) { norms[row] = n; }
-  ${normalize ? `// A dead all-zero row stays zero rather than becoming NaN.
+  ${
+    normalize
+      ? `// A dead all-zero row stays zero rather than becoming NaN.
   let inv = select(0.0, 1.0 / n, n > 0.0);
-  for (var c = lid; c < ${C}u; c += ${THREADS}u) { w[row * ${C}u + c] *= inv; }` : ''}
+  for (var c = lid; c < ${C}u; c += ${THREADS}u) { w[row * ${C}u + c] *= inv; }`
+      : ''
+  }
 }`;
 }
 
 /** norms[r] = ‖w[r, :]‖; with `normalize`, also w[r, :] /= norms[r]. */
-export function encodeRowNorm(ctx: Enc, w: Binding, R: number, C: number, norms: Binding, normalize = false, name = 'rownorm'): void {
+export function encodeRowNorm(
+  ctx: Enc,
+  w: Binding,
+  R: number,
+  C: number,
+  norms: Binding,
+  normalize = false,
+  name = 'rownorm',
+): void {
   const grid = rowGrid(R, ctx.device.limits.maxComputeWorkgroupsPerDimension);
   dispatch(ctx, pipelineFor(ctx.device, wgsl(R, C, normalize, grid[0]), name), [w, norms], grid, name);
 }

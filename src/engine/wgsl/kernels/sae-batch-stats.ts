@@ -36,7 +36,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
  * out[row] = (‖x‖², x·x̂, ‖x̂‖², ‖x − x̂‖²) for `rows` rows of width d, from x and g = 2(x̂ − x)/B (so x̂ − x = g·B/2).
  * x̂ is rebuilt per element rather than expanded algebraically: ‖x̂‖² from ‖x‖² + 2x·e + ‖e‖² cancels badly.
  */
-export function encodeRowStats(ctx: Enc, x: Binding, gx: Binding, out: Binding, rows: number, d: number, batch: number, name = 'sae row stats'): void {
+export function encodeRowStats(
+  ctx: Enc,
+  x: Binding,
+  gx: Binding,
+  out: Binding,
+  rows: number,
+  d: number,
+  batch: number,
+  name = 'sae row stats',
+): void {
   const grid = rowGrid(rows, ctx.device.limits.maxComputeWorkgroupsPerDimension);
   dispatch(ctx, pipelineFor(ctx.device, rowStatsWgsl(rows, d, batch / 2, grid[0]), name), [x, gx, out], grid, name);
 }
@@ -62,9 +71,24 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 }
 
 /** Dense codes f [rows, m]: fires[i] (+)= #{b: f_bi > 0}, l1[i] (+)= Σ_b f_bi (one thread per latent, coalesced). */
-export function encodeDenseFires(ctx: Enc, f: Binding, fires: Binding, l1: Binding, rows: number, m: number, accumulate: boolean, name = 'sae dense fires'): void {
+export function encodeDenseFires(
+  ctx: Enc,
+  f: Binding,
+  fires: Binding,
+  l1: Binding,
+  rows: number,
+  m: number,
+  accumulate: boolean,
+  name = 'sae dense fires',
+): void {
   const grid = flatGrid(m, THREADS, ctx.device.limits.maxComputeWorkgroupsPerDimension);
-  dispatch(ctx, pipelineFor(ctx.device, denseFiresWgsl(rows, m, accumulate, grid[0]), name), [f, fires, l1], grid, name);
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, denseFiresWgsl(rows, m, accumulate, grid[0]), name),
+    [f, fires, l1],
+    grid,
+    name,
+  );
 }
 
 function sparseFiresWgsl(R: number, k: number, gridX: number): string {
@@ -88,9 +112,24 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 }
 
 /** Sparse codes (idx, val) [rows, k]: fires[idx] += 1 where val > 0 (atomics; clear `fires` once per batch), rowL1[row] = Σ val⁺. */
-export function encodeSparseFires(ctx: Enc, idx: Binding, vals: Binding, fires: Binding, rowL1: Binding, rows: number, k: number, name = 'sae sparse fires'): void {
+export function encodeSparseFires(
+  ctx: Enc,
+  idx: Binding,
+  vals: Binding,
+  fires: Binding,
+  rowL1: Binding,
+  rows: number,
+  k: number,
+  name = 'sae sparse fires',
+): void {
   const grid = flatGrid(rows, THREADS, ctx.device.limits.maxComputeWorkgroupsPerDimension);
-  dispatch(ctx, pipelineFor(ctx.device, sparseFiresWgsl(rows, k, grid[0]), name), [idx, vals, fires, rowL1], grid, name);
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, sparseFiresWgsl(rows, k, grid[0]), name),
+    [idx, vals, fires, rowL1],
+    grid,
+    name,
+  );
 }
 
 function rangeFiresWgsl(R: number, gridX: number): string {
@@ -115,7 +154,22 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 }
 
 /** BatchTopK's entries (batch-topk.ts): fires[latent] += 1 per positive entry (clear once per batch), rowL1[row] = Σ val⁺. */
-export function encodeRangeFires(ctx: Enc, entLat: Binding, entVal: Binding, ranges: Binding, fires: Binding, rowL1: Binding, rows: number, name = 'sae range fires'): void {
+export function encodeRangeFires(
+  ctx: Enc,
+  entLat: Binding,
+  entVal: Binding,
+  ranges: Binding,
+  fires: Binding,
+  rowL1: Binding,
+  rows: number,
+  name = 'sae range fires',
+): void {
   const grid = flatGrid(rows, THREADS, ctx.device.limits.maxComputeWorkgroupsPerDimension);
-  dispatch(ctx, pipelineFor(ctx.device, rangeFiresWgsl(rows, grid[0]), name), [entLat, entVal, ranges, fires, rowL1], grid, name);
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, rangeFiresWgsl(rows, grid[0]), name),
+    [entLat, entVal, ranges, fires, rowL1],
+    grid,
+    name,
+  );
 }

@@ -31,7 +31,8 @@ function wgsl(rows: number, d: number, lists: RowLists, mode: Mode, gridX: numbe
   const V = (j: string) => (staged ? `sVal[${j}]` : `vals[${at(j)}]`);
   const n = fixed ? `${k}u` : 'count';
   const gvalAt = lists.kind === 'fixed' ? `${rows * k}u + row * ${k}u + j` : `${lists.cap}u + first + j`;
-  const half = (mode.batch / 2).toPrecision(9), twoOverB = (2 / mode.batch).toPrecision(9);
+  const half = (mode.batch / 2).toPrecision(9),
+    twoOverB = (2 / mode.batch).toPrecision(9);
   return /* wgsl */ `// sparse decode ${mode.kind} rows=${rows} d=${d} ${fixed ? `k=${k}` : `ranges cap=${lists.cap}`}
 // vals = val [rows·k] then g_val [rows·k], one binding (read and written) to stay within 8 storage bindings.
 @group(0) @binding(0) var<storage, read> idx: array<u32>;
@@ -50,12 +51,20 @@ var<workgroup> red: array<f32, ${THREADS}>;
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = wg.y * ${gridX}u + wg.x;
   if (row >= ${rows}u) { return; }
-  ${staged ? `for (var j = lid; j < ${k}u; j += ${THREADS}u) { sIdx[j] = idx[row * ${k}u + j]; sVal[j] = vals[row * ${k}u + j]; }
-  workgroupBarrier();` : ''}${fixed ? '' : `
+  ${
+    staged
+      ? `for (var j = lid; j < ${k}u; j += ${THREADS}u) { sIdx[j] = idx[row * ${k}u + j]; sVal[j] = vals[row * ${k}u + j]; }
+  workgroupBarrier();`
+      : ''
+  }${
+    fixed
+      ? ''
+      : `
   if (lid == 0u) { sRange = vec2<u32>(ranges[2u * row], ranges[2u * row + 1u]); }
   let range = workgroupUniformLoad(&sRange);
   let first = range.x;
-  let count = range.y;`}
+  let count = range.y;`
+  }
   ${aux ? 'let scale = bias[0];' : `let scale = f32(${twoOverB});`}
   var sq = 0.0;
   for (var c = lid; c < ${d}u; c += ${THREADS}u) {
@@ -94,18 +103,59 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
  * vals holds val [rows·k] (from encodeTopK) followed by room for g_val [rows·k]; with `ranges` (BatchTopK),
  * idx/vals are entry arrays of `lists.cap` (g_val at cap + e) and ranges says which entries are each row's.
  */
-export function encodeSparseDecode(ctx: Enc, idx: Binding, vals: Binding, wdec: Binding, bdec: Binding, x: Binding, gx: Binding, rowErr: Binding, rows: number, d: number, lists: RowLists, batch: number, name = 'sparse decode', ranges?: Binding): void {
+export function encodeSparseDecode(
+  ctx: Enc,
+  idx: Binding,
+  vals: Binding,
+  wdec: Binding,
+  bdec: Binding,
+  x: Binding,
+  gx: Binding,
+  rowErr: Binding,
+  rows: number,
+  d: number,
+  lists: RowLists,
+  batch: number,
+  name = 'sparse decode',
+  ranges?: Binding,
+): void {
   if ((lists.kind === 'ranges') !== !!ranges) throw new Error('sparse decode: ranges binding and row lists disagree');
   const grid = rowGrid(rows, ctx.device.limits.maxComputeWorkgroupsPerDimension);
   const bindings = [idx, vals, wdec, bdec, x, gx, rowErr, ...(ranges ? [ranges] : [])];
-  dispatch(ctx, pipelineFor(ctx.device, wgsl(rows, d, lists, { kind: 'main', batch }, grid[0]), name), bindings, grid, name);
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, wgsl(rows, d, lists, { kind: 'main', batch }, grid[0]), name),
+    bindings,
+    grid,
+    name,
+  );
 }
 
 /**
  * AuxK's decode of the main residual: gMain is the main pass's (2/B)(x̂ − x) [rows, d]; auxScale holds s at [0].
  * gE [rows, d] receives s·(ê − e), rowAux [rows] ‖ê − e‖², and vals' second half g_val.
  */
-export function encodeAuxDecode(ctx: Enc, idx: Binding, vals: Binding, wdec: Binding, auxScale: Binding, gMain: Binding, gE: Binding, rowAux: Binding, rows: number, d: number, k: number, batch: number, name = 'auxk decode'): void {
+export function encodeAuxDecode(
+  ctx: Enc,
+  idx: Binding,
+  vals: Binding,
+  wdec: Binding,
+  auxScale: Binding,
+  gMain: Binding,
+  gE: Binding,
+  rowAux: Binding,
+  rows: number,
+  d: number,
+  k: number,
+  batch: number,
+  name = 'auxk decode',
+): void {
   const grid = rowGrid(rows, ctx.device.limits.maxComputeWorkgroupsPerDimension);
-  dispatch(ctx, pipelineFor(ctx.device, wgsl(rows, d, { kind: 'fixed', k }, { kind: 'aux', batch }, grid[0]), name), [idx, vals, wdec, auxScale, gMain, gE, rowAux], grid, name);
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, wgsl(rows, d, { kind: 'fixed', k }, { kind: 'aux', batch }, grid[0]), name),
+    [idx, vals, wdec, auxScale, gMain, gE, rowAux],
+    grid,
+    name,
+  );
 }

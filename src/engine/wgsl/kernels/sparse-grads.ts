@@ -18,11 +18,20 @@ export type DecoderKind = 'unit' | 'l1';
 /** 'l1': where λ/B sits in `vals` (after val and g_val), and where the per-latent loss terms [m] start. */
 export const l1Slots = (entries: number) => ({ lambdaOverB: 2 * entries, terms: 2 * entries + 4 });
 
-function wgsl(m: number, d: number, rowsOf: EntryRows, entries: number, accumulate: boolean, decoder: DecoderKind, gridX: number): string {
+function wgsl(
+  m: number,
+  d: number,
+  rowsOf: EntryRows,
+  entries: number,
+  accumulate: boolean,
+  decoder: DecoderKind,
+  gridX: number,
+): string {
   const per = Math.ceil(d / THREADS);
   const acc = (lhs: string) => (accumulate ? `${lhs} + ` : '');
   const rowOf = rowsOf.kind === 'fixed' ? `e / ${rowsOf.k}u` : `csr[${m + 1 + entries}u + e]`;
-  const l1 = decoder === 'l1', slots = l1Slots(entries);
+  const l1 = decoder === 'l1',
+    slots = l1Slots(entries);
   return /* wgsl */ `// sparse grads m=${m} d=${d} ${rowsOf.kind === 'fixed' ? `k=${rowsOf.k}` : 'listed rows'} entries=${entries} decoder=${decoder}
 // csr = offsets [m+1] then list; vals = val [entries] then g_val (then, for 'l1', λ/B and the loss terms):
 // 8 bindings, WebGPU's default per-stage limit.
@@ -41,13 +50,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   if (i >= ${m}u) { return; }
   var gd: array<f32, ${per}>;
   var ge: array<f32, ${per}>;
-  var gb = 0.0;${l1 ? `
+  var gb = 0.0;${
+    l1
+      ? `
   var n2 = 0.0;
   for (var c = lid; c < ${d}u; c += ${THREADS}u) { let w = wdec[i * ${d}u + c]; n2 += w * w; }
   ${workgroupSum('n2', THREADS)}
   let nrm = sqrt(red[0]);
   let lamB = vals[${slots.lambdaOverB}u];
-  var colF = 0.0;` : ''}
+  var colF = 0.0;`
+      : ''
+  }
   for (var p = csr[i]; p < csr[i + 1u]; p++) {
     let e = csr[${m + 1}u + p];
     let b = (${rowOf}) * ${d}u;
@@ -59,12 +72,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       if (c < ${d}u) { gd[t] += v * gx[b + c]; ge[t] += gv * xc[b + c]; }
     }
   }
-${l1 ? `  // The L1 term's pull on the row: λ/B·colF·W/‖W‖ (a zero row has no direction to pull along).
+${
+  l1
+    ? `  // The L1 term's pull on the row: λ/B·colF·W/‖W‖ (a zero row has no direction to pull along).
   let par = -lamB * colF / max(nrm, 1e-30);
-  if (lid == 0u) { vals[${slots.terms}u + i] = ${acc(`vals[${slots.terms}u + i]`)}lamB * colF * nrm; }` : `  var dot = 0.0;
+  if (lid == 0u) { vals[${slots.terms}u + i] = ${acc(`vals[${slots.terms}u + i]`)}lamB * colF * nrm; }`
+    : `  var dot = 0.0;
   for (var t = 0u; t < ${per}u; t++) { let c = lid + t * ${THREADS}u; if (c < ${d}u) { dot += gd[t] * wdec[i * ${d}u + c]; } }
   ${workgroupSum('dot', THREADS)}
-  let par = red[0];`}
+  let par = red[0];`
+}
   for (var t = 0u; t < ${per}u; t++) {
     let c = lid + t * ${THREADS}u;
     if (c < ${d}u) {
@@ -82,7 +99,30 @@ ${l1 ? `  // The L1 term's pull on the row: λ/B·colF·W/‖W‖ (a zero row ha
  * csr: offsets [m+1] then list (see csr.ts); vals: val then g_val, `entries` each ('l1': then λ/B at
  * l1Slots().lambdaOverB and room for m loss terms at l1Slots().terms). gbEnc is overwritten.
  */
-export function encodeSparseGrads(ctx: Enc, csr: Binding, vals: Binding, gx: Binding, xc: Binding, wdec: Binding, gWdec: Binding, gWenc: Binding, gbEnc: Binding, m: number, d: number, rowsOf: EntryRows, entries: number, accumulate: boolean, name = 'sparse grads', decoder: DecoderKind = 'unit'): void {
+export function encodeSparseGrads(
+  ctx: Enc,
+  csr: Binding,
+  vals: Binding,
+  gx: Binding,
+  xc: Binding,
+  wdec: Binding,
+  gWdec: Binding,
+  gWenc: Binding,
+  gbEnc: Binding,
+  m: number,
+  d: number,
+  rowsOf: EntryRows,
+  entries: number,
+  accumulate: boolean,
+  name = 'sparse grads',
+  decoder: DecoderKind = 'unit',
+): void {
   const grid = rowGrid(m, ctx.device.limits.maxComputeWorkgroupsPerDimension);
-  dispatch(ctx, pipelineFor(ctx.device, wgsl(m, d, rowsOf, entries, accumulate, decoder, grid[0]), name), [csr, vals, gx, xc, wdec, gWdec, gWenc, gbEnc], grid, name);
+  dispatch(
+    ctx,
+    pipelineFor(ctx.device, wgsl(m, d, rowsOf, entries, accumulate, decoder, grid[0]), name),
+    [csr, vals, gx, xc, wdec, gWdec, gWenc, gbEnc],
+    grid,
+    name,
+  );
 }

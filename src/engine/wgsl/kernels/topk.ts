@@ -72,7 +72,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
  * idx/val [rows, k] = the k largest ReLU activations of each row of f [rows, m] (unordered within a row); with
  * `allowed` (u32 [m], nonzero = may be chosen), the k largest among the allowed latents.
  */
-export function encodeTopK(ctx: Enc, f: Binding, rows: number, m: number, k: number, idx: Binding, val: Binding, name = 'topk', allowed?: Binding): void {
+export function encodeTopK(
+  ctx: Enc,
+  f: Binding,
+  rows: number,
+  m: number,
+  k: number,
+  idx: Binding,
+  val: Binding,
+  name = 'topk',
+  allowed?: Binding,
+): void {
   if (!(k >= 1 && k <= m)) throw new Error(`invalid top-k: k=${k} for m=${m}`);
   const grid = rowGrid(rows, ctx.device.limits.maxComputeWorkgroupsPerDimension);
   const bindings = allowed ? [f, idx, val, allowed] : [f, idx, val];

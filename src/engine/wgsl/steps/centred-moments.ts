@@ -15,9 +15,14 @@ import { workgroupSum } from '../gpu/workgroup-sum';
 export const BLOCK_ROWS = 4096;
 
 /** Pure: [chunk index, first row within the chunk, rows] blocks covering a chunked matrix. */
-export function momentBlocks(chunks: ReadonlyArray<{ rows: number }>, blockRows = BLOCK_ROWS): Array<[number, number, number]> {
+export function momentBlocks(
+  chunks: ReadonlyArray<{ rows: number }>,
+  blockRows = BLOCK_ROWS,
+): Array<[number, number, number]> {
   const out: Array<[number, number, number]> = [];
-  chunks.forEach((c, ci) => { for (let r = 0; r < c.rows; r += blockRows) out.push([ci, r, Math.min(blockRows, c.rows - r)]); });
+  chunks.forEach((c, ci) => {
+    for (let r = 0; r < c.rows; r += blockRows) out.push([ci, r, Math.min(blockRows, c.rows - r)]);
+  });
   return out;
 }
 
@@ -48,12 +53,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
  * buffers `body` needs; they and the centring buffers are freed at the end.
  */
 async function forCentredBlocks<S extends GPUBuffer[]>(
-  device: GPUDevice, x: WgslMatrix, mean: Float64Array, blockRows: number, scratch: (maxRows: number) => S,
+  device: GPUDevice,
+  x: WgslMatrix,
+  mean: Float64Array,
+  blockRows: number,
+  scratch: (maxRows: number) => S,
   body: (ctx: Enc, centred: GPUBuffer, s: S, block: { firstRow: number; rows: number }) => Promise<void>,
 ): Promise<void> {
   const { cols } = x;
   if (mean.length !== cols) throw new Error(`mean has ${mean.length} values, matrix has ${cols} columns`);
-  if (!(blockRows > 0 && blockRows % 64 === 0)) throw new Error(`invalid block: ${blockRows} rows (a positive multiple of 64)`);
+  if (!(blockRows > 0 && blockRows % 64 === 0))
+    throw new Error(`invalid block: ${blockRows} rows (a positive multiple of 64)`);
   const blocks = momentBlocks(x.chunks, blockRows);
   const maxRows = Math.max(1, ...blocks.map((b) => b[2]));
   const mu = uploadBuffer(device, Float32Array.from(mean), 'moments mean');
@@ -72,11 +82,19 @@ async function forCentredBlocks<S extends GPUBuffer[]>(
 }
 
 /** scatter = Σ_k (x_k − μ)(x_k − μ)ᵀ and Σ_k ‖x_k − μ‖⁴, as the Engine's centredGram. */
-export async function wgslCentredGram(device: GPUDevice, x: WgslMatrix, mean: Float64Array, blockRows = BLOCK_ROWS): Promise<CentredGram> {
+export async function wgslCentredGram(
+  device: GPUDevice,
+  x: WgslMatrix,
+  mean: Float64Array,
+  blockRows = BLOCK_ROWS,
+): Promise<CentredGram> {
   const { cols } = x;
   const scatter = new Float64Array(cols * cols);
   let sumNormFourth = 0;
-  const scratch = (maxRows: number) => [storageBuffer(device, cols * cols, 'moments gram'), storageBuffer(device, maxRows, 'moments norms')];
+  const scratch = (maxRows: number) => [
+    storageBuffer(device, cols * cols, 'moments gram'),
+    storageBuffer(device, maxRows, 'moments norms'),
+  ];
   await forCentredBlocks(device, x, mean, blockRows, scratch, async (ctx, c, [gram, norms], { rows }) => {
     encodeMatmul(ctx, { M: cols, N: cols, K: rows, transA: true, transB: false }, c, c, gram, [], 'moments gram');
     encodeRowwiseDot(ctx, c, c, norms, rows, cols);
@@ -89,12 +107,20 @@ export async function wgslCentredGram(device: GPUDevice, x: WgslMatrix, mean: Fl
 }
 
 /** q_k = (x_k − μ)ᵀ M (x_k − μ) for every row, as the Engine's rowQuadraticForm (f32). */
-export async function wgslRowQuadraticForm(device: GPUDevice, x: WgslMatrix, mean: Float64Array, m: Float64Array, blockRows = BLOCK_ROWS): Promise<Float32Array> {
+export async function wgslRowQuadraticForm(
+  device: GPUDevice,
+  x: WgslMatrix,
+  mean: Float64Array,
+  m: Float64Array,
+  blockRows = BLOCK_ROWS,
+): Promise<Float32Array> {
   const { rows: total, cols } = x;
   if (m.length !== cols * cols) throw new Error(`quadratic form needs M [${cols}×${cols}]; got ${m.length} values`);
   const q = new Float32Array(total);
   const scratch = (maxRows: number) => [
-    uploadBuffer(device, Float32Array.from(m), 'moments M'), storageBuffer(device, maxRows * cols, 'moments C·M'), storageBuffer(device, maxRows, 'moments q'),
+    uploadBuffer(device, Float32Array.from(m), 'moments M'),
+    storageBuffer(device, maxRows * cols, 'moments C·M'),
+    storageBuffer(device, maxRows, 'moments q'),
   ];
   await forCentredBlocks(device, x, mean, blockRows, scratch, async (ctx, c, [mBuf, cm, out], { firstRow, rows }) => {
     encodeMatmul(ctx, { M: rows, N: cols, K: cols, transA: false, transB: false }, c, mBuf, cm, [], 'moments C·M');

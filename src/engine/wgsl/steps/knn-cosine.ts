@@ -54,16 +54,26 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 }
 
 /** Per query row, the mean cosine distance to its k nearest trusted rows (Engine.knnCosine), f32. */
-export async function wgslKnnCosine(device: GPUDevice, trusted: WgslMatrix, query: WgslMatrix, k: number, options: KnnCosineOptions = {}): Promise<Float32Array> {
+export async function wgslKnnCosine(
+  device: GPUDevice,
+  trusted: WgslMatrix,
+  query: WgslMatrix,
+  k: number,
+  options: KnnCosineOptions = {},
+): Promise<Float32Array> {
   const requested = checkKnnOptions(trusted, query, k, options);
   // Tiles start on 64-row boundaries inside their chunks, so every tile is a 256-byte-aligned binding.
   const up = (n: number) => Math.ceil(n / 64) * 64;
   const qBlocks = momentBlocks(query.chunks, up(requested.query));
   const tBlocks = momentBlocks(trusted.chunks, up(requested.trusted));
-  const d = query.cols, self = options.excludeSelf;
-  const maxQ = Math.max(1, ...qBlocks.map((b) => b[2])), maxT = Math.max(1, ...tBlocks.map((b) => b[2]));
-  const idsOf = (m: WgslMatrix, ids: Int32Array) => m.chunks.map((c) => uploadBuffer(device, ids.subarray(c.firstRow, c.firstRow + c.rows), 'knn ids'));
-  const qIds = self ? idsOf(query, self.queryIds) : [], tIds = self ? idsOf(trusted, self.trustedIds) : [];
+  const d = query.cols,
+    self = options.excludeSelf;
+  const maxQ = Math.max(1, ...qBlocks.map((b) => b[2])),
+    maxT = Math.max(1, ...tBlocks.map((b) => b[2]));
+  const idsOf = (m: WgslMatrix, ids: Int32Array) =>
+    m.chunks.map((c) => uploadBuffer(device, ids.subarray(c.firstRow, c.firstRow + c.rows), 'knn ids'));
+  const qIds = self ? idsOf(query, self.queryIds) : [],
+    tIds = self ? idsOf(trusted, self.trustedIds) : [];
   const tNorms = tBlocks.map(([, , n]) => storageBuffer(device, n, 'knn trusted norms'));
   const qNorm = storageBuffer(device, maxQ, 'knn query norms');
   const dots = storageBuffer(device, maxQ * maxT, 'knn dots');
@@ -75,7 +85,9 @@ export async function wgslKnnCosine(device: GPUDevice, trusted: WgslMatrix, quer
   const scores = new Float32Array(query.rows);
   try {
     const first: Enc = { device, enc: device.createCommandEncoder() };
-    tBlocks.forEach(([ci, r0, n], b) => encodeRowNorm(first, view(trusted.chunks[ci].buffer, r0 * d, n * d), n, d, tNorms[b], false, 'knn norms'));
+    tBlocks.forEach(([ci, r0, n], b) =>
+      encodeRowNorm(first, view(trusted.chunks[ci].buffer, r0 * d, n * d), n, d, tNorms[b], false, 'knn norms'),
+    );
     device.queue.submit([first.enc.finish()]);
     for (const [qc, q0, qb] of qBlocks) {
       device.queue.writeBuffer(best, 0, new Float32Array(qb * k).fill(EMPTY));
@@ -83,14 +95,34 @@ export async function wgslKnnCosine(device: GPUDevice, trusted: WgslMatrix, quer
       const qView = view(query.chunks[qc].buffer, q0 * d, qb * d);
       encodeRowNorm(ctx, qView, qb, d, qNorm, false, 'knn norms');
       tBlocks.forEach(([tc, t0, tb], b) => {
-        encodeMatmul(ctx, { M: qb, N: tb, K: d, transA: false, transB: true }, qView, view(trusted.chunks[tc].buffer, t0 * d, tb * d), dots, [], 'knn Q·Tᵀ');
+        encodeMatmul(
+          ctx,
+          { M: qb, N: tb, K: d, transA: false, transB: true },
+          qView,
+          view(trusted.chunks[tc].buffer, t0 * d, tb * d),
+          dots,
+          [],
+          'knn Q·Tᵀ',
+        );
         const grid = flatGrid(qb * (k + tb), THREADS, device.limits.maxComputeWorkgroupsPerDimension);
         const ids = self ? [view(qIds[qc], q0, qb), view(tIds[tc], t0, tb)] : [];
-        dispatch(ctx, pipelineFor(device, candidatesWGSL(qb, tb, k, !!self, grid[0]), 'knn candidates'), [dots, best, cand, qNorm, tNorms[b], ...ids], grid, 'knn candidates');
+        dispatch(
+          ctx,
+          pipelineFor(device, candidatesWGSL(qb, tb, k, !!self, grid[0]), 'knn candidates'),
+          [dots, best, cand, qNorm, tNorms[b], ...ids],
+          grid,
+          'knn candidates',
+        );
         encodeTopK(ctx, cand, qb, k + tb, k, idx, best, 'knn top-k');
       });
       const grid = flatGrid(qb, THREADS, device.limits.maxComputeWorkgroupsPerDimension);
-      dispatch(ctx, pipelineFor(device, meanDistanceWGSL(qb, k, grid[0]), 'knn mean distance'), [best, out], grid, 'knn mean distance');
+      dispatch(
+        ctx,
+        pipelineFor(device, meanDistanceWGSL(qb, k, grid[0]), 'knn mean distance'),
+        [best, out],
+        grid,
+        'knn mean distance',
+      );
       device.queue.submit([ctx.enc.finish()]);
       scores.set(await readF32(device, out, qb), query.chunks[qc].firstRow + q0);
     }

@@ -38,10 +38,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 
 /** A LinearObjective for outputs = K ≥ 2 classes of any count; x from uploadWgslMatrix on the same device. */
 export function createWgslMatmulObjective(
-  device: GPUDevice, x: WgslMatrix, targets: Int32Array, K: number, rowWeights?: Float32Array, blockRows = BLOCK_ROWS,
+  device: GPUDevice,
+  x: WgslMatrix,
+  targets: Int32Array,
+  K: number,
+  rowWeights?: Float32Array,
+  blockRows = BLOCK_ROWS,
 ): LinearObjective {
   const { rows, cols } = x;
-  if (!(Number.isInteger(K) && K >= 2)) throw new Error(`invalid outputs: ${K} (the matmul objective is multinomial, K ≥ 2)`);
+  if (!(Number.isInteger(K) && K >= 2))
+    throw new Error(`invalid outputs: ${K} (the matmul objective is multinomial, K ≥ 2)`);
   checkObjectiveInputs(rows, targets, K, rowWeights);
   const nParams = packedParamCount(cols, K);
   const blocks = momentBlocks(x.chunks, blockRows);
@@ -49,7 +55,11 @@ export function createWgslMatmulObjective(
   // Targets and weights per X chunk, so a block's slice of them starts 256-byte aligned like the block of X.
   const perChunk = x.chunks.map((c) => ({
     targets: uploadBuffer(device, targets.subarray(c.firstRow, c.firstRow + c.rows), 'targets'),
-    weights: uploadBuffer(device, rowWeights ? rowWeights.subarray(c.firstRow, c.firstRow + c.rows) : new Float32Array(c.rows).fill(1), 'row weights'),
+    weights: uploadBuffer(
+      device,
+      rowWeights ? rowWeights.subarray(c.firstRow, c.firstRow + c.rows) : new Float32Array(c.rows).fill(1),
+      'row weights',
+    ),
   }));
   const wBuf = storageBuffer(device, cols * K, 'W');
   const bBuf = storageBuffer(device, K, 'b');
@@ -58,26 +68,57 @@ export function createWgslMatmulObjective(
   const gW = storageBuffer(device, cols * K, '∂W');
   const gB = storageBuffer(device, K, '∂b');
   const loss = storageBuffer(device, 1, 'loss');
-  const scratch = storageBuffer(device, Math.max(colSumScratch(maxRows, K), colSumScratch(maxRows, 1)), 'colsum scratch');
+  const scratch = storageBuffer(
+    device,
+    Math.max(colSumScratch(maxRows, K), colSumScratch(maxRows, 1)),
+    'colsum scratch',
+  );
   const owned = [wBuf, bBuf, z, rowLoss, gW, gB, loss, scratch, ...perChunk.flatMap((p) => [p.targets, p.weights])];
   return {
-    rows, cols, outputs: K,
+    rows,
+    cols,
+    outputs: K,
     async evaluate(params: Float32Array) {
       if (params.length !== nParams) throw new Error(`invalid params: length ${params.length}, expected ${nParams}`);
       device.queue.writeBuffer(wBuf, 0, params.buffer, params.byteOffset, cols * K * 4);
       device.queue.writeBuffer(bBuf, 0, params.buffer, params.byteOffset + cols * K * 4, K * 4);
       const ctx: Enc = { device, enc: device.createCommandEncoder() };
       blocks.forEach(([ci, r0, n], i) => {
-        const acc = i > 0, xb = view(x.chunks[ci].buffer, r0 * cols, n * cols);
-        encodeMatmul(ctx, { M: n, N: K, K: cols, transA: false, transB: false, epilogue: { kind: 'bias', relu: false } }, xb, wBuf, z, [bBuf], 'objective X·W');
+        const acc = i > 0,
+          xb = view(x.chunks[ci].buffer, r0 * cols, n * cols);
+        encodeMatmul(
+          ctx,
+          { M: n, N: K, K: cols, transA: false, transB: false, epilogue: { kind: 'bias', relu: false } },
+          xb,
+          wBuf,
+          z,
+          [bBuf],
+          'objective X·W',
+        );
         const grid = flatGrid(n, THREADS, device.limits.maxComputeWorkgroupsPerDimension);
-        dispatch(ctx, pipelineFor(device, softmaxWGSL(n, K, grid[0]), 'softmax residual'),
-          [z, view(perChunk[ci].targets, r0, n), view(perChunk[ci].weights, r0, n), rowLoss], grid, 'softmax residual');
-        encodeMatmul(ctx, { M: cols, N: K, K: n, transA: true, transB: false, accumulate: acc }, xb, z, gW, [], 'objective Xᵀ·R');
+        dispatch(
+          ctx,
+          pipelineFor(device, softmaxWGSL(n, K, grid[0]), 'softmax residual'),
+          [z, view(perChunk[ci].targets, r0, n), view(perChunk[ci].weights, r0, n), rowLoss],
+          grid,
+          'softmax residual',
+        );
+        encodeMatmul(
+          ctx,
+          { M: cols, N: K, K: n, transA: true, transB: false, accumulate: acc },
+          xb,
+          z,
+          gW,
+          [],
+          'objective Xᵀ·R',
+        );
         encodeColSum(ctx, z, n, K, gB, scratch, acc, 'objective Σ R');
         encodeColSum(ctx, rowLoss, n, 1, loss, scratch, acc, 'objective Σ loss');
       });
-      const staging = device.createBuffer({ size: (nParams + 1) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const staging = device.createBuffer({
+        size: (nParams + 1) * 4,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
       ctx.enc.copyBufferToBuffer(gW, 0, staging, 0, cols * K * 4);
       ctx.enc.copyBufferToBuffer(gB, 0, staging, cols * K * 4, K * 4);
       ctx.enc.copyBufferToBuffer(loss, 0, staging, nParams * 4, 4);
@@ -88,6 +129,8 @@ export function createWgslMatmulObjective(
       staging.destroy();
       return { loss: out[nParams], grad: out.subarray(0, nParams) };
     },
-    dispose() { for (const b of owned) b.destroy(); },
+    dispose() {
+      for (const b of owned) b.destroy();
+    },
   };
 }

@@ -20,13 +20,23 @@ export interface WgslMatrix extends DeviceMatrix {
   readonly chunks: ReadonlyArray<{ buffer: GPUBuffer; firstRow: number; rows: number }>;
 }
 
-export function uploadWgslMatrix(device: GPUDevice, data: Float32Array, rows: number, cols: number, maxChunkBytes = device.limits.maxStorageBufferBindingSize): WgslMatrix {
+export function uploadWgslMatrix(
+  device: GPUDevice,
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  maxChunkBytes = device.limits.maxStorageBufferBindingSize,
+): WgslMatrix {
   if (data.length !== rows * cols) throw new Error(`invalid matrix: ${data.length} values for ${rows}×${cols}`);
   const per = Math.max(1, Math.floor(maxChunkBytes / (cols * 4)));
   const chunks: Array<{ buffer: GPUBuffer; firstRow: number; rows: number }> = [];
   for (let r = 0; r < rows; r += per) {
     const n = Math.min(per, rows - r);
-    chunks.push({ buffer: uploadBuffer(device, data.subarray(r * cols, (r + n) * cols), `X rows ${r}..${r + n}`), firstRow: r, rows: n });
+    chunks.push({
+      buffer: uploadBuffer(device, data.subarray(r * cols, (r + n) * cols), `X rows ${r}..${r + n}`),
+      firstRow: r,
+      rows: n,
+    });
   }
   return { rows, cols, chunks, dispose: () => chunks.forEach((c) => c.buffer.destroy()) };
 }
@@ -43,9 +53,10 @@ function fusedWGSL(o: { cols: number; K: number; rows: number; row0: number; rpw
   const units = cols / V;
   const PC = Math.ceil(units / THREADS);
   const P = cols * K + K + 1; // partial layout per workgroup: ∂W [cols, K], ∂b [K], loss
-  const dotW = (x: string, u: string, k: string) => V === 4
-    ? `dot(${x}, vec4<f32>(w[(${u} * 4u) * ${K}u + ${k}], w[(${u} * 4u + 1u) * ${K}u + ${k}], w[(${u} * 4u + 2u) * ${K}u + ${k}], w[(${u} * 4u + 3u) * ${K}u + ${k}]))`
-    : `${x} * w[${u} * ${K}u + ${k}]`;
+  const dotW = (x: string, u: string, k: string) =>
+    V === 4
+      ? `dot(${x}, vec4<f32>(w[(${u} * 4u) * ${K}u + ${k}], w[(${u} * 4u + 1u) * ${K}u + ${k}], w[(${u} * 4u + 2u) * ${K}u + ${k}], w[(${u} * 4u + 3u) * ${K}u + ${k}]))`
+      : `${x} * w[${u} * ${K}u + ${k}]`;
   const lossCode = rowLossWGSL(cols, K, (k) => `gS[grp * ${K}u + ${k}]`);
   return /* wgsl */ `// linear objective fused cols=${cols} K=${K} rows=${rows} row0=${row0} rpw=${rpw}
 @group(0) @binding(0) var<storage, read> x: array<${T}>;
@@ -114,9 +125,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let u = lid + t * ${THREADS}u;
     if (u < ${units}u) {
       for (var k = 0u; k < ${K}u; k++) {
-        ${V === 4
-    ? `for (var i = 0u; i < 4u; i++) { partials[base + (u * 4u + i) * ${K}u + k] = acc[t][k][i]; }`
-    : `partials[base + u * ${K}u + k] = acc[t][k];`}
+        ${
+          V === 4
+            ? `for (var i = 0u; i < 4u; i++) { partials[base + (u * 4u + i) * ${K}u + k] = acc[t][k][i]; }`
+            : `partials[base + u * ${K}u + k] = acc[t][k];`
+        }
       }
     }
   }
@@ -143,10 +156,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 
 /** Throws, naming the row, unless targets are per-row class codes in [0, classes) and row weights (if any) match. */
-export function checkObjectiveInputs(rows: number, targets: Int32Array, classes: number, rowWeights?: Float32Array): void {
+export function checkObjectiveInputs(
+  rows: number,
+  targets: Int32Array,
+  classes: number,
+  rowWeights?: Float32Array,
+): void {
   if (targets.length !== rows) throw new Error(`invalid targets: length ${targets.length}, expected ${rows}`);
-  for (let i = 0; i < rows; i++) if (!(targets[i] >= 0 && targets[i] < classes)) throw new Error(`invalid target at row ${i}: ${targets[i]}`);
-  if (rowWeights && rowWeights.length !== rows) throw new Error(`invalid rowWeights: length ${rowWeights.length}, expected ${rows}`);
+  for (let i = 0; i < rows; i++)
+    if (!(targets[i] >= 0 && targets[i] < classes)) throw new Error(`invalid target at row ${i}: ${targets[i]}`);
+  if (rowWeights && rowWeights.length !== rows)
+    throw new Error(`invalid rowWeights: length ${rowWeights.length}, expected ${rows}`);
 }
 
 /**
@@ -154,16 +174,28 @@ export function checkObjectiveInputs(rows: number, targets: Int32Array, classes:
  * outputs = 1: binary logistic (targets 0/1); outputs = K ≥ 2: multinomial (targets 0..K−1), K ≤ MAX_OUTPUTS.
  */
 export function createWgslLinearObjective(
-  device: GPUDevice, x: WgslMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array, layout = layoutFor(x.cols),
+  device: GPUDevice,
+  x: WgslMatrix,
+  targets: Int32Array,
+  outputs: number,
+  rowWeights?: Float32Array,
+  layout = layoutFor(x.cols),
 ): LinearObjective {
   const { rows, cols } = x;
-  if (!(Number.isInteger(outputs) && outputs >= 1 && outputs <= MAX_OUTPUTS)) throw new Error(`invalid outputs: ${outputs} (1..${MAX_OUTPUTS})`);
+  if (!(Number.isInteger(outputs) && outputs >= 1 && outputs <= MAX_OUTPUTS))
+    throw new Error(`invalid outputs: ${outputs} (1..${MAX_OUTPUTS})`);
   checkObjectiveInputs(rows, targets, Math.max(2, outputs), rowWeights);
-  const K = outputs, P = cols * K + K + 1, nParams = packedParamCount(cols, K);
+  const K = outputs,
+    P = cols * K + K + 1,
+    nParams = packedParamCount(cols, K);
   const rpwOf = layout === 'narrow' ? narrowRowsPerGroup : rowsPerGroup;
   const plan = x.chunks.map((c) => ({ ...c, rpw: rpwOf(c.rows), groups: 0, wg0: 0 }));
   let totalGroups = 0;
-  for (const p of plan) { p.groups = Math.ceil(p.rows / p.rpw); p.wg0 = totalGroups; totalGroups += p.groups; }
+  for (const p of plan) {
+    p.groups = Math.ceil(p.rows / p.rpw);
+    p.wg0 = totalGroups;
+    totalGroups += p.groups;
+  }
   checkBinding(device, totalGroups * P * 4, 'linear objective partials');
   const tBuf = uploadBuffer(device, targets, 'targets');
   const wBuf = uploadBuffer(device, rowWeights ?? new Float32Array(rows).fill(1), 'row weights');
@@ -171,20 +203,32 @@ export function createWgslLinearObjective(
   const partials = storageBuffer(device, totalGroups * P, 'partials');
   const out = storageBuffer(device, P, 'objective');
   const kernel = layout === 'narrow' ? narrowObjectiveWGSL : fusedWGSL;
-  const fused = plan.map((p) => pipelineFor(device, kernel({ cols, K, rows: p.rows, row0: p.firstRow, rpw: p.rpw, wg0: p.wg0 }), 'linear objective'));
+  const fused = plan.map((p) =>
+    pipelineFor(
+      device,
+      kernel({ cols, K, rows: p.rows, row0: p.firstRow, rpw: p.rpw, wg0: p.wg0 }),
+      'linear objective',
+    ),
+  );
   const reduce = pipelineFor(device, reduceWGSL(P, totalGroups), 'linear objective reduce');
   return {
-    rows, cols, outputs,
+    rows,
+    cols,
+    outputs,
     async evaluate(params: Float32Array) {
       if (params.length !== nParams) throw new Error(`invalid params: length ${params.length}, expected ${nParams}`);
       device.queue.writeBuffer(pBuf, 0, params.buffer, params.byteOffset, params.byteLength);
       const enc = device.createCommandEncoder();
-      plan.forEach((p, i) => dispatch({ device, enc }, fused[i], [p.buffer, pBuf, tBuf, wBuf, partials], [p.groups], 'linear fused'));
+      plan.forEach((p, i) =>
+        dispatch({ device, enc }, fused[i], [p.buffer, pBuf, tBuf, wBuf, partials], [p.groups], 'linear fused'),
+      );
       dispatch({ device, enc }, reduce, [partials, out], [Math.ceil(P / THREADS)], 'linear reduce');
       device.queue.submit([enc.finish()]);
       const r = await readF32(device, out, P);
       return { loss: r[P - 1], grad: r.slice(0, P - 1) };
     },
-    dispose() { for (const b of [tBuf, wBuf, pBuf, partials, out]) b.destroy(); },
+    dispose() {
+      for (const b of [tBuf, wBuf, pBuf, partials, out]) b.destroy();
+    },
   };
 }

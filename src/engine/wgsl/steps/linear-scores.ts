@@ -28,9 +28,10 @@ function scoresWGSL(cols: number, K: number, rows: number, rpw: number): string 
   const T = V === 4 ? 'vec4<f32>' : 'f32';
   const units = cols / V;
   const blocks = outputBlocks(K);
-  const dotW = (k: string) => V === 4
-    ? `dot(xv, vec4<f32>(w[(u * 4u) * ${K}u + ${k}], w[(u * 4u + 1u) * ${K}u + ${k}], w[(u * 4u + 2u) * ${K}u + ${k}], w[(u * 4u + 3u) * ${K}u + ${k}]))`
-    : `xv * w[u * ${K}u + ${k}]`;
+  const dotW = (k: string) =>
+    V === 4
+      ? `dot(xv, vec4<f32>(w[(u * 4u) * ${K}u + ${k}], w[(u * 4u + 1u) * ${K}u + ${k}], w[(u * 4u + 2u) * ${K}u + ${k}], w[(u * 4u + 3u) * ${K}u + ${k}]))`
+      : `xv * w[u * ${K}u + ${k}]`;
   // One unrolled pass per block of ≤ 16 outputs: each pass re-reads the row, which the cache still holds.
   const pass = ([k0, kb]: [number, number]) => /* wgsl */ `
     {
@@ -76,7 +77,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
  * x must come from uploadWgslMatrix on the same device.
  */
 export async function wgslLinearScores(
-  device: GPUDevice, x: WgslMatrix, params: Float32Array, outputs: number, layout = layoutFor(x.cols),
+  device: GPUDevice,
+  x: WgslMatrix,
+  params: Float32Array,
+  outputs: number,
+  layout = layoutFor(x.cols),
 ): Promise<Float32Array> {
   const { rows, cols } = x;
   if (!(Number.isInteger(outputs) && outputs >= 1)) throw new Error(`invalid outputs: ${outputs}`);
@@ -84,19 +89,28 @@ export async function wgslLinearScores(
   if (params.length !== nParams) throw new Error(`invalid params: length ${params.length}, expected ${nParams}`);
   if (rows === 0) return new Float32Array(0);
   const totalBytes = rows * outputs * 4;
-  if (totalBytes > device.limits.maxBufferSize) throw new Error(`invalid scores: ${totalBytes} bytes > maxBufferSize ${device.limits.maxBufferSize}`);
+  if (totalBytes > device.limits.maxBufferSize)
+    throw new Error(`invalid scores: ${totalBytes} bytes > maxBufferSize ${device.limits.maxBufferSize}`);
   const wBuf = uploadBuffer(device, params, 'scores params');
   const outs = x.chunks.map((c) => {
     checkBinding(device, c.rows * outputs * 4, `scores rows ${c.firstRow}..${c.firstRow + c.rows}`);
     return storageBuffer(device, c.rows * outputs, `scores rows ${c.firstRow}..${c.firstRow + c.rows}`);
   });
-  const staging = device.createBuffer({ size: totalBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'scores readback' });
+  const staging = device.createBuffer({
+    size: totalBytes,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    label: 'scores readback',
+  });
   try {
     const enc = device.createCommandEncoder();
     x.chunks.forEach((c, i) => {
       if (layout === 'narrow') {
         const groups = narrowScoreGroups(c.rows);
-        const pipeline = pipelineFor(device, narrowScoresWGSL(cols, outputs, c.rows, groups, outputBlocks(outputs)), 'linear scores');
+        const pipeline = pipelineFor(
+          device,
+          narrowScoresWGSL(cols, outputs, c.rows, groups, outputBlocks(outputs)),
+          'linear scores',
+        );
         dispatch({ device, enc }, pipeline, [c.buffer, wBuf, outs[i]], [groups], 'linear scores');
       } else {
         const rpw = rowsPerGroup(c.rows);
@@ -104,7 +118,9 @@ export async function wgslLinearScores(
         dispatch({ device, enc }, pipeline, [c.buffer, wBuf, outs[i]], [Math.ceil(c.rows / rpw)], 'linear scores');
       }
     });
-    x.chunks.forEach((c, i) => enc.copyBufferToBuffer(outs[i], 0, staging, c.firstRow * outputs * 4, c.rows * outputs * 4));
+    x.chunks.forEach((c, i) =>
+      enc.copyBufferToBuffer(outs[i], 0, staging, c.firstRow * outputs * 4, c.rows * outputs * 4),
+    );
     device.queue.submit([enc.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
     const z = new Float32Array(staging.getMappedRange().slice(0));

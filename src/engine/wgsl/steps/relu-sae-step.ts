@@ -57,7 +57,11 @@ export function decoderSplits(rows: number, d: number, m: number): number {
   return Math.max(1, Math.min(Math.ceil(768 / tiles), Math.floor(m / 256)));
 }
 
-export interface SaeLoss { mse: number; aux: number; loss: number }
+export interface SaeLoss {
+  mse: number;
+  aux: number;
+  loss: number;
+}
 
 export class ReluSaeStep {
   readonly chunks: Array<[number, number]>;
@@ -73,7 +77,10 @@ export class ReluSaeStep {
   private readonly update: boolean;
   private readonly afterForward?: ReluSaeOptions['afterForward'];
 
-  constructor(private readonly s: SaeState, opts: ReluSaeOptions) {
+  constructor(
+    private readonly s: SaeState,
+    opts: ReluSaeOptions,
+  ) {
     const { device, d, m } = s;
     const B = opts.batch;
     this.lambda = opts.lambda;
@@ -85,16 +92,35 @@ export class ReluSaeStep {
     this.afterForward = opts.afterForward;
     this.chunks = batchChunks(B, m, device.limits.maxStorageBufferBindingSize, opts.maxChunkRows);
     const bc = this.chunks[0][1];
-    const gm = matmulGeometry({ M: bc, N: d, K: m, transA: false, transB: false, splitK: decoderSplits(bc, d, m) }, device.limits);
+    const gm = matmulGeometry(
+      { M: bc, N: d, K: m, transA: false, transB: false, splitK: decoderSplits(bc, d, m) },
+      device.limits,
+    );
     this.splits = gm.splits;
     const mk = (name: string, n: number) => (this.bufs[name] = storageBuffer(device, n, `relu-sae.${name}`));
-    mk('xc', bc * d); mk('f', bc * m); mk('part', this.splits * bc * d); mk('gx', bc * d);
-    mk('rowErr', B); mk('norms', m); mk('colF', m); mk('colFTotal', m); mk('rowScale', m); mk('colAdd', m);
-    mk('gbEnc', m); mk('colGx', d); mk('scratch', Math.max(colSumScratch(bc, m), colSumScratch(bc, d)));
+    mk('xc', bc * d);
+    mk('f', bc * m);
+    mk('part', this.splits * bc * d);
+    mk('gx', bc * d);
+    mk('rowErr', B);
+    mk('norms', m);
+    mk('colF', m);
+    mk('colFTotal', m);
+    mk('rowScale', m);
+    mk('colAdd', m);
+    mk('gbEnc', m);
+    mk('colGx', d);
+    mk('scratch', Math.max(colSumScratch(bc, m), colSumScratch(bc, d)));
     this.adamU = uniformBuffer(device, adamUniforms(this.adam, 1).buffer, 'relu-sae.adam');
     this.lamU = uniformBuffer(device, new Float32Array(4).buffer, 'relu-sae.lambda');
     // JumpReLU: pre-activations beside the gated codes, the straight-through ∂L/∂θ, the L0 count, [λ/B, ε].
-    if (this.jump) { mk('pre', bc * m); mk('dTheta', m); mk('fired', m); mk('firedL1', m); mk('jumpHyper', 4); }
+    if (this.jump) {
+      mk('pre', bc * m);
+      mk('dTheta', m);
+      mk('fired', m);
+      mk('firedL1', m);
+      mk('jumpHyper', 4);
+    }
   }
 
   /** Hyperparameters take effect from the next step; nothing recompiles. */
@@ -114,13 +140,17 @@ export class ReluSaeStep {
     }
     this.lastLambda = this.lambda;
     device.queue.writeBuffer(this.lamU, 0, new Float32Array([this.lambda / this.batch, 0, 0, 0]));
-    if (this.jump) device.queue.writeBuffer(this.bufs.jumpHyper, 0, Float32Array.of(this.lambda / this.batch, this.bandwidth, 0, 0));
+    if (this.jump)
+      device.queue.writeBuffer(this.bufs.jumpHyper, 0, Float32Array.of(this.lambda / this.batch, this.bandwidth, 0, 0));
     const enc = device.createCommandEncoder();
     this.encode({ device, enc, timer }, x);
     device.queue.submit([enc.finish()]);
   }
 
-  private get batch(): number { const c = this.chunks[this.chunks.length - 1]; return c[0] + c[1]; }
+  private get batch(): number {
+    const c = this.chunks[this.chunks.length - 1];
+    return c[0] + c[1];
+  }
 
   /** Inference on x [batch, d]: codes, reconstruction and afterForward's statistics; no gradients, no update. */
   forward(x: GPUBuffer): void {
@@ -138,37 +168,103 @@ export class ReluSaeStep {
 
   private encode(ctx: Enc, x: GPUBuffer, forwardOnly = false): void {
     const { d, m, grads: G } = this.s;
-    const s = this.s, b = this.bufs, B = this.batch;
+    const s = this.s,
+      b = this.bufs,
+      B = this.batch;
     if (!this.jump && !forwardOnly) encodeRowNorm(ctx, s.wDec(), m, d, b.norms, false, 'norms');
     this.chunks.forEach(([r0, bc], ci) => {
       const acc = ci > 0;
       const xv = view(x, r0 * d, bc * d);
       encodeSubRow(ctx, xv, s.bDec(), b.xc, bc, d, 'center');
       if (this.jump) {
-        encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: false } }, b.xc, s.wEnc(), b.pre, [s.bEnc()], 'enc x·W_enc');
+        encodeMatmul(
+          ctx,
+          { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: false } },
+          b.xc,
+          s.wEnc(),
+          b.pre,
+          [s.bEnc()],
+          'enc x·W_enc',
+        );
         encodeJumpGate(ctx, b.pre, s.logTheta(), b.f, bc, m);
       } else {
-        encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, b.xc, s.wEnc(), b.f, [s.bEnc()], 'enc x·W_enc');
+        encodeMatmul(
+          ctx,
+          { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } },
+          b.xc,
+          s.wEnc(),
+          b.f,
+          [s.bEnc()],
+          'enc x·W_enc',
+        );
       }
-      encodeMatmul(ctx, { M: bc, N: d, K: m, transA: false, transB: false, splitK: this.splits }, b.f, s.wDec(), b.part, [], 'dec f·W_dec');
+      encodeMatmul(
+        ctx,
+        { M: bc, N: d, K: m, transA: false, transB: false, splitK: this.splits },
+        b.f,
+        s.wDec(),
+        b.part,
+        [],
+        'dec f·W_dec',
+      );
       encodeResidual(ctx, b.part, this.splits, s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, B, 'residual');
       this.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, f: b.f });
       if (forwardOnly) return;
       if (this.jump) {
         encodeDenseFires(ctx, b.f, b.fired, b.firedL1, bc, m, acc, 'jump L0');
-        encodeMatmul(ctx, { M: m, N: d, K: bc, transA: true, transB: false, accumulate: acc }, b.f, b.gx, s.wDec(G), [], 'gW_dec fᵀ·g');
+        encodeMatmul(
+          ctx,
+          { M: m, N: d, K: bc, transA: true, transB: false, accumulate: acc },
+          b.f,
+          b.gx,
+          s.wDec(G),
+          [],
+          'gW_dec fᵀ·g',
+        );
         // In place: f's buffer becomes g_pre and pre's the per-element ∂L/∂θ terms, summed per latent below.
-        encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: true, epilogue: { kind: 'jumpBackward' } }, b.gx, s.wDec(), b.f, [b.pre, s.logTheta(), b.jumpHyper], 'g_pre g·W_decᵀ');
+        encodeMatmul(
+          ctx,
+          { M: bc, N: m, K: d, transA: false, transB: true, epilogue: { kind: 'jumpBackward' } },
+          b.gx,
+          s.wDec(),
+          b.f,
+          [b.pre, s.logTheta(), b.jumpHyper],
+          'g_pre g·W_decᵀ',
+        );
         encodeColSum(ctx, b.pre, bc, m, b.dTheta, b.scratch, false, 'colsum ∂θ');
         encodeLogThetaGrad(ctx, b.dTheta, s.logTheta(), s.logTheta(G), m, acc);
       } else {
         encodeColSum(ctx, b.f, bc, m, b.colF, b.scratch, false, 'colsum f');
         encodeL1Terms(ctx, b.colF, b.norms, this.lamU, b.rowScale, b.colAdd, b.colFTotal, m, acc, 'l1terms');
-        encodeMatmul(ctx, { M: m, N: d, K: bc, transA: true, transB: false, epilogue: { kind: 'addRowScaled' }, accumulate: acc }, b.f, b.gx, s.wDec(G), [b.rowScale, s.wDec()], 'gW_dec fᵀ·g');
+        encodeMatmul(
+          ctx,
+          { M: m, N: d, K: bc, transA: true, transB: false, epilogue: { kind: 'addRowScaled' }, accumulate: acc },
+          b.f,
+          b.gx,
+          s.wDec(G),
+          [b.rowScale, s.wDec()],
+          'gW_dec fᵀ·g',
+        );
         // ReLU backward in place: f's buffer becomes g_pre (f > 0 is read before it is overwritten).
-        encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: true, epilogue: { kind: 'maskAddCol' } }, b.gx, s.wDec(), b.f, [b.colAdd], 'g_pre g·W_decᵀ');
+        encodeMatmul(
+          ctx,
+          { M: bc, N: m, K: d, transA: false, transB: true, epilogue: { kind: 'maskAddCol' } },
+          b.gx,
+          s.wDec(),
+          b.f,
+          [b.colAdd],
+          'g_pre g·W_decᵀ',
+        );
       }
-      encodeMatmul(ctx, { M: d, N: m, K: bc, transA: true, transB: false, accumulate: acc }, b.xc, b.f, s.wEnc(G), [], 'gW_enc xcᵀ·g_pre');
+      encodeMatmul(
+        ctx,
+        { M: d, N: m, K: bc, transA: true, transB: false, accumulate: acc },
+        b.xc,
+        b.f,
+        s.wEnc(G),
+        [],
+        'gW_enc xcᵀ·g_pre',
+      );
       // Σ_b g_pre goes to its own buffer: WebGPU forbids binding G read-only and writable in one dispatch.
       encodeColSum(ctx, b.f, bc, m, b.gbEnc, b.scratch, false, 'colsum g_pre');
       encodeColSum(ctx, b.gx, bc, d, b.colGx, b.scratch, false, 'colsum g');
@@ -184,18 +280,29 @@ export class ReluSaeStep {
     const { device, m } = this.s;
     const B = this.batch;
     if (this.jump) {
-      const [rowErr, fired] = await Promise.all([readF32(device, this.bufs.rowErr, B), readU32(device, this.bufs.fired, m)]);
-      let se = 0, l0 = 0;
+      const [rowErr, fired] = await Promise.all([
+        readF32(device, this.bufs.rowErr, B),
+        readU32(device, this.bufs.fired, m),
+      ]);
+      let se = 0,
+        l0 = 0;
       for (const v of rowErr) se += v;
       for (const v of fired) l0 += v;
-      const mse = se / B, aux = (this.lastLambda / B) * l0;
+      const mse = se / B,
+        aux = (this.lastLambda / B) * l0;
       return { mse, aux, loss: mse + aux };
     }
-    const [rowErr, colF, norms] = await Promise.all([readF32(device, this.bufs.rowErr, B), readF32(device, this.bufs.colFTotal, m), readF32(device, this.bufs.norms, m)]);
-    let se = 0, l1 = 0;
+    const [rowErr, colF, norms] = await Promise.all([
+      readF32(device, this.bufs.rowErr, B),
+      readF32(device, this.bufs.colFTotal, m),
+      readF32(device, this.bufs.norms, m),
+    ]);
+    let se = 0,
+      l1 = 0;
     for (const v of rowErr) se += v;
     for (let i = 0; i < m; i++) l1 += colF[i] * norms[i];
-    const mse = se / B, aux = (this.lastLambda / B) * l1;
+    const mse = se / B,
+      aux = (this.lastLambda / B) * l1;
     return { mse, aux, loss: mse + aux };
   }
 

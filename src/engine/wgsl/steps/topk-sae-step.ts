@@ -9,7 +9,15 @@
 // dead latents, a gather decode of the main residual, and a sparse backward accumulated into the gradients.
 import { readF32, readU32, storageBuffer, uniformBuffer, view, type Enc } from '../gpu/buffers';
 import { encodeAuxScale } from '../kernels/auxk';
-import { batchEntryCapacity, encodeBatchEmit, encodeBatchHist, encodeBatchSelect, initialSelection, positiveSelection, selectionOutcome } from '../kernels/batch-topk';
+import {
+  batchEntryCapacity,
+  encodeBatchEmit,
+  encodeBatchHist,
+  encodeBatchSelect,
+  initialSelection,
+  positiveSelection,
+  selectionOutcome,
+} from '../kernels/batch-topk';
 import { adamUniforms, encodeAdam, type AdamHyper } from '../kernels/adam';
 import { batchChunks } from '../gpu/batch-chunks';
 import { colSumScratch, encodeColSum } from '../kernels/colsum';
@@ -45,7 +53,10 @@ export interface TopKSaeOptions {
 }
 
 /** One step's AuxK inputs: dead latents (1 = dead, [m]) and the weight α. */
-export interface AuxKInput { dead: Uint8Array; alpha: number }
+export interface AuxKInput {
+  dead: Uint8Array;
+  alpha: number;
+}
 
 export class TopKSaeStep {
   readonly chunks: Array<[number, number]>;
@@ -62,7 +73,10 @@ export class TopKSaeStep {
   private readonly entries: number;
   private lambda: number;
 
-  constructor(private readonly s: SaeState, private readonly opts: TopKSaeOptions) {
+  constructor(
+    private readonly s: SaeState,
+    private readonly opts: TopKSaeOptions,
+  ) {
     const { device, d, m } = s;
     const { batch: B, k } = opts;
     if (!(k >= 1 && k <= m)) throw new Error(`invalid k: ${k} (m = ${m})`);
@@ -74,19 +88,42 @@ export class TopKSaeStep {
     this.listed = this.selection !== 'row';
     this.lambda = opts.lambda ?? 0;
     const perRow = opts.entriesPerRow ?? 0;
-    if (this.selection === 'positive' && !(Number.isInteger(perRow) && perRow >= 1)) throw new Error(`invalid entriesPerRow: ${perRow}`);
-    const E = (this.entries = this.selection === 'batch' ? batchEntryCapacity(k, B) : this.selection === 'positive' ? perRow * B : bc * k);
+    if (this.selection === 'positive' && !(Number.isInteger(perRow) && perRow >= 1))
+      throw new Error(`invalid entriesPerRow: ${perRow}`);
+    const E = (this.entries =
+      this.selection === 'batch' ? batchEntryCapacity(k, B) : this.selection === 'positive' ? perRow * B : bc * k);
     const mk = (name: string, n: number) => (this.bufs[name] = storageBuffer(device, n, `topk-sae.${name}`));
     // ReLU's vals also carry λ/B and the per-latent L1 terms after val and g_val (sparse-grads.ts).
-    mk('xc', bc * d); mk('f', bc * m); mk('gx', bc * d); mk('rowErr', B); mk('idx', E); mk('vals', this.selection === 'positive' ? l1Slots(E).terms + m : 2 * E);
+    mk('xc', bc * d);
+    mk('f', bc * m);
+    mk('gx', bc * d);
+    mk('rowErr', B);
+    mk('idx', E);
+    mk('vals', this.selection === 'positive' ? l1Slots(E).terms + m : 2 * E);
     // Listed entries' csr also holds each entry's row after the lists.
-    mk('counts', m); mk('cursor', m); mk('csr', m + 1 + E + (this.listed ? E : 0)); mk('gbEnc', m); mk('colGx', d); mk('norms', m);
+    mk('counts', m);
+    mk('cursor', m);
+    mk('csr', m + 1 + E + (this.listed ? E : 0));
+    mk('gbEnc', m);
+    mk('colGx', d);
+    mk('norms', m);
     mk('scratch', colSumScratch(bc, d));
-    if (this.listed) { mk('sel', 8); mk('hist', 256); mk('ranges', 2 * bc); mk('counter', 4); }
+    if (this.listed) {
+      mk('sel', 8);
+      mk('hist', 256);
+      mk('ranges', 2 * bc);
+      mk('counter', 4);
+    }
     if (this.kAux > 0) {
       const kA = this.kAux;
-      mk('dead', m); mk('auxScale', 4); mk('rowAux', B); mk('gE', bc * d); mk('idxA', bc * kA); mk('valsA', 2 * bc * kA);
-      mk('csrA', m + 1 + bc * kA); mk('gbEncA', m);
+      mk('dead', m);
+      mk('auxScale', 4);
+      mk('rowAux', B);
+      mk('gE', bc * d);
+      mk('idxA', bc * kA);
+      mk('valsA', 2 * bc * kA);
+      mk('csrA', m + 1 + bc * kA);
+      mk('gbEncA', m);
     }
     this.adamU = uniformBuffer(device, adamUniforms(this.adam, 1).buffer, 'topk-sae.adam');
     // TopK variants start from unit-norm decoder rows, the invariant every step keeps (ReLU's rows are free).
@@ -119,10 +156,15 @@ export class TopKSaeStep {
       device.queue.writeBuffer(this.bufs.auxScale, 0, Float32Array.of(0, 0, aux.alpha, 0));
     }
     this.auxAlpha = runAux ? aux.alpha : 0;
-    if (this.selection === 'batch') device.queue.writeBuffer(this.bufs.sel, 0, initialSelection(this.opts.k, this.opts.batch, m));
+    if (this.selection === 'batch')
+      device.queue.writeBuffer(this.bufs.sel, 0, initialSelection(this.opts.k, this.opts.batch, m));
     if (this.selection === 'positive') {
       device.queue.writeBuffer(this.bufs.sel, 0, positiveSelection());
-      device.queue.writeBuffer(this.bufs.vals, l1Slots(this.entries).lambdaOverB * 4, Float32Array.of(this.lambda / this.opts.batch));
+      device.queue.writeBuffer(
+        this.bufs.vals,
+        l1Slots(this.entries).lambdaOverB * 4,
+        Float32Array.of(this.lambda / this.opts.batch),
+      );
     }
     const enc = device.createCommandEncoder();
     this.encode({ device, enc, timer }, x, runAux);
@@ -144,26 +186,75 @@ export class TopKSaeStep {
   /** Centres a chunk and encodes it: f = ReLU((x − b_dec)·W_enc + b_enc). */
   private encodeEncoder(ctx: Enc, x: GPUBuffer, r0: number, bc: number): GPUBufferBinding {
     const { d, m } = this.s;
-    const s = this.s, b = this.bufs;
+    const s = this.s,
+      b = this.bufs;
     const xv = view(x, r0 * d, bc * d);
     encodeSubRow(ctx, xv, s.bDec(), b.xc, bc, d, 'center');
-    encodeMatmul(ctx, { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } }, b.xc, s.wEnc(), b.f, [s.bEnc()], 'enc x·W_enc');
+    encodeMatmul(
+      ctx,
+      { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } },
+      b.xc,
+      s.wEnc(),
+      b.f,
+      [s.bEnc()],
+      'enc x·W_enc',
+    );
     return xv;
   }
 
   /** Selects the chunk's active latents from f and decodes them, leaving g = (2/B)(x̂ − x) in gx. */
   private encodeSelectDecode(ctx: Enc, xv: GPUBufferBinding, r0: number, bc: number): void {
     const { d, m } = this.s;
-    const s = this.s, b = this.bufs, { k, batch: B } = this.opts, E = this.entries;
+    const s = this.s,
+      b = this.bufs,
+      { k, batch: B } = this.opts,
+      E = this.entries;
     if (this.listed) {
       for (const buf of [b.idx, b.csr, b.counter]) ctx.enc.clearBuffer(buf);
       ctx.enc.clearBuffer(b.vals, 0, 2 * E * 4); // not ReLU's λ/B and loss terms beyond
 
-      encodeBatchEmit(ctx, b.f, b.sel, { entLat: b.idx, entVal: b.vals, csr: b.csr, ranges: b.ranges, counter: b.counter }, bc, m, E);
-      encodeSparseDecode(ctx, b.idx, b.vals, s.wDec(), s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, { kind: 'ranges', cap: E }, B, 'sparse decode', b.ranges);
+      encodeBatchEmit(
+        ctx,
+        b.f,
+        b.sel,
+        { entLat: b.idx, entVal: b.vals, csr: b.csr, ranges: b.ranges, counter: b.counter },
+        bc,
+        m,
+        E,
+      );
+      encodeSparseDecode(
+        ctx,
+        b.idx,
+        b.vals,
+        s.wDec(),
+        s.bDec(),
+        xv,
+        b.gx,
+        view(b.rowErr, r0, bc),
+        bc,
+        d,
+        { kind: 'ranges', cap: E },
+        B,
+        'sparse decode',
+        b.ranges,
+      );
     } else {
       encodeTopK(ctx, b.f, bc, m, k, b.idx, b.vals, 'topk');
-      encodeSparseDecode(ctx, b.idx, b.vals, s.wDec(), s.bDec(), xv, b.gx, view(b.rowErr, r0, bc), bc, d, { kind: 'fixed', k }, B, 'sparse decode');
+      encodeSparseDecode(
+        ctx,
+        b.idx,
+        b.vals,
+        s.wDec(),
+        s.bDec(),
+        xv,
+        b.gx,
+        view(b.rowErr, r0, bc),
+        bc,
+        d,
+        { kind: 'fixed', k },
+        B,
+        'sparse decode',
+      );
     }
   }
 
@@ -173,7 +264,9 @@ export class TopKSaeStep {
    * Returns whether f still holds the (single) chunk's activations.
    */
   private encodeBatchThreshold(ctx: Enc, x: GPUBuffer): boolean {
-    const { m } = this.s, b = this.bufs, single = this.chunks.length === 1;
+    const { m } = this.s,
+      b = this.bufs,
+      single = this.chunks.length === 1;
     if (single) this.encodeEncoder(ctx, x, 0, this.chunks[0][1]);
     for (let round = 0; round < 4; round++) {
       ctx.enc.clearBuffer(b.hist);
@@ -188,7 +281,9 @@ export class TopKSaeStep {
 
   private encode(ctx: Enc, x: GPUBuffer, runAux: boolean, forwardOnly = false): void {
     const { d, m, grads: G } = this.s;
-    const s = this.s, b = this.bufs, { batch: B } = this.opts;
+    const s = this.s,
+      b = this.bufs,
+      { batch: B } = this.opts;
     const rowsOf = this.listed ? { kind: 'listed' as const } : { kind: 'fixed' as const, k: this.opts.k };
     // One BatchTopK chunk stays encoded from the threshold rounds (unless the AuxK pre-pass below reuses f).
     let encoded = this.selection === 'batch' && this.encodeBatchThreshold(ctx, x);
@@ -207,11 +302,37 @@ export class TopKSaeStep {
       const xv = encoded ? view(x, r0 * d, bc * d) : this.encodeEncoder(ctx, x, r0, bc);
       encoded = false;
       this.encodeSelectDecode(ctx, xv, r0, bc);
-      this.opts.afterForward?.(ctx, { index: ci, r0, rows: bc, x: xv, gx: b.gx, idx: b.idx, vals: b.vals, ranges: this.listed ? b.ranges : undefined });
+      this.opts.afterForward?.(ctx, {
+        index: ci,
+        r0,
+        rows: bc,
+        x: xv,
+        gx: b.gx,
+        idx: b.idx,
+        vals: b.vals,
+        ranges: this.listed ? b.ranges : undefined,
+      });
       if (forwardOnly) return;
       const n = this.listed ? this.entries : bc * this.opts.k;
       encodeCsr(ctx, b.idx, n, m, { counts: b.counts, csr: b.csr, cursor: b.cursor });
-      encodeSparseGrads(ctx, b.csr, b.vals, b.gx, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEnc, m, d, rowsOf, n, acc, 'sparse grads', this.selection === 'positive' ? 'l1' : 'unit');
+      encodeSparseGrads(
+        ctx,
+        b.csr,
+        b.vals,
+        b.gx,
+        b.xc,
+        s.wDec(),
+        s.wDec(G),
+        s.wEnc(G),
+        b.gbEnc,
+        m,
+        d,
+        rowsOf,
+        n,
+        acc,
+        'sparse grads',
+        this.selection === 'positive' ? 'l1' : 'unit',
+      );
       encodeColSum(ctx, b.gx, bc, d, b.colGx, b.scratch, false, 'colsum g');
       if (runAux) {
         if (!auxPrepass) encodeAuxScale(ctx, b.rowErr, b.colGx, b.auxScale, B, d);
@@ -233,11 +354,43 @@ export class TopKSaeStep {
    */
   private encodeAuxChunk(ctx: Enc, r0: number, bc: number): void {
     const { d, m, grads: G } = this.s;
-    const s = this.s, b = this.bufs, kA = this.kAux, E = bc * kA;
+    const s = this.s,
+      b = this.bufs,
+      kA = this.kAux,
+      E = bc * kA;
     encodeTopK(ctx, b.f, bc, m, kA, b.idxA, b.valsA, 'auxk topk', b.dead);
-    encodeAuxDecode(ctx, b.idxA, b.valsA, s.wDec(), b.auxScale, b.gx, b.gE, view(b.rowAux, r0, bc), bc, d, kA, this.opts.batch);
+    encodeAuxDecode(
+      ctx,
+      b.idxA,
+      b.valsA,
+      s.wDec(),
+      b.auxScale,
+      b.gx,
+      b.gE,
+      view(b.rowAux, r0, bc),
+      bc,
+      d,
+      kA,
+      this.opts.batch,
+    );
     encodeCsr(ctx, b.idxA, E, m, { counts: b.counts, csr: b.csrA, cursor: b.cursor });
-    encodeSparseGrads(ctx, b.csrA, b.valsA, b.gE, b.xc, s.wDec(), s.wDec(G), s.wEnc(G), b.gbEncA, m, d, { kind: 'fixed', k: kA }, E, true, 'auxk sparse grads');
+    encodeSparseGrads(
+      ctx,
+      b.csrA,
+      b.valsA,
+      b.gE,
+      b.xc,
+      s.wDec(),
+      s.wDec(G),
+      s.wEnc(G),
+      b.gbEncA,
+      m,
+      d,
+      { kind: 'fixed', k: kA },
+      E,
+      true,
+      'auxk sparse grads',
+    );
     encodeAddInto(ctx, b.gbEncA, b.gbEnc, m, 'auxk gb_enc');
   }
 

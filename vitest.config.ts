@@ -1,5 +1,6 @@
-// Four test projects: pure core in Node; engine code on Dawn (real WebGPU, SwiftShader) in Node;
-// engine code on WebGPU inside headless Chromium; and end-to-end journeys against the built app.
+// Tests mirror the source tree (test/core, test/engine, test/jobs, test/ui, test/cli); a file's suffix says where
+// it runs: `.test.ts` in Node, `.dawn.test.ts` on Dawn (real WebGPU over SwiftShader) in Node, `.browser.test.ts`
+// on WebGPU inside headless Chromium. End-to-end journeys against the built app stay in test/e2e.
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
@@ -8,12 +9,20 @@ import { chromiumArgs, CHROMIUM_PATH } from './test/support/chromium-flags';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 } },
+      {
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**', '**/*.dawn.test.ts', '**/*.browser.test.ts', '**/node_modules/**'],
+          testTimeout: 60_000,
+        },
+      },
       {
         test: {
           name: 'dawn',
           environment: 'node',
-          include: ['test/dawn/**/*.test.ts'],
+          include: ['test/**/*.dawn.test.ts'],
           setupFiles: ['test/support/dawn-setup.ts'],
           testTimeout: 240_000,
           fileParallelism: false,
@@ -23,7 +32,7 @@ export default defineConfig({
         plugins: [svelte()],
         test: {
           name: 'browser',
-          include: ['test/browser/**/*.test.ts'],
+          include: ['test/**/*.browser.test.ts'],
           testTimeout: 240_000,
           browser: {
             enabled: true,

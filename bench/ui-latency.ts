@@ -1,4 +1,4 @@
-// UI responsiveness in headless Chromium on WebGPU (issue 6's browser targets), as a benchmark, not a test:
+// UI responsiveness in headless Chromium on WebGPU, as a benchmark, not a test:
 // main-thread long tasks (PerformanceObserver 'longtask'), split into those while opening the page and those
 // from the first Train click on (the target is about training), and the time from a hyperparameter change to
 // the first metric of the new run on the page. Prints one JSON document.

@@ -1,4 +1,4 @@
-// Worker-side runners for the analysis views (issue 8): anomaly detectors, concept erasure with its retrained-
+// Worker-side runners for the analysis views: anomaly detectors, concept erasure with its retrained-
 // probe check, distribution fits, PCA and weight SVD. Each takes a plain serialisable spec and returns a plain
 // result (typed arrays, transferable); heavy reductions go through the engine, f64 closed forms stay on the host.
 

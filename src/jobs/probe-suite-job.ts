@@ -1,4 +1,4 @@
-// Worker-side runners for the probe suite beyond the logistic probe (issue 4): mass-mean, LDA, ridge, CCS, the
+// Worker-side runners for the probe suite beyond the logistic probe: mass-mean, LDA, ridge, CCS, the
 // layer sweep, the regularization path, the transfer matrix and applying an imported probe. Each follows
 // runProbeJob's pattern (engine + DatasetStore + spec + hooks) and returns a plain, transferable result whose
 // every held-out number sits beside its training counterpart, with seeded bootstrap intervals.

@@ -1,5 +1,5 @@
 // The built page's own script stays small: the GPU engine (tfjs) and the HDF5 reader (h5wasm) load only in the
-// worker, so opening the page does not parse megabytes of engine code on the main thread (issue 6: no long task).
+// worker, so opening the page does not parse megabytes of engine code on the main thread.
 import { expect, test } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -12,10 +12,14 @@ from pathlib import Path
 import numpy as np
 import scipy
 import sklearn
-from sklearn.covariance import EmpiricalCovariance, LedoitWolf
+from scipy.optimize import minimize
+from scipy.special import expit
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.covariance import EmpiricalCovariance, LedoitWolf, ledoit_wolf_shrinkage
 from sklearn.decomposition import PCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import cross_val_predict
 from sklearn.metrics import accuracy_score, log_loss, r2_score, roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
@@ -176,11 +180,99 @@ def lda_shrinkage():
     }
 
 
+def shrinkage_edge_cases():
+    """ledoit_wolf_shrinkage (assume_centered=False: rows are centred on their mean first) where its edge cases bite."""
+    rng = np.random.default_rng(8)
+    cases = {
+        "one_feature": rng.normal(size=(20, 1)) * 3,
+        "one_row": rng.normal(size=(1, 4)),
+        "identical_rows": np.tile(rng.normal(size=(1, 3)), (6, 1)),
+        "isotropic": np.array([[1.0, 0], [-1, 0], [0, 1], [0, -1]]),
+        "few_rows": rng.normal(size=(5, 12)) * np.linspace(0.5, 3, 12),
+        "anisotropic": rng.normal(size=(200, 6)) @ np.diag([10, 3, 1, 1, 0.3, 0.1]),
+    }
+    out = {"estimator": "sklearn.covariance.ledoit_wolf_shrinkage(X) and LedoitWolf().fit(X).covariance_; X is float32-exact"}
+    for name, x in cases.items():
+        x = x.astype(np.float32).astype(np.float64)
+        out[name] = {"shape": list(x.shape), "x": floats(x), "shrinkage": float(ledoit_wolf_shrinkage(x)),
+                     "covariance": floats(LedoitWolf().fit(x).covariance_)}
+    return out
+
+
+def mass_mean_anisotropic():
+    """A toy set whose feature scales span three decades: the raw and the z-scored difference of means disagree."""
+    rng = np.random.default_rng(17)
+    n = 200
+    y = np.arange(n) % 2
+    x = (rng.normal(size=(n, 4)) * np.array([50.0, 5.0, 0.5, 0.05]) + y[:, None] * np.array([5.0, 2.0, 0.4, 0.05]))
+    x = x.astype(np.float32).astype(np.float64)
+    raw = x[y == 1].mean(0) - x[y == 0].mean(0)
+    sd = x.std(0)
+    z_direction = ((x - x.mean(0)) / sd)[y == 1].mean(0) - ((x - x.mean(0)) / sd)[y == 0].mean(0)
+    as_raw = z_direction / sd
+    return {
+        "rows": n, "cols": 4, "x": floats(x), "y": y.tolist(), "train": "all rows",
+        "raw_direction": floats(raw),
+        "raw_intercept": float(-raw @ (x[y == 1].mean(0) + x[y == 0].mean(0)) / 2),
+        "standardized_direction_in_raw_space": floats(as_raw),
+        "cosine_raw_vs_standardized": float(raw @ as_raw / np.linalg.norm(raw) / np.linalg.norm(as_raw)),
+    }
+
+
+def platt_objective(f, y):
+    """Platt's negative log-likelihood with his smoothed targets, as scikit-learn's _sigmoid_calibration."""
+    n1 = float(np.sum(y > 0))
+    n0 = len(y) - n1
+    t = np.where(y > 0, (n1 + 1) / (n1 + 2), 1 / (n0 + 2))
+    def fun(ab):
+        p = expit(-(ab[0] * f + ab[1]))
+        return -np.sum(t * np.log(p) + (1 - t) * np.log1p(-p))
+    def grad(ab):
+        p = expit(-(ab[0] * f + ab[1]))
+        return np.array([np.dot(t - p, f), np.sum(t - p)])
+    return fun, grad, np.array([0.0, np.log((n0 + 1) / (n1 + 1))])
+
+
+def platt_cross_fitted():
+    """CalibratedClassifierCV(LDA lsqr, method='sigmoid', cv=explicit stratified folds, ensemble=False) on breast_cancer."""
+    z = np.load(FIX / "breast_cancer.npz")
+    x, y = z["X"].astype(np.float64), z["y"]
+    tr, te = split(len(y), 1)
+    xs, _ = scaled(x, tr)
+    folds = 5
+    rng = np.random.default_rng(12)
+    fold_of = np.empty(len(tr), dtype=np.int64)
+    for c in (0, 1):
+        members = rng.permutation(np.flatnonzero(y[tr] == c))
+        fold_of[members] = np.arange(len(members)) % folds
+    cv = [(np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)) for f in range(folds)]
+    lda = LinearDiscriminantAnalysis(solver="lsqr")
+    model = CalibratedClassifierCV(lda, method="sigmoid", cv=cv, ensemble=False).fit(xs[tr], y[tr])
+    calibrator = model.calibrated_classifiers_[0].calibrators[0]
+    oof = cross_val_predict(lda, xs[tr], y[tr], cv=cv, method="decision_function")
+    fun, grad, start = platt_objective(oof, y[tr])
+    tight = minimize(fun, start, jac=grad, method="BFGS", options={"gtol": 1e-12, "maxiter": 10_000}).x
+    p_test = model.predict_proba(xs[te])[:, 1]
+    return {
+        "estimator": "CalibratedClassifierCV(LinearDiscriminantAnalysis(solver='lsqr'), method='sigmoid', cv=folds, ensemble=False) on the breast_cancer split",
+        "convention": "scikit-learn's p = 1 / (1 + exp(a * f + b)) with f the LDA decision function",
+        "folds": folds, "fold_of_train_row": fold_of.tolist(),
+        "fold_rule": "per class, rows of that class in train order permuted by default_rng(12), then dealt round-robin",
+        "a": float(calibrator.a_), "b": float(calibrator.b_),
+        "a_tight": float(tight[0]), "b_tight": float(tight[1]),
+        "tight": "the same objective minimised to gradient 1e-12 (scikit-learn's fmin_bfgs stops at 1e-5)",
+        "out_of_fold_decision_first10": floats(oof[:10]),
+        "test_proba": floats(p_test),
+    }
+
+
 def main() -> None:
     ref = {
         "generator": f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, scipy {scipy.__version__}, "
                      f"Python {platform.python_version()} (tools/reference/sklearn_reference.py)",
         "breast_cancer": breast_cancer(), "digits": digits(), "diabetes": diabetes(), "layers": layers(), "lande": lande(), "lda_shrinkage": lda_shrinkage(),
+        "shrinkage_edge_cases": shrinkage_edge_cases(), "mass_mean_anisotropic": mass_mean_anisotropic(),
+        "platt_cross_fitted": platt_cross_fitted(),
         "planted": {
             "files": ["planted_acts.npy", "planted_dictionary.npy"], "d_in": 64, "true_features": 256, "active_per_row": 4,
             "generation": "rows = sparse nonnegative codes (exactly 4 active features, magnitudes 0.1 + Exp(1)) @ unit-norm dictionary + N(0, 0.01^2) noise",

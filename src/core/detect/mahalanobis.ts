@@ -5,7 +5,7 @@
 import { pinvSymmetric } from '../math/linalg';
 import type { CovarianceStats } from './covariance-stats';
 import { covarianceOf } from './covariance-stats';
-import { ledoitWolfShrinkage, shrinkToScaledIdentity } from './ledoit-wolf';
+import { ledoitWolfShrinkage, shrinkToScaledIdentity } from '../stats/covariance-shrinkage';
 
 export type CovarianceEstimator = 'empirical' | 'ledoit-wolf';
 
@@ -29,7 +29,10 @@ const PINV_RCOND_PER_DIM = Number.EPSILON;
 export function fitMahalanobis(stats: CovarianceStats, estimator: CovarianceEstimator): MahalanobisModel {
   const { d } = stats;
   const empirical = covarianceOf(stats, 0);
-  const shrinkage = estimator === 'ledoit-wolf' ? ledoitWolfShrinkage(stats) : 0;
+  const shrinkage =
+    estimator === 'ledoit-wolf'
+      ? ledoitWolfShrinkage({ n: stats.n, d, cov: empirical, sumNormFourth: stats.sumNormFourth })
+      : 0;
   const cov = shrinkage > 0 ? shrinkToScaledIdentity(empirical, d, shrinkage) : empirical;
   const precision = pinvSymmetric(cov, d, PINV_RCOND_PER_DIM * d);
   return { estimator, d, mean: stats.mean, precision, shrinkage, trustedRows: stats.n };

@@ -5,27 +5,12 @@
 
 import { matmul, symmetricEigen, symmetricFunction } from '../math/linalg';
 import { covarianceOf, type CovarianceStats } from '../detect/covariance-stats';
-import { shrinkToScaledIdentity } from '../detect/ledoit-wolf';
+import { optimalLinearShrinkage, shrinkToScaledIdentity } from '../stats/covariance-shrinkage';
 import type { LinearEraser } from './linear-eraser';
 
 export interface LeaceOptions {
   /** Shrink Σ toward tr(Σ)/d·I with concept-erasure's optimal linear shrinkage (its default: on). */
   shrinkage: boolean;
-}
-
-/**
- * concept-erasure's optimal_linear_shrinkage (Chen et al. / Bai-Silverstein style, distribution-free):
- * Σ_s = α S + (1 − α)(tr S / d) I with 1 − α = (tr S)² / (n (‖S‖²_F − (tr S)²/d)). Clipped to [0, 1] here;
- * the reference does not clip, but a coefficient outside it is never a better estimate.
- */
-export function optimalLinearShrinkage(cov: Float64Array, d: number, n: number): number {
-  let trace = 0;
-  let frob2 = 0;
-  for (let i = 0; i < d; i++) trace += cov[i * d + i];
-  for (let i = 0; i < d * d; i++) frob2 += cov[i] * cov[i];
-  const bottom = n * (frob2 - (trace * trace) / d);
-  if (!(bottom > 0)) return 1; // S already a multiple of I (or zero): the target is exact
-  return Math.min(1, Math.max(0, (trace * trace) / bottom));
 }
 
 /**

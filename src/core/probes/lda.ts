@@ -8,10 +8,9 @@
 // the standardized features; LDA's decision is affine-invariant, so standardizing changes no prediction.
 
 import { pinvSymmetric, solveSpd } from '../math/linalg';
-import { nearConstant } from '../math/standardize';
 import type { Split } from '../split/split';
 import { classStatistics, gram, withinScatter, type ClassStatistics } from './class-statistics';
-import { ledoitWolfShrinkage, shrink } from './covariance-shrinkage';
+import { scaleFreeLedoitWolf, shrinkToScaledIdentity } from '../stats/covariance-shrinkage';
 import type { LinearProbeModel } from './linear-probe';
 import type { ProbeDataset } from './logistic';
 import { requireClasses, trainStandardization } from './probe-data';
@@ -100,24 +99,17 @@ function sharedCovariance(stats: ClassStatistics, n: number, priors: number[], s
   const alphas: number[] = [];
   for (let k = 0; k < K; k++) {
     const nk = stats.counts[k];
-    const centred = stats.centred[k];
-    const s = gram(centred, nk, d);
-    for (let i = 0; i < s.length; i++) s[i] /= nk;
     let shrunk: Float64Array;
     if (shrinkage === 'ledoit-wolf') {
       // Ledoit-Wolf on the class's z-scored rows, then scaled back: the estimate is then scale-free per feature.
-      const sd = Float64Array.from({ length: d }, (_, j) =>
-        nearConstant(s[j * d + j], stats.means[k * d + j], nk) ? 1 : Math.sqrt(s[j * d + j]),
-      );
-      const z = Float64Array.from(centred, (v, i) => v / sd[i % d]);
-      const alpha = ledoitWolfShrinkage(z, nk, d);
+      const { alpha, cov: s } = scaleFreeLedoitWolf(stats.centred[k], nk, d, stats.means.subarray(k * d, (k + 1) * d));
       alphas.push(alpha);
-      const corr = Float64Array.from(s, (v, i) => v / (sd[Math.floor(i / d)] * sd[i % d]));
-      shrunk = shrink(corr, d, alpha);
-      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) shrunk[i * d + j] *= sd[i] * sd[j];
+      shrunk = s;
     } else {
+      const s = gram(stats.centred[k], nk, d);
+      for (let i = 0; i < s.length; i++) s[i] /= nk;
       alphas.push(shrinkage);
-      shrunk = shrink(s, d, shrinkage);
+      shrunk = shrinkToScaledIdentity(s, d, shrinkage);
     }
     for (let i = 0; i < cov.length; i++) cov[i] += priors[k] * shrunk[i];
   }

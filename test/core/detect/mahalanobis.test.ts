@@ -1,8 +1,8 @@
 // Mahalanobis detector against scikit-learn's EmpiricalCovariance / LedoitWolf (reference.json), host f64 path.
 import { describe, expect, test } from 'vitest';
-import { covarianceStatsHost } from '../../../src/core/detect/covariance-stats';
+import { covarianceOf, covarianceStatsHost } from '../../../src/core/detect/covariance-stats';
 import { fitMahalanobis, mahalanobisScores } from '../../../src/core/detect/mahalanobis';
-import { ledoitWolfShrinkage } from '../../../src/core/detect/ledoit-wolf';
+import { ledoitWolfShrinkage } from '../../../src/core/stats/covariance-shrinkage';
 import { detectorMetrics } from '../../../src/core/detect/detector-metrics';
 import { referenceJson } from '../../support/fixtures';
 import { loadBreastCancer } from '../../support/breast-cancer';
@@ -30,7 +30,9 @@ describe('Mahalanobis detector on breast_cancer (trusted = train rows with y == 
   }
 
   test("Ledoit-Wolf shrinkage equals scikit-learn's", () => {
-    expect(ledoitWolfShrinkage(stats)).toBeCloseTo(ref.ledoit_wolf_shrinkage, 8);
+    expect(
+      ledoitWolfShrinkage({ n: stats.n, d: stats.d, cov: covarianceOf(stats, 0), sumNormFourth: stats.sumNormFourth }),
+    ).toBeCloseTo(ref.ledoit_wolf_shrinkage, 8);
     expect(fitMahalanobis(stats, 'ledoit-wolf').shrinkage).toBeCloseTo(ref.ledoit_wolf_shrinkage, 8);
     expect(fitMahalanobis(stats, 'empirical').shrinkage).toBe(0);
   });

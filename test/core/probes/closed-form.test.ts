@@ -4,7 +4,7 @@ import { fitMassMean } from '../../../src/core/probes/mass-mean';
 import { fitLda } from '../../../src/core/probes/lda';
 import { fitRidge, regressionMetrics } from '../../../src/core/probes/ridge';
 import { applyProbe, probaFromScores } from '../../../src/core/probes/linear-probe';
-import { ledoitWolfShrinkage } from '../../../src/core/probes/covariance-shrinkage';
+import { centredMoments, ledoitWolfShrinkage } from '../../../src/core/stats/covariance-shrinkage';
 import { classStatistics } from '../../../src/core/probes/class-statistics';
 import { fitStandardization } from '../../../src/core/math/standardize';
 import { accuracy, argmaxRows, auroc } from '../../../src/core/math/metrics';
@@ -144,7 +144,7 @@ describe('Ledoit-Wolf shrinkage', () => {
     const s = fitStandardization(data.x, data.cols, split.train);
     const benign = Int32Array.from(split.train.filter((r) => data.labels[r] === 0));
     const stats = classStatistics(data.x, data.cols, benign, new Int32Array(data.rows), 1, s);
-    const alpha = ledoitWolfShrinkage(stats.centred[0], benign.length, data.cols);
+    const alpha = ledoitWolfShrinkage(centredMoments(stats.centred[0], benign.length, data.cols));
     expect(alpha).toBeCloseTo(ref().breast_cancer.mahalanobis.ledoit_wolf_shrinkage, 8);
   });
 });

@@ -6,9 +6,9 @@
 import type { Engine } from '../core/engine/engine';
 import { DataFileError } from '../core/formats/errors';
 import { evaluate, METRIC_NAMES, type EvaluationReport, type MetricName } from '../core/eval/report';
-import { classHistograms, scoreRange } from '../core/eval/histogram';
+import { autoRange, classHistograms } from '../core/stats/histogram';
 import { applyPlatt, fitPlatt } from '../core/eval/platt';
-import { generalizationGap, transferMatrix } from '../core/eval/transfer';
+import { generalizationGap, transferMatrix, transferRows } from '../core/eval/transfer';
 import {
   applyProbe,
   fromLogisticProbe,
@@ -294,9 +294,8 @@ export async function runProbeSuiteJob(
           return fromLogisticProbe(r.probe);
         },
         async (model, i, j) => {
-          // The diagonal uses the set's own held-out rows; off the diagonal the probe has seen none of the rows.
           const s = sets[j];
-          const rows = i === j ? s.split.test : Int32Array.from({ length: s.x.rows }, (_, r) => r);
+          const rows = transferRows(i, j, s.split, s.x.rows);
           const scores = applyProbe(model, s.x.data, s.x.cols, rows);
           const proba = probaFromScores(scores, model.outputs);
           const report = evaluate({
@@ -414,7 +413,7 @@ function finishOutcome(
   notes: string[],
 ): ClassificationOutcome {
   const K = classes.length;
-  const range = scoreRange(train.scores, test.scores);
+  const range = autoRange(train.scores, test.scores);
   const histograms = {
     train: classHistograms(train.scores, gatherLabels(codes, train.rows), K, opts.histogramBins, range),
     test: classHistograms(test.scores, gatherLabels(codes, test.rows), K, opts.histogramBins, range),

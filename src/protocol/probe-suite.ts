@@ -2,7 +2,7 @@
 // transfer matrix, applying an imported probe): their specs, evaluation options and results.
 import type { BootstrapOptions } from '../core/eval/bootstrap';
 import type { EvaluationReport, MetricName } from '../core/eval/report';
-import type { ClassHistograms } from '../core/eval/histogram';
+import type { ClassHistograms } from '../core/stats/histogram';
 import type { PlattScaling } from '../core/eval/platt';
 import type { TransferMatrix } from '../core/eval/transfer';
 import type { LinearProbeModel } from '../core/probes/linear-probe';

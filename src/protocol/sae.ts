@@ -1,7 +1,8 @@
 // The sparse-autoencoder jobs' specs, progress columns and result summary.
 import type { CheckpointPolicy } from '../core/sae/checkpoint';
 import type { SaeConfig } from '../core/sae/config';
-import type { DensityHistogram, Histogram } from '../core/sae/histograms';
+import type { DensityHistogram } from '../core/sae/histograms';
+import type { Histogram } from '../core/stats/histogram';
 import type { ReconstructionMetrics } from '../core/sae/metrics';
 import type { SaeWeights } from '../core/sae/params';
 import type { LoopStop } from '../core/sae/train-loop';

@@ -3,6 +3,8 @@
 // distance outside that range in units of the trusted logits' std, so it ranks every row (negative = inside)
 // and AUROC/AP stay meaningful; flagged ⇔ score > 0.
 
+import { quantile } from '../stats/quantile';
+
 export interface ProbeRangeOptions {
   /** Quantiles of the trusted logits that bound the "normal" range; default 0.01 and 0.99. */
   lowQuantile: number;
@@ -16,16 +18,6 @@ export interface ProbeRange {
   high: number;
   /** Population std of the trusted logits (1 if they are constant). */
   scale: number;
-}
-
-/** Linear-interpolated quantile (numpy's default), q in [0, 1]. */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = q * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
 }
 
 export function fitProbeRange(

@@ -3,6 +3,7 @@
 // is undefined (e.g. AUROC with one class drawn) are skipped and counted, never averaged as numbers.
 
 import { createRng } from '../math/rng';
+import { quantile } from '../stats/quantile';
 
 export interface BootstrapOptions {
   samples: number;
@@ -58,12 +59,4 @@ export function bootstrapIntervals<K extends string>(
         : { low: quantile(v, (1 - level) / 2), high: quantile(v, 1 - (1 - level) / 2), valid: v.length };
   }
   return out;
-}
-
-/** Linear interpolation between order statistics (numpy's default 'linear' method). */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
 }

@@ -1,5 +1,8 @@
 // Transfer matrix: train on each set, evaluate on each (trusted vs untrusted files, or layer × layer), and
-// the generalization gap between where a probe was trained and where it is used.
+// the generalization gap between where a probe was trained and where it is used. The one walker of the matrix:
+// which rows each cell is scored on, and the own-set / other-set summary.
+
+import type { Split } from '../split/split';
 
 export interface TransferMatrix {
   names: string[];
@@ -31,4 +34,25 @@ export async function transferMatrix<M>(
 /** In-distribution metric minus out-of-distribution metric (positive = worse where it is used); null if either is. */
 export function generalizationGap(trained: number | null, evaluated: number | null): number | null {
   return trained === null || evaluated === null ? null : trained - evaluated;
+}
+
+/**
+ * Rows of set j that the probe trained on set i is scored on: on the diagonal the set's own held-out rows (its
+ * training rows would flatter it), elsewhere every row, none of which the probe has seen.
+ */
+export function transferRows(trainedOn: number, evaluatedOn: number, split: Split, rows: number): Int32Array {
+  return trainedOn === evaluatedOn ? split.test : Int32Array.from({ length: rows }, (_, r) => r);
+}
+
+/** Mean of the diagonal (each set's own held-out rows) and of the other cells; undefined cells left out. */
+export function transferSummary(m: TransferMatrix): { own: number | null; other: number | null } {
+  const own: number[] = [];
+  const other: number[] = [];
+  m.values.forEach((row, i) =>
+    row.forEach((v, j) => {
+      if (v !== null) (i === j ? own : other).push(v);
+    }),
+  );
+  const mean = (a: number[]) => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : null);
+  return { own: mean(own), other: mean(other) };
 }

@@ -5,6 +5,7 @@
 import { Inflate } from 'fflate';
 import type { ByteSource } from './byte-source';
 import { subSource } from './byte-source';
+import { crc32 } from './crc32';
 import { DataFileError } from './errors';
 
 export interface ZipEntry {
@@ -392,22 +393,4 @@ class InflatingSource implements ByteSource {
     }
     return out;
   }
-}
-
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 (zip's polynomial), incremental: pass the previous value to continue. */
-export function crc32(bytes: Uint8Array, previous = 0): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  const t = crcTable;
-  let c = ~previous;
-  for (let i = 0; i < bytes.length; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
 }

@@ -3,6 +3,7 @@
 // continues exactly where the checkpoint was taken. One ArrayBuffer (transferable, storable in IndexedDB):
 //   "PLSAECK1" | u32 header bytes | header JSON (utf-8) | pad to 8 | f32/f64/i32 blocks | u32 CRC-32 of all before.
 // The CRC makes a truncated or bit-flipped checkpoint fail loudly instead of resuming from garbage.
+import { crc32 } from '../formats/crc32';
 import type { SaeConfig } from './config';
 
 const MAGIC = 'PLSAECK1';
@@ -194,19 +195,3 @@ export function checkpointStep(buf: ArrayBuffer): number {
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
 const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
-
-let table: Uint32Array | null = null;
-/** CRC-32 (IEEE), as zip and PNG use. */
-export function crc32(bytes: Uint8Array): number {
-  if (!table) {
-    table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}

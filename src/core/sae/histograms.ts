@@ -1,43 +1,7 @@
-// Histograms the SAE views draw: log10 feature density (never-firing latents counted apart, since log10 0 is
-// −∞), decoder-norm and per-latent activation distributions. Pure; charts do no aggregation.
+// The SAE views' log10 feature-density histogram: never-firing latents are counted apart, since log10 0 is −∞.
+// The binning itself is core/stats/histogram's, as every other chart's.
 
-export interface Histogram {
-  /** bins + 1 edges, ascending. */
-  edges: Float64Array;
-  counts: Float64Array;
-  /** Values below the first edge / above the last (or non-finite): counted, never dropped silently. */
-  under: number;
-  over: number;
-}
-
-export function histogram(values: ArrayLike<number>, bins: number, lo: number, hi: number): Histogram {
-  if (!(bins >= 1) || !(hi > lo)) throw new Error(`invalid histogram range: ${bins} bins over [${lo}, ${hi}]`);
-  const edges = Float64Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins);
-  const counts = new Float64Array(bins);
-  let under = 0,
-    over = 0;
-  for (let n = 0; n < values.length; n++) {
-    const v = values[n];
-    if (v < lo || Number.isNaN(v)) under++;
-    else if (v > hi) over++;
-    else counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))]++;
-  }
-  return { edges, counts, under, over };
-}
-
-/** Range [min, max] of finite values, widened when degenerate so a histogram always has width. */
-export function autoRange(values: ArrayLike<number>): [number, number] {
-  let lo = Infinity,
-    hi = -Infinity;
-  for (let n = 0; n < values.length; n++)
-    if (Number.isFinite(values[n])) {
-      lo = Math.min(lo, values[n]);
-      hi = Math.max(hi, values[n]);
-    }
-  if (lo === Infinity) return [0, 1];
-  if (hi - lo < 1e-12) return [lo - 0.5, hi + 0.5];
-  return [lo, hi];
-}
+import { histogram, type Histogram } from '../stats/histogram';
 
 export interface DensityHistogram extends Histogram {
   /** Latents that never fired in the evaluated rows. */

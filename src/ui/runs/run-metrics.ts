@@ -2,6 +2,7 @@
 // ridge, FVU and L0 for SAEs. Pure, so the run list and the comparison table read the same values.
 import type { RunRecord, RunResult } from './run-record';
 import type { ClassificationOutcome } from '../../protocol';
+import { transferSummary } from '../../core/eval/transfer';
 
 export interface KeyMetric {
   label: string;
@@ -97,12 +98,10 @@ export function summarizeRun(result: RunResult): RunSummary {
           };
         case 'transfer': {
           const n = r.matrix.names.length;
-          const diag = r.matrix.values.map((row, i) => row[i]).filter((v): v is number => v !== null);
-          const off = r.matrix.values.flatMap((row, i) => row.filter((v, j) => i !== j && v !== null) as number[]);
-          const mean = (a: number[]) => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : null);
+          const { own, other } = transferSummary(r.matrix);
           return {
             method: 'transfer',
-            metrics: [{ label: `${r.metric} own / other sets`, train: mean(diag), test: mean(off) }],
+            metrics: [{ label: `${r.metric} own / other sets`, train: own, test: other }],
             detail: `${n} × ${n}: ${r.matrix.names.join(', ')}`,
           };
         }

@@ -2,8 +2,6 @@
 import { describe, expect, test } from 'vitest';
 import { averagePrecision, balancedAccuracy, confusionMatrix, rocCurve } from '../../../src/core/eval/binary-metrics';
 import { reliabilityCurve } from '../../../src/core/eval/calibration';
-import { classHistograms, scoreRange } from '../../../src/core/eval/histogram';
-import { generalizationGap, transferMatrix } from '../../../src/core/eval/transfer';
 
 describe('average precision', () => {
   test("equals scikit-learn's documented example (0.8333)", () => {
@@ -64,38 +62,5 @@ describe('reliability curve and ECE', () => {
     expect(reliabilityCurve([1], [1], 5).count[4]).toBe(1);
     expect(() => reliabilityCurve([1.5], [1], 5)).toThrow(/1.5/);
     expect(reliabilityCurve([], [], 5).ece).toBeNull();
-  });
-});
-
-describe('score histograms', () => {
-  test('count each class on shared edges', () => {
-    const range = scoreRange([0, 1], [4]);
-    expect(range).toEqual([0, 4]);
-    const h = classHistograms([0, 1, 3.9, 4, 2], [0, 0, 1, 1, 1], 2, 4, range);
-    expect(Array.from(h.edges)).toEqual([0, 1, 2, 3, 4]);
-    expect(Array.from(h.counts)).toEqual([1, 1, 0, 0, 0, 0, 1, 2]);
-  });
-});
-
-describe('transfer matrix', () => {
-  test('fits once per set and evaluates every pair', async () => {
-    let fits = 0;
-    const m = await transferMatrix(
-      ['a', 'b'],
-      async (i) => {
-        fits++;
-        return i * 10;
-      },
-      async (model, i, j) => model + j,
-    );
-    expect(fits).toBe(2);
-    expect(m!.values).toEqual([
-      [0, 1],
-      [10, 11],
-    ]);
-  });
-  test('the generalization gap is undefined when either side is', () => {
-    expect(generalizationGap(0.9, 0.7)).toBeCloseTo(0.2, 12);
-    expect(generalizationGap(null, 0.7)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 // Bootstrap intervals (reproducible by seed, exact on small cases) and Platt scaling.
 import { describe, expect, test } from 'vitest';
-import { bootstrapIntervals, quantile } from '../../../src/core/eval/bootstrap';
+import { bootstrapIntervals } from '../../../src/core/eval/bootstrap';
 import { applyPlatt, fitPlatt } from '../../../src/core/eval/platt';
 import { evaluate } from '../../../src/core/eval/report';
 import { createRng, normal } from '../../../src/core/math/rng';
@@ -26,10 +26,6 @@ describe('bootstrap intervals', () => {
   test('skip resamples where a metric is undefined and report it as undefined when most are', () => {
     const r = bootstrapIntervals(3, ['m'], () => ({ m: null }), { samples: 10, seed: 1 });
     expect(r.m).toBeNull();
-  });
-  test('quantiles interpolate linearly like numpy', () => {
-    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
-    expect(quantile([1, 2, 3, 4], 0.025)).toBeCloseTo(1.075, 12);
   });
   test('an evaluation report carries intervals that contain the point estimate', () => {
     const random = createRng(9);

@@ -1,6 +1,8 @@
-// A tiny zip writer for tests, independent of src/core/formats/zip.ts, that can lie: forged sizes, CRCs and
-// methods, and ZIP64 records, to build the malformed and hostile archives the reader must refuse.
+// A tiny zip writer for tests, independent of src/core/formats/zip.ts (but for the CRC-32, checked against zlib's in
+// crc32.test.ts), that can lie: forged sizes, CRCs and methods, and ZIP64 records, to build the malformed and hostile
+// archives the reader must refuse.
 import { deflateSync } from 'fflate';
+import { crc32 } from '../../../src/core/formats/crc32';
 
 export interface Member {
   name: string;
@@ -15,15 +17,6 @@ export interface Member {
   flags?: number;
   /** Write sizes and offset as 0xFFFFFFFF with a ZIP64 extra field, and a ZIP64 end record. */
   zip64?: boolean;
-}
-
-function crc32(bytes: Uint8Array): number {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return ~c >>> 0;
 }
 
 export function makeZip(members: Member[]): Uint8Array {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { addSums, batchSums, finalizeSums } from '../../../src/core/sae/metrics';
 import { DeadLatentTracker } from '../../../src/core/sae/dead-latents';
-import { densityHistogram, histogram } from '../../../src/core/sae/histograms';
+import { densityHistogram } from '../../../src/core/sae/histograms';
+import { histogram } from '../../../src/core/stats/histogram';
 import { mmcs } from '../../../src/core/sae/mmcs';
 
 describe('reconstruction metrics', () => {

@@ -8,7 +8,6 @@ import { DatasetStore } from '../src/jobs/dataset-store';
 import { EngineHolder } from '../src/jobs/engine-holder';
 import { LatestJobRunner } from '../src/jobs/latest-job-runner';
 import { runJob } from '../src/jobs/run-job';
-import { resultTransferables } from '../src/jobs/analysis-job';
 import { typedArrayBuffers } from '../src/jobs/transferables';
 import { SaeJobControl } from '../src/jobs/sae-job';
 import { checkpointStep, decodeCheckpoint, encodeCheckpoint, type SaeCheckpoint } from '../src/core/sae/checkpoint';
@@ -101,12 +100,7 @@ async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => 
       return;
     }
     // Result arrays are transferred, not copied: analyses can return large score vectors, SAEs their weights.
-    const transfer =
-      result.method === 'analysis'
-        ? resultTransferables(result.result)
-        : result.method === 'suite' || result.method === 'sae'
-          ? typedArrayBuffers(result.result)
-          : [];
+    const transfer = result.method === 'logistic' ? [] : typedArrayBuffers(result.result);
     post({ type: 'job-done', jobId, result }, transfer);
     return;
   }

@@ -9,3 +9,6 @@ export interface JobHooks {
   /** A human-readable stage for jobs without numeric progress ("fitting layer 2 of 6"). */
   onStage?: (message: string) => void;
 }
+
+/** What an analysis job uses of the hooks: it reports stages, not numeric progress. */
+export type AnalysisHooks = Pick<JobHooks, 'isCancelled' | 'onStage'>;

@@ -16,6 +16,7 @@ import {
   probaFromScores,
   type LinearProbeModel,
 } from '../core/probes/linear-probe';
+import { applyProbeOnEngine } from '../core/probes/apply-on-engine';
 import { fitMassMean } from '../core/probes/mass-mean';
 import { fitLda } from '../core/probes/lda';
 import { fitRidge, regressionMetrics } from '../core/probes/ridge';
@@ -83,7 +84,7 @@ export async function runProbeSuiteJob(
         );
       const split = await resolveSplit(store, spec.data.split, x.rows);
       hooks.onStart({
-        method: 'ridge' as never,
+        method: 'ridge',
         fields: [],
         trainRows: split.train.length,
         testRows: split.test.length,
@@ -122,7 +123,7 @@ export async function runProbeSuiteJob(
       }
       const split = await resolveSplit(store, spec.data.split, xp.rows, codes);
       hooks.onStart({
-        method: 'ccs' as never,
+        method: 'ccs',
         fields: [],
         trainRows: split.train.length,
         testRows: split.test.length,
@@ -315,13 +316,14 @@ export async function runProbeSuiteJob(
       const model = await importProbe(spec.probe.name, spec.probe.bytes);
       const x = await store.matrix(spec.activations);
       hooks.onStart({
-        method: 'apply-probe' as never,
+        method: 'apply-probe',
         fields: [],
         trainRows: 0,
         testRows: x.rows,
         classes: model.classes,
       });
-      const scores = applyProbe(model, x.data, x.cols);
+      // On the engine: a whole file, scored in f32 on the device.
+      const scores = Float64Array.from(await applyProbeOnEngine(engine, model, x.data, x.rows, x.cols));
       if (model.link === 'identity')
         return { method: 'apply-probe', model, proba: null, predictions: scores, report: null, elapsedMs: elapsed() };
       const proba = probaFromScores(scores, model.outputs);
@@ -347,9 +349,8 @@ export async function runProbeSuiteJob(
 }
 
 function start(hooks: JobHooks, method: ProbeSuiteMethod, fields: string[], d: LabelledData): void {
-  // JobStartInfo.method is typed by the protocol's JobMethod; the lead widens it when wiring these methods in.
   hooks.onStart({
-    method: method as never,
+    method,
     fields,
     trainRows: d.split.train.length,
     testRows: d.split.test.length,

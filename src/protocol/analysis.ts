@@ -4,6 +4,7 @@ import type { ColumnStats } from '../core/stats/column-stats';
 import type { LogisticConfig } from '../core/probes/logistic';
 import type { CovarianceEstimator } from '../core/detect/mahalanobis';
 import type { DetectorMetrics } from '../core/detect/detector-metrics';
+import type { ScoreStandardization } from '../core/detect/combine-layers';
 import type { ErasureCheckRow } from '../core/erasure/erasure-check';
 import type { EraserJson } from '../core/erasure/eraser-export';
 import type { ScoredFit } from '../core/dist/distribution-fits';
@@ -34,13 +35,18 @@ export interface DetectorLayerResult {
   shrinkage: number | null;
   /** Scores of the test rows, in test-row order: the histogram data. */
   testScores: Float64Array;
+  /** Mean and std of this layer's scores on the trusted TRAINING rows: how the combined detector scales it. */
+  trainStandardization: ScoreStandardization;
 }
 
 export interface DetectorResult {
   kind: 'detector';
   method: DetectorSpec['method'];
   layers: DetectorLayerResult[];
-  /** Sum of per-layer scores standardized by trusted train rows' scores; null with one layer. */
+  /**
+   * Σ over layers of (test score − trusted-train mean) / trusted-train std, judged on the test rows only; null with
+   * one layer.
+   */
   combined: { metrics: DetectorMetrics; testScores: Float64Array } | null;
   /** 1 where a test row is untrusted. */
   testUntrusted: Uint8Array;

@@ -5,11 +5,14 @@ import { main } from '../../src/cli/main';
 export async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string, done?: () => void) => {
-    out += chunk;
-    done?.();
-    return true;
-  }) as never);
+  type Done = (err?: Error | null) => void;
+  vi.spyOn(process.stdout, 'write').mockImplementation(
+    (chunk: string | Uint8Array, encodingOrDone?: BufferEncoding | Done, done?: Done) => {
+      out += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
+      (typeof encodingOrDone === 'function' ? encodingOrDone : done)?.();
+      return true;
+    },
+  );
   vi.spyOn(console, 'log').mockImplementation((m: unknown) => {
     out += `${m}\n`;
   });

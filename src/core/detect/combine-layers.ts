@@ -1,26 +1,36 @@
-// Multi-layer detector: each layer's scores are standardized by the mean and std of that layer's scores on
-// trusted reference rows, then summed. Standardizing first keeps a layer with a large raw scale (Mahalanobis
-// grows with d) from drowning the others.
+// Multi-layer detector: each layer's scores are standardized by the mean and population std of that layer's scores
+// on the trusted TRAINING rows, then summed. Standardizing first keeps a layer with a large raw scale (Mahalanobis
+// grows with d) from drowning the others. The statistics come from training rows only and are then applied,
+// unchanged, to the held-out rows the combined detector is judged on, so no held-out score shapes its own scale.
+
+export interface ScoreStandardization {
+  mean: number;
+  /** Population std (ddof = 0); 1 when the training scores are constant, so a constant layer adds a constant. */
+  sd: number;
+  /** Trusted training rows the statistics come from. */
+  rows: number;
+}
+
+export function fitScoreStandardization(trainScores: ArrayLike<number>): ScoreStandardization {
+  const n = trainScores.length;
+  if (n === 0) throw new Error('no trusted training scores to standardize by');
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += trainScores[i] / n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (trainScores[i] - mean) ** 2 / n;
+  if (!Number.isFinite(v)) throw new Error('the trusted training scores are not finite');
+  const sd = Math.sqrt(v);
+  return { mean, sd: sd > 0 ? sd : 1, rows: n };
+}
 
 export interface LayerScores {
-  /** Scores of trusted reference rows (held out from fitting, ideally), used only for the standardization. */
-  reference: ArrayLike<number>;
-  /** Scores of the rows being judged. */
+  /** From the trusted training rows' scores of this layer (fitScoreStandardization). */
+  standardization: ScoreStandardization;
+  /** Scores of the rows being judged (the held-out rows). */
   scores: ArrayLike<number>;
 }
 
-export function standardizeBy(reference: ArrayLike<number>, values: ArrayLike<number>): Float64Array {
-  const n = reference.length;
-  if (n === 0) throw new Error('no reference scores to standardize by');
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += reference[i] / n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (reference[i] - mean) ** 2 / n;
-  const sd = Math.sqrt(v) > 0 ? Math.sqrt(v) : 1;
-  return Float64Array.from({ length: values.length }, (_, i) => (values[i] - mean) / sd);
-}
-
-/** Sum over layers of standardized scores; every layer must score the same rows. */
+/** Σ_l (s_l − mean_l) / sd_l over layers; every layer must score the same rows. */
 export function combineLayerScores(layers: readonly LayerScores[]): Float64Array {
   if (layers.length === 0) throw new Error('no layers to combine');
   const n = layers[0].scores.length;
@@ -28,8 +38,8 @@ export function combineLayerScores(layers: readonly LayerScores[]): Float64Array
   layers.forEach((layer, l) => {
     if (layer.scores.length !== n)
       throw new Error(`layer ${l} scores ${layer.scores.length} rows; layer 0 scores ${n}`);
-    const z = standardizeBy(layer.reference, layer.scores);
-    for (let i = 0; i < n; i++) out[i] += z[i];
+    const { mean, sd } = layer.standardization;
+    for (let i = 0; i < n; i++) out[i] += (layer.scores[i] - mean) / sd;
   });
   return out;
 }

@@ -110,11 +110,6 @@ export function applyTokenView(
   return out;
 }
 
-/** Bytes of the f32 matrix a view produces (what the worker holds once it is read). */
-export function viewBytesF32(view: ResolvedView): number {
-  return view.rows * view.cols * 4;
-}
-
 /** A guess at what a 3-D tensor's first axis is, from the label lengths available and the key's name. */
 export function guess3d(shape: readonly number[], key: string, labelRows: ReadonlySet<number>): ViewChoice {
   const [a, b] = shape;

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { knnCosineScores } from '../../../src/core/detect/knn-cosine';
 import { fitProbeRange, probeRangeScores } from '../../../src/core/detect/probe-range';
-import { combineLayerScores } from '../../../src/core/detect/combine-layers';
+import { combineLayerScores, fitScoreStandardization } from '../../../src/core/detect/combine-layers';
 import { detectorMetrics } from '../../../src/core/detect/detector-metrics';
 
 const averagePrecision = (s: number[], p: number[]) => detectorMetrics(s, p).averagePrecision;
@@ -54,17 +54,24 @@ describe('probe-range detector', () => {
 });
 
 describe('multi-layer combination', () => {
-  test("sums per-layer scores standardized by each layer's trusted reference", () => {
+  test("sums per-layer scores standardized by each layer's trusted training scores", () => {
     const combined = combineLayerScores([
-      { reference: [0, 2], scores: [1, 3] }, // mean 1, sd 1 → 0, 2
-      { reference: [10, 30], scores: [40, 20] }, // mean 20, sd 10 → 2, 0
+      { standardization: fitScoreStandardization([0, 2]), scores: [1, 3] }, // mean 1, sd 1 → 0, 2
+      { standardization: fitScoreStandardization([10, 30]), scores: [40, 20] }, // mean 20, sd 10 → 2, 0
     ]);
     expect(Array.from(combined)).toEqual([2, 2]);
+    const one = fitScoreStandardization([0]);
     expect(() =>
       combineLayerScores([
-        { reference: [0], scores: [1] },
-        { reference: [0], scores: [1, 2] },
+        { standardization: one, scores: [1] },
+        { standardization: one, scores: [1, 2] },
       ]),
     ).toThrow(/layer 1/);
+  });
+
+  test('constant training scores scale by 1; no or non-finite training scores are refused', () => {
+    expect(fitScoreStandardization([3, 3, 3])).toEqual({ mean: 3, sd: 1, rows: 3 });
+    expect(() => fitScoreStandardization([])).toThrow(/no trusted training scores/);
+    expect(() => fitScoreStandardization([1, Infinity])).toThrow(/not finite/);
   });
 });

@@ -4,6 +4,7 @@ import { defaultContrastPair, layerChoices } from '../../../src/ui/suite/suite-d
 import { probabilitiesCsv } from '../../../src/ui/suite/probability-csv';
 import type { FileSummary } from '../../../src/protocol';
 import type { EvaluatedSide } from '../../../src/protocol';
+import { evaluate } from '../../../src/core/eval/report';
 
 const file = (fileId: string, name: string, tensors: [string, number[]][]): FileSummary => ({
   fileId,
@@ -47,12 +48,16 @@ test('CCS defaults to the tensors named x_plus and x_minus', () => {
 });
 
 test('per-row probabilities export quotes metadata text and keeps each row beside its own metadata', () => {
-  const side = (rows: number[], p1: number[]): EvaluatedSide => ({
-    rows: Int32Array.from(rows),
-    proba: Float64Array.from(p1.flatMap((p) => [1 - p, p])),
-    scores: new Float64Array(rows.length),
-    report: null as never,
-  });
+  const side = (rows: number[], p1: number[]): EvaluatedSide => {
+    const proba = Float64Array.from(p1.flatMap((p) => [1 - p, p]));
+    const labels = Int32Array.from(p1, (p) => (p > 0.5 ? 1 : 0));
+    return {
+      rows: Int32Array.from(rows),
+      proba,
+      scores: new Float64Array(rows.length),
+      report: evaluate({ proba, classes: 2, labels }),
+    };
+  };
   const csv = probabilitiesCsv(
     [
       { name: 'train', side: side([2], [0.75]) },

@@ -25,9 +25,11 @@ probe options:
   --method M         logistic (default) | lda | mass-mean
   --shrinkage S      lda only: none (default) | auto (Ledoit-Wolf) | X in [0, 1], as scikit-learn's
                      LinearDiscriminantAnalysis(solver='lsqr', shrinkage=…)
+  --variant V        mass-mean only: plain (default, θ = μ₁ − μ₀ in activation space) | iid (whitened,
+                     LDA-like: θ = Σ_w⁺ (μ₁ − μ₀));  --standardize  mass-mean on z-scored rows instead
   --C X              inverse L2 strength, scikit-learn's C (default 1)
   --optimizer O      lbfgs (default) | adam;  --lr X  Adam learning rate;  --max-iter N;  --tol X
-  --no-standardize   do not z-score features;  --balanced  balanced class weights
+  --no-standardize   do not z-score features (logistic, lda);  --balanced  balanced class weights
   --split FILE       JSON with train_idx / test_idx
   --test-fraction F  seeded random split (default 0.25);  --seed N (default 0);  --no-stratify
 sae options (defaults are the app's):
@@ -56,6 +58,7 @@ const COMMANDS: Record<
       'labels-key',
       'method',
       'shrinkage',
+      'variant',
       'C',
       'optimizer',
       'lr',
@@ -66,7 +69,7 @@ const COMMANDS: Record<
       'seed',
       'engine',
     ],
-    bools: ['json', 'no-standardize', 'balanced', 'no-stratify', 'help'],
+    bools: ['json', 'no-standardize', 'standardize', 'balanced', 'no-stratify', 'help'],
     run: probe,
     table: probeTable,
   },

@@ -6,7 +6,7 @@ import { DatasetStore } from '../jobs/dataset-store';
 import { DEFAULT_LOGISTIC } from '../core/probes/logistic';
 import { DEFAULT_LDA, type LdaConfig } from '../core/probes/lda';
 import { probeToPlain } from '../core/probes/probe-export';
-import { DEFAULT_MASS_MEAN } from '../core/probes/mass-mean';
+import { DEFAULT_MASS_MEAN, type MassMeanConfig } from '../core/probes/mass-mean';
 import type { ArrayRef, LabelledDataRefs } from '../protocol';
 import { numberFlag, stringFlag, type CliArgs } from './args';
 import { openInto, pickKey, startEngine } from './inputs';
@@ -36,6 +36,8 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
   const standardize = !args.flags.has('no-standardize');
   const method = stringFlag(args, 'method') ?? 'logistic';
   const shrinkage = shrinkageFlag(args, method);
+  if ((stringFlag(args, 'variant') !== undefined || args.flags.has('standardize')) && method !== 'mass-mean')
+    throw new Error(`--variant and --standardize apply to --method mass-mean, not ${method}`);
   const hooks = { onStart: () => {}, onProgress: () => {}, isCancelled: () => false };
   const base = {
     engine: engine.info,
@@ -84,15 +86,16 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
   }
   if (method !== 'lda' && method !== 'mass-mean')
     throw new Error(`--method must be logistic, lda or mass-mean, got ${method}`);
+  const massMean = massMeanConfig(args);
   const spec: ProbeSuiteSpec =
     method === 'lda'
       ? { method: 'lda', data, config: { ...DEFAULT_LDA, standardize, shrinkage }, eval: DEFAULT_SUITE_EVAL }
-      : { method: 'mass-mean', data, config: { ...DEFAULT_MASS_MEAN, standardize }, eval: DEFAULT_SUITE_EVAL };
+      : { method: 'mass-mean', data, config: massMean, eval: DEFAULT_SUITE_EVAL };
   const r = await runProbeSuiteJob(engine, store, spec, hooks);
   if (!r || (r.method !== 'lda' && r.method !== 'mass-mean')) throw new Error('the run was cancelled');
   return {
     ...base,
-    ...(method === 'lda' ? { shrinkage } : {}),
+    ...(method === 'lda' ? { shrinkage } : { config: massMean }),
     classes: r.classes,
     trainRows: r.train.rows.length,
     testRows: r.test.rows.length,
@@ -102,6 +105,13 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
     notes: r.notes,
     probe: probeToPlain(r.model),
   };
+}
+
+/** Mass-mean fits in activation space unless --standardize asks for z-scored rows; --variant plain | iid. */
+function massMeanConfig(args: CliArgs): MassMeanConfig {
+  const variant = stringFlag(args, 'variant') ?? DEFAULT_MASS_MEAN.variant;
+  if (variant !== 'plain' && variant !== 'iid') throw new Error(`--variant must be plain or iid, got ${variant}`);
+  return { ...DEFAULT_MASS_MEAN, variant, standardize: args.flags.has('standardize') };
 }
 
 /** --shrinkage none | auto | X, as scikit-learn's LinearDiscriminantAnalysis(solver='lsqr', shrinkage=…). */

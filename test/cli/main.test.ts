@@ -66,6 +66,26 @@ test('LDA from the CLI matches scikit-learn on the reference split', async () =>
   const expected = referenceJson().breast_cancer.lda;
   expect(Math.abs(result.test.accuracy - expected.test_acc)).toBeLessThanOrEqual(1e-3);
   expect(Math.abs(result.test.auroc - expected.test_auroc)).toBeLessThanOrEqual(1e-3);
+  // The fitted probe travels with its space: standardized weights beside mean/scale, and the raw twin.
+  expect(cosine(result.probe.weight, expected.lsqr_coef)).toBeGreaterThanOrEqual(0.999);
+  expect(result.probe.weight_space).toBe('standardized');
+  expect(result.probe.raw_weight).toHaveLength(30);
+});
+
+test('mass-mean from the CLI is μ₁ − μ₀ in activation space by default, z-scored only with --standardize', async () => {
+  const bc = fixturePath('breast_cancer.npz');
+  const args = ['probe', bc, '--labels', bc, '--labels-key', 'y', '--split', splitFile(), '--method', 'mass-mean'];
+  const expected = referenceJson().breast_cancer.mass_mean;
+  const raw = JSON.parse((await run([...args, '--engine', 'cpu', '--json'])).out);
+  expect(raw.probe.weight_space).toBe('activations');
+  expect(cosine(raw.probe.raw_weight, expected.raw_coef)).toBeGreaterThanOrEqual(0.9999);
+  expect(raw.test.auroc).toBeCloseTo(expected.raw_test_auroc, 6);
+  const z = JSON.parse((await run([...args, '--standardize', '--engine', 'cpu', '--json'])).out);
+  expect(z.probe.weight_space).toBe('standardized');
+  expect(z.test.auroc).toBeCloseTo(expected.test_auroc, 6);
+  const refused = await run([...args.slice(0, -2), '--variant', 'iid', '--engine', 'cpu']);
+  expect(refused.code).not.toBe(0);
+  expect(refused.err).toMatch(/--variant and --standardize apply to --method mass-mean, not logistic/);
 });
 
 // scikit-learn's LinearDiscriminantAnalysis(solver='lsqr') where the training rows are fewer than (breast_cancer,

@@ -8,9 +8,10 @@ import { bytesSource } from '../../src/core/formats/byte-source';
 import { runProbeSuiteJob } from '../../src/jobs/probe-suite-job';
 import { DEFAULT_LOGISTIC } from '../../src/core/probes/logistic';
 import { DEFAULT_CCS } from '../../src/core/probes/ccs';
+import { DEFAULT_MASS_MEAN } from '../../src/core/probes/mass-mean';
 import { probeToSafetensors } from '../../src/core/probes/probe-export';
 import type { JobStartInfo } from '../../src/protocol';
-import { fixtureBytes, referenceJson } from '../support/fixtures';
+import { cosine, fixtureBytes, referenceJson } from '../support/fixtures';
 import { DEFAULT_SUITE_EVAL, type ProbeSuiteResult, type ProbeSuiteSpec } from '../../src/protocol';
 
 let engine: Engine;
@@ -74,14 +75,11 @@ describe('probe-suite jobs', () => {
     expect(r.test.proba.length).toBe(2 * ref.test_idx.length);
   });
 
-  test('mass-mean job reaches the scikit-learn-computed held-out AUROC and says its scores are uncalibrated', async () => {
-    const { result: r } = await run({
-      method: 'mass-mean',
-      data: bc(),
-      config: { variant: 'plain', standardize: true, pinvAtol: 1e-3 },
-      eval: evalOpts,
-    });
-    expect(r.test.report.metrics.auroc!).toBeCloseTo(referenceJson().breast_cancer.mass_mean.test_auroc, 6);
+  test("mass-mean job: μ₁ − μ₀ in activation space, numpy's held-out AUROC, and a note that scores are uncalibrated", async () => {
+    const { result: r } = await run({ method: 'mass-mean', data: bc(), config: DEFAULT_MASS_MEAN, eval: evalOpts });
+    const expected = referenceJson().breast_cancer.mass_mean;
+    expect(r.test.report.metrics.auroc!).toBeCloseTo(expected.raw_test_auroc, 6);
+    expect(cosine(r.model.weights, expected.raw_coef)).toBeGreaterThanOrEqual(0.9999);
     expect(r.notes.join(' ')).toMatch(/uncalibrated/);
   });
 

@@ -1,7 +1,10 @@
-// Mass-mean probe (geometry-of-truth MMProbe): θ = μ₁ − μ₀ of the standardized training rows, and its "iid"
-// variant θ = Σ_w⁺ (μ₁ − μ₀) with Σ_w the pooled within-class covariance. The intercept places the decision
-// boundary at the midpoint of the class means, so σ(θᵀx + b) > ½ means "closer to class 1 along θ".
-// Binary only. f64 throughout.
+// Mass-mean probe (Marks & Tegmark's MMProbe). Default: θ = μ₁ − μ₀, the difference of the training rows' class
+// means in activation space, as the mass-mean probing literature defines it. Two other directions are named apart:
+//   - 'iid', whitened / LDA-like: θ = Σ_w⁺ (μ₁ − μ₀) with Σ_w the pooled within-class covariance;
+//   - standardize: true, θ = μ₁ − μ₀ of z-scored rows, which in activation space is diag(1/σ²)(μ₁ − μ₀), a diagonal
+//     whitening (on anisotropic data its direction can be nearly orthogonal to μ₁ − μ₀).
+// The intercept places the decision boundary at the midpoint of the class means, so σ(θᵀx + b) > ½ means "closer to
+// class 1 along θ". Binary only. f64 throughout.
 
 import { symmetricEigen, symmetricFunction } from '../math/linalg';
 import type { Split } from '../split/split';
@@ -11,13 +14,15 @@ import type { ProbeDataset } from './logistic';
 import { requireClasses, trainStandardization } from './probe-data';
 
 export interface MassMeanConfig {
+  /** 'plain': θ = μ₁ − μ₀; 'iid': the whitened, LDA-like θ = Σ_w⁺ (μ₁ − μ₀). */
   variant: 'plain' | 'iid';
+  /** Fit on z-scored rows (θ then lives in the standardized space); off by default, so θ is in activation space. */
   standardize: boolean;
   /** iid: eigenvalues of Σ_w at or below this are treated as zero in the pseudo-inverse (geometry-of-truth: 1e-3). */
   pinvAtol: number;
 }
 
-export const DEFAULT_MASS_MEAN: MassMeanConfig = { variant: 'plain', standardize: true, pinvAtol: 1e-3 };
+export const DEFAULT_MASS_MEAN: MassMeanConfig = { variant: 'plain', standardize: false, pinvAtol: 1e-3 };
 
 export function fitMassMean(
   data: ProbeDataset,

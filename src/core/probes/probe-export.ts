@@ -2,8 +2,10 @@
 // .safetensors, .npz (of .npy members) or JSON, and import it back. The binary formats hold f32 (the precision
 // the engine scores in); JSON holds f64. Each import returns exactly the values that were exported (f32 ones
 // as f32 widened to f64), so export → import → export is byte-identical.
-// Tensor names: weight [cols, outputs] (standardized space), bias [outputs], mean [cols], scale [cols];
-// CCS adds mean_minus, scale_minus (the x₋ side's centring).
+// Tensor names: weight [cols, outputs] (standardized space), bias [outputs], mean [cols], scale [cols], and the same
+// probe on raw activations, raw_weight [cols, outputs] and raw_bias [outputs]; CCS adds mean_minus, scale_minus (the
+// x₋ side's centring) and raw_weight_minus, raw_bias_minus. Every format states the space in its metadata: `space`
+// in words, `weight_space` as 'activations' (fitted on raw rows: mean 0, scale 1) or 'standardized'.
 
 import { zipSync } from 'fflate';
 import { bytesSource } from '../formats/byte-source';
@@ -29,6 +31,36 @@ interface ProbeMeta {
   cols: number;
   outputs: number;
   classes: string[];
+  /** Which space `weight` and `bias` act on; written on export, not needed to import. */
+  weight_space?: 'activations' | 'standardized';
+  space?: string;
+}
+
+/** Fitted on raw rows: the standardization is the identity, so weight and raw_weight are the same numbers. */
+function fittedOnActivations(m: LinearProbeModel): boolean {
+  const { mean, scale } = m.standardization;
+  return !m.pairStandardization && mean.every((v) => v === 0) && scale.every((v) => v === 1);
+}
+
+const PROBE_SPACE_NOTE =
+  'weight [cols, outputs] row-major and bias act on standardized rows: scores = ((x - mean) / scale) · weight + bias; ' +
+  'raw_weight and raw_bias are the same probe on raw activations: scores = x · raw_weight + raw_bias';
+
+const ACTIVATION_SPACE_NOTE =
+  'weight [cols, outputs] row-major and bias act on raw activations: scores = x · weight + bias (mean 0 and scale 1 ' +
+  'are the identity); raw_weight and raw_bias repeat them';
+
+const CCS_SPACE_NOTE =
+  'weight and bias act on each side of a pair standardized by its own statistics: ' +
+  'p+ = sigmoid(((x+ - mean) / scale) · weight + bias), p- = sigmoid(((x- - mean_minus) / scale_minus) · weight + bias), ' +
+  'credence = (p+ + 1 - p-) / 2; on raw activations p+ = sigmoid(x+ · raw_weight + raw_bias) and ' +
+  'p- = sigmoid(x- · raw_weight_minus + raw_bias_minus)';
+
+function spaceOf(m: LinearProbeModel): Pick<ProbeMeta, 'weight_space' | 'space'> {
+  if (m.pairStandardization) return { weight_space: 'standardized', space: CCS_SPACE_NOTE };
+  return fittedOnActivations(m)
+    ? { weight_space: 'activations', space: ACTIVATION_SPACE_NOTE }
+    : { weight_space: 'standardized', space: PROBE_SPACE_NOTE };
 }
 
 function metaOf(m: LinearProbeModel): ProbeMeta {
@@ -40,6 +72,35 @@ function metaOf(m: LinearProbeModel): ProbeMeta {
     cols: m.cols,
     outputs: m.outputs,
     classes: m.classes,
+    ...spaceOf(m),
+  };
+}
+
+/** The raw-activation twins: raw_weight/raw_bias, and for CCS the x₋ side's raw_weight_minus/raw_bias_minus. */
+function rawTwins(m: LinearProbeModel): { name: string; shape: number[]; data: Float64Array }[] {
+  const plus = rawSpaceWeights(m);
+  const out = [
+    { name: 'raw_weight', shape: [m.cols, m.outputs], data: plus.weight },
+    { name: 'raw_bias', shape: [m.outputs], data: plus.bias },
+  ];
+  if (m.pairStandardization) {
+    const minus = rawSpaceWeights({ ...m, standardization: m.pairStandardization });
+    out.push({ name: 'raw_weight_minus', shape: [m.cols, m.outputs], data: minus.weight });
+    out.push({ name: 'raw_bias_minus', shape: [m.outputs], data: minus.bias });
+  }
+  return out;
+}
+
+/** The probe with every array rounded to f32, as the binary formats store it. */
+function asStored(m: LinearProbeModel): LinearProbeModel {
+  const f32 = (a: Float64Array) => Float64Array.from(Float32Array.from(a));
+  const st = (s: LinearProbeModel['standardization']) => ({ mean: f32(s.mean), scale: f32(s.scale) });
+  return {
+    ...m,
+    weights: f32(m.weights),
+    intercept: f32(m.intercept),
+    standardization: st(m.standardization),
+    ...(m.pairStandardization ? { pairStandardization: st(m.pairStandardization) } : {}),
   };
 }
 
@@ -54,6 +115,8 @@ function tensorsOf(m: LinearProbeModel): F32Tensor[] {
     t.push({ name: 'mean_minus', shape: [m.cols], data: Float32Array.from(m.pairStandardization.mean) });
     t.push({ name: 'scale_minus', shape: [m.cols], data: Float32Array.from(m.pairStandardization.scale) });
   }
+  // From the stored f32 values, so export → import → export writes the same bytes.
+  for (const r of rawTwins(asStored(m))) t.push({ name: r.name, shape: r.shape, data: Float32Array.from(r.data) });
   return t;
 }
 
@@ -70,23 +133,18 @@ export function probeToNpz(m: LinearProbeModel): Uint8Array {
   return zipSync(files, { mtime: new Date('2000-01-01T00:00:00Z') });
 }
 
-export const PROBE_SPACE_NOTE =
-  'weight [cols, outputs] row-major and bias act on standardized rows: scores = ((x - mean) / scale) · weight + bias; ' +
-  'raw_weight and raw_bias are the same probe on raw activations: scores = x · raw_weight + raw_bias';
-
-/** The probe as plain JSON values: the standardized-space tensors the importers read, plus the raw-space twin. */
+/** The probe as plain JSON values: the tensors the importers read, the raw-activation twins, and the space. */
 export function probeToPlain(m: LinearProbeModel): Record<string, unknown> {
-  const raw = rawSpaceWeights(m);
   return {
     ...metaOf(m),
-    space: PROBE_SPACE_NOTE,
     weight: Array.from(m.weights),
     bias: Array.from(m.intercept),
     mean: Array.from(m.standardization.mean),
     scale: Array.from(m.standardization.scale),
     ...(m.pairStandardization
       ? { mean_minus: Array.from(m.pairStandardization.mean), scale_minus: Array.from(m.pairStandardization.scale) }
-      : { raw_weight: Array.from(raw.weight), raw_bias: Array.from(raw.bias) }),
+      : {}),
+    ...Object.fromEntries(rawTwins(m).map((r) => [r.name, Array.from(r.data)])),
   };
 }
 

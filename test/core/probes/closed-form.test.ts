@@ -1,6 +1,6 @@
-// Mass-mean, LDA and ridge against scikit-learn's numbers in reference.json (CPU, host f64).
+// LDA and ridge against scikit-learn's numbers in reference.json (CPU, host f64).
 import { describe, expect, test } from 'vitest';
-import { fitMassMean } from '../../../src/core/probes/mass-mean';
+import { DEFAULT_MASS_MEAN, fitMassMean } from '../../../src/core/probes/mass-mean';
 import { fitLda } from '../../../src/core/probes/lda';
 import { fitRidge, regressionMetrics } from '../../../src/core/probes/ridge';
 import { applyProbe, probaFromScores } from '../../../src/core/probes/linear-probe';
@@ -12,46 +12,6 @@ import { referenceJson } from '../../support/fixtures';
 import { breastCancer, diabetes, splitOf } from './datasets';
 
 const ref = () => referenceJson();
-
-describe('mass-mean probe', () => {
-  test('difference of standardized class means reaches scikit-learn-computed held-out AUROC on breast_cancer', async () => {
-    const data = await breastCancer();
-    const split = splitOf(ref().breast_cancer);
-    const model = fitMassMean(data, split);
-    const scores = applyProbe(model, data.x, data.cols, split.test);
-    const y = Array.from(split.test, (r) => data.labels[r] === 1);
-    expect(auroc(scores, y)!).toBeCloseTo(ref().breast_cancer.mass_mean.test_auroc, 6);
-  });
-
-  test('the boundary sits at the midpoint of the class means', async () => {
-    const data = {
-      x: Float32Array.from([0, 0, 2, 0, 4, 2, 6, 2]),
-      rows: 4,
-      cols: 2,
-      labels: Int32Array.from([0, 0, 1, 1]),
-      classes: ['a', 'b'],
-    };
-    const m = fitMassMean(
-      data,
-      { train: Int32Array.from([0, 1, 2, 3]), test: Int32Array.from([0]) },
-      { variant: 'plain', standardize: false, pinvAtol: 1e-3 },
-    );
-    // μ0 = (1, 0), μ1 = (5, 2): θ = (4, 2), b = −θ·(3, 1) = −14.
-    expect(Array.from(m.weights)).toEqual([4, 2]);
-    expect(m.intercept[0]).toBe(-14);
-  });
-
-  test('the iid variant whitens θ by the pooled within-class covariance', () => {
-    // Within-class deviations ±(1, 0) and ±(0, 2) in both classes: Σ_w = diag(0.5, 2), θ = μ1 − μ0 = (2, 2).
-    const x = Float32Array.from([1, 0, -1, 0, 0, 2, 0, -2, 3, 2, 1, 2, 2, 4, 2, 0]);
-    const data = { x, rows: 8, cols: 2, labels: Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1]), classes: ['a', 'b'] };
-    const all = Int32Array.from({ length: 8 }, (_, i) => i);
-    const m = fitMassMean(data, { train: all, test: all }, { variant: 'iid', standardize: false, pinvAtol: 1e-3 });
-    expect(m.weights[0]).toBeCloseTo(2 / 0.5, 10);
-    expect(m.weights[1]).toBeCloseTo(2 / 2, 10);
-    expect(m.method).toBe('mass-mean-iid');
-  });
-});
 
 describe('LDA', () => {
   test('matches scikit-learn LinearDiscriminantAnalysis held-out accuracy and AUROC on breast_cancer', async () => {
@@ -109,7 +69,7 @@ describe('LDA', () => {
     const data = await breastCancer();
     const split = splitOf(ref().breast_cancer);
     const lda = fitLda(data, split, { shrinkage: 1, standardize: true });
-    const mm = fitMassMean(data, split);
+    const mm = fitMassMean(data, split, { ...DEFAULT_MASS_MEAN, standardize: true });
     let dot = 0,
       na = 0,
       nb = 0;

@@ -1,6 +1,7 @@
 // Probe export/import round trips (bit-exact), refusal of damaged files, and applying an imported probe.
 import { describe, expect, test } from 'vitest';
 import {
+  probeToPlain,
   probeFromJson,
   probeFromNpz,
   probeFromSafetensors,
@@ -12,6 +13,9 @@ import { applyProbe, type LinearProbeModel } from '../../../src/core/probes/line
 import { fitLda } from '../../../src/core/probes/lda';
 import { bytesSource } from '../../../src/core/formats/byte-source';
 import { openNpy } from '../../../src/core/formats/npy';
+import { openNpz } from '../../../src/core/formats/npz';
+import { openSafetensors } from '../../../src/core/formats/safetensors';
+import { ccsCredence } from '../../../src/core/probes/ccs';
 import { writeNpyF32 } from '../../../src/core/formats/npy-writer';
 import { accuracy, auroc } from '../../../src/core/math/metrics';
 import { DataFileError } from '../../../src/core/formats/errors';
@@ -107,5 +111,68 @@ describe('probe export', () => {
       ),
     ).toBeLessThanOrEqual(1e-3);
     expect(() => applyProbe(imported, data.x, 29)).toThrow(/expects 30 features/);
+  });
+});
+
+describe('the space each export states', () => {
+  const model = (over: Partial<LinearProbeModel> = {}): LinearProbeModel => ({
+    method: 'lda',
+    link: 'logit',
+    cols: 3,
+    outputs: 1,
+    classes: ['a', 'b'],
+    weights: Float64Array.from([0.1, -2.5, Math.PI]),
+    intercept: Float64Array.of(-1 / 3),
+    standardization: { mean: Float64Array.from([1, 2, 3]), scale: Float64Array.from([0.5, 1, 7]) },
+    ...over,
+  });
+  const x = Float32Array.from([0.3, -1, 2, 5, 0.25, -4]);
+
+  test('safetensors, npz and JSON carry raw_weight and raw_bias that score raw rows as the probe does', async () => {
+    const m = model();
+    const expected = applyProbe(m, x, 3);
+    const rawScores = (w: ArrayLike<number>, b: ArrayLike<number>) =>
+      [0, 1].map((r) => b[0] + w[0] * x[r * 3] + w[1] * x[r * 3 + 1] + w[2] * x[r * 3 + 2]);
+    const plain = JSON.parse(probeToJson(m));
+    rawScores(plain.raw_weight, plain.raw_bias).forEach((v, r) => expect(v).toBeCloseTo(expected[r], 12));
+    expect(plain.weight_space).toBe('standardized');
+    expect(plain.space).toMatch(/standardized rows/);
+    const st = await openSafetensors(bytesSource('p.safetensors', probeToSafetensors(m)));
+    const tensor = async (key: string) => Array.from(await st.tensors.find((t) => t.key === key)!.readF32());
+    rawScores(await tensor('raw_weight'), await tensor('raw_bias')).forEach((v, r) =>
+      expect(v).toBeCloseTo(expected[r], 5),
+    );
+    expect(JSON.parse(st.metadata.probelab).weight_space).toBe('standardized');
+    const npz = await openNpz(bytesSource('p.npz', probeToNpz(m)));
+    expect(npz.map((e) => e.key)).toEqual(expect.arrayContaining(['raw_weight', 'raw_bias']));
+  });
+
+  test('a probe fitted on raw activations says so, and its weight is its raw weight', () => {
+    const m = model({ standardization: { mean: new Float64Array(3), scale: new Float64Array(3).fill(1) } });
+    const plain = probeToPlain(m);
+    expect(plain.weight_space).toBe('activations');
+    expect(plain.space).toMatch(/raw activations/);
+    expect(plain.raw_weight).toEqual(plain.weight);
+    expect(plain.raw_bias).toEqual(plain.bias);
+  });
+
+  test("CCS's raw twins per side reproduce its credence on raw contrast pairs", () => {
+    const m = probe();
+    const xPlus = Float32Array.from([0.3, -1, 2, 5, 0.25, -4]);
+    const xMinus = Float32Array.from([1, 1, -2, 0, 3.5, 4]);
+    const credence = ccsCredence(m, { xPlus, xMinus, rows: 2, cols: 3 }, [0, 1]);
+    const plain = probeToPlain(m) as Record<string, number[]>;
+    const sig = (z: number) => 1 / (1 + Math.exp(-z));
+    const side = (v: Float32Array, w: number[], b: number[], r: number) =>
+      sig(b[0] + w[0] * v[r * 3] + w[1] * v[r * 3 + 1] + w[2] * v[r * 3 + 2]);
+    [0, 1].forEach((r) =>
+      expect(
+        0.5 *
+          (side(xPlus, plain.raw_weight, plain.raw_bias, r) +
+            1 -
+            side(xMinus, plain.raw_weight_minus, plain.raw_bias_minus, r)),
+      ).toBeCloseTo(credence[r], 12),
+    );
+    expect(String(probeToPlain(m).space)).toMatch(/credence/);
   });
 });

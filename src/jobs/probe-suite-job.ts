@@ -4,10 +4,12 @@
 // every held-out number sits beside its training counterpart, with seeded bootstrap intervals.
 
 import type { Engine } from '../core/engine/engine';
+import { stratifiedKFold } from '../core/split/kfold';
+import type { Split } from '../core/split/split';
 import { DataFileError } from '../core/formats/errors';
 import { evaluate, METRIC_NAMES, type EvaluationReport, type MetricName } from '../core/eval/report';
 import { autoRange, classHistograms } from '../core/stats/histogram';
-import { applyPlatt, fitPlatt } from '../core/eval/platt';
+import { applyPlatt, crossFitPlatt, type HeldOutScorer } from '../core/eval/platt';
 import { generalizationGap, transferMatrix, transferRows } from '../core/eval/transfer';
 import {
   applyProbe,
@@ -23,9 +25,10 @@ import { fitRidge, regressionMetrics } from '../core/probes/ridge';
 import { ccsCredence, fitCcs } from '../core/probes/ccs';
 import { sweepLayers } from '../core/probes/layer-sweep';
 import { regularizationPath } from '../core/probes/regularization-path';
-import { trainLogisticProbe } from '../core/probes/logistic';
+import { trainLogisticProbe, type LogisticConfig, type ProbeDataset } from '../core/probes/logistic';
 import { probeFromJson, probeFromNpz, probeFromSafetensors } from '../core/probes/probe-export';
 import {
+  DEFAULT_PLATT_FOLDS,
   DEFAULT_SUITE_EVAL,
   packProgress,
   SUITE_PROGRESS_FIELDS,
@@ -55,15 +58,18 @@ export async function runProbeSuiteJob(
       start(hooks, spec.method, [], d);
       if (hooks.isCancelled()) return null;
       const dataset = { x: d.x.data, rows: d.x.rows, cols: d.x.cols, labels: d.codes, classes: d.classes };
-      const model =
-        spec.method === 'lda' ? fitLda(dataset, d.split, spec.config) : fitMassMean(dataset, d.split, spec.config);
+      const fit = (split: Split) =>
+        spec.method === 'lda' ? fitLda(dataset, split, spec.config) : fitMassMean(dataset, split, spec.config);
+      const model = fit(d.split);
       const notes =
         spec.method === 'lda' && 'usedPseudoInverse' in model && model.usedPseudoInverse
           ? ['The pooled covariance was singular; a pseudo-inverse was used. Add shrinkage.']
           : [];
       if (spec.method === 'mass-mean')
         notes.push('Mass-mean scores are uncalibrated: AUROC and AP are meaningful, log-loss and ECE much less so.');
-      const outcome = await evaluateClassifier(store, model, d, spec.eval, notes);
+      const refit = refitScorer(d.x.data, d.x.cols, async (split) => fit(split));
+      const outcome = await evaluateClassifier(store, model, d, spec.eval, notes, refit);
+      if (!outcome) return null;
       return spec.method === 'lda'
         ? { method: 'lda', ...outcome, elapsedMs: elapsed() }
         : { method: 'mass-mean', ...outcome, elapsedMs: elapsed() };
@@ -166,7 +172,11 @@ export async function runProbeSuiteJob(
           ),
         };
       };
-      const outcome = finishOutcome(
+      const refit: HeldOutScorer = async (fit, heldOut) => {
+        const f = await fitCcs(pairs, { train: fit, test: heldOut }, spec.config, hooks.isCancelled);
+        return hooks.isCancelled() ? null : ccsCredence(f.model, pairs, heldOut);
+      };
+      const outcome = await finishOutcome(
         r.model,
         ['false', 'true'],
         side(split.train),
@@ -174,7 +184,9 @@ export async function runProbeSuiteJob(
         codes,
         spec.eval,
         notes,
+        refit,
       );
+      if (!outcome) return null;
       return {
         method: 'ccs',
         ...outcome,
@@ -215,6 +227,13 @@ export async function runProbeSuiteJob(
       });
       if (!r) return null;
       const chosen = layers[r.chosen];
+      const chosenData = {
+        x: chosen.x,
+        rows: first.x.rows,
+        cols: chosen.cols,
+        labels: first.codes,
+        classes: first.classes,
+      };
       const best = await evaluateClassifier(
         store,
         fromLogisticProbe(r.layers[r.chosen].result.probe),
@@ -223,7 +242,9 @@ export async function runProbeSuiteJob(
         [
           `Layer ${chosen.name} was chosen on ${r.validationRows} validation rows carved from the training rows, never on test rows.`,
         ],
+        logisticScorer(engine, chosenData, spec.config.logistic, hooks),
       );
+      if (!best) return null;
       return {
         method: 'layer-sweep',
         names: r.layers.map((o) => o.name),
@@ -259,9 +280,19 @@ export async function runProbeSuiteJob(
         },
       );
       if (!r) return null;
-      const best = await evaluateClassifier(store, fromLogisticProbe(r.best.probe), d, spec.eval, [
-        `C = ${spec.config.Cs[r.bestIndex].toPrecision(3)} was chosen by mean ${spec.config.folds}-fold validation log-loss on the training rows.`,
-      ]);
+      const C = spec.config.Cs[r.bestIndex];
+      const data = { x: d.x.data, rows: d.x.rows, cols: d.x.cols, labels: d.codes, classes: d.classes };
+      const best = await evaluateClassifier(
+        store,
+        fromLogisticProbe(r.best.probe),
+        d,
+        spec.eval,
+        [
+          `C = ${C.toPrecision(3)} was chosen by mean ${spec.config.folds}-fold validation log-loss on the training rows.`,
+        ],
+        logisticScorer(engine, data, { ...spec.config.logistic, C }, hooks),
+      );
+      if (!best) return null;
       return { method: 'regularization-path', points: r.points, bestIndex: r.bestIndex, best, elapsedMs: elapsed() };
     }
     case 'transfer': {
@@ -358,13 +389,35 @@ function start(hooks: JobHooks, method: ProbeSuiteMethod, fields: string[], d: L
   });
 }
 
+/** Refits a linear probe on some rows and scores others with it: what Platt's cross-fitting needs. */
+function refitScorer(
+  x: Float32Array,
+  cols: number,
+  fit: (split: Split) => Promise<LinearProbeModel | null>,
+): HeldOutScorer {
+  return async (fitRows, heldOut) => {
+    const model = await fit({ train: fitRows, test: heldOut });
+    return model && applyProbe(model, x, cols, heldOut);
+  };
+}
+
+/** The logistic probe of a layer sweep or regularization path, refitted with the chosen configuration. */
+function logisticScorer(engine: Engine, data: ProbeDataset, config: LogisticConfig, hooks: JobHooks): HeldOutScorer {
+  return refitScorer(data.x, data.cols, async (split) => {
+    const r = await trainLogisticProbe(engine, data, split, config, { cancelled: hooks.isCancelled });
+    return hooks.isCancelled() ? null : fromLogisticProbe(r.probe);
+  });
+}
+
+/** Train and held-out sides of a fitted classifier (and an external file's), with Platt scaling when asked; null if cancelled. */
 async function evaluateClassifier(
   store: DatasetStore,
   model: LinearProbeModel,
   d: LabelledData,
   opts: SuiteEvalOptions,
   notes: string[],
-): Promise<ClassificationOutcome> {
+  refit: HeldOutScorer,
+): Promise<ClassificationOutcome | null> {
   const side = (x: Float32Array, cols: number, codes: Int32Array, rows: Int32Array): EvaluatedSide => {
     const scores = applyProbe(model, x, cols, rows);
     const proba = probaFromScores(scores, model.outputs);
@@ -378,7 +431,7 @@ async function evaluateClassifier(
     const perRow = model.outputs === 1 ? scores : Float64Array.from(labels, (l, i) => proba[i * K + l]);
     return { rows, proba, scores: perRow, report };
   };
-  const outcome = finishOutcome(
+  const outcome = await finishOutcome(
     model,
     d.classes,
     side(d.x.data, d.x.cols, d.codes, d.split.train),
@@ -386,7 +439,9 @@ async function evaluateClassifier(
     d.codes,
     opts,
     notes,
+    refit,
   );
+  if (!outcome) return null;
   if (opts.external) {
     const e = await resolveLabelledData(store, {
       activations: opts.external.activations,
@@ -404,7 +459,7 @@ async function evaluateClassifier(
   return outcome;
 }
 
-function finishOutcome(
+async function finishOutcome(
   model: LinearProbeModel,
   classes: string[],
   train: EvaluatedSide,
@@ -412,7 +467,8 @@ function finishOutcome(
   codes: Int32Array,
   opts: SuiteEvalOptions,
   notes: string[],
-): ClassificationOutcome {
+  refit: HeldOutScorer,
+): Promise<ClassificationOutcome | null> {
   const K = classes.length;
   const range = autoRange(train.scores, test.scores);
   const histograms = {
@@ -421,12 +477,18 @@ function finishOutcome(
   };
   const outcome: ClassificationOutcome = { model, classes, train, test, histograms, notes };
   if (opts.platt && K === 2) {
-    // Fitted on training scores only: fitting on held-out rows would make held-out calibration perfect by construction.
-    const scaling = fitPlatt(
-      train.scores,
-      Array.from(train.rows, (r) => codes[r] === 1),
-    );
-    const p1 = applyPlatt(scaling, test.scores);
+    const { folds, seed } = opts.plattFolds ?? DEFAULT_PLATT_FOLDS;
+    const smallest = Math.min(...[0, 1].map((c) => train.rows.filter((r) => codes[r] === c).length));
+    if (smallest < folds) {
+      notes.push(
+        `Platt scaling needs at least ${folds} training rows of each class for its ${folds} folds; the smaller class has ${smallest}.`,
+      );
+      return outcome;
+    }
+    // Cross-fitted: the sigmoid sees each training row's score from the method refitted without that row's fold.
+    const cv = await crossFitPlatt(stratifiedKFold(train.rows, codes, folds, seed), (r) => codes[r] === 1, refit);
+    if (!cv) return null;
+    const p1 = applyPlatt(cv.scaling, test.scores);
     const proba = new Float64Array(2 * p1.length);
     p1.forEach((p, i) => {
       proba[2 * i] = 1 - p;
@@ -437,7 +499,13 @@ function finishOutcome(
       undefined,
       opts.reliabilityBins,
     );
-    outcome.platt = { scaling, testEceBefore: test.report.reliability.ece, testEceAfter: after.reliability.ece };
+    outcome.platt = {
+      scaling: cv.scaling,
+      folds,
+      seed,
+      testEceBefore: test.report.reliability.ece,
+      testEceAfter: after.reliability.ece,
+    };
   }
   return outcome;
 }

@@ -23,8 +23,13 @@ export interface SuiteEvalOptions {
   /** Bins of the per-class score histograms and of the reliability curve. */
   histogramBins: number;
   reliabilityBins: number;
-  /** Fit Platt scaling on the TRAINING rows' scores and report held-out calibration before and after. */
+  /**
+   * Fit Platt scaling cross-fitted on the TRAINING rows (out-of-fold scores, as scikit-learn's
+   * CalibratedClassifierCV(method='sigmoid', ensemble=False)) and report held-out calibration before and after.
+   */
   platt: boolean;
+  /** The cross-fitting's stratified folds and their seed; DEFAULT_PLATT_FOLDS when absent. */
+  plattFolds?: { folds: number; seed: number };
   /** Also evaluate on a separate file (train on a trusted file, evaluate on an untrusted one). */
   external?: { activations: ArrayRef; labels: ArrayRef; name: string };
 }
@@ -35,6 +40,8 @@ export const DEFAULT_SUITE_EVAL: SuiteEvalOptions = {
   reliabilityBins: 10,
   platt: false,
 };
+
+export const DEFAULT_PLATT_FOLDS = { folds: 5, seed: 0 };
 
 export type ProbeSuiteSpec =
   | { method: 'mass-mean'; data: LabelledDataRefs; config: MassMeanConfig; eval: SuiteEvalOptions }
@@ -86,7 +93,14 @@ export interface ClassificationOutcome {
   test: EvaluatedSide;
   /** Train and held-out histograms on shared edges. */
   histograms: { train: ClassHistograms; test: ClassHistograms };
-  platt?: { scaling: PlattScaling; testEceBefore: number | null; testEceAfter: number | null };
+  /** Platt scaling cross-fitted on `folds` seeded folds of the training rows, applied to the held-out scores. */
+  platt?: {
+    scaling: PlattScaling;
+    folds: number;
+    seed: number;
+    testEceBefore: number | null;
+    testEceAfter: number | null;
+  };
   external?: { name: string; side: EvaluatedSide; gap: Record<MetricName, number | null> };
   /** Things the UI must say beside the numbers (e.g. "sign fixed with labels"). */
   notes: string[];

@@ -9,6 +9,11 @@ import { runProbeSuiteJob } from '../../src/jobs/probe-suite-job';
 import { DEFAULT_LOGISTIC } from '../../src/core/probes/logistic';
 import { DEFAULT_CCS } from '../../src/core/probes/ccs';
 import { DEFAULT_MASS_MEAN } from '../../src/core/probes/mass-mean';
+import { fitLda } from '../../src/core/probes/lda';
+import { applyProbe } from '../../src/core/probes/linear-probe';
+import { crossFitPlatt, fitPlatt } from '../../src/core/eval/platt';
+import { stratifiedKFold } from '../../src/core/split/kfold';
+import { breastCancer as breastCancerData } from '../core/probes/datasets';
 import { probeToSafetensors } from '../../src/core/probes/probe-export';
 import type { JobStartInfo } from '../../src/protocol';
 import { cosine, fixtureBytes, referenceJson } from '../support/fixtures';
@@ -73,6 +78,57 @@ describe('probe-suite jobs', () => {
     expect(r.histograms.train.edges).toEqual(r.histograms.test.edges);
     expect(r.platt!.testEceAfter).not.toBeNull();
     expect(r.test.proba.length).toBe(2 * ref.test_idx.length);
+  });
+
+  test('Platt scaling is cross-fitted on seeded stratified folds of the training rows, not on in-sample scores', async () => {
+    const ref = referenceJson().breast_cancer;
+    const spec = {
+      method: 'lda' as const,
+      data: bc(),
+      config: { shrinkage: 'none' as const, standardize: true },
+      eval: { ...evalOpts, bootstrap: { samples: 20, seed: 0, level: 0.95 }, platt: true },
+    };
+    const { result: r } = await run(spec);
+    expect(r.platt).toMatchObject({ folds: 5, seed: 0 });
+    // The same out-of-fold fit, built here from its parts: seeded folds, the LDA refitted per fold.
+    const data = await breastCancerData();
+    const train = Int32Array.from(ref.train_idx as number[]);
+    const cv = (await crossFitPlatt(
+      stratifiedKFold(train, data.labels, 5, 0),
+      (row) => data.labels[row] === 1,
+      async (fit, heldOut) => applyProbe(fitLda(data, { train: fit, test: heldOut }), data.x, data.cols, heldOut),
+    ))!;
+    expect(r.platt!.scaling.a).toBeCloseTo(cv.scaling.a, 10);
+    expect(r.platt!.scaling.b).toBeCloseTo(cv.scaling.b, 10);
+    const inSample = fitPlatt(
+      r.train.scores,
+      Array.from(r.train.rows, (row) => data.labels[row] === 1),
+    );
+    expect(Math.abs(inSample.a - r.platt!.scaling.a)).toBeGreaterThan(0.05);
+    // Other folds, another (close) fit; the same seed, the same numbers.
+    const other = (await run({ ...spec, eval: { ...spec.eval, plattFolds: { folds: 5, seed: 7 } } })).result;
+    expect(other.platt!.scaling.a).not.toBe(r.platt!.scaling.a);
+    expect(Math.abs(other.platt!.scaling.a - r.platt!.scaling.a)).toBeLessThan(0.2 * Math.abs(r.platt!.scaling.a));
+    expect((await run(spec)).result.platt).toEqual(r.platt);
+  });
+
+  test('Platt scaling with fewer training rows of a class than folds is skipped with a note', async () => {
+    const ref = referenceJson().breast_cancer;
+    const y = (await store.labels({ fileId: 'breast_cancer.npz', key: 'y' })).values as ArrayLike<number>;
+    const train = (ref.train_idx as number[])
+      .filter((i) => y[i] === 0)
+      .concat((ref.train_idx as number[]).filter((i) => y[i] === 1).slice(0, 3));
+    const { result: r } = await run({
+      method: 'mass-mean',
+      data: {
+        ...bc(),
+        split: { kind: 'explicit', train: train.sort((a, b) => a - b), test: ref.test_idx, source: 'test' },
+      },
+      config: DEFAULT_MASS_MEAN,
+      eval: { ...evalOpts, platt: true },
+    });
+    expect(r.platt).toBeUndefined();
+    expect(r.notes.join(' ')).toMatch(/at least 5 training rows of each class .* has 3/);
   });
 
   test("mass-mean job: μ₁ − μ₀ in activation space, numpy's held-out AUROC, and a note that scores are uncalibrated", async () => {

@@ -1,6 +1,10 @@
 // Platt scaling p = σ(a·s + b) of binary scores, fitted by Newton's method with Platt's smoothed targets
-// (Lin, Lin & Weng 2007), as scikit-learn's sigmoid calibration does. Fit it on training or validation
-// scores only: fitting on the held-out rows would make the held-out calibration look perfect by construction.
+// (Lin, Lin & Weng 2007), as scikit-learn's sigmoid calibration does, and cross-fitted as its
+// CalibratedClassifierCV(method='sigmoid') does: the sigmoid is fitted on held-out scores, never on the scores of
+// rows the model was fitted on (those are over-confident, so an in-sample fit under-corrects), and never on the test
+// rows (which would make held-out calibration look perfect by construction).
+
+import type { Fold } from '../split/kfold';
 
 export interface PlattScaling {
   a: number;
@@ -79,4 +83,52 @@ export function applyPlatt(p: PlattScaling, scores: ArrayLike<number>): Float64A
     const z = p.a * scores[i] + p.b;
     return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
   });
+}
+
+/** Scores rows the model has not seen: the method refitted on `fit` rows, applied to `heldOut` rows; null if cancelled. */
+export type HeldOutScorer = (fit: Int32Array, heldOut: Int32Array) => Promise<ArrayLike<number> | null>;
+
+export interface CrossFittedPlatt {
+  scaling: PlattScaling;
+  /** The training rows in the order of `outOfFold`. */
+  rows: Int32Array;
+  /** Each training row's score from the model refitted without its fold. */
+  outOfFold: Float64Array;
+}
+
+/**
+ * scikit-learn's CalibratedClassifierCV(method='sigmoid', cv=folds, ensemble=False): every training row is scored by
+ * the method refitted on the other folds, one sigmoid is fitted on those out-of-fold scores, and it calibrates the
+ * model fitted on all training rows. ensemble=False, because the probe stays one linear map that exports with one
+ * (a, b); ensemble=True would average k refitted probes' calibrated probabilities, a different model than the one
+ * shown. The folds must partition the training rows (as stratifiedKFold's do).
+ */
+export async function crossFitPlatt(
+  folds: readonly Fold[],
+  positive: (row: number) => boolean,
+  scoreHeldOut: HeldOutScorer,
+): Promise<CrossFittedPlatt | null> {
+  const rows: number[] = [];
+  const scores: number[] = [];
+  for (const fold of folds) {
+    const s = await scoreHeldOut(fold.fit, fold.validation);
+    if (!s) return null;
+    if (s.length !== fold.validation.length)
+      throw new Error(`the refitted model scored ${s.length} rows; the fold holds ${fold.validation.length}`);
+    fold.validation.forEach((r, i) => {
+      rows.push(r);
+      scores.push(s[i]);
+    });
+  }
+  const outOfFold = Float64Array.from(scores);
+  const bad = outOfFold.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`out-of-fold score of row ${rows[bad]} is ${outOfFold[bad]}`);
+  return {
+    scaling: fitPlatt(
+      outOfFold,
+      rows.map((r) => positive(r)),
+    ),
+    rows: Int32Array.from(rows),
+    outOfFold,
+  };
 }

@@ -1,7 +1,6 @@
-// Bootstrap intervals (reproducible by seed, exact on small cases) and Platt scaling.
+// Bootstrap intervals: reproducible by seed, exact on small cases, and carried by an evaluation report.
 import { describe, expect, test } from 'vitest';
 import { bootstrapIntervals } from '../../../src/core/eval/bootstrap';
-import { applyPlatt, fitPlatt } from '../../../src/core/eval/platt';
 import { evaluate } from '../../../src/core/eval/report';
 import { createRng, normal } from '../../../src/core/math/rng';
 
@@ -55,35 +54,5 @@ describe('bootstrap intervals', () => {
     expect(rep.intervals!.auroc).toBeNull();
     expect(rep.roc).toBeNull();
     expect(rep.metrics.accuracy).toBe(0.5);
-  });
-});
-
-describe('Platt scaling', () => {
-  test('recovers the generating a, b of σ(a·s + b) labels', () => {
-    const random = createRng(11);
-    const n = 20000;
-    const s = Float64Array.from({ length: n }, () => normal(random));
-    const y = Uint8Array.from(s, (v) => (random() < 1 / (1 + Math.exp(-(2 * v - 1))) ? 1 : 0));
-    const p = fitPlatt(s, y);
-    expect(p.a).toBeGreaterThan(1.9);
-    expect(p.a).toBeLessThan(2.1);
-    expect(p.b).toBeGreaterThan(-1.1);
-    expect(p.b).toBeLessThan(-0.9);
-  });
-  test("stops at a stationary point of the loss with Platt's smoothed targets", () => {
-    const s = [-2, -1, -0.5, 0.3, 0.2, 1, 2.5];
-    const y = [0, 0, 1, 0, 1, 1, 1];
-    const fit = fitPlatt(s, y);
-    const p = applyPlatt(fit, s);
-    const nPos = 4,
-      nNeg = 3;
-    const t = y.map((v) => (v ? (nPos + 1) / (nPos + 2) : 1 / (nNeg + 2)));
-    const gB = p.reduce((a, v, i) => a + v - t[i], 0);
-    const gA = p.reduce((a, v, i) => a + (v - t[i]) * s[i], 0);
-    expect(Math.abs(gA)).toBeLessThan(1e-8);
-    expect(Math.abs(gB)).toBeLessThan(1e-8);
-  });
-  test('refuses scores from a single class', () => {
-    expect(() => fitPlatt([1, 2], [1, 1])).toThrow(/2 positive and 0 negative/);
   });
 });

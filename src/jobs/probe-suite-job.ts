@@ -409,7 +409,7 @@ function logisticScorer(engine: Engine, data: ProbeDataset, config: LogisticConf
   });
 }
 
-/** Train and held-out sides of a fitted classifier (and an external file's), with Platt scaling when asked; null if cancelled. */
+/** Train and held-out sides of a fitted classifier (and an external file's), Platt scaling if asked; null if cancelled. */
 async function evaluateClassifier(
   store: DatasetStore,
   model: LinearProbeModel,

@@ -85,7 +85,7 @@ export function applyPlatt(p: PlattScaling, scores: ArrayLike<number>): Float64A
   });
 }
 
-/** Scores rows the model has not seen: the method refitted on `fit` rows, applied to `heldOut` rows; null if cancelled. */
+/** The method refitted on `fit` rows, scoring `heldOut` rows it has not seen; null if cancelled. */
 export type HeldOutScorer = (fit: Int32Array, heldOut: Int32Array) => Promise<ArrayLike<number> | null>;
 
 export interface CrossFittedPlatt {

@@ -81,11 +81,13 @@ async function* textSlices(source: ByteSource): AsyncGenerator<string> {
   if (rest) yield rest;
 }
 
+/** A field NUMBER accepted, as a number (JavaScript's conversion, with nan and inf spelled as Python prints them). */
 function parseNumber(s: string): number {
+  const x = +s;
+  if (x === x) return x;
   const t = s.trim().toLowerCase();
-  if (t === 'nan' || t === '+nan' || t === '-nan') return NaN;
   if (/^[+-]?inf(inity)?$/.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
-  return Number(t);
+  return NaN;
 }
 
 /** Picks the candidate delimiter that splits the first lines into the same (non-zero) number of fields. */
@@ -112,10 +114,13 @@ export function sniffDelimiter(text: string): string {
 
 /**
  * RFC 4180 records from text pushed in slices: quoted fields may hold delimiters, doubled quotes and newlines.
- * Each record goes to `onRecord` (its fields, the line it starts on, its index); blank lines are skipped.
+ * Each record goes to `onRecord` (its fields, the line it starts on, its index); blank lines are skipped. The
+ * fields array is reused for the next record.
  */
 class RecordScanner {
   private fields: string[] = [];
+  /** Fields of the current record (the array is reused, so its length is not the count). */
+  private count = 0;
   private field = '';
   private recordChars = 0;
   private line = 1;
@@ -133,7 +138,7 @@ class RecordScanner {
     private readonly file: string,
     private readonly delimiter: string,
     private readonly budgets: FormatBudgets,
-    private readonly onRecord: (fields: string[], line: number, index: number) => void,
+    private readonly onRecord: OnRecord,
   ) {}
 
   private fail(problem: string): DataFileError {
@@ -156,12 +161,12 @@ class RecordScanner {
         `the record on line ${this.recordLine} is longer than ${this.budgets.rowBytes} characters (${budgetHint('rowBytes', this.budgets.rowBytes)})`,
       );
     }
-    if (this.fields.length >= this.budgets.tableColumns) {
+    if (this.count >= this.budgets.tableColumns) {
       throw this.fail(
         `the record on line ${this.recordLine} has more than ${this.budgets.tableColumns} fields (${budgetHint('tableColumns', this.budgets.tableColumns)})`,
       );
     }
-    this.fields.push(this.field);
+    this.fields[this.count++] = this.field;
     this.field = '';
     this.state = 0;
   }
@@ -169,8 +174,9 @@ class RecordScanner {
   private endRecord(): void {
     this.endField();
     // Blank lines are skipped, not read as a record with one empty field.
-    if (!(this.fields.length === 1 && this.fields[0] === '')) this.onRecord(this.fields, this.recordLine, this.records++);
-    this.fields = [];
+    if (!(this.count === 1 && this.fields[0] === ''))
+      this.onRecord(this.fields, this.count, this.recordLine, this.records++);
+    this.count = 0;
     this.recordChars = 0;
   }
 
@@ -256,7 +262,7 @@ class RecordScanner {
     if (this.state === 2) {
       throw this.fail(`quoted field opened on line ${this.quoteLine} is never closed`);
     }
-    if (this.field !== '' || this.fields.length || this.state === 3) this.endRecord();
+    if (this.field !== '' || this.count || this.state === 3) this.endRecord();
   }
 }
 
@@ -303,23 +309,25 @@ async function readDelimited(
   return delimitedTableAsync(scan, file, options, budgets);
 }
 
-type Scan = (onRecord: (fields: string[], line: number, index: number) => void) => void;
-type ScanAsync = (onRecord: (fields: string[], line: number, index: number) => void) => Promise<void>;
+/** A record: `fields[0, count)` (the array is reused for the next record), its first line, its index. */
+type OnRecord = (fields: string[], count: number, line: number, index: number) => void;
+type Scan = (onRecord: OnRecord) => void;
+type ScanAsync = (onRecord: OnRecord) => Promise<void>;
 
 /** Pass one: widths, cells and per-column statistics. */
 function statsPass(file: string, budgets: FormatBudgets) {
   const state = { width: -1, records: 0, stats: [] as ColumnStats[], first: [] as string[] };
-  const onRecord = (fields: string[], line: number, index: number) => {
+  const onRecord: OnRecord = (fields, count, line, index) => {
     if (index === 0) {
-      state.width = fields.length;
-      state.first = fields.slice();
-      state.stats = fields.map((f) => ({ head: f.trim(), present: 0, numeric: true, bool: true, headRepeats: false }));
-    } else if (fields.length !== state.width) {
-      throw new DataFileError(file, `line ${line} has ${fields.length} fields but the first row has ${state.width}`, {
+      state.width = count;
+      state.first = fields.slice(0, count);
+      state.stats = state.first.map((f) => ({ head: f.trim(), present: 0, numeric: true, bool: true, headRepeats: false }));
+    } else if (count !== state.width) {
+      throw new DataFileError(file, `line ${line} has ${count} fields but the first row has ${state.width}`, {
         row: index,
       });
     } else {
-      for (let j = 0; j < fields.length; j++) {
+      for (let j = 0; j < count; j++) {
         const st = state.stats[j];
         const v = fields[j].trim();
         if (v === '') continue;
@@ -380,7 +388,7 @@ function fillPass(p: ReturnType<typeof plan>) {
       ? { name, kind: 'string', values: [] as string[] }
       : { name, kind: p.kinds[j] as 'number' | 'bool', values: new Float64Array(p.rowCount) },
   );
-  const onRecord = (fields: string[], _line: number, index: number) => {
+  const onRecord: OnRecord = (fields, _count, _line, index) => {
     const r = index - (p.hasHeader ? 1 : 0);
     if (r < 0 || r >= p.rowCount) return;
     for (let j = 0; j < columns.length; j++) {

@@ -235,82 +235,123 @@ export const TORCH_GLOBALS: ReadonlyMap<string, GlobalImpl> = (() => {
   return m;
 })();
 
+/** A container's flattened contents, relative to it: tensors and scalar leaves under their key paths. */
+interface Flat {
+  tensors: [string, TensorRef][];
+  scalars: [string, string][];
+}
+
 /**
- * Walks the saved object into flat keys ('a.b.0'), collecting tensors and scalar leaves. The object is a graph
- * (the memo shares values, and a container may even hold itself): the walk is iterative, refuses cycles, and
- * counts every node it reaches, so an object whose shared parts multiply into 2^60 paths is refused after
- * `pickleObjects` steps instead of walked forever.
+ * Walks the saved object into flat keys ('a.b.0'), collecting tensors and scalar leaves. The object is a graph:
+ * the memo shares values (tied weights are one tensor under two keys), and a container may even hold itself. Each
+ * container is walked once, iteratively, and its flattened contents are reused wherever it is referenced again;
+ * a cycle is refused, and the work of copying shared contents under each of their paths is counted, so an object
+ * whose shared parts multiply into 2^60 paths costs at most `pickleObjects` steps (and is refused at the tensors
+ * budget when those paths end in tensors).
  */
 function flatten(
   root: PyValue,
   file: string,
   budgets: FormatBudgets,
 ): { tensors: { key: string; ref: TensorRef }[]; metadata: Record<string, string> } {
-  const tensors: { key: string; ref: TensorRef }[] = [];
-  const metadata: Record<string, string> = {};
-  let metadataCount = 0;
-  let visits = 0;
-  let repeated = 0;
-  const join = (path: string, k: string) => (path ? `${path}.${k}` : k);
-  const onPath = new Set<PyValue>();
-  // Each frame walks one container's children; `exit` marks where it leaves the path again.
-  type Frame = { container: PyValue; children: Iterator<[string, PyValue]>; path: string };
-  const frames: Frame[] = [];
-  const children = function* (v: PyDict | PyList | PyTuple): Generator<[string, PyValue]> {
-    if (v instanceof PyDict) for (const [k, val] of v.entries.values()) yield [keyText(k), val];
-    else for (let i = 0; i < v.items.length; i++) yield [String(i), v.items[i]];
-  };
-  const visit = (v: PyValue, path: string) => {
-    if (++visits > budgets.pickleObjects) {
+  let work = 0;
+  const spend = (n: number, path: string) => {
+    work += n;
+    if (work > budgets.pickleObjects) {
       throw new DataFileError(
         file,
-        `walking the saved object reaches more than ${budgets.pickleObjects} values (shared parts repeated over and over?) (${budgetHint('pickleObjects', budgets.pickleObjects)})`,
+        `listing the saved object takes more than ${budgets.pickleObjects} steps (shared parts repeated over and over?) (${budgetHint('pickleObjects', budgets.pickleObjects)})`,
         { key: clip(path, 80) },
       );
     }
-    if (path.length > MAX_PATH_CHARS)
-      throw new DataFileError(file, `a key path is longer than ${MAX_PATH_CHARS} characters`, { key: path });
-    if (v instanceof PyObject && v.type === 'tensor') {
-      if (tensors.length >= budgets.tensors) {
-        throw new DataFileError(file, `more than ${budgets.tensors} tensors (${budgetHint('tensors', budgets.tensors)})`);
-      }
-      const ref = v.value as TensorRef;
-      const count = elementCount(ref.shape);
-      // A view larger than its storage repeats it (stride 0): legal, but each is materialised on its own.
-      if (count > ref.storageElements) {
-        repeated += count;
-        if (repeated > budgets.viewElements) {
-          throw new DataFileError(
-            file,
-            `views repeat their storages into more than ${budgets.viewElements} elements in all (${budgetHint('viewElements', budgets.viewElements)})`,
-            { key: path },
-          );
-        }
-      }
-      tensors.push({ key: path, ref });
-    } else if (v instanceof PyDict || v instanceof PyList || v instanceof PyTuple) {
-      if (onPath.has(v)) throw new DataFileError(file, 'the saved object contains itself (a cycle)', { key: path });
-      if (frames.length >= budgets.depth)
-        throw new DataFileError(file, `saved object is nested deeper than ${budgets.depth} levels`, { key: path });
-      onPath.add(v);
-      frames.push({ container: v, children: children(v), path });
-    } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') {
-      if (metadataCount++ < MAX_METADATA) metadata[path] = clip(String(v), 200);
+  };
+  const join = (path: string, k: string) => {
+    const p = path ? `${path}.${k}` : k;
+    if (p.length > MAX_PATH_CHARS)
+      throw new DataFileError(file, `a key path is longer than ${MAX_PATH_CHARS} characters`, { key: p });
+    return p;
+  };
+  /** Appends `child`'s contents to `into` under `key`. */
+  const merge = (into: Flat, key: string, child: Flat) => {
+    spend(child.tensors.length + child.scalars.length, key);
+    if (into.tensors.length + child.tensors.length > budgets.tensors) {
+      throw new DataFileError(file, `more than ${budgets.tensors} tensors (${budgetHint('tensors', budgets.tensors)})`, {
+        key: clip(key, 80),
+      });
+    }
+    for (const [k, t] of child.tensors) into.tensors.push([join(key, k), t]);
+    for (const [k, v] of child.scalars) {
+      if (into.scalars.length >= MAX_METADATA) break;
+      into.scalars.push([join(key, k), v]);
     }
   };
-  visit(root, '');
+  const isContainer = (v: PyValue): v is PyDict | PyList | PyTuple =>
+    v instanceof PyDict || v instanceof PyList || v instanceof PyTuple;
+  const childrenOf = (v: PyDict | PyList | PyTuple): [string, PyValue][] =>
+    v instanceof PyDict ? [...v.entries.values()].map(([k, val]) => [keyText(k), val]) : v.items.map((x, i) => [String(i), x]);
+  /** Adds one leaf (or an already flattened container) to `into`; returns a container still to walk. */
+  const leaf = (into: Flat, key: string, v: PyValue): PyDict | PyList | PyTuple | undefined => {
+    spend(1, key);
+    if (v instanceof PyObject && v.type === 'tensor') {
+      if (into.tensors.length >= budgets.tensors)
+        throw new DataFileError(file, `more than ${budgets.tensors} tensors (${budgetHint('tensors', budgets.tensors)})`);
+      into.tensors.push([key, v.value as TensorRef]);
+    } else if (isContainer(v)) {
+      const done = memo.get(v);
+      if (done) merge(into, key, done);
+      else if (onPath.has(v)) throw new DataFileError(file, 'the saved object contains itself (a cycle)', { key });
+      else return v;
+    } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') {
+      if (into.scalars.length < MAX_METADATA) into.scalars.push([key, clip(String(v), 200)]);
+    }
+    return undefined;
+  };
+  const memo = new Map<PyValue, Flat>();
+  const onPath = new Set<PyValue>();
+  type Frame = { node: PyDict | PyList | PyTuple; key: string; children: [string, PyValue][]; next: number; flat: Flat };
+  const top: Flat = { tensors: [], scalars: [] };
+  const frames: Frame[] = [];
+  const enter = (node: PyDict | PyList | PyTuple, key: string) => {
+    if (frames.length >= budgets.depth)
+      throw new DataFileError(file, `saved object is nested deeper than ${budgets.depth} levels`, { key });
+    onPath.add(node);
+    const children = childrenOf(node);
+    spend(children.length, key);
+    frames.push({ node, key, children, next: 0, flat: { tensors: [], scalars: [] } });
+  };
+  const rootContainer = leaf(top, '', root);
+  if (rootContainer) enter(rootContainer, '');
   while (frames.length) {
-    const top = frames[frames.length - 1];
-    const next = top.children.next();
-    if (next.done) {
-      onPath.delete(top.container);
-      frames.pop();
+    const f = frames[frames.length - 1];
+    if (f.next < f.children.length) {
+      const [k, v] = f.children[f.next++];
+      const todo = leaf(f.flat, k, v);
+      if (todo) enter(todo, k);
       continue;
     }
-    const [k, val] = next.value;
-    visit(val, join(top.path, k));
+    frames.pop();
+    onPath.delete(f.node);
+    memo.set(f.node, f.flat);
+    merge(frames.length ? frames[frames.length - 1].flat : top, f.key, f.flat);
   }
-  return { tensors, metadata };
+  // Views larger than their storage repeat it (stride 0): legal, but each is materialised on its own.
+  let repeated = 0;
+  for (const [key, ref] of top.tensors) {
+    const count = elementCount(ref.shape);
+    if (count <= ref.storageElements) continue;
+    repeated += count;
+    if (repeated > budgets.viewElements) {
+      throw new DataFileError(
+        file,
+        `views repeat their storages into more than ${budgets.viewElements} elements in all (${budgetHint('viewElements', budgets.viewElements)})`,
+        { key },
+      );
+    }
+  }
+  return {
+    tensors: top.tensors.map(([key, ref]) => ({ key, ref })),
+    metadata: Object.fromEntries(top.scalars),
+  };
 }
 
 function keyText(k: PyValue): string {

@@ -133,10 +133,17 @@ function torchZip(pkl: Uint8Array, storages: Record<string, Uint8Array> = {}): U
   return zipSync(files);
 }
 
-/** A pickle whose memo makes each level two references to the level below: 2^levels paths in a few bytes each. */
-function doublingPickle(levels: number, kind: 'list' | 'dict' | 'tuple'): PickleWriter {
+/**
+ * A pickle whose memo makes each level two references to the level below: 2^levels paths in a few bytes each. The
+ * bottom level is empty, or holds one tensor of storage '0' (legacy: storage 'k').
+ */
+function doublingPickle(levels: number, kind: 'list' | 'dict' | 'tuple', bottom?: 'tensor' | 'legacy-tensor'): PickleWriter {
   const w = new PickleWriter().proto();
-  if (kind === 'list') w.emptyList();
+  if (bottom) {
+    w.emptyList();
+    w.tensor({ type: 'FloatStorage', key: bottom === 'legacy-tensor' ? 'k' : '0', numel: 1, offset: 0, size: [1], stride: [1], legacy: bottom === 'legacy-tensor' });
+    w.append();
+  } else if (kind === 'list') w.emptyList();
   else if (kind === 'dict') w.emptyDict();
   else w.emptyTuple();
   w.longBinput(0);
@@ -164,6 +171,7 @@ const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>
 function legacyWith(object: (w: PickleWriter) => void): Uint8Array {
   return legacyTorchFile(object, []);
 }
+
 
 /** JSON text nested `depth` arrays deep. */
 const deepArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
@@ -572,38 +580,57 @@ export function hostileCorpus(): HostileCase[] {
   // ---- torch pickles: graphs, not trees ----
   add({
     name: 'list-doubling.pt',
-    about: 'a list of two references to the list below, 60 levels: 2^60 paths in under 1 KB',
+    about: 'lists of two references to the list below, 60 levels (2^60 paths in under 1 KB), walked once each',
     make: bytes('list-doubling.pt', () => torchZip(doublingPickle(60, 'list').stop().bytes())),
+    expect: 'parsed',
+    check: (f) => expect(f.tensors).toEqual([]),
+    browser: true,
+  });
+  add({
+    name: 'tensor-doubling.pt',
+    about: 'the same with a tensor at the bottom: 2^60 keys for it, refused at the tensors budget',
+    make: bytes('tensor-doubling.pt', () => torchZip(doublingPickle(60, 'list', 'tensor').stop().bytes(), { 0: f32([1]) })),
     expect: 'refused',
-    match: /reaches more than 5000000 values/,
+    match: /more than 200000 tensors/,
     browser: true,
   });
   add({
     name: 'dict-doubling.pt',
     about: 'the same with dicts',
-    make: bytes('dict-doubling.pt', () => torchZip(doublingPickle(60, 'dict').stop().bytes())),
+    make: bytes('dict-doubling.pt', () => torchZip(doublingPickle(60, 'dict', 'tensor').stop().bytes(), { 0: f32([1]) })),
     expect: 'refused',
-    match: /reaches more than 5000000 values/,
+    match: /more than 200000 tensors/,
   });
   add({
     name: 'legacy-doubling.pt',
     about: 'the same in a legacy (pre-1.6) file',
-    make: bytes(
-      'legacy-doubling.pt',
-      () => legacyWith((w) => {
-        const d = doublingPickle(60, 'list').bytes();
-        w.raw(...d.subarray(2)); // without its PROTO: the writer already started one
-      }),
+    make: bytes('legacy-doubling.pt', () =>
+      legacyTorchFile(
+        (w) => w.raw(...doublingPickle(60, 'list', 'legacy-tensor').bytes().subarray(2)),
+        [{ key: 'k', numel: 1, data: f32([1]) }],
+      ),
     ),
     expect: 'refused',
-    match: /reaches more than 5000000 values/,
+    match: /more than 200000 tensors/,
+  });
+  add({
+    name: 'shared-work.pt',
+    about: 'a list of 100,000 references to one list of 1,000 numbers: refused by the walking budget',
+    make: () => {
+      const w = new PickleWriter().proto().emptyList().mark();
+      for (let i = 0; i < 1000; i++) w.int(i);
+      w.appends().longBinput(0).raw(0x30).emptyList().mark();
+      for (let i = 0; i < 100_000; i++) w.raw(0x6a, ...u32(0));
+      return bytesSource('shared-work.pt', torchZip(w.appends().stop().bytes()));
+    },
+    expect: 'refused',
+    match: /takes more than 5000000 steps/,
   });
   add({
     name: 'tuple-key.pt',
     about: 'a tuple doubled 27 times used as a dict key',
     make: () => {
-      const w = doublingPickle(27, 'tuple');
-      const bytesOf = w.bytes();
+      const bytesOf = doublingPickle(27, 'tuple').bytes();
       const p = new PickleWriter().proto().emptyDict();
       p.raw(...bytesOf.subarray(2)).none().raw(0x73); // SETITEM {tuple: None}
       return bytesSource('tuple-key.pt', torchZip(p.stop().bytes()));

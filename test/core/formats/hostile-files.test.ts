@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bytesSource } from '../../../src/core/formats/byte-source';
 import { DataFileError } from '../../../src/core/formats/errors';
 import { openDataFile } from '../../../src/core/formats/open-file';
-import { openHdf5 } from '../../../src/core/formats/hdf5';
+import { openHdf5, type Hdf5File } from '../../../src/core/formats/hdf5';
 import { closeFixtures, fixtureBytes, openFixture, rawF32 } from './fixtures';
 import { expectGoodRefusal, hostileCorpus, runHostile } from './hostile-corpus';
 
@@ -65,9 +65,9 @@ describe('HDF5 errors carry only their own call’s frames', () => {
   it('a failed read after an earlier failure names only its own problem', async () => {
     // First a read that fails inside libhdf5 (a chunk cut off), then an unrelated bad open.
     const bytes = fixtureBytes('digits.h5');
-    const cut = await openHdf5(bytesSource('cut.h5', bytes.subarray(0, Math.floor(bytes.length * 0.6)))).catch(
-      (e: unknown) => e,
-    );
+    const cut: Hdf5File | DataFileError = await openHdf5(
+      bytesSource('cut.h5', bytes.subarray(0, Math.floor(bytes.length * 0.6))),
+    ).catch((e: DataFileError) => e);
     if (!(cut instanceof DataFileError)) {
       const read = await Promise.all(cut.tensors.map((t) => t.readF32().catch((e: unknown) => e)));
       cut.close();

@@ -167,7 +167,9 @@ export class DatasetStore {
     if (!v.ok) throw new DataFileError(f.summary.name, v.problem, { key: ref.key || undefined });
     // Rows without values (a shape like [2^53 - 1, 0]) carry nothing to train on, however many there are.
     if (v.cols === 0 && entry.shape.length > 1)
-      throw new DataFileError(f.summary.name, `shape [${entry.shape}] has no values per row`, { key: ref.key || undefined });
+      throw new DataFileError(f.summary.name, `shape [${entry.shape}] has no values per row`, {
+        key: ref.key || undefined,
+      });
     return v;
   }
 

@@ -62,7 +62,7 @@ export const BUDGET_DESCRIPTIONS: Readonly<Record<keyof FormatBudgets, string>> 
   pickleBytes: 'size of a torch pickle (data.pkl, legacy pickles)',
   pickleObjects: 'objects a pickle may build, and nodes walked listing it',
   depth: 'nesting depth of pickled containers and JSON',
-  viewElements: "elements torch views may repeat their storage into (stride 0), per file",
+  viewElements: 'elements torch views may repeat their storage into (stride 0), per file',
   headerBytes: 'a safetensors JSON header or an .npy header',
   tableBytes: 'a CSV/TSV/JSONL table or a JSON split/classes file',
   tableCells: 'cells (rows x columns) of one table',
@@ -98,7 +98,8 @@ export function parseBudgets(text: string): BudgetOverrides {
       );
     }
     const value = Number(m[2]) * SUFFIX[m[3].toLowerCase()];
-    if (!Number.isFinite(value) || value < 0) throw new Error(`budget '${pair.slice(0, 60)}' needs a non-negative number`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`budget '${pair.slice(0, 60)}' needs a non-negative number`);
     out[name as keyof FormatBudgets] = Math.floor(value);
   }
   return out;

@@ -53,7 +53,14 @@ export function parseJsonSideFile(
         const bad = list.findIndex((v) => !Number.isSafeInteger(v) || (v as number) < 0);
         if (bad >= 0) {
           const v = list[bad];
-          const shown = typeof v === 'object' && v !== null ? (Array.isArray(v) ? 'a list' : 'an object') : typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : String(v);
+          const shown =
+            typeof v === 'object' && v !== null
+              ? Array.isArray(v)
+                ? 'a list'
+                : 'an object'
+              : typeof v === 'string'
+                ? JSON.stringify(v.slice(0, 40))
+                : String(v);
           throw new DataFileError(name, `${key}[${bad}] = ${shown} is not a row index`, { key });
         }
       }

@@ -79,7 +79,10 @@ export function parseNpyHeaderText(text: string, start: number, end: number, fil
   } catch (e) {
     if (!(e instanceof PyLiteralError)) throw e;
     // Character and byte positions agree for latin1 headers (v1, v2) and for ASCII ones (every real v3 header).
-    throw fail(`header is not a numpy header dict (not a Python literal: ${e.message}) near ${JSON.stringify(text.slice(e.at, e.at + 24))}`, start + e.at);
+    throw fail(
+      `header is not a numpy header dict (not a Python literal: ${e.message}) near ${JSON.stringify(text.slice(e.at, e.at + 24))}`,
+      start + e.at,
+    );
   }
   if (!(value instanceof PyLiteralDict)) throw fail('header is not a numpy header dict');
   const get = (name: string) => value.entries.get(`s${name}`)?.[1];
@@ -98,9 +101,7 @@ export function parseNpyHeaderText(text: string, start: number, end: number, fil
   const m = /^([<>|=]?)([a-z]\d+)$/.exec(descr);
   const dtype = m ? DESCR_TO_DTYPE[m[2]] : undefined;
   if (!m || !dtype) {
-    throw fail(
-      `unsupported dtype '${descr.slice(0, 40)}' (supported: bool, int8-64, uint8-64, float16/32/64)`,
-    );
+    throw fail(`unsupported dtype '${descr.slice(0, 40)}' (supported: bool, int8-64, uint8-64, float16/32/64)`);
   }
   if (typeof fortran !== 'boolean') throw fail("'fortran_order' must be True or False");
   if (!(shapeV instanceof PyLiteralTuple)) throw fail("'shape' must be a tuple of integers");
@@ -204,7 +205,13 @@ export function npyEntry(
 /** The row range check every readRowsF32 makes. */
 export function checkRowRange(rowStart: number, rowEnd: number, shape: readonly number[], file: string, key: string) {
   const rows = shape.length === 0 ? 1 : shape[0];
-  if (!(Number.isInteger(rowStart) && Number.isInteger(rowEnd) && rowStart >= 0 && rowStart <= rowEnd && rowEnd <= rows)) {
+  if (!(
+    Number.isInteger(rowStart) &&
+    Number.isInteger(rowEnd) &&
+    rowStart >= 0 &&
+    rowStart <= rowEnd &&
+    rowEnd <= rows
+  )) {
     throw new DataFileError(file, `invalid row range [${rowStart}, ${rowEnd}) for shape [${shape}]`, {
       key: key || undefined,
     });

@@ -21,7 +21,10 @@ export async function openNpz(
     const name = zip.nameAt(i);
     if (!name.endsWith('.npy') || name.endsWith('/')) continue;
     if (tensors.length >= budgets.tensors) {
-      throw new DataFileError(source.name, `more than ${budgets.tensors} .npy members (${budgetHint('tensors', budgets.tensors)})`);
+      throw new DataFileError(
+        source.name,
+        `more than ${budgets.tensors} .npy members (${budgetHint('tensors', budgets.tensors)})`,
+      );
     }
     tensors.push(await openMember(zip, zip.entry(i), budgets));
   }
@@ -73,7 +76,8 @@ async function openMember(zip: ZipArchive, member: ZipEntry, budgets: FormatBudg
       );
     }
     const entry = npyEntry(inner, header, key, budgets);
-    const relocated = <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    const relocated =
+      <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
       async (...a: A): Promise<R> => {
         try {
           return await f(...a);

@@ -288,7 +288,12 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
   /** Pushes a value this opcode built (counted against maxObjects unless it is a small number or a constant). */
   const push = (v: PyValue) => {
     if (stack.length >= limits.maxStack) throw fail(`more than ${limits.maxStack} items on the stack`);
-    if (v !== null && typeof v !== 'boolean' && !(typeof v === 'number' && Number.isInteger(v)) && ++objects > limits.maxObjects)
+    if (
+      v !== null &&
+      typeof v !== 'boolean' &&
+      !(typeof v === 'number' && Number.isInteger(v)) &&
+      ++objects > limits.maxObjects
+    )
       throw fail(`the pickle builds more than ${limits.maxObjects} objects`);
     stack.push(v);
   };

@@ -96,7 +96,8 @@ export function parsePyLiteral(text: string): PyLiteral {
       if (text[pos] === close) {
         pos++;
         // (x) is x in parentheses, not a tuple; (x,) and () are tuples.
-        if (close === ')') return items.length === 1 && !sawComma ? (items[0] as PyLiteralTuple) : new PyLiteralTuple(items);
+        if (close === ')')
+          return items.length === 1 && !sawComma ? (items[0] as PyLiteralTuple) : new PyLiteralTuple(items);
         return items;
       }
       items.push(value(depth + 1));
@@ -171,9 +172,10 @@ export function parsePyLiteral(text: string): PyLiteral {
     }
   };
   const number = (): bigint | number => {
-    const m = /^([-+]?)\s*(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d[\d_]*(\.\d*)?([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?)/.exec(
-      text.slice(pos, pos + 64),
-    );
+    const m =
+      /^([-+]?)\s*(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d[\d_]*(\.\d*)?([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?)/.exec(
+        text.slice(pos, pos + 64),
+      );
     if (!m || /__|_$|_\./.test(m[2])) throw fail('malformed number');
     pos += m[0].length;
     const body = m[2].replace(/_/g, '');

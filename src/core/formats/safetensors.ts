@@ -110,7 +110,11 @@ export async function openSafetensors(
       throw fail(`shape ${show(shape)} is not a list of non-negative integers`);
     }
     checkShape(shape, (problem) => fail(problem));
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)
+    ) {
       throw fail(`data_offsets ${show(offsets)} is not a pair of non-negative integers`);
     }
     const [begin, end] = offsets as number[];

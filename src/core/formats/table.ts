@@ -321,7 +321,13 @@ function statsPass(file: string, budgets: FormatBudgets) {
     if (index === 0) {
       state.width = count;
       state.first = fields.slice(0, count);
-      state.stats = state.first.map((f) => ({ head: f.trim(), present: 0, numeric: true, bool: true, headRepeats: false }));
+      state.stats = state.first.map((f) => ({
+        head: f.trim(),
+        present: 0,
+        numeric: true,
+        bool: true,
+        headRepeats: false,
+      }));
     } else if (count !== state.width) {
       throw new DataFileError(file, `line ${line} has ${count} fields but the first row has ${state.width}`, {
         row: index,
@@ -404,14 +410,25 @@ function fillPass(p: ReturnType<typeof plan>) {
   return { columns, onRecord };
 }
 
-function delimitedTable(scan: Scan, file: string, options: DelimitedOptions & { delimiter: string }, budgets: FormatBudgets): Table {
+function delimitedTable(
+  scan: Scan,
+  file: string,
+  options: DelimitedOptions & { delimiter: string },
+  budgets: FormatBudgets,
+): Table {
   const one = statsPass(file, budgets);
   scan(one.onRecord);
   if (one.state.records === 0) throw new DataFileError(file, 'table is empty');
   const p = plan(one.state, options);
   const two = fillPass(p);
   scan(two.onRecord);
-  return { format: 'csv', delimiter: options.delimiter, hasHeader: p.hasHeader, rowCount: p.rowCount, columns: two.columns };
+  return {
+    format: 'csv',
+    delimiter: options.delimiter,
+    hasHeader: p.hasHeader,
+    rowCount: p.rowCount,
+    columns: two.columns,
+  };
 }
 
 async function delimitedTableAsync(
@@ -426,7 +443,13 @@ async function delimitedTableAsync(
   const p = plan(one.state, options);
   const two = fillPass(p);
   await scan(two.onRecord);
-  return { format: 'csv', delimiter: options.delimiter, hasHeader: p.hasHeader, rowCount: p.rowCount, columns: two.columns };
+  return {
+    format: 'csv',
+    delimiter: options.delimiter,
+    hasHeader: p.hasHeader,
+    rowCount: p.rowCount,
+    columns: two.columns,
+  };
 }
 
 function uniqueNames(raw: string[]): string[] {
@@ -501,7 +524,12 @@ class ColumnBuilder {
   finish(rows: number): TableColumn {
     this.padTo(rows);
     if (this.kind === 'string') return { name: this.name, kind: 'string', values: this.strs };
-    if (this.kind === 'none') return { name: this.name, kind: 'string', values: this.strs.length ? this.strs : Array.from({ length: rows }, () => '') };
+    if (this.kind === 'none')
+      return {
+        name: this.name,
+        kind: 'string',
+        values: this.strs.length ? this.strs : Array.from({ length: rows }, () => ''),
+      };
     return { name: this.name, kind: this.kind, values: this.nums.slice(0, rows) };
   }
 }

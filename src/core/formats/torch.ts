@@ -38,7 +38,8 @@ const MAX_PATH_CHARS = 4096;
 const MAX_METADATA = 10_000;
 /** torch.serialization's MAGIC_NUMBER, the first pickle of a legacy file. */
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
-const LEGACY_HINT = 'This is the legacy (pre-1.6) torch.save format: re-save with torch.save(obj, path) in torch >= 1.6.';
+const LEGACY_HINT =
+  'This is the legacy (pre-1.6) torch.save format: re-save with torch.save(obj, path) in torch >= 1.6.';
 
 const STORAGE_DTYPES: Record<string, DType> = {
   FloatStorage: 'f32',
@@ -275,9 +276,13 @@ function flatten(
   const merge = (into: Flat, key: string, child: Flat) => {
     spend(child.tensors.length + child.scalars.length, key);
     if (into.tensors.length + child.tensors.length > budgets.tensors) {
-      throw new DataFileError(file, `more than ${budgets.tensors} tensors (${budgetHint('tensors', budgets.tensors)})`, {
-        key: clip(key, 80),
-      });
+      throw new DataFileError(
+        file,
+        `more than ${budgets.tensors} tensors (${budgetHint('tensors', budgets.tensors)})`,
+        {
+          key: clip(key, 80),
+        },
+      );
     }
     for (const [k, t] of child.tensors) into.tensors.push([join(key, k), t]);
     for (const [k, v] of child.scalars) {
@@ -288,13 +293,18 @@ function flatten(
   const isContainer = (v: PyValue): v is PyDict | PyList | PyTuple =>
     v instanceof PyDict || v instanceof PyList || v instanceof PyTuple;
   const childrenOf = (v: PyDict | PyList | PyTuple): [string, PyValue][] =>
-    v instanceof PyDict ? [...v.entries.values()].map(([k, val]) => [keyText(k), val]) : v.items.map((x, i) => [String(i), x]);
+    v instanceof PyDict
+      ? [...v.entries.values()].map(([k, val]) => [keyText(k), val])
+      : v.items.map((x, i) => [String(i), x]);
   /** Adds one leaf (or an already flattened container) to `into`; returns a container still to walk. */
   const leaf = (into: Flat, key: string, v: PyValue): PyDict | PyList | PyTuple | undefined => {
     spend(1, key);
     if (v instanceof PyObject && v.type === 'tensor') {
       if (into.tensors.length >= budgets.tensors)
-        throw new DataFileError(file, `more than ${budgets.tensors} tensors (${budgetHint('tensors', budgets.tensors)})`);
+        throw new DataFileError(
+          file,
+          `more than ${budgets.tensors} tensors (${budgetHint('tensors', budgets.tensors)})`,
+        );
       into.tensors.push([key, v.value as TensorRef]);
     } else if (isContainer(v)) {
       const done = memo.get(v);
@@ -308,7 +318,13 @@ function flatten(
   };
   const memo = new Map<PyValue, Flat>();
   const onPath = new Set<PyValue>();
-  type Frame = { node: PyDict | PyList | PyTuple; key: string; children: [string, PyValue][]; next: number; flat: Flat };
+  type Frame = {
+    node: PyDict | PyList | PyTuple;
+    key: string;
+    children: [string, PyValue][];
+    next: number;
+    flat: Flat;
+  };
   const top: Flat = { tensors: [], scalars: [] };
   const frames: Frame[] = [];
   const enter = (node: PyDict | PyList | PyTuple, key: string) => {
@@ -477,7 +493,9 @@ export async function openTorchLegacy(
   try {
     return await readLegacy(source, budgets);
   } catch (e) {
-    const known = ['legacy', 'refused global', 'budget'].some((w) => e instanceof DataFileError && e.problem.includes(w));
+    const known = ['legacy', 'refused global', 'budget'].some(
+      (w) => e instanceof DataFileError && e.problem.includes(w),
+    );
     if (e instanceof DataFileError && !known) {
       throw new DataFileError(e.file, `${e.problem}. ${LEGACY_HINT}`, e.where);
     }

@@ -270,12 +270,7 @@ function decodeEntry(cd: Uint8Array, cv: DataView, p: number, cdOffset: number, 
 }
 
 /** Members must not share bytes: two directory entries over the same data would inflate it twice (or 32 times). */
-function refuseOverlaps(
-  file: string,
-  start: Float64Array,
-  end: Float64Array,
-  name: (i: number) => string,
-): void {
+function refuseOverlaps(file: string, start: Float64Array, end: Float64Array, name: (i: number) => string): void {
   const n = start.length;
   let ordered = true;
   for (let i = 1; i < n && ordered; i++) ordered = start[i] >= start[i - 1];
@@ -381,7 +376,8 @@ export async function entrySource(zip: ZipArchive, entry: ZipEntry): Promise<Mem
       dataStart,
     );
   }
-  return new InflatingSource(source, entry, dataStart, zip.meter);
+  // Small steps (the first of every member, and all of a very compressible one) go through the read-ahead window.
+  return new InflatingSource(zip.headerSource, entry, dataStart, zip.meter);
 }
 
 /** A member's bytes; `dataStart` is set for stored members, whose offsets map straight to the file's. */

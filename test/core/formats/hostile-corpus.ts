@@ -137,11 +137,23 @@ function torchZip(pkl: Uint8Array, storages: Record<string, Uint8Array> = {}): U
  * A pickle whose memo makes each level two references to the level below: 2^levels paths in a few bytes each. The
  * bottom level is empty, or holds one tensor of storage '0' (legacy: storage 'k').
  */
-function doublingPickle(levels: number, kind: 'list' | 'dict' | 'tuple', bottom?: 'tensor' | 'legacy-tensor'): PickleWriter {
+function doublingPickle(
+  levels: number,
+  kind: 'list' | 'dict' | 'tuple',
+  bottom?: 'tensor' | 'legacy-tensor',
+): PickleWriter {
   const w = new PickleWriter().proto();
   if (bottom) {
     w.emptyList();
-    w.tensor({ type: 'FloatStorage', key: bottom === 'legacy-tensor' ? 'k' : '0', numel: 1, offset: 0, size: [1], stride: [1], legacy: bottom === 'legacy-tensor' });
+    w.tensor({
+      type: 'FloatStorage',
+      key: bottom === 'legacy-tensor' ? 'k' : '0',
+      numel: 1,
+      offset: 0,
+      size: [1],
+      stride: [1],
+      legacy: bottom === 'legacy-tensor',
+    });
     w.append();
   } else if (kind === 'list') w.emptyList();
   else if (kind === 'dict') w.emptyDict();
@@ -150,7 +162,14 @@ function doublingPickle(levels: number, kind: 'list' | 'dict' | 'tuple', bottom?
   for (let i = 1; i <= levels; i++) {
     // The level below stays reachable through the memo only.
     w.raw(0x30); // POP
-    if (kind === 'list') w.emptyList().mark().raw(0x6a).raw(...u32(i - 1)).raw(0x6a).raw(...u32(i - 1)).appends();
+    if (kind === 'list')
+      w.emptyList()
+        .mark()
+        .raw(0x6a)
+        .raw(...u32(i - 1))
+        .raw(0x6a)
+        .raw(...u32(i - 1))
+        .appends();
     else if (kind === 'dict')
       w.emptyDict()
         .mark()
@@ -159,7 +178,10 @@ function doublingPickle(levels: number, kind: 'list' | 'dict' | 'tuple', bottom?
         .str('b')
         .raw(0x6a, ...u32(i - 1))
         .setitems();
-    else w.raw(0x6a, ...u32(i - 1)).raw(0x6a, ...u32(i - 1)).raw(0x86); // TUPLE2
+    else
+      w.raw(0x6a, ...u32(i - 1))
+        .raw(0x6a, ...u32(i - 1))
+        .raw(0x86); // TUPLE2
     w.longBinput(i);
   }
   return w;
@@ -171,7 +193,6 @@ const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>
 function legacyWith(object: (w: PickleWriter) => void): Uint8Array {
   return legacyTorchFile(object, []);
 }
-
 
 /** JSON text nested `depth` arrays deep. */
 const deepArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
@@ -185,9 +206,8 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'dup-descr.npy',
     about: "a header naming 'descr' twice: numpy takes the last value, so must we",
-    make: bytes(
-      'dup-descr.npy',
-      () => npyWithHeader(
+    make: bytes('dup-descr.npy', () =>
+      npyWithHeader(
         "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'descr': '<i2', }",
         new Uint8Array(new Int16Array([7, -3]).buffer),
       ),
@@ -202,9 +222,8 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'descr-in-string.npy',
     about: "'descr': … inside a string value, with no real 'descr' key",
-    make: bytes(
-      'descr-in-string.npy',
-      () => npyWithHeader("{'fortran_order': False, 'shape': (2,), 'note': \"'descr': '<f4'\"}", f32([1, 2])),
+    make: bytes('descr-in-string.npy', () =>
+      npyWithHeader("{'fortran_order': False, 'shape': (2,), 'note': \"'descr': '<f4'\"}", f32([1, 2])),
     ),
     expect: 'refused',
     match: /numpy needs exactly 'descr', 'fortran_order' and 'shape'/,
@@ -213,9 +232,11 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'descr-shadow.npy',
     about: "a string value that looks like a later 'descr' entry must not be taken for one",
-    make: bytes(
-      'descr-shadow.npy',
-      () => npyWithHeader("{'shape': (2,), 'x': \"'descr': '<f8', \", 'fortran_order': False, 'descr': '<i2'}", new Uint8Array(4)),
+    make: bytes('descr-shadow.npy', () =>
+      npyWithHeader(
+        "{'shape': (2,), 'x': \"'descr': '<f8', \", 'fortran_order': False, 'descr': '<i2'}",
+        new Uint8Array(4),
+      ),
     ),
     expect: 'refused',
     match: /header keys are/,
@@ -223,9 +244,8 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'code-in-header.npy',
     about: 'a header that is a call, not a literal',
-    make: bytes(
-      'code-in-header.npy',
-      () => npyWithHeader("{'descr': __import__('os').system('x'), 'fortran_order': False, 'shape': (1,)}", f32([1])),
+    make: bytes('code-in-header.npy', () =>
+      npyWithHeader("{'descr': __import__('os').system('x'), 'fortran_order': False, 'shape': (1,)}", f32([1])),
     ),
     expect: 'refused',
     match: /not a Python literal/,
@@ -287,16 +307,21 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'negative-dim.npy',
     about: 'a negative dimension',
-    make: bytes('negative-dim.npy', () => npyWithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", f32([1]))),
+    make: bytes('negative-dim.npy', () =>
+      npyWithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", f32([1])),
+    ),
     expect: 'refused',
     match: /not a non-negative integer/,
   });
   add({
     name: 'long-header.npy',
     about: 'a 20 MB header: the message must not echo it',
-    make: bytes(
-      'long-header.npy',
-      () => npyWithHeader(`{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'pad': '${'A'.repeat(20 << 20)}'}`, f32([1]), 2),
+    make: bytes('long-header.npy', () =>
+      npyWithHeader(
+        `{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'pad': '${'A'.repeat(20 << 20)}'}`,
+        f32([1]),
+        2,
+      ),
     ),
     expect: 'refused',
     match: /header keys are/,
@@ -304,7 +329,9 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'structured.npy',
     about: 'a structured dtype (a list descr)',
-    make: bytes('structured.npy', () => npyWithHeader("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", f32([1]))),
+    make: bytes('structured.npy', () =>
+      npyWithHeader("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", f32([1])),
+    ),
     expect: 'refused',
     match: /structured/,
   });
@@ -316,7 +343,10 @@ export function hostileCorpus(): HostileCase[] {
       const body = new Float32Array(A * B * C);
       for (let i = 0; i < A; i++)
         for (let j = 0; j < B; j++) for (let k = 0; k < C; k++) body[i + A * (j + B * k)] = 100 * i + 10 * j + k;
-      return bytesSource('fortran-rank3.npy', makeNpy('<f4', [A, B, C], new Uint8Array(body.buffer), { fortran: true }));
+      return bytesSource(
+        'fortran-rank3.npy',
+        makeNpy('<f4', [A, B, C], new Uint8Array(body.buffer), { fortran: true }),
+      );
     },
     expect: 'parsed',
     check: async (f) => {
@@ -352,9 +382,8 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'empty-rows.safetensors',
     about: 'shape [2^53 - 1, 0]',
-    make: bytes(
-      'empty-rows.safetensors',
-      () => safetensors(`{"x":{"dtype":"F32","shape":[${Number.MAX_SAFE_INTEGER},0],"data_offsets":[0,0]}}`),
+    make: bytes('empty-rows.safetensors', () =>
+      safetensors(`{"x":{"dtype":"F32","shape":[${Number.MAX_SAFE_INTEGER},0],"data_offsets":[0,0]}}`),
     ),
     expect: 'parsed',
     read: 'blocks',
@@ -363,9 +392,8 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'dup-key.safetensors',
     about: 'one tensor name twice',
-    make: bytes(
-      'dup-key.safetensors',
-      () => safetensors(
+    make: bytes('dup-key.safetensors', () =>
+      safetensors(
         '{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}',
         new Uint8Array(8),
       ),
@@ -377,7 +405,9 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'long-key.safetensors',
     about: 'a 10 MB key on a bad entry: the message stays short',
-    make: bytes('long-key.safetensors', () => safetensors(`{"${'k'.repeat(10 << 20)}":{"dtype":"F99","shape":[1],"data_offsets":[0,4]}}`)),
+    make: bytes('long-key.safetensors', () =>
+      safetensors(`{"${'k'.repeat(10 << 20)}":{"dtype":"F99","shape":[1],"data_offsets":[0,4]}}`),
+    ),
     expect: 'refused',
     match: /unsupported dtype/,
   });
@@ -396,14 +426,18 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'inf-shape.safetensors',
     about: 'a dimension written as 1e400',
-    make: bytes('inf-shape.safetensors', () => safetensors('{"x":{"dtype":"F32","shape":[1e400],"data_offsets":[0,4]}}', f32([1]))),
+    make: bytes('inf-shape.safetensors', () =>
+      safetensors('{"x":{"dtype":"F32","shape":[1e400],"data_offsets":[0,4]}}', f32([1])),
+    ),
     expect: 'refused',
     match: /shape/,
   });
   add({
     name: 'proto.safetensors',
     about: 'a tensor named __proto__ is just a name',
-    make: bytes('proto.safetensors', () => safetensors('{"__proto__":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', f32([1.5, -2]))),
+    make: bytes('proto.safetensors', () =>
+      safetensors('{"__proto__":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', f32([1.5, -2])),
+    ),
     expect: 'parsed',
     check: async (f) => {
       expect(f.tensors.map((t) => t.key)).toEqual(['__proto__']);
@@ -417,9 +451,8 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'same-offset.npz',
     about: '32 central-directory entries all pointing at one member (the same bytes inflated 32 times)',
-    make: bytes(
-      'same-offset.npz',
-      () => makeZip([
+    make: bytes('same-offset.npz', () =>
+      makeZip([
         { name: 'a0.npy', data: npzMember, method: 8 },
         ...Array.from({ length: 31 }, (_, i) => ({ name: `a${i + 1}.npy`, data: npzMember, method: 8, pointAt: 0 })),
       ]),
@@ -432,9 +465,8 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'dup-names.npz',
     about: 'one member name twice',
-    make: bytes(
-      'dup-names.npz',
-      () => makeZip([
+    make: bytes('dup-names.npz', () =>
+      makeZip([
         { name: 'x.npy', data: npzMember },
         { name: 'x.npy', data: makeNpy('<f4', [1], f32([9])) },
       ]),
@@ -517,7 +549,7 @@ export function hostileCorpus(): HostileCase[] {
   });
   add({
     name: 'into-directory.npz',
-    about: "a member whose data would run into the central directory",
+    about: 'a member whose data would run into the central directory',
     make: () => {
       const b = makeZip([{ name: 'x.npy', data: npzMember }]);
       const dv = new DataView(b.buffer);
@@ -535,7 +567,10 @@ export function hostileCorpus(): HostileCase[] {
     about: '100,000 members: opened in a few hundred reads, not several per member',
     make: () => {
       const member = makeNpy('<f4', [1], f32([1]));
-      return bytesSource('many-members.npz', bulkZip(100_000, (i) => ({ name: `m${i}.npy`, data: member })));
+      return bytesSource(
+        'many-members.npz',
+        bulkZip(100_000, (i) => ({ name: `m${i}.npy`, data: member })),
+      );
     },
     expect: 'parsed',
     read: 'none',
@@ -547,7 +582,11 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'million-entries.zip',
     about: 'a million entries: indexed compactly, then refused as holding no .npy and no data.pkl',
-    make: () => bytesSource('million-entries.zip', bulkZip(1_000_000, (i) => ({ name: `d/${i}`, data: new Uint8Array(0) }))),
+    make: () =>
+      bytesSource(
+        'million-entries.zip',
+        bulkZip(1_000_000, (i) => ({ name: `d/${i}`, data: new Uint8Array(0) })),
+      ),
     expect: 'refused',
     match: /no \.npy members/,
   });
@@ -559,7 +598,9 @@ export function hostileCorpus(): HostileCase[] {
       const body = new Float64Array(R * C).map((_, i) => i % 997);
       return bytesSource(
         'fortran-deflated.npz',
-        makeZip([{ name: 'x.npy', data: makeNpy('<f8', [R, C], new Uint8Array(body.buffer), { fortran: true }), method: 8 }]),
+        makeZip([
+          { name: 'x.npy', data: makeNpy('<f8', [R, C], new Uint8Array(body.buffer), { fortran: true }), method: 8 },
+        ]),
       );
     },
     expect: 'parsed',
@@ -589,7 +630,9 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'tensor-doubling.pt',
     about: 'the same with a tensor at the bottom: 2^60 keys for it, refused at the tensors budget',
-    make: bytes('tensor-doubling.pt', () => torchZip(doublingPickle(60, 'list', 'tensor').stop().bytes(), { 0: f32([1]) })),
+    make: bytes('tensor-doubling.pt', () =>
+      torchZip(doublingPickle(60, 'list', 'tensor').stop().bytes(), { 0: f32([1]) }),
+    ),
     expect: 'refused',
     match: /more than 200000 tensors/,
     browser: true,
@@ -597,7 +640,9 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'dict-doubling.pt',
     about: 'the same with dicts',
-    make: bytes('dict-doubling.pt', () => torchZip(doublingPickle(60, 'dict', 'tensor').stop().bytes(), { 0: f32([1]) })),
+    make: bytes('dict-doubling.pt', () =>
+      torchZip(doublingPickle(60, 'dict', 'tensor').stop().bytes(), { 0: f32([1]) }),
+    ),
     expect: 'refused',
     match: /more than 200000 tensors/,
   });
@@ -632,7 +677,9 @@ export function hostileCorpus(): HostileCase[] {
     make: () => {
       const bytesOf = doublingPickle(27, 'tuple').bytes();
       const p = new PickleWriter().proto().emptyDict();
-      p.raw(...bytesOf.subarray(2)).none().raw(0x73); // SETITEM {tuple: None}
+      p.raw(...bytesOf.subarray(2))
+        .none()
+        .raw(0x73); // SETITEM {tuple: None}
       return bytesSource('tuple-key.pt', torchZip(p.stop().bytes()));
     },
     expect: 'refused',
@@ -642,7 +689,9 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'self-list.pt',
     about: 'a list that contains itself once',
-    make: bytes('self-list.pt', () => torchZip(new PickleWriter().proto().emptyList().binput(0).binget(0).append().stop().bytes())),
+    make: bytes('self-list.pt', () =>
+      torchZip(new PickleWriter().proto().emptyList().binput(0).binget(0).append().stop().bytes()),
+    ),
     expect: 'refused',
     match: /contains itself/,
     browser: true,
@@ -650,9 +699,8 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'self-dict.pt',
     about: 'a dict that contains itself',
-    make: bytes(
-      'self-dict.pt',
-      () => torchZip(new PickleWriter().proto().emptyDict().binput(0).str('me').binget(0).raw(0x73).stop().bytes()),
+    make: bytes('self-dict.pt', () =>
+      torchZip(new PickleWriter().proto().emptyDict().binput(0).str('me').binget(0).raw(0x73).stop().bytes()),
     ),
     expect: 'refused',
     match: /contains itself/,
@@ -700,7 +748,9 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'long-length.pt',
     about: 'BINUNICODE8 with a length of 2^62',
-    make: bytes('long-length.pt', () => torchZip(new PickleWriter().proto().raw(0x8d, 0, 0, 0, 0, 0, 0, 0, 0x40).stop().bytes())),
+    make: bytes('long-length.pt', () =>
+      torchZip(new PickleWriter().proto().raw(0x8d, 0, 0, 0, 0, 0, 0, 0, 0x40).stop().bytes()),
+    ),
     expect: 'refused',
     match: /BINUNICODE8: length \d+ is impossibly large/,
   });
@@ -711,7 +761,14 @@ export function hostileCorpus(): HostileCase[] {
       bytesSource(
         'datapkl-bomb.pt',
         makeZip([
-          { name: 'a/data.pkl', data: deflateZeros(100_000_000), raw: true, method: 8, uncompressedSize: 100_000_000, crc: 0 },
+          {
+            name: 'a/data.pkl',
+            data: deflateZeros(100_000_000),
+            raw: true,
+            method: 8,
+            uncompressedSize: 100_000_000,
+            crc: 0,
+          },
         ]),
       ),
     expect: 'refused',
@@ -724,7 +781,9 @@ export function hostileCorpus(): HostileCase[] {
     make: () =>
       bytesSource(
         'datapkl-forged.pt',
-        makeZip([{ name: 'a/data.pkl', data: deflateZeros(100_000_000), raw: true, method: 8, uncompressedSize: 1024, crc: 0 }]),
+        makeZip([
+          { name: 'a/data.pkl', data: deflateZeros(100_000_000), raw: true, method: 8, uncompressedSize: 1024, crc: 0 },
+        ]),
       ),
     expect: 'refused',
     match: /beyond what deflate can produce|inflates to more than/,
@@ -804,9 +863,8 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'legacy-evil.pt',
     about: 'a legacy file calling os.system',
-    make: bytes(
-      'legacy-evil.pt',
-      () => legacyWith((w) => {
+    make: bytes('legacy-evil.pt', () =>
+      legacyWith((w) => {
         w.global('posix', 'system').mark().str('echo pwned').tuple().reduce();
       }),
     ),
@@ -921,7 +979,9 @@ export function hostileCorpus(): HostileCase[] {
   add({
     name: 'garbage.h5',
     about: 'an HDF5 signature followed by garbage',
-    make: bytes('garbage.h5', () => concatBytes(Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), filled(4096, 0xab))),
+    make: bytes('garbage.h5', () =>
+      concatBytes(Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), filled(4096, 0xab)),
+    ),
     expect: 'refused',
     match: /libhdf5 could not open the file/,
   });
@@ -938,4 +998,3 @@ function storedBlock(data: Uint8Array): Uint8Array {
   out.set(data, 5);
   return out;
 }
-

@@ -83,7 +83,7 @@ function zipParts(members: Member[]): Part[] {
     const method = m.method ?? 0;
     const stored = m.raw || method === 0 ? m.data : deflateSync(m.data);
     const storedLength = m.zeros ?? stored.length;
-    const usize = m.uncompressedSize ?? (m.zeros ?? (m.raw && method === 8 ? 0 : m.data.length));
+    const usize = m.uncompressedSize ?? m.zeros ?? (m.raw && method === 8 ? 0 : m.data.length);
     const crc = m.crc ?? crc32(m.data);
     const name = new TextEncoder().encode(m.name);
     const z = !!m.zip64;

@@ -339,7 +339,8 @@ async function scanTensors(
   const unscanned: string[] = [];
   let work = 0;
   for (const t of tensors) {
-    if (!isFloat(t.dtype)) continue; // integers and booleans are always finite
+    // Integers and booleans are always finite, and empty tensors have nothing to scan.
+    if (!isFloat(t.dtype) || elementCount(t.shape) === 0) continue;
     const cost = readCostOf(t, DTYPE_BYTES[t.dtype]);
     if (elementCount(t.shape) * 4 > SCAN_AT_LOAD_BYTES || work + cost > SCAN_WORK_BYTES) {
       unscanned.push(t.key);

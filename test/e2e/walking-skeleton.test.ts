@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fixtureBytes, referenceJson } from '../support/fixtures';
+import { hostileCorpus } from '../core/formats/hostile-corpus';
 import { dropFiles, openPage, startApp, type AppSession } from '../support/app-server';
 
 let app: AppSession;
@@ -94,6 +95,27 @@ test('bad files get a message naming the file and the problem, and what was load
   await expect
     .poll(() => page.textContent('[data-testid=errors]'))
     .toMatch(/bad_truncated\.npy: truncated.*byte offset/);
+
+  // Hostile files from the generated corpus: a header nested 200,000 deep, a pickle whose shared lists multiply
+  // into 2^60 keys, and 32 zip entries over one member. Each is refused by name; nothing loaded before is lost.
+  const hostile = ['deep.safetensors', 'tensor-doubling.pt', 'same-offset.npz'];
+  const files = [];
+  for (const c of hostileCorpus().filter((h) => hostile.includes(h.name))) {
+    const source = await c.make();
+    files.push({
+      name: c.name,
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(await source.read(0, source.size)),
+    });
+  }
+  await input.setInputFiles(files);
+  await expect.poll(() => page.textContent('[data-testid=errors]')).toMatch(/deep\.safetensors: .*nested deeper/);
+  await expect
+    .poll(() => page.textContent('[data-testid=errors]'))
+    .toMatch(/tensor-doubling\.pt: more than 200000 tensors/);
+  await expect
+    .poll(() => page.textContent('[data-testid=errors]'))
+    .toMatch(/same-offset\.npz: .*(overlap|central directory)/);
 
   // Labels of the wrong length, chosen by hand: the job says why and nothing else is lost.
   await input.setInputFiles({

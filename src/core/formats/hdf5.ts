@@ -19,7 +19,7 @@ import { budgetHint, DEFAULT_BUDGETS, type FormatBudgets } from './budgets';
 import { DataFileError } from './errors';
 import { decodeToF32, type DType } from './dtype';
 import { checkRowRange, READ_SLICE_BYTES, tooLargeError } from './npy';
-import { checkShape, elementCount, type TensorEntry } from './tensor-entry';
+import { allocF32, checkShape, elementCount, type TensorEntry } from './tensor-entry';
 import type * as H5wasm from 'h5wasm';
 
 /** gzip expands at most ~1032:1, so a dataset claiming more than this many bytes per file byte is forged. */
@@ -405,7 +405,7 @@ function datasetEntry(
   const readRows = async (rowStart: number, rowEnd: number, onProgress?: (done: number, total: number) => void) => {
     const n = (rowEnd - rowStart) * rowElems;
     if (n > maxElements) throw tooLargeError(file, key, [rowEnd - rowStart, ...shape.slice(1)], n, maxElements);
-    const out = new Float32Array(n);
+    const out = allocF32(n, file, key);
     if (out.length === 0) return out;
     for (let r0 = rowStart; r0 < rowEnd; r0 += rowsPerRead) {
       const n = Math.min(rowsPerRead, rowEnd - r0);

@@ -23,6 +23,8 @@ export interface JsonOptions {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** For bytes known to be ASCII (where every decoder agrees). */
+const ascii = new TextDecoder('utf-8');
 
 interface Frame {
   container: JsonValue[] | Record<string, JsonValue>;
@@ -55,13 +57,15 @@ export function parseJson(bytes: Uint8Array, options: JsonOptions): JsonValue {
     // pos is at the opening quote.
     const start = ++pos;
     let ascii = true;
+    let hash = 0x811c9dc5;
     while (pos < n) {
       const c = bytes[pos];
       if (c === 0x22) {
-        const s = ascii ? latin1(bytes, start, pos) : decodeUtf8(start, pos);
+        const s = ascii ? shortAscii(bytes, start, pos, hash >>> 0) : decodeUtf8(start, pos);
         pos++;
         return s;
       }
+      hash = Math.imul(hash ^ c, 0x01000193);
       if (c === 0x5c) return parseEscapedString(start);
       if (c < 0x20) throw fail('control character inside a string');
       if (c >= 0x80) ascii = false;
@@ -193,7 +197,7 @@ export function parseJson(bytes: Uint8Array, options: JsonOptions): JsonValue {
       pos++;
       const isObject = c === 0x7b;
       const frame: Frame = {
-        container: isObject ? (Object.create(null) as Record<string, JsonValue>) : [],
+        container: isObject ? {} : [],
         key: null,
         streamed: isObject && stack.length === 0 && options.onMember !== undefined,
         valueAt,
@@ -239,7 +243,7 @@ export function parseJson(bytes: Uint8Array, options: JsonOptions): JsonValue {
       if (ch === (isObject ? 0x7d : 0x5d)) {
         pos++;
         stack.pop();
-        deliver(top.streamed ? (Object.create(null) as Record<string, JsonValue>) : top.container, top.valueAt);
+        deliver(top.streamed ? {} : top.container, top.valueAt);
         continue;
       }
       if (ch !== 0x2c)
@@ -258,9 +262,32 @@ export function parseJson(bytes: Uint8Array, options: JsonOptions): JsonValue {
   }
 }
 
-/** Own property even for '__proto__', as JSON.parse makes it. */
+/** Own property even for '__proto__' (which assignment would take for the prototype), as JSON.parse makes it. */
 function setMember(o: Record<string, JsonValue>, key: string, value: JsonValue): void {
-  o[key] = value;
+  if (key === '__proto__')
+    Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+  else o[key] = value;
+}
+
+/**
+ * Short ASCII strings recur (every tensor's "dtype", "shape", "F32"...): the last one seen per hash slot is reused
+ * rather than decoded and allocated again, which is most of the cost of a header of many tensors.
+ */
+const RECENT = new Array<string | undefined>(4096);
+
+function shortAscii(bytes: Uint8Array, from: number, to: number, hash: number): string {
+  const len = to - from;
+  if (len > 24) return latin1(bytes, from, to);
+  const slot = hash & 4095;
+  const seen = RECENT[slot];
+  if (seen !== undefined && seen.length === len) {
+    let same = true;
+    for (let i = 0; i < len && same; i++) same = seen.charCodeAt(i) === bytes[from + i];
+    if (same) return seen;
+  }
+  const s = ascii.decode(bytes.subarray(from, to));
+  RECENT[slot] = s;
+  return s;
 }
 
 function latin1(bytes: Uint8Array, from: number, to: number): string {

@@ -7,7 +7,7 @@ import { budgetHint, DEFAULT_BUDGETS, type FormatBudgets } from './budgets';
 import { DataFileError } from './errors';
 import { decodeToF32, DTYPE_BYTES, type DType } from './dtype';
 import { parsePyLiteral, PyLiteralDict, PyLiteralError, PyLiteralTuple, type PyLiteral } from './py-literal';
-import { checkShape, elementCount, type TensorEntry } from './tensor-entry';
+import { allocF32, checkShape, elementCount, type TensorEntry } from './tensor-entry';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** Slices small enough that a multi-GB file never needs a second full copy on the heap. */
@@ -138,44 +138,74 @@ export function npyEntry(
   key: string,
   budgets: FormatBudgets = DEFAULT_BUDGETS,
 ): TensorEntry {
-  const { dtype, shape, dataOffset } = header;
-  const count = elementCount(shape);
-  const itemBytes = DTYPE_BYTES[dtype];
-  const need = dataOffset + count * itemBytes;
-  const where = { key: key || undefined };
+  const count = elementCount(header.shape);
+  const need = header.dataOffset + count * DTYPE_BYTES[header.dtype];
   if (need > source.size) {
     throw new DataFileError(
       source.name,
-      `truncated: shape [${shape}] (${count} elements) of ${dtype} needs ${need} bytes but the file has ${source.size}`,
-      { ...where, offset: source.size },
+      `truncated: shape [${header.shape}] (${count} elements) of ${header.dtype} needs ${need} bytes but the file has ${source.size}`,
+      { key: key || undefined, offset: source.size },
     );
   }
-  const rows = shape.length === 0 ? 1 : shape[0];
-  const rowLen = shape.length <= 1 ? 1 : elementCount(shape.slice(1));
-  const fortran = header.fortranOrder && shape.length > 1;
-  const sliceElems = Math.max(1, Math.floor(READ_SLICE_BYTES / itemBytes));
+  return new NpyTensor(source, header, key, budgets.tensorElements);
+}
+
+/**
+ * A contiguous tensor (C or Fortran order) at a known offset of a source. A class, not closures: a safetensors
+ * header may describe hundreds of thousands of these, and each costs only its fields.
+ */
+class NpyTensor implements TensorEntry {
+  readonly dtype: DType;
+  readonly shape: number[];
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly header: NpyHeader,
+    readonly key: string,
+    private readonly limit: number,
+  ) {
+    this.dtype = header.dtype;
+    this.shape = header.shape;
+  }
+
+  private get rowLen(): number {
+    return this.shape.length <= 1 ? 1 : elementCount(this.shape.slice(1));
+  }
+
   /** Decodes `n` contiguous elements from element `first` of the data into target[at...], in slices. */
-  const readRun = async (first: number, n: number, target: Float32Array, at: number) => {
+  private async readRun(first: number, n: number, target: Float32Array, at: number): Promise<void> {
+    const { source, header } = this;
+    const itemBytes = DTYPE_BYTES[this.dtype];
+    const sliceElems = Math.max(1, Math.floor(READ_SLICE_BYTES / itemBytes));
     for (let done = 0; done < n; done += sliceElems) {
       const k = Math.min(sliceElems, n - done);
-      const offset = dataOffset + (first + done) * itemBytes;
+      const offset = header.dataOffset + (first + done) * itemBytes;
       const bytes = await source.read(offset, k * itemBytes);
       if (bytes.length < k * itemBytes) {
         throw new DataFileError(source.name, `file ended at byte ${offset + bytes.length} while reading values`, {
-          ...where,
+          key: this.key || undefined,
           offset: offset + bytes.length,
         });
       }
-      decodeToF32(bytes, dtype, header.littleEndian, k, target, at + done);
+      decodeToF32(bytes, this.dtype, header.littleEndian, k, target, at + done);
     }
-  };
-  const limit = budgets.tensorElements;
-  const readRows = async (rowStart: number, rowEnd: number, onProgress?: (done: number, total: number) => void) => {
+  }
+
+  private async readRows(
+    rowStart: number,
+    rowEnd: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Float32Array> {
+    const { shape, key, limit } = this;
+    const rowLen = this.rowLen;
     const n = rowEnd - rowStart;
-    if (n * rowLen > limit) throw tooLargeError(source.name, key, [n, ...shape.slice(1)], n * rowLen, limit);
-    const out = new Float32Array(n * rowLen);
+    if (n * rowLen > limit) throw tooLargeError(this.source.name, key, [n, ...shape.slice(1)], n * rowLen, limit);
+    const out = allocF32(n * rowLen, this.source.name, key);
     if (out.length === 0) return out;
-    if (fortran) {
+    const itemBytes = DTYPE_BYTES[this.dtype];
+    const sliceElems = Math.max(1, Math.floor(READ_SLICE_BYTES / itemBytes));
+    const readRun = (first: number, k: number, target: Float32Array, at: number) => this.readRun(first, k, target, at);
+    if (this.header.fortranOrder && shape.length > 1) {
       await readFortranRows(readRun, shape, rowStart, n, out, sliceElems, onProgress);
       return out;
     }
@@ -186,20 +216,18 @@ export function npyEntry(
       onProgress?.((first + k) * itemBytes, total);
     }
     return out;
-  };
-  return {
-    key,
-    dtype,
-    shape,
-    readF32: async (onProgress) => {
-      if (count > limit) throw tooLargeError(source.name, key, shape, count, limit);
-      return readRows(0, rows, onProgress);
-    },
-    readRowsF32: async (rowStart, rowEnd) => {
-      checkRowRange(rowStart, rowEnd, shape, source.name, key);
-      return readRows(rowStart, rowEnd);
-    },
-  };
+  }
+
+  async readF32(onProgress?: (bytesDone: number, bytesTotal: number) => void): Promise<Float32Array> {
+    const count = elementCount(this.shape);
+    if (count > this.limit) throw tooLargeError(this.source.name, this.key, this.shape, count, this.limit);
+    return this.readRows(0, this.shape.length === 0 ? 1 : this.shape[0], onProgress);
+  }
+
+  async readRowsF32(rowStart: number, rowEnd: number): Promise<Float32Array> {
+    checkRowRange(rowStart, rowEnd, this.shape, this.source.name, this.key);
+    return this.readRows(rowStart, rowEnd);
+  }
 }
 
 /** The row range check every readRowsF32 makes. */
@@ -253,7 +281,8 @@ async function readFortranRows(
   const rows = shape[0];
   const rest = shape.slice(1);
   const restCount = elementCount(rest);
-  const cIndex = fortranColumnPositions(rest);
+  // For a matrix a column's C position is its index; only higher ranks need the table (as large as a row).
+  const cIndex = rest.length === 1 ? null : fortranColumnPositions(rest);
   const dense = n * 2 >= rows;
   const colsPerRead = dense ? Math.max(1, Math.floor(sliceElems / rows)) : 1;
   let buf = new Float32Array(0);
@@ -268,7 +297,8 @@ async function readFortranRows(
         const k1 = Math.min(c1, k0 + TILE);
         for (let i = t0; i < t1; i++) {
           const o = i * restCount;
-          for (let c = k0; c < k1; c++) out[o + cIndex[c]] = buf[(c - c0) * rows + i];
+          if (cIndex) for (let c = k0; c < k1; c++) out[o + cIndex[c]] = buf[(c - c0) * rows + i];
+          else for (let c = k0; c < k1; c++) out[o + c] = buf[(c - c0) * rows + i];
         }
       }
     }

@@ -76,23 +76,23 @@ async function openMember(zip: ZipArchive, member: ZipEntry, budgets: FormatBudg
       );
     }
     const entry = npyEntry(inner, header, key, budgets);
-    const relocated =
-      <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
-      async (...a: A): Promise<R> => {
-        try {
-          return await f(...a);
-        } catch (e) {
-          throw relocate(e);
-        }
-      };
+    const relocated = async <R>(f: () => Promise<R>): Promise<R> => {
+      try {
+        return await f();
+      } catch (e) {
+        throw relocate(e);
+      }
+    };
     return {
-      ...entry,
+      key: entry.key,
+      dtype: entry.dtype,
+      shape: entry.shape,
       // Row blocks of a column-major deflated member would each inflate the whole member again; read it whole.
       wholeReadsPreferred: base === undefined && header.fortranOrder && header.shape.length > 1,
       readCost: member.uncompressedSize,
-      readF32: relocated(entry.readF32),
+      readF32: (onProgress) => relocated(() => entry.readF32(onProgress)),
       // Stored members read only the requested rows; deflated ones inflate forward to them (cheap when sequential).
-      readRowsF32: relocated(entry.readRowsF32!),
+      readRowsF32: (rowStart, rowEnd) => relocated(() => entry.readRowsF32!(rowStart, rowEnd)),
     };
   } catch (e) {
     throw relocate(e);

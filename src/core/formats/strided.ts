@@ -9,7 +9,7 @@ import { DEFAULT_BUDGETS } from './budgets';
 import { DataFileError } from './errors';
 import { decodeToF32, DTYPE_BYTES, type DType } from './dtype';
 import { checkRowRange, npyEntry, READ_SLICE_BYTES, tooLargeError } from './npy';
-import { elementCount, type TensorEntry } from './tensor-entry';
+import { allocF32, elementCount, type TensorEntry } from './tensor-entry';
 
 export interface StridedView {
   key: string;
@@ -184,7 +184,7 @@ export function stridedEntry(v: StridedView): TensorEntry {
   const gather = async (r0: number, r1: number, onProgress?: (done: number, total: number) => void) => {
     const n = (r1 - r0) * restCount;
     if (n > maxElements) throw tooLargeError(file, key, [r1 - r0, ...restShape], n, maxElements);
-    const out = new Float32Array(n);
+    const out = allocF32(n, file, key);
     // No values, however many rows: nothing to read or loop over.
     if (n === 0) return out;
     const storage = await v.openStorage();

@@ -2,6 +2,7 @@
 // read on demand, so listing a multi-gigabyte file touches only its headers.
 
 import type { DType } from './dtype';
+import { DataFileError } from './errors';
 
 export interface TensorEntry {
   /** Key inside the container ('' for a bare .npy). */
@@ -49,5 +50,20 @@ export function checkShape(shape: readonly unknown[], fail: (problem: string) =>
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)
       throw fail(`shape entry ${String(d).slice(0, 30)} is not a non-negative integer`);
+  }
+}
+
+/**
+ * The Float32Array a read returns. A tensor within the budget can still be more than the machine (or the tab)
+ * can give: the engine's RangeError becomes a DataFileError saying so.
+ */
+export function allocF32(n: number, file: string, key: string): Float32Array {
+  try {
+    return new Float32Array(n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new DataFileError(file, `could not allocate ${n} values (${n * 4} bytes) for this tensor: out of memory`, {
+      key: key || undefined,
+    });
   }
 }

@@ -28,7 +28,7 @@ export interface HostileCase {
   name: string;
   /** What the file attempts. */
   about: string;
-  make: () => ByteSource;
+  make: () => ByteSource | Promise<ByteSource>;
   expect: 'refused' | 'parsed';
   /** The refusal's message must match. */
   match?: RegExp;
@@ -56,7 +56,7 @@ export interface HostileOutcome {
 
 /** Opens (and reads) one case the way the worker does; never throws. */
 export async function runHostile(c: HostileCase): Promise<HostileOutcome> {
-  const source = countingSource(c.make());
+  const source = countingSource(await c.make());
   let blocks = 0;
   try {
     const file = await openDataFile(source, c.budgets);
@@ -976,6 +976,31 @@ export function hostileCorpus(): HostileCase[] {
   });
 
   // ---- HDF5 ----
+  add({
+    name: 'empty-rows.h5',
+    about: 'an HDF5 dataset of shape (2^53 - 1, 0), written by libhdf5',
+    make: async () => {
+      const h5wasm = (await import('h5wasm')).default;
+      const { FS } = await h5wasm.ready;
+      const path = `/empty-rows-${Math.random().toString(36).slice(2)}.h5`;
+      const f = new h5wasm.File(path, 'w');
+      f.create_dataset({
+        name: 'x',
+        data: new Float32Array(0),
+        shape: [Number.MAX_SAFE_INTEGER, 0],
+        maxshape: [null, null],
+        chunks: [1024, 1],
+      } as never);
+      f.close();
+      const b = (FS!.readFile(path) as Uint8Array).slice();
+      FS!.unlink(path);
+      return bytesSource('empty-rows.h5', b);
+    },
+    expect: 'parsed',
+    read: 'blocks',
+    check: (f) => expect(f.tensors[0].shape).toEqual([Number.MAX_SAFE_INTEGER, 0]),
+    browser: true,
+  });
   add({
     name: 'garbage.h5',
     about: 'an HDF5 signature followed by garbage',

@@ -10,8 +10,8 @@ const subset = hostileCorpus().filter((c) => c.browser);
 function asBlob(c: HostileCase): HostileCase {
   return {
     ...c,
-    make: () => {
-      const source = c.make();
+    make: async () => {
+      const source = await c.make();
       let blob: Blob | undefined;
       return {
         name: source.name,
@@ -30,7 +30,7 @@ describe('hostile files in the browser', () => {
   for (const c of subset) {
     it(`${c.name}: ${c.about}`, async () => {
       // Sources synthesised on read (a 1 GiB storage of zeros) are not copied into a Blob.
-      const variants = c.make().size <= 64 << 20 ? [c, asBlob(c)] : [c];
+      const variants = (await c.make()).size <= 64 << 20 ? [c, asBlob(c)] : [c];
       for (const [i, variant] of variants.entries()) {
         const r = await runHostile(variant);
         if (r.outcome === 'crashed') throw r.error;

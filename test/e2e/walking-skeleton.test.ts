@@ -143,6 +143,21 @@ test('bad files get a message naming the file and the problem, and what was load
   expect(await page.locator('[data-testid=files] > li').count()).toBe(3);
 });
 
+test("?budget= sets the file readers' budgets for the page (and a bad one is named)", async () => {
+  const { page } = await openPage(app, '?demo=0&budget=tableCells=10');
+  await waitForEngine(page);
+  await page.locator('[data-testid=file-input]').setInputFiles({
+    name: 'digits_labels.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(fixtureBytes('digits_labels.csv')),
+  });
+  await expect
+    .poll(() => page.textContent('[data-testid=errors]'))
+    .toMatch(/digits_labels\.csv: the table has more than 10 cells \(budget tableCells=10;/);
+  const bad = await openPage(app, '?demo=0&budget=cells=1');
+  await expect.poll(() => bad.page.textContent('[data-testid=errors]')).toMatch(/\?budget=: budget 'cells=1' is not/);
+});
+
 test('the start page opens on the built-in demo and trains it', async () => {
   const { page, consoleErrors, foreignRequests } = await openPage(app);
   await waitForEngine(page);

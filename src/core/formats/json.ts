@@ -142,10 +142,16 @@ export function parseJson(bytes: Uint8Array, options: JsonOptions): JsonValue {
 
   const parseNumber = (): number => {
     const start = pos;
-    if (bytes[pos] === 0x2d) pos++;
+    const negative = bytes[pos] === 0x2d;
+    if (negative) pos++;
+    // Integers of up to 15 digits (indices, shapes, offsets) are summed as they are read: exact, and no string.
+    let whole = 0;
     if (bytes[pos] === 0x30) pos++;
-    else if (bytes[pos] >= 0x31 && bytes[pos] <= 0x39) while (bytes[pos] >= 0x30 && bytes[pos] <= 0x39) pos++;
+    else if (bytes[pos] >= 0x31 && bytes[pos] <= 0x39)
+      while (bytes[pos] >= 0x30 && bytes[pos] <= 0x39) whole = whole * 10 + (bytes[pos++] - 0x30);
     else throw fail(`unexpected ${describe(pos)}`);
+    const c = bytes[pos];
+    if (c !== 0x2e && c !== 0x65 && c !== 0x45 && pos - start <= 15) return negative ? -whole : whole;
     if (bytes[pos] === 0x2e) {
       pos++;
       if (!(bytes[pos] >= 0x30 && bytes[pos] <= 0x39)) throw fail('number has no digits after its decimal point');
@@ -158,7 +164,7 @@ export function parseJson(bytes: Uint8Array, options: JsonOptions): JsonValue {
       while (bytes[pos] >= 0x30 && bytes[pos] <= 0x39) pos++;
     }
     if (pos - start > 400) throw fail('number is more than 400 characters long', start);
-    return Number(latin1(bytes, start, pos));
+    return Number(ascii.decode(bytes.subarray(start, pos)));
   };
 
   const literal = (word: string, value: JsonValue): JsonValue => {

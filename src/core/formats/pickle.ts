@@ -339,12 +339,14 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
     if (items.length % 2) throw fail('odd number of items for a dictionary');
     for (let i = 0; i < items.length; i += 2) {
       dict.depth = checkDepth(Math.max(dict.depth, depthOf(items[i]) + 1, depthOf(items[i + 1]) + 1));
+      if (dict.entries.size >= limits.maxStack) throw fail(`dictionary of more than ${limits.maxStack} keys`);
       dict.entries.set(keyOf(items[i], fail), [items[i], items[i + 1]]);
     }
   };
   const addItems = (set: PySet, items: PyValue[]) => {
     for (const it of items) {
       set.depth = checkDepth(Math.max(set.depth, depthOf(it) + 1));
+      if (set.items.size >= limits.maxStack) throw fail(`set of more than ${limits.maxStack} items`);
       set.items.set(keyOf(it, fail), it);
     }
   };

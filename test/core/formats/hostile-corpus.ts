@@ -7,6 +7,8 @@ import { expect } from 'vitest';
 import { bytesSource, type ByteSource } from '../../../src/core/formats/byte-source';
 import type { BudgetOverrides } from '../../../src/core/formats/budgets';
 import { DataFileError } from '../../../src/core/formats/errors';
+import { resolveBudgets } from '../../../src/core/formats/budgets';
+import { openJsonSideFile } from '../../../src/core/formats/json-side-files';
 import { openDataFile, type OpenedFile } from '../../../src/core/formats/open-file';
 import { rowBlocks } from '../../../src/core/formats/row-blocks';
 import { elementCount } from '../../../src/core/formats/tensor-entry';
@@ -59,7 +61,12 @@ export async function runHostile(c: HostileCase): Promise<HostileOutcome> {
   const source = countingSource(await c.make());
   let blocks = 0;
   try {
-    const file = await openDataFile(source, c.budgets);
+    // Split and class-name files are JSON, which the worker's store reads by name.
+    let file: OpenedFile;
+    if (c.name.endsWith('.json')) {
+      await openJsonSideFile(source, resolveBudgets(c.budgets));
+      file = { file: c.name, kind: 'table', tensors: [] };
+    } else file = await openDataFile(source, c.budgets);
     try {
       const read = c.read ?? 'all';
       if (typeof read === 'function') await read(file);
@@ -973,6 +980,30 @@ export function hostileCorpus(): HostileCase[] {
       expect(m.values).toEqual(['2', 'x', '{"k":[1,{"z":null}]}']);
     },
     browser: true,
+  });
+
+  add({
+    name: 'deep-split.json',
+    about: 'a split file nested 500,000 arrays deep',
+    make: bytes('deep-split.json', () => ascii(`{"train_idx": ${deepArrays(500_000)}, "test_idx": []}`)),
+    expect: 'refused',
+    match: /not valid JSON: nested deeper than 100 levels \(at byte offset 113\)/,
+    browser: true,
+  });
+  add({
+    name: 'bad-index.json',
+    about: 'a split index that is a 20 MB string: named, not echoed',
+    make: bytes('bad-index.json', () => ascii(`{"train_idx": [0, "${'9'.repeat(20 << 20)}"], "test_idx": [1]}`)),
+    expect: 'refused',
+    match: /train_idx\[1\] = "9{40}" is not a row index/,
+  });
+  add({
+    name: 'split.json',
+    about: 'a valid split of 2,000,000 indices',
+    make: bytes('split.json', () =>
+      ascii(`{"train_idx": [${Array.from({ length: 2_000_000 }, (_, i) => i).join(',')}], "test_idx": [2000000]}`),
+    ),
+    expect: 'parsed',
   });
 
   // ---- HDF5 ----

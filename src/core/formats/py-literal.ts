@@ -45,7 +45,7 @@ export function parsePyLiteral(text: string): PyLiteral {
   const n = text.length;
   const fail = (what: string, at = pos) => new PyLiteralError(what, at);
   const space = () => {
-    while (pos < n && (text[pos] === ' ' || text[pos] === '\t' || text[pos] === '\n' || text[pos] === '\r')) pos++;
+    for (let c = text.charCodeAt(pos); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++pos));
   };
   const value = (depth: number): PyLiteral => {
     if (depth > MAX_DEPTH) throw fail(`nested deeper than ${MAX_DEPTH} levels`);
@@ -55,8 +55,8 @@ export function parsePyLiteral(text: string): PyLiteral {
     if (c === '(') return sequence(depth, ')');
     if (c === '[') return sequence(depth, ']');
     if (c === "'" || c === '"') return str(false);
-    if (/[bBrRuU]/.test(c ?? '')) return prefixed();
-    if (/[-+0-9.]/.test(c ?? '')) return number();
+    if (c === 'b' || c === 'B' || c === 'r' || c === 'R' || c === 'u' || c === 'U') return prefixed();
+    if (c === '-' || c === '+' || c === '.' || (c >= '0' && c <= '9')) return number();
     const word = /^[A-Za-z_]\w*/.exec(text.slice(pos, pos + 16))?.[0];
     if (word === 'True' || word === 'False' || word === 'None') {
       pos += word.length;
@@ -122,6 +122,13 @@ export function parsePyLiteral(text: string): PyLiteral {
     if (text.startsWith(q.repeat(3), pos)) throw fail('triple-quoted strings are not read');
     const start = pos;
     pos++;
+    // Most strings have no escapes: take them whole.
+    const close = text.indexOf(q, pos);
+    const whole = close >= 0 ? text.slice(pos, close) : '';
+    if (close >= 0 && !whole.includes('\\') && !whole.includes('\n')) {
+      pos = close + 1;
+      return whole;
+    }
     let out = '';
     for (;;) {
       if (pos >= n) throw fail('string is never closed', start);

@@ -53,25 +53,6 @@ export const DEFAULT_BUDGETS: Readonly<FormatBudgets> = Object.freeze({
   hdf5CopyBytes: 2 * 2 ** 30,
 });
 
-/** One line per budget, for --help and the README. */
-export const BUDGET_DESCRIPTIONS: Readonly<Record<keyof FormatBudgets, string>> = {
-  tensorElements: 'values one tensor may be read into at once (larger ones stream by row blocks)',
-  tensors: 'tensors one file may describe (npz members, safetensors entries, torch tensors)',
-  zipEntries: 'entries in one zip central directory',
-  inflateBytes: "bytes one archive's deflate members may inflate to, all reads together",
-  pickleBytes: 'size of a torch pickle (data.pkl, legacy pickles)',
-  pickleObjects: 'objects a pickle may build, and nodes walked listing it',
-  depth: 'nesting depth of pickled containers and JSON',
-  viewElements: 'elements torch views may repeat their storage into (stride 0), per file',
-  headerBytes: 'a safetensors JSON header or an .npy header',
-  tableBytes: 'a CSV/TSV/JSONL table or a JSON split/classes file',
-  tableCells: 'cells (rows x columns) of one table',
-  tableColumns: 'columns of one table',
-  fieldBytes: 'one CSV field or JSONL value',
-  rowBytes: 'one CSV record or JSONL line',
-  hdf5CopyBytes: 'an HDF5 file copied into memory (only where it cannot be read by slices)',
-};
-
 export type BudgetOverrides = Partial<FormatBudgets>;
 
 /** The defaults with the given overrides applied. */

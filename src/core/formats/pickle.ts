@@ -178,8 +178,7 @@ const MAX_KEY_CHARS = 4096;
 
 /** Canonical form of a hashable Python key (1, 1.0 and True hash alike in Python, and do here). */
 export function keyOf(k: PyValue, fail: (problem: string) => DataFileError): string {
-  const out = canonicalKey(k, fail, { left: MAX_KEY_CHARS });
-  return out;
+  return canonicalKey(k, fail, { left: MAX_KEY_CHARS });
 }
 
 function canonicalKey(k: PyValue, fail: (problem: string) => DataFileError, budget: { left: number }): string {

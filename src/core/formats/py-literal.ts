@@ -97,7 +97,7 @@ export function parsePyLiteral(text: string): PyLiteral {
         pos++;
         // (x) is x in parentheses, not a tuple; (x,) and () are tuples.
         if (close === ')')
-          return items.length === 1 && !sawComma ? (items[0] as PyLiteralTuple) : new PyLiteralTuple(items);
+          return items.length === 1 && !sawComma ? items[0] : new PyLiteralTuple(items);
         return items;
       }
       items.push(value(depth + 1));

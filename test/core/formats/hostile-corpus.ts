@@ -555,6 +555,20 @@ export function hostileCorpus(): HostileCase[] {
     browser: true,
   });
   add({
+    name: 'zip64-count.npz',
+    about: 'a ZIP64 end record claiming 2^40 entries',
+    make: () => {
+      const b = makeZip([{ name: 'x.npy', data: npzMember, zip64: true }]);
+      const dv = new DataView(b.buffer);
+      const rec = Number(dv.getBigUint64(b.length - 22 - 20 + 8, true));
+      dv.setBigUint64(rec + 32, 2n ** 40n, true);
+      return bytesSource('zip64-count.npz', b);
+    },
+    expect: 'refused',
+    match: /lists 1099511627776 entries \(budget zipEntries=1000000/,
+    browser: true,
+  });
+  add({
     name: 'into-directory.npz',
     about: 'a member whose data would run into the central directory',
     make: () => {
@@ -842,6 +856,18 @@ export function hostileCorpus(): HostileCase[] {
     expect: 'parsed',
     maxRead: 1 << 20,
     check: async (f) => expect(Array.from(await f.tensors[0].readF32())).toEqual([0, 0, 0, 0]),
+    browser: true,
+  });
+  add({
+    name: 'empty-rows.pt',
+    about: 'a torch view of shape (2^53 - 1, 0) over an empty storage',
+    make: () => {
+      const w = new PickleWriter().proto();
+      view(w, 0, [Number.MAX_SAFE_INTEGER, 0], [0, 1]);
+      return bytesSource('empty-rows.pt', torchZip(w.stop().bytes(), { 0: new Uint8Array(0) }));
+    },
+    expect: 'parsed',
+    read: 'blocks',
     browser: true,
   });
   add({

@@ -87,7 +87,7 @@ export function parsePyLiteral(text: string): PyLiteral {
       else if (text[pos] !== '}') throw fail("expected ',' or '}' in a dictionary");
     }
   };
-  const sequence = (depth: number, close: string): PyLiteralTuple | PyLiteral[] => {
+  const sequence = (depth: number, close: string): PyLiteral => {
     const items: PyLiteral[] = [];
     pos++;
     let sawComma = false;
@@ -96,8 +96,7 @@ export function parsePyLiteral(text: string): PyLiteral {
       if (text[pos] === close) {
         pos++;
         // (x) is x in parentheses, not a tuple; (x,) and () are tuples.
-        if (close === ')')
-          return items.length === 1 && !sawComma ? items[0] : new PyLiteralTuple(items);
+        if (close === ')') return items.length === 1 && !sawComma ? items[0] : new PyLiteralTuple(items);
         return items;
       }
       items.push(value(depth + 1));

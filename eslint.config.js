@@ -5,7 +5,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'dist-cli/', 'dist-bench/', 'test-output/', 'test/fixtures/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist-cli/', 'dist-bench/', 'dist-fuzz/', 'test-output/', 'test/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],

@@ -127,6 +127,9 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
     case 'forget-file':
       store.forget(msg.fileId);
       return;
+    case 'set-budgets':
+      store.setBudgets(msg.budgets);
+      return;
     case 'train': {
       const { jobId, spec } = msg;
       // Created at once, so an edit that arrives while the job waits its turn is not lost.

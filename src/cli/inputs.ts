@@ -2,14 +2,25 @@
 // parsers and checks apply), pick the array a flag names or the obvious one, and start the engine.
 import { installNodeWebGPU } from '../engine/gpu/node-webgpu';
 import { createEngine, type StartedEngine } from '../engine/create-engine';
+import { parseBudgets, type BudgetOverrides } from '../core/formats/budgets';
 import { nodeFileSource, type NodeFileSource } from '../core/formats/node-source';
 import { preferredLabelColumn } from '../core/labels/label-names';
-import type { DatasetStore } from '../jobs/dataset-store';
+import { DatasetStore } from '../jobs/dataset-store';
 import { stringFlag, type CliArgs } from './args';
 import type { EnginePreference } from '../core/engine/engine';
 
 /** Files the running command opened; main closes them when it ends. */
 export const openSources: NodeFileSource[] = [];
+
+/** The readers' budgets: PROBELAB_BUDGETS, then --budget on top (both `name=value,...`, see README). */
+export function budgetsFrom(args: CliArgs, env: Record<string, string | undefined> = process.env): BudgetOverrides {
+  return { ...parseBudgets(env.PROBELAB_BUDGETS ?? ''), ...parseBudgets(stringFlag(args, 'budget') ?? '') };
+}
+
+/** The store a command opens its files into, within the budgets the user gave. */
+export function storeFor(args: CliArgs): DatasetStore {
+  return new DatasetStore(budgetsFrom(args));
+}
 
 export async function openInto(store: DatasetStore, id: string, path: string) {
   const source = await nodeFileSource(path);

@@ -20,6 +20,8 @@ common options:
   --key K            tensor key inside ACTS (default: the only 2-D tensor, or the first)
   --engine E         auto (default) | webgpu | cpu
   --json             print one JSON document (default: a short table)
+  --budget B         raise the file readers' limits, e.g. tensors=1e6,tableBytes=1g (also env
+                     PROBELAB_BUDGETS; the names and defaults are in the README)
 probe options:
   --labels-key K     tensor key or table column inside LABELS (default: the only 1-D array)
   --method M         logistic (default) | lda | mass-mean
@@ -68,6 +70,7 @@ const COMMANDS: Record<
       'test-fraction',
       'seed',
       'engine',
+      'budget',
     ],
     bools: ['json', 'no-standardize', 'standardize', 'balanced', 'no-stratify', 'help'],
     run: probe,
@@ -89,6 +92,7 @@ const COMMANDS: Record<
       'eval-every',
       'out',
       'engine',
+      'budget',
     ],
     bools: ['json', 'no-normalize', 'quiet', 'help'],
     run: sae,

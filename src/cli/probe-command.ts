@@ -2,23 +2,21 @@
 // split or a seeded one, reported as JSON or a short table.
 import { runProbeJob } from '../jobs/probe-job';
 import { runProbeSuiteJob } from '../jobs/probe-suite-job';
-import { DatasetStore } from '../jobs/dataset-store';
 import { DEFAULT_LOGISTIC } from '../core/probes/logistic';
 import { DEFAULT_LDA, type LdaConfig } from '../core/probes/lda';
 import { probeToPlain } from '../core/probes/probe-export';
 import { DEFAULT_MASS_MEAN, type MassMeanConfig } from '../core/probes/mass-mean';
 import type { ArrayRef, LabelledDataRefs } from '../protocol';
 import { numberFlag, stringFlag, type CliArgs } from './args';
-import { openInto, pickKey, startEngine } from './inputs';
+import { openInto, pickKey, startEngine, storeFor } from './inputs';
 import { DEFAULT_SUITE_EVAL, type ProbeSuiteSpec } from '../protocol';
 
 export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
   const [actsPath] = args.positional;
   const labelsPath = stringFlag(args, 'labels');
   if (!actsPath || !labelsPath) throw new Error('probe needs ACTS and --labels LABELS (see --help)');
-  const { engine } = await startEngine(args);
-
-  const store = new DatasetStore();
+  // Files first: a bad one is reported before any GPU device is created.
+  const store = storeFor(args);
   const acts = await openInto(store, 'acts', actsPath);
   const labels = labelsPath === actsPath ? acts : await openInto(store, 'labels', labelsPath);
   const activations: ArrayRef = { fileId: acts.fileId, key: pickKey(acts, stringFlag(args, 'key'), 2) };
@@ -33,6 +31,7 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
         stratify: !args.flags.has('no-stratify'),
       };
   const data: LabelledDataRefs = { activations, labels: labelRef, split };
+  const { engine } = await startEngine(args);
   const standardize = !args.flags.has('no-standardize');
   const method = stringFlag(args, 'method') ?? 'logistic';
   const shrinkage = shrinkageFlag(args, method);

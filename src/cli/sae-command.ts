@@ -4,10 +4,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SAE_CONFIG, type SaeArchitecture, type SaeConfig } from '../core/sae/config';
-import { DatasetStore } from '../jobs/dataset-store';
 import { runSaeTrainJob } from '../jobs/sae-job';
 import { numberFlag, stringFlag, type CliArgs } from './args';
-import { openInto, pickKey, startEngine } from './inputs';
+import { openInto, pickKey, startEngine, storeFor } from './inputs';
 import { SAE_PROGRESS_FIELDS, type SaeResultSummary } from '../protocol';
 
 const ARCHITECTURES: SaeArchitecture[] = ['topk', 'batchtopk', 'relu', 'jumprelu'];
@@ -39,11 +38,12 @@ export async function sae(args: CliArgs): Promise<Record<string, unknown>> {
   const [actsPath] = args.positional;
   if (!actsPath) throw new Error('sae needs ACTS (see --help)');
   const config = saeConfigFrom(args);
-  const { engine } = await startEngine(args);
-  const store = new DatasetStore();
+  // Files first: a bad one is reported before any GPU device is created.
+  const store = storeFor(args);
   const acts = await openInto(store, 'acts', actsPath);
   const activations = { fileId: acts.fileId, key: pickKey(acts, stringFlag(args, 'key'), 2) };
   const quiet = args.flags.has('quiet');
+  const { engine } = await startEngine(args);
   const r: SaeResultSummary | null = await runSaeTrainJob(
     { engine },
     store,

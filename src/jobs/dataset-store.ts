@@ -2,20 +2,25 @@
 // first use and cached. Opening a bad file throws before anything is stored, so earlier files stay intact.
 
 import type { ByteSource } from '../core/formats/byte-source';
-import { isFloat } from '../core/formats/dtype';
+import { budgetHint, resolveBudgets, type BudgetOverrides, type FormatBudgets } from '../core/formats/budgets';
+import { DTYPE_BYTES, isFloat } from '../core/formats/dtype';
 import { DataFileError } from '../core/formats/errors';
-import { parseJsonSideFile } from '../core/formats/json-side-files';
-import { MAX_ELEMENTS } from '../core/formats/npy';
+import { openJsonSideFile } from '../core/formats/json-side-files';
 import { openDataFile, scanFinite, type FinitenessReport } from '../core/formats/open-file';
 import type { TableColumn } from '../core/formats/table';
 import { rowBlocks, rowsPerBlock } from '../core/formats/row-blocks';
-import { elementCount, type TensorEntry } from '../core/formats/tensor-entry';
+import { elementCount, readCostOf, type TensorEntry } from '../core/formats/tensor-entry';
 import { repeatEach, withoutRows } from '../core/views/label-align';
 import { applyTokenView, resolveView, type ResolvedView } from '../core/views/tensor-view';
 import type { ArrayRef, FileId, FileSummary } from '../protocol';
 
 /** Tensors up to this size (as f32) are scanned for NaN/Inf at load, so the summary can report them up front. */
 export const SCAN_AT_LOAD_BYTES = 256 << 20;
+/**
+ * All the scanning one load does reads (or inflates) at most this many bytes: a file of a hundred thousand views of
+ * one storage lists them all, but scans only the first ones (the rest are scanned when used, like large tensors).
+ */
+export const SCAN_WORK_BYTES = 1 << 30;
 
 interface LoadedFile {
   summary: FileSummary;
@@ -53,12 +58,22 @@ const viewKey = (ref: ArrayRef) => `${ref.key}\u0000${ref.layer ?? ''}\u0000${re
 
 export class DatasetStore {
   private files = new Map<FileId, LoadedFile>();
+  private budgets: FormatBudgets;
+
+  /** `budgets` raise (or lower) the readers' defaults for every file opened from now on. */
+  constructor(budgets: BudgetOverrides = {}) {
+    this.budgets = resolveBudgets(budgets);
+  }
+
+  setBudgets(budgets: BudgetOverrides): void {
+    this.budgets = resolveBudgets(budgets);
+  }
 
   async open(fileId: FileId, source: ByteSource): Promise<FileSummary> {
     const base = { fileId, name: source.name, sizeBytes: source.size, tensors: [], columns: [] };
     let loaded: LoadedFile;
     if (/\.json$/i.test(source.name)) {
-      const side = parseJsonSideFile(source.name, new TextDecoder().decode(await source.read(0, source.size)));
+      const side = await openJsonSideFile(source, this.budgets);
       loaded =
         side.kind === 'split'
           ? {
@@ -78,11 +93,11 @@ export class DatasetStore {
               views: new Map(),
             };
     } else {
-      const file = await openDataFile(source);
+      const file = await openDataFile(source, this.budgets);
       const opened = { kind: file.kind, tensors: file.tensors, columns: file.table?.columns ?? [], close: file.close };
       let scan: Pick<FileSummary, 'nonFinite' | 'unscanned'>;
       try {
-        scan = await scanTensors(opened.tensors, source.name);
+        scan = await scanTensors(opened.tensors, source.name, this.budgets.tensorElements);
       } catch (e) {
         opened.close?.();
         throw e;
@@ -150,6 +165,11 @@ export class DatasetStore {
     const { f, entry } = this.entry(ref);
     const v = resolveView(entry.shape, { layer: ref.layer, token: ref.token });
     if (!v.ok) throw new DataFileError(f.summary.name, v.problem, { key: ref.key || undefined });
+    // Rows without values (a shape like [2^53 - 1, 0]) carry nothing to train on, however many there are.
+    if (v.cols === 0 && entry.shape.length > 1)
+      throw new DataFileError(f.summary.name, `shape [${entry.shape}] has no values per row`, {
+        key: ref.key || undefined,
+      });
     return v;
   }
 
@@ -160,11 +180,12 @@ export class DatasetStore {
     onProgress?: (done: number, total: number) => void,
   ): Promise<Float32Array> {
     const { f, entry } = this.entry(ref);
-    if (v.rows * v.cols > MAX_ELEMENTS) {
+    const limit = this.budgets.tensorElements;
+    if (v.rows * v.cols > limit) {
       throw new DataFileError(
         f.summary.name,
-        `the [${v.rows}, ${v.cols}] view of [${entry.shape}] has more than the ${MAX_ELEMENTS} values that fit in one array; ` +
-          'pick a layer or a single token (not flatten) to make it smaller, or use a streaming consumer that reads it by row blocks (DatasetStore.blocks)',
+        `the [${v.rows}, ${v.cols}] view of [${entry.shape}] has more than the ${limit} values that fit in one array; ` +
+          `pick a layer or a single token, or use a streaming consumer (DatasetStore.blocks) (${budgetHint('tensorElements', limit)})`,
         { key: ref.key || undefined },
       );
     }
@@ -223,6 +244,7 @@ export class DatasetStore {
       rowEnd: v.sourceEnd,
       rowsPerBlock: step,
       file: f.summary.name,
+      maxElements: this.budgets.tensorElements,
     })) {
       const n = b.rowEnd - b.rowStart;
       const data = v.token ? applyTokenView(b.values, n, tokens, cols, v.token.choice) : b.values;
@@ -304,21 +326,29 @@ export class DatasetStore {
   }
 }
 
-/** Scans float tensors up to SCAN_AT_LOAD_BYTES for NaN/Inf by row blocks (nothing is kept), for the summary. */
+/**
+ * Scans float tensors up to SCAN_AT_LOAD_BYTES for NaN/Inf by row blocks (nothing is kept), for the summary,
+ * within SCAN_WORK_BYTES of reading for the whole file.
+ */
 async function scanTensors(
   tensors: TensorEntry[],
   file: string,
+  maxElements: number,
 ): Promise<Pick<FileSummary, 'nonFinite' | 'unscanned'>> {
   const nonFinite: NonNullable<FileSummary['nonFinite']> = [];
   const unscanned: string[] = [];
+  let work = 0;
   for (const t of tensors) {
-    if (!isFloat(t.dtype)) continue; // integers and booleans are always finite
-    if (elementCount(t.shape) * 4 > SCAN_AT_LOAD_BYTES) {
+    // Integers and booleans are always finite, and empty tensors have nothing to scan.
+    if (!isFloat(t.dtype) || elementCount(t.shape) === 0) continue;
+    const cost = readCostOf(t, DTYPE_BYTES[t.dtype]);
+    if (elementCount(t.shape) * 4 > SCAN_AT_LOAD_BYTES || work + cost > SCAN_WORK_BYTES) {
       unscanned.push(t.key);
       continue;
     }
+    work += cost;
     const total: FinitenessReport = { nan: 0, posInf: 0, negInf: 0, first: [], rows: [] };
-    for await (const b of rowBlocks(t, { file })) {
+    for await (const b of rowBlocks(t, { file, maxElements })) {
       const r = scanFinite(b.values, [b.rowEnd - b.rowStart, ...t.shape.slice(1)], 5);
       total.nan += r.nan;
       total.posInf += r.posInf;

@@ -1,6 +1,7 @@
 // The messages between the UI and the training worker. Both sides send only through the `post` helpers typed by
 // these unions, and every handler switches exhaustively over `type`.
 import type { EngineInfo, EnginePreference } from '../core/engine/engine';
+import type { BudgetOverrides } from '../core/formats/budgets';
 import type { ChangeEffect, SaeConfig } from '../core/sae/config';
 import type { FileId, FileSummary } from './files';
 import type { JobResult, JobSpec, JobStartInfo } from './jobs';
@@ -19,6 +20,8 @@ export type InjectedFault = 'device-lost' | 'worker-crash';
 export type ToWorker =
   | { type: 'init'; preference: EnginePreference }
   | { type: 'load-file'; fileId: FileId; file: Blob; name: string }
+  /** Raised (or lowered) file-reader budgets for files loaded from now on (the page's ?budget= parameter). */
+  | { type: 'set-budgets'; budgets: BudgetOverrides }
   | { type: 'forget-file'; fileId: FileId }
   | { type: 'train'; jobId: number; spec: JobSpec }
   | { type: 'cancel'; jobId: number }

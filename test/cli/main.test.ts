@@ -160,6 +160,47 @@ test('bad usage and bad files exit non-zero with a message naming the problem', 
   expect(truncated.err).toMatch(/bad_truncated\.npy: truncated.*byte offset 230080/);
 });
 
+test("--budget and PROBELAB_BUDGETS set the readers' limits; a bad budget is named", async () => {
+  const base = [
+    'probe',
+    fixturePath('digits_f32.npy'),
+    '--labels',
+    fixturePath('digits_labels.csv'),
+    '--engine',
+    'cpu',
+  ];
+  const low = await run([...base, '--budget', 'tableCells=100']);
+  expect(low.code).toBe(1);
+  expect(low.err).toMatch(/digits_labels\.csv: the table has more than 100 cells \(budget tableCells=100; raise with/);
+  process.env.PROBELAB_BUDGETS = 'table-cells=50';
+  try {
+    expect((await run(base)).err).toMatch(/more than 50 cells/);
+    // The flag wins over the environment.
+    expect((await run([...base, '--budget', 'tableCells=60'])).err).toMatch(/more than 60 cells/);
+  } finally {
+    delete process.env.PROBELAB_BUDGETS;
+  }
+  const bogus = await run([...base, '--budget', 'cells=1']);
+  expect(bogus.code).toBe(1);
+  expect(bogus.err).toMatch(/budget 'cells=1' is not name=value with a name among: tensorElements/);
+});
+
+test('a hostile file fails fast with a typed message, before any engine starts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'probelab-cli-hostile-'));
+  const path = join(dir, 'deep.safetensors');
+  const json = `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  const bytes = Buffer.alloc(8 + json.length);
+  bytes.writeBigUInt64LE(BigInt(json.length));
+  bytes.write(json, 8, 'latin1');
+  writeFileSync(path, bytes);
+  const r = await run(['probe', path, '--labels', fixturePath('digits_labels.npy')]);
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(
+    /deep\.safetensors: header is not valid JSON: nested deeper than 100 levels \(at byte offset \d+\)/,
+  );
+  expect(r.err.length).toBeLessThan(800);
+});
+
 test('sae trains a TopK SAE on planted features and writes SAELens files a reader can load', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'probelab-cli-sae-')), 'sae');
   const {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fixtureBytes, referenceJson } from '../support/fixtures';
+import { hostileCorpus } from '../core/formats/hostile-corpus';
 import { dropFiles, openPage, startApp, type AppSession } from '../support/app-server';
 
 let app: AppSession;
@@ -95,6 +96,27 @@ test('bad files get a message naming the file and the problem, and what was load
     .poll(() => page.textContent('[data-testid=errors]'))
     .toMatch(/bad_truncated\.npy: truncated.*byte offset/);
 
+  // Hostile files from the generated corpus: a header nested 200,000 deep, a pickle whose shared lists multiply
+  // into 2^60 keys, and 32 zip entries over one member. Each is refused by name; nothing loaded before is lost.
+  const hostile = ['deep.safetensors', 'tensor-doubling.pt', 'same-offset.npz'];
+  const files = [];
+  for (const c of hostileCorpus().filter((h) => hostile.includes(h.name))) {
+    const source = await c.make();
+    files.push({
+      name: c.name,
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(await source.read(0, source.size)),
+    });
+  }
+  await input.setInputFiles(files);
+  await expect.poll(() => page.textContent('[data-testid=errors]')).toMatch(/deep\.safetensors: .*nested deeper/);
+  await expect
+    .poll(() => page.textContent('[data-testid=errors]'))
+    .toMatch(/tensor-doubling\.pt: more than 200000 tensors/);
+  await expect
+    .poll(() => page.textContent('[data-testid=errors]'))
+    .toMatch(/same-offset\.npz: .*(overlap|central directory)/);
+
   // Labels of the wrong length, chosen by hand: the job says why and nothing else is lost.
   await input.setInputFiles({
     name: 'breast_cancer.npz',
@@ -119,6 +141,21 @@ test('bad files get a message naming the file and the problem, and what was load
   const acc = await heldOutAccuracy(page);
   expect(acc).toBeGreaterThan(0.9);
   expect(await page.locator('[data-testid=files] > li').count()).toBe(3);
+});
+
+test("?budget= sets the file readers' budgets for the page (and a bad one is named)", async () => {
+  const { page } = await openPage(app, '?demo=0&budget=tableCells=10');
+  await waitForEngine(page);
+  await page.locator('[data-testid=file-input]').setInputFiles({
+    name: 'digits_labels.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(fixtureBytes('digits_labels.csv')),
+  });
+  await expect
+    .poll(() => page.textContent('[data-testid=errors]'))
+    .toMatch(/digits_labels\.csv: the table has more than 10 cells \(budget tableCells=10;/);
+  const bad = await openPage(app, '?demo=0&budget=cells=1');
+  await expect.poll(() => bad.page.textContent('[data-testid=errors]')).toMatch(/\?budget=: budget 'cells=1' is not/);
 });
 
 test('the start page opens on the built-in demo and trains it', async () => {

@@ -101,3 +101,52 @@ test('a tensor too large to hold is streamable by blocks, and matrix() says how'
   }
   expect(seen).toBeGreaterThan(50_000);
 });
+
+test('hostile files are refused with the file named, and every file loaded before keeps working', async () => {
+  const store = await storeWith('digits_f32.npy', 'digits_labels.npy');
+  const before = await store.matrix({ fileId: 'digits_f32.npy', key: '' });
+  const hostile: [string, Uint8Array][] = [
+    ['notes.npy', new TextEncoder().encode('not an npy')],
+    ['deep.jsonl', new TextEncoder().encode(`{"a": ${'['.repeat(50_000)}${']'.repeat(50_000)}}\n`)],
+    ['split.json', new TextEncoder().encode(`{"train_idx": ${'['.repeat(50_000)}}`)],
+    ['bad.npz', new Uint8Array([0x50, 0x4b, 5, 6, ...new Array(18).fill(0xff)])],
+  ];
+  for (const [name, bytes] of hostile) {
+    const err = await store.open(name, bytesSource(name, bytes)).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message.startsWith(`${name}: `)).toBe(true);
+  }
+  const after = await store.matrix({ fileId: 'digits_f32.npy', key: '' });
+  expect(after.data).toEqual(before.data);
+  expect((await store.labels({ fileId: 'digits_labels.npy', key: '' })).values.length).toBe(1797);
+});
+
+test('rows without values ([2^53 - 1, 0]) load without a scan looping over them, and are refused as activations', async () => {
+  const store = new DatasetStore();
+  const summary = await store.open(
+    'e.npy',
+    bytesSource('e.npy', makeNpy('<f4', [Number.MAX_SAFE_INTEGER, 0], new Uint8Array(0))),
+  );
+  expect(summary.tensors[0].shape).toEqual([Number.MAX_SAFE_INTEGER, 0]);
+  await expect(store.matrix({ fileId: 'e.npy', key: '' })).rejects.toThrow(
+    /e\.npy: shape \[9007199254740991,0\] has no values per row/,
+  );
+});
+
+test('the load-time scan stops at its work budget: the rest are listed as unscanned, not read', async () => {
+  // 400 tensors of 1M f32 each, described by a safetensors header over a synthesised source (1.6 GB of values).
+  const n = 400;
+  const per = 1 << 20;
+  const header: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++)
+    header[`t${i}`] = { dtype: 'F32', shape: [per], data_offsets: [i * per * 4, (i + 1) * per * 4] };
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const head = new Uint8Array(8 + json.length);
+  new DataView(head.buffer).setBigUint64(0, BigInt(json.length), true);
+  head.set(new TextEncoder().encode(json), 8);
+  const store = new DatasetStore();
+  const summary = await store.open('many.safetensors', virtualSource('many.safetensors', head, n * per));
+  // 1 GiB of scanning covers 256 of them.
+  expect(summary.unscanned?.length).toBe(n - 256);
+});

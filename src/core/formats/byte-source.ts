@@ -74,3 +74,30 @@ export async function readAll(source: ByteSource, sliceBytes = 16 << 20): Promis
   }
   return out;
 }
+
+/**
+ * Serves small reads from a read-ahead window of `windowBytes`, so walking many small headers laid out in order
+ * (a hundred thousand npz members) costs one read per window instead of several per header. Large reads pass
+ * straight through.
+ */
+export function cachedSource(source: ByteSource, windowBytes: number): ByteSource {
+  let winStart = 0;
+  let win = new Uint8Array(0);
+  const small = windowBytes >> 2;
+  const cached: ByteSource = {
+    name: source.name,
+    size: source.size,
+    read: async (offset, length) => {
+      if (length > small) return source.read(offset, length);
+      const end = Math.min(source.size, offset + length);
+      if (!(offset >= winStart && end <= winStart + win.length)) {
+        winStart = offset;
+        // A copy: some sources hand out views of a buffer they reuse on the next read.
+        win = (await source.read(offset, windowBytes)).slice();
+      }
+      return win.subarray(offset - winStart, Math.max(offset - winStart, end - winStart));
+    },
+  };
+  if (source.readSync) cached.readSync = source.readSync.bind(source);
+  return cached;
+}

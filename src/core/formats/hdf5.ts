@@ -10,17 +10,18 @@
 // file is mounted as a one-file, read-only file system whose reads go straight to the source, slice by slice as
 // libhdf5 asks, so an HDF5 file of any size opens without being copied. Otherwise (a Blob on the page's main
 // thread, which has no synchronous reader) the whole file is copied into emscripten's in-memory FS (MEMFS, on the
-// JS heap), which is refused above MAX_HDF5_BYTES. Either way close() releases it.
+// JS heap), which is refused above the hdf5CopyBytes budget. Either way close() releases it. libhdf5's error stack
+// is cleared before every call whose failure is reported, so a message never carries an earlier call's frames.
 
 import type { ByteSource } from './byte-source';
 import { readAll } from './byte-source';
+import { budgetHint, DEFAULT_BUDGETS, type FormatBudgets } from './budgets';
 import { DataFileError } from './errors';
 import { decodeToF32, type DType } from './dtype';
-import { MAX_ELEMENTS, READ_SLICE_BYTES } from './npy';
-import { elementCount, type TensorEntry } from './tensor-entry';
+import { checkRowRange, READ_SLICE_BYTES, tooLargeError } from './npy';
+import { allocF32, checkShape, elementCount, type TensorEntry } from './tensor-entry';
 import type * as H5wasm from 'h5wasm';
 
-export const MAX_HDF5_BYTES = 2 * 2 ** 30;
 /** gzip expands at most ~1032:1, so a dataset claiming more than this many bytes per file byte is forged. */
 const MAX_EXPANSION = 1100;
 
@@ -273,18 +274,18 @@ function mountSliced(m: H5Api, dir: string, size: number, readSync: NonNullable<
   };
 }
 
-async function copyToMemfs(m: H5Api, path: string, source: ByteSource): Promise<Placed> {
-  if (source.size > MAX_HDF5_BYTES) {
+async function copyToMemfs(m: H5Api, path: string, source: ByteSource, limit: number): Promise<Placed> {
+  if (source.size > limit) {
     throw new DataFileError(
       source.name,
-      `HDF5 files are copied into memory to be read, and this one (${source.size} bytes) is over the ${MAX_HDF5_BYTES}-byte limit; save the activations as .npy or .safetensors instead`,
+      `HDF5 files are copied into memory to be read here, and this one (${source.size} bytes) is over the ${limit}-byte limit; save the activations as .npy or .safetensors instead (${budgetHint('hdf5CopyBytes', limit)})`,
     );
   }
   m.FS.writeFile(path, await readAll(source), { canOwn: true });
   return { path, remove: () => m.FS.unlink(path), readError: () => '' };
 }
 
-export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
+export async function openHdf5(source: ByteSource, budgets: FormatBudgets = DEFAULT_BUDGETS): Promise<Hdf5File> {
   const file = source.name;
   const { m, errFd, lib } = await load();
   takeErrors(m, errFd);
@@ -292,7 +293,9 @@ export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
   // mistaken for the next one.
   const name = `${DIR}/${++fileCounter}`;
   const readSync = source.readSync?.bind(source);
-  const placed = readSync ? mountSliced(m, name, source.size, readSync) : await copyToMemfs(m, `${name}.h5`, source);
+  const placed = readSync
+    ? mountSliced(m, name, source.size, readSync)
+    : await copyToMemfs(m, `${name}.h5`, source, budgets.hdf5CopyBytes);
   const path = placed.path;
   const errors = () => takeErrors(m, errFd) + placed.readError();
   let id = -1n;
@@ -318,6 +321,7 @@ export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
     if (id < 0n) throw fail('libhdf5 could not open the file (not HDF5, or corrupt)');
     let names: string[];
     try {
+      errors();
       names = m.get_names(id, '/', true);
     } catch (e) {
       throw fail(`libhdf5 could not list the file's groups: ${(e as Error)?.message ?? e}`);
@@ -333,6 +337,7 @@ export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
       let type: number;
       let md: DatasetMetadata;
       try {
+        errors();
         type = m.get_type(id, p);
         if (type !== m.H5G_DATASET) continue;
         md = m.get_dataset_metadata(id, p);
@@ -349,18 +354,17 @@ export async function openHdf5(source: ByteSource): Promise<Hdf5File> {
         continue;
       }
       const shape = md.shape.map(Number);
+      checkShape(shape, (problem) => fail(`dataset ${problem}`, key));
       const count = elementCount(shape);
-      if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0))
-        throw fail(`dataset shape [${md.shape}] is not a list of sizes`, key);
-      if (count > MAX_ELEMENTS)
-        throw fail(`shape [${shape}] has ${count} elements, more than the ${MAX_ELEMENTS} that fit in one array`, key);
+      if (tensors.length >= budgets.tensors)
+        throw fail(`more than ${budgets.tensors} datasets (${budgetHint('tensors', budgets.tensors)})`, key);
       if (count * md.size > MAX_EXPANSION * source.size + (1 << 20)) {
         throw fail(
           `dataset claims ${count * md.size} bytes, more than a ${source.size}-byte file can hold even compressed`,
           key,
         );
       }
-      tensors.push(datasetEntry(m, errors, fileId, file, key, dtype as DType, shape, md.size));
+      tensors.push(datasetEntry(m, errors, fileId, file, key, dtype as DType, shape, md.size, budgets.tensorElements));
     }
     const metadata: Record<string, string> = {};
     try {
@@ -391,6 +395,7 @@ function datasetEntry(
   dtype: DType,
   shape: number[],
   itemSize: number,
+  maxElements: number,
 ): TensorEntry {
   const rank = shape.length;
   const rows = rank === 0 ? 1 : shape[0];
@@ -398,7 +403,9 @@ function datasetEntry(
   // Row slices bound the wasm heap used per read (the wasm memory never shrinks once grown).
   const rowsPerRead = Math.max(1, Math.floor(READ_SLICE_BYTES / (rowElems * itemSize)));
   const readRows = async (rowStart: number, rowEnd: number, onProgress?: (done: number, total: number) => void) => {
-    const out = new Float32Array((rowEnd - rowStart) * rowElems);
+    const n = (rowEnd - rowStart) * rowElems;
+    if (n > maxElements) throw tooLargeError(file, key, [rowEnd - rowStart, ...shape.slice(1)], n, maxElements);
+    const out = allocF32(n, file, key);
     if (out.length === 0) return out;
     for (let r0 = rowStart; r0 < rowEnd; r0 += rowsPerRead) {
       const n = Math.min(rowsPerRead, rowEnd - r0);
@@ -416,6 +423,7 @@ function datasetEntry(
               };
         let status: number;
         try {
+          errors();
           status = m.get_dataset_data(
             fileId(),
             `/${key}`,
@@ -456,15 +464,7 @@ function datasetEntry(
     shape,
     readF32: (onProgress) => readRows(0, rows, onProgress),
     readRowsF32: async (rowStart, rowEnd) => {
-      if (!(
-        Number.isInteger(rowStart) &&
-        Number.isInteger(rowEnd) &&
-        rowStart >= 0 &&
-        rowStart <= rowEnd &&
-        rowEnd <= rows
-      )) {
-        throw new DataFileError(file, `invalid row range [${rowStart}, ${rowEnd}) for shape [${shape}]`, { key });
-      }
+      checkRowRange(rowStart, rowEnd, shape, file, key);
       return readRows(rowStart, rowEnd);
     },
   };

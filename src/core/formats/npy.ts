@@ -1,16 +1,17 @@
 // numpy .npy reader (format versions 1-3): parses the header, then streams values in slices to f32.
-// The header is a Python dict literal; it is parsed as data, never evaluated.
+// The header is a Python dict literal; it is parsed by its grammar as data (never evaluated), with numpy's rules:
+// a repeated key takes its last value, and the keys must be exactly 'descr', 'fortran_order' and 'shape'.
 
 import type { ByteSource } from './byte-source';
+import { budgetHint, DEFAULT_BUDGETS, type FormatBudgets } from './budgets';
 import { DataFileError } from './errors';
 import { decodeToF32, DTYPE_BYTES, type DType } from './dtype';
-import { elementCount, type TensorEntry } from './tensor-entry';
+import { parsePyLiteral, PyLiteralDict, PyLiteralError, PyLiteralTuple, type PyLiteral } from './py-literal';
+import { allocF32, checkShape, elementCount, type TensorEntry } from './tensor-entry';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** Slices small enough that a multi-GB file never needs a second full copy on the heap. */
 export const READ_SLICE_BYTES = 32 << 20;
-/** Largest tensor materialised as one Float32Array (4 GiB of f32); bigger ones must be streamed by rows (readRowsF32). */
-export const MAX_ELEMENTS = 2 ** 30;
 
 const DESCR_TO_DTYPE: Record<string, DType> = {
   b1: 'bool',
@@ -36,141 +37,237 @@ export interface NpyHeader {
   dataOffset: number;
 }
 
-export function parseNpyHeader(bytes: Uint8Array, file: string, key?: string): NpyHeader {
+/** Reads and parses the header at the start of `source` (reading only the header's bytes). */
+export async function readNpyHeader(
+  source: ByteSource,
+  key?: string,
+  budgets: FormatBudgets = DEFAULT_BUDGETS,
+): Promise<NpyHeader> {
+  const file = source.name;
   const fail = (problem: string, offset: number) => new DataFileError(file, problem, { key, offset });
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+  const pre = await source.read(0, Math.min(source.size, 12));
+  if (pre.length < 8 || MAGIC.some((b, i) => pre[i] !== b)) {
     throw fail('not a .npy file (missing the \\x93NUMPY magic string)', 0);
   }
-  const major = bytes[6];
-  if (major < 1 || major > 3) throw fail(`unsupported .npy format version ${major}.${bytes[7]}`, 6);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = pre[6];
+  if (major < 1 || major > 3) throw fail(`unsupported .npy format version ${major}.${pre[7]}`, 6);
   const lenBytes = major === 1 ? 2 : 4;
-  if (bytes.length < 8 + lenBytes) throw fail('file ends inside the header length field', 8);
+  if (pre.length < 8 + lenBytes) {
+    throw fail(`file ends inside the header length field (the file ends at byte ${source.size})`, source.size);
+  }
+  const view = new DataView(pre.buffer, pre.byteOffset, pre.byteLength);
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = 8 + lenBytes;
-  if (start + headerLen > bytes.length) {
-    throw fail(`header length field says ${headerLen} bytes but the file ends at byte ${bytes.length}`, 8);
+  if (headerLen > budgets.headerBytes) {
+    throw fail(`header length field says ${headerLen} bytes (${budgetHint('headerBytes', budgets.headerBytes)})`, 8);
   }
-  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw fail(`header is not a numpy header dict: ${JSON.stringify(text.slice(0, 120))}`, start);
+  if (start + headerLen > source.size) {
+    throw fail(`header length field says ${headerLen} bytes but the file ends at byte ${source.size}`, 8);
   }
-  const order = descr[0];
-  const dtype = DESCR_TO_DTYPE[descr.slice(1)];
-  if (!dtype || !'<>|='.includes(order)) {
-    throw fail(`unsupported dtype '${descr}' (supported: bool, int8-64, uint8-64, float16/32/64)`, start);
+  const bytes = await source.read(start, headerLen);
+  if (bytes.length < headerLen) throw fail(`file ends at byte ${start + bytes.length}, inside the header`, start);
+  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes);
+  return parseNpyHeaderText(text, start, start + headerLen, file, key);
+}
+
+/** The header dict's text (bytes [start, end) of the file) as numpy reads it. */
+export function parseNpyHeaderText(text: string, start: number, end: number, file: string, key?: string): NpyHeader {
+  const fail = (problem: string, offset = start) => new DataFileError(file, problem, { key, offset });
+  let value: PyLiteral;
+  try {
+    value = parsePyLiteral(text);
+  } catch (e) {
+    if (!(e instanceof PyLiteralError)) throw e;
+    // Character and byte positions agree for latin1 headers (v1, v2) and for ASCII ones (every real v3 header).
+    throw fail(
+      `header is not a numpy header dict (not a Python literal: ${e.message}) near ${JSON.stringify(text.slice(e.at, e.at + 24))}`,
+      start + e.at,
+    );
   }
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map((s) => {
-      if (!/^\d+$/.test(s)) throw fail(`shape entry '${s}' is not a non-negative integer`, start);
-      return Number(s);
-    });
+  if (!(value instanceof PyLiteralDict)) throw fail('header is not a numpy header dict');
+  const get = (name: string) => value.entries.get(`s${name}`)?.[1];
+  const names = [...value.entries.values()].map(([k]) => (typeof k === 'string' ? `'${k}'` : String(k)));
+  if (value.entries.size !== 3 || [get('descr'), get('fortran_order'), get('shape')].includes(undefined)) {
+    throw fail(
+      `header keys are ${names.slice(0, 6).join(', ') || 'none'}; numpy needs exactly 'descr', 'fortran_order' and 'shape'`,
+    );
+  }
+  const descr = get('descr');
+  const fortran = get('fortran_order');
+  const shapeV = get('shape');
+  if (typeof descr !== 'string') {
+    throw fail('unsupported dtype: structured and sub-array dtypes (a list descr) are not read');
+  }
+  const m = /^([<>|=]?)([a-z]\d+)$/.exec(descr);
+  const dtype = m ? DESCR_TO_DTYPE[m[2]] : undefined;
+  if (!m || !dtype) {
+    throw fail(`unsupported dtype '${descr.slice(0, 40)}' (supported: bool, int8-64, uint8-64, float16/32/64)`);
+  }
+  if (typeof fortran !== 'boolean') throw fail("'fortran_order' must be True or False");
+  if (!(shapeV instanceof PyLiteralTuple)) throw fail("'shape' must be a tuple of integers");
+  const shape = shapeV.items.map((d) => {
+    if (typeof d !== 'bigint' || d < 0n || d > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw fail(`shape entry ${typeof d === 'bigint' ? d : JSON.stringify(d)} is not a non-negative integer`);
+    }
+    return Number(d);
+  });
+  checkShape(shape, (problem) => fail(problem));
   return {
     dtype,
-    littleEndian: order !== '>',
-    fortranOrder: fortran === 'True',
+    // '=' is native order, little-endian on every machine this runs on.
+    littleEndian: m[1] !== '>',
+    fortranOrder: fortran,
     shape,
-    dataOffset: start + headerLen,
+    dataOffset: end,
   };
 }
 
 /** Opens a .npy file: reads only its header now; values are read by the entry's readF32. */
-export async function openNpy(source: ByteSource, key = ''): Promise<TensorEntry> {
-  const head = await source.read(0, Math.min(source.size, 65536 + 12));
-  const header = parseNpyHeader(head, source.name, key || undefined);
-  return npyEntry(source, header, key);
+export async function openNpy(
+  source: ByteSource,
+  key = '',
+  budgets: FormatBudgets = DEFAULT_BUDGETS,
+): Promise<TensorEntry> {
+  const header = await readNpyHeader(source, key || undefined, budgets);
+  return npyEntry(source, header, key, budgets);
 }
 
-export function npyEntry(source: ByteSource, header: NpyHeader, key: string): TensorEntry {
-  const { dtype, shape, dataOffset } = header;
-  const count = elementCount(shape);
-  const itemBytes = DTYPE_BYTES[dtype];
-  const need = dataOffset + count * itemBytes;
-  const where = { key: key || undefined };
+export function npyEntry(
+  source: ByteSource,
+  header: NpyHeader,
+  key: string,
+  budgets: FormatBudgets = DEFAULT_BUDGETS,
+): TensorEntry {
+  const count = elementCount(header.shape);
+  const need = header.dataOffset + count * DTYPE_BYTES[header.dtype];
   if (need > source.size) {
     throw new DataFileError(
       source.name,
-      `truncated: shape [${shape}] (${count} elements) of ${dtype} needs ${need} bytes but the file has ${source.size}`,
-      { ...where, offset: source.size },
+      `truncated: shape [${header.shape}] (${count} elements) of ${header.dtype} needs ${need} bytes but the file has ${source.size}`,
+      { key: key || undefined, offset: source.size },
     );
   }
-  const rows = shape.length === 0 ? 1 : shape[0];
-  const rowLen = shape.length <= 1 ? 1 : count / rows;
-  const fortran = header.fortranOrder && shape.length > 1;
-  const sliceElems = Math.max(1, Math.floor(READ_SLICE_BYTES / itemBytes));
-  /** Decodes `n` contiguous elements from element `first` of the data into target[at...], in slices. */
-  const readRun = async (first: number, n: number, target: Float32Array, at: number) => {
-    for (let done = 0; done < n; done += sliceElems) {
-      const k = Math.min(sliceElems, n - done);
-      const offset = dataOffset + (first + done) * itemBytes;
-      const bytes = await source.read(offset, k * itemBytes);
-      if (bytes.length < k * itemBytes) {
-        throw new DataFileError(source.name, 'file ended while reading values', {
-          ...where,
-          offset: offset + bytes.length,
-        });
-      }
-      decodeToF32(bytes, dtype, header.littleEndian, k, target, at + done);
-    }
-  };
-  return {
-    key,
-    dtype,
-    shape,
-    readF32: async (onProgress) => {
-      if (count > MAX_ELEMENTS) throw tooLargeError(source.name, key, shape, count);
-      const out = new Float32Array(count);
-      const target = fortran ? new Float32Array(count) : out;
-      const totalBytes = count * itemBytes;
-      for (let first = 0; first < count; first += sliceElems) {
-        const n = Math.min(sliceElems, count - first);
-        await readRun(first, n, target, first);
-        onProgress?.((first + n) * itemBytes, totalBytes);
-      }
-      if (target !== out) fortranToC(target, shape, out);
-      return out;
-    },
-    readRowsF32: async (rowStart, rowEnd) => {
-      if (!(
-        Number.isInteger(rowStart) &&
-        Number.isInteger(rowEnd) &&
-        rowStart >= 0 &&
-        rowStart <= rowEnd &&
-        rowEnd <= rows
-      )) {
-        throw new DataFileError(source.name, `invalid row range [${rowStart}, ${rowEnd}) for shape [${shape}]`, where);
-      }
-      const n = rowEnd - rowStart;
-      if (n * rowLen > MAX_ELEMENTS) throw tooLargeError(source.name, key, [n, ...shape.slice(1)], n * rowLen);
-      const out = new Float32Array(n * rowLen);
-      if (!fortran) {
-        await readRun(rowStart * rowLen, n * rowLen, out, 0);
-        return out;
-      }
-      await readFortranRows(readRun, shape, rowStart, n, out, sliceElems);
-      return out;
-    },
-  };
-}
-
-function tooLargeError(file: string, key: string, shape: readonly number[], count: number): DataFileError {
-  return new DataFileError(
-    file,
-    `shape [${shape}] has ${count} elements, more than the ${MAX_ELEMENTS} that fit in one array; read it by row blocks (readRowsF32) instead`,
-    { key: key || undefined, offset: 8 },
-  );
+  return new NpyTensor(source, header, key, budgets.tensorElements);
 }
 
 /**
+ * A contiguous tensor (C or Fortran order) at a known offset of a source. A class, not closures: a safetensors
+ * header may describe hundreds of thousands of these, and each costs only its fields.
+ */
+class NpyTensor implements TensorEntry {
+  readonly dtype: DType;
+  readonly shape: number[];
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly header: NpyHeader,
+    readonly key: string,
+    private readonly limit: number,
+  ) {
+    this.dtype = header.dtype;
+    this.shape = header.shape;
+  }
+
+  private get rowLen(): number {
+    return this.shape.length <= 1 ? 1 : elementCount(this.shape.slice(1));
+  }
+
+  /** Decodes `n` contiguous elements from element `first` of the data into target[at...], in slices. */
+  private async readRun(first: number, n: number, target: Float32Array, at: number): Promise<void> {
+    const { source, header } = this;
+    const itemBytes = DTYPE_BYTES[this.dtype];
+    const sliceElems = Math.max(1, Math.floor(READ_SLICE_BYTES / itemBytes));
+    for (let done = 0; done < n; done += sliceElems) {
+      const k = Math.min(sliceElems, n - done);
+      const offset = header.dataOffset + (first + done) * itemBytes;
+      const bytes = await source.read(offset, k * itemBytes);
+      if (bytes.length < k * itemBytes) {
+        throw new DataFileError(source.name, `file ended at byte ${offset + bytes.length} while reading values`, {
+          key: this.key || undefined,
+          offset: offset + bytes.length,
+        });
+      }
+      decodeToF32(bytes, this.dtype, header.littleEndian, k, target, at + done);
+    }
+  }
+
+  private async readRows(
+    rowStart: number,
+    rowEnd: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Float32Array> {
+    const { shape, key, limit } = this;
+    const rowLen = this.rowLen;
+    const n = rowEnd - rowStart;
+    if (n * rowLen > limit) throw tooLargeError(this.source.name, key, [n, ...shape.slice(1)], n * rowLen, limit);
+    const out = allocF32(n * rowLen, this.source.name, key);
+    if (out.length === 0) return out;
+    const itemBytes = DTYPE_BYTES[this.dtype];
+    const sliceElems = Math.max(1, Math.floor(READ_SLICE_BYTES / itemBytes));
+    const readRun = (first: number, k: number, target: Float32Array, at: number) => this.readRun(first, k, target, at);
+    if (this.header.fortranOrder && shape.length > 1) {
+      await readFortranRows(readRun, shape, rowStart, n, out, sliceElems, onProgress);
+      return out;
+    }
+    const total = out.length * itemBytes;
+    for (let first = 0; first < out.length; first += sliceElems) {
+      const k = Math.min(sliceElems, out.length - first);
+      await readRun(rowStart * rowLen + first, k, out, first);
+      onProgress?.((first + k) * itemBytes, total);
+    }
+    return out;
+  }
+
+  async readF32(onProgress?: (bytesDone: number, bytesTotal: number) => void): Promise<Float32Array> {
+    const count = elementCount(this.shape);
+    if (count > this.limit) throw tooLargeError(this.source.name, this.key, this.shape, count, this.limit);
+    return this.readRows(0, this.shape.length === 0 ? 1 : this.shape[0], onProgress);
+  }
+
+  async readRowsF32(rowStart: number, rowEnd: number): Promise<Float32Array> {
+    checkRowRange(rowStart, rowEnd, this.shape, this.source.name, this.key);
+    return this.readRows(rowStart, rowEnd);
+  }
+}
+
+/** The row range check every readRowsF32 makes. */
+export function checkRowRange(rowStart: number, rowEnd: number, shape: readonly number[], file: string, key: string) {
+  const rows = shape.length === 0 ? 1 : shape[0];
+  if (!(
+    Number.isInteger(rowStart) &&
+    Number.isInteger(rowEnd) &&
+    rowStart >= 0 &&
+    rowStart <= rowEnd &&
+    rowEnd <= rows
+  )) {
+    throw new DataFileError(file, `invalid row range [${rowStart}, ${rowEnd}) for shape [${shape}]`, {
+      key: key || undefined,
+    });
+  }
+}
+
+export function tooLargeError(
+  file: string,
+  key: string,
+  shape: readonly number[],
+  count: number,
+  limit: number,
+): DataFileError {
+  return new DataFileError(
+    file,
+    `shape [${shape}] has ${count} elements, more than the ${limit} that fit in one array; read it by row blocks (readRowsF32) instead (${budgetHint('tensorElements', limit)})`,
+    { key: key || undefined },
+  );
+}
+
+/** Rows and columns of the square tiles a column-major block is scattered in (cache-sized on both sides). */
+const TILE = 64;
+
+/**
  * Rows [rowStart, rowStart + n) of a column-major array: each "column" (an index over the other dims) holds its
- * n values contiguously, so a block is one run per column, scattered to row-major positions. When the block
- * covers most rows, runs of adjacent columns are fetched in one read to avoid many small reads.
+ * n values contiguously, so a block is one run per column, scattered to row-major positions in tiles (so neither
+ * the reads nor the writes stride through memory). When the block covers most rows, runs of adjacent columns are
+ * fetched in one read to avoid many small reads.
  */
 async function readFortranRows(
   readRun: (first: number, n: number, target: Float32Array, at: number) => Promise<void>,
@@ -179,12 +276,40 @@ async function readFortranRows(
   n: number,
   out: Float32Array,
   sliceElems: number,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<void> {
   const rows = shape[0];
   const rest = shape.slice(1);
-  const restCount = rest.reduce((a, b) => a * b, 1);
-  // C-order position of each Fortran-order column index over the other dims.
-  const cIndex = new Int32Array(restCount);
+  const restCount = elementCount(rest);
+  // For a matrix a column's C position is its index; only higher ranks need the table (as large as a row).
+  const cIndex = rest.length === 1 ? null : fortranColumnPositions(rest);
+  const dense = n * 2 >= rows;
+  const colsPerRead = dense ? Math.max(1, Math.floor(sliceElems / rows)) : 1;
+  let buf = new Float32Array(0);
+  for (let c0 = 0; c0 < restCount; c0 += colsPerRead) {
+    const c1 = Math.min(restCount, c0 + colsPerRead);
+    const span = (c1 - 1 - c0) * rows + n;
+    if (buf.length < span) buf = new Float32Array(span);
+    await readRun(c0 * rows + rowStart, span, buf, 0);
+    for (let t0 = 0; t0 < n; t0 += TILE) {
+      const t1 = Math.min(n, t0 + TILE);
+      for (let k0 = c0; k0 < c1; k0 += TILE) {
+        const k1 = Math.min(c1, k0 + TILE);
+        for (let i = t0; i < t1; i++) {
+          const o = i * restCount;
+          if (cIndex) for (let c = k0; c < k1; c++) out[o + cIndex[c]] = buf[(c - c0) * rows + i];
+          else for (let c = k0; c < k1; c++) out[o + c] = buf[(c - c0) * rows + i];
+        }
+      }
+    }
+    onProgress?.(c1 * n * 4, restCount * n * 4);
+  }
+}
+
+/** C-order position (within a row) of each column-major index over the trailing dims. */
+function fortranColumnPositions(rest: readonly number[]): Int32Array | Float64Array {
+  const restCount = elementCount(rest);
+  const cIndex = restCount < 2 ** 31 ? new Int32Array(restCount) : new Float64Array(restCount);
   const cStrides = new Array<number>(rest.length);
   for (let d = rest.length - 1, s = 1; d >= 0; d--) {
     cStrides[d] = s;
@@ -200,44 +325,5 @@ async function readFortranRows(
       idx[d] = 0;
     }
   }
-  const dense = n * 2 >= rows;
-  const colsPerRead = dense ? Math.max(1, Math.floor(sliceElems / rows)) : 1;
-  let buf = new Float32Array(0);
-  for (let c0 = 0; c0 < restCount; c0 += colsPerRead) {
-    const c1 = Math.min(restCount, c0 + colsPerRead);
-    const span = (c1 - 1 - c0) * rows + n;
-    if (buf.length < span) buf = new Float32Array(span);
-    await readRun(c0 * rows + rowStart, span, buf, 0);
-    for (let c = c0; c < c1; c++) {
-      const base = (c - c0) * rows;
-      const col = cIndex[c];
-      for (let i = 0; i < n; i++) out[i * restCount + col] = buf[base + i];
-    }
-  }
-}
-
-/** Reorders column-major values into row-major order. */
-export function fortranToC(src: Float32Array, shape: readonly number[], dst: Float32Array): void {
-  const rank = shape.length;
-  if (rank === 2) {
-    const [rows, cols] = shape;
-    for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) dst[i * cols + j] = src[j * rows + i];
-    return;
-  }
-  const cStrides = new Array<number>(rank);
-  let s = 1;
-  for (let d = rank - 1; d >= 0; d--) {
-    cStrides[d] = s;
-    s *= shape[d];
-  }
-  const idx = new Array<number>(rank).fill(0);
-  for (let f = 0; f < src.length; f++) {
-    let c = 0;
-    for (let d = 0; d < rank; d++) c += idx[d] * cStrides[d];
-    dst[c] = src[f];
-    for (let d = 0; d < rank; d++) {
-      if (++idx[d] < shape[d]) break;
-      idx[d] = 0;
-    }
-  }
+  return cIndex;
 }

@@ -2,52 +2,68 @@
 // Members are read through the .npy reader: stored ones by slices of the file, deflated ones by forward inflation.
 
 import type { ByteSource } from './byte-source';
+import { subSource } from './byte-source';
+import { budgetHint, DEFAULT_BUDGETS, type FormatBudgets } from './budgets';
 import { DataFileError } from './errors';
 import { DTYPE_BYTES } from './dtype';
-import { npyEntry, parseNpyHeader } from './npy';
+import { npyEntry, readNpyHeader } from './npy';
 import { elementCount, type TensorEntry } from './tensor-entry';
-import { entryDataOffset, entrySource, openZip, type ZipArchive, type ZipEntry } from './zip';
+import { entrySource, openZip, type ZipArchive, type ZipEntry } from './zip';
 
-export async function openNpz(source: ByteSource, archive?: ZipArchive): Promise<TensorEntry[]> {
-  const zip = archive ?? (await openZip(source));
-  const members = zip.entries.filter((e) => e.name.endsWith('.npy') && !e.name.endsWith('/'));
-  if (members.length === 0) {
+export async function openNpz(
+  source: ByteSource,
+  archive?: ZipArchive,
+  budgets: FormatBudgets = archive?.budgets ?? DEFAULT_BUDGETS,
+): Promise<TensorEntry[]> {
+  const zip = archive ?? (await openZip(source, budgets));
+  const tensors: TensorEntry[] = [];
+  for (let i = 0; i < zip.count; i++) {
+    const name = zip.nameAt(i);
+    if (!name.endsWith('.npy') || name.endsWith('/')) continue;
+    if (tensors.length >= budgets.tensors) {
+      throw new DataFileError(
+        source.name,
+        `more than ${budgets.tensors} .npy members (${budgetHint('tensors', budgets.tensors)})`,
+      );
+    }
+    tensors.push(await openMember(zip, zip.entry(i), budgets));
+  }
+  if (tensors.length === 0) {
+    const names = Array.from({ length: Math.min(5, zip.count) }, (_, i) => zip.nameAt(i).slice(0, 40));
     throw new DataFileError(
       source.name,
-      `zip archive has no .npy members, so it is not an .npz (members: ${
-        zip.entries
-          .slice(0, 5)
-          .map((e) => e.name)
-          .join(', ') || 'none'
-      })`,
+      `zip archive has no .npy members, so it is not an .npz (members: ${names.join(', ') || 'none'})`,
     );
   }
-  const tensors: TensorEntry[] = [];
-  for (const member of members) tensors.push(await openMember(zip, member));
   return tensors;
 }
 
-async function openMember(zip: ZipArchive, member: ZipEntry): Promise<TensorEntry> {
+async function openMember(zip: ZipArchive, member: ZipEntry, budgets: FormatBudgets): Promise<TensorEntry> {
   const file = zip.source.name;
   const key = member.name.slice(0, -'.npy'.length);
-  const src = await entrySource(zip, member);
   // The .npy reader's errors count offsets from the member's start; tag its source with a private name so they
   // can be told apart from the zip layer's (already file-absolute) errors and re-expressed for the user.
   const innerName = `${file}\u0000${member.name}`;
-  const inner: ByteSource = { name: innerName, size: src.size, read: (o, n) => src.read(o, n) };
-  const base = member.method === 0 ? await entryDataOffset(zip, member) : undefined;
+  let base: number | undefined;
   const relocate = (e: unknown): unknown => {
     if (!(e instanceof DataFileError) || e.file !== innerName) return e;
     const note =
       base === undefined
-        ? ` (in deflate-compressed member '${member.name}'; the offset counts its uncompressed bytes)`
+        ? ` (in deflate-compressed member '${member.name.slice(0, 60)}'; the offset counts its uncompressed bytes)`
         : '';
     const offset = e.where.offset === undefined ? undefined : e.where.offset + (base ?? 0);
     return new DataFileError(file, e.problem + note, { key, offset });
   };
   try {
-    const head = await inner.read(0, Math.min(inner.size, 65536 + 12));
-    const header = parseNpyHeader(head, innerName, key);
+    const src = await entrySource(zip, member);
+    base = src.dataStart;
+    const inner: ByteSource = { name: innerName, size: src.size, read: (o, n) => src.read(o, n) };
+    // Stored members' headers are read through the archive's read-ahead window (many members, one read).
+    const headerSource =
+      base === undefined ? inner : { ...subSource(zip.headerSource, base, src.size), name: innerName };
+    const header = await readNpyHeader(headerSource, key, budgets);
+    // A deflate member's stream is dropped after the header: the values are read later, from the start.
+    src.release();
     const count = elementCount(header.shape);
     const described = header.dataOffset + count * DTYPE_BYTES[header.dtype];
     // The member's declared size must be exactly what its header describes: this is what lets a forged size
@@ -59,24 +75,24 @@ async function openMember(zip: ZipArchive, member: ZipEntry): Promise<TensorEntr
         { key, offset: 8 },
       );
     }
-    const entry = npyEntry(inner, header, key);
+    const entry = npyEntry(inner, header, key, budgets);
+    const relocated = async <R>(f: () => Promise<R>): Promise<R> => {
+      try {
+        return await f();
+      } catch (e) {
+        throw relocate(e);
+      }
+    };
     return {
-      ...entry,
-      readF32: async (onProgress) => {
-        try {
-          return await entry.readF32(onProgress);
-        } catch (e) {
-          throw relocate(e);
-        }
-      },
+      key: entry.key,
+      dtype: entry.dtype,
+      shape: entry.shape,
+      // Row blocks of a column-major deflated member would each inflate the whole member again; read it whole.
+      wholeReadsPreferred: base === undefined && header.fortranOrder && header.shape.length > 1,
+      readCost: member.uncompressedSize,
+      readF32: (onProgress) => relocated(() => entry.readF32(onProgress)),
       // Stored members read only the requested rows; deflated ones inflate forward to them (cheap when sequential).
-      readRowsF32: async (rowStart, rowEnd) => {
-        try {
-          return await entry.readRowsF32!(rowStart, rowEnd);
-        } catch (e) {
-          throw relocate(e);
-        }
-      },
+      readRowsF32: (rowStart, rowEnd) => relocated(() => entry.readRowsF32!(rowStart, rowEnd)),
     };
   } catch (e) {
     throw relocate(e);

@@ -2,6 +2,7 @@
 // second, and returns its tensors (values still on disk) or its table. Also the NaN/Inf scan run on read values.
 
 import type { ByteSource } from './byte-source';
+import { resolveBudgets, type BudgetOverrides } from './budgets';
 import { DataFileError } from './errors';
 import { openHdf5 } from './hdf5';
 import { openNpy } from './npy';
@@ -72,32 +73,34 @@ export function detectKind(
   return undefined;
 }
 
-export async function openDataFile(source: ByteSource): Promise<OpenedFile> {
+/** Opens any supported file within the budgets (the defaults, with `overrides` applied). */
+export async function openDataFile(source: ByteSource, overrides: BudgetOverrides = {}): Promise<OpenedFile> {
+  const budgets = resolveBudgets(overrides);
   const file = source.name;
   if (source.size === 0) throw new DataFileError(file, 'file is empty');
   const head = await source.read(0, Math.min(source.size, 1024));
   const kind = detectKind(head, file, source.size);
   switch (kind) {
     case 'npy':
-      return { file, kind, tensors: [await openNpy(source)] };
+      return { file, kind, tensors: [await openNpy(source, '', budgets)] };
     case 'zip': {
-      const zip = await openZip(source);
+      const zip = await openZip(source, budgets);
       if (torchPickleName(zip)) {
-        const t = await openTorchZip(source, zip);
+        const t = await openTorchZip(source, zip, budgets);
         return { file, kind: 'torch', tensors: t.tensors, metadata: t.metadata };
       }
-      return { file, kind: 'npz', tensors: await openNpz(source, zip) };
+      return { file, kind: 'npz', tensors: await openNpz(source, zip, budgets) };
     }
     case 'torch-legacy': {
-      const t = await openTorchLegacy(source);
+      const t = await openTorchLegacy(source, budgets);
       return { file, kind: 'torch', tensors: t.tensors, metadata: t.metadata };
     }
     case 'safetensors': {
-      const s = await openSafetensors(source);
+      const s = await openSafetensors(source, budgets);
       return { file, kind, tensors: s.tensors, metadata: s.metadata };
     }
     case 'hdf5': {
-      const h = await openHdf5(source);
+      const h = await openHdf5(source, budgets);
       return { file, kind, tensors: h.tensors, metadata: h.metadata, skipped: h.skipped, close: h.close };
     }
     case 'table': {
@@ -105,6 +108,7 @@ export async function openDataFile(source: ByteSource): Promise<OpenedFile> {
       const table = await openTable(
         source,
         ext === 'tsv' ? 'tsv' : ext === 'jsonl' || ext === 'ndjson' ? 'jsonl' : undefined,
+        budgets,
       );
       return { file, kind, tensors: [], table };
     }

@@ -63,6 +63,8 @@ export interface PickleLimits {
   maxStack: number;
   /** Open MARKs at once. */
   maxMarks: number;
+  /** Values built (strings, containers, objects; not small numbers): what bounds the reader's memory. */
+  maxObjects: number;
 }
 
 export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
@@ -70,6 +72,7 @@ export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
   maxMemo: 1_000_000,
   maxStack: 1_000_000,
   maxMarks: 1000,
+  maxObjects: 5_000_000,
 };
 
 export interface UnpickleOptions {
@@ -170,15 +173,33 @@ export function depthOf(v: PyValue): number {
   return v instanceof PyTuple || v instanceof PyList || v instanceof PyDict || v instanceof PySet ? v.depth : 0;
 }
 
+/** Longest canonical form of a dictionary or set key accepted (a tuple key doubled on itself grows exponentially). */
+const MAX_KEY_CHARS = 4096;
+
 /** Canonical form of a hashable Python key (1, 1.0 and True hash alike in Python, and do here). */
 export function keyOf(k: PyValue, fail: (problem: string) => DataFileError): string {
+  return canonicalKey(k, fail, { left: MAX_KEY_CHARS });
+}
+
+function canonicalKey(k: PyValue, fail: (problem: string) => DataFileError, budget: { left: number }): string {
+  const spend = (s: string) => {
+    budget.left -= s.length;
+    if (budget.left < 0) throw fail(`dictionary key is longer than ${MAX_KEY_CHARS} characters in canonical form`);
+    return s;
+  };
   if (typeof k === 'string') return `s${k}`;
-  if (typeof k === 'number' || typeof k === 'bigint') return `n${k}`;
-  if (typeof k === 'boolean') return `n${k ? 1 : 0}`;
-  if (k === null) return 'N';
-  if (k instanceof PyBytes) return `b${Array.from(k.bytes).join(',')}`;
-  if (k instanceof PyTuple) return `t(${k.items.map((x) => keyOf(x, fail)).join(',')})`;
-  if (k instanceof PyGlobal) return `g${k.qualname}`;
+  if (typeof k === 'number' || typeof k === 'bigint') return spend(`n${k}`);
+  if (typeof k === 'boolean') return spend(`n${k ? 1 : 0}`);
+  if (k === null) return spend('N');
+  if (k instanceof PyBytes) {
+    if (k.bytes.length * 4 > budget.left) throw fail(`bytes key of ${k.bytes.length} bytes is too long`);
+    return spend(`b${Array.from(k.bytes).join(',')}`);
+  }
+  if (k instanceof PyTuple) {
+    spend('t()');
+    return `t(${k.items.map((x) => spend(canonicalKey(x, fail, budget))).join(',')})`;
+  }
+  if (k instanceof PyGlobal) return spend(`g${k.qualname}`);
   throw fail(`unhashable dictionary key of type ${typeName(k)}`);
 }
 
@@ -202,7 +223,8 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
     new DataFileError(file, `pickle: ${opName ? `${opName}: ` : ''}${problem}`, { key, offset: base + opAt });
   const need = (n: number) => {
     if (!(pos + n <= bytes.length)) {
-      throw new PickleTruncatedError(file, `pickle ends unexpectedly (${opName} needs ${n} more bytes)`, {
+      const what = opName ? `${opName} needs ${n} more bytes` : 'no STOP opcode';
+      throw new PickleTruncatedError(file, `pickle ends unexpectedly at byte ${base + bytes.length} (${what})`, {
         key,
         offset: base + bytes.length,
       });
@@ -261,7 +283,21 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
   const metastack: PyValue[][] = [];
   const memo = new Map<number, PyValue>();
 
+  let objects = 0;
+  /** Pushes a value this opcode built (counted against maxObjects unless it is a small number or a constant). */
   const push = (v: PyValue) => {
+    if (stack.length >= limits.maxStack) throw fail(`more than ${limits.maxStack} items on the stack`);
+    if (
+      v !== null &&
+      typeof v !== 'boolean' &&
+      !(typeof v === 'number' && Number.isInteger(v)) &&
+      ++objects > limits.maxObjects
+    )
+      throw fail(`the pickle builds more than ${limits.maxObjects} objects`);
+    stack.push(v);
+  };
+  /** Pushes another reference to an existing value (DUP, memo GETs): nothing new is built. */
+  const pushRef = (v: PyValue) => {
     if (stack.length >= limits.maxStack) throw fail(`more than ${limits.maxStack} items on the stack`);
     stack.push(v);
   };
@@ -302,12 +338,14 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
     if (items.length % 2) throw fail('odd number of items for a dictionary');
     for (let i = 0; i < items.length; i += 2) {
       dict.depth = checkDepth(Math.max(dict.depth, depthOf(items[i]) + 1, depthOf(items[i + 1]) + 1));
+      if (dict.entries.size >= limits.maxStack) throw fail(`dictionary of more than ${limits.maxStack} keys`);
       dict.entries.set(keyOf(items[i], fail), [items[i], items[i + 1]]);
     }
   };
   const addItems = (set: PySet, items: PyValue[]) => {
     for (const it of items) {
       set.depth = checkDepth(Math.max(set.depth, depthOf(it) + 1));
+      if (set.items.size >= limits.maxStack) throw fail(`set of more than ${limits.maxStack} items`);
       set.items.set(keyOf(it, fail), it);
     }
   };
@@ -390,7 +428,7 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
         popMark();
         break; // POP_MARK
       case 0x32:
-        push(top());
+        pushRef(top());
         break; // DUP
       case 0x4e:
         push(null);
@@ -567,13 +605,13 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
         memoPut(memo.size, top());
         break; // MEMOIZE
       case 0x67:
-        push(memoGet(textIndex(line(), fail)));
+        pushRef(memoGet(textIndex(line(), fail)));
         break; // GET
       case 0x68:
-        push(memoGet(u8()));
+        pushRef(memoGet(u8()));
         break; // BINGET
       case 0x6a:
-        push(memoGet(u32()));
+        pushRef(memoGet(u32()));
         break; // LONG_BINGET
       case 0x63: {
         const module = line();

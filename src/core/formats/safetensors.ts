@@ -1,14 +1,15 @@
 // .safetensors reader: an 8-byte header length, a JSON header of {name: {dtype, shape, data_offsets}}, then raw
-// little-endian data. Opening reads only the header; each tensor's readF32 touches only that tensor's bytes.
+// little-endian data. Opening reads only the header; each tensor's readF32 touches only that tensor's bytes. The
+// header is parsed member by member (depth-limited, never a call-stack overflow) into compact descriptions, and
+// the number of tensors is budgeted, so a header listing a million tensors is refused before it costs gigabytes.
 
 import type { ByteSource } from './byte-source';
+import { budgetHint, DEFAULT_BUDGETS, type FormatBudgets } from './budgets';
 import { DataFileError } from './errors';
 import { DTYPE_BYTES, type DType } from './dtype';
+import { isPlainObject, parseJson, type JsonValue } from './json';
 import { npyEntry } from './npy';
-import { elementCount, type TensorEntry } from './tensor-entry';
-
-/** The reference implementation refuses headers over 100 MB; so do we, before reading them. */
-export const MAX_HEADER_BYTES = 100_000_000;
+import { checkShape, elementCount, type TensorEntry } from './tensor-entry';
 
 const DTYPES: Record<string, DType> = {
   BOOL: 'bool',
@@ -42,16 +43,34 @@ interface Described {
   end: number;
 }
 
-export async function openSafetensors(source: ByteSource): Promise<SafetensorsFile> {
+/** A short, safe rendering of a header value for messages. */
+function show(v: JsonValue | undefined): string {
+  if (v === undefined) return 'missing';
+  if (Array.isArray(v)) return v.length > 8 ? `a list of ${v.length}` : `[${v.map((x) => show(x)).join(', ')}]`;
+  if (isPlainObject(v)) return 'an object';
+  return JSON.stringify(v).slice(0, 40);
+}
+
+export async function openSafetensors(
+  source: ByteSource,
+  budgets: FormatBudgets = DEFAULT_BUDGETS,
+): Promise<SafetensorsFile> {
   const file = source.name;
   const lenBytes = await source.read(0, 8);
   if (lenBytes.length < 8)
     throw new DataFileError(file, 'file is shorter than the 8-byte safetensors header length', { offset: 0 });
   const headerLen = new DataView(lenBytes.buffer, lenBytes.byteOffset, 8).getBigUint64(0, true);
-  if (headerLen > BigInt(Math.min(MAX_HEADER_BYTES, source.size - 8))) {
+  if (headerLen > BigInt(budgets.headerBytes)) {
     throw new DataFileError(
       file,
-      `header length field says ${headerLen} bytes but ${headerLen > BigInt(MAX_HEADER_BYTES) ? `the limit is ${MAX_HEADER_BYTES}` : `the file has only ${source.size - 8} after it`}`,
+      `header length field says ${headerLen} bytes (${budgetHint('headerBytes', budgets.headerBytes)})`,
+      { offset: 0 },
+    );
+  }
+  if (headerLen > BigInt(source.size - 8)) {
+    throw new DataFileError(
+      file,
+      `header length field says ${headerLen} bytes but the file ends at byte ${source.size}`,
       { offset: 0 },
     );
   }
@@ -60,41 +79,43 @@ export async function openSafetensors(source: ByteSource): Promise<SafetensorsFi
   const dataLen = source.size - dataStart;
   const headerBytes = await source.read(8, n);
   if (headerBytes.length < n)
-    throw new DataFileError(file, 'file ends inside the JSON header', { offset: 8 + headerBytes.length });
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8').decode(headerBytes));
-  } catch (e) {
-    throw new DataFileError(file, `header is not valid JSON: ${(e as Error).message}`, { offset: 8 });
-  }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
-    throw new DataFileError(file, 'header is not a JSON object', { offset: 8 });
-  }
+    throw new DataFileError(file, `file ends at byte ${8 + headerBytes.length}, inside the JSON header`, {
+      offset: 8 + headerBytes.length,
+    });
   const metadata: Record<string, string> = {};
   const described: Described[] = [];
-  for (const [key, value] of Object.entries(header as Record<string, unknown>)) {
-    const fail = (problem: string, offset = 8) => new DataFileError(file, problem, { key, offset });
+  const seen = new Set<string>();
+  const member = (key: string, value: JsonValue, at: number) => {
+    const fail = (problem: string, offset = at) => new DataFileError(file, problem, { key, offset });
+    if (seen.has(key)) throw fail('the header names this key twice');
+    seen.add(key);
     if (key === '__metadata__') {
-      if (value === null || typeof value !== 'object' || Array.isArray(value))
-        throw fail('__metadata__ must be an object of strings');
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (typeof v !== 'string') throw fail(`__metadata__ value for '${k}' is not a string`);
+      if (!isPlainObject(value)) throw fail('__metadata__ must be an object of strings');
+      for (const [k, v] of Object.entries(value)) {
+        if (typeof v !== 'string') throw fail(`__metadata__ value for '${k.slice(0, 60)}' is not a string`);
         metadata[k] = v;
       }
-      continue;
+      return;
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-      throw fail('tensor description is not an object');
-    const { dtype: dtypeName, shape, data_offsets: offsets } = value as Record<string, unknown>;
+    if (described.length >= budgets.tensors) {
+      throw fail(`the header lists more than ${budgets.tensors} tensors (${budgetHint('tensors', budgets.tensors)})`);
+    }
+    if (!isPlainObject(value)) throw fail('tensor description is not an object');
+    const { dtype: dtypeName, shape, data_offsets: offsets } = value;
     const dtype = typeof dtypeName === 'string' ? DTYPES[dtypeName] : undefined;
     if (!dtype) {
-      throw fail(`unsupported dtype ${JSON.stringify(dtypeName)} (supported: ${Object.keys(DTYPES).join(', ')})`);
+      throw fail(`unsupported dtype ${show(dtypeName)} (supported: ${Object.keys(DTYPES).join(', ')})`);
     }
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw fail(`shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+      throw fail(`shape ${show(shape)} is not a list of non-negative integers`);
     }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw fail(`data_offsets ${JSON.stringify(offsets)} is not a pair of non-negative integers`);
+    checkShape(shape, (problem) => fail(problem));
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)
+    ) {
+      throw fail(`data_offsets ${show(offsets)} is not a pair of non-negative integers`);
     }
     const [begin, end] = offsets as number[];
     const abs = dataStart + begin;
@@ -105,7 +126,7 @@ export async function openSafetensors(source: ByteSource): Promise<SafetensorsFi
     if (end - begin !== need) {
       throw fail(`data_offsets span ${end - begin} bytes but shape [${shape}] of ${dtypeName} needs ${need}`, abs);
     }
-    // Tensors above MAX_ELEMENTS open fine: readF32 refuses them, readRowsF32 streams them.
+    // Tensors above the tensorElements budget open fine: readF32 refuses them, readRowsF32 streams them.
     // Writers lay tensors out by decreasing alignment, so each starts at a multiple of its element size within the
     // data section. A file that breaks this was not written by safetensors; refuse it rather than guess.
     if (begin % DTYPE_BYTES[dtype] !== 0) {
@@ -115,7 +136,16 @@ export async function openSafetensors(source: ByteSource): Promise<SafetensorsFi
       );
     }
     described.push({ key, dtype, shape: shape as number[], begin, end });
+  };
+  let header: JsonValue;
+  try {
+    header = parseJson(headerBytes, { file, baseOffset: 8, maxDepth: budgets.depth, onMember: member });
+  } catch (e) {
+    if (e instanceof DataFileError && e.where.key === undefined)
+      throw new DataFileError(file, `header is not valid JSON: ${e.problem}`, e.where);
+    throw e;
   }
+  if (!isPlainObject(header)) throw new DataFileError(file, 'header is not a JSON object', { offset: 8 });
   // Tensors may not share bytes; sorting by start makes overlap a neighbour check.
   const byStart = described.filter((d) => d.end > d.begin).sort((a, b) => a.begin - b.begin);
   for (let i = 1; i < byStart.length; i++) {
@@ -124,7 +154,7 @@ export async function openSafetensors(source: ByteSource): Promise<SafetensorsFi
     if (cur.begin < prev.end) {
       throw new DataFileError(
         file,
-        `tensor bytes [${cur.begin}, ${cur.end}) overlap '${prev.key}' [${prev.begin}, ${prev.end})`,
+        `tensor bytes [${cur.begin}, ${cur.end}) overlap '${prev.key.slice(0, 60)}' [${prev.begin}, ${prev.end})`,
         { key: cur.key, offset: dataStart + cur.begin },
       );
     }
@@ -136,6 +166,7 @@ export async function openSafetensors(source: ByteSource): Promise<SafetensorsFi
       source,
       { dtype: d.dtype, littleEndian: true, fortranOrder: false, shape: d.shape, dataOffset: dataStart + d.begin },
       d.key,
+      budgets,
     ),
   );
   return { tensors, metadata, dataStart };

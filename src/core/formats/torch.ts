@@ -4,10 +4,13 @@
 
 import type { ByteSource } from './byte-source';
 import { subSource } from './byte-source';
-import { DataFileError } from './errors';
+import { budgetHint, DEFAULT_BUDGETS, type FormatBudgets } from './budgets';
+import { clip, DataFileError } from './errors';
 import { DTYPE_BYTES, type DType } from './dtype';
 import {
+  DEFAULT_PICKLE_LIMITS,
   type GlobalImpl,
+  type PickleLimits,
   PickleTruncatedError,
   PyDict,
   PyGlobal,
@@ -19,7 +22,7 @@ import {
   unpickle,
 } from './pickle';
 import { stridedEntry } from './strided';
-import type { TensorEntry } from './tensor-entry';
+import { checkShape, elementCount, type TensorEntry } from './tensor-entry';
 import { entryDataOffset, entrySource, openZip, readEntry, type ZipArchive } from './zip';
 
 export interface TorchFile {
@@ -29,16 +32,14 @@ export interface TorchFile {
   format: 'zip' | 'legacy';
 }
 
-/** Larger than any real data.pkl (a state dict of 100k tensors is ~10 MB); bounds what a hostile one can cost. */
-export const MAX_PICKLE_BYTES = 64 << 20;
-const MAX_TENSORS = 1_000_000;
-/** A view may repeat its storage (stride 0), but not into an array this large. */
-const MAX_REPEATED_VIEW_ELEMENTS = 1 << 26;
+/** Longest flattened key ('a.b.0') accepted; real ones are a few dozen characters. */
+const MAX_PATH_CHARS = 4096;
+/** Scalar leaves kept as metadata (the rest are left out: they are shown to the user, not used). */
+const MAX_METADATA = 10_000;
 /** torch.serialization's MAGIC_NUMBER, the first pickle of a legacy file. */
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 const LEGACY_HINT =
-  'This is the legacy (pre-1.6) torch.save format; if it cannot be read, re-save it with ' +
-  'torch.save(obj, path) in torch >= 1.6 (_use_new_zipfile_serialization=True), which writes the zip format.';
+  'This is the legacy (pre-1.6) torch.save format: re-save with torch.save(obj, path) in torch >= 1.6.';
 
 const STORAGE_DTYPES: Record<string, DType> = {
   FloatStorage: 'f32',
@@ -86,6 +87,8 @@ interface StorageRef {
 
 interface TensorRef {
   storage: StorageRef;
+  /** Elements of `dtype` the storage holds (for untyped storages, its bytes divided by the element size). */
+  storageElements: number;
   dtype: DType;
   offset: number;
   shape: number[];
@@ -120,6 +123,7 @@ function rebuild(
   const ref = storage.value as StorageRef;
   const shape = intTuple(sizeV, 'size', fail);
   const stride = intTuple(strideV, 'stride', fail);
+  checkShape(shape, fail);
   if (shape.length !== stride.length) throw fail(`size has ${shape.length} dimensions but stride has ${stride.length}`);
   const dtype = dtypeOverride ?? ref.dtype;
   if (!dtype) throw fail('an untyped storage needs the dtype that _rebuild_tensor_v3 gives');
@@ -142,10 +146,14 @@ function rebuild(
       `view (offset ${offset}, size [${shape}], stride [${stride}]) reaches element ${last} but its storage '${ref.key}' has ${length}`,
     );
   }
-  if (count > length && count > MAX_REPEATED_VIEW_ELEMENTS) {
-    throw fail(`view of ${count} elements repeats its ${length}-element storage; too large to materialise`);
-  }
-  const tensor: TensorRef = { storage: ref, dtype, offset: offset + ref.viewOffset, shape, stride };
+  const tensor: TensorRef = {
+    storage: ref,
+    storageElements: length,
+    dtype,
+    offset: offset + ref.viewOffset,
+    shape,
+    stride,
+  };
   return new PyObject('tensor', tensor);
 }
 
@@ -228,37 +236,142 @@ export const TORCH_GLOBALS: ReadonlyMap<string, GlobalImpl> = (() => {
   return m;
 })();
 
-/** Walks the saved object into flat keys ('a.b.0'), collecting tensors and scalar leaves. */
+/** A container's flattened contents, relative to it: tensors and scalar leaves under their key paths. */
+interface Flat {
+  tensors: [string, TensorRef][];
+  scalars: [string, string][];
+}
+
+/**
+ * Walks the saved object into flat keys ('a.b.0'), collecting tensors and scalar leaves. The object is a graph:
+ * the memo shares values (tied weights are one tensor under two keys), and a container may even hold itself. Each
+ * container is walked once, iteratively, and its flattened contents are reused wherever it is referenced again;
+ * a cycle is refused, and the work of copying shared contents under each of their paths is counted, so an object
+ * whose shared parts multiply into 2^60 paths costs at most `pickleObjects` steps (and is refused at the tensors
+ * budget when those paths end in tensors).
+ */
 function flatten(
   root: PyValue,
   file: string,
-  maxDepth: number,
+  budgets: FormatBudgets,
 ): { tensors: { key: string; ref: TensorRef }[]; metadata: Record<string, string> } {
-  const tensors: { key: string; ref: TensorRef }[] = [];
-  const metadata: Record<string, string> = {};
-  const join = (path: string, k: string) => (path ? `${path}.${k}` : k);
-  const walk = (v: PyValue, path: string, depth: number) => {
-    if (depth > maxDepth)
-      throw new DataFileError(file, `saved object is nested deeper than ${maxDepth} levels (or refers to itself)`, {
-        key: path,
-      });
-    if (v instanceof PyObject && v.type === 'tensor') {
-      if (tensors.length >= MAX_TENSORS) throw new DataFileError(file, `more than ${MAX_TENSORS} tensors`);
-      tensors.push({ key: path, ref: v.value as TensorRef });
-    } else if (v instanceof PyDict) {
-      for (const [k, val] of v.entries.values()) walk(val, join(path, keyText(k)), depth + 1);
-    } else if (v instanceof PyList || v instanceof PyTuple) {
-      v.items.forEach((val, i) => walk(val, join(path, String(i)), depth + 1));
-    } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') {
-      metadata[path] = String(v);
+  let work = 0;
+  const spend = (n: number, path: string) => {
+    work += n;
+    if (work > budgets.pickleObjects) {
+      throw new DataFileError(
+        file,
+        `listing the saved object takes more than ${budgets.pickleObjects} steps (shared parts repeated over and over?) (${budgetHint('pickleObjects', budgets.pickleObjects)})`,
+        { key: clip(path, 80) },
+      );
     }
   };
-  walk(root, '', 0);
-  return { tensors, metadata };
+  const join = (path: string, k: string) => {
+    const p = path ? `${path}.${k}` : k;
+    if (p.length > MAX_PATH_CHARS)
+      throw new DataFileError(file, `a key path is longer than ${MAX_PATH_CHARS} characters`, { key: p });
+    return p;
+  };
+  /** Appends `child`'s contents to `into` under `key`. */
+  const merge = (into: Flat, key: string, child: Flat) => {
+    spend(child.tensors.length + child.scalars.length, key);
+    if (into.tensors.length + child.tensors.length > budgets.tensors) {
+      throw new DataFileError(
+        file,
+        `more than ${budgets.tensors} tensors (${budgetHint('tensors', budgets.tensors)})`,
+        {
+          key: clip(key, 80),
+        },
+      );
+    }
+    for (const [k, t] of child.tensors) into.tensors.push([join(key, k), t]);
+    for (const [k, v] of child.scalars) {
+      if (into.scalars.length >= MAX_METADATA) break;
+      into.scalars.push([join(key, k), v]);
+    }
+  };
+  const isContainer = (v: PyValue): v is PyDict | PyList | PyTuple =>
+    v instanceof PyDict || v instanceof PyList || v instanceof PyTuple;
+  const childrenOf = (v: PyDict | PyList | PyTuple): [string, PyValue][] =>
+    v instanceof PyDict
+      ? [...v.entries.values()].map(([k, val]) => [keyText(k), val])
+      : v.items.map((x, i) => [String(i), x]);
+  /** Adds one leaf (or an already flattened container) to `into`; returns a container still to walk. */
+  const leaf = (into: Flat, key: string, v: PyValue): PyDict | PyList | PyTuple | undefined => {
+    spend(1, key);
+    if (v instanceof PyObject && v.type === 'tensor') {
+      if (into.tensors.length >= budgets.tensors)
+        throw new DataFileError(
+          file,
+          `more than ${budgets.tensors} tensors (${budgetHint('tensors', budgets.tensors)})`,
+        );
+      into.tensors.push([key, v.value as TensorRef]);
+    } else if (isContainer(v)) {
+      const done = memo.get(v);
+      if (done) merge(into, key, done);
+      else if (onPath.has(v)) throw new DataFileError(file, 'the saved object contains itself (a cycle)', { key });
+      else return v;
+    } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') {
+      if (into.scalars.length < MAX_METADATA) into.scalars.push([key, clip(String(v), 200)]);
+    }
+    return undefined;
+  };
+  const memo = new Map<PyValue, Flat>();
+  const onPath = new Set<PyValue>();
+  type Frame = {
+    node: PyDict | PyList | PyTuple;
+    key: string;
+    children: [string, PyValue][];
+    next: number;
+    flat: Flat;
+  };
+  const top: Flat = { tensors: [], scalars: [] };
+  const frames: Frame[] = [];
+  const enter = (node: PyDict | PyList | PyTuple, key: string) => {
+    if (frames.length >= budgets.depth)
+      throw new DataFileError(file, `saved object is nested deeper than ${budgets.depth} levels`, { key });
+    onPath.add(node);
+    const children = childrenOf(node);
+    spend(children.length, key);
+    frames.push({ node, key, children, next: 0, flat: { tensors: [], scalars: [] } });
+  };
+  const rootContainer = leaf(top, '', root);
+  if (rootContainer) enter(rootContainer, '');
+  while (frames.length) {
+    const f = frames[frames.length - 1];
+    if (f.next < f.children.length) {
+      const [k, v] = f.children[f.next++];
+      const todo = leaf(f.flat, k, v);
+      if (todo) enter(todo, k);
+      continue;
+    }
+    frames.pop();
+    onPath.delete(f.node);
+    memo.set(f.node, f.flat);
+    merge(frames.length ? frames[frames.length - 1].flat : top, f.key, f.flat);
+  }
+  // Views larger than their storage repeat it (stride 0): legal, but each is materialised on its own.
+  let repeated = 0;
+  for (const [key, ref] of top.tensors) {
+    const count = elementCount(ref.shape);
+    if (count <= ref.storageElements) continue;
+    repeated += count;
+    if (repeated > budgets.viewElements) {
+      throw new DataFileError(
+        file,
+        `views repeat their storages into more than ${budgets.viewElements} elements in all (${budgetHint('viewElements', budgets.viewElements)})`,
+        { key },
+      );
+    }
+  }
+  return {
+    tensors: top.tensors.map(([key, ref]) => ({ key, ref })),
+    metadata: Object.fromEntries(top.scalars),
+  };
 }
 
 function keyText(k: PyValue): string {
-  if (typeof k === 'string') return k;
+  if (typeof k === 'string') return clip(k, 200);
   if (typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean') return String(k);
   if (k === null) return 'None';
   if (k instanceof PyTuple) return k.items.map(keyText).join(',');
@@ -267,13 +380,27 @@ function keyText(k: PyValue): string {
 
 /** Finds the pickle of a torch.save zip: '<archive>/data.pkl' (the archive folder is named after the file). */
 export function torchPickleName(zip: ZipArchive): string | undefined {
-  const names = zip.entries.map((e) => e.name).filter((n) => /^([^/]*\/)?data\.pkl$/.test(n));
-  return names.sort((a, b) => a.length - b.length)[0];
+  let best: string | undefined;
+  for (let i = 0; i < zip.count; i++) {
+    const n = zip.nameAt(i);
+    if (n.endsWith('data.pkl') && /^([^/]*\/)?data\.pkl$/.test(n) && (best === undefined || n.length < best.length))
+      best = n;
+  }
+  return best;
 }
 
-export async function openTorchZip(source: ByteSource, archive?: ZipArchive): Promise<TorchFile> {
+/** The unpickler's limits under these budgets. */
+function pickleLimits(budgets: FormatBudgets): PickleLimits {
+  return { ...DEFAULT_PICKLE_LIMITS, maxDepth: budgets.depth, maxObjects: budgets.pickleObjects };
+}
+
+export async function openTorchZip(
+  source: ByteSource,
+  archive?: ZipArchive,
+  budgets: FormatBudgets = archive?.budgets ?? DEFAULT_BUDGETS,
+): Promise<TorchFile> {
   const file = source.name;
-  const zip = archive ?? (await openZip(source));
+  const zip = archive ?? (await openZip(source, budgets));
   const pklName = torchPickleName(zip);
   if (!pklName) throw new DataFileError(file, 'zip archive has no data.pkl, so it is not a torch.save file');
   const prefix = pklName.slice(0, -'data.pkl'.length);
@@ -286,7 +413,7 @@ export async function openTorchZip(source: ByteSource, archive?: ZipArchive): Pr
       throw new DataFileError(file, `byteorder member says '${text.slice(0, 16)}'`, { key: order.name });
     littleEndian = text === 'little';
   }
-  const bytes = await readEntry(zip, pkl, MAX_PICKLE_BYTES);
+  const bytes = await readEntry(zip, pkl, budgets.pickleBytes, 'pickleBytes');
   const baseOffset = pkl.method === 0 ? await entryDataOffset(zip, pkl) : undefined;
   const storages = new Map<string, StorageRef>();
   const { value } = unpickle(bytes, 0, {
@@ -294,6 +421,7 @@ export async function openTorchZip(source: ByteSource, archive?: ZipArchive): Pr
     key: pklName,
     baseOffset,
     globals: TORCH_GLOBALS,
+    limits: pickleLimits(budgets),
     persistentLoad: (pid, fail) => {
       // ('storage', StorageClass, key, location, numel): the storage's bytes are the member data/<key>.
       if (!(pid instanceof PyTuple) || pid.items.length < 5 || pid.items[0] !== 'storage') {
@@ -311,7 +439,7 @@ export async function openTorchZip(source: ByteSource, archive?: ZipArchive): Pr
       return new PyObject('storage', sharedStorage(storages, { key, dtype, length, viewOffset: 0 }, fail));
     },
   });
-  const { tensors, metadata } = flatten(value, file, 100);
+  const { tensors, metadata } = flatten(value, file, budgets);
   return {
     format: 'zip',
     metadata,
@@ -324,6 +452,8 @@ export async function openTorchZip(source: ByteSource, archive?: ZipArchive): Pr
         offset: ref.offset,
         littleEndian,
         file,
+        maxElements: budgets.tensorElements,
+        compressedStorage: zip.find(`${prefix}data/${ref.storage.key}`)!.method !== 0,
         openStorage: () => entrySource(zip, zip.find(`${prefix}data/${ref.storage.key}`)!),
       }),
     ),
@@ -356,18 +486,24 @@ export function looksLikeLegacyTorch(head: Uint8Array): boolean {
   return head.length >= magic.length && magic.every((b, i) => head[i] === b);
 }
 
-export async function openTorchLegacy(source: ByteSource): Promise<TorchFile> {
+export async function openTorchLegacy(
+  source: ByteSource,
+  budgets: FormatBudgets = DEFAULT_BUDGETS,
+): Promise<TorchFile> {
   try {
-    return await readLegacy(source);
+    return await readLegacy(source, budgets);
   } catch (e) {
-    if (e instanceof DataFileError && !e.problem.includes('legacy') && !e.problem.includes('refused global')) {
+    const known = ['legacy', 'refused global', 'budget'].some(
+      (w) => e instanceof DataFileError && e.problem.includes(w),
+    );
+    if (e instanceof DataFileError && !known) {
       throw new DataFileError(e.file, `${e.problem}. ${LEGACY_HINT}`, e.where);
     }
     throw e;
   }
 }
 
-async function readLegacy(source: ByteSource): Promise<TorchFile> {
+async function readLegacy(source: ByteSource, budgets: FormatBudgets): Promise<TorchFile> {
   const file = source.name;
   const head = await source.read(0, Math.min(source.size, 512));
   if (head.length >= 262 && new TextDecoder('latin1').decode(head.subarray(257, 262)) === 'ustar') {
@@ -381,19 +517,24 @@ async function readLegacy(source: ByteSource): Promise<TorchFile> {
   for (;;) {
     const bytes = await source.read(0, want);
     try {
-      return await parseLegacy(source, bytes);
+      return await parseLegacy(source, bytes, budgets);
     } catch (e) {
       if (!(e instanceof PickleTruncatedError) || bytes.length >= source.size) throw e;
-      if (want >= MAX_PICKLE_BYTES)
-        throw new DataFileError(file, `pickles larger than ${MAX_PICKLE_BYTES} bytes`, { offset: 0 });
-      want = Math.min(source.size, want * 4, MAX_PICKLE_BYTES);
+      if (want >= budgets.pickleBytes)
+        throw new DataFileError(
+          file,
+          `the pickles run past ${budgets.pickleBytes} bytes (${budgetHint('pickleBytes', budgets.pickleBytes)})`,
+          { offset: 0 },
+        );
+      want = Math.min(source.size, want * 4, budgets.pickleBytes);
     }
   }
 }
 
-async function parseLegacy(source: ByteSource, bytes: Uint8Array): Promise<TorchFile> {
+async function parseLegacy(source: ByteSource, bytes: Uint8Array, budgets: FormatBudgets): Promise<TorchFile> {
   const file = source.name;
-  const plain = { file, globals: new Map<string, GlobalImpl>() };
+  const limits = pickleLimits(budgets);
+  const plain = { file, globals: new Map<string, GlobalImpl>(), limits };
   const magic = unpickle(bytes, 0, plain);
   if (magic.value !== LEGACY_MAGIC)
     throw new DataFileError(file, 'not a PyTorch file (legacy magic number missing)', { offset: 0 });
@@ -412,6 +553,7 @@ async function parseLegacy(source: ByteSource, bytes: Uint8Array): Promise<Torch
   const obj = unpickle(bytes, sysInfo.end, {
     file,
     globals: TORCH_GLOBALS,
+    limits,
     persistentLoad: (pid, fail) => {
       // ('storage', StorageClass, root_key, location, numel, view_metadata); view_metadata = (view_key, offset, size).
       if (!(pid instanceof PyTuple) || pid.items.length < 6 || pid.items[0] !== 'storage') {
@@ -457,7 +599,7 @@ async function parseLegacy(source: ByteSource, bytes: Uint8Array): Promise<Torch
     if (pos > source.size)
       throw new DataFileError(file, `file ends inside storage '${key}'`, { key, offset: source.size });
   }
-  const { tensors, metadata } = flatten(obj.value, file, 100);
+  const { tensors, metadata } = flatten(obj.value, file, budgets);
   for (const { key, ref } of tensors) {
     if (!where.has(ref.storage.key))
       throw new DataFileError(file, `storage '${ref.storage.key}' is not in the file`, { key });
@@ -476,6 +618,7 @@ async function parseLegacy(source: ByteSource, bytes: Uint8Array): Promise<Torch
         offset: ref.offset,
         littleEndian,
         file,
+        maxElements: budgets.tensorElements,
         openStorage: async () => subSource(source, at.dataOffset, at.length * itemBytes),
       });
     }),

@@ -1,10 +1,13 @@
 // Minimal zip reader over a ByteSource (central directory, stored and deflate members, ZIP64), for .npz and .pt.
-// Only the central directory and the members asked for are read. Deflate members are inflated as a forward
-// stream in small steps with their declared size enforced, so a zip bomb is refused instead of filling memory.
+// The central directory is read once and indexed compactly (a few numbers per entry, names decoded on demand), so
+// an archive of a million entries costs tens of megabytes, not gigabytes. Entries that overlap or repeat a name are
+// refused, since they let a small file stand for a huge one. Deflate members are inflated as a forward stream in
+// bounded steps, stopped at their declared size, and every archive has a total inflation budget.
 
 import { Inflate } from 'fflate';
 import type { ByteSource } from './byte-source';
-import { subSource } from './byte-source';
+import { cachedSource, subSource } from './byte-source';
+import { budgetHint, DEFAULT_BUDGETS, type FormatBudgets } from './budgets';
 import { crc32 } from './crc32';
 import { DataFileError } from './errors';
 
@@ -22,31 +25,35 @@ export interface ZipEntry {
 
 export interface ZipArchive {
   source: ByteSource;
-  entries: ZipEntry[];
+  budgets: FormatBudgets;
+  /** Number of entries in the central directory. */
+  readonly count: number;
+  /** The i-th entry in directory order, decoded on demand. */
+  entry(i: number): ZipEntry;
+  /** The entry's name only (cheaper than entry(i)). */
+  nameAt(i: number): string;
   find(name: string): ZipEntry | undefined;
+  /** Bytes inflated so far from this archive's members, against its budget. */
+  readonly meter: InflateMeter;
+  /** Small reads (local headers, npy headers) go through a read-ahead window, so a hundred thousand members are fast. */
+  readonly headerSource: ByteSource;
 }
 
-export interface ZipLimits {
-  maxEntries: number;
-  maxCentralDirectoryBytes: number;
-  /** Largest uncompressed member accepted: 2^30 f64 values (the most one tensor may hold) plus a header. */
-  maxEntryBytes: number;
+export interface InflateMeter {
+  inflated: number;
+  readonly limit: number;
+  /** The user's budget (the limit is this plus twice the declared sizes). */
+  readonly budget: number;
 }
-
-export const DEFAULT_ZIP_LIMITS: ZipLimits = {
-  maxEntries: 1_000_000,
-  maxCentralDirectoryBytes: 256 << 20,
-  maxEntryBytes: 8 * 2 ** 30 + (1 << 20),
-};
 
 /** DEFLATE cannot expand data more than ~1032:1 (one 258-byte match per ~2 bits); a member claiming more is forged. */
 const MAX_DEFLATE_RATIO = 1032;
-/**
- * Compressed bytes pushed to the inflater per step. fflate inflates a whole push at once, so this bounds the
- * transient output of one step to ~64 MiB even for a maximally compressible (bomb) stream, while keeping the
- * per-push overhead (fflate copies its 32 KiB window each push) small.
- */
-const INFLATE_STEP_BYTES = 64 << 10;
+/** Output aimed at per inflate step: fflate inflates a whole push at once, so steps are sized from the ratio seen. */
+const STEP_OUTPUT_BYTES = 1 << 20;
+const MIN_STEP_BYTES = 1 << 10;
+const MAX_STEP_BYTES = 256 << 10;
+/** Central directory bytes allowed per entry of the budget (name, extra field and comment included). */
+const CD_BYTES_PER_ENTRY = 512;
 
 const SIG_LOCAL = 0x04034b50;
 const SIG_CENTRAL = 0x02014b50;
@@ -75,7 +82,17 @@ function u64(v: DataView, at: number, fail: (what: string) => DataFileError, wha
   return Number(n);
 }
 
-export async function openZip(source: ByteSource, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipArchive> {
+const utf8 = new TextDecoder('utf-8');
+const latin1 = new TextDecoder('latin1');
+
+/** FNV-1a over UTF-16 code units: names are compared by their decoded text, as the readers look them up. */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export async function openZip(source: ByteSource, budgets: FormatBudgets = DEFAULT_BUDGETS): Promise<ZipArchive> {
   const file = source.name;
   const tailLen = Math.min(source.size, 22 + 0xffff + 20);
   const tailStart = source.size - tailLen;
@@ -129,7 +146,14 @@ export async function openZip(source: ByteSource, limits: ZipLimits = DEFAULT_ZI
       { offset: eocdAbs + 16 },
     );
   }
-  if (cdSize > limits.maxCentralDirectoryBytes || count > limits.maxEntries || count * 46 > cdSize) {
+  if (count > budgets.zipEntries) {
+    throw new DataFileError(
+      file,
+      `central directory lists ${count} entries (${budgetHint('zipEntries', budgets.zipEntries)})`,
+      { offset: eocdAbs + 10 },
+    );
+  }
+  if (cdSize > Math.max(1 << 20, count * CD_BYTES_PER_ENTRY) || count * 46 > cdSize) {
     throw new DataFileError(file, `central directory of ${cdSize} bytes for ${count} entries is implausible`, {
       offset: eocdAbs + 10,
     });
@@ -138,59 +162,161 @@ export async function openZip(source: ByteSource, limits: ZipLimits = DEFAULT_ZI
   if (cd.length < cdSize)
     throw new DataFileError(file, 'file ends inside the central directory', { offset: cdOffset + cd.length });
   const cv = view(cd);
-  const entries: ZipEntry[] = [];
-  const utf8 = new TextDecoder('utf-8');
-  const latin1 = new TextDecoder('latin1');
+  // The compact index: where each record starts, and what the overlap and name checks need.
+  const recordAt = new Uint32Array(count);
+  const localAt = new Float64Array(count);
+  const extentEnd = new Float64Array(count);
+  const nameHash = new Uint32Array(count);
+  let declaredTotal = 0;
   let p = 0;
   for (let i = 0; i < count; i++) {
     const abs = cdOffset + p;
     if (p + 46 > cd.length || cv.getUint32(p, true) !== SIG_CENTRAL) {
       throw new DataFileError(file, `central directory entry ${i} is missing or corrupt`, { offset: abs });
     }
-    const flags = cv.getUint16(p + 8, true);
-    const method = cv.getUint16(p + 10, true);
-    const crc32 = cv.getUint32(p + 16, true);
-    let compressedSize = cv.getUint32(p + 20, true);
-    let uncompressedSize = cv.getUint32(p + 24, true);
     const nameLen = cv.getUint16(p + 28, true);
-    const extraLen = cv.getUint16(p + 30, true);
-    const commentLen = cv.getUint16(p + 32, true);
-    let localHeaderOffset = cv.getUint32(p + 42, true);
-    const end = p + 46 + nameLen + extraLen + commentLen;
+    const end = p + 46 + nameLen + cv.getUint16(p + 30, true) + cv.getUint16(p + 32, true);
     if (end > cd.length)
       throw new DataFileError(file, `central directory entry ${i} runs past the directory`, { offset: abs });
-    // Bit 11: the name is UTF-8; otherwise it is CP437, of which latin1 is a fair reading for ASCII-ish names.
-    const name = (flags & 0x800 ? utf8 : latin1).decode(cd.subarray(p + 46, p + 46 + nameLen));
-    // ZIP64 extra field: 64-bit values, present only for the fields saturated at 0xFFFFFFFF, in this order.
-    for (let x = p + 46 + nameLen; x + 4 <= p + 46 + nameLen + extraLen;) {
-      const id = cv.getUint16(x, true);
-      const len = cv.getUint16(x + 2, true);
-      if (x + 4 + len > p + 46 + nameLen + extraLen) break;
-      if (id === 0x0001) {
-        let q = x + 4;
-        const next = (what: string) => {
-          if (q + 8 > x + 4 + len)
-            throw new DataFileError(file, `ZIP64 extra field too short for the ${what}`, {
-              key: name,
-              offset: cdOffset + q,
-            });
-          const n = u64(cv, q, failAt(cdOffset + q), `ZIP64 ${what}`);
-          q += 8;
-          return n;
-        };
-        if (uncompressedSize === 0xffffffff) uncompressedSize = next('uncompressed size');
-        if (compressedSize === 0xffffffff) compressedSize = next('compressed size');
-        if (localHeaderOffset === 0xffffffff) localHeaderOffset = next('local header offset');
-      }
-      x += 4 + len;
+    recordAt[i] = p;
+    const e = decodeEntry(cd, cv, p, cdOffset, file);
+    // The member occupies at least its local header, its name and its data; the local extra field may add more.
+    localAt[i] = e.localHeaderOffset;
+    extentEnd[i] = e.localHeaderOffset + 30 + nameLen + e.compressedSize;
+    if (extentEnd[i] > cdOffset) {
+      throw new DataFileError(
+        file,
+        `member '${e.name}' [${e.localHeaderOffset}, ${extentEnd[i]}) runs into the central directory at ${cdOffset}`,
+        { key: e.name, offset: abs },
+      );
     }
-    entries.push({ name, method, flags, crc32, compressedSize, uncompressedSize, localHeaderOffset });
+    nameHash[i] = hashString(e.name);
+    declaredTotal += e.uncompressedSize;
     p = end;
   }
-  // By name, first occurrence winning: a torch state dict looks up thousands of storage members.
-  const byName = new Map<string, ZipEntry>();
-  for (const e of entries) if (!byName.has(e.name)) byName.set(e.name, e);
-  return { source, entries, find: (name) => byName.get(name) };
+  refuseOverlaps(file, localAt, extentEnd, (i) => nameOf(cd, recordAt[i]));
+  const byHash = refuseDuplicates(file, nameHash, (i) => nameOf(cd, recordAt[i]));
+  const entryAt = (i: number) => decodeEntry(cd, cv, recordAt[i], cdOffset, file);
+  return {
+    source,
+    budgets,
+    count,
+    entry: entryAt,
+    nameAt: (i) => nameOf(cd, recordAt[i]),
+    find: (name) => {
+      const h = hashString(name);
+      // byHash lists entry indices ordered by hash: binary search for the first with this hash.
+      let lo = 0;
+      let hi = byHash.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (nameHash[byHash[mid]] < h) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = lo; k < byHash.length && nameHash[byHash[k]] === h; k++) {
+        if (nameOf(cd, recordAt[byHash[k]]) === name) return entryAt(byHash[k]);
+      }
+      return undefined;
+    },
+    // Every member read whole twice (listed, then used) plus the budget: re-reading the same bytes over and over
+    // is what runs out.
+    meter: { inflated: 0, limit: budgets.inflateBytes + 2 * declaredTotal, budget: budgets.inflateBytes },
+    headerSource: cachedSource(source, 64 << 10),
+  };
+}
+
+function nameOf(cd: Uint8Array, p: number): string {
+  const flags = cd[p + 8] | (cd[p + 9] << 8);
+  const nameLen = cd[p + 28] | (cd[p + 29] << 8);
+  // Bit 11: the name is UTF-8; otherwise it is CP437, of which latin1 is a fair reading for ASCII-ish names.
+  return (flags & 0x800 ? utf8 : latin1).decode(cd.subarray(p + 46, p + 46 + nameLen));
+}
+
+function decodeEntry(cd: Uint8Array, cv: DataView, p: number, cdOffset: number, file: string): ZipEntry {
+  const failAt = (offset: number) => (problem: string) => new DataFileError(file, problem, { offset });
+  const flags = cv.getUint16(p + 8, true);
+  const method = cv.getUint16(p + 10, true);
+  const crc32 = cv.getUint32(p + 16, true);
+  let compressedSize = cv.getUint32(p + 20, true);
+  let uncompressedSize = cv.getUint32(p + 24, true);
+  const nameLen = cv.getUint16(p + 28, true);
+  const extraLen = cv.getUint16(p + 30, true);
+  let localHeaderOffset = cv.getUint32(p + 42, true);
+  const name = nameOf(cd, p);
+  // ZIP64 extra field: 64-bit values, present only for the fields saturated at 0xFFFFFFFF, in this order.
+  const extraEnd = p + 46 + nameLen + extraLen;
+  for (let x = p + 46 + nameLen; x + 4 <= extraEnd;) {
+    const id = cv.getUint16(x, true);
+    const len = cv.getUint16(x + 2, true);
+    if (x + 4 + len > extraEnd) break;
+    if (id === 0x0001) {
+      let q = x + 4;
+      const next = (what: string) => {
+        if (q + 8 > x + 4 + len)
+          throw new DataFileError(file, `ZIP64 extra field too short for the ${what}`, {
+            key: name,
+            offset: cdOffset + q,
+          });
+        const n = u64(cv, q, failAt(cdOffset + q), `ZIP64 ${what}`);
+        q += 8;
+        return n;
+      };
+      if (uncompressedSize === 0xffffffff) uncompressedSize = next('uncompressed size');
+      if (compressedSize === 0xffffffff) compressedSize = next('compressed size');
+      if (localHeaderOffset === 0xffffffff) localHeaderOffset = next('local header offset');
+    }
+    x += 4 + len;
+  }
+  return { name, method, flags, crc32, compressedSize, uncompressedSize, localHeaderOffset };
+}
+
+/** Members must not share bytes: two directory entries over the same data would inflate it twice (or 32 times). */
+function refuseOverlaps(file: string, start: Float64Array, end: Float64Array, name: (i: number) => string): void {
+  const n = start.length;
+  let ordered = true;
+  for (let i = 1; i < n && ordered; i++) ordered = start[i] >= start[i - 1];
+  const order = ordered ? null : Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => start[a] - start[b]);
+  for (let k = 1; k < n; k++) {
+    const prev = order ? order[k - 1] : k - 1;
+    const cur = order ? order[k] : k;
+    if (start[cur] < end[prev]) {
+      throw new DataFileError(
+        file,
+        `members '${name(prev)}' and '${name(cur)}' overlap (the second starts at ${start[cur]}, inside the first)`,
+        { key: name(cur), offset: start[cur] },
+      );
+    }
+  }
+}
+
+/** Each name once; returns entry indices ordered by name hash, the lookup index of find(). */
+function refuseDuplicates(file: string, hash: Uint32Array, name: (i: number) => string): Uint32Array {
+  const n = hash.length;
+  let order: Uint32Array;
+  if (n < 2 ** 21) {
+    // Hash and index packed in one double and sorted natively: fast for a million entries.
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = hash[i] * 2 ** 21 + i;
+    keys.sort();
+    order = new Uint32Array(n);
+    for (let k = 0; k < n; k++) order[k] = keys[k] % 2 ** 21;
+  } else {
+    order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => hash[a] - hash[b] || a - b);
+  }
+  for (let k = 0; k < n;) {
+    let e = k + 1;
+    while (e < n && hash[order[e]] === hash[order[k]]) e++;
+    if (e - k > 1) {
+      const seen = new Set<string>();
+      for (let j = k; j < e; j++) {
+        const nm = name(order[j]);
+        if (seen.has(nm)) throw new DataFileError(file, `member name '${nm}' occurs twice in the archive`, { key: nm });
+        seen.add(nm);
+      }
+    }
+    k = e;
+  }
+  return order;
 }
 
 /** Offset of a member's data: the local header repeats the name and may carry a different extra field. */
@@ -199,7 +325,7 @@ export async function entryDataOffset(zip: ZipArchive, entry: ZipEntry): Promise
   const at = entry.localHeaderOffset;
   const fail = (problem: string, offset: number) =>
     new DataFileError(source.name, problem, { key: entry.name, offset });
-  const head = await source.read(at, 30);
+  const head = await zip.headerSource.read(at, 30);
   if (head.length < 30 || view(head).getUint32(0, true) !== SIG_LOCAL)
     throw fail('local file header missing where the central directory points', at);
   const dataStart = at + 30 + view(head).getUint16(26, true) + view(head).getUint16(28, true);
@@ -217,19 +343,16 @@ export async function entryDataOffset(zip: ZipArchive, entry: ZipEntry): Promise
  * nothing copied). A deflate member is inflated forward on demand: reading backwards restarts the inflation,
  * so callers should read in increasing order (the npy and strided readers do).
  */
-export async function entrySource(
-  zip: ZipArchive,
-  entry: ZipEntry,
-  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
-): Promise<ByteSource> {
-  const { source } = zip;
+export async function entrySource(zip: ZipArchive, entry: ZipEntry): Promise<MemberSource> {
+  const { source, budgets } = zip;
   const fail = (problem: string, offset?: number) =>
     new DataFileError(source.name, problem, { key: entry.name, offset });
   if (entry.flags & 1) throw fail('member is encrypted', entry.localHeaderOffset);
-  // Refuse forged sizes before anything is allocated or inflated.
-  if (entry.uncompressedSize > limits.maxEntryBytes) {
+  // Refuse forged sizes before anything is allocated or inflated: one member holds at most one tensor.
+  const maxEntryBytes = budgets.tensorElements * 8 + budgets.headerBytes;
+  if (entry.uncompressedSize > maxEntryBytes) {
     throw fail(
-      `member declares ${entry.uncompressedSize} uncompressed bytes, more than the ${limits.maxEntryBytes}-byte limit`,
+      `member declares ${entry.uncompressedSize} uncompressed bytes, more than one tensor may hold (${budgetHint('tensorElements', budgets.tensorElements)})`,
       entry.localHeaderOffset,
     );
   }
@@ -241,7 +364,7 @@ export async function entrySource(
         dataStart,
       );
     }
-    return subSource(source, dataStart, entry.uncompressedSize);
+    return Object.assign(subSource(source, dataStart, entry.uncompressedSize), { dataStart, release: () => {} });
   }
   if (entry.method !== 8)
     throw fail(
@@ -254,20 +377,34 @@ export async function entrySource(
       dataStart,
     );
   }
-  return new InflatingSource(source, entry, dataStart);
+  // Small steps (the first of every member, and all of a very compressible one) go through the read-ahead window.
+  return new InflatingSource(zip.headerSource, entry, dataStart, zip.meter);
+}
+
+/** A member's bytes; `dataStart` is set for stored members, whose offsets map straight to the file's. */
+export interface MemberSource extends ByteSource {
+  dataStart?: number;
+  /** Drops what a deflate member holds between reads (the next read inflates again from the start). */
+  release(): void;
 }
 
 /** Reads a whole (small) member, such as a pickle, refusing members larger than `maxBytes`. */
-export async function readEntry(zip: ZipArchive, entry: ZipEntry, maxBytes: number): Promise<Uint8Array> {
+export async function readEntry(
+  zip: ZipArchive,
+  entry: ZipEntry,
+  maxBytes: number,
+  budgetName?: keyof FormatBudgets,
+): Promise<Uint8Array> {
   if (entry.uncompressedSize > maxBytes) {
     throw new DataFileError(
       zip.source.name,
-      `member is ${entry.uncompressedSize} bytes, more than the ${maxBytes} allowed for it`,
+      `member is ${entry.uncompressedSize} bytes, more than the ${maxBytes} allowed for it${budgetName ? ` (${budgetHint(budgetName, maxBytes)})` : ''}`,
       { key: entry.name, offset: entry.localHeaderOffset },
     );
   }
   const src = await entrySource(zip, entry);
   const bytes = await src.read(0, entry.uncompressedSize);
+  src.release();
   if (bytes.length < entry.uncompressedSize) {
     throw new DataFileError(
       zip.source.name,
@@ -279,7 +416,7 @@ export async function readEntry(zip: ZipArchive, entry: ZipEntry, maxBytes: numb
 }
 
 /** Forward-only inflation of one deflate member, holding only what the current read needs. */
-class InflatingSource implements ByteSource {
+class InflatingSource implements MemberSource {
   readonly name: string;
   readonly size: number;
   private inflater!: Inflate;
@@ -295,7 +432,8 @@ class InflatingSource implements ByteSource {
   constructor(
     private readonly file: ByteSource,
     private readonly entry: ZipEntry,
-    private readonly dataStart: number,
+    private readonly start: number,
+    private readonly meter: InflateMeter,
   ) {
     this.name = file.name;
     this.size = entry.uncompressedSize;
@@ -304,6 +442,10 @@ class InflatingSource implements ByteSource {
 
   private fail(problem: string, offset: number): DataFileError {
     return new DataFileError(this.file.name, problem, { key: this.entry.name, offset });
+  }
+
+  release(): void {
+    if (this.produced > 0 && !this.failure) this.restart();
   }
 
   private restart(): void {
@@ -315,11 +457,18 @@ class InflatingSource implements ByteSource {
     this.chunksStart = 0;
     this.inflater = new Inflate((data) => {
       this.produced += data.length;
+      this.meter.inflated += data.length;
       // The bomb guard: stop as soon as the stream produces more than the member declared.
       if (this.produced > this.size) {
         throw this.fail(
           `deflate stream inflates to more than the ${this.size} bytes the zip declares (a zip bomb or a corrupt size); stopped`,
-          this.dataStart + this.consumed,
+          this.start + this.consumed,
+        );
+      }
+      if (this.meter.inflated > this.meter.limit) {
+        throw this.fail(
+          `the archive's members have inflated to ${this.meter.inflated} bytes in all, past its budget (twice the declared sizes plus ${budgetHint('inflateBytes', this.meter.budget)}); stopped`,
+          this.start + this.consumed,
         );
       }
       this.crc = crc32(data, this.crc);
@@ -329,10 +478,15 @@ class InflatingSource implements ByteSource {
 
   private async step(): Promise<void> {
     const remaining = this.entry.compressedSize - this.consumed;
-    const n = Math.min(INFLATE_STEP_BYTES, remaining);
-    const at = this.dataStart + this.consumed;
+    // Aim each push at about STEP_OUTPUT_BYTES of output, judging the ratio by what this stream did so far (the
+    // first step assumes the worst), so one push never makes more than a few MiB however compressible it is.
+    const ratio = this.consumed > 0 ? Math.max(1, this.produced / this.consumed) : MAX_DEFLATE_RATIO;
+    const want = Math.min(MAX_STEP_BYTES, Math.max(MIN_STEP_BYTES, Math.floor(STEP_OUTPUT_BYTES / ratio)));
+    const n = Math.min(want, remaining);
+    const at = this.start + this.consumed;
     const bytes = n > 0 ? await this.file.read(at, n) : new Uint8Array(0);
-    if (bytes.length < n) throw this.fail('file ends inside compressed member data', at + bytes.length);
+    if (bytes.length < n)
+      throw this.fail(`file ends at byte ${at + bytes.length}, inside compressed member data`, at + bytes.length);
     this.consumed += n;
     const final = this.consumed >= this.entry.compressedSize;
     try {
@@ -363,22 +517,23 @@ class InflatingSource implements ByteSource {
     }
   }
 
-  private async readForward(offset: number, end: number): Promise<Uint8Array> {
-    if (offset < this.chunksStart) this.restart();
-    // Drop what lies wholly before this read: reads go forward, and this is what keeps memory bounded.
+  private dropBefore(offset: number): void {
     while (this.chunks.length && this.chunksStart + this.chunks[0].length <= offset) {
       this.chunksStart += this.chunks[0].length;
       this.chunks.shift();
     }
+  }
+
+  private async readForward(offset: number, end: number): Promise<Uint8Array> {
+    if (offset < this.chunksStart) this.restart();
+    // Drop what lies wholly before this read: reads go forward, and this is what keeps memory bounded.
+    this.dropBefore(offset);
     while (this.produced < end && !this.finished) {
       await this.step();
-      while (this.chunks.length && this.chunksStart + this.chunks[0].length <= offset) {
-        this.chunksStart += this.chunks[0].length;
-        this.chunks.shift();
-      }
+      this.dropBefore(offset);
     }
     if (this.produced < end)
-      throw this.fail(`member inflates to only ${this.produced} bytes`, this.dataStart + this.consumed);
+      throw this.fail(`member inflates to only ${this.produced} bytes`, this.start + this.consumed);
     const first = this.chunks[0];
     const from = offset - this.chunksStart;
     if (from + (end - offset) <= first.length) return first.subarray(from, from + end - offset);

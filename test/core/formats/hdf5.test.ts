@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import h5wasm from 'h5wasm';
 import { blobSource, bytesSource, subSource, type ByteSource } from '../../../src/core/formats/byte-source';
 import { DataFileError } from '../../../src/core/formats/errors';
-import { MAX_HDF5_BYTES, openHdf5, type Hdf5File } from '../../../src/core/formats/hdf5';
+import { DEFAULT_BUDGETS } from '../../../src/core/formats/budgets';
+import { openHdf5, type Hdf5File } from '../../../src/core/formats/hdf5';
 import { nodeFileSource } from '../../../src/core/formats/node-source';
 import { openDataFile } from '../../../src/core/formats/open-file';
 import { closeFixtures, firstMismatch, fixtureBytes, fixturePath, rawF32, rawI64 } from './fixtures';
@@ -177,7 +178,7 @@ describe('HDF5', () => {
 
   it('a 4 GB file (digits.h5 behind a 4 GiB user block) opens and reads at offsets past 4 GiB, touching only what it needs', async () => {
     const { source, state } = syncSource('big.h5', fixtureBytes('digits.h5'), 2 ** 32);
-    expect(source.size).toBeGreaterThan(MAX_HDF5_BYTES);
+    expect(source.size).toBeGreaterThan(DEFAULT_BUDGETS.hdf5CopyBytes);
     const h = await openHdf5(source);
     expect(firstMismatch(await dataset(h, 'activations').readF32(), digits)).toBe(-1);
     expect(Array.from(await dataset(h, 'labels').readF32())).toEqual(labels);

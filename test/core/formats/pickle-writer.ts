@@ -98,7 +98,12 @@ export class PickleWriter {
   int(n: number) {
     if (n >= 0 && n < 256) return this.emit(0x4b, n);
     if (n >= 0 && n < 65536) return this.emit(0x4d, n & 0xff, n >> 8);
-    return this.emit(0x4a).u32(n >>> 0);
+    if (n >= -(2 ** 31) && n < 2 ** 31) return this.emit(0x4a).u32(n >>> 0);
+    // LONG1 of 8 bytes, little-endian two's complement, as pickle writes larger ints.
+    let v = BigInt.asUintN(64, BigInt(n));
+    const bytes: number[] = [];
+    for (let i = 0; i < 8; i++, v >>= 8n) bytes.push(Number(v & 0xffn));
+    return this.long1(bytes);
   }
   ints(values: number[]) {
     this.mark();

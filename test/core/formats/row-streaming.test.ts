@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../../../src/core/formats/byte-source';
 import { DataFileError } from '../../../src/core/formats/errors';
-import { MAX_ELEMENTS, openNpy } from '../../../src/core/formats/npy';
+import { DEFAULT_BUDGETS } from '../../../src/core/formats/budgets';
+import { openNpy } from '../../../src/core/formats/npy';
+
+const MAX_ELEMENTS = DEFAULT_BUDGETS.tensorElements;
 import { openNpz } from '../../../src/core/formats/npz';
 import { rowBlocks } from '../../../src/core/formats/row-blocks';
 import { openSafetensors } from '../../../src/core/formats/safetensors';

@@ -2,6 +2,7 @@
 // crc32.test.ts), that can lie: forged sizes, CRCs and methods, and ZIP64 records, to build the malformed and hostile
 // archives the reader must refuse.
 import { deflateSync } from 'fflate';
+import type { ByteSource } from '../../../src/core/formats/byte-source';
 import { crc32 } from '../../../src/core/formats/crc32';
 
 export interface Member {
@@ -17,17 +18,65 @@ export interface Member {
   flags?: number;
   /** Write sizes and offset as 0xFFFFFFFF with a ZIP64 extra field, and a ZIP64 end record. */
   zip64?: boolean;
+  /** Only a central directory entry, pointing at this local header offset (another member's, say). */
+  pointAt?: number;
+  /** Stored data of this many zero bytes, left virtual by makeZipSource (never materialised). */
+  zeros?: number;
 }
 
+/** A piece of an archive: real bytes, or a run of zero bytes. */
+type Part = Uint8Array | number;
+
 export function makeZip(members: Member[]): Uint8Array {
-  const parts: Uint8Array[] = [];
+  const parts = zipParts(members);
+  const out = new Uint8Array(parts.reduce<number>((a, p) => a + (typeof p === 'number' ? p : p.length), 0));
+  let at = 0;
+  for (const p of parts) {
+    if (typeof p === 'number') at += p;
+    else {
+      out.set(p, at);
+      at += p.length;
+    }
+  }
+  return out;
+}
+
+/** The archive as a source whose zero runs (members with `zeros`) are synthesised on read, however large. */
+export function makeZipSource(name: string, members: Member[]): ByteSource {
+  const parts = zipParts(members);
+  const starts: number[] = [];
+  let size = 0;
+  for (const p of parts) {
+    starts.push(size);
+    size += typeof p === 'number' ? p : p.length;
+  }
+  return {
+    name,
+    size,
+    read: async (offset, length) => {
+      const end = Math.min(size, offset + length);
+      const out = new Uint8Array(Math.max(0, end - offset));
+      parts.forEach((p, i) => {
+        if (typeof p === 'number') return;
+        const a = Math.max(offset, starts[i]);
+        const b = Math.min(end, starts[i] + p.length);
+        if (b > a) out.set(p.subarray(a - starts[i], b - starts[i]), a - offset);
+      });
+      return out;
+    },
+  };
+}
+
+function zipParts(members: Member[]): Part[] {
+  const parts: Part[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;
   let anyZip64 = false;
   for (const m of members) {
     const method = m.method ?? 0;
     const stored = m.raw || method === 0 ? m.data : deflateSync(m.data);
-    const usize = m.uncompressedSize ?? (m.raw && method === 8 ? 0 : m.data.length);
+    const storedLength = m.zeros ?? stored.length;
+    const usize = m.uncompressedSize ?? m.zeros ?? (m.raw && method === 8 ? 0 : m.data.length);
     const crc = m.crc ?? crc32(m.data);
     const name = new TextEncoder().encode(m.name);
     const z = !!m.zip64;
@@ -38,8 +87,8 @@ export function makeZip(members: Member[]): Uint8Array {
       ev.setUint16(0, 1, true);
       ev.setUint16(2, 24, true);
       ev.setBigUint64(4, BigInt(usize), true);
-      ev.setBigUint64(12, BigInt(stored.length), true);
-      ev.setBigUint64(20, BigInt(offset), true);
+      ev.setBigUint64(12, BigInt(storedLength), true);
+      ev.setBigUint64(20, BigInt(m.pointAt ?? offset), true);
     }
     const local = new Uint8Array(30 + name.length);
     const lv = new DataView(local.buffer);
@@ -48,7 +97,7 @@ export function makeZip(members: Member[]): Uint8Array {
     lv.setUint16(6, (m.flags ?? 0) | 0x800, true);
     lv.setUint16(8, method, true);
     lv.setUint32(14, crc, true);
-    lv.setUint32(18, stored.length, true);
+    lv.setUint32(18, storedLength, true);
     lv.setUint32(22, usize >>> 0, true);
     lv.setUint16(26, name.length, true);
     local.set(name, 30);
@@ -60,16 +109,17 @@ export function makeZip(members: Member[]): Uint8Array {
     cv.setUint16(8, (m.flags ?? 0) | 0x800, true);
     cv.setUint16(10, method, true);
     cv.setUint32(16, crc, true);
-    cv.setUint32(20, z ? 0xffffffff : stored.length, true);
+    cv.setUint32(20, z ? 0xffffffff : storedLength, true);
     cv.setUint32(24, z ? 0xffffffff : usize >>> 0, true);
     cv.setUint16(28, name.length, true);
     cv.setUint16(30, extra.length, true);
-    cv.setUint32(42, z ? 0xffffffff : offset, true);
+    cv.setUint32(42, z ? 0xffffffff : (m.pointAt ?? offset), true);
     cd.set(name, 46);
     cd.set(extra, 46 + name.length);
-    parts.push(local, stored);
     central.push(cd);
-    offset += local.length + stored.length;
+    if (m.pointAt !== undefined) continue;
+    parts.push(local, m.zeros ?? stored);
+    offset += local.length + storedLength;
   }
   const cdStart = offset;
   const cdSize = central.reduce((a, c) => a + c.length, 0);
@@ -98,12 +148,5 @@ export function makeZip(members: Member[]): Uint8Array {
   ev.setUint32(12, cdSize, true);
   ev.setUint32(16, anyZip64 ? 0xffffffff : cdStart, true);
   tail.push(end);
-  const all = [...parts, ...central, ...tail];
-  const out = new Uint8Array(all.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of all) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return [...parts, ...central, ...tail];
 }

@@ -39,6 +39,7 @@ sae options (defaults are the app's):
   --d-sae N          dictionary size (512);  --k N  active latents (32);  --sparsity X  λ for relu/jumprelu (5)
   --steps N (2000);  --batch N (256);  --lr X (2e-4·√(2¹⁴/d_sae));  --auxk-alpha X (1/32);  --seed N (0)
   --held-out F       rows never trained on (0.1);  --eval-every N (50);  --no-normalize
+  --grad-clip C      clip of the global gradient norm (1, as SAELens) | none
   --out DIR          write SAELens cfg.json + sae_weights.safetensors and probelab_summary.json there
   --quiet            no progress lines on stderr
 WebGPU in Node uses Dawn; on a machine without a GPU driver point it at SwiftShader:
@@ -87,6 +88,7 @@ const COMMANDS: Record<
       'batch',
       'lr',
       'auxk-alpha',
+      'grad-clip',
       'seed',
       'held-out',
       'eval-every',

@@ -17,6 +17,7 @@ export function saeConfigFrom(args: CliArgs): SaeConfig {
   if (!ARCHITECTURES.includes(architecture))
     throw new Error(`--arch must be one of ${ARCHITECTURES.join(', ')}, got ${architecture}`);
   const lr = stringFlag(args, 'lr');
+  const clip = stringFlag(args, 'grad-clip');
   return {
     ...DEFAULT_SAE_CONFIG,
     architecture,
@@ -27,6 +28,7 @@ export function saeConfigFrom(args: CliArgs): SaeConfig {
     batchSize: numberFlag(args, 'batch', DEFAULT_SAE_CONFIG.batchSize),
     lr: lr === undefined ? null : numberFlag(args, 'lr', 0),
     auxKCoefficient: numberFlag(args, 'auxk-alpha', DEFAULT_SAE_CONFIG.auxKCoefficient),
+    gradClip: clip === 'none' ? null : numberFlag(args, 'grad-clip', DEFAULT_SAE_CONFIG.gradClip ?? 1),
     heldOutFraction: numberFlag(args, 'held-out', DEFAULT_SAE_CONFIG.heldOutFraction),
     evalEvery: numberFlag(args, 'eval-every', DEFAULT_SAE_CONFIG.evalEvery),
     seed: numberFlag(args, 'seed', DEFAULT_SAE_CONFIG.seed),

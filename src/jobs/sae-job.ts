@@ -8,10 +8,11 @@ import {
   DEFAULT_CHECKPOINT_POLICY,
   type SaeCheckpoint,
 } from '../core/sae/checkpoint';
+import { rulesOf } from '../core/sae/architecture';
 import { changeEffect, resolvedLr, validateSaeConfig, type ChangeEffect, type SaeConfig } from '../core/sae/config';
 import { encodeLabels } from '../core/labels/encode-labels';
 import { makeSplit } from '../core/split/split';
-import { createRng } from '../core/math/rng';
+import { createRng, sampleRows } from '../core/math/rng';
 import { shuffleColumns, frequentLatents, liveLatents } from '../core/sae/baselines';
 import { addCodes, addToHistograms, decoderNeighbours, emptyFeatureStats, labelMix } from '../core/sae/feature-stats';
 import { geometricMedian, rowMean } from '../core/sae/geometric-median';
@@ -128,12 +129,17 @@ export async function runSaeTrainJob(
     { kind: 'random', testFraction: config.heldOutFraction, seed: config.seed, stratify: false },
     mat.rows,
   );
-  // Normalisation and b_dec come from training rows only: held-out rows never inform the model.
+  // Normalisation and b_dec come from training rows only: held-out rows never inform the model. b_dec from a
+  // seeded random sample of them, not the first rows of a file that may be ordered by class or prompt.
   const scale = config.normalize ? normalizationScale(x, d, split.train) : 1;
   const center =
     config.bDecInit === 'zero'
       ? new Float64Array(d)
-      : (config.bDecInit === 'geometric-median' ? geometricMedian : rowMean)(x, d, split.train.subarray(0, 65536));
+      : (config.bDecInit === 'geometric-median' ? geometricMedian : rowMean)(
+          x,
+          d,
+          sampleRows(split.train, B_DEC_INIT_ROWS, createRng(config.seed ^ 0xbdec)),
+        );
   const resume = ctx.resume ?? (spec.resumeFrom ? decodeCheckpoint(spec.resumeFrom) : undefined);
   if (resume) checkResumable(resume, config, d, mat.rows, scale, spec.transform);
   const shape = { architecture: config.architecture, dIn: d, dSae: config.dSae };
@@ -201,9 +207,9 @@ export async function runSaeTrainJob(
       architecture: final.architecture,
       dIn: d,
       dSae: final.dSae,
-      k: final.architecture === 'topk' || final.architecture === 'batchtopk' ? final.k : null,
+      k: rulesOf(final.architecture).usesK ? final.k : null,
     };
-    const summary = await summarize(trainer, data, weights, final.k, store, spec, {
+    const summary = await summarize(trainer, data, weights, final.k, final.seed, store, spec, {
       kind: 'trained',
       config: final,
       stop: loop.stop,
@@ -271,7 +277,7 @@ export async function runSaeEvalJob(
     });
     if (hooks.isCancelled()) return null;
     const data: SaeData = { x: mat.data, d: w.dIn, train: split.train, test: split.test, scale: 1 };
-    const summary = await summarize(trainer, data, w, w.k ?? 0, store, spec, {
+    const summary = await summarize(trainer, data, w, w.k ?? 0, spec.seed, store, spec, {
       kind: 'evaluated',
       stop: { reason: 'done' },
       steps: 0,
@@ -295,6 +301,9 @@ interface SummaryExtras {
   metadata: Record<string, unknown>;
 }
 
+/** Rows b_dec's mean or geometric median is taken over (a seeded sample of the training rows). */
+const B_DEC_INIT_ROWS = 65536;
+/** Training rows the summary's "train" metrics are evaluated on (a seeded sample, as for b_dec). */
 const TRAIN_EVAL_ROWS = 4096;
 
 async function summarize(
@@ -302,13 +311,15 @@ async function summarize(
   data: SaeData,
   weights: SaeWeights,
   k: number,
+  seed: number,
   store: DatasetStore,
   spec: { groundTruth?: ArrayRef; browser?: SaeBrowserSpec },
   extra: SummaryExtras,
 ): Promise<Omit<SaeResultSummary, 'elapsedMs'>> {
   const { dIn: d, dSae: m } = weights;
   const testSums = await evaluateRows(trainer, data, data.test, k);
-  const trainSums = await evaluateRows(trainer, data, data.train, k, TRAIN_EVAL_ROWS);
+  const trainRows = sampleRows(data.train, TRAIN_EVAL_ROWS, createRng(seed ^ 0x7a1e));
+  const trainSums = await evaluateRows(trainer, data, trainRows, k);
   const norms = decoderRowNorms(weights.wDec, m, d);
   let truth: SaeResultSummary['mmcs'];
   if (spec.groundTruth) {

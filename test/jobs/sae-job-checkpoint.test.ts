@@ -18,7 +18,8 @@ beforeAll(async () => {
 
 const engine = new TfjsEngine({ backend: 'cpu', implementation: 'tfjs-cpu', adapter: '', precision: 'f32' });
 const FILE = 'planted_acts.npy';
-// A small dead window so the tracker (and AuxK) is part of the state a resume has to carry.
+// A small dead window so the tracker (and AuxK) is part of the state a resume has to carry, and a short θ warm-up
+// so BatchTopK's threshold is too.
 const tiny = (architecture: SaeArchitecture): SaeConfig => ({
   ...DEFAULT_SAE_CONFIG,
   architecture,
@@ -28,7 +29,8 @@ const tiny = (architecture: SaeArchitecture): SaeConfig => ({
   steps: 12,
   evalEvery: 100,
   seed: 7,
-  deadWindowRows: 64,
+  deadWindowTokens: 64,
+  thresholdStartStep: 2,
   sparsityWarmupSteps: 4,
   lrWarmupSteps: 3,
   heldOutFraction: 0.05,
@@ -75,6 +77,7 @@ describe('a resumed SAE run equals the uninterrupted one', () => {
       expect(full.checkpoints.map((c) => c.c.loop.step)).toEqual([5, 10]);
       // Through the binary format, as the worker and the page hand it on.
       const at5 = decodeCheckpoint(encodeCheckpoint(full.checkpoints[0].c));
+      if (arch === 'batchtopk') expect(at5.trainer.batchThreshold).toBeGreaterThan(0);
       const resumed = await train(spec(tiny(arch)), { resume: at5 });
       expect(resumed.steps[0]).toBe(5);
       expect(resumed.steps.at(-1)).toBe(11);
@@ -132,6 +135,24 @@ describe('checkpoint format', () => {
     );
     expect(Array.from(back.loop.order)).toEqual(Array.from(c.loop.order));
     expect(Array.from(back.loop.sinceFired)).toEqual(Array.from(c.loop.sinceFired));
+  });
+
+  it('a version 1 checkpoint resumes under the rules it was started with; a newer version is refused', async () => {
+    const { checkpoints, result } = await train(spec({ ...tiny('batchtopk'), steps: 8, deadWindowTokens: null }));
+    const now = checkpoints[0].c;
+    const { deadWindowTokens, thresholdStartStep, ...rest } = now.config;
+    expect([deadWindowTokens, thresholdStartStep]).toEqual([null, 2]);
+    const v1 = { ...now, version: 1, config: { ...rest, deadWindowRows: null } as unknown as SaeConfig };
+    const back = decodeCheckpoint(encodeCheckpoint(v1));
+    // Version 1 fed θ from the first step, and a null window meant one pass over the training rows.
+    expect(back.config.thresholdStartStep).toBe(0);
+    expect(back.config.deadWindowTokens).toBe(result!.trainRows);
+    expect(back.config).not.toHaveProperty('deadWindowRows');
+    const resumed = await train(spec(back.config), { resume: back });
+    expect(resumed.steps[0]).toBe(5);
+    expect(() => decodeCheckpoint(encodeCheckpoint({ ...now, version: 3 }))).toThrow(
+      /invalid SAE checkpoint: version 3, this build reads versions 1 to 2/,
+    );
   });
 
   it('a flipped bit is refused by the checksum', () => {

@@ -4,12 +4,15 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesSource } from '../../src/core/formats/byte-source';
 import { openSafetensors } from '../../src/core/formats/safetensors';
+import { createRng, normal } from '../../src/core/math/rng';
 import { DEFAULT_SAE_CONFIG, type SaeConfig } from '../../src/core/sae/config';
 import { importDictionary, type NamedTensor } from '../../src/core/sae/layouts';
 import { TfjsEngine } from '../../src/engine/tfjs/tfjs-engine';
 import { TfjsSaeTrainer } from '../../src/engine/tfjs/sae/trainer';
 import { runSaeEvalJob, runSaeTrainJob, SaeJobControl } from '../../src/jobs/sae-job';
-import { HYPER, problem } from '../support/sae-grad-cases';
+import { makeSplit } from '../../src/core/split/split';
+import { HYPER, problem, referenceInference } from '../support/sae-grad-cases';
+import { auxKEngagesCase, sparseFeatureRows, trainOn } from '../support/sae-data';
 import { storeWith } from '../support/store-helpers';
 import { SAE_PROGRESS_FIELDS, type SaeTrainSpec } from '../../src/protocol';
 
@@ -156,7 +159,7 @@ describe('tfjs SAE trainer memory', () => {
       await t.step(x, 16, HYPER, dead);
       const before = tf.memory().numTensors;
       for (let i = 0; i < 3; i++) {
-        await t.step(x, 16, HYPER, dead);
+        await t.step(x, 16, { ...HYPER, gradClip: i === 1 ? 1e-3 : null }, dead);
         await t.evaluate(x, 16, 3);
         await t.encode(x, 16, 3);
         await t.read();
@@ -164,5 +167,76 @@ describe('tfjs SAE trainer memory', () => {
       expect(tf.memory().numTensors, arch).toBe(before);
       t.dispose();
     }
+  });
+});
+
+describe('SAE training conventions on generated sets', () => {
+  auxKEngagesCase(() => engine, 600_000, 256, 40);
+  it("BatchTopK: inference at θ reproduces the training batches' mean L0 within 5%, on held-out and training rows", async () => {
+    const rows = 20_000,
+      d = 16;
+    const x = sparseFeatureRows(rows, d, 48, 3, 11);
+    const config: SaeConfig = {
+      ...DEFAULT_SAE_CONFIG,
+      architecture: 'batchtopk',
+      dSae: 32,
+      k: 4,
+      batchSize: 256,
+      steps: 300,
+      evalEvery: 1000,
+      seed: 4,
+    };
+    const { result, points } = await trainOn(engine, x, rows, d, config);
+    // θ starts after the warm-up (half of this run) and averages the cuts of the second half's batches.
+    const late = points.slice(-config.steps / 2).map((p) => p.trainL0);
+    const batchL0 = late.reduce((a, b) => a + b) / late.length;
+    expect(batchL0).toBeGreaterThan(3.9);
+    expect(Math.abs(result.test.l0! / batchL0 - 1), `held-out L0 ${result.test.l0} vs ${batchL0}`).toBeLessThan(0.05);
+    expect(Math.abs(result.train.l0! / batchL0 - 1), `training L0 ${result.train.l0} vs ${batchL0}`).toBeLessThan(0.05);
+  });
+
+  it('b_dec starts at the mean of a random sample of training rows, and "train" metrics use one, on a file ordered by class', async () => {
+    const rows = 100_000,
+      d = 4;
+    // Rows 0–49,999: a tight cluster at (−1, 0, 0, 0); rows 50,000–99,999: a wide one around (+1, 0, 0, 0).
+    const r = createRng(13);
+    const x = new Float32Array(rows * d);
+    for (let b = 0; b < rows; b++) {
+      const wide = b >= rows / 2;
+      x[b * d] = (wide ? 1 : -1) + 0.05 * normal(r);
+      for (let j = 1; j < d; j++) x[b * d + j] = (wide ? 1 : 0.05) * normal(r);
+    }
+    const config: SaeConfig = {
+      ...DEFAULT_SAE_CONFIG,
+      architecture: 'topk',
+      dSae: 8,
+      k: 1,
+      lr: 1e-9,
+      steps: 1,
+      normalize: false,
+      bDecInit: 'mean',
+      seed: 6,
+    };
+    const { result } = await trainOn(engine, x, rows, d, config);
+    const { train } = makeSplit(
+      { kind: 'random', testFraction: config.heldOutFraction, seed: 6, stratify: false },
+      rows,
+    );
+    const meanOf = (idx: ArrayLike<number>) => {
+      let s = 0;
+      for (let n = 0; n < idx.length; n++) s += x[idx[n] * d];
+      return s / idx.length;
+    };
+    // The first 65,536 training rows are mostly the first cluster: their mean is far from the training mean.
+    expect(Math.abs(meanOf(train.subarray(0, 65536)) - meanOf(train))).toBeGreaterThan(0.3);
+    expect(Math.abs(result.weights.bDec[0] - meanOf(train))).toBeLessThan(0.03);
+    // "train" metrics: within sampling error of the MSE over every training row (f64, the exported weights).
+    const all = Float32Array.from({ length: train.length * d }, (_, n) => x[train[Math.floor(n / d)] * d + (n % d)]);
+    const full = referenceInference(result.weights, all, train.length, d, 8, 'row-topk', 1).sums;
+    const first = referenceInference(result.weights, all.subarray(0, 4096 * d), 4096, d, 8, 'row-topk', 1).sums;
+    const fullMse = full.sqErr / full.rows;
+    expect(Math.abs(first.sqErr / first.rows / fullMse - 1)).toBeGreaterThan(0.3);
+    expect(result.train.rows).toBe(4096);
+    expect(Math.abs(result.train.mse! / fullMse - 1)).toBeLessThan(0.1);
   });
 });

@@ -22,8 +22,11 @@ export interface SaeHyper {
   k: number;
   auxK: number;
   auxKCoefficient: number;
+  /** Clip of the global gradient norm (core/sae/grad-clip.ts); null = off. */
   gradClip: number | null;
+  /** BatchTopK's θ estimate (core/sae/architecture.ts nextBatchThreshold): EMA weight and warm-up steps. */
   thresholdEmaBeta: number;
+  thresholdStartStep: number;
   bandwidth: number;
 }
 

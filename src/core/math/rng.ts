@@ -23,6 +23,23 @@ export function shuffleInPlace<T>(items: T[] | Int32Array, random: () => number)
   }
 }
 
+/**
+ * A seeded uniform sample of `n` of the given rows without replacement (all of them when n ≥ their count), in
+ * ascending order: statistics from "the first n rows" are biased whenever a file is ordered (by class, by prompt).
+ */
+export function sampleRows(rows: Int32Array, n: number, random: () => number): Int32Array {
+  if (n >= rows.length) return rows.slice();
+  const pool = rows.slice();
+  // Partial Fisher-Yates: the first n slots end up a uniform sample.
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(random() * (pool.length - i));
+    const t = pool[i];
+    pool[i] = pool[j];
+    pool[j] = t;
+  }
+  return pool.subarray(0, n).sort();
+}
+
 /** Standard normal by Box-Muller. */
 export function normal(random: () => number): number {
   const u = 1 - random();

@@ -7,7 +7,12 @@ import { crc32 } from '../formats/crc32';
 import type { SaeConfig } from './config';
 
 const MAGIC = 'PLSAECK1';
-export const CHECKPOINT_VERSION = 1;
+/**
+ * 2: the config counts the dead-latent window in tokens (deadWindowTokens) and delays BatchTopK's θ estimate
+ * (thresholdStartStep). A version 1 checkpoint is read with the config that continues its run under its own
+ * rules (upgradeConfigV1); the binary layout is the same.
+ */
+export const CHECKPOINT_VERSION = 2;
 
 /** A checkpoint is taken after `everySteps` steps or `everyMs` ms, whichever comes first. */
 export interface CheckpointPolicy {
@@ -124,8 +129,9 @@ export function decodeCheckpoint(buf: ArrayBuffer): SaeCheckpoint {
   const jsonLength = view.getUint32(8, true);
   if (12 + jsonLength > size) throw bad(`header length ${jsonLength} runs past the end`);
   const h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + jsonLength)));
-  if (h.version !== CHECKPOINT_VERSION)
-    throw bad(`version ${h.version}, this build reads version ${CHECKPOINT_VERSION}`);
+  if (h.version !== CHECKPOINT_VERSION && h.version !== 1)
+    throw bad(`version ${h.version}, this build reads versions 1 to ${CHECKPOINT_VERSION}`);
+  if (h.version === 1) h.config = upgradeConfigV1(h.config, h.dataRows);
   const out: Record<string, Float32Array | Float64Array | Int32Array> = {};
   let at = align8(12 + jsonLength);
   for (const b of h.blocks as Block[]) {
@@ -159,6 +165,21 @@ export function decodeCheckpoint(buf: ArrayBuffer): SaeCheckpoint {
   };
   checkShapes(c);
   return c;
+}
+
+/**
+ * A version 1 config, rewritten so the resumed run keeps the rules it was started under: its θ estimate fed from
+ * the first step, and its dead-latent window (null then meant one pass over the training rows, which the random
+ * split of `dataRows` rows at the held-out fraction fixes).
+ */
+export function upgradeConfigV1(v1: Record<string, unknown>, dataRows: number): SaeConfig {
+  const { deadWindowRows, ...rest } = v1;
+  const heldOut = Math.round(dataRows * (v1.heldOutFraction as number));
+  return {
+    ...(rest as unknown as SaeConfig),
+    deadWindowTokens: (deadWindowRows as number | null) ?? dataRows - heldOut,
+    thresholdStartStep: 0,
+  };
 }
 
 function checkShapes(c: SaeCheckpoint): void {

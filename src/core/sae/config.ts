@@ -1,7 +1,9 @@
 // One serialisable SAE run configuration (seed included), its defaults, validation, and which live edits
 // continue a run versus restart it.
 
-export type SaeArchitecture = 'relu' | 'topk' | 'batchtopk' | 'jumprelu';
+import { rulesOf, SAE_ARCHITECTURES, type SaeArchitecture } from './architecture';
+
+export type { SaeArchitecture };
 export type BDecInit = 'mean' | 'geometric-median' | 'zero';
 
 export interface SaeConfig {
@@ -22,7 +24,10 @@ export interface SaeConfig {
   beta1: number;
   beta2: number;
   eps: number;
-  /** Global gradient-norm clip (SAELens clips at 1.0); null = off. */
+  /**
+   * Clip of the global L2 norm of all parameter gradients (after TopK's decoder parallel-component removal):
+   * g ← g·min(1, c/‖g‖) before Adam; null = off. See gradClipScale.
+   */
   gradClip: number | null;
   batchSize: number;
   steps: number;
@@ -30,10 +35,18 @@ export interface SaeConfig {
   auxKCoefficient: number;
   /** null: d_in / 2 (OpenAI's heuristic). */
   auxK: number | null;
-  /** A latent is dead after this many training rows without firing; null = one pass over the training rows. */
-  deadWindowRows: number | null;
-  /** BatchTopK: θ ← β·θ + (1−β)·(smallest kept activation), as dictionary_learning. */
+  /**
+   * A latent is dead once it has not fired on this many training tokens (rows: one row is one token's
+   * activation vector), counted as SAELens and sparsify count; null = defaultDeadWindowTokens.
+   */
+  deadWindowTokens: number | null;
+  /**
+   * BatchTopK: θ ← β·θ + (1−β)·(smallest kept activation), dictionary_learning's rule (architecture.ts), at
+   * SAELens' rate 0.99 rather than dictionary_learning's 0.999, whose ~1000-step memory lags the cuts.
+   */
   thresholdEmaBeta: number;
+  /** BatchTopK: steps before θ's estimate starts (dictionary_learning: 1000), at most half the run. */
+  thresholdStartStep: number;
   /** JumpReLU: rectangle-kernel width ε of the straight-through estimator (SAELens v6: 0.05). */
   jumpReluBandwidth: number;
   /** JumpReLU: initial threshold θ₀ (SAELens: 0.001). */
@@ -60,13 +73,14 @@ export const DEFAULT_SAE_CONFIG: SaeConfig = {
   beta1: 0.9,
   beta2: 0.999,
   eps: 1e-8,
-  gradClip: null,
+  gradClip: 1,
   batchSize: 256,
   steps: 2000,
   auxKCoefficient: 1 / 32,
   auxK: null,
-  deadWindowRows: null,
-  thresholdEmaBeta: 0.999,
+  deadWindowTokens: null,
+  thresholdEmaBeta: 0.99,
+  thresholdStartStep: 1000,
   jumpReluBandwidth: 0.05,
   jumpReluInitThreshold: 0.001,
   bDecInit: 'mean',
@@ -87,6 +101,32 @@ export function resolvedLr(c: SaeConfig): number {
 
 export function resolvedAuxK(c: SaeConfig, dIn: number): number {
   return Math.max(1, c.auxK ?? Math.floor(dIn / 2));
+}
+
+/**
+ * The steps that do not feed BatchTopK's θ: dictionary_learning's 1000, but at most half the run, so every run
+ * ends with an estimate from its second half (long enough, at β = 0.99, to forget the first cut it started from).
+ */
+export function resolvedThresholdStart(c: SaeConfig): number {
+  return Math.min(c.thresholdStartStep, Math.floor(c.steps / 2));
+}
+
+/** sparsify's and dictionary_learning's dead-latent window: 10M tokens. */
+export const DEAD_WINDOW_CAP_TOKENS = 10_000_000;
+
+/**
+ * The default dead-latent window in tokens: 10M (sparsify, dictionary_learning) on long runs over large sets,
+ * but never more than one pass over the training rows (a latent silent on every training row is dead on this
+ * data) nor more than an eighth of the run's tokens (so it can engage AuxK in any run, however large the set),
+ * and at least one batch. 10k rows: one pass; 100M rows and a 20k × 4096-token run: 10M.
+ */
+export function defaultDeadWindowTokens(c: SaeConfig, trainRows: number): number {
+  const runTokens = c.steps * c.batchSize;
+  return Math.max(c.batchSize, Math.min(DEAD_WINDOW_CAP_TOKENS, trainRows, Math.floor(runTokens / 8)));
+}
+
+export function resolvedDeadWindowTokens(c: SaeConfig, trainRows: number): number {
+  return c.deadWindowTokens ?? defaultDeadWindowTokens(c, trainRows);
 }
 
 /** Learning rate at a step: linear warm-up, constant, then linear decay to 0 over the last fraction. */
@@ -112,16 +152,13 @@ export function validateSaeConfig(c: SaeConfig, dIn: number): void {
     const v = c[name] as number;
     if (!Number.isSafeInteger(v) || v < 1) throw bad(name, v, 'must be a positive integer');
   };
-  if (!['relu', 'topk', 'batchtopk', 'jumprelu'].includes(c.architecture))
+  if (!SAE_ARCHITECTURES.includes(c.architecture))
     throw bad('architecture', c.architecture, 'relu, topk, batchtopk or jumprelu');
   posInt('dSae');
   posInt('batchSize');
   posInt('steps');
   posInt('evalEvery');
-  if (
-    (c.architecture === 'topk' || c.architecture === 'batchtopk') &&
-    (!Number.isSafeInteger(c.k) || c.k < 1 || c.k > c.dSae)
-  ) {
+  if (rulesOf(c.architecture).usesK && (!Number.isSafeInteger(c.k) || c.k < 1 || c.k > c.dSae)) {
     throw bad('k', c.k, `must be an integer in [1, d_sae = ${c.dSae}]`);
   }
   if (c.auxK !== null && (!Number.isSafeInteger(c.auxK) || c.auxK < 1))
@@ -134,6 +171,12 @@ export function validateSaeConfig(c: SaeConfig, dIn: number): void {
     throw bad('beta', `${c.beta1}, ${c.beta2}`, 'must be in [0, 1)');
   if (!(c.thresholdEmaBeta >= 0 && c.thresholdEmaBeta < 1))
     throw bad('thresholdEmaBeta', c.thresholdEmaBeta, 'must be in [0, 1)');
+  if (!Number.isSafeInteger(c.thresholdStartStep) || c.thresholdStartStep < 0)
+    throw bad('thresholdStartStep', c.thresholdStartStep, 'must be an integer ≥ 0');
+  if (c.deadWindowTokens !== null && !(c.deadWindowTokens >= 1 && Number.isFinite(c.deadWindowTokens)))
+    throw bad('deadWindowTokens', c.deadWindowTokens, 'must be ≥ 1 or null');
+  if (c.gradClip !== null && !(c.gradClip > 0 && Number.isFinite(c.gradClip)))
+    throw bad('gradClip', c.gradClip, 'must be > 0 or null');
   if (!(c.jumpReluBandwidth > 0) || !(c.jumpReluInitThreshold > 0))
     throw bad('jumpRelu', `${c.jumpReluBandwidth}, ${c.jumpReluInitThreshold}`, 'bandwidth and threshold must be > 0');
   if (!(dIn >= 1)) throw bad('d_in', dIn, 'data must have at least one column');
@@ -155,8 +198,9 @@ export const LIVE_FIELDS: ReadonlySet<keyof SaeConfig> = new Set<keyof SaeConfig
   'steps',
   'auxKCoefficient',
   'auxK',
-  'deadWindowRows',
+  'deadWindowTokens',
   'thresholdEmaBeta',
+  'thresholdStartStep',
   'jumpReluBandwidth',
   'evalEvery',
 ]);

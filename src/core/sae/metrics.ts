@@ -108,6 +108,48 @@ export function batchSums(
   return s;
 }
 
+/**
+ * A batch's sums from per-row device sums rowStats [rows, 4] = (‖x‖², x·x̂, ‖x̂‖², ‖x − x̂‖²), each f32 over d only,
+ * the latents' fire counts and the codes' total L1. ‖x‖² and Σx are taken from the host rows x [rows, d] in f64
+ * instead: FVU's Σ‖x − x̄‖² = Σ‖x‖² − N‖x̄‖² cancels, and with a large mean offset the f32 rounding of Σ‖x‖²
+ * alone can exceed the variance. Every other sum adds f32 rows in f64.
+ */
+export function sumsFromRows(
+  x: ArrayLike<number>,
+  rows: number,
+  d: number,
+  rowStats: ArrayLike<number>,
+  fires: ArrayLike<number>,
+  l1: number,
+): MetricSums {
+  const s = emptySums(d, fires.length);
+  s.rows = rows;
+  for (let r = 0; r < rows; r++) {
+    let nx = 0;
+    for (let j = 0; j < d; j++) {
+      const v = x[r * d + j];
+      nx += v * v;
+      s.sumX[j] += v;
+    }
+    const xh = rowStats[4 * r + 1],
+      hh = rowStats[4 * r + 2];
+    s.sqX += nx;
+    s.dotXHatX += xh;
+    s.sqXHat += hh;
+    s.sqErr += rowStats[4 * r + 3];
+    if (nx > 0 && hh > 0) {
+      s.sumCos += xh / Math.sqrt(nx * hh);
+      s.cosRows += 1;
+    }
+  }
+  for (let i = 0; i < fires.length; i++) {
+    s.fires[i] = fires[i];
+    s.l0 += fires[i];
+  }
+  s.l1 = l1;
+  return s;
+}
+
 export function finalizeSums(s: MetricSums): ReconstructionMetrics {
   const N = s.rows;
   if (N === 0)

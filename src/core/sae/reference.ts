@@ -1,6 +1,8 @@
 // Direct f64 CPU forward pass, loss and gradients of every SAE architecture: the reference the tfjs and WGSL
 // trainers are tested against. Plain loops, no cleverness, so each line can be checked against ANCHORS.md.
+import { preActivations64, rulesOf, selectionGate, topIndices } from './architecture';
 import type { SaeArchitecture } from './config';
+import { gradClipScale } from './grad-clip';
 import type { SaeParams } from './params';
 
 export interface ReferenceOptions {
@@ -35,14 +37,6 @@ export interface ReferenceResult {
   };
 }
 
-/** Indices of the `k` largest values of `v` (ties by lower index). */
-function topIndices(v: ArrayLike<number>, k: number, allowed?: (i: number) => boolean): number[] {
-  const idx: number[] = [];
-  for (let i = 0; i < v.length; i++) if (!allowed || allowed(i)) idx.push(i);
-  idx.sort((a, b) => v[b] - v[a] || a - b);
-  return idx.slice(0, k);
-}
-
 /** Loss and raw gradients (before any decoder-norm projection) on x [B, d]. */
 export function referenceSae(
   p: SaeParams,
@@ -52,50 +46,12 @@ export function referenceSae(
   m: number,
   o: ReferenceOptions,
 ): ReferenceResult {
-  const pre = new Float64Array(B * m);
-  for (let b = 0; b < B; b++) {
-    for (let i = 0; i < m; i++) {
-      let s = p.bEnc[i];
-      for (let j = 0; j < d; j++) s += (x[b * d + j] - p.bDec[j]) * p.wEnc[j * m + i];
-      pre[b * m + i] = s;
-    }
-  }
-  // Which latents pass the activation, and the gate's derivative df/dpre for each.
-  const f = new Float64Array(B * m);
-  const gate = new Float64Array(B * m);
+  const pre = preActivations64(p, x, B, d, m);
+  // Which latents the training rule keeps (architecture.ts); the gate is also df/dpre for each.
   const theta = o.logThreshold ? Float64Array.from(o.logThreshold, Math.exp) : undefined;
-  if (o.architecture === 'relu') {
-    for (let n = 0; n < B * m; n++)
-      if (pre[n] > 0) {
-        f[n] = pre[n];
-        gate[n] = 1;
-      }
-  } else if (o.architecture === 'topk') {
-    for (let b = 0; b < B; b++) {
-      for (const i of topIndices(pre.subarray(b * m, (b + 1) * m), o.k!)) {
-        const n = b * m + i;
-        if (pre[n] > 0) {
-          f[n] = pre[n];
-          gate[n] = 1;
-        }
-      }
-    }
-  } else if (o.architecture === 'batchtopk') {
-    for (const n of topIndices(pre, o.k! * B))
-      if (pre[n] > 0) {
-        f[n] = pre[n];
-        gate[n] = 1;
-      }
-  } else {
-    for (let b = 0; b < B; b++)
-      for (let i = 0; i < m; i++) {
-        const n = b * m + i;
-        if (pre[n] > theta![i]) {
-          f[n] = pre[n];
-          gate[n] = 1;
-        }
-      }
-  }
+  const gate = selectionGate(rulesOf(o.architecture).training, pre, B, m, o.k ?? 0, theta);
+  const f = new Float64Array(B * m);
+  for (let n = 0; n < B * m; n++) f[n] = pre[n] * gate[n];
   const xHat = new Float64Array(B * d);
   let se = 0;
   const g = new Float64Array(B * d); // dL/dx̂ = 2(x̂ − x)/B
@@ -125,7 +81,8 @@ export function referenceSae(
       gF[b * m + i] = s;
     }
   const lambda = o.lambda ?? 0;
-  if (o.architecture === 'relu') {
+  const penalty = rulesOf(o.architecture).penalty;
+  if (penalty === 'l1') {
     const norms = new Float64Array(m);
     for (let i = 0; i < m; i++) {
       let s = 0;
@@ -142,7 +99,7 @@ export function referenceSae(
     for (let b = 0; b < B; b++) for (let i = 0; i < m; i++) gF[b * m + i] += (lambda / B) * norms[i];
   }
   for (let n = 0; n < B * m; n++) gPre[n] = gF[n] * gate[n];
-  if (o.architecture === 'jumprelu') {
+  if (penalty === 'l0') {
     // JumpReLU f = pre·H(pre − θ): ∂f/∂θ ≈ −(θ/ε)·K; L0 term λ·mean_b Σ_i H(pre − θ): ∂/∂θ ≈ −(1/ε)·K, K = 1{|pre − θ| < ε/2}.
     const eps = o.bandwidth ?? 0.05;
     for (let b = 0; b < B; b++)
@@ -155,7 +112,7 @@ export function referenceSae(
         }
       }
   }
-  if ((o.architecture === 'topk' || o.architecture === 'batchtopk') && o.dead && (o.auxKCoefficient ?? 0) > 0) {
+  if (rulesOf(o.architecture).auxK && o.dead && (o.auxKCoefficient ?? 0) > 0) {
     aux = auxKReference(pre, x, xHat, p, B, d, m, o, gWDec, gPre);
   }
   const gWEnc = new Float64Array(d * m);
@@ -260,4 +217,72 @@ export function removeParallelComponent(
     for (let j = 0; j < d; j++) out[i * d + j] -= (dot / nn) * wDec[i * d + j];
   }
   return out;
+}
+
+export interface ReferenceAdam {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  gradClip: number | null;
+}
+
+export interface ReferenceStep {
+  /** Parameters after the update; JumpReLU's as log θ. */
+  params: {
+    wEnc: Float64Array;
+    bEnc: Float64Array;
+    wDec: Float64Array;
+    bDec: Float64Array;
+    logThreshold?: Float64Array;
+  };
+  /** The gradients Adam saw before clipping (TopK variants: decoder gradient without its parallel part). */
+  grads: ReferenceResult['grads'];
+  /** ‖g‖ over all of them, before clipping (grad-clip.ts), and the factor they were scaled by. */
+  gradNorm: number;
+  clipScale: number;
+}
+
+/**
+ * The first Adam step (t = 1, zero moments) from `r`'s raw gradients, as every trainer applies it: unit-norm
+ * decoders lose the gradient's parallel component, the global norm is clipped (grad-clip.ts), Adam updates with
+ * bias correction (m̂ = g, v̂ = g², so each entry moves by lr·g/(|g| + ε)), and unit-norm decoder rows are
+ * renormalised.
+ */
+export function referenceFirstStep(
+  p: SaeParams,
+  r: ReferenceResult,
+  architecture: SaeArchitecture,
+  m: number,
+  d: number,
+  h: ReferenceAdam,
+  logThreshold?: Float64Array,
+): ReferenceStep {
+  const unit = rulesOf(architecture).unitDecoder;
+  const grads = { ...r.grads, wDec: unit ? removeParallelComponent(r.grads.wDec, p.wDec, m, d) : r.grads.wDec };
+  let n2 = 0;
+  for (const g of [grads.wEnc, grads.bEnc, grads.wDec, grads.bDec, grads.logThreshold ?? []])
+    for (const v of g) n2 += v * v;
+  const gradNorm = Math.sqrt(n2);
+  const c = gradClipScale(gradNorm, h.gradClip);
+  const adam = (w: ArrayLike<number>, g: Float64Array) =>
+    Float64Array.from(w, (v, i) => v - (h.lr * c * g[i]) / (Math.abs(c * g[i]) + h.eps));
+  const wDec = adam(p.wDec, grads.wDec);
+  if (unit)
+    for (let i = 0; i < m; i++) {
+      const n = Math.hypot(...wDec.subarray(i * d, (i + 1) * d));
+      for (let j = 0; j < d; j++) wDec[i * d + j] /= n;
+    }
+  return {
+    params: {
+      wEnc: adam(p.wEnc, grads.wEnc),
+      bEnc: adam(p.bEnc, grads.bEnc),
+      wDec,
+      bDec: adam(p.bDec, grads.bDec),
+      logThreshold: logThreshold && grads.logThreshold ? adam(logThreshold, grads.logThreshold) : undefined,
+    },
+    grads,
+    gradNorm,
+    clipScale: c,
+  };
 }

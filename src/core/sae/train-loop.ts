@@ -4,7 +4,15 @@
 // checkpoints (every N steps or T ms, and on pause) from which a resumed loop draws the very same batches.
 import type { SaeLoopState } from './checkpoint';
 import { ResumableRng } from './checkpoint-rng';
-import { lrAt, resolvedAuxK, sparsityAt, type SaeConfig } from './config';
+import { rulesOf } from './architecture';
+import {
+  lrAt,
+  resolvedAuxK,
+  resolvedDeadWindowTokens,
+  resolvedThresholdStart,
+  sparsityAt,
+  type SaeConfig,
+} from './config';
 import { DeadLatentTracker } from './dead-latents';
 import { addSums, emptySums, finalizeSums, type MetricSums, type ReconstructionMetrics } from './metrics';
 import type { SaeHyper, SaeTrainer } from '../engine/sae-trainer';
@@ -34,6 +42,7 @@ export interface SaeStepReport {
   /** Held-out rows, on evaluation steps only. */
   test: ReconstructionMetrics | null;
   deadFraction: number;
+  /** The dead-latent window in tokens (training rows). */
   deadWindowRows: number;
 }
 
@@ -120,6 +129,7 @@ export function hyperAt(c: SaeConfig, step: number, dIn: number): SaeHyper {
     auxKCoefficient: c.auxKCoefficient,
     gradClip: c.gradClip,
     thresholdEmaBeta: c.thresholdEmaBeta,
+    thresholdStartStep: resolvedThresholdStart(c),
     bandwidth: c.jumpReluBandwidth,
   };
 }
@@ -136,7 +146,7 @@ export async function trainLoop(
   const { d, train } = data;
   const m = trainer.shape.dSae;
   let config = hooks.config();
-  const tracker = new DeadLatentTracker(m, config.deadWindowRows ?? train.length);
+  const tracker = new DeadLatentTracker(m, resolvedDeadWindowTokens(config, train.length));
   // Epoch order from the seed; a resumed run takes the RNG state, the epoch's order and the cursor from its
   // checkpoint, so it draws exactly the batches the uninterrupted run would have.
   const random = new ResumableRng(resume ? resume.rngState : config.seed ^ 0x5ae);
@@ -178,7 +188,7 @@ export async function trainLoop(
       savedAt = performance.now();
     }
     config = hooks.config();
-    tracker.window = config.deadWindowRows ?? train.length;
+    tracker.window = resolvedDeadWindowTokens(config, train.length);
     const B = Math.min(config.batchSize, order.length);
     if (batch.length !== B * d) batch = new Float32Array(B * d);
     for (let b = 0; b < B; b++) {
@@ -190,7 +200,7 @@ export async function trainLoop(
       for (let j = 0; j < d; j++) batch[b * d + j] = data.x[r * d + j] * data.scale;
     }
     const hyper = hyperAt(config, step, d);
-    const needsDead = trainer.shape.architecture === 'topk' || trainer.shape.architecture === 'batchtopk';
+    const needsDead = rulesOf(trainer.shape.architecture).auxK;
     const res = await trainer.step(batch, B, hyper, needsDead ? tracker.deadMask() : undefined);
     if (!res.finite) {
       const what = !Number.isFinite(res.mse)

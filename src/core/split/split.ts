@@ -30,8 +30,8 @@ export function makeSplit(spec: SplitSpec, rows: number, labels?: Int32Array): S
     if (!group) continue;
     shuffleInPlace(group, random);
     const nTest = Math.round(group.length * spec.testFraction);
-    test.push(...group.slice(0, nTest));
-    train.push(...group.slice(nTest));
+    // A loop, not push(...rows): spreading hundreds of thousands of arguments overflows the call stack.
+    for (let i = 0; i < group.length; i++) (i < nTest ? test : train).push(group[i]);
   }
   if (train.length === 0 || test.length === 0) {
     const classes = groups.filter(Boolean).length;

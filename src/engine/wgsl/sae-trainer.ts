@@ -1,16 +1,17 @@
 // The fast SAE trainer: every architecture's training step as raw WGSL on the engine's GPUDevice (ReluSaeStep
 // for the dense ReLU-L1 and JumpReLU steps, TopKSaeStep for TopK and BatchTopK), with batch statistics,
-// gradient clipping and the non-finite guard done on the device.
-// BatchTopK's EMA threshold θ (what inference and every export use) is kept here, on the host, as tfjs keeps it.
+// gradient clipping and the non-finite guard done on the device. The rules it applies (which latents each
+// architecture selects, BatchTopK's θ estimate, the clipped norm, the metric sums) are core's, as tfjs applies them.
+// BatchTopK's θ (what inference and every export use) is kept here, on the host.
 // Inference (held-out metrics, codes for the feature browser) runs the same kernels forward only, on steppers
-// sized for evaluation chunks; only BatchTopK once it has θ (its inference gate, exported as JumpReLU) goes
-// through tfjs (TfjsSaeInference over parameters read back once per step).
+// sized for evaluation chunks: BatchTopK with θ on the dense step's threshold gate (JumpReLU's, θ given as is).
 // ReLU + L1 switches to the sparse step (every positive code as an entry) once its codes are sparse enough,
 // and back (or redoes a step densely) when they are not: see reluSparseCapacity.
-// Gradient norm for TopK is of the decoder gradient after parallel-component removal (the kernel removes it in
-// place); tfjs reports it before. Both clip by the norm they report.
+// The clipped and reported gradient norm is of the gradients Adam sees: TopK's decoder gradient after its
+// parallel-component removal (the sparse backward removes it in place), as core/sae/grad-clip.ts defines it.
+import { inferenceSelection, nextBatchThreshold, rulesOf, type Selection } from '../../core/sae/architecture';
 import type { SaeTrainerState } from '../../core/sae/checkpoint';
-import { addSums, emptySums, type MetricSums } from '../../core/sae/metrics';
+import { addSums, emptySums, sumsFromRows, type MetricSums } from '../../core/sae/metrics';
 import { evalChunkRows } from '../../core/sae/train-loop';
 import { checkParamShapes, type SaeParams } from '../../core/sae/params';
 import { readF32, readU32, storageBuffer, uniformBuffer, view, type Enc } from './gpu/buffers';
@@ -21,18 +22,18 @@ import { encodeRowNorm } from './kernels/rownorm';
 import { encodeDenseFires, encodeRangeFires, encodeRowStats, encodeSparseFires } from './kernels/sae-batch-stats';
 import { SaeState, type SaeParams as DeviceSaeParams } from './steps/sae-state';
 import { TopKSaeStep } from './steps/topk-sae-step';
-import { TfjsSaeInference } from '../tfjs/sae/infer';
 import type { SaeHyper, SaeShape, SaeTrainer, StepResult } from '../../core/engine/sae-trainer';
 
-/** Architectures with WGSL step kernels: all four. */
+/** Selections with WGSL kernels: all four (so every architecture trains and infers here). */
+const WGSL_SELECTIONS: ReadonlySet<Selection> = new Set<Selection>(['relu', 'row-topk', 'batch-topk', 'threshold']);
+
 export function wgslSaeSupports(architecture: SaeShape['architecture']): boolean {
-  return (
-    architecture === 'relu' || architecture === 'jumprelu' || architecture === 'topk' || architecture === 'batchtopk'
-  );
+  const r = rulesOf(architecture);
+  return WGSL_SELECTIONS.has(r.training) && WGSL_SELECTIONS.has(r.inference);
 }
 
-/** Dense codes (ReluSaeStep) rather than selected ones (TopKSaeStep). */
-const dense = (a: SaeShape['architecture']) => a === 'relu' || a === 'jumprelu';
+/** Dense codes (ReluSaeStep: ReLU, thresholds) rather than selected ones (TopKSaeStep: top-k per row or batch). */
+const dense = (s: Selection) => s === 'relu' || s === 'threshold';
 
 /**
  * Pure: the entries per row ReLU's sparse step should hold for the next batch, or 0 for the dense step. Sparse
@@ -47,14 +48,9 @@ export function reluSparseCapacity(lastL0PerRow: number | null, current: number,
   return Math.max(16, 2 ** Math.ceil(Math.log2(need)));
 }
 
-/** Unit-norm decoder rows (parallel gradient part removed, rows renormalised after each update). */
-const unitDecoder = (a: SaeShape['architecture']) => a === 'topk' || a === 'batchtopk';
-
 export interface WgslSaeOptions {
   /** Rows per chunk cap for the step kernels (tests force chunking); the device binding limit applies anyway. */
   maxChunkRows?: number;
-  /** Rows per chunk for the tfjs inference path (evaluation, encoding). */
-  tfjsChunkRows?: number;
   /** Continue from a checkpoint's state (its params are `init`): Adam moments and step count are written back. */
   resume?: SaeTrainerState;
   /** ReLU: 'auto' (sparse once codes are sparse, reluSparseCapacity), 'dense', or a fixed sparse capacity (tests). */
@@ -65,8 +61,14 @@ export interface WgslSaeOptions {
 type Stepper = { rows: number; k: number; kAux: number; perRow: number; step: ReluSaeStep | TopKSaeStep };
 /** Per-row statistics buffers a step's afterForward fills. */
 type RowStats = { rowStats: GPUBuffer; rowL1: GPUBuffer };
-/** A forward-only stepper for `rows` evaluation rows, with its own input and statistics buffers. */
-type EvalStepper = RowStats & { rows: number; k: number; x: GPUBuffer; step: ReluSaeStep | TopKSaeStep };
+/** A forward-only stepper for `rows` evaluation rows under one selection, with its own input and statistics buffers. */
+type EvalStepper = RowStats & {
+  rows: number;
+  k: number;
+  selection: Selection;
+  x: GPUBuffer;
+  step: ReluSaeStep | TopKSaeStep;
+};
 
 export class WgslSaeTrainer implements SaeTrainer {
   private readonly state: SaeState;
@@ -74,10 +76,9 @@ export class WgslSaeTrainer implements SaeTrainer {
   private readonly bufs: Record<string, GPUBuffer> = {};
   private rowBufs: { rows: number; x: GPUBuffer; rowStats: GPUBuffer; rowL1: GPUBuffer } | null = null;
   private readonly adamU: GPUBuffer;
-  private inference: { t: number; model: TfjsSaeInference } | null = null;
   /** Evaluation steppers by row count (a full evaluation chunk and the last, shorter one). */
   private readonly evalSteppers = new Map<number, EvalStepper>();
-  /** BatchTopK: θ ← β·θ + (1 − β)·(smallest kept activation), null before the first step. */
+  /** BatchTopK: θ (core/sae/architecture.ts nextBatchThreshold), null until its warm-up ends. */
   private batchThreshold: number | null = null;
   /** ReLU: mean active latents per row of the last applied batch (null: unknown, or the sparse step overflowed). */
   private lastL0PerRow: number | null = null;
@@ -93,14 +94,15 @@ export class WgslSaeTrainer implements SaeTrainer {
     const { dIn: d, dSae: m, architecture } = shape;
     if (!wgslSaeSupports(architecture)) throw new Error(`invalid architecture for the WGSL trainer: ${architecture}`);
     checkParamShapes(init, d, m, 'initial');
+    const rules = rulesOf(architecture);
     // JumpReLU trains log θ (as SAELens and the tfjs trainer do); a checkpoint's is taken as stored, bit for bit.
     const logTheta =
-      architecture !== 'jumprelu'
+      rules.threshold !== 'trained'
         ? undefined
         : opts.resume
           ? opts.resume.params[4]
           : Float32Array.from(init.threshold ?? new Float32Array(m).fill(1e-3), Math.log);
-    if (architecture === 'jumprelu' && logTheta?.length !== m)
+    if (rules.threshold === 'trained' && logTheta?.length !== m)
       throw new Error('invalid JumpReLU state: it needs a log-threshold tensor of d_sae values');
     const s = (this.state = new SaeState(device, d, m, {
       wEnc: init.wEnc,
@@ -115,6 +117,7 @@ export class WgslSaeTrainer implements SaeTrainer {
     mk('partials', NORM_PARTIALS);
     mk('normSq', 4);
     mk('norms', m);
+    if (rules.threshold === 'estimated') mk('theta', m);
     this.adamU = uniformBuffer(device, new Float32Array(8).buffer, 'wgsl-sae.adam');
     if (opts.resume) {
       const r = opts.resume;
@@ -125,8 +128,7 @@ export class WgslSaeTrainer implements SaeTrainer {
       return;
     }
     // TopK keeps unit decoder rows from the start, as the tfjs trainer does (a resumed decoder is kept as stored).
-    if (unitDecoder(architecture))
-      this.submit((ctx) => encodeRowNorm(ctx, s.wDec(), m, d, this.bufs.norms, true, 'renorm'));
+    if (rules.unitDecoder) this.submit((ctx) => encodeRowNorm(ctx, s.wDec(), m, d, this.bufs.norms, true, 'renorm'));
   }
 
   /** 'wgsl'; for ReLU once it has used its sparse step, how many of the steps (so a summary says so). */
@@ -146,7 +148,8 @@ export class WgslSaeTrainer implements SaeTrainer {
 
   /** Step kernels are sized for (rows, k, k_aux, ReLU's capacity): rebuilt, weights and moments kept, when one changes. */
   private stepperFor(rows: number, k: number, kAux: number, perRow: number): Stepper {
-    const { dIn: d, architecture } = this.shape;
+    const { dIn: d } = this.shape;
+    const training = rulesOf(this.shape.architecture).training;
     if (!this.rowBufs || this.rowBufs.rows !== rows) {
       if (this.rowBufs) for (const b of [this.rowBufs.x, this.rowBufs.rowStats, this.rowBufs.rowL1]) b.destroy();
       this.rowBufs = {
@@ -157,26 +160,27 @@ export class WgslSaeTrainer implements SaeTrainer {
       };
     }
     const st = this.stepper;
-    if (st && st.rows === rows && st.perRow === perRow && (dense(architecture) || (st.k === k && st.kAux === kAux)))
+    if (st && st.rows === rows && st.perRow === perRow && (dense(training) || (st.k === k && st.kAux === kAux)))
       return st;
     this.stepper?.step.destroy();
     const step = this.makeStep(
       rows,
       k,
       this.rowBufs!,
-      perRow > 0
-        ? { selection: 'positive', perRow }
-        : { selection: architecture === 'batchtopk' ? 'batch' : 'row', kAux },
+      perRow > 0 ? { selection: 'positive', perRow } : { selection: training, kAux },
     );
     return (this.stepper = { rows, k, kAux, perRow, step });
   }
 
-  /** A step for this architecture; `sparse` picks TopKSaeStep's selection (ignored by JumpReLU's dense step). */
+  /**
+   * A step for a selection: the dense step for 'relu' and 'threshold' (JumpReLU's log θ, or, forward only,
+   * BatchTopK's estimated θ), the sparse one for top-k per row or per batch and for ReLU's positive entries.
+   */
   private makeStep(
     rows: number,
     k: number,
     stats: RowStats,
-    sparse: { selection: 'row' | 'batch'; kAux: number } | { selection: 'positive'; perRow: number },
+    how: { selection: Selection; kAux: number } | { selection: 'positive'; perRow: number },
     maxChunkRows = this.opts.maxChunkRows,
   ): ReluSaeStep | TopKSaeStep {
     const { architecture } = this.shape;
@@ -189,15 +193,24 @@ export class WgslSaeTrainer implements SaeTrainer {
       normalizeDecoder: false,
       afterForward: (ctx: Enc, c: SaeChunkView) => this.encodeChunkStats(ctx, c, rows, k, stats),
     };
-    if (sparse.selection === 'positive')
-      return new TopKSaeStep(this.state, { ...common, k: 1, selection: 'positive', entriesPerRow: sparse.perRow });
-    if (dense(architecture))
-      return new ReluSaeStep(this.state, {
-        ...common,
-        lambda: 0,
-        activation: architecture === 'jumprelu' ? 'jumprelu' : 'relu',
-      });
-    return new TopKSaeStep(this.state, { ...common, k, auxK: sparse.kAux, selection: sparse.selection });
+    switch (how.selection) {
+      case 'positive':
+        return new TopKSaeStep(this.state, { ...common, k: 1, selection: 'positive', entriesPerRow: how.perRow });
+      case 'relu':
+        return new ReluSaeStep(this.state, { ...common, lambda: 0, activation: 'relu' });
+      case 'threshold':
+        return rulesOf(architecture).threshold === 'trained'
+          ? new ReluSaeStep(this.state, { ...common, lambda: 0, activation: 'jumprelu' })
+          : new ReluSaeStep(this.state, { ...common, lambda: 0, activation: 'threshold', theta: this.bufs.theta });
+      case 'row-topk':
+      case 'batch-topk':
+        return new TopKSaeStep(this.state, {
+          ...common,
+          k,
+          auxK: how.kAux,
+          selection: how.selection === 'batch-topk' ? 'batch' : 'row',
+        });
+    }
   }
 
   /** ReLU's sparse capacity for the next step (0: dense). */
@@ -232,14 +245,16 @@ export class WgslSaeTrainer implements SaeTrainer {
     perRow: number,
   ): Promise<StepResult> {
     const { dIn: d, dSae: m, architecture } = this.shape;
+    const rules = rulesOf(architecture);
     if (x.length < rows * d) throw new Error(`invalid batch: ${x.length} values for ${rows} rows of ${d}`);
     // AuxK buffers exist once α > 0; sized for k_aux (capped at m), so a dead-latent count change rebuilds nothing.
-    const kAux = unitDecoder(architecture) && h.auxKCoefficient > 0 ? Math.min(h.auxK, m) : 0;
+    const kAux = rules.auxK && h.auxKCoefficient > 0 ? Math.min(h.auxK, m) : 0;
     const s = this.state,
       st = this.stepperFor(rows, h.k, kAux, perRow),
       rb = this.rowBufs!,
       b = this.bufs;
     const sparseRelu = perRow > 0;
+    const listed = sparseRelu || rules.training === 'batch-topk';
     this.device.queue.writeBuffer(rb.x, 0, x.buffer, x.byteOffset, rows * d * 4);
     if (st.step instanceof ReluSaeStep) st.step.setHyper({ lambda: h.sparsity, bandwidth: h.bandwidth });
     else if (sparseRelu) st.step.setHyper({ lambda: h.sparsity });
@@ -250,10 +265,9 @@ export class WgslSaeTrainer implements SaeTrainer {
     else st.step.step(rb.x);
     this.submit((ctx) => {
       encodeSumSquares(ctx, s.grads, s.layout.total, b.partials, b.normSq);
-      if (sparseRelu || architecture === 'batchtopk')
-        encodeOverflowGuard(ctx, (st.step as TopKSaeStep).selectionBuffer, b.normSq);
+      if (listed) encodeOverflowGuard(ctx, (st.step as TopKSaeStep).selectionBuffer, b.normSq);
       encodeGatedAdam(ctx, s.layout.total, s.params, s.grads, s.adamM, s.adamV, this.adamU, b.normSq);
-      if (unitDecoder(architecture)) encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
+      if (rules.unitDecoder) encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
     });
     const [loss, rowStats, fires, l1, normSq, selection] = await Promise.all([
       st.step.readLoss(),
@@ -261,7 +275,7 @@ export class WgslSaeTrainer implements SaeTrainer {
       readU32(this.device, b.fires, m),
       st.step instanceof ReluSaeStep ? readF32(this.device, b.colL1, m) : readF32(this.device, rb.rowL1, rows),
       readF32(this.device, b.normSq, 1),
-      architecture === 'batchtopk' || sparseRelu ? (st.step as TopKSaeStep).readSelection() : null,
+      listed ? (st.step as TopKSaeStep).readSelection() : null,
     ]);
     if (selection && selection.overflowEntries > 0) {
       s.t -= 1; // the guard kept Adam from applying it
@@ -281,18 +295,17 @@ export class WgslSaeTrainer implements SaeTrainer {
     if (!Number.isFinite(gradNorm)) s.t -= 1;
     const finite = Number.isFinite(loss.mse) && Number.isFinite(loss.aux) && Number.isFinite(gradNorm);
     // Only an applied step moves θ (the tfjs trainer's rule), and only when some activation was kept.
-    if (selection?.minKept != null && Number.isFinite(gradNorm)) {
-      this.batchThreshold =
-        this.batchThreshold === null
-          ? selection.minKept
-          : h.thresholdEmaBeta * this.batchThreshold + (1 - h.thresholdEmaBeta) * selection.minKept;
-    }
+    if (rules.threshold === 'estimated' && selection && Number.isFinite(gradNorm))
+      this.batchThreshold = nextBatchThreshold(this.batchThreshold, selection.minKept, s.t, {
+        startStep: h.thresholdStartStep,
+        beta: h.thresholdEmaBeta,
+      });
     const sums = this.sums(x, rows, rowStats, fires, l1);
     if (architecture === 'relu') this.lastL0PerRow = sums.l0 / rows;
     return { mse: loss.mse, aux: loss.aux, loss: loss.loss, gradNorm, sums, finite };
   }
 
-  /** MetricSums from the per-row device sums (f64 on the host) and the batch's per-latent fire counts. */
+  /** MetricSums from the host rows, the per-row device sums and the batch's per-latent fire counts (metrics.ts). */
   private sums(
     x: Float32Array,
     rows: number,
@@ -300,30 +313,9 @@ export class WgslSaeTrainer implements SaeTrainer {
     fires: Uint32Array,
     l1: Float32Array,
   ): MetricSums {
-    const { dIn: d, dSae: m } = this.shape;
-    const out = emptySums(d, m);
-    out.rows = rows;
-    for (let r = 0; r < rows; r++) {
-      const xx = rowStats[4 * r],
-        xh = rowStats[4 * r + 1],
-        hh = rowStats[4 * r + 2],
-        ee = rowStats[4 * r + 3];
-      out.sqX += xx;
-      out.dotXHatX += xh;
-      out.sqXHat += hh;
-      out.sqErr += ee;
-      if (xx > 0 && hh > 0) {
-        out.sumCos += xh / Math.sqrt(xx * hh);
-        out.cosRows += 1;
-      }
-      for (let j = 0; j < d; j++) out.sumX[j] += x[r * d + j];
-    }
-    for (let i = 0; i < m; i++) {
-      out.fires[i] = fires[i];
-      out.l0 += fires[i];
-    }
-    for (const v of l1) out.l1 += v;
-    return out;
+    let l1Total = 0;
+    for (const v of l1) l1Total += v;
+    return sumsFromRows(x, rows, this.shape.dIn, rowStats, fires, l1Total);
   }
 
   /** The last step's gradients (TopK: decoder gradient with its parallel component removed), for tests. */
@@ -350,32 +342,18 @@ export class WgslSaeTrainer implements SaeTrainer {
     };
   }
 
-  private async model(): Promise<TfjsSaeInference> {
-    const t = this.state.t;
-    if (this.inference?.t !== t) {
-      this.inference?.model.dispose();
-      // Before BatchTopK has a θ, inference selects top-k per row (the tfjs trainer's rule), so no threshold.
-      const { threshold, ...p } = await this.read();
-      const noTheta = this.shape.architecture === 'batchtopk' && this.batchThreshold === null;
-      this.inference = {
-        t,
-        model: new TfjsSaeInference(this.shape, noTheta ? p : { ...p, threshold }, this.opts.tfjsChunkRows),
-      };
-    }
-    return this.inference.model;
-  }
-
-  /** BatchTopK with a θ gates per latent at inference (exported as JumpReLU); the WGSL steps do not: tfjs does. */
-  private get inferOnTfjs(): boolean {
-    return this.shape.architecture === 'batchtopk' && this.batchThreshold !== null;
+  /** Inference's selection now (BatchTopK: per-row top-k until θ exists, then its threshold). */
+  private get inference(): Selection {
+    return inferenceSelection(this.shape.architecture, this.batchThreshold !== null);
   }
 
   /** Runs the forward pass on `rows` rows of x on an evaluation stepper and returns it (statistics on device). */
   private forward(x: Float32Array, rows: number, k: number): EvalStepper {
     const d = this.shape.dIn;
     if (x.length < rows * d) throw new Error(`invalid rows: ${x.length} values for ${rows} rows of ${d}`);
+    const selection = this.inference;
     let e = this.evalSteppers.get(rows);
-    if (!e || e.k !== k) {
+    if (!e || e.k !== k || e.selection !== selection) {
       if (e) this.destroyEval(e);
       // Two sizes are in use at a time (a full evaluation chunk and the last one); more means the sizes moved on.
       if (this.evalSteppers.size >= 2) for (const old of this.evalSteppers.values()) this.destroyEval(old);
@@ -386,12 +364,15 @@ export class WgslSaeTrainer implements SaeTrainer {
       e = {
         rows,
         k,
+        selection,
         x: storageBuffer(this.device, rows * d, 'wgsl-sae.eval.x'),
         ...stats,
-        step: this.makeStep(rows, k, stats, { selection: 'row', kAux: 0 }, Infinity),
+        step: this.makeStep(rows, k, stats, { selection, kAux: 0 }, Infinity),
       };
       this.evalSteppers.set(rows, e);
     }
+    if (selection === 'threshold' && this.batchThreshold !== null)
+      this.device.queue.writeBuffer(this.bufs.theta, 0, new Float32Array(this.shape.dSae).fill(this.batchThreshold));
     this.device.queue.writeBuffer(e.x, 0, x.buffer, x.byteOffset, rows * d * 4);
     e.step.forward(e.x);
     return e;
@@ -412,7 +393,6 @@ export class WgslSaeTrainer implements SaeTrainer {
   }
 
   async evaluate(x: Float32Array, rows: number, k: number): Promise<MetricSums> {
-    if (this.inferOnTfjs) return (await this.model()).evaluate(x, rows, k);
     const { dIn: d, dSae: m } = this.shape;
     const total = emptySums(d, m);
     for (const [r0, n] of this.evalBlocks(rows)) {
@@ -430,7 +410,6 @@ export class WgslSaeTrainer implements SaeTrainer {
 
   /** Inference-mode codes f [rows, dSae]. */
   async encode(x: Float32Array, rows: number, k: number): Promise<Float32Array> {
-    if (this.inferOnTfjs) return (await this.model()).encode(x, rows, k);
     const { dIn: d, dSae: m } = this.shape;
     const codes = new Float32Array(rows * m);
     for (const [r0, n] of this.evalBlocks(rows)) {
@@ -451,11 +430,12 @@ export class WgslSaeTrainer implements SaeTrainer {
    */
   async read(): Promise<SaeParams> {
     const p = await this.state.read();
-    const { architecture, dSae: m } = this.shape;
+    const { dSae: m } = this.shape;
+    const kind = rulesOf(this.shape.architecture).threshold;
     const threshold =
-      architecture === 'batchtopk'
+      kind === 'estimated'
         ? new Float32Array(m).fill(this.batchThreshold ?? 0)
-        : architecture === 'jumprelu'
+        : kind === 'trained'
           ? Float32Array.from(p.logTheta!, Math.exp)
           : undefined;
     return { wEnc: p.wEnc, bEnc: p.bEnc, wDec: p.wDec, bDec: p.bDec, threshold };
@@ -466,8 +446,6 @@ export class WgslSaeTrainer implements SaeTrainer {
     this.stepper = null;
     if (this.rowBufs) for (const b of [this.rowBufs.x, this.rowBufs.rowStats, this.rowBufs.rowL1]) b.destroy();
     this.rowBufs = null;
-    this.inference?.model.dispose();
-    this.inference = null;
     for (const e of [...this.evalSteppers.values()]) this.destroyEval(e);
     this.state.destroy();
     for (const b of Object.values(this.bufs)) b.destroy();

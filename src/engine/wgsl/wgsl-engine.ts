@@ -3,8 +3,8 @@
 // MAX_OUTPUTS = 16 classes, where the fused kernel's per-thread accumulators would spill, matmuls per block of
 // rows: wgsl/linear-objective-matmul.ts), scores are one kernel per chunk, centredGram/rowQuadraticForm run on
 // WGSL blocks of rows (wgsl/centred-moments.ts) and knnCosine on WGSL tiles (wgsl/knn-cosine.ts): no workload
-// copies X into tfjs. The tfjs engine on the same device (the reference implementation, and the op library the
-// SAE trainer's inference uses) is owned here and disposed with it.
+// copies X into tfjs. The tfjs engine on the same device (the reference implementation, which evaluates imported
+// dictionaries and resumes tfjs checkpoints) is owned here and disposed with it.
 import type {
   CentredGram,
   DeviceMatrix,
@@ -15,7 +15,6 @@ import type {
   SaeTrainerStart,
 } from '../../core/engine/engine';
 import type { SaeShape, SaeTrainer } from '../../core/engine/sae-trainer';
-import { chunkRowsFor } from '../tfjs/sae/trainer';
 import { WgslSaeTrainer, wgslSaeSupports } from './sae-trainer';
 import { wgslCentredGram, wgslRowQuadraticForm } from './steps/centred-moments';
 import { wgslKnnCosine } from './steps/knn-cosine';
@@ -72,17 +71,11 @@ export class WgslEngine implements Engine {
       !wgslSaeSupports(shape.architecture) ||
       ('resume' in start && start.resume.trainer === 'tfjs');
     if (onTfjs) return this.tfjsEngine.saeTrainer(shape, start);
-    const tfjsChunkRows = chunkRowsFor(shape.dSae, this.device.limits.maxStorageBufferBindingSize);
     if ('resume' in start) {
       const [wEnc, bEnc, wDec, bDec] = start.resume.params;
-      return new WgslSaeTrainer(
-        this.device,
-        shape,
-        { wEnc, bEnc, wDec, bDec },
-        { tfjsChunkRows, resume: start.resume },
-      );
+      return new WgslSaeTrainer(this.device, shape, { wEnc, bEnc, wDec, bDec }, { resume: start.resume });
     }
-    return new WgslSaeTrainer(this.device, shape, start.params, { tfjsChunkRows });
+    return new WgslSaeTrainer(this.device, shape, start.params);
   }
 
   linearObjective(x: DeviceMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective {

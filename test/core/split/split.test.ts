@@ -26,3 +26,9 @@ test('an explicit split names the offending index', () => {
     /train_idx\[1\] = 9/,
   );
 });
+
+test('splits a million rows (no argument spread that overflows the stack)', () => {
+  const s = makeSplit({ kind: 'random', testFraction: 0.1, seed: 3, stratify: false }, 1_000_000);
+  expect(s.test.length).toBe(100_000);
+  expect(s.train.length).toBe(900_000);
+});

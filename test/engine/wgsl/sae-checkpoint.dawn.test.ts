@@ -93,8 +93,12 @@ describe('a resumed WGSL run equals the uninterrupted one', () => {
   const cases: Array<[string, Partial<SaeConfig>, string]> = [
     ['ReLU + L1', { architecture: 'relu', sparsityCoefficient: 0.5 }, 'wgsl'],
     ['TopK without AuxK', { auxKCoefficient: 0 }, 'wgsl'],
-    ['TopK with AuxK on dead latents', { deadWindowRows: 32 }, 'wgsl'],
-    ['BatchTopK with AuxK (θ restored from the checkpoint)', { architecture: 'batchtopk', deadWindowRows: 32 }, 'wgsl'],
+    ['TopK with AuxK on dead latents', { deadWindowTokens: 32 }, 'wgsl'],
+    [
+      'BatchTopK with AuxK (θ restored from the checkpoint)',
+      { architecture: 'batchtopk', deadWindowTokens: 32, thresholdStartStep: 1 },
+      'wgsl',
+    ],
     [
       'JumpReLU (log θ and its Adam moments in the checkpoint)',
       { architecture: 'jumprelu', sparsityCoefficient: 0.05, jumpReluInitThreshold: 0.05 },
@@ -107,6 +111,7 @@ describe('a resumed WGSL run equals the uninterrupted one', () => {
       expect(full.result.implementation).toBe(impl);
       const at4 = decodeCheckpoint(encodeCheckpoint(full.checkpoints[0]));
       expect(at4.loop.step).toBe(4);
+      if (over.architecture === 'batchtopk') expect(at4.trainer.batchThreshold).toBeGreaterThan(0);
       const resumed = await train(tiny(over), at4);
       expect(resumed.result.steps).toBe(10);
       // Exact where the kernels are deterministic; f32 tolerance otherwise (atomics could reorder sums).

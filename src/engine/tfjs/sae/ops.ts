@@ -2,6 +2,7 @@
 // gradients because tf.topk has no gradient and the selection masks must be constants of the backward pass;
 // they mirror src/core/sae/reference.ts line for line.
 import * as tf from '@tensorflow/tfjs';
+import { inferenceSelection, rulesOf, type Selection } from '../../../core/sae/architecture';
 import type { SaeArchitecture } from '../../../core/sae/config';
 
 /** Largest finite f32: a sentinel instead of ±Infinity, which not every WebGPU compiler keeps intact. */
@@ -37,10 +38,33 @@ export function batchKthLargest(pre: tf.Tensor2D, kTotal: number): tf.Scalar {
 }
 
 /**
- * Gate (1 where the latent passes its activation, as f32) for training. `batchThreshold` is the batch-wide
- * cut for batchtopk (computed over all chunks of a batch by the caller). Entries ≤ 0 never pass: they carry
- * no gradient, as ReLU says.
+ * Gate (1 where the latent is selected, as f32) for a selection of core/sae/architecture.ts. `batchThreshold` is
+ * the batch-wide cut for 'batch-topk' (computed over all chunks of a batch by the caller), `theta` [m] the
+ * per-latent threshold for 'threshold'. Entries ≤ 0 never pass: they carry no gradient, as ReLU says.
  */
+export function selectionGate(
+  selection: Selection,
+  pre: tf.Tensor2D,
+  k: number,
+  theta?: tf.Tensor1D,
+  batchThreshold?: tf.Scalar,
+): tf.Tensor2D {
+  const positive = pre.greater(0);
+  switch (selection) {
+    case 'relu':
+      return positive.toFloat() as tf.Tensor2D;
+    case 'row-topk':
+      return positive
+        .logicalAnd(pre.greaterEqual(rowKthLargest(pre, Math.min(k, pre.shape[1]))))
+        .toFloat() as tf.Tensor2D;
+    case 'batch-topk':
+      return positive.logicalAnd(pre.greaterEqual(batchThreshold!)).toFloat() as tf.Tensor2D;
+    case 'threshold':
+      return positive.logicalAnd(pre.greater(theta!)).toFloat() as tf.Tensor2D;
+  }
+}
+
+/** The training step's gate of an architecture. */
 export function trainingGate(
   arch: SaeArchitecture,
   pre: tf.Tensor2D,
@@ -48,49 +72,28 @@ export function trainingGate(
   theta?: tf.Tensor1D,
   batchThreshold?: tf.Scalar,
 ): tf.Tensor2D {
-  const positive = pre.greater(0);
-  switch (arch) {
-    case 'relu':
-      return positive.toFloat() as tf.Tensor2D;
-    case 'topk':
-      return positive
-        .logicalAnd(pre.greaterEqual(rowKthLargest(pre, Math.min(k, pre.shape[1]))))
-        .toFloat() as tf.Tensor2D;
-    case 'batchtopk':
-      return positive.logicalAnd(pre.greaterEqual(batchThreshold!)).toFloat() as tf.Tensor2D;
-    case 'jumprelu':
-      return pre.greater(theta!).toFloat() as tf.Tensor2D;
-  }
+  return selectionGate(rulesOf(arch).training, pre, k, theta, batchThreshold);
 }
 
-/** Inference gate: BatchTopK becomes JumpReLU at its EMA threshold (what is exported), or TopK before one exists. */
+/** Inference's gate: BatchTopK gates at its estimated θ (what is exported as JumpReLU), or per row before one exists. */
 export function inferenceGate(arch: SaeArchitecture, pre: tf.Tensor2D, k: number, theta?: tf.Tensor1D): tf.Tensor2D {
-  if (arch === 'batchtopk')
-    return theta
-      ? (pre.greater(theta).logicalAnd(pre.greater(0)).toFloat() as tf.Tensor2D)
-      : trainingGate('topk', pre, k);
-  return trainingGate(arch, pre, k, theta);
+  return selectionGate(inferenceSelection(arch, !!theta), pre, k, theta);
 }
 
-/** Reconstruction sums packed as one vector: [sqErr, sqX, dot, sqXHat, sumCos, cosRows, l0, l1, sumX(d), fires(m)]. */
-export function packedSums(x: tf.Tensor2D, xHat: tf.Tensor2D, f: tf.Tensor2D): tf.Tensor1D {
-  const nx = x.square().sum(1),
-    nh = xHat.square().sum(1),
-    dot = x.mul(xHat).sum(1);
-  const valid = nx.greater(0).logicalAnd(nh.greater(0)).toFloat();
-  const cos = dot.div(nx.mul(nh).sqrt().add(valid.sub(1).neg())).mul(valid);
-  const fired = f.greater(0).toFloat();
-  const scalars = tf.stack([
-    x.sub(xHat).square().sum(),
-    nx.sum(),
-    dot.sum(),
-    nh.sum(),
-    cos.sum(),
-    valid.sum(),
-    fired.sum(),
-    f.abs().sum(),
-  ]);
-  return tf.concat([scalars, x.sum(0), fired.sum(0)]) as tf.Tensor1D;
+/**
+ * Per-row reconstruction sums [rows, 4] = (‖x‖², x·x̂, ‖x̂‖², ‖x − x̂‖²), f32 over d only: the host adds rows in
+ * f64 (core/sae/metrics.ts sumsFromRows), so no f32 sum runs over a whole batch.
+ */
+export function rowSums(x: tf.Tensor2D, xHat: tf.Tensor2D): tf.Tensor2D {
+  return tf.stack(
+    [x.square().sum(1), x.mul(xHat).sum(1), xHat.square().sum(1), x.sub(xHat).square().sum(1)],
+    1,
+  ) as tf.Tensor2D;
+}
+
+/** Codes' per-latent counts and their L1: [fires (m), Σ|f|]. */
+export function codeSums(f: tf.Tensor2D): tf.Tensor1D {
+  return tf.concat([f.greater(0).toFloat().sum(0), f.abs().sum().reshape([1])]) as tf.Tensor1D;
 }
 
 export interface GradInputs {
@@ -111,8 +114,11 @@ export interface ChunkGrads {
   wDec: tf.Tensor2D;
   bDec: tf.Tensor1D;
   logThreshold?: tf.Tensor1D;
-  /** [mse part, aux part, min kept activation (batchtopk), then packedSums]. */
+  /** [mse part, aux part, min kept activation (batchtopk)]. */
   stats: tf.Tensor1D;
+  /** rowSums of the chunk [rows, 4] and codeSums [m + 1]. */
+  rows: tf.Tensor2D;
+  codes: tf.Tensor1D;
 }
 
 /** Loss terms and raw gradients of one chunk of a batch (to be summed over chunks). */
@@ -129,7 +135,8 @@ export function chunkGrads(v: SaeVars, x: tf.Tensor2D, o: GradInputs): ChunkGrad
   let gWDec = f.matMul(g, true, false) as tf.Tensor2D;
   let aux: tf.Scalar = tf.scalar(0);
   let gLogTheta: tf.Tensor1D | undefined;
-  if (o.arch === 'relu') {
+  const penalty = rulesOf(o.arch).penalty;
+  if (penalty === 'l1') {
     // λ·(1/B)·Σ_b Σ_i f_bi‖W_dec,i‖: ∂/∂f = λ‖W_dec,i‖/B; ∂/∂W_dec,i = (λ/B)·Σ_b f_bi · W_dec,i/‖W_dec,i‖.
     const norms = v.wDec.square().sum(1, true).sqrt();
     const colF = f.sum(0).reshape([-1, 1]);
@@ -146,7 +153,7 @@ export function chunkGrads(v: SaeVars, x: tf.Tensor2D, o: GradInputs): ChunkGrad
     gF = gF.add(norms.reshape([1, -1]).mul(o.lambda / B)) as tf.Tensor2D;
   }
   let gPre = gF.mul(gate) as tf.Tensor2D;
-  if (o.arch === 'jumprelu') {
+  if (penalty === 'l0') {
     // Rectangle STE: K = 1{|pre − θ| < ε/2}; ∂f/∂θ = −(θ/ε)K, ∂H/∂θ = −K/ε; log θ chains a factor θ.
     const eps = o.bandwidth;
     const K = pre
@@ -173,9 +180,21 @@ export function chunkGrads(v: SaeVars, x: tf.Tensor2D, o: GradInputs): ChunkGrad
   // x − b_dec feeds the encoder: ∂/∂b_dec = Σ_b g_b − W_enc·Σ_b ∂pre_b.
   const gBDec = g.sum(0).sub(v.wEnc.matMul(gBEnc.reshape([-1, 1])).reshape([-1])) as tf.Tensor1D;
   const minKept =
-    o.arch === 'batchtopk' ? tf.where(gate.greater(0), pre, tf.fill(pre.shape, F32_MAX)).min() : tf.scalar(F32_MAX);
-  const stats = tf.concat([tf.stack([err.square().sum().div(B), aux, minKept]), packedSums(x, xHat, f)]) as tf.Tensor1D;
-  return { wEnc: gWEnc, bEnc: gBEnc, wDec: gWDec, bDec: gBDec, logThreshold: gLogTheta, stats };
+    rulesOf(o.arch).threshold === 'estimated'
+      ? tf.where(gate.greater(0), pre, tf.fill(pre.shape, F32_MAX)).min()
+      : tf.scalar(F32_MAX);
+  const rows = rowSums(x, xHat);
+  const stats = tf.stack([rows.slice([0, 3], [-1, 1]).sum().div(B), aux, minKept]) as tf.Tensor1D;
+  return {
+    wEnc: gWEnc,
+    bEnc: gBEnc,
+    wDec: gWDec,
+    bDec: gBDec,
+    logThreshold: gLogTheta,
+    stats,
+    rows,
+    codes: codeSums(f),
+  };
 }
 
 /**

@@ -1,20 +1,24 @@
-// The portable SAE trainer: parameters as tfjs variables, hand-written gradients (tfjs-sae-ops.ts), our own
-// Adam so every hyperparameter can change between steps, batches split into row chunks that fit one binding.
+// The portable SAE trainer: parameters as tfjs variables, hand-written gradients (ops.ts), our own Adam so every
+// hyperparameter can change between steps, batches split into row chunks that fit one binding. The architecture
+// rules (selection, BatchTopK's θ), the clipped norm and the metric sums are core's; this file applies them.
 import * as tf from '@tensorflow/tfjs';
+import { nextBatchThreshold, rulesOf } from '../../../core/sae/architecture';
 import type { SaeTrainerState } from '../../../core/sae/checkpoint';
-import { emptySums, type MetricSums } from '../../../core/sae/metrics';
+import { gradClipScale } from '../../../core/sae/grad-clip';
+import { emptySums, sumsFromRows, type MetricSums } from '../../../core/sae/metrics';
 import { checkParamShapes, type SaeParams } from '../../../core/sae/params';
 import { TfjsAdam } from './adam';
 import type { SaeHyper, SaeShape, SaeTrainer, StepResult } from '../../../core/engine/sae-trainer';
 import {
   batchKthLargest,
   chunkGrads,
+  codeSums,
   F32_MAX,
   inferenceGate,
-  packedSums,
   preActivations,
   removeParallel,
   residualMoments,
+  rowSums,
   unitRows,
   type GradInputs,
   type SaeVars,
@@ -23,7 +27,7 @@ import {
 export interface TfjsSaeOptions {
   /** Rows per chunk so [rows, m] activations fit one storage binding; Infinity on CPU. */
   maxChunkRows?: number;
-  /** BatchTopK's EMA threshold carried over (a checkpoint); null until the first step. */
+  /** BatchTopK's θ estimate carried over (a checkpoint); null until its warm-up ends. */
   batchThreshold?: number | null;
   /** Keep the decoder as given (an imported dictionary); otherwise TopK variants start from unit rows. */
   keepDecoder?: boolean;
@@ -51,7 +55,7 @@ export class TfjsSaeTrainer implements SaeTrainer {
   private readonly order: tf.Variable[];
   private readonly adam: TfjsAdam;
   private readonly maxChunkRows: number;
-  /** BatchTopK inference threshold θ (EMA of the smallest kept activation), f64 on the host. */
+  /** BatchTopK inference threshold θ (core/sae/architecture.ts nextBatchThreshold), f64 on the host. */
   batchThreshold: number | null;
 
   constructor(
@@ -63,7 +67,7 @@ export class TfjsSaeTrainer implements SaeTrainer {
     checkParamShapes(init, d, m, 'initial');
     this.maxChunkRows = opts.maxChunkRows ?? Infinity;
     this.batchThreshold = opts.batchThreshold ?? null;
-    const unit = (architecture === 'topk' || architecture === 'batchtopk') && !opts.keepDecoder;
+    const unit = rulesOf(architecture).unitDecoder && !opts.keepDecoder;
     this.v = {
       wEnc: tf.variable(tf.tensor2d(init.wEnc, [d, m])),
       bEnc: tf.variable(tf.tensor1d(init.bEnc)),
@@ -75,7 +79,7 @@ export class TfjsSaeTrainer implements SaeTrainer {
       ),
       bDec: tf.variable(tf.tensor1d(init.bDec)),
       logThreshold:
-        architecture === 'jumprelu'
+        rulesOf(architecture).threshold === 'trained'
           ? tf.variable(tf.tidy(() => tf.tensor1d(init.threshold ?? new Float32Array(m).fill(1e-3)).log()))
           : undefined,
     };
@@ -115,19 +119,20 @@ export class TfjsSaeTrainer implements SaeTrainer {
     return tf.tensor2d(x.subarray(r0 * d, (r0 + n) * d), [n, d]);
   }
 
-  /** Summed raw gradients and stats over all chunks, as tensors the caller owns. */
+  /** Summed raw gradients, loss terms and batch sums over all chunks, as tensors the caller owns. */
   private gradTensors(
     x: Float32Array,
     rows: number,
     h: SaeHyper,
     dead?: Uint8Array,
-  ): { grads: tf.Tensor[]; stats: tf.Tensor1D } {
+  ): { grads: tf.Tensor[]; stats: tf.Tensor1D; rowStats: tf.Tensor2D; codes: tf.Tensor1D } {
     const { architecture: arch, dSae: m } = this.shape;
+    const rules = rulesOf(arch);
     const v = this.vars();
     const chunks = this.chunks(rows);
     return tf.tidy(() => {
       let batchThreshold: tf.Scalar | undefined;
-      if (arch === 'batchtopk') {
+      if (rules.training === 'batch-topk') {
         const kTotal = h.k * rows;
         // Each chunk's own top (k·B) contains every member of the batch's top (k·B) that lies in it.
         const tops = chunks.map(([r0, n]) => {
@@ -138,7 +143,7 @@ export class TfjsSaeTrainer implements SaeTrainer {
       }
       let aux: GradInputs['aux'];
       const nDead = dead ? dead.reduce((s, d) => s + d, 0) : 0;
-      if ((arch === 'topk' || arch === 'batchtopk') && dead && nDead > 0 && h.auxKCoefficient > 0) {
+      if (rules.auxK && dead && nDead > 0 && h.auxKCoefficient > 0) {
         // The normaliser Σ‖e − ē‖² is over the whole batch: with several chunks it needs its own forward pass;
         // with one, chunkGrads computes it from the residual it already has.
         let variance: tf.Scalar | undefined;
@@ -162,78 +167,90 @@ export class TfjsSaeTrainer implements SaeTrainer {
       };
       let sum: tf.Tensor[] | undefined;
       let stats: tf.Tensor1D | undefined;
+      let codes: tf.Tensor1D | undefined;
+      const rowParts: tf.Tensor2D[] = [];
       for (const [r0, n] of chunks) {
         const c = chunkGrads(v, this.rowsTensor(x, r0, n), opts);
         const parts = [c.wEnc, c.bEnc, c.wDec, c.bDec, ...(c.logThreshold ? [c.logThreshold] : [])];
         sum = sum ? sum.map((s, i) => s.add(parts[i])) : parts;
-        // Stats add across chunks except the min kept activation (index 2), which takes the minimum.
+        // Loss terms add across chunks except the min kept activation (index 2), which takes the minimum.
         stats = stats
           ? (tf.concat([
               stats.slice([0], [2]).add(c.stats.slice([0], [2])),
-              stats.slice([2], [1]).minimum(c.stats.slice([2], [1])),
-              stats.slice([3]).add(c.stats.slice([3])),
+              stats.slice([2]).minimum(c.stats.slice([2])),
             ]) as tf.Tensor1D)
           : c.stats;
+        codes = codes ? (codes.add(c.codes) as tf.Tensor1D) : c.codes;
+        rowParts.push(c.rows);
       }
-      return { grads: sum!, stats: stats! };
+      return { grads: sum!, stats: stats!, rowStats: tf.concat(rowParts) as tf.Tensor2D, codes: codes! };
     });
+  }
+
+  /** MetricSums from a batch's host rows and the device's per-row and per-latent sums. */
+  private async readSums(
+    x: Float32Array,
+    rows: number,
+    rowStats: tf.Tensor2D,
+    codes: tf.Tensor1D,
+  ): Promise<MetricSums> {
+    const { dIn: d, dSae: m } = this.shape;
+    const [r, c] = (await Promise.all([rowStats.data(), codes.data()])) as Float32Array[];
+    return sumsFromRows(x, rows, d, r, c.subarray(0, m), c[m]);
   }
 
   /** Raw gradients (no decoder projection, no clipping) and loss terms: for tests against the f64 reference. */
   async gradients(x: Float32Array, rows: number, h: SaeHyper, dead?: Uint8Array): Promise<RawGradients> {
-    const { grads, stats } = this.gradTensors(x, rows, h, dead);
+    const { grads, stats, rowStats, codes } = this.gradTensors(x, rows, h, dead);
     const [wEnc, bEnc, wDec, bDec, logThreshold] = (await Promise.all(grads.map((g) => g.data()))) as Float32Array[];
     const s = (await stats.data()) as Float32Array;
-    tf.dispose([...grads, stats]);
+    tf.dispose([...grads, stats, rowStats, codes]);
     return { wEnc, bEnc, wDec, bDec, logThreshold, mse: s[0], aux: s[1], loss: s[0] + s[1] };
   }
 
   async step(x: Float32Array, rows: number, h: SaeHyper, dead?: Uint8Array): Promise<StepResult> {
-    const { architecture: arch } = this.shape;
-    const { grads, stats } = this.gradTensors(x, rows, h, dead);
-    const normSq = tf.tidy(() => tf.addN(grads.map((g) => g.square().sum())));
+    const rules = rulesOf(this.shape.architecture);
+    const { grads, stats, rowStats, codes } = this.gradTensors(x, rows, h, dead);
+    // What Adam sees, and so what is clipped and reported: the decoder gradient without its parallel part.
+    const ready = tf.tidy(() =>
+      grads.map((g, i) =>
+        rules.unitDecoder && i === 2 ? removeParallel(g as tf.Tensor2D, this.v.wDec as tf.Tensor2D) : g.clone(),
+      ),
+    );
+    tf.dispose(grads);
+    const normSq = tf.tidy(() => tf.addN(ready.map((g) => g.square().sum())));
     const [s, n2] = await Promise.all([stats.data() as Promise<Float32Array>, normSq.data()]);
     const gradNorm = Math.sqrt(n2[0]);
     const mse = s[0],
       aux = s[1];
     const finite = Number.isFinite(mse) && Number.isFinite(aux) && Number.isFinite(gradNorm);
     if (finite) {
-      const clip = h.gradClip !== null && gradNorm > h.gradClip ? h.gradClip / gradNorm : 1;
-      const unit = arch === 'topk' || arch === 'batchtopk';
-      const ready = tf.tidy(() =>
-        grads.map((g, i) => {
-          const projected = unit && i === 2 ? removeParallel(g as tf.Tensor2D, this.v.wDec as tf.Tensor2D) : g;
-          return clip === 1 ? projected.clone() : projected.mul(clip);
-        }),
-      );
-      this.adam.apply(ready, h);
-      tf.dispose(ready);
-      if (unit)
+      const scale = gradClipScale(gradNorm, h.gradClip);
+      if (scale === 1) this.adam.apply(ready, h);
+      else {
+        const clipped = tf.tidy(() => ready.map((g) => g.mul(scale)));
+        this.adam.apply(clipped, h);
+        tf.dispose(clipped);
+      }
+      if (rules.unitDecoder)
         tf.tidy(() => {
           this.v.wDec!.assign(unitRows(this.v.wDec as tf.Tensor2D));
         });
-      // BatchTopK: θ ← β·θ + (1 − β)·min kept activation; the first batch sets it (dictionary_learning's EMA).
-      if (arch === 'batchtopk' && s[2] < F32_MAX) {
-        this.batchThreshold =
-          this.batchThreshold === null
-            ? s[2]
-            : h.thresholdEmaBeta * this.batchThreshold + (1 - h.thresholdEmaBeta) * s[2];
-      }
+      if (rules.threshold === 'estimated')
+        this.batchThreshold = nextBatchThreshold(this.batchThreshold, s[2] < F32_MAX ? s[2] : null, this.adam.t, {
+          startStep: h.thresholdStartStep,
+          beta: h.thresholdEmaBeta,
+        });
     }
-    tf.dispose([...grads, stats, normSq]);
-    return {
-      mse,
-      aux,
-      loss: mse + aux,
-      gradNorm,
-      sums: unpackSums(s.subarray(3), this.shape.dIn, this.shape.dSae, rows),
-      finite,
-    };
+    const sums = await this.readSums(x, rows, rowStats, codes);
+    tf.dispose([...ready, stats, normSq, rowStats, codes]);
+    return { mse, aux, loss: mse + aux, gradNorm, sums, finite };
   }
 
   private thetaTensor(): tf.Tensor1D | undefined {
-    if (this.shape.architecture === 'jumprelu') return (this.v.logThreshold as tf.Tensor1D).exp();
-    if (this.shape.architecture === 'batchtopk' && this.batchThreshold !== null)
+    const { threshold } = rulesOf(this.shape.architecture);
+    if (threshold === 'trained') return (this.v.logThreshold as tf.Tensor1D).exp();
+    if (threshold === 'estimated' && this.batchThreshold !== null)
       return tf.fill([this.shape.dSae], this.batchThreshold) as tf.Tensor1D;
     return undefined;
   }
@@ -246,18 +263,23 @@ export class TfjsSaeTrainer implements SaeTrainer {
   async evaluate(x: Float32Array, rows: number, k: number): Promise<MetricSums> {
     const { dIn: d, dSae: m } = this.shape;
     if (rows === 0) return emptySums(d, m);
-    const total = tf.tidy(() =>
-      this.chunks(rows)
-        .map(([r0, n]) => {
-          const xt = this.rowsTensor(x, r0, n);
-          const f = this.codes(xt, k);
-          return packedSums(xt, f.matMul(this.v.wDec as tf.Tensor2D).add(this.v.bDec!) as tf.Tensor2D, f);
-        })
-        .reduce((a, b) => a.add(b)),
-    );
-    const s = (await total.data()) as Float32Array;
-    total.dispose();
-    return unpackSums(s, d, m, rows);
+    const { rowStats, codes } = tf.tidy(() => {
+      const parts = this.chunks(rows).map(([r0, n]) => {
+        const xt = this.rowsTensor(x, r0, n);
+        const f = this.codes(xt, k);
+        return {
+          r: rowSums(xt, f.matMul(this.v.wDec as tf.Tensor2D).add(this.v.bDec!) as tf.Tensor2D),
+          c: codeSums(f),
+        };
+      });
+      return {
+        rowStats: tf.concat(parts.map((p) => p.r)) as tf.Tensor2D,
+        codes: parts.map((p) => p.c).reduce((a, b) => a.add(b)),
+      };
+    });
+    const out = await this.readSums(x, rows, rowStats, codes);
+    tf.dispose([rowStats, codes]);
+    return out;
   }
 
   async encode(x: Float32Array, rows: number, k: number): Promise<Float32Array> {
@@ -272,7 +294,7 @@ export class TfjsSaeTrainer implements SaeTrainer {
     const theta = this.thetaTensor();
     const threshold = theta
       ? ((await theta.data()) as Float32Array)
-      : this.shape.architecture === 'batchtopk'
+      : rulesOf(this.shape.architecture).threshold === 'estimated'
         ? new Float32Array(this.shape.dSae)
         : undefined;
     theta?.dispose();
@@ -301,7 +323,7 @@ export class TfjsSaeTrainer implements SaeTrainer {
       { wEnc, bEnc, wDec, bDec },
       { ...opts, keepDecoder: true, batchThreshold: state.batchThreshold },
     );
-    if (shape.architecture === 'jumprelu') {
+    if (rulesOf(shape.architecture).threshold === 'trained') {
       if (!logThreshold) throw new Error('invalid SAE checkpoint: a JumpReLU state needs its log-threshold tensor');
       tf.tidy(() => {
         t.v.logThreshold!.assign(tf.tensor1d(logThreshold));
@@ -323,21 +345,4 @@ export class TfjsSaeTrainer implements SaeTrainer {
     this.adam.dispose();
     for (const t of this.order) t.dispose();
   }
-}
-
-/** Inverse of packedSums' layout: [sqErr, sqX, dot, sqXHat, sumCos, cosRows, l0, l1, sumX(d), fires(m)]. */
-export function unpackSums(s: Float32Array, d: number, m: number, rows: number): MetricSums {
-  return {
-    rows,
-    sqErr: s[0],
-    sqX: s[1],
-    dotXHatX: s[2],
-    sqXHat: s[3],
-    sumCos: s[4],
-    cosRows: s[5],
-    l0: s[6],
-    l1: s[7],
-    sumX: Float64Array.from(s.subarray(8, 8 + d)),
-    fires: Float64Array.from(s.subarray(8 + d, 8 + d + m)),
-  };
 }

@@ -1,14 +1,15 @@
 // One training step of a dense SAE, f32, as a fixed sequence of fused WGSL dispatches: 5 matmuls, their fused
-// epilogues, a few reductions, and one Adam over all parameters. Two activations share it:
+// epilogues, a few reductions, and one Adam over all parameters. Two activations train on it:
 //  - ReLU + decoder-norm-weighted L1 (λ·Σ f_i‖W_dec,i‖/B),
 //  - JumpReLU + L0 (λ·Σ 1{pre > θ}/B) with θ = exp(log θ) trained through the rectangle straight-through
 //    estimator of width ε (SAELens v6); its state carries log θ (SaeState with `logTheta`).
+// A third runs forward only: 'threshold', a fixed per-latent θ buffer (BatchTopK's inference, exported as JumpReLU).
 import { readF32, readU32, storageBuffer, uniformBuffer, view, type Enc } from '../gpu/buffers';
 import { adamUniforms, encodeAdam, type AdamHyper } from '../kernels/adam';
 import { batchChunks } from '../gpu/batch-chunks';
 import { colSumScratch, encodeColSum } from '../kernels/colsum';
 import { encodeAddInto, encodeSubRow } from '../kernels/elementwise';
-import { encodeJumpGate, encodeLogThetaGrad } from '../kernels/jumprelu';
+import { encodeLogThetaGrad, encodeThresholdGate } from '../kernels/jumprelu';
 import { encodeL1Terms } from '../kernels/l1terms';
 import { encodeMatmul, matmulGeometry } from '../kernels/matmul';
 import { encodeResidual } from '../kernels/residual';
@@ -21,8 +22,10 @@ export interface ReluSaeOptions {
   batch: number;
   /** relu: the L1 coefficient; jumprelu: the L0 coefficient. */
   lambda: number;
-  /** Default 'relu'; 'jumprelu' needs a state with log θ. */
-  activation?: 'relu' | 'jumprelu';
+  /** Default 'relu'; 'jumprelu' needs a state with log θ; 'threshold' (forward only) needs `theta`. */
+  activation?: 'relu' | 'jumprelu' | 'threshold';
+  /** 'threshold': θ [m] as is (not its log), read at every forward pass. */
+  theta?: GPUBuffer;
   /** JumpReLU's straight-through window ε. */
   bandwidth?: number;
   adam: AdamHyper;
@@ -73,6 +76,8 @@ export class ReluSaeStep {
   private lastLambda = 0;
   private bandwidth: number;
   private readonly jump: boolean;
+  /** The 'threshold' activation's θ buffer (forward only). */
+  private readonly theta?: GPUBuffer;
   private adam: AdamHyper;
   private readonly update: boolean;
   private readonly afterForward?: ReluSaeOptions['afterForward'];
@@ -85,6 +90,10 @@ export class ReluSaeStep {
     const B = opts.batch;
     this.lambda = opts.lambda;
     this.jump = opts.activation === 'jumprelu';
+    if (opts.activation === 'threshold') {
+      if (!opts.theta) throw new Error("a 'threshold' step needs its θ buffer");
+      this.theta = opts.theta;
+    }
     this.bandwidth = opts.bandwidth ?? 0.05;
     if (this.jump && s.layout.logTheta === null) throw new Error('a JumpReLU step needs an SAE state with log θ');
     this.adam = opts.adam;
@@ -114,6 +123,7 @@ export class ReluSaeStep {
     this.adamU = uniformBuffer(device, adamUniforms(this.adam, 1).buffer, 'relu-sae.adam');
     this.lamU = uniformBuffer(device, new Float32Array(4).buffer, 'relu-sae.lambda');
     // JumpReLU: pre-activations beside the gated codes, the straight-through ∂L/∂θ, the L0 count, [λ/B, ε].
+    if (this.theta) mk('pre', bc * m);
     if (this.jump) {
       mk('pre', bc * m);
       mk('dTheta', m);
@@ -132,6 +142,7 @@ export class ReluSaeStep {
 
   /** Encodes and submits one step on x [batch, d] (f32). Returns at once; the GPU works on. */
   step(x: GPUBuffer, timer?: Enc['timer']): void {
+    if (this.theta) throw new Error("a 'threshold' step runs forward only (it has no gradient of θ)");
     const { device } = this.s;
     const s = this.s;
     if (this.update) {
@@ -176,7 +187,7 @@ export class ReluSaeStep {
       const acc = ci > 0;
       const xv = view(x, r0 * d, bc * d);
       encodeSubRow(ctx, xv, s.bDec(), b.xc, bc, d, 'center');
-      if (this.jump) {
+      if (this.jump || this.theta) {
         encodeMatmul(
           ctx,
           { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: false } },
@@ -186,7 +197,8 @@ export class ReluSaeStep {
           [s.bEnc()],
           'enc x·W_enc',
         );
-        encodeJumpGate(ctx, b.pre, s.logTheta(), b.f, bc, m);
+        if (this.theta) encodeThresholdGate(ctx, b.pre, this.theta, b.f, bc, m, false);
+        else encodeThresholdGate(ctx, b.pre, s.logTheta(), b.f, bc, m, true, 'jump gate');
       } else {
         encodeMatmul(
           ctx,

@@ -1,10 +1,18 @@
-// The tfjs SAE trainer on real WebGPU (Dawn over SwiftShader): the same loss-and-gradient cases as the CPU
-// backend, against the same f64 reference, plus one full step with Adam on the device.
+// The tfjs SAE trainer on real WebGPU (Dawn over SwiftShader): the same loss-and-gradient, clipping, BatchTopK
+// threshold and offset-FVU cases as the CPU backend, against the same f64 references, plus one full TopK step.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../../src/engine/create-engine';
 import { TfjsSaeTrainer } from '../../../../src/engine/tfjs/sae/trainer';
-import { gradientCases, HYPER, problem } from '../../../support/sae-grad-cases';
+import {
+  batchThresholdCase,
+  clipCases,
+  gradientCases,
+  HYPER,
+  offsetFvuCase,
+  problem,
+  type MakeTrainer,
+} from '../../../support/sae-grad-cases';
 
 beforeAll(async () => {
   await createEngine('webgpu');
@@ -15,6 +23,10 @@ describe('SAE loss and gradients on tfjs WebGPU (Dawn)', () => {
     expect(tf.getBackend()).toBe('webgpu');
   });
   gradientCases();
+  const make = (): MakeTrainer => (shape, init) => new TfjsSaeTrainer(shape, init);
+  clipCases(make);
+  batchThresholdCase(make);
+  offsetFvuCase(make);
   it('a TopK step keeps decoder rows unit-norm and reports finite, batch-sized sums', async () => {
     const { init, x } = problem('topk', 9, 16, 6, 10);
     const t = new TfjsSaeTrainer({ architecture: 'topk', dIn: 6, dSae: 10 }, init);

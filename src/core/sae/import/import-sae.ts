@@ -24,6 +24,7 @@ const WEIGHT_NAMES = ['sae_weights.safetensors', 'sae.safetensors', 'ae.pt', 'pa
 const NOT_WEIGHTS =
   /^(sparsity\.safetensors|trainer_state\.pt|activations_store_state\.safetensors|state\.pt|optimizer_\d+\.pt|lr_scheduler_\d+\.pt|rank_\d+_state\.pt)$/i;
 const MAX_JSON_BYTES = 16 << 20;
+const SIDE_NAMES = ['cfg.json', 'config.json'];
 
 const baseName = (name: string) => name.split(/[\\/]/).pop() ?? name;
 
@@ -62,16 +63,21 @@ async function readJson(source: ByteSource): Promise<JsonSideFile> {
   return { name: source.name, json: json as Record<string, unknown> };
 }
 
-/** cfg.json (SAELens, sparsify) or config.json (dictionary_learning's {"trainer": ...}), by name then content. */
+/**
+ * cfg.json (SAELens, sparsify) and config.json (dictionary_learning's {"trainer": ...}) by name; other JSON files
+ * only when neither name is among them (a renamed config), placed by content.
+ */
 async function sideFiles(json: ByteSource[]): Promise<SaeSideFiles> {
+  const named = json.filter((s) => SIDE_NAMES.includes(baseName(s.name)));
   const side: SaeSideFiles = {};
-  for (const source of json) {
+  for (const source of named.length ? named : json) {
     const parsed = await readJson(source);
-    const slot = baseName(source.name) === 'cfg.json' ? 'cfg' : 'trainer' in parsed.json ? 'config' : 'cfg';
+    const base = baseName(source.name);
+    const slot = base === 'cfg.json' ? 'cfg' : base === 'config.json' || 'trainer' in parsed.json ? 'config' : 'cfg';
     if (side[slot])
       throw new DataFileError(
         source.name,
-        `a second ${slot === 'cfg' ? 'cfg.json' : 'config.json'} (${side[slot].name} was chosen too)`,
+        `a second ${slot} file (${side[slot].name} was chosen too); choose one SAE at a time`,
       );
     side[slot] = parsed;
   }

@@ -167,15 +167,23 @@ class _Storage:
 
 
 class Tensor:
-    """A CPU tensor as torch.Tensor._reduce_ex_internal reduces it: (storage, offset, size, stride, False, {})."""
+    """A CPU tensor as torch.Tensor._reduce_ex_internal reduces it: (storage, offset, size, stride, False, {}).
+    transposed=True stores a 2-D tensor as the transpose view of a contiguous storage (stride (1, rows)), the layout
+    a parameter made by `w.clone().T` (or cloned from a .T view, which keeps its strides) has and keeps in training."""
 
-    def __init__(self, arr):
-        self.arr = np.ascontiguousarray(arr)
-        self.storage = _Storage(self.arr)
+    def __init__(self, arr, transposed=False):
+        arr = np.asarray(arr)
+        self.shape = tuple(arr.shape)
+        if transposed:
+            self.storage = _Storage(np.ascontiguousarray(arr.T))
+            self.stride = (1, arr.shape[0])
+        else:
+            self.storage = _Storage(np.ascontiguousarray(arr))
+            self.stride = tuple(int(np.prod(arr.shape[i + 1:])) for i in range(arr.ndim))
+        self.arr = arr
 
     def __reduce_ex__(self, proto):
-        stride = tuple(s // self.arr.itemsize for s in self.arr.strides)
-        return (_rebuild_tensor_v2, (self.storage, 0, tuple(self.arr.shape), stride, False, collections.OrderedDict()))
+        return (_rebuild_tensor_v2, (self.storage, 0, self.shape, self.stride, False, collections.OrderedDict()))
 
 
 def torch_pickle(obj) -> tuple[bytes, list]:
@@ -575,9 +583,16 @@ def dl_config(trainer_class, dict_class, **extra):
                                            "refresh_batch_size": 512, "out_batch_size": 8192, "device": "cpu"}}
 
 
-def save_dl(out, sd, config):
+# Parameters each class creates as a transposed view, so they are saved with stride (1, rows) (dictionary.py,
+# trainers/*.py): AutoEncoder / AutoEncoderNew encoder.weight = Parameter(w.clone().T); AutoEncoderTopK /
+# BatchTopKSAE encoder.weight = decoder.weight.T.clone(); JumpReluAutoEncoder / Matryoshka W_enc = W_dec.clone().T.
+# GatedAutoEncoder's encoder is a plain nn.Linear.
+TRANSPOSED = {"encoder.weight", "W_enc"}
+
+
+def save_dl(out, sd, config, transposed=TRANSPOSED):
     # training.py: t.save({k: v.cpu() for k, v in trainer.ae.state_dict().items()}, "ae.pt") — a plain dict.
-    write_torch_zip(out / "ae.pt", {k: Tensor(v) for k, v in sd.items()})
+    write_torch_zip(out / "ae.pt", {k: Tensor(v, transposed=k in transposed) for k, v in sd.items()})
     write_json(out / "config.json", config, indent=4)
 
 
@@ -732,7 +747,7 @@ def refused(rng):
     gated = {"decoder_bias": w["b_dec"], "r_mag": f32(rng.normal(size=M) * 0.1), "gate_bias": w["b_enc"],
              "mag_bias": f32(rng.normal(size=M) * 0.1), "encoder.weight": f32(w["W_enc"].T),
              "decoder.weight": f32(w["W_dec"].T)}
-    save_dl(OUT / "refused-dl-gated", gated, dl_config("GatedSAETrainer", "GatedAutoEncoder"))
+    save_dl(OUT / "refused-dl-gated", gated, dl_config("GatedSAETrainer", "GatedAutoEncoder"), transposed=())
     write_json(OUT / "refused-sparsify-groupmax" / "cfg.json", sparsify_cfg(activation="groupmax", k=4))
     write_safetensors(OUT / "refused-sparsify-groupmax" / "sae.safetensors", sparsify_state(rng))
     write_json(OUT / "refused-sparsify-transcoder" / "cfg.json", sparsify_cfg(transcode=True, skip_connection=True))

@@ -148,7 +148,7 @@ export function encodeTable(result: Record<string, unknown>): string {
   const codes = result.codes as { path: string; shape: number[] };
   const recon = result.reconstructions as { path: string; shape: number[] } | null;
   const lines = [
-    `${sae.name} (${sae.format} ${sae.variant} → ${sae.architecture}) on ${result.activations} (${result.implementation}): ${result.rows} rows in ${result.blocks} blocks, mean L0 ${(result.meanL0 as number).toFixed(2)}`,
+    `${sae.name} (${sae.format} ${sae.variant} → ${sae.architecture}) on ${result.activations} (${result.implementation}): ${result.rows} rows in ${result.blocks} block${result.blocks === 1 ? '' : 's'}, mean L0 ${(result.meanL0 as number).toFixed(2)}`,
     `  codes [${codes.shape.join(', ')}] in ${codes.path}`,
   ];
   if (recon) lines.push(`  reconstructions [${recon.shape.join(', ')}] in ${recon.path}`);

@@ -87,6 +87,7 @@ export function importSaeLens(file: SaeWeightsFile, cfgFile: JsonSideFile | unde
     throw new DataFileError(cfgFile.name, 'architecture is missing (SAELens needs it)', { key: 'architecture' });
   const dIn = requireInt(c, 'd_in', cfgFile.name);
   const dSae = requireInt(c, 'd_sae', cfgFile.name);
+  if (c.dtype === undefined) notes.push('cfg.json has no dtype (SAELens 6 needs one to load it): float32 assumed');
   const dtype = String(c.dtype ?? 'float32').replace(/^torch\./, '');
   if (!DTYPES.includes(dtype)) throw new DataFileError(cfgFile.name, `unknown dtype '${dtype}'`, { key: 'dtype' });
   if (dtype !== 'float32')

@@ -32,6 +32,7 @@ import collections
 import io
 import json
 import pickle
+import re
 import struct
 import sys
 import types
@@ -771,6 +772,12 @@ def saelens6_cfg_any(arch):
     return cfg
 
 
+def compact_rows(text: str) -> str:
+    """One line per innermost list of numbers (a row of codes), so the JSON reads and diffs by row."""
+    row = re.compile(r"\[\s*([-+0-9.eE,\s]+?)\s*\]")
+    return row.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]", text)
+
+
 def main():
     if OUT.exists():
         for p in sorted(OUT.rglob("*"), reverse=True):
@@ -803,11 +810,11 @@ def main():
             "recon": [[float(v) for v in row] for row in y],
         }
     names = refused(np.random.default_rng(99))
-    JSON_OUT.write_text(json.dumps({
+    JSON_OUT.write_text(compact_rows(json.dumps({
         "about": "codes [N, d_sae] and reconstructions [N, d_in] of test/fixtures/sae-layouts/acts.npy by each "
                  "library's own forward pass (float64 from the float32 weights); see sae_layouts.py",
         "numpy": np.__version__, "n": N, "d_in": D, "d_sae": M, "cases": results, "refused": names,
-    }, indent=1))
+    }, indent=1)))
     total = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
     print(f"{len(results)} cases, {len(names)} refused variants, {total / 1e3:.1f} kB under {OUT.relative_to(ROOT)}")
 

@@ -2,7 +2,9 @@
 // so a scripted sweep (or a run on a GPU machine with no browser) reproduces what the UI shows on the same inputs.
 //   probelab probe ACTS --labels LABELS [--split split.json | --test-fraction 0.25 --seed 0] [--C 1] ...
 //   probelab sae ACTS [--arch topk] [--d-sae 512] [--k 32] [--steps 2000] --out DIR ...
+//   probelab encode --sae PATH ACTS --out CODES.npy [--reconstruct RECON.npy]
 import { parseArgs, type CliArgs } from './args';
+import { encode, encodeTable } from './encode-command';
 import { openSources } from './inputs';
 import { probe, probeTable } from './probe-command';
 import { sae, saeTable } from './sae-command';
@@ -13,6 +15,7 @@ const HELP = `probelab: probes and sparse autoencoders on activation files (the 
 usage:
   probelab probe ACTS --labels LABELS [options]
   probelab sae ACTS [options]
+  probelab encode --sae PATH ACTS --out CODES.npy [options]
   probelab --version
 
 ACTS and LABELS are any file the app reads (.npy .npz .safetensors .pt .h5 .csv .jsonl).
@@ -42,6 +45,14 @@ sae options (defaults are the app's):
   --grad-clip C      clip of the global gradient norm (1, as SAELens) | none
   --out DIR          write SAELens cfg.json + sae_weights.safetensors and probelab_summary.json there
   --quiet            no progress lines on stderr
+encode options:
+  --sae PATH         a pretrained SAE: a folder or a weights file (with the cfg.json / config.json beside it) in any
+                     format the app imports: SAELens (cfg.json + sae_weights.safetensors), dictionary_learning
+                     (ae.pt + config.json), Gemma Scope params.npz, sparsify (cfg.json + sae.safetensors), OpenAI .pt
+  --out FILE         the codes, N × d_sae float32 .npy (written a block of rows at a time)
+  --reconstruct FILE the reconstructions, N × d_in float32 .npy
+  --block-rows N     rows per block (default: about 16 MiB of codes)
+  --quiet            no notes or progress on stderr
 WebGPU in Node uses Dawn; on a machine without a GPU driver point it at SwiftShader:
   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json`;
 
@@ -99,6 +110,12 @@ const COMMANDS: Record<
     bools: ['json', 'no-normalize', 'quiet', 'help'],
     run: sae,
     table: saeTable,
+  },
+  encode: {
+    values: ['sae', 'key', 'out', 'reconstruct', 'block-rows', 'engine'],
+    bools: ['json', 'quiet', 'help'],
+    run: encode,
+    table: encodeTable,
   },
 };
 

@@ -23,6 +23,7 @@ import { exportSaeLens } from '../core/sae/layouts';
 import { finalizeSums } from '../core/sae/metrics';
 import { mmcs } from '../core/sae/mmcs';
 import { foldScale, normalizationScale } from '../core/sae/normalization';
+import { normalizeRows } from '../core/sae/input-norm';
 import { decoderRowNorms, type SaeWeights } from '../core/sae/params';
 import {
   evalChunkRows,
@@ -276,14 +277,17 @@ export async function runSaeEvalJob(
       implementation: trainer.implementation,
     });
     if (hooks.isCancelled()) return null;
-    const data: SaeData = { x: mat.data, d: w.dIn, train: split.train, test: split.test, scale: 1 };
+    // A per-row input normalisation (layer_norm, constant_norm_rescale) is part of the imported SAE's encoder: its
+    // metrics are those of the normalised rows it encodes and reconstructs.
+    const x = w.inputNorm ? normalizeRows(mat.data, mat.rows, mat.cols, w.inputNorm).x : mat.data;
+    const data: SaeData = { x, d: w.dIn, train: split.train, test: split.test, scale: 1 };
     const summary = await summarize(trainer, data, w, w.k ?? 0, spec.seed, store, spec, {
       kind: 'evaluated',
       stop: { reason: 'done' },
       steps: 0,
       deadFraction: null,
       deadWindowRows: null,
-      metadata: {},
+      metadata: w.inputNorm ? { metrics_on: `${w.inputNorm} rows` } : {},
     });
     return { ...summary, elapsedMs: performance.now() - started };
   } finally {

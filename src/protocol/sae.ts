@@ -33,7 +33,7 @@ export interface SaeTrainSpec {
 
 export interface SaeEvalSpec {
   activations: ArrayRef;
-  /** An imported dictionary (core/sae/layouts importDictionary), taking raw activations. */
+  /** An imported dictionary (core/sae/import readSae), taking raw activations (its inputNorm applied per row). */
   dictionary: SaeWeights;
   /** Held-out fraction and seed for the split the metrics are reported on. */
   heldOutFraction: number;

@@ -75,3 +75,30 @@ test('a tiny TopK SAE trains on planted features, continues through a learning-r
   expect(consoleErrors).toEqual([]);
   expect(foreignRequests).toEqual([]);
 });
+
+test('a dictionary_learning ae.pt with its config.json imports on the page and evaluates as the library encodes', async () => {
+  const { page, consoleErrors, foreignRequests } = await openPage(app, '?demo=0');
+  await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
+  await dropFiles(page, [{ name: 'acts.npy', bytes: fixtureBytes('sae-layouts/acts.npy') }]);
+  await page.waitForSelector('[data-testid=files] >> text=acts.npy');
+  await page.getByRole('tab', { name: 'Sparse autoencoder' }).click();
+  const file = (name: string) => ({
+    name,
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(fixtureBytes(`sae-layouts/dl-topk/${name}`)),
+  });
+  // Without config.json AutoEncoderTopK and BatchTopKSAE cannot be told apart: the page says so.
+  await page.setInputFiles('[data-testid=dictionary-input]', [file('ae.pt')]);
+  await expect.poll(() => page.textContent('section[aria-labelledby=sae-heading]')).toMatch(/trainer\.dict_class/);
+  await page.setInputFiles('[data-testid=dictionary-input]', [file('ae.pt'), file('config.json')]);
+  await expect
+    .poll(() => page.textContent('[data-testid=dictionary-summary]'))
+    .toMatch(/dictionary_learning\s+AutoEncoderTopK, encoded as topk, d_in 8,\s+d_sae 16/);
+  await page.click('[data-testid=evaluate-dictionary]');
+  await page.waitForSelector('[data-testid=sae-result]', { timeout: 60_000 });
+  expect(await page.textContent('[data-testid=sae-result]')).toMatch(/Evaluated an imported dictionary/);
+  // Top-k with k = 3 on every row (the library's reference codes have exactly 3 nonzero per row).
+  expect(Number(await page.getAttribute('[data-testid=sae-test-l0]', 'data-value'))).toBe(3);
+  expect(consoleErrors).toEqual([]);
+  expect(foreignRequests).toEqual([]);
+});

@@ -3,10 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesSource } from '../../src/core/formats/byte-source';
-import { openSafetensors } from '../../src/core/formats/safetensors';
 import { createRng, normal } from '../../src/core/math/rng';
 import { DEFAULT_SAE_CONFIG, type SaeConfig } from '../../src/core/sae/config';
-import { importDictionary, type NamedTensor } from '../../src/core/sae/layouts';
+import { readSae } from '../../src/core/sae/import/import-sae';
 import { TfjsEngine } from '../../src/engine/tfjs/tfjs-engine';
 import { TfjsSaeTrainer } from '../../src/engine/tfjs/sae/trainer';
 import { runSaeEvalJob, runSaeTrainJob, SaeJobControl } from '../../src/jobs/sae-job';
@@ -132,10 +131,10 @@ describe('SAE train job on lande activations', () => {
       { activations: act, transform: 'none', config: { ...small, architecture: 'relu', sparsityCoefficient: 1 } },
       quiet,
     ))!;
-    const file = await openSafetensors(bytesSource('sae_weights.safetensors', trained.saeLens.safetensors));
-    const tensors = new Map<string, NamedTensor>();
-    for (const t of file.tensors) tensors.set(t.key, { shape: t.shape, data: await t.readF32() });
-    const { weights } = importDictionary('sae_weights.safetensors', tensors, JSON.parse(trained.saeLens.cfgJson));
+    const { weights } = await readSae([
+      bytesSource('sae_weights.safetensors', trained.saeLens.safetensors),
+      bytesSource('cfg.json', new TextEncoder().encode(trained.saeLens.cfgJson)),
+    ]);
     const evaluated = (await runSaeEvalJob(
       { engine },
       store,

@@ -11,6 +11,13 @@ export interface SaeParams {
   threshold?: Float32Array;
 }
 
+/**
+ * Per-row input normalisation applied around the encoder and undone after the decoder, as SAELens'
+ * normalize_activations does it: 'layer_norm' x' = (x − μ)/(σ + 1e-5) with σ the unbiased std, output y·σ + μ;
+ * 'constant_norm_rescale' x' = x·√d/‖x‖, output y·‖x‖/√d. It depends on each row, so no weight fold expresses it.
+ */
+export type InputNorm = 'layer_norm' | 'constant_norm_rescale';
+
 /** A dictionary with everything needed to encode: the semantics every layout is imported into. */
 export interface SaeWeights extends SaeParams {
   architecture: SaeArchitecture;
@@ -18,6 +25,8 @@ export interface SaeWeights extends SaeParams {
   dSae: number;
   /** TopK's k (BatchTopK: the training k, kept as metadata). */
   k: number | null;
+  /** Absent: the encoder takes the activations as they are. */
+  inputNorm?: InputNorm;
 }
 
 export function checkParamShapes(p: SaeParams, d: number, m: number, where = 'SAE'): void {

@@ -17,6 +17,7 @@ import { checkKnnOptions, knnCosineScores } from '../../core/detect/knn-cosine';
 import { rowQuadraticFormHost } from '../../core/detect/mahalanobis';
 import { tfjsKnnCosine } from './knn-cosine';
 import { chunkRowsFor, TfjsSaeTrainer } from './sae/trainer';
+import { TfjsSaeEvaluator } from './sae-evaluator';
 
 /**
  * Rows per Gram chunk: each chunk's f32 sums carry ~chunk·eps error at worst, and chunks are added in f64 on
@@ -84,7 +85,7 @@ export class TfjsEngine implements Engine {
     const { maxBindingBytes } = this.options;
     const maxChunkRows = maxBindingBytes ? chunkRowsFor(shape.dSae, maxBindingBytes) : undefined;
     if ('resume' in start) return TfjsSaeTrainer.fromState(shape, start.resume, { maxChunkRows });
-    if ('evaluate' in start) return new TfjsSaeTrainer(shape, start.evaluate, { maxChunkRows, keepDecoder: true });
+    if ('evaluate' in start) return new TfjsSaeEvaluator(shape, start.evaluate, maxChunkRows);
     return new TfjsSaeTrainer(shape, start.params, { maxChunkRows });
   }
 

@@ -1,14 +1,28 @@
-// Interop: a SAELens export re-imports bit-exactly with the stated keys and shapes; sparsify, OpenAI,
-// dictionary_learning and SAELens (b_dec not applied to the input) checkpoints encode as their own code says.
+// The SAELens 6 export: cfg.json has exactly the fields, with the types, SAELens 6's SAEConfig defines for the
+// architecture (test/fixtures/sae-layouts/saelens6-cfg-fields.json, from sae_lens/saes/*.py), the tensors are those
+// its strict load_state_dict expects, and the folder re-imports through the SAELens importer and encodes the same.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../../../src/core/formats/byte-source';
 import { openSafetensors } from '../../../src/core/formats/safetensors';
 import { writeSafetensors } from '../../../src/core/formats/safetensors-writer';
 import { createRng } from '../../../src/core/math/rng';
-import { exportSaeLens, importDictionary, type NamedTensor } from '../../../src/core/sae/layouts';
-import { referenceSae } from '../../../src/core/sae/reference';
+import { readSae } from '../../../src/core/sae/import/import-sae';
+import { isPre6 } from '../../../src/core/sae/import/saelens';
+import { exportSaeLens, type SaeLensExport } from '../../../src/core/sae/layouts';
 import type { SaeWeights } from '../../../src/core/sae/params';
-import { expectClose, randn } from '../../support/sae-grad-cases';
+import { referenceSae } from '../../../src/core/sae/reference';
+import { fixturePath } from '../../support/fixtures';
+import { expectCaseMatches, readCase, referenceEncode } from '../../support/sae-layout-cases';
+import { randn } from '../../support/sae-grad-cases';
+
+const FIELDS = JSON.parse(readFileSync(fixturePath('sae-layouts/saelens6-cfg-fields.json'), 'utf8')) as {
+  base: Record<string, string>;
+  architectures: Record<string, Record<string, string>>;
+  tensors: Record<string, string[]>;
+  normalize_activations: string[];
+  reshape_activations: string[];
+};
 
 const d = 5,
   m = 7;
@@ -28,47 +42,73 @@ function weights(arch: SaeWeights['architecture'], seed: number): SaeWeights {
   };
 }
 
-async function readBack(bytes: Uint8Array): Promise<Map<string, NamedTensor>> {
-  const f = await openSafetensors(bytesSource('sae_weights.safetensors', bytes));
-  const out = new Map<string, NamedTensor>();
-  for (const t of f.tensors) out.set(t.key, { shape: t.shape, data: await t.readF32() });
-  return out;
+const reimport = (out: SaeLensExport) =>
+  readSae([
+    bytesSource('export/sae_weights.safetensors', out.safetensors),
+    bytesSource('export/cfg.json', new TextEncoder().encode(out.cfgJson)),
+  ]);
+
+function typeOf(v: unknown): string {
+  if (Number.isSafeInteger(v)) return 'int';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (v && typeof v === 'object' && !Array.isArray(v)) return 'dict';
+  return typeof v;
 }
 
-describe('SAELens export', () => {
+describe('SAELens 6 export', () => {
   for (const arch of ['relu', 'topk', 'batchtopk', 'jumprelu'] as const) {
-    it(`${arch}: re-imports bit-exactly with W_enc [d_in, d_sae], W_dec [d_sae, d_in], b_enc, b_dec${arch === 'batchtopk' || arch === 'jumprelu' ? ', threshold' : ''}`, async () => {
+    it(`${arch}: every SAEConfig field with its type, the strict tensor set, and a re-import that encodes the same`, async () => {
       const w = weights(arch, 11);
-      const out = exportSaeLens(w, { note: 'test' });
-      const tensors = await readBack(out.safetensors);
-      const shapes = Object.fromEntries([...tensors].map(([k, t]) => [k, t.shape]));
-      const thresholded = arch === 'batchtopk' || arch === 'jumprelu';
-      expect(shapes).toEqual({
-        W_enc: [d, m],
-        W_dec: [m, d],
-        b_enc: [m],
-        b_dec: [d],
-        ...(thresholded ? { threshold: [m] } : {}),
-      });
+      const out = exportSaeLens(w, { steps: 40 });
       const cfg = JSON.parse(out.cfgJson);
-      expect(cfg).toMatchObject({
-        d_in: d,
-        d_sae: m,
-        dtype: 'float32',
-        normalize_activations: 'none',
-        apply_b_dec_to_input: true,
-      });
-      expect(cfg.architecture).toBe(
-        { relu: 'standard', topk: 'topk', batchtopk: 'jumprelu', jumprelu: 'jumprelu' }[arch],
-      );
-      if (arch === 'topk') expect(cfg.k).toBe(3);
-      const back = importDictionary('sae_weights.safetensors', tensors, cfg);
-      expect(back.layout).toBe('saelens');
+      const saeArch = { relu: 'standard', topk: 'topk', batchtopk: 'jumprelu', jumprelu: 'jumprelu' }[arch];
+      expect(cfg.architecture).toBe(saeArch);
+      const want = { ...FIELDS.base, ...FIELDS.architectures[saeArch] };
+      expect(Object.keys(cfg).sort()).toEqual(Object.keys(want).sort());
+      for (const [key, type] of Object.entries(want)) expect(typeOf(cfg[key]), key).toBe(type);
+      expect(FIELDS.normalize_activations).toContain(cfg.normalize_activations);
+      expect(FIELDS.reshape_activations).toContain(cfg.reshape_activations);
+      expect(cfg).toMatchObject({ d_in: d, d_sae: m, dtype: 'float32', apply_b_dec_to_input: true });
+      if (arch === 'topk') expect([cfg.k, cfg.rescale_acts_by_decoder_norm]).toEqual([3, false]);
+      // Read as 6.x (not run through the pre-6 conversion, which would drop the metadata), Probelab's kept.
+      expect(isPre6(cfg.metadata.sae_lens_version, 'cfg.json')).toBe(false);
+      expect(cfg.metadata).toMatchObject({ exported_by: 'probelab', probelab_architecture: arch, steps: 40 });
+
+      const st = await openSafetensors(bytesSource('sae_weights.safetensors', out.safetensors));
+      expect(st.tensors.map((t) => t.key).sort()).toEqual([...FIELDS.tensors[saeArch]].sort());
+      const shapes = Object.fromEntries(st.tensors.map((t) => [t.key, t.shape]));
+      expect(shapes).toMatchObject({ W_enc: [d, m], W_dec: [m, d], b_enc: [m], b_dec: [d] });
+      if (saeArch === 'jumprelu') expect(shapes.threshold).toEqual([m]);
+
+      const back = await reimport(out);
+      expect([back.format, back.variant]).toEqual(['saelens', saeArch]);
       for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const) expect(back.weights[key]).toEqual(w[key]);
-      if (thresholded) expect(back.weights.threshold).toEqual(w.threshold);
-      expect(back.weights.architecture).toBe(arch === 'batchtopk' ? 'jumprelu' : arch);
+      if (w.threshold) expect(back.weights.threshold).toEqual(w.threshold);
+      const x = randn(4 * d, createRng(3));
+      const encode = (v: SaeWeights) =>
+        referenceSae(v, x, 4, d, m, {
+          architecture: v.architecture,
+          k: v.k ?? undefined,
+          logThreshold: v.threshold && Float64Array.from(v.threshold, Math.log),
+        }).f;
+      expect(encode(back.weights)).toEqual(encode(w));
     });
   }
+
+  it('an imported SAE with a per-row input normalisation exports it and still encodes as the original library', async () => {
+    for (const name of ['saelens-jumprelu-layer-norm', 'openai-topk', 'dl-autoencoder-new']) {
+      const original = await readCase(name);
+      const out = exportSaeLens(original.weights);
+      expect(JSON.parse(out.cfgJson).normalize_activations).toBe(original.weights.inputNorm ?? 'none');
+      expectCaseMatches(name, await referenceEncode((await reimport(out)).weights));
+    }
+  });
+
+  it('refuses a TopK without an integer k and a thresholded SAE without its threshold', () => {
+    expect(() => exportSaeLens({ ...weights('topk', 1), k: null })).toThrow(/topk needs an integer k/);
+    expect(() => exportSaeLens({ ...weights('jumprelu', 1), threshold: undefined })).toThrow(/needs a threshold/);
+  });
 
   it('writes a header whose length is a multiple of 8, as the reference writer does', () => {
     const bytes = writeSafetensors([{ name: 'a', shape: [3], data: new Float32Array([1, 2, 3]) }], { k: 'v' });
@@ -77,119 +117,5 @@ describe('SAELens export', () => {
     expect(new TextDecoder().decode(bytes.subarray(8, 8 + n)).trimEnd()).toBe(
       '{"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}}',
     );
-  });
-});
-
-/** Independent forward passes written from each library's own encode/decode, on raw keys. */
-function mv(w: Float32Array, rows: number, cols: number, v: ArrayLike<number>): Float64Array {
-  return Float64Array.from({ length: rows }, (_, i) => {
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += w[i * cols + j] * v[j];
-    return s;
-  });
-}
-
-describe('imports from other layouts', () => {
-  const r = createRng(5);
-  const x = randn(d, r);
-  const encW = randn(m * d, r),
-    encB = randn(m, r),
-    decBias = randn(d, r);
-
-  it('sparsify: encoder.weight [m, d], encoder.bias, W_dec [m, d], b_dec; TopK with k from cfg.json', () => {
-    const wDec = randn(m * d, r);
-    const t = new Map<string, NamedTensor>([
-      ['encoder.weight', { shape: [m, d], data: encW }],
-      ['encoder.bias', { shape: [m], data: encB }],
-      ['W_dec', { shape: [m, d], data: wDec }],
-      ['b_dec', { shape: [d], data: decBias }],
-    ]);
-    const { layout, weights: w } = importDictionary('sae.safetensors', t, { k: 2 });
-    expect(layout).toBe('sparsify');
-    expect(w.architecture).toBe('topk');
-    // sparsify: pre = relu(encoder(x − b_dec)); top-k; x̂ = f·W_dec + b_dec.
-    const pre = mv(
-      encW,
-      m,
-      d,
-      x.map((v, j) => v - decBias[j]),
-    ).map((v, i) => Math.max(0, v + encB[i]));
-    const want = referenceSae(w, x, 1, d, m, { architecture: 'topk', k: 2 });
-    const top = [...pre.keys()].sort((a, b) => pre[b] - pre[a]).slice(0, 2);
-    for (let i = 0; i < m; i++) expect(want.f[i]).toBeCloseTo(top.includes(i) ? pre[i] : 0, 5);
-  });
-
-  it('OpenAI: pre_bias, latent_bias, encoder.weight [n, d], decoder.weight [d, n]', () => {
-    const decW = randn(d * m, r);
-    const t = new Map<string, NamedTensor>([
-      ['pre_bias', { shape: [d], data: decBias }],
-      ['latent_bias', { shape: [m], data: encB }],
-      ['encoder.weight', { shape: [m, d], data: encW }],
-      ['decoder.weight', { shape: [d, m], data: decW }],
-    ]);
-    const { layout, weights: w } = importDictionary('ae.pt', t, { k: m });
-    expect(layout).toBe('openai');
-    // OpenAI with k = n: latents = relu(encoder(x − pre_bias) + latent_bias); recons = decoder(latents) + pre_bias.
-    const lat = mv(
-      encW,
-      m,
-      d,
-      x.map((v, j) => v - decBias[j]),
-    ).map((v, i) => Math.max(0, v + encB[i]));
-    const rec = mv(decW, d, m, lat).map((v, j) => v + decBias[j]);
-    expectClose(referenceSae(w, x, 1, d, m, { architecture: 'topk', k: m }).xHat, rec, 1e-6, 'OpenAI reconstruction');
-  });
-
-  it('dictionary_learning AutoEncoder: encoder.weight, encoder.bias, decoder.weight [d, m], bias', () => {
-    const decW = randn(d * m, r);
-    const t = new Map<string, NamedTensor>([
-      ['encoder.weight', { shape: [m, d], data: encW }],
-      ['encoder.bias', { shape: [m], data: encB }],
-      ['decoder.weight', { shape: [d, m], data: decW }],
-      ['bias', { shape: [d], data: decBias }],
-    ]);
-    const { layout, weights: w } = importDictionary('ae.pt', t);
-    expect(layout).toBe('dictionary_learning');
-    expect(w.architecture).toBe('relu');
-    const f = mv(
-      encW,
-      m,
-      d,
-      x.map((v, j) => v - decBias[j]),
-    ).map((v, i) => Math.max(0, v + encB[i]));
-    const rec = mv(decW, d, m, f).map((v, j) => v + decBias[j]);
-    expectClose(
-      referenceSae(w, x, 1, d, m, { architecture: 'relu' }).xHat,
-      rec,
-      1e-6,
-      'dictionary_learning reconstruction',
-    );
-  });
-
-  it('SAELens with apply_b_dec_to_input = false folds b_dec·W_enc into b_enc', () => {
-    const w0 = weights('relu', 9);
-    const t = new Map<string, NamedTensor>([
-      ['W_enc', { shape: [d, m], data: w0.wEnc }],
-      ['W_dec', { shape: [m, d], data: w0.wDec }],
-      ['b_enc', { shape: [m], data: w0.bEnc }],
-      ['b_dec', { shape: [d], data: w0.bDec }],
-    ]);
-    const { weights: w } = importDictionary('sae_weights.safetensors', t, {
-      architecture: 'standard',
-      apply_b_dec_to_input: false,
-    });
-    // SAELens: pre = x·W_enc + b_enc (no centring).
-    const pre = Float64Array.from({ length: m }, (_, i) => {
-      let s = w0.bEnc[i];
-      for (let j = 0; j < d; j++) s += x[j] * w0.wEnc[j * m + i];
-      return s;
-    });
-    expectClose(referenceSae(w, x, 1, d, m, { architecture: 'relu' }).pre, pre, 1e-5, 'pre-activations');
-  });
-
-  it('names the keys it found when a file is no dictionary', () => {
-    expect(() =>
-      importDictionary('x.safetensors', new Map([['foo', { shape: [1], data: new Float32Array(1) }]])),
-    ).toThrow(/x\.safetensors: not a recognised dictionary \(keys: foo\)/);
   });
 });

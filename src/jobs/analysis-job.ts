@@ -4,7 +4,7 @@
 
 import { columnStats } from '../core/stats/column-stats';
 import type { Engine } from '../core/engine/engine';
-import { encodeLabels } from '../core/labels/encode-labels';
+import { encodeNamedLabels } from '../core/labels/encode-labels';
 import { DataFileError } from '../core/formats/errors';
 import { createRng, shuffleInPlace } from '../core/math/rng';
 import { fitStandardization, standardizeRows } from '../core/math/standardize';
@@ -94,9 +94,7 @@ async function codesFor(store: DatasetStore, ref: ArrayRef, rows: number, agains
       { key: ref.key || undefined },
     );
   }
-  const encoded = encodeLabels(values.values as ArrayLike<number> | string[]);
-  if (!classNames || values.kind !== 'numeric') return encoded;
-  return { codes: encoded.codes, classes: encoded.classes.map((c) => classNames[Number(c)] ?? c) };
+  return encodeNamedLabels(values.values as ArrayLike<number> | string[], classNames);
 }
 
 async function runDetector(
@@ -299,15 +297,24 @@ async function runPca(engine: Engine, store: DatasetStore, spec: PcaSpec): Promi
     rowIndex = shuffled.slice(0, spec.maxPoints).sort();
   }
   const { xs, ys } = projectRows(pca, x, rowIndex, spec.pair[0], spec.pair[1]);
+  // Hover texts and colours are row-aligned sources: they pair only when they have a value per activation row.
   let rowText: string[] | undefined;
   if (spec.metadata) {
     const meta = await store.labels(spec.metadata);
+    if (meta.values.length !== m.rows)
+      throw new DataFileError(
+        store.fileName(spec.metadata.fileId),
+        `hover texts have ${meta.values.length} rows but the activations have ${m.rows}; they cannot be paired`,
+        { key: spec.metadata.key || undefined },
+      );
     rowText = Array.from(rowIndex, (r) => String(meta.values[r] ?? ''));
   }
   let rowLabel: string[] | undefined;
+  let classes: string[] | undefined;
   if (spec.labels) {
-    const labels = await store.labels(spec.labels);
-    rowLabel = Array.from(rowIndex, (r) => String(labels.values[r] ?? ''));
+    const named = await codesFor(store, spec.labels, m.rows, 'the activations', spec.classNames);
+    classes = named.classes;
+    rowLabel = Array.from(rowIndex, (r) => named.classes[named.codes[r]]);
   }
   return {
     kind: 'pca',
@@ -318,6 +325,7 @@ async function runPca(engine: Engine, store: DatasetStore, spec: PcaSpec): Promi
     rowIndex,
     rowText,
     rowLabel,
+    classes,
     totalRows: m.rows,
     sampled: rowIndex.length < m.rows,
   };

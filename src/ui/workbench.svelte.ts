@@ -263,15 +263,16 @@ export class Workbench {
   /** The built-in demo: loaded beside the user's files, selected only while nothing else is. */
   async loadDemo(base = './demo/'): Promise<void> {
     const manifest = (await (await fetch(`${base}manifest.json`)).json()) as { files: string[] };
+    // Fetched first and added together, so the batch is paired once all of it has loaded.
+    const blobs = await Promise.all(manifest.files.map(async (name) => (await fetch(`${base}${name}`)).blob()));
     const batch = newBatch(true);
-    this.batches.push(batch);
-    for (const name of manifest.files) {
-      const blob = await (await fetch(`${base}${name}`)).blob();
-      const id = this.addBlob(blob, name);
+    manifest.files.forEach((name, i) => {
+      const id = this.addBlob(blobs[i], name);
       batch.files.add(id);
       batch.pending.add(id);
       this.background.add(id);
-    }
+    });
+    this.batches.push(batch);
   }
 
   /** Whether a file is the built-in demo's (shown, never paired into another dataset's selection). */

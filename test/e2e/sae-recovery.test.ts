@@ -51,7 +51,7 @@ test('a GPU device lost mid-SAE-run resumes from its last checkpoint and finishe
     .toMatch(/device was lost during training.*resumed from its checkpoint at step \d+/);
   const from = Number((await page.textContent('[data-testid=errors]'))!.match(/checkpoint at step (\d+)/)![1]);
   expect(from).toBeGreaterThan(0);
-  await page.waitForSelector('[data-testid=sae-result]', { timeout: 180_000 });
+  await page.waitForSelector('[data-testid=sae-result]', { timeout: 240_000 });
   expect(await page.textContent('[data-testid=sae-result]')).toMatch(/Trained 40 steps/);
   expect(await page.getAttribute('[data-testid=engine]', 'data-backend')).toBe('webgpu');
   // A finished run leaves no checkpoint behind to offer.
@@ -84,7 +84,7 @@ test('a reload mid-SAE-run offers the stored checkpoint; resuming continues from
   await expect.poll(() => page.textContent('[data-testid=status]'), { timeout: 60_000 }).toMatch(/step \d+/);
   const firstSeen = Number((await page.textContent('[data-testid=status]'))!.match(/step (\d+)/)![1]);
   expect(firstSeen).toBeGreaterThanOrEqual(stored);
-  await page.waitForSelector('[data-testid=sae-result]', { timeout: 180_000 });
+  await page.waitForSelector('[data-testid=sae-result]', { timeout: 240_000 });
   expect(await page.textContent('[data-testid=sae-result]')).toMatch(/Trained 60 steps/);
   expect(await offer.count()).toBe(0);
   expect(consoleErrors).toEqual([]);

@@ -13,7 +13,9 @@ export function niceStep(span: number, count: number): number {
 function spread(lo: number, hi: number): [number, number] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
   if (hi > lo) return [lo, hi];
-  const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+  // A series stuck at 0 (a dead fraction, a loss at its floor) reads best from 0 up.
+  if (lo === 0) return [0, 1];
+  const pad = Math.abs(lo) * 0.1;
   return [lo - pad, hi + pad];
 }
 

@@ -31,6 +31,25 @@ export function linearTicks(lo: number, hi: number, count = 5, integer = false):
   return out;
 }
 
+/**
+ * Round ticks whose labels fit side by side in `width` pixels (labels `charWidth` pixels per character, with room
+ * between): as many as fit, down to the two ends of a narrow range such as 2.19291–2.19293.
+ */
+export function fittingTicks(
+  lo: number,
+  hi: number,
+  width: number,
+  charWidth = 6,
+): { ticks: number[]; labels: string[] } {
+  for (const count of [5, 4, 3, 2, 1]) {
+    const ticks = linearTicks(lo, hi, count);
+    const labels = formatTicks(ticks);
+    const needed = labels.reduce((sum, l) => sum + (l.length + 2) * charWidth, 0);
+    if (needed <= width || count === 1) return { ticks, labels };
+  }
+  return { ticks: [], labels: [] };
+}
+
 /** The range [lo, hi] widened to the round ticks just outside it, so a curve never touches the frame edge. */
 export function niceRange(lo: number, hi: number, count = 5): [number, number] {
   const [a, b] = spread(lo, hi);

@@ -1,5 +1,13 @@
 import { expect, test } from 'vitest';
-import { formatTicks, linearTicks, logRange, logTicks, niceRange, niceStep } from '../../../src/ui/charts/ticks';
+import {
+  fittingTicks,
+  formatTicks,
+  linearTicks,
+  logRange,
+  logTicks,
+  niceRange,
+  niceStep,
+} from '../../../src/ui/charts/ticks';
 
 const isNice = (v: number) => {
   if (v === 0) return true;
@@ -78,4 +86,14 @@ test('labels have just enough digits: distinct, round, and readable below 0.001 
     const step = niceStep(hi - lo, 5);
     expect(t.every((v) => Math.abs(v / step - Math.round(v / step)) < 1e-6)).toBe(true);
   }
+});
+
+test('ticks thin out until their labels fit the width', () => {
+  expect(fittingTicks(0, 1, 300).ticks).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+  // Norms all near 2.1929: long labels, so fewer of them, still round and distinct.
+  const narrow = fittingTicks(2.192905, 2.192935, 300, 5.5);
+  const width = narrow.labels.reduce((s, l) => s + (l.length + 2) * 5.5, 0);
+  expect(width).toBeLessThanOrEqual(300);
+  expect(narrow.ticks.length).toBeGreaterThanOrEqual(1);
+  expect(new Set(narrow.labels).size).toBe(narrow.labels.length);
 });

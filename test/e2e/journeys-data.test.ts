@@ -147,3 +147,26 @@ test("PCA's legend follows the classes' natural order, and one outlier is drawn 
   await screenshot(page, 'journey-7-pca-natural-order-outlier');
   expect(consoleErrors).toEqual([]);
 });
+
+test('at 1280 × 800 no panel overflows, whichever tab and probe-suite method is open', async () => {
+  const { page, consoleErrors } = await openOnDemo();
+  const overflowing = () =>
+    page.$$eval('.panel', (panels) =>
+      panels
+        .filter((p) => p.scrollWidth > p.clientWidth + 1)
+        .map((p) => p.querySelector('h2')?.textContent ?? p.className),
+    );
+  await page.getByRole('tab', { name: 'Probe suite' }).click();
+  for (const method of ['logistic', 'lda', 'ccs', 'layer-sweep', 'regularization-path', 'transfer', 'apply-probe']) {
+    await page.selectOption('[data-testid=suite-method]', method);
+    if (method === 'transfer') await page.selectOption('[data-testid=transfer-source]', 'sets');
+    expect(await overflowing(), method).toEqual([]);
+  }
+  await screenshot(page, 'journey-8-suite-transfer-sets-fit');
+  for (const tab of ['logistic', 'sae', 'detector', 'erasure', 'pca', 'stats']) {
+    await page.click(`[data-tab=${tab}]`);
+    expect(await overflowing(), tab).toEqual([]);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  expect(consoleErrors).toEqual([]);
+});

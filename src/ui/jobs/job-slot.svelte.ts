@@ -21,9 +21,13 @@ export class JobSlot {
   /** The first and latest step reported by this job, for its ETA. */
   firstStep = $state.raw<{ step: number; at: number } | null>(null);
   lastStep = $state.raw<{ step: number; at: number } | null>(null);
+  /** Progress points this job has reported (the curves may still show the previous job's until its first). */
+  points = $state(0);
   /** The id of the job in flight (or last sent): messages of any other job are stale for this slot. */
   jobId: number | null = null;
   private pauseAsked = false;
+  /** A fresh job's curves replace the previous job's at its first point, so the last curves stay until then. */
+  private replaceCurves = false;
 
   constructor(readonly lane: string) {}
 
@@ -31,15 +35,22 @@ export class JobSlot {
     return this.status === 'queued' || this.status === 'running';
   }
 
-  /** A job was sent: its curves start empty, or carry on from `carry` (a resumed run's curves). */
+  /**
+   * A job was sent: its curves carry on from `carry` (a resumed run's curves), or start afresh at its first point
+   * (until then the previous job's curves stay on screen).
+   */
   sent(jobId: number, carry?: ProgressColumns): void {
     this.jobId = jobId;
     this.status = 'queued';
     this.error = null;
     this.stage = '';
     this.info = null;
-    this.progress = carry ?? emptyProgress();
-    this.version++;
+    this.points = 0;
+    this.replaceCurves = !carry;
+    if (carry) {
+      this.progress = carry;
+      this.version++;
+    }
     this.startedAt = null;
     this.endedAt = null;
     this.firstStep = null;
@@ -58,6 +69,11 @@ export class JobSlot {
   }
 
   point(point: Float64Array): void {
+    if (this.replaceCurves) {
+      this.progress = emptyProgress(this.info?.fields ?? this.progress.fields);
+      this.replaceCurves = false;
+    }
+    this.points++;
     appendProgress(this.progress, point);
     const step = this.progress.fields[0] === 'step' ? point[0] : NaN;
     if (Number.isFinite(step)) {

@@ -27,6 +27,14 @@ test('a job goes queued → running → done, its curves kept after it ends', ()
   ]);
   expect(slot.lastStep?.step).toBe(1);
   expect(slot.endedAt).not.toBeNull();
+  // A rerun: the last curves stay on screen until the new run's first point replaces them.
+  slot.sent(8);
+  slot.started(info(['step', 'fvu']));
+  expect(slot.progress.columns[0]).toEqual([0, 1]);
+  expect(slot.points).toBe(0);
+  slot.point(pt(0, 0.7));
+  expect(slot.progress.columns).toEqual([[0], [0.7]]);
+  expect(slot.points).toBe(1);
 });
 
 test('a pause ends as paused, a stop as stopped, an error with its message', () => {

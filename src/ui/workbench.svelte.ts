@@ -12,11 +12,19 @@ import {
   type FromWorker,
   type InjectedFault,
   type JobSpec,
-  type SplitRef,
   assertNever,
 } from '../protocol';
 import { startTrainingWorker, type WorkerClient } from './worker-client';
-import { alignLabels, EMPTY_SELECTION, pairBatch, rowsOf, splitFits, tableRows, type RowMeta } from './auto-pair';
+import { alignLabels, EMPTY_SELECTION, pairBatch, rowsOf, type RowMeta } from './auto-pair';
+import {
+  groupColumns,
+  labelsProblem,
+  rowMetaStatus,
+  rowTextRef,
+  splitProblem,
+  type GroupColumn,
+  type RowMetaStatus,
+} from './data-checks';
 import { RunsState } from './runs/runs.svelte';
 import type { NamedRef, RunSetup, SetupData, SetupSplit } from './runs/run-setup';
 import { openTable, type TableColumn } from '../core/formats/table';
@@ -42,17 +50,9 @@ import { PcaMethod } from './analysis/pca-method.svelte';
 import { StatsMethod } from './analysis/stats-method.svelte';
 import type { ProgressColumns } from './progress-columns';
 import { stableKey } from './runs/run-key';
+import { RANDOM_SPLIT, type SplitChoice } from './split-choice';
 
 export type { MethodId } from './methods/method';
-
-/** The dataset's split (or a method's override): seeded random, a split file, or whole groups of a column. */
-export type SplitChoice =
-  | { kind: 'random'; testFraction: number; seed: number; stratify: boolean }
-  | { kind: 'file'; fileId: FileId }
-  | { kind: 'group'; column: ArrayRef; testFraction: number; seed: number };
-
-/** The default held-out fraction and seed of a fresh random split. */
-export const RANDOM_SPLIT: SplitChoice = { kind: 'random', testFraction: 0.25, seed: 0, stratify: true };
 
 /**
  * Slider changes within this window coalesce into one retrain. Short, because the worker already drops
@@ -289,42 +289,17 @@ export class Workbench {
 
   /** A row-count mismatch between the labels and the activations, said in place (never paired silently). */
   get labelsProblem(): string | null {
-    if (!this.activations || !this.labels) return null;
-    const n = this.rows;
-    const m = rowsOf(this.files, { ...this.labels, layer: undefined, token: undefined });
-    if (n === null || m === undefined || m === n) return null;
-    return `The labels (${this.fileName(this.labels.fileId)}${this.labels.key ? ` › ${this.labels.key}` : ''}) have ${m} rows but the activations have ${n}: they cannot be paired. Choose labels with ${n} rows.`;
+    return labelsProblem(this.files, this.activations, this.labels);
   }
 
   /** The row metadata table, and whether it attaches to the activations (same rows, or an id column). */
-  get rowMetaStatus(): { file: FileSummary; rows: number; attached: boolean; message: string | null } | null {
-    const meta = this.rowMeta;
-    const file = meta && this.files.find((f) => f.fileId === meta.fileId);
-    if (!file) return null;
-    const rows = tableRows(file) ?? 0;
-    const n = this.rows;
-    if (n === null || rows === n || meta.idColumn) return { file, rows, attached: n !== null, message: null };
-    return {
-      file,
-      rows,
-      attached: false,
-      message: `${file.name} has ${rows} rows but the activations have ${n}: its texts are not attached. Match its rows through an id column holding each row's activation index, or choose another table.`,
-    };
+  get rowMetaStatus(): RowMetaStatus | null {
+    return rowMetaStatus(this.files, this.rowMeta, this.rows);
   }
 
   /** The text column of the attached row metadata, as a ref aligned to the activations; null when none. */
   get rowText(): ArrayRef | null {
-    const status = this.rowMetaStatus;
-    if (!status?.attached || !this.activations) return null;
-    const f = status.file;
-    const c =
-      f.columns.find((c) => !c.numeric && /^(text|prompt|sentence|document)$/i.test(c.name)) ??
-      f.columns.find((c) => !c.numeric && c.name !== this.rowMeta?.idColumn);
-    if (!c) return null;
-    const { alignTo: _, ...acts } = this.activations;
-    return this.rowMeta?.idColumn
-      ? { fileId: f.fileId, key: c.name, rowIds: this.rowMeta.idColumn, alignTo: acts }
-      : { fileId: f.fileId, key: c.name };
+    return rowTextRef(this.rowMetaStatus, this.rowMeta, this.activations);
   }
 
   classNames(): string[] | undefined {
@@ -343,23 +318,7 @@ export class Workbench {
 
   /** Why a split does not fit the chosen activations (a split file or group column of another dataset), or null. */
   splitProblem(split: SplitChoice): string | null {
-    const n = this.rows;
-    if (n === null) return null;
-    if (split.kind === 'file') {
-      const f = this.files.find((f) => f.fileId === split.fileId);
-      if (f && !splitFits(f, n))
-        return `${f.name} lists ${f.split!.train + f.split!.test} rows but the activations have ${n}: choose another split.`;
-    }
-    if (split.kind === 'group') {
-      const rows = rowsOf(this.files, split.column);
-      if (rows !== undefined && rows !== n)
-        return `the group column has ${rows} rows but the activations have ${n}: choose another column or split.`;
-    }
-    return null;
-  }
-
-  private splitRef(split: SplitChoice): SplitRef {
-    return split.kind === 'random' ? { ...split } : split.kind === 'file' ? { ...split } : { ...split };
+    return splitProblem(this.files, split, this.rows);
   }
 
   private setupSplit(split: SplitChoice): SetupSplit {
@@ -377,7 +336,7 @@ export class Workbench {
       activations: this.activations,
       labels: this.labels,
       classNames: this.classNames(),
-      split: this.splitRef(split),
+      split: { ...split },
       rowText: this.rowText,
       rows: this.rows,
       setupSplit: this.setupSplit(split),
@@ -443,7 +402,7 @@ export class Workbench {
 
   /** Shows a method. A live method whose settings or data changed while it was hidden reruns; nothing else starts. */
   select(id: MethodId): void {
-    if (this.method === id) return;
+    if (id === this.method) return;
     this.method = id;
     const m = this.methods[id];
     if (m.live && m.rerunsOnChange && !m.slot.busy && m.resultKey !== this.currentKey(id)) this.settingsChanged();
@@ -659,20 +618,7 @@ export class Workbench {
   }
 
   /** Metadata columns (and 1-D tensors) a group split can use: anything with one value per row. */
-  get groupColumns(): { ref: ArrayRef; label: string; rows: number }[] {
-    return this.files.flatMap((f) => [
-      ...f.columns.map((c) => ({
-        ref: { fileId: f.fileId, key: c.name },
-        label: `${f.name} › ${c.name} [${c.rows}]`,
-        rows: c.rows,
-      })),
-      ...f.tensors
-        .filter((t) => t.shape.length === 1)
-        .map((t) => ({
-          ref: { fileId: f.fileId, key: t.key },
-          label: `${f.name}${t.key ? ` › ${t.key}` : ''} [${t.shape[0]}]`,
-          rows: t.shape[0],
-        })),
-    ]);
+  get groupColumns(): GroupColumn[] {
+    return groupColumns(this.files);
   }
 }

@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The Svelte plugin compiles the UI's state classes (.svelte.ts runes), so they are tested in Node too.
+        plugins: [svelte()],
         test: {
           name: 'unit',
           environment: 'node',

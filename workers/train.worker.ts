@@ -1,12 +1,14 @@
-// Worker entry point: owns the GPU (engine) and the loaded files; trains jobs one at a time, newest wins,
-// and continues a job on a fresh device when the GPU device is lost mid-run: an SAE run from its latest
-// checkpoint (kept here as well as on the page), any other job from scratch.
+// Worker entry point: owns the GPU (engine) and the loaded files. Jobs arrive in lanes (one per owner on the page):
+// newest wins within a lane, lanes never cancel each other and take turns on the device (an SAE run hands it over
+// between steps). A job continues on a fresh device when the GPU device is lost mid-run: an SAE run from its
+// latest checkpoint (kept here as well as on the page), any other job from scratch.
 /// <reference lib="webworker" />
 
 import { blobSource } from '../src/core/formats/byte-source';
 import { DatasetStore } from '../src/jobs/dataset-store';
 import { EngineHolder } from '../src/jobs/engine-holder';
-import { LatestJobRunner } from '../src/jobs/latest-job-runner';
+import { JobLanes } from '../src/jobs/job-lanes';
+import { DeviceLease, DeviceTurn, handingOverEngine } from '../src/jobs/device-turns';
 import { runJob } from '../src/jobs/run-job';
 import { typedArrayBuffers } from '../src/jobs/transferables';
 import { SaeJobControl } from '../src/jobs/sae-job';
@@ -17,7 +19,8 @@ import { assertNever, postFromWorker, type FromWorker, type JobSpec, type ToWork
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []) => postFromWorker(scope, m, transfer);
 const store = new DatasetStore();
-const jobs = new LatestJobRunner();
+const jobs = new JobLanes();
+const lease = new DeviceLease();
 let holder: EngineHolder | null = null;
 /** A run restarts at most this many times after device losses before it reports the failure. */
 const MAX_DEVICE_RESTARTS = 3;
@@ -25,14 +28,34 @@ const LOSS_REPORT_GRACE_MS = 1000;
 /** Live configs of SAE training jobs by job id: 'update-job' edits land here, and survive device-loss restarts. */
 const saeControls = new Map<number, SaeJobControl>();
 
-async function runWithRecovery(jobId: number, spec: JobSpec, isCancelled: () => boolean): Promise<void> {
+/** Runs a job when the device is its turn; a job superseded in its lane while it waited never starts. */
+async function runInTurn(jobId: number, spec: JobSpec, isCancelled: () => boolean): Promise<void> {
+  const turn = new DeviceTurn(lease);
+  try {
+    await turn.take();
+    if (isCancelled()) {
+      post({ type: 'job-cancelled', jobId });
+      return;
+    }
+    await runWithRecovery(jobId, spec, isCancelled, turn);
+  } finally {
+    turn.end();
+  }
+}
+
+async function runWithRecovery(
+  jobId: number,
+  spec: JobSpec,
+  isCancelled: () => boolean,
+  turn: DeviceTurn,
+): Promise<void> {
   if (!holder) throw new Error('engine not initialised');
   // The latest checkpoint of this job, encoded: a device-loss restart continues from it (decoded afresh, so the
   // restarted trainer owns its arrays).
   let latest: ArrayBuffer | null = spec.method === 'sae-train' && spec.sae.resumeFrom ? spec.sae.resumeFrom : null;
   for (let attempt = 0; ; attempt++) {
     const gen = holder.generation;
-    const engine = await holder.engine();
+    const engine = handingOverEngine(await holder.engine(), turn);
     const stale = () => holder!.generation !== gen;
     const run = runJob(
       engine,
@@ -136,9 +159,10 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       if (spec.method === 'sae-train') saeControls.set(jobId, new SaeJobControl(spec.sae.config));
       void jobs
         .submit(
+          msg.lane,
           jobId,
           (isCancelled) =>
-            runWithRecovery(jobId, spec, isCancelled).catch((e) => {
+            runInTurn(jobId, spec, isCancelled).catch((e) => {
               post({ type: 'job-error', jobId, error: toErrorReport(e) });
             }),
           () => post({ type: 'job-cancelled', jobId }),

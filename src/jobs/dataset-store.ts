@@ -278,9 +278,11 @@ export class DatasetStore {
    */
   async labels(ref: ArrayRef): Promise<LabelValues> {
     const f = this.file(ref.fileId);
-    const labels = await this.rawLabels(ref, f);
-    if (!ref.alignTo) return labels;
     const acts = ref.alignTo;
+    const labels = ref.rowIds
+      ? await this.byRowIds(ref, f, acts ? this.view(acts).labelRows : undefined)
+      : await this.rawLabels(ref, f);
+    if (!acts) return labels;
     const v = this.view(acts);
     if (labels.values.length !== v.labelRows) {
       throw new DataFileError(
@@ -293,6 +295,26 @@ export class DatasetStore {
     if (labels.kind === 'string')
       return { kind: 'string', values: withoutRows(repeatEach(labels.values, v.labelRepeat), dropped) };
     return { kind: 'numeric', values: withoutRows(repeatEach(labels.values, v.labelRepeat), dropped) };
+  }
+
+  /** A column placed by an id column: value i lands at row ids[i] of `rows` rows; rows no id names stay empty. */
+  private async byRowIds(ref: ArrayRef, f: LoadedFile, rows: number | undefined): Promise<LabelValues> {
+    if (rows === undefined)
+      throw new DataFileError(f.summary.name, 'an id column needs the activations it indexes', { key: ref.rowIds });
+    const values = await this.rawLabels(ref, f);
+    const ids = await this.rawLabels({ fileId: ref.fileId, key: ref.rowIds! }, f);
+    if (ids.kind !== 'numeric')
+      throw new DataFileError(f.summary.name, 'the id column must hold row numbers', { key: ref.rowIds });
+    const place = <T>(empty: T, at: (i: number) => T): T[] => {
+      const out = new Array<T>(rows).fill(empty);
+      for (let i = 0; i < ids.values.length; i++) {
+        const r = ids.values[i];
+        if (Number.isInteger(r) && r >= 0 && r < rows) out[r] = at(i);
+      }
+      return out;
+    };
+    if (values.kind === 'string') return { kind: 'string', values: place('', (i) => values.values[i]) };
+    return { kind: 'numeric', values: Float32Array.from(place(NaN, (i) => values.values[i])) };
   }
 
   private async rawLabels(ref: ArrayRef, f: LoadedFile): Promise<LabelValues> {

@@ -10,8 +10,8 @@ import {
 } from '../core/sae/checkpoint';
 import { rulesOf } from '../core/sae/architecture';
 import { changeEffect, resolvedLr, validateSaeConfig, type ChangeEffect, type SaeConfig } from '../core/sae/config';
-import { encodeLabels } from '../core/labels/encode-labels';
-import { makeSplit } from '../core/split/split';
+import { encodeNamedLabels } from '../core/labels/encode-labels';
+import { makeSplit, type Split } from '../core/split/split';
 import { createRng, sampleRows } from '../core/math/rng';
 import { shuffleColumns, frequentLatents, liveLatents } from '../core/sae/baselines';
 import { addCodes, addToHistograms, decoderNeighbours, emptyFeatureStats, labelMix } from '../core/sae/feature-stats';
@@ -44,8 +44,10 @@ import {
   type SaeProgressField,
   type SaeResultSummary,
   type SaeTrainSpec,
+  type SplitRef,
 } from '../protocol';
 import type { DatasetStore } from './dataset-store';
+import { resolveSplit } from './resolve-data';
 
 export function packSaeProgress(r: SaeStepReport): Float64Array {
   const v = (x: number | null | undefined) => x ?? NaN;
@@ -126,10 +128,7 @@ export async function runSaeTrainJob(
     spec.transform === 'shuffle-columns'
       ? shuffleColumns(mat.data, mat.rows, d, createRng(config.seed ^ 0x5f1e))
       : mat.data;
-  const split = makeSplit(
-    { kind: 'random', testFraction: config.heldOutFraction, seed: config.seed, stratify: false },
-    mat.rows,
-  );
+  const split = await heldOutSplit(store, spec.split, config.heldOutFraction, config.seed, mat.rows);
   // Normalisation and b_dec come from training rows only: held-out rows never inform the model. b_dec from a
   // seeded random sample of them, not the first rows of a file that may be ordered by class or prompt.
   const scale = config.normalize ? normalizationScale(x, d, split.train) : 1;
@@ -263,10 +262,7 @@ export async function runSaeEvalJob(
   const w = spec.dictionary;
   if (mat.cols !== w.dIn)
     throw new Error(`dictionary has d_in = ${w.dIn} but the activations have ${mat.cols} columns`);
-  const split = makeSplit(
-    { kind: 'random', testFraction: spec.heldOutFraction, seed: spec.seed, stratify: false },
-    mat.rows,
-  );
+  const split = await heldOutSplit(store, spec.split, spec.heldOutFraction, spec.seed, mat.rows);
   const trainer = ctx.engine.saeTrainer({ architecture: w.architecture, dIn: w.dIn, dSae: w.dSae }, { evaluate: w });
   try {
     hooks.onStart({
@@ -293,6 +289,18 @@ export async function runSaeEvalJob(
   } finally {
     trainer.dispose();
   }
+}
+
+/** The dataset's split when the spec names one (the page's Data panel), else a seeded random one from the config. */
+function heldOutSplit(
+  store: DatasetStore,
+  ref: SplitRef | undefined,
+  testFraction: number,
+  seed: number,
+  rows: number,
+): Promise<Split> {
+  if (ref) return resolveSplit(store, ref, rows);
+  return Promise.resolve(makeSplit({ kind: 'random', testFraction, seed, stratify: false }, rows));
 }
 
 interface SummaryExtras {
@@ -404,17 +412,22 @@ async function featureBrowser(
   };
   const shown = new Set<number>();
   for (const r of stats.topRows) if (r >= 0) shown.add(r);
-  if (b.text) {
-    const t = await store.labels(b.text);
+  // Row texts and labels attach only when they have one entry per activation row: another dataset's texts are
+  // never shown beside these rows (the run's weights and metrics are kept either way).
+  const notes: string[] = [];
+  const mismatch = (ref: ArrayRef, what: string, n: number) =>
+    `${what} of ${store.fileName(ref.fileId)}${ref.key ? ` › ${ref.key}` : ''} not shown: ${n} rows, the activations have ${rows}`;
+  const text = b.text ? await store.labels(b.text) : null;
+  if (b.text && text && text.values.length !== rows) notes.push(mismatch(b.text, 'texts', text.values.length));
+  else if (text) {
     out.rowText = {};
-    for (const r of shown) out.rowText[r] = String(t.values[r] ?? '');
+    for (const r of shown) out.rowText[r] = String(text.values[r] ?? '');
   }
-  if (b.labels) {
-    const l = await store.labels(b.labels);
-    if (l.values.length !== rows)
-      throw new Error(`labels have ${l.values.length} rows but the activations have ${rows}`);
-    const enc = encodeLabels(l.values as ArrayLike<number> | string[]);
-    const named = enc.classes.map((c) => (b.classNames && /^\d+$/.test(c) && b.classNames[Number(c)]) || c);
+  const l = b.labels ? await store.labels(b.labels) : null;
+  if (b.labels && l && l.values.length !== rows) notes.push(mismatch(b.labels, 'labels', l.values.length));
+  else if (l) {
+    const enc = encodeNamedLabels(l.values as ArrayLike<number> | string[], b.classNames);
+    const named = enc.classes;
     const mix = labelMix(stats, enc.codes, named.length);
     out.classes = named;
     out.labelCounts = mix.counts;
@@ -422,5 +435,6 @@ async function featureBrowser(
     out.rowLabel = {};
     for (const r of shown) out.rowLabel[r] = named[enc.codes[r]];
   }
+  if (notes.length) out.notes = notes;
   return out;
 }

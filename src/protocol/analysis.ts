@@ -98,6 +98,8 @@ export interface PcaSpec {
   metadata?: ArrayRef;
   /** Labels to colour points by, optional. */
   labels?: ArrayRef;
+  /** Names of integer label codes (a class-name file), for the legend. */
+  classNames?: string[];
   components: number;
   pair: [number, number];
   /** At most this many rows are returned for the scatter (seeded sample, reported, never silent). */
@@ -114,8 +116,10 @@ export interface PcaResult {
   ys: Float64Array;
   rowIndex: Int32Array;
   rowText?: string[];
-  /** Label (as text) of each returned point, when labels were given. */
+  /** Label (as text, a class name when names were given) of each returned point, when labels were given. */
   rowLabel?: string[];
+  /** Every class of the labels in code order (sorted label values): the legend's order. */
+  classes?: string[];
   totalRows: number;
   sampled: boolean;
 }

@@ -17,6 +17,11 @@ export interface ArrayRef {
   dropNonFinite?: boolean;
   /** For labels: the activations they pair with, so they repeat per flattened token and drop the same rows. */
   alignTo?: Omit<ArrayRef, 'alignTo'>;
+  /**
+   * For row metadata whose rows are not the activations' rows: a column of the same table holding each table row's
+   * activation row index. Values land at those rows (rows no id names stay empty); needs `alignTo`.
+   */
+  rowIds?: string;
 }
 
 export interface TensorSummary {

@@ -23,7 +23,11 @@ export type ToWorker =
   /** Raised (or lowered) file-reader budgets for files loaded from now on (the page's ?budget= parameter). */
   | { type: 'set-budgets'; budgets: BudgetOverrides }
   | { type: 'forget-file'; fileId: FileId }
-  | { type: 'train'; jobId: number; spec: JobSpec }
+  /**
+   * Start a job in a lane (one per owner on the page, e.g. a method's tab): a newer job in the same lane supersedes
+   * it; jobs of other lanes are never cancelled by it and share the device with it.
+   */
+  | { type: 'train'; jobId: number; lane: string; spec: JobSpec }
   | { type: 'cancel'; jobId: number }
   /** A live edit of a running SAE job's config; answered by 'job-updated' (continue: applied; restart: not applied). */
   | { type: 'update-job'; jobId: number; config: SaeConfig }

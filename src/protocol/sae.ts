@@ -7,6 +7,7 @@ import type { ReconstructionMetrics } from '../core/sae/metrics';
 import type { SaeWeights } from '../core/sae/params';
 import type { LoopStop } from '../core/sae/train-loop';
 import type { ArrayRef } from './files';
+import type { SplitRef } from './split';
 
 /** Metadata the feature browser shows beside each latent's top rows (same row order as the activations). */
 export interface SaeBrowserSpec {
@@ -22,6 +23,11 @@ export interface SaeTrainSpec {
   /** 'shuffle-columns': the sanity control, each dimension permuted independently (seeded by config.seed). */
   transform: 'none' | 'shuffle-columns';
   config: SaeConfig;
+  /**
+   * Held-out rows: the dataset's split (the Data panel's, shared by every method); absent: a seeded random split
+   * from config.heldOutFraction and config.seed (the CLI's default).
+   */
+  split?: SplitRef;
   /** Planted ground-truth dictionary [n, d] (e.g. planted_dictionary.npy) for MMCS. */
   groundTruth?: ArrayRef;
   browser?: SaeBrowserSpec;
@@ -35,9 +41,11 @@ export interface SaeEvalSpec {
   activations: ArrayRef;
   /** An imported dictionary (core/sae/import readSae), taking raw activations (its inputNorm applied per row). */
   dictionary: SaeWeights;
-  /** Held-out fraction and seed for the split the metrics are reported on. */
+  /** Held-out fraction and seed for the split the metrics are reported on (when `split` is absent). */
   heldOutFraction: number;
   seed: number;
+  /** The dataset's split, as for training. */
+  split?: SplitRef;
   groundTruth?: ArrayRef;
   browser?: SaeBrowserSpec;
 }
@@ -91,6 +99,8 @@ export interface FeatureBrowserData {
   /** Text and label of every row that appears in some top list. */
   rowText?: Record<number, string>;
   rowLabel?: Record<number, string>;
+  /** Why row texts or labels asked for are not shown (their row count differs from the activations'). */
+  notes?: string[];
 }
 
 export interface SaeResultSummary {

@@ -1,54 +1,94 @@
-// The workbench's state: loaded files, pairing, split, probe settings and the live job. Owns the worker;
-// components only read this state and call its methods.
+// The workbench: loaded files, the Data panel's selection (activations, labels, class names, row metadata) and the
+// dataset's split, the worker, the run history, and the methods, one state class each in a map keyed by method id.
+// Each method owns its settings, job slot, results and runs; the workbench routes worker messages to the slot that
+// sent the job and never asks which method it is talking to.
 
-import { DEFAULT_LOGISTIC, type LogisticConfig } from '../core/probes/logistic';
-import type { EngineInfo } from '../core/engine/engine';
+import type { EngineInfo, EnginePreference } from '../core/engine/engine';
 import {
   type ArrayRef,
   type ErrorReport,
   type FileId,
   type FileSummary,
   type FromWorker,
-  type JobSpec,
-  type JobStartInfo,
-  type ProbeResultSummary,
   type InjectedFault,
+  type JobSpec,
   assertNever,
 } from '../protocol';
-import { appendProgress, emptyProgress, type ProgressColumns } from './progress-columns';
 import { startTrainingWorker, type WorkerClient } from './worker-client';
-import { autoPair } from './auto-pair';
+import { alignLabels, EMPTY_SELECTION, pairBatch, rowsOf, type RowMeta } from './auto-pair';
+import {
+  groupColumns,
+  labelsProblem,
+  rowMetaStatus,
+  rowTextRef,
+  splitProblem,
+  type GroupColumn,
+  type RowMetaStatus,
+} from './data-checks';
 import { RunsState } from './runs/runs.svelte';
-import type { NamedRef, RunSetup, SetupSplit } from './runs/run-setup';
-import type { RunResult } from './runs/run-record';
-import type { SplitRef } from '../protocol';
-import { AnalysisState, type AnalysisKind } from './analysis/analysis-state.svelte';
-import { SuiteState } from './suite/suite-state.svelte';
-import { SaeState, type SaeRunTag } from './sae/sae-state.svelte';
-import type { SaeConfig } from '../core/sae/config';
-import { column } from './progress-columns';
+import type { NamedRef, RunSetup, SetupData, SetupSplit } from './runs/run-setup';
 import { openTable, type TableColumn } from '../core/formats/table';
 import { blobSource } from '../core/formats/byte-source';
-import type { EnginePreference } from '../core/engine/engine';
+import type { JobSlot } from './jobs/job-slot.svelte';
+import { clock } from './jobs/clock.svelte';
+import {
+  METHOD_IDS,
+  runMethod,
+  type DataContext,
+  type JobHandlers,
+  type JobPort,
+  type MethodId,
+  type MethodState,
+  type RunDraft,
+} from './methods/method';
+import { LogisticMethod } from './methods/logistic-method.svelte';
+import { SuiteState } from './suite/suite-state.svelte';
+import { SaeState } from './sae/sae-state.svelte';
+import { DetectorMethod } from './analysis/detector-method.svelte';
+import { ErasureMethod } from './analysis/erasure-method.svelte';
+import { PcaMethod } from './analysis/pca-method.svelte';
+import { StatsMethod } from './analysis/stats-method.svelte';
+import type { ProgressColumns } from './progress-columns';
+import { stableKey } from './runs/run-key';
+import { RANDOM_SPLIT, type SplitChoice } from './split-choice';
 
-export type MethodId = 'logistic' | AnalysisKind | 'suite' | 'sae';
-
-export type SplitChoice =
-  | { kind: 'random'; testFraction: number; seed: number; stratify: boolean }
-  | { kind: 'file'; fileId: FileId }
-  /** Whole groups of a metadata column held out together (probe-suite methods only: the logistic job takes no groups). */
-  | { kind: 'group'; column: ArrayRef; testFraction: number; seed: number };
-
-/** The default held-out fraction and seed of a fresh random split. */
-const RANDOM_SPLIT: SplitChoice = { kind: 'random', testFraction: 0.25, seed: 0, stratify: true };
-
-export type JobStatus = 'idle' | 'queued' | 'running' | 'done' | 'cancelled' | 'error';
+export type { MethodId } from './methods/method';
 
 /**
  * Slider changes within this window coalesce into one retrain. Short, because the worker already drops
  * superseded jobs between steps; the window only spares it from starting one per pixel of a drag.
  */
 const RETRAIN_DEBOUNCE_MS = 60;
+
+/** Every method, one state class each. */
+export interface Methods {
+  logistic: LogisticMethod;
+  suite: SuiteState;
+  sae: SaeState;
+  detector: DetectorMethod;
+  erasure: ErasureMethod;
+  pca: PcaMethod;
+  stats: StatsMethod;
+}
+
+interface InFlight {
+  slot: JobSlot;
+  spec: JobSpec;
+  handlers: JobHandlers;
+}
+
+/** Files dropped (or fetched) together: once all have loaded, they are paired into a selection. */
+interface Batch {
+  // Plain sets: bookkeeping of the load, never rendered.
+  files: Set<FileId>;
+  pending: Set<FileId>;
+  /** The demo: selected only when nothing else is. */
+  weak: boolean;
+}
+
+function newBatch(weak: boolean): Batch {
+  return { files: new Set(), pending: new Set(), weak };
+}
 
 export class Workbench {
   engine = $state<EngineInfo | null>(null);
@@ -59,37 +99,34 @@ export class Workbench {
   activations = $state<ArrayRef | null>(null);
   labels = $state<ArrayRef | null>(null);
   classNamesFile = $state<FileId | null>(null);
+  rowMeta = $state<RowMeta | null>(null);
+  /** The dataset's split: every method uses it unless the Data panel overrides it for that method. */
   split = $state<SplitChoice>({ ...RANDOM_SPLIT });
-  config = $state<LogisticConfig>({ ...DEFAULT_LOGISTIC });
-  status = $state<JobStatus>('idle');
-  jobError = $state<string | null>(null);
-  jobInfo = $state<JobStartInfo | null>(null);
-  progress = $state.raw<ProgressColumns>(emptyProgress());
-  /** Bumped on every progress point so charts redraw without copying the columns. */
-  progressVersion = $state(0);
-  /** The latest trained probe (analyses keep their results in `analysis`). */
-  result = $state.raw<ProbeResultSummary | null>(null);
-  /** After the first explicit train, every settings change retrains (latest wins). */
-  liveRetrain = $state(false);
-
-  readonly runs: RunsState;
-  readonly analysis = new AnalysisState();
-  readonly suite = new SuiteState();
-  readonly sae = new SaeState();
-  /** The method of the job last sent (jobInfo describes it only once it has started). */
-  jobMethod = $state<JobSpec['method'] | null>(null);
+  splitOverrides = $state<Partial<Record<MethodId, SplitChoice>>>({});
   method = $state<MethodId>('logistic');
-  /** What an analysis job is doing now ("fitting layer 2 of 6"). */
-  stage = $state('');
+  readonly runs: RunsState;
+  readonly methods: Methods;
+  /** How methods send jobs and keep runs. */
+  readonly port: JobPort;
+
   /** File names and keys a shared setup asks for, applied as matching files arrive. */
-  private wantedData: RunSetup['data'] | null = null;
+  private wantedData: SetupData | null = null;
   private wantedSplitFile: string | null = null;
   private wantedGroupColumn: NamedRef | null = null;
+  /** A group split's fraction and seed from a setup, applied once its column's file loads. */
+  private groupSplitWanted: { testFraction: number; seed: number } | null = null;
 
   private worker: WorkerClient;
   private nextFileId = 1;
   private jobId = 0;
   private debounce: ReturnType<typeof setTimeout> | null = null;
+  /** Jobs sent and not yet ended, by id: messages are routed to their slot; a restarted worker resends them. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private inFlight = new Map<number, InFlight>();
+  private batches: Batch[] = [];
+  /** Files of the demo: never paired into another dataset's selection. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private background = new Set<FileId>();
   /** File handles kept on the UI side so a restarted worker can reopen them (not state: nothing renders them). */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private handles = new Map<FileId, File | Blob>();
@@ -99,7 +136,38 @@ export class Workbench {
     runsDb = 'probelab',
   ) {
     this.runs = new RunsState(runsDb);
+    const logistic = new LogisticMethod();
+    this.methods = {
+      logistic,
+      suite: new SuiteState(),
+      sae: new SaeState(),
+      detector: new DetectorMethod(),
+      erasure: new ErasureMethod(() => $state.snapshot(logistic.config)),
+      pca: new PcaMethod(),
+      stats: new StatsMethod(),
+    };
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const wb = this;
+    this.port = {
+      send: (slot, spec, handlers, carry) => this.send(slot, spec, handlers, carry),
+      post: (message) => this.worker.send(message),
+      keep: (draft) => this.keep(draft),
+      notify: (report) => (this.errors = [...this.errors, report]),
+      get ready() {
+        return wb.engine !== null;
+      },
+    };
     this.worker = this.startWorker();
+    clock.start();
+  }
+
+  /** The method on screen. */
+  get current(): MethodState {
+    return this.methods[this.method];
+  }
+
+  get methodList(): MethodState[] {
+    return METHOD_IDS.map((id) => this.methods[id]);
   }
 
   private startWorker(): WorkerClient {
@@ -113,23 +181,25 @@ export class Workbench {
 
   private onWorkerCrash(reason: string): void {
     this.worker.terminate();
-    const wasTraining = this.status === 'running' || this.status === 'queued';
-    // An SAE run is not restarted from scratch: the page offers to resume it from its stored checkpoint.
-    const saeRun = wasTraining && this.jobMethod === 'sae-train';
-    if (saeRun) {
-      this.status = 'cancelled';
-      this.sae.checkpoints.interrupted();
+    const jobs = [...this.inFlight.values()];
+    this.inFlight.clear();
+    // A checkpointed run (SAE) is not restarted from scratch: the page offers to resume it from its checkpoint.
+    const resumable = jobs.filter((j) => j.handlers.checkpoint);
+    const restart = jobs.filter((j) => !j.handlers.checkpoint);
+    for (const j of resumable) {
+      j.slot.lost();
+      j.handlers.stopped?.();
     }
     this.errors = [
       ...this.errors,
       {
         level: 'info',
-        message: `The training worker stopped (${reason}); it was restarted, your files reloaded${saeRun ? '; the SAE run can resume from its last checkpoint' : wasTraining ? ' and the run restarted' : ''}. Finished runs are kept.`,
+        message: `The training worker stopped (${reason}); it was restarted, your files reloaded${resumable.length ? '; the SAE run can resume from its last checkpoint' : ''}${restart.length ? ' and the run restarted' : ''}. Finished runs are kept.`,
       },
     ];
     this.engine = null;
     this.worker = this.startWorker();
-    // Files are reopened in the order they were added, so the restarted run finds them all.
+    // Files are reopened in the order they were added, so the restarted jobs find them all.
     for (const [fileId, file] of this.handles) {
       this.worker.send({
         type: 'load-file',
@@ -138,7 +208,7 @@ export class Workbench {
         name: this.files.find((f) => f.fileId === fileId)?.name ?? 'file',
       });
     }
-    if (wasTraining && !saeRun) this.train();
+    for (const j of restart) this.send(j.slot, j.spec, j.handlers);
   }
 
   /** Fault injection from the diagnostics panel (and the recovery tests). */
@@ -147,22 +217,28 @@ export class Workbench {
   }
 
   addFiles(files: Iterable<File>): void {
+    const batch = newBatch(false);
     for (const file of files) {
       if (/\.probelab-run\.json$/i.test(file.name)) {
         this.runs.importFile(file, file.name).catch((e) => {
           this.errors = [...this.errors, { file: file.name, message: (e as Error).message }];
         });
       } else {
-        this.addBlob(file, file.name);
+        const id = this.addBlob(file, file.name);
+        batch.files.add(id);
+        batch.pending.add(id);
       }
     }
+    if (batch.files.size) this.batches.push(batch);
   }
 
-  addBlob(file: Blob, name: string): void {
+  /** Reads a file in the worker; returns its id. */
+  addBlob(file: Blob, name: string): FileId {
     const fileId = `f${this.nextFileId++}`;
     this.handles.set(fileId, file);
     this.loading = { ...this.loading, [fileId]: { name, done: 0, total: file.size } };
     this.worker.send({ type: 'load-file', fileId, file, name });
+    return fileId;
   }
 
   removeFile(fileId: FileId): void {
@@ -171,12 +247,12 @@ export class Workbench {
     if (this.activations?.fileId === fileId) this.activations = null;
     if (this.labels?.fileId === fileId) this.labels = null;
     if (this.classNamesFile === fileId) this.classNamesFile = null;
-    if (
-      (this.split.kind === 'file' && this.split.fileId === fileId) ||
-      (this.split.kind === 'group' && this.split.column.fileId === fileId)
-    )
-      this.split = { ...RANDOM_SPLIT };
-    this.suite.forgetFile(fileId);
+    if (this.rowMeta?.fileId === fileId) this.rowMeta = null;
+    const uses = (s: SplitChoice | undefined) =>
+      (s?.kind === 'file' && s.fileId === fileId) || (s?.kind === 'group' && s.column.fileId === fileId);
+    if (uses(this.split)) this.split = { ...RANDOM_SPLIT };
+    for (const id of METHOD_IDS) if (uses(this.splitOverrides[id])) this.setSplitOverride(id, null);
+    this.methods.suite.forgetFile(fileId);
     this.worker.send({ type: 'forget-file', fileId });
   }
 
@@ -184,198 +260,167 @@ export class Workbench {
     this.errors = this.errors.filter((_, i) => i !== index);
   }
 
+  /** The built-in demo: loaded beside the user's files, selected only while nothing else is. */
   async loadDemo(base = './demo/'): Promise<void> {
     const manifest = (await (await fetch(`${base}manifest.json`)).json()) as { files: string[] };
-    for (const name of manifest.files) {
-      const blob = await (await fetch(`${base}${name}`)).blob();
-      this.addBlob(blob, name);
-    }
+    // Fetched first and added together, so the batch is paired once all of it has loaded.
+    const blobs = await Promise.all(manifest.files.map(async (name) => (await fetch(`${base}${name}`)).blob()));
+    const batch = newBatch(true);
+    manifest.files.forEach((name, i) => {
+      const id = this.addBlob(blobs[i], name);
+      batch.files.add(id);
+      batch.pending.add(id);
+      this.background.add(id);
+    });
+    this.batches.push(batch);
   }
 
-  get canTrain(): boolean {
-    return Boolean(this.engine) && this.missing === null;
+  /** Whether a file is the built-in demo's (shown, never paired into another dataset's selection). */
+  isBackground(fileId: FileId): boolean {
+    return this.background.has(fileId);
   }
 
-  /** Why the current method cannot run yet, or null. */
-  get missing(): string | null {
-    if (this.split.kind === 'group' && this.takesNoGroupSplit()) {
-      return "a group split works with the probe suite's methods (mass-mean, LDA, ridge, CCS, layer sweep, regularization path); choose another split here";
-    }
-    if (this.method === 'logistic') return this.activations && this.labels ? null : 'choose activations and labels';
-    if (this.method === 'suite') return this.suite.missing(this.suiteData());
-    if (this.method === 'sae') return this.sae.missing(this.saeData());
-    return this.analysis.missing(this.method, { activations: this.activations ?? undefined, labels: this.labels });
+  // ---- The Data panel's selection, as each method sees it ----
+
+  /** Rows of the chosen activations (null: none chosen). */
+  get rows(): number | null {
+    return this.activations ? (rowsOf(this.files, this.activations) ?? null) : null;
   }
 
-  /** Logistic and the analyses train through resolveLabelledData, which has no group split. */
-  private takesNoGroupSplit(): boolean {
-    return this.method !== 'sae' && (this.method !== 'suite' || this.suite.settings.method === 'logistic');
+  /** A row-count mismatch between the labels and the activations, said in place (never paired silently). */
+  get labelsProblem(): string | null {
+    return labelsProblem(this.files, this.activations, this.labels);
   }
 
-  /** The split for jobs without a group split (a group choice never reaches them: `missing` stops it). */
-  private splitRef() {
-    if (this.split.kind === 'file') return { kind: 'file' as const, fileId: this.split.fileId };
-    if (this.split.kind === 'group')
-      return { kind: 'random' as const, testFraction: this.split.testFraction, seed: this.split.seed, stratify: false };
-    return { ...this.split, kind: 'random' as const };
+  /** The row metadata table, and whether it attaches to the activations (same rows, or an id column). */
+  get rowMetaStatus(): RowMetaStatus | null {
+    return rowMetaStatus(this.files, this.rowMeta, this.rows);
   }
 
-  private suiteSplitRef(): SplitRef {
-    return this.split.kind === 'group' ? { ...this.split } : this.splitRef();
+  /** The text column of the attached row metadata, as a ref aligned to the activations; null when none. */
+  get rowText(): ArrayRef | null {
+    return rowTextRef(this.rowMetaStatus, this.rowMeta, this.activations);
   }
 
-  private classNames(): string[] | undefined {
+  classNames(): string[] | undefined {
     return this.files.find((f) => f.fileId === this.classNamesFile)?.classNames;
   }
 
-  private suiteData() {
+  /** The split a method uses: its override from the Data panel, or the dataset's. */
+  splitFor(id: MethodId): SplitChoice {
+    return this.splitOverrides[id] ?? this.split;
+  }
+
+  setSplitOverride(id: MethodId, choice: SplitChoice | null): void {
+    const { [id]: _, ...rest } = this.splitOverrides;
+    this.splitOverrides = choice ? { ...rest, [id]: choice } : rest;
+  }
+
+  /** Why a split does not fit the chosen activations (a split file or group column of another dataset), or null. */
+  splitProblem(split: SplitChoice): string | null {
+    return splitProblem(this.files, split, this.rows);
+  }
+
+  private setupSplit(split: SplitChoice): SetupSplit {
+    if (split.kind === 'file') return { kind: 'file', fileName: this.fileName(split.fileId) ?? '' };
+    if (split.kind === 'group')
+      return { kind: 'group', column: this.named(split.column)!, testFraction: split.testFraction, seed: split.seed };
+    return { ...split };
+  }
+
+  /** The data a method works on now. */
+  data(id: MethodId): DataContext {
+    const split = this.splitFor(id);
     return {
+      files: this.files,
       activations: this.activations,
       labels: this.labels,
       classNames: this.classNames(),
-      split: this.suiteSplitRef(),
-      files: this.files,
+      split: { ...split },
+      rowText: this.rowText,
+      rows: this.rows,
+      setupSplit: this.setupSplit(split),
+      setupData: {
+        activations: this.named(this.activations),
+        labels: this.named(this.labels),
+        classNames: this.fileName(this.classNamesFile ?? undefined),
+      },
+      named: (r) => this.named(r),
     };
   }
 
-  private saeData() {
-    return { activations: this.activations, labels: this.labels, classNames: this.classNames(), files: this.files };
+  /** Why the method on screen cannot run yet, or null. */
+  get missing(): string | null {
+    return this.missingFor(this.method);
   }
 
-  private buildSpec(): JobSpec | null {
-    if (this.method === 'suite') return this.missing ? null : this.suite.spec(this.suiteData());
-    if (this.method === 'sae') return this.missing ? null : this.sae.spec('main', this.saeData());
-    if (!this.activations || this.missing) return null;
-    if (this.method === 'logistic') {
-      return {
-        method: 'logistic',
-        data: {
-          activations: this.activations,
-          labels: this.labels!,
-          classNames: this.classNames(),
-          split: this.splitRef(),
-        },
-        config: this.config,
-      };
-    }
-    return {
-      method: 'analysis',
-      analysis: this.analysis.spec(this.method, {
-        activations: this.activations,
-        labels: this.labels,
-        classNames: this.classNames(),
-        split: this.splitRef(),
-        probe: this.config,
-      }),
-    };
+  missingFor(id: MethodId): string | null {
+    if (!this.engine)
+      return this.engineError ? `no engine: ${this.engineError}` : 'waiting for the GPU engine to start';
+    const m = this.methods[id];
+    const data = this.data(id);
+    const own = m.missing(data);
+    if (own) return own;
+    if (data.labels && this.labelsProblem) return this.labelsProblem;
+    return this.splitProblem(this.splitFor(id));
   }
 
-  /** The columns of the first loaded table (CSV/JSONL), read on the page, for exports beside row metadata. */
-  async rowMetadata(): Promise<TableColumn[]> {
-    const f = this.files.find((f) => f.kind === 'table');
-    const blob = f && this.handles.get(f.fileId);
-    if (!f || !blob) return [];
-    return (await openTable(blobSource(blob, f.name))).columns;
+  get canTrain(): boolean {
+    return this.missing === null;
   }
 
-  /** Fits Gaussian, exponential and a two-Gaussian mixture to values from a histogram. */
-  fitDistributions(title: string, values: Float64Array): void {
-    this.send({ method: 'analysis', analysis: this.analysis.fitSpec(title, values) });
+  /** The key of what the method would run now: a result with another key is from previous settings. */
+  currentKey(id: MethodId): string | null {
+    const spec = this.methods[id].spec(this.data(id));
+    return spec ? stableKey(spec) : null;
   }
 
-  /** Singular values and top directions of a weight matrix (a dictionary's decoder), in the worker. */
-  weightSvd(title: string, values: Float32Array | Float64Array, rows: number, cols: number): void {
-    this.send({ method: 'analysis', analysis: this.analysis.svdSpec(title, values, rows, cols) });
-  }
+  // ---- Jobs ----
 
-  train(): void {
-    if (this.method === 'sae') {
-      this.runSae('main');
-      return;
-    }
-    const spec = this.buildSpec();
-    if (!spec) return;
-    this.liveRetrain = true;
-    this.send(spec);
-  }
-
-  /** Trains (or, for 'imported', evaluates) one SAE run: the user's data, a sanity baseline, or a dictionary. */
-  runSae(tag: SaeRunTag): void {
-    if (!this.engine || this.sae.missing(this.saeData())) return;
-    if (tag === 'imported' && !this.sae.dictionary) return;
-    this.sae.tag = tag;
-    this.sae.editNote = '';
-    this.send(this.sae.spec(tag, this.saeData()));
-  }
-
-  /** Pause the running SAE run: it checkpoints, then stops; the checkpoint is offered for resume. */
-  pauseSae(): void {
-    if (this.saeTraining) this.worker.send({ type: 'pause-job', jobId: this.jobId });
-  }
-
-  /** Continues a stored SAE run from its checkpoint; false (and a message) when its files are not loaded. */
-  resumeSae(runKey: string): boolean {
-    const record = this.sae.checkpoints.stored.find((r) => r.runKey === runKey);
-    if (!record || !this.engine) return false;
-    const r = this.sae.checkpoints.resume(record, this.files);
-    if ('missing' in r) {
-      this.errors = [
-        ...this.errors,
-        { level: 'info', message: `To resume this run, load ${r.missing.join(', ')} first.` },
-      ];
-      return false;
-    }
-    this.method = 'sae';
-    this.sae.tag = record.tag as SaeRunTag;
-    if (r.spec.method === 'sae-train') this.sae.config = { ...r.spec.sae.config };
-    this.sae.editNote = `Resumed from the checkpoint at step ${record.step}.`;
-    this.send(r.spec);
-    return true;
-  }
-
-  /** Whether an SAE training job is queued or running, so settings edits go to it live. */
-  get saeTraining(): boolean {
-    return this.jobMethod === 'sae-train' && (this.status === 'running' || this.status === 'queued');
-  }
-
-  /**
-   * An SAE settings edit: applied to the running job when it can continue (the worker decides and answers
-   * 'job-updated'); a change that needs fresh weights restarts the run with the new config.
-   */
-  saeConfigChanged(next: SaeConfig): void {
-    this.sae.config = next;
-    if (!this.saeTraining) return;
-    this.sae.editNote = 'Applying the change…';
-    this.worker.send({ type: 'update-job', jobId: this.jobId, config: $state.snapshot(next) as SaeConfig });
-  }
-
-  private send(jobSpec: JobSpec): void {
+  train(id: MethodId = this.method): void {
+    if (this.missingFor(id)) return;
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = null;
+    runMethod(this.methods[id], this.port, this.data(id));
+  }
+
+  /** Stops a method's job (and its live retraining until the next explicit run). */
+  stop(id: MethodId = this.method): void {
+    const m = this.methods[id];
+    m.live = m.live && !m.rerunsOnChange;
+    if (m.slot.jobId !== null && m.slot.busy) this.worker.send({ type: 'cancel', jobId: m.slot.jobId });
+  }
+
+  /** Called by every settings control: reruns the method on screen after a short quiet period once it is live. */
+  settingsChanged(): void {
+    const m = this.current;
+    if (!m.live || !m.rerunsOnChange || !this.canTrain) return;
+    if (this.debounce) clearTimeout(this.debounce);
+    const id = this.method;
+    this.debounce = setTimeout(() => this.train(id), RETRAIN_DEBOUNCE_MS);
+  }
+
+  /** Shows a method. A live method whose settings or data changed while it was hidden reruns; nothing else starts. */
+  select(id: MethodId): void {
+    if (id === this.method) return;
+    this.method = id;
+    const m = this.methods[id];
+    if (m.live && m.rerunsOnChange && !m.slot.busy && m.resultKey !== this.currentKey(id)) this.settingsChanged();
+  }
+
+  private send(slot: JobSlot, jobSpec: JobSpec, handlers: JobHandlers, carry?: ProgressColumns): number {
     const jobId = ++this.jobId;
+    if (slot.jobId !== null) this.inFlight.delete(slot.jobId);
     // Snapshots: reactive proxies cannot be structured-cloned into the worker.
     const spec = $state.snapshot(jobSpec) as JobSpec;
-    this.stage = '';
-    this.jobMethod = spec.method;
-    this.status = 'queued';
-    this.jobError = null;
-    this.progress = emptyProgress();
-    this.progressVersion++;
-    this.sae.checkpoints.started(jobId, spec, this.sae.tag, this.files);
-    this.worker.send({ type: 'train', jobId, spec });
+    slot.sent(jobId, carry);
+    this.inFlight.set(jobId, { slot, spec, handlers });
+    this.worker.send({ type: 'train', jobId, lane: slot.lane, spec });
+    return jobId;
   }
 
-  /** Called by every settings control: retrains after a short quiet period once live tuning is on. */
-  settingsChanged(): void {
-    // SAE runs are long: they start on an explicit click, and edits then reach the running job (saeConfigChanged).
-    if (!this.liveRetrain || !this.canTrain || this.method === 'sae') return;
-    if (this.debounce) clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => this.train(), RETRAIN_DEBOUNCE_MS);
-  }
-
-  stop(): void {
-    this.liveRetrain = false;
-    this.worker.send({ type: 'cancel', jobId: this.jobId });
+  private keep(draft: RunDraft): void {
+    void this.runs.keep({ ...draft, engine: $state.snapshot(this.engine) });
   }
 
   private onMessage(m: FromWorker): void {
@@ -398,7 +443,7 @@ export class Workbench {
         const { [m.summary.fileId]: _, ...rest } = this.loading;
         this.loading = rest;
         this.files = [...this.files.filter((f) => f.fileId !== m.summary.fileId), m.summary];
-        this.applyPairing();
+        this.fileSettled(m.summary.fileId);
         return;
       }
       case 'file-error': {
@@ -406,168 +451,145 @@ export class Workbench {
         this.loading = rest;
         this.handles.delete(m.fileId);
         this.errors = [...this.errors, m.error];
+        this.fileSettled(m.fileId);
         return;
       }
-      // Messages of superseded jobs are dropped: a stale curve never reaches the page.
       case 'job-started':
-        if (m.jobId !== this.jobId) return;
-        this.status = 'running';
-        this.jobInfo = m.info;
-        this.progress = emptyProgress(m.info.fields);
-        this.progressVersion++;
-        return;
       case 'job-progress':
-        if (m.jobId !== this.jobId) return;
-        appendProgress(this.progress, m.point);
-        this.progressVersion++;
-        return;
       case 'job-stage':
-        if (m.jobId === this.jobId) this.stage = m.message;
-        return;
       case 'job-done':
-        if (m.jobId !== this.jobId) return;
-        this.status = 'done';
-        if (m.result.method === 'analysis') {
-          this.analysis.accept(m.result.result);
-          return;
-        }
-        if (m.result.method === 'suite') {
-          this.suite.accept(m.result.result);
-          // Applying an imported probe trains nothing: it is not kept as a run.
-          if (m.result.result.method !== 'apply-probe') this.keepRun(m.result);
-          return;
-        }
-        if (m.result.method === 'sae') {
-          const baseline = this.sae.tag !== 'main';
-          this.sae.accept(m.result.result);
-          void this.sae.checkpoints.finished();
-          // Sanity baselines are shown beside the run, not kept as runs of their own.
-          if (!baseline) {
-            const setup = this.currentSetup();
-            void this.runs.saveSaeRun({
-              result: m.result.result,
-              config: $state.snapshot(this.sae.config),
-              data: setup.data,
-              engine: $state.snapshot(this.engine),
-              progress: this.progress,
-            });
-          }
-          return;
-        }
-        this.result = m.result;
-        this.keepRun(m.result);
-        return;
       case 'job-cancelled':
-        if (m.jobId !== this.jobId) return;
-        this.status = 'cancelled';
-        this.sae.checkpoints.interrupted();
-        return;
+      case 'job-updated':
       case 'sae-checkpoint':
-        void this.sae.checkpoints.received(m);
-        return;
-      case 'job-updated': {
-        if (m.jobId !== this.jobId) return;
-        const step = column(this.progress, 'step').at(-1) ?? null;
-        if (m.effect.effect === 'restart') this.runSae(this.sae.tag === 'imported' ? 'main' : this.sae.tag);
-        this.sae.noteEffect(m.effect, step);
-        return;
-      }
       case 'job-error':
-        if (m.jobId !== this.jobId) return;
-        this.status = 'error';
-        this.sae.checkpoints.interrupted();
-        this.jobError = m.error.message;
+        this.onJobMessage(m);
         return;
       default:
         assertNever(m);
     }
   }
 
+  /** A job's message goes to the slot that sent it; messages of jobs superseded in their slot are dropped. */
+  private onJobMessage(m: Extract<FromWorker, { jobId: number }>): void {
+    const job = this.inFlight.get(m.jobId);
+    if (!job || job.slot.jobId !== m.jobId) return;
+    const { slot, handlers } = job;
+    switch (m.type) {
+      case 'job-started':
+        slot.started(m.info);
+        return;
+      case 'job-progress':
+        slot.point(m.point);
+        return;
+      case 'job-stage':
+        slot.stage = m.message;
+        return;
+      case 'job-done':
+        this.inFlight.delete(m.jobId);
+        slot.done();
+        handlers.done(m.result);
+        return;
+      case 'job-cancelled':
+        this.inFlight.delete(m.jobId);
+        slot.cancelled();
+        handlers.stopped?.();
+        return;
+      case 'job-error':
+        this.inFlight.delete(m.jobId);
+        slot.failed(m.error.message);
+        handlers.failed?.(m.error.message);
+        return;
+      case 'job-updated':
+        handlers.updated?.(m.effect);
+        return;
+      case 'sae-checkpoint':
+        handlers.checkpoint?.(m);
+        return;
+    }
+  }
+
+  // ---- Files and pairing ----
+
+  private fileSettled(fileId: FileId): void {
+    for (const b of this.batches) b.pending.delete(fileId);
+    const ready = this.batches.filter((b) => b.pending.size === 0);
+    this.batches = this.batches.filter((b) => b.pending.size > 0);
+    for (const b of ready) this.adopt(b);
+    this.applyWanted();
+  }
+
+  /** A loaded batch becomes the selection (or joins it): see pairBatch. */
+  private adopt(batch: Batch): void {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const loaded = new Set<FileId>([...batch.files].filter((id) => this.files.some((f) => f.fileId === id)));
+    if (!loaded.size) return;
+    const before = {
+      ...EMPTY_SELECTION,
+      activations: this.activations,
+      labels: this.labels,
+      classNamesFile: this.classNamesFile,
+      rowMeta: this.rowMeta,
+    };
+    const pick = pairBatch(this.files, loaded, before, { weak: batch.weak, background: this.background });
+    const newData = pick.activations !== before.activations;
+    this.activations = pick.activations;
+    this.labels = pick.labels;
+    this.classNamesFile = pick.classNamesFile;
+    this.rowMeta = pick.rowMeta;
+    if (pick.splitFile) this.split = { kind: 'file', fileId: pick.splitFile };
+    else if (newData && this.splitProblem(this.split)) this.split = { ...RANDOM_SPLIT };
+    if (newData) {
+      for (const id of METHOD_IDS) {
+        const o = this.splitOverrides[id];
+        if (o && this.splitProblem(o)) this.setSplitOverride(id, null);
+      }
+    }
+    this.settingsChanged();
+  }
+
+  /** Sets the activations and keeps the labels aligned (per-token repetition, dropped rows). */
+  setActivations(ref: ArrayRef | null): void {
+    this.activations = ref;
+    if (this.labels) this.labels = alignLabels(this.labels, ref);
+    this.settingsChanged();
+  }
+
+  setLabels(ref: ArrayRef | null): void {
+    this.labels = ref && alignLabels(ref, this.activations);
+    this.settingsChanged();
+  }
+
+  /** The columns of the row metadata table (CSV/JSONL), read on the page, for exports beside row metadata. */
+  async rowMetadata(): Promise<TableColumn[]> {
+    const f = this.rowMetaStatus?.attached ? this.rowMetaStatus.file : undefined;
+    const blob = f && this.handles.get(f.fileId);
+    if (!f || !blob) return [];
+    return (await openTable(blobSource(blob, f.name))).columns;
+  }
+
   private fileName(fileId: FileId | undefined): string | undefined {
     return this.files.find((f) => f.fileId === fileId)?.name;
-  }
-
-  private keepRun(result: RunResult): void {
-    void this.runs.add({
-      name: this.runName(result),
-      setup: this.currentSetup(),
-      engine: $state.snapshot(this.engine),
-      progress: { fields: [...this.progress.fields], columns: this.progress.columns.map((c) => [...c]) },
-      result,
-    });
-  }
-
-  private runName(result: RunResult): string {
-    const data = this.fileName(this.activations?.fileId) ?? 'data';
-    if (result.method === 'suite') return `${this.suite.describe()} · ${data}`;
-    const c = this.method === 'suite' ? this.suite.settings.logistic : this.config;
-    return `logistic C=${c.C}${c.optimizer === 'adam' ? ` lr=${c.learningRate}` : ''} · ${data}`;
   }
 
   private named(r: ArrayRef | null | undefined): NamedRef | undefined {
     return r ? { fileName: this.fileName(r.fileId) ?? '', key: r.key } : undefined;
   }
 
-  /** The setup without the data, for runs and for sharing by URL. */
-  currentSetup(): RunSetup {
-    const ref = (r: ArrayRef | null) => this.named(r);
-    const sp = this.split;
-    const split: SetupSplit =
-      sp.kind === 'file'
-        ? { kind: 'file', fileName: this.fileName(sp.fileId) ?? '' }
-        : sp.kind === 'group'
-          ? { kind: 'group', column: this.named(sp.column)!, testFraction: sp.testFraction, seed: sp.seed }
-          : { ...sp };
-    const data = {
-      activations: ref(this.activations),
-      labels: ref(this.labels),
-      classNames: this.fileName(this.classNamesFile ?? undefined),
-    };
-    if (this.method === 'suite') {
-      return $state.snapshot({
-        version: 1 as const,
-        method: 'suite' as const,
-        suite: this.suite.settings,
-        split,
-        data: { ...data, ...this.suite.setupData((r) => this.named(r)) },
-      });
-    }
-    if (this.method === 'sae') {
-      const c = this.sae.config;
-      // The SAE job draws its own seeded random split from its config; the Data panel's split does not apply.
-      return $state.snapshot({
-        version: 1 as const,
-        method: 'sae' as const,
-        config: c,
-        split: { kind: 'random' as const, testFraction: c.heldOutFraction, seed: c.seed, stratify: false },
-        data,
-      });
-    }
-    return $state.snapshot({ version: 1 as const, method: 'logistic' as const, config: this.config, split, data });
+  /** The setup of the method on screen without the data, for sharing by URL. */
+  currentSetup(): RunSetup | null {
+    return this.current.setup(this.data(this.method));
   }
 
   /** Applies a shared or earlier setup: settings at once, data choices as files of those names load. */
   applySetup(setup: RunSetup): void {
-    if (setup.method === 'logistic') {
-      this.config = { ...setup.config };
-      this.method = 'logistic';
-    }
-    if (setup.method === 'suite') {
-      this.suite.settings = structuredClone(setup.suite);
-      this.method = 'suite';
-    }
-    if (setup.method === 'sae') {
-      this.sae.config = { ...setup.config };
-      this.method = 'sae';
-    }
+    for (const id of METHOD_IDS) if (this.methods[id].applySetup(setup)) this.method = id;
     if (setup.split.kind === 'random') this.split = { ...setup.split };
     this.wantedSplitFile = setup.split.kind === 'file' ? setup.split.fileName : null;
     this.wantedGroupColumn = setup.split.kind === 'group' ? setup.split.column : null;
     if (setup.split.kind === 'group')
       this.groupSplitWanted = { testFraction: setup.split.testFraction, seed: setup.split.seed };
     this.wantedData = setup.data;
-    this.suite.want(setup.method === 'suite' ? setup.data : {});
-    this.applyPairing();
+    this.applyWanted();
     this.settingsChanged();
   }
 
@@ -592,37 +614,11 @@ export class Workbench {
       this.split = { kind: 'group', column, ...this.groupSplitWanted };
       this.wantedGroupColumn = null;
     }
-    this.suite.applyWanted(find);
+    this.methods.suite.applyWanted(find);
   }
-
-  /** A group split's fraction and seed from a setup, applied once its column's file loads. */
-  private groupSplitWanted: { testFraction: number; seed: number } | null = null;
 
   /** Metadata columns (and 1-D tensors) a group split can use: anything with one value per row. */
-  get groupColumns(): { ref: ArrayRef; label: string }[] {
-    return this.files.flatMap((f) => [
-      ...f.columns.map((c) => ({ ref: { fileId: f.fileId, key: c.name }, label: `${f.name} › ${c.name} [${c.rows}]` })),
-      ...f.tensors
-        .filter((t) => t.shape.length === 1)
-        .map((t) => ({
-          ref: { fileId: f.fileId, key: t.key },
-          label: `${f.name}${t.key ? ` › ${t.key}` : ''} [${t.shape[0]}]`,
-        })),
-    ]);
-  }
-
-  private applyPairing(): void {
-    this.applyWanted();
-    const pick = autoPair(this.files, {
-      activations: this.activations,
-      labels: this.labels,
-      classNamesFile: this.classNamesFile,
-      splitFile: this.split.kind === 'file' ? this.split.fileId : null,
-    });
-    this.activations = pick.activations;
-    this.labels = pick.labels;
-    this.classNamesFile = pick.classNamesFile;
-    if (pick.splitFile && this.split.kind === 'random' && !this.wantedGroupColumn)
-      this.split = { kind: 'file', fileId: pick.splitFile };
+  get groupColumns(): GroupColumn[] {
+    return groupColumns(this.files);
   }
 }

@@ -51,8 +51,8 @@ test('a crashed worker is restarted with the files reloaded; finished runs survi
   await page.getByLabel('Max iterations').press('Tab');
   await page.click('[data-testid=train]');
   await page.waitForSelector('[data-testid=status][data-status=done]', { timeout: 120_000 });
-  await expect.poll(() => page.locator('[data-testid=runs] tbody tr').count()).toBeGreaterThanOrEqual(1);
-  const runsBefore = await page.locator('[data-testid=runs] tbody tr').count();
+  await expect.poll(() => page.locator('[data-testid=run-row]').count()).toBeGreaterThanOrEqual(1);
+  const runsBefore = await page.locator('[data-testid=run-row]').count();
 
   await inject(page, 'worker-crash');
   await expect
@@ -60,12 +60,12 @@ test('a crashed worker is restarted with the files reloaded; finished runs survi
     .toMatch(/worker stopped.*restarted.*files reloaded/);
   await page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
   expect(await page.locator('[data-testid=files] > li').count()).toBe(2);
-  await page.click('[data-testid=train]');
-  await page.waitForSelector('[data-testid=status][data-status=done]', { timeout: 120_000 });
-  await expect.poll(() => page.locator('[data-testid=runs] tbody tr').count()).toBe(runsBefore + 1);
+  // The files are back: another setting trains (live) a new run beside the kept one.
+  await page.getByLabel('Max iterations').fill('12');
+  await page.getByLabel('Max iterations').press('Tab');
+  await expect.poll(() => page.locator('[data-testid=run-row]').count(), { timeout: 120_000 }).toBe(runsBefore + 1);
+  expect(await page.getAttribute('[data-testid=status]', 'data-status')).toBe('done');
 
   await page.reload();
-  await expect
-    .poll(() => page.locator('[data-testid=runs] tbody tr').count(), { timeout: 30_000 })
-    .toBe(runsBefore + 1);
+  await expect.poll(() => page.locator('[data-testid=run-row]').count(), { timeout: 30_000 }).toBe(runsBefore + 1);
 });

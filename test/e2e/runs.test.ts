@@ -23,7 +23,7 @@ async function runRows(page: Page) {
   return page.$$eval('[data-testid=run-row]', (rows) =>
     rows.map((r) => ({
       method: r.getAttribute('data-method'),
-      name: (r.querySelector('input[aria-label="run name"]') as HTMLInputElement).value,
+      name: r.querySelector('[data-testid=run-name]')?.textContent ?? '',
       metrics: Array.from(r.querySelectorAll('[data-testid=run-metric]')).map((m) => ({
         label: m.getAttribute('data-label'),
         train: m.getAttribute('data-train'),

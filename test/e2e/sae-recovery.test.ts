@@ -1,5 +1,6 @@
 // SAE runs survive faults: a GPU device lost mid-run resumes from the run's last checkpoint (the page says from
-// which step) and finishes; a reload mid-run offers the stored checkpoint, and resuming continues from its step.
+// which step) and finishes; a reload mid-run offers the stored checkpoint, and resuming continues from its step
+// with the run's live edits and its curves.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright';
 import { fixtureBytes } from '../support/fixtures';
@@ -51,7 +52,7 @@ test('a GPU device lost mid-SAE-run resumes from its last checkpoint and finishe
     .toMatch(/device was lost during training.*resumed from its checkpoint at step \d+/);
   const from = Number((await page.textContent('[data-testid=errors]'))!.match(/checkpoint at step (\d+)/)![1]);
   expect(from).toBeGreaterThan(0);
-  await page.waitForSelector('[data-testid=sae-result]', { timeout: 180_000 });
+  await page.waitForSelector('[data-testid=sae-result]', { timeout: 240_000 });
   expect(await page.textContent('[data-testid=sae-result]')).toMatch(/Trained 40 steps/);
   expect(await page.getAttribute('[data-testid=engine]', 'data-backend')).toBe('webgpu');
   // A finished run leaves no checkpoint behind to offer.
@@ -63,7 +64,14 @@ test('a reload mid-SAE-run offers the stored checkpoint; resuming continues from
   const { page, consoleErrors } = await openPage(app, '?demo=0');
   await loadPlanted(page);
   await tinyRun(page, 60);
-  await expect.poll(() => checkpointStep(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(10);
+  // A live edit during the run (k 4 → 6): the checkpoints taken after it carry it.
+  await expect.poll(() => checkpointStep(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(5);
+  const k = page.getByRole('spinbutton', { name: /^k\b/ });
+  await k.fill('6');
+  await k.press('Tab');
+  await expect.poll(() => page.textContent('[data-testid=sae-edit-note]'), { timeout: 30_000 }).toMatch(/continued/);
+  const editedAt = await checkpointStep(page);
+  await expect.poll(() => checkpointStep(page), { timeout: 90_000 }).toBeGreaterThan(Math.max(editedAt, 10));
 
   await page.reload();
   await page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
@@ -84,8 +92,14 @@ test('a reload mid-SAE-run offers the stored checkpoint; resuming continues from
   await expect.poll(() => page.textContent('[data-testid=status]'), { timeout: 60_000 }).toMatch(/step \d+/);
   const firstSeen = Number((await page.textContent('[data-testid=status]'))!.match(/step (\d+)/)![1]);
   expect(firstSeen).toBeGreaterThanOrEqual(stored);
-  await page.waitForSelector('[data-testid=sae-result]', { timeout: 180_000 });
-  expect(await page.textContent('[data-testid=sae-result]')).toMatch(/Trained 60 steps/);
+  // The resumed run has the edited k, and its curves run from step 0 (restored from the checkpoint) to the end.
+  expect(await page.getByRole('spinbutton', { name: /^k\b/ }).inputValue()).toBe('6');
+  expect(Number(await page.getAttribute('[data-testid=sae-curves]', 'data-first'))).toBe(0);
+  await page.waitForSelector('[data-testid=sae-result]', { timeout: 240_000 });
+  const result = await page.textContent('[data-testid=sae-result]');
+  expect(result).toMatch(/Trained 60 steps/);
+  expect(result).toMatch(/, k 6\b/);
+  expect(Number(await page.getAttribute('[data-testid=sae-curves]', 'data-points'))).toBe(60);
   expect(await offer.count()).toBe(0);
   expect(consoleErrors).toEqual([]);
 });

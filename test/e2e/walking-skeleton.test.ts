@@ -117,20 +117,27 @@ test('bad files get a message naming the file and the problem, and what was load
     .poll(() => page.textContent('[data-testid=errors]'))
     .toMatch(/same-offset\.npz: .*(overlap|central directory)/);
 
-  // Labels of the wrong length, chosen by hand: the job says why and nothing else is lost.
+  // Labels of the wrong length, chosen by hand: the page says why in place, and Train waits for a fix.
   await input.setInputFiles({
     name: 'breast_cancer.npz',
     mimeType: 'application/octet-stream',
     buffer: Buffer.from(fixtureBytes('breast_cancer.npz')),
   });
   await page.waitForSelector('[data-testid=files] >> text=breast_cancer.npz');
+  // The dropped file became the selection; the digits activations are chosen again by hand.
+  const digits = await page
+    .locator('[data-testid=activations-select] option', { hasText: 'digits_f32.npy' })
+    .getAttribute('value');
+  await page.selectOption('[data-testid=activations-select]', digits!);
   const bcLabels = await page
     .locator('[data-testid=labels-select] option', { hasText: 'breast_cancer.npz › y' })
     .getAttribute('value');
   await page.selectOption('[data-testid=labels-select]', bcLabels!);
-  await page.click('[data-testid=train]');
-  await page.waitForSelector('[data-testid=status][data-status=error]', { timeout: 60_000 });
-  expect(await page.textContent('[data-testid=status]')).toMatch(/breast_cancer\.npz.*569 rows.*digits_f32\.npy.*1797/);
+  expect(await page.textContent('[data-testid=labels-problem]')).toMatch(
+    /breast_cancer\.npz › y\) have 569 rows but the activations have 1797/,
+  );
+  expect(await page.isDisabled('[data-testid=train]')).toBe(true);
+  expect(await page.textContent('[data-testid=missing]')).toMatch(/569 rows/);
   await page.screenshot({ path: `${SHOTS}/bad-input.png` });
 
   const digitsLabels = await page

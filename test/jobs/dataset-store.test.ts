@@ -150,3 +150,14 @@ test('the load-time scan stops at its work budget: the rest are listed as unscan
   // 1 GiB of scanning covers 256 of them.
   expect(summary.unscanned?.length).toBe(n - 256);
 });
+
+test('row metadata in another order attaches through an id column: each value lands at its activation row', async () => {
+  const store = new DatasetStore();
+  const acts = makeNpy('<f4', [4, 2], new Uint8Array(new Float32Array(8).buffer));
+  await store.open('acts', bytesSource('acts.npy', acts));
+  // Rows listed backwards and one missing (row 1): ids say where each belongs.
+  const meta = ['{"id": 3, "text": "d"}', '{"id": 0, "text": "a"}', '{"id": 2, "text": "c"}'].join('\n');
+  await store.open('meta', bytesSource('meta.jsonl', new TextEncoder().encode(meta)));
+  const texts = await store.labels({ fileId: 'meta', key: 'text', rowIds: 'id', alignTo: { fileId: 'acts', key: '' } });
+  expect(texts).toEqual({ kind: 'string', values: ['a', '', 'c', 'd'] });
+});

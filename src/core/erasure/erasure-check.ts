@@ -53,7 +53,8 @@ export async function retrainOnErased(
     train: r.train,
     test: r.test,
     maxAbsWeight,
-    converged: r.reason === 'converged',
+    // Reaching f32 precision is convergence too: the gradient cannot get smaller than f32 resolves.
+    converged: r.reason === 'converged' || r.reason === 'precision-floor',
   };
 }
 

@@ -21,8 +21,10 @@ export function encodeLabels(values: ArrayLike<number> | readonly string[]): Enc
 }
 
 /**
- * encodeLabels, with names for integer codes: when labels are integer class indices 0..K−1 and a class-name list
- * is given (lande_lang_classes.json), code c is named names[c]. Values outside the list keep their own text.
+ * encodeLabels, with names for integer codes: when labels are integer class indices and a class-name list is
+ * given (lande_lang_classes.json), code c is named names[c]. A list that does not name every class present is
+ * refused rather than applied to some of them: 11 names on 16 classes would label classes 0–10 with another
+ * dataset's names.
  */
 export function encodeNamedLabels(
   values: ArrayLike<number> | readonly string[],
@@ -31,11 +33,20 @@ export function encodeNamedLabels(
   const encoded = encodeLabels(values);
   const numeric = values.length === 0 || typeof values[0] === 'number';
   if (!classNames || !numeric) return encoded;
-  const classes = encoded.classes.map((c) => {
-    const i = Number(c);
-    return Number.isInteger(i) && i >= 0 && i < classNames.length ? classNames[i] : c;
-  });
-  return { codes: encoded.codes, classes };
+  const problem = classNamesProblem(encoded.classes.map(Number), classNames.length);
+  if (problem) throw new Error(problem);
+  return { codes: encoded.codes, classes: encoded.classes.map((c) => classNames[Number(c)]) };
+}
+
+/**
+ * Why a list of `names` class names cannot name these label values (sorted), or null when every value is an
+ * integer index into it.
+ */
+export function classNamesProblem(values: readonly number[], names: number): string | null {
+  if (values.every((v) => Number.isInteger(v) && v >= 0 && v < names)) return null;
+  const lo = values[0];
+  const hi = values[values.length - 1];
+  return `the class-name list has ${names} names but the labels have ${values.length} classes (values ${lo}–${hi}); it names classes by index 0–${names - 1}, so it is not applied: choose a list with a name for every class, or none`;
 }
 
 export function classCounts(codes: ArrayLike<number>, rows: ArrayLike<number>, classes: number): Float64Array {

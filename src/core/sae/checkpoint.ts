@@ -209,9 +209,18 @@ function checkShapes(c: SaeCheckpoint): void {
 
 /** The step a stored checkpoint resumes from, read from its header only (no copy of the blocks). */
 export function checkpointStep(buf: ArrayBuffer): number {
+  return checkpointHeader(buf).loop.step;
+}
+
+/** The live config a checkpoint was taken with (edits made during the run included), read from its header. */
+export function checkpointConfig(buf: ArrayBuffer): SaeConfig {
+  return checkpointHeader(buf).config;
+}
+
+function checkpointHeader(buf: ArrayBuffer): { config: SaeConfig; loop: { step: number } } {
   const view = new DataView(buf);
   const json = new TextDecoder().decode(new Uint8Array(buf, 12, view.getUint32(8, true)));
-  return JSON.parse(json).loop.step;
+  return JSON.parse(json);
 }
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8;

@@ -1,7 +1,7 @@
 // Label codes for the analyses (detector probe labels, erasure concept): a label array of the right length,
 // encoded to 0..K−1 with optional class names for numeric labels.
 
-import { encodeLabels } from '../../core/labels/encode-labels';
+import { encodeNamedLabels } from '../../core/labels/encode-labels';
 import { DataFileError } from '../../core/formats/errors';
 import type { ArrayRef } from '../../protocol';
 import type { DatasetStore } from '../dataset-store';
@@ -21,7 +21,5 @@ export async function labelCodes(
       { key: ref.key || undefined },
     );
   }
-  const encoded = encodeLabels(values.values as ArrayLike<number> | string[]);
-  if (!classNames || values.kind !== 'numeric') return encoded;
-  return { codes: encoded.codes, classes: encoded.classes.map((c) => classNames[Number(c)] ?? c) };
+  return encodeNamedLabels(values.values as ArrayLike<number> | string[], classNames);
 }

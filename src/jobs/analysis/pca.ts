@@ -7,7 +7,9 @@ import { fitStandardization, standardizeRows } from '../../core/math/standardize
 import { covarianceStats } from '../../core/detect/engine-stats';
 import { fitPca, projectRows } from '../../core/project/pca';
 import type { PcaResult, PcaSpec } from '../../protocol';
+import { DataFileError } from '../../core/formats/errors';
 import type { DatasetStore } from '../dataset-store';
+import { labelCodes } from './label-codes';
 
 export async function runPca(engine: Engine, store: DatasetStore, spec: PcaSpec): Promise<PcaResult> {
   const m = await store.matrix(spec.activations);
@@ -21,15 +23,24 @@ export async function runPca(engine: Engine, store: DatasetStore, spec: PcaSpec)
     rowIndex = shuffled.slice(0, spec.maxPoints).sort();
   }
   const { xs, ys } = projectRows(pca, x, rowIndex, spec.pair[0], spec.pair[1]);
+  // Hover texts and colours are row-aligned sources: they pair only when they have a value per activation row.
   let rowText: string[] | undefined;
   if (spec.metadata) {
     const meta = await store.labels(spec.metadata);
+    if (meta.values.length !== m.rows)
+      throw new DataFileError(
+        store.fileName(spec.metadata.fileId),
+        `hover texts have ${meta.values.length} rows but the activations have ${m.rows}; they cannot be paired`,
+        { key: spec.metadata.key || undefined },
+      );
     rowText = Array.from(rowIndex, (r) => String(meta.values[r] ?? ''));
   }
   let rowLabel: string[] | undefined;
+  let classes: string[] | undefined;
   if (spec.labels) {
-    const labels = await store.labels(spec.labels);
-    rowLabel = Array.from(rowIndex, (r) => String(labels.values[r] ?? ''));
+    const named = await labelCodes(store, spec.labels, m.rows, 'the activations', spec.classNames);
+    classes = named.classes;
+    rowLabel = Array.from(rowIndex, (r) => named.classes[named.codes[r]]);
   }
   return {
     kind: 'pca',
@@ -40,6 +51,7 @@ export async function runPca(engine: Engine, store: DatasetStore, spec: PcaSpec)
     rowIndex,
     rowText,
     rowLabel,
+    classes,
     totalRows: m.rows,
     sampled: rowIndex.length < m.rows,
   };

@@ -18,6 +18,8 @@ export interface CheckpointRecord {
   files: Record<string, string>;
   /** The encoded checkpoint (core/sae/checkpoint). */
   bytes: ArrayBuffer;
+  /** The run's curves up to the checkpoint, so a resumed run's curves carry on from them without a gap. */
+  progress?: { fields: string[]; columns: (number | null)[][] };
 }
 
 const STORE = 'checkpoints';

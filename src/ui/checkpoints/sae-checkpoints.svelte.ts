@@ -1,7 +1,9 @@
-// The page's side of SAE checkpoints: stores each checkpoint the worker sends (the last one per run), knows
-// which run is in flight, and offers the others (paused, stopped, or interrupted by a crash or reload) for resume.
+// The page's side of SAE checkpoints: stores each checkpoint the worker sends (the last one per run, with the live
+// config it was taken with and the curves so far), knows which run is in flight, and offers the others (paused,
+// stopped, or interrupted by a crash or reload) for resume.
 
-import { checkpointStep } from '../../core/sae/checkpoint';
+import { checkpointConfig, checkpointStep } from '../../core/sae/checkpoint';
+import { copyProgress, type ProgressColumns } from '../progress-columns';
 import type { FileSummary, JobSpec } from '../../protocol';
 import { CheckpointStore, type CheckpointRecord } from './checkpoint-store';
 import { resumeSpec, specFileIds } from './resume-spec';
@@ -26,7 +28,7 @@ export class SaeCheckpoints {
   private readonly store: Promise<CheckpointStore | null>;
   /** Writes run one after another, so a delete never overtakes the put before it. */
   private queue: Promise<unknown> = Promise.resolve();
-  private resuming: string | null = null;
+  private resumeKey: string | null = null;
 
   constructor(dbName = 'probelab-checkpoints') {
     this.store =
@@ -63,11 +65,11 @@ export class SaeCheckpoints {
   started(jobId: number, spec: JobSpec, tag: string, files: FileSummary[]): void {
     if (spec.method !== 'sae-train') {
       this.current = null;
-      this.resuming = null;
+      this.resumeKey = null;
       return;
     }
-    const runKey = this.resuming ?? `sae-${Date.now()}-${jobId}`;
-    this.resuming = null;
+    const runKey = this.resumeKey ?? `sae-${Date.now()}-${jobId}`;
+    this.resumeKey = null;
     const { resumeFrom, ...rest } = spec.sae;
     const names: Record<string, string> = {};
     for (const id of specFileIds(rest)) names[id] = files.find((f) => f.fileId === id)?.name ?? id;
@@ -75,21 +77,30 @@ export class SaeCheckpoints {
     this.lastStep = resumeFrom ? checkpointStep(resumeFrom) : null;
   }
 
-  /** A checkpoint from the worker: replaces the run's stored one. */
-  received(m: { jobId: number; step: number; paused: boolean; bytes: ArrayBuffer }): Promise<void> {
+  /**
+   * A checkpoint from the worker: replaces the run's stored one. Its spec takes the checkpoint's config, so edits
+   * made during the run (k 16 → 24) are what a resume continues with; `progress` is the run's curves so far.
+   */
+  received(
+    m: { jobId: number; step: number; paused: boolean; bytes: ArrayBuffer },
+    progress?: ProgressColumns,
+  ): Promise<void> {
     const c = this.current;
     if (!c || c.jobId !== m.jobId) return Promise.resolve();
     this.lastStep = m.step;
+    const config = checkpointConfig(m.bytes);
+    c.spec = { ...c.spec, config };
     const record: CheckpointRecord = {
       runKey: c.runKey,
       tag: c.tag,
       step: m.step,
-      totalSteps: c.spec.config.steps,
+      totalSteps: config.steps,
       savedAt: Date.now(),
       paused: m.paused,
       spec: c.spec,
       files: c.files,
       bytes: m.bytes,
+      progress: progress && copyProgress(progress),
     };
     return this.enqueue((s) => s.put(record));
   }
@@ -103,18 +114,23 @@ export class SaeCheckpoints {
   }
 
   /** The run in flight stopped without finishing (stop, pause, worker crash): its checkpoint is offered. */
-  interrupted(): void {
+  interrupted(): string | null {
+    const key = this.current?.runKey ?? null;
     this.current = null;
+    return key;
   }
 
   discard(runKey: string): Promise<void> {
     return this.enqueue((s) => s.delete(runKey));
   }
 
-  /** The spec resuming `record` with the loaded files (the next `started` keeps its run key), or what is missing. */
+  /** The spec resuming `record` with the loaded files, or what is missing. */
   resume(record: CheckpointRecord, files: FileSummary[]): { spec: JobSpec } | { missing: string[] } {
-    const r = resumeSpec(record, files);
-    if ('spec' in r) this.resuming = record.runKey;
-    return r;
+    return resumeSpec(record, files);
+  }
+
+  /** The next `started` run continues this stored run (keeps its key, so its checkpoint is replaced). */
+  resuming(runKey: string): void {
+    this.resumeKey = runKey;
   }
 }

@@ -1,5 +1,6 @@
 // Minimal canvas plotting shared by the probe views (ROC, reliability, histograms, confusion): a device-pixel-
 // ratio aware canvas, linear scales and a framed axis box. One canvas per chart, never a DOM node per point.
+import { formatTicks, linearTicks } from '../charts/ticks';
 
 export interface PlotBox {
   ctx: CanvasRenderingContext2D;
@@ -64,14 +65,12 @@ export function axes(
   ctx.lineWidth = 1;
   ctx.strokeRect(left, top, w, h);
   ctx.textAlign = 'center';
-  for (const t of ticks(xRange)) {
-    ctx.fillText(tickText(t), x(t), top + h + 13);
-  }
+  const xs = linearTicks(xRange[0], xRange[1]);
+  formatTicks(xs).forEach((label, i) => ctx.fillText(label, x(xs[i]), top + h + 13));
   ctx.fillText(xLabel, left + w / 2, height - 4);
   ctx.textAlign = 'right';
-  for (const t of ticks(yRange)) {
-    ctx.fillText(tickText(t), left - 4, y(t) + 4);
-  }
+  const ys = linearTicks(yRange[0], yRange[1]);
+  formatTicks(ys).forEach((label, i) => ctx.fillText(label, left - 4, y(ys[i]) + 4));
   ctx.save();
   ctx.translate(10, top + h / 2);
   ctx.rotate(-Math.PI / 2);
@@ -79,22 +78,6 @@ export function axes(
   ctx.fillText(yLabel, 0, 0);
   ctx.restore();
   return { ctx, left, top, width: w, height: h, x, y };
-}
-
-/** About five round tick values spanning a range (1, 2, 5 × 10^k steps). */
-export function ticks([lo, hi]: [number, number], count = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
-    out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
-  return out;
-}
-
-function tickText(t: number): string {
-  return Math.abs(t) >= 1e4 || (Math.abs(t) < 1e-3 && t !== 0) ? t.toExponential(0) : String(Number(t.toPrecision(3)));
 }
 
 export function polyline(

@@ -17,6 +17,8 @@ export interface RunRecord {
   engine: EngineInfo | null;
   progress: { fields: string[]; columns: (number | null)[][] };
   result: RunResult;
+  /** Kept by the user: never replaced by a rerun and never dropped from the capped history. */
+  pinned?: boolean;
 }
 
 const FORMAT = 'probelab-run';

@@ -1,22 +1,12 @@
-// The run list: every finished run saved to IndexedDB, renamed, deleted, exported, imported and compared.
+// The runs: an automatic history of finished runs (one entry per distinct setup: the same data and the same
+// settings are the same run, so a rerun replaces its entry; capped, oldest dropped) and the runs the user pinned
+// (kept until deleted). All live in IndexedDB; they can be renamed, deleted, exported, imported and compared.
 import { exportRun, importRun, type RunRecord } from './run-record';
-import type { SetupData } from './run-setup';
-import type { SaeConfig } from '../../core/sae/config';
-import type { EngineInfo } from '../../core/engine/engine';
 import { RunStore } from './run-store';
-import type { SaeResultSummary } from '../../protocol';
+import { addToHistory } from './run-history';
 
-/** What an SAE run needs to be kept: its config (the seed and held-out fraction define its split), data and curves. */
-export interface SaeRunInput {
-  result: SaeResultSummary;
-  config: SaeConfig;
-  /** Which arrays were used, by file name and key (a colleague's files have their own ids). */
-  data: SetupData;
-  engine: EngineInfo | null;
-  /** The job's progress columns (SAE_PROGRESS_FIELDS): FVU / L0 curves for the comparison overlay. */
-  progress: { fields: readonly string[]; columns: ArrayLike<number | null>[] };
-  name?: string;
-}
+/** A finished run to keep: its setup (data and settings), engine, curves and result. */
+export type RunInput = Omit<RunRecord, 'id' | 'createdAt' | 'pinned'>;
 
 export class RunsState {
   list = $state.raw<RunRecord[]>([]);
@@ -38,6 +28,14 @@ export class RunsState {
       });
   }
 
+  get pinned(): RunRecord[] {
+    return this.list.filter((r) => r.pinned);
+  }
+
+  get history(): RunRecord[] {
+    return this.list.filter((r) => !r.pinned);
+  }
+
   private async persist(action: (s: RunStore) => Promise<void>): Promise<void> {
     const s = await this.store;
     if (!s) return;
@@ -48,39 +46,30 @@ export class RunsState {
     }
   }
 
-  async add(run: Omit<RunRecord, 'id' | 'createdAt'>): Promise<RunRecord> {
+  /** Keeps a finished run in the history (see addToHistory). */
+  async keep(run: RunInput): Promise<RunRecord | null> {
+    await this.store;
     const record: RunRecord = {
       ...run,
       id: `run-${Date.now().toString(36)}-${(this.counter++).toString(36)}`,
       createdAt: Date.now(),
     };
-    this.list = [record, ...this.list];
-    await this.persist((s) => s.put(record));
-    return record;
+    const { list, written, dropped } = addToHistory(this.list, record);
+    this.list = list;
+    this.compared = this.compared.filter((c) => !dropped.includes(c));
+    await this.persist(async (s) => {
+      if (written) await s.put(written);
+      for (const id of dropped) await s.delete(id);
+    });
+    return written;
   }
 
-  /**
-   * Keeps a finished SAE run beside the probe runs. For the SAE tab (src/ui/sae) to call when a 'sae' job is
-   * done; the split is the one the SAE job draws from the config (seeded random, unstratified).
-   */
-  saveSaeRun(input: SaeRunInput): Promise<RunRecord> {
-    const c = input.config;
-    const r = input.result;
-    return this.add({
-      name:
-        input.name ??
-        `sae ${r.architecture} ${r.dIn}→${r.dSae}${r.k !== null ? ` k=${r.k}` : ''} · ${input.data.activations?.fileName ?? 'data'}`,
-      setup: {
-        version: 1,
-        method: 'sae',
-        config: { ...c },
-        split: { kind: 'random', testFraction: c.heldOutFraction, seed: c.seed, stratify: false },
-        data: input.data,
-      },
-      engine: input.engine,
-      progress: { fields: [...input.progress.fields], columns: input.progress.columns.map((col) => Array.from(col)) },
-      result: { method: 'sae', result: r },
-    });
+  async setPinned(id: string, pinned: boolean): Promise<void> {
+    const run = this.list.find((r) => r.id === id);
+    if (!run) return;
+    const next = { ...run, pinned };
+    this.list = this.list.map((r) => (r.id === id ? next : r));
+    await this.persist((s) => s.put($state.snapshot(next) as RunRecord));
   }
 
   async rename(id: string, name: string): Promise<void> {
@@ -106,10 +95,10 @@ export class RunsState {
     return { name: `${safe}.probelab-run.json`, blob: new Blob([exportRun(run)], { type: 'application/json' }) };
   }
 
-  /** Imports an exported run; a run with an id already present is kept once. */
+  /** Imports an exported run as a pinned one (the user chose to keep it); a run with an id already present is kept once. */
   async importFile(file: Blob, name: string): Promise<RunRecord> {
-    const run = importRun(await file.text(), name);
-    this.list = [run, ...this.list.filter((r) => r.id !== run.id)];
+    const run = { ...importRun(await file.text(), name), pinned: true };
+    this.list = [run, ...this.list.filter((r) => r.id !== run.id)].sort((a, b) => b.createdAt - a.createdAt);
     await this.persist((s) => s.put(run));
     return run;
   }

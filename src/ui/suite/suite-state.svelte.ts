@@ -1,6 +1,6 @@
-// The probe suite's settings, extra data choices (contrast pairs, layers, an imported probe, a separate
-// evaluation file, the sets of a transfer matrix) and latest result, and how they become a job spec from the
-// workbench's activations, labels and split.
+// The probe suite tab: its settings, extra data choices (contrast pairs, layers, an imported probe, a separate
+// evaluation file, the sets of a transfer matrix), its job and latest result, and how they become a job spec from
+// the Data panel's activations, labels and split.
 
 import { DEFAULT_SUITE_SETTINGS, type SuiteSettings } from '../probe-views/suite-settings';
 import { logspace } from '../../core/probes/regularization-path';
@@ -8,15 +8,14 @@ import type { LabelledDataRefs, SplitRef } from '../../protocol';
 import type { ArrayRef, FileId, FileSummary, JobSpec } from '../../protocol';
 import type { NamedRef, SetupData } from '../runs/run-setup';
 import { layerChoices, defaultContrastPair, type LayerChoice } from './suite-data';
-import type { ProbeSuiteResult, SuiteEvalOptions } from '../../protocol';
+import type { JobResult, ProbeResultSummary, ProbeSuiteResult, SuiteEvalOptions } from '../../protocol';
+import { JobSlot } from '../jobs/job-slot.svelte';
+import type { DataContext, MethodState, RunDraft } from '../methods/method';
+import { logisticRunName } from '../methods/logistic-method.svelte';
+import { copyProgress } from '../progress-columns';
+import type { RunSetup } from '../runs/run-setup';
 
-export interface SuiteDataChoice {
-  activations: ArrayRef | null;
-  labels: ArrayRef | null;
-  classNames?: string[];
-  split: SplitRef;
-  files: FileSummary[];
-}
+export type SuiteDataChoice = Pick<DataContext, 'activations' | 'labels' | 'classNames' | 'split' | 'files'>;
 
 /** One activations + labels pair from any loaded file (an evaluation file, a transfer set). */
 export interface DataPair {
@@ -27,7 +26,15 @@ export interface DataPair {
 /** The classification methods whose result can also be evaluated on a separate file. */
 export const EXTERNAL_EVAL_METHODS: readonly string[] = ['mass-mean', 'lda', 'regularization-path'];
 
-export class SuiteState {
+export class SuiteState implements MethodState {
+  readonly id = 'suite' as const;
+  readonly label = 'Probe suite';
+  readonly slot = new JobSlot('suite');
+  readonly rerunsOnChange = true;
+  live = $state(false);
+  resultKey = $state<string | null>(null);
+  /** The latest logistic probe trained from the suite (its 'logistic' method runs the logistic job). */
+  logisticResult = $state.raw<ProbeResultSummary | null>(null);
   settings = $state<SuiteSettings>(structuredClone(DEFAULT_SUITE_SETTINGS));
   /** CCS contrast pairs; null: the keys named x_plus / x_minus, when a file has them. */
   xPlus = $state<ArrayRef | null>(null);
@@ -83,7 +90,12 @@ export class SuiteState {
     return null;
   }
 
-  spec(data: SuiteDataChoice): JobSpec {
+  get hasResult(): boolean {
+    return (this.settings.method === 'logistic' ? this.logisticResult : this.result) !== null;
+  }
+
+  spec(data: SuiteDataChoice): JobSpec | null {
+    if (this.missing(data)) return null;
     const s = this.settings;
     const evalOpts: SuiteEvalOptions = { ...s.evaluation };
     const ext = this.external;
@@ -102,7 +114,7 @@ export class SuiteState {
       case 'logistic':
         return {
           method: 'logistic',
-          data: { ...refs(), split: data.split as Extract<JobSpec, { method: 'logistic' }>['data']['split'] },
+          data: refs(),
           config: s.logistic,
         };
       case 'mass-mean':
@@ -183,8 +195,35 @@ export class SuiteState {
     }));
   }
 
-  accept(result: ProbeSuiteResult): void {
-    this.result = result;
+  accept(result: JobResult, data: DataContext): RunDraft | null {
+    const dataName = data.setupData.activations?.fileName ?? 'data';
+    const progress = copyProgress(this.slot.progress);
+    if (result.method === 'logistic') {
+      this.logisticResult = result;
+      return { name: logisticRunName(this.settings.logistic, dataName), setup: this.setup(data), result, progress };
+    }
+    if (result.method !== 'suite') return null;
+    this.result = result.result;
+    // Applying an imported probe trains nothing: it is not kept as a run.
+    if (result.result.method === 'apply-probe') return null;
+    return { name: `${this.describe()} · ${dataName}`, setup: this.setup(data), result, progress };
+  }
+
+  setup(data: DataContext): RunSetup {
+    return $state.snapshot({
+      version: 1 as const,
+      method: 'suite' as const,
+      suite: this.settings,
+      split: data.setupSplit,
+      data: { ...data.setupData, ...this.setupData((r) => data.named(r)) },
+    });
+  }
+
+  applySetup(setup: RunSetup): boolean {
+    this.want(setup.method === 'suite' ? setup.data : {});
+    if (setup.method !== 'suite') return false;
+    this.settings = structuredClone(setup.suite);
+    return true;
   }
 
   /** A short name for a kept run: the method and its main setting. */

@@ -101,7 +101,7 @@ test('a 3-D tensor whose second axis matches the labels is read as layers, other
 });
 
 test('auto-pairing reads a lone [L, N, D] tensor as layers when the labels have N rows, and aligns flattened labels', async () => {
-  const { autoPair, alignLabels } = await import('../../../src/ui/auto-pair');
+  const { pairBatch, alignLabels, EMPTY_SELECTION } = await import('../../../src/ui/auto-pair');
   const file = (fileId: string, shape: number[]) => ({
     fileId,
     name: fileId,
@@ -110,12 +110,7 @@ test('auto-pairing reads a lone [L, N, D] tensor as layers when the labels have 
     tensors: [{ key: '', dtype: 'f32', shape }],
     columns: [],
   });
-  const p = autoPair([file('acts', [6, 2000, 32]), file('y', [2000])], {
-    activations: null,
-    labels: null,
-    classNamesFile: null,
-    splitFile: null,
-  });
+  const p = pairBatch([file('acts', [6, 2000, 32]), file('y', [2000])], new Set(['acts', 'y']), EMPTY_SELECTION);
   expect(p.activations).toEqual({ fileId: 'acts', key: '', layer: 5 });
   expect(p.labels).toEqual({ fileId: 'y', key: '' });
   const flat = { fileId: 'acts', key: '', token: 'flatten' as const };

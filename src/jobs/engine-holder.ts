@@ -9,6 +9,7 @@ import type { EnginePreference } from '../core/engine/engine';
 export class EngineHolder {
   /** Increments on every device loss; a job started under an older generation must restart. */
   generation = 0;
+  private destroyedGeneration = -1;
   private started: Promise<StartedEngine>;
   private lostWaiters: { gen: number; resolve: (reason: string) => void }[] = [];
 
@@ -52,9 +53,24 @@ export class EngineHolder {
 
   /** Fault injection for tests and diagnostics: destroys the current GPU device as a driver reset would. */
   async destroyDevice(): Promise<boolean> {
+    const gen = this.generation;
     const s = await this.started;
     if (!s.gpu) return false;
+    this.destroyedGeneration = gen;
     s.gpu.device.destroy();
     return true;
+  }
+
+  /**
+   * Whether an error of a job started under generation `gen` comes from losing its device: known at once when the
+   * device was destroyed here, else when the loss is reported within `graceMs` (an op on a dead device can fail
+   * before the browser reports the loss, later still on a loaded machine).
+   */
+  lostDuring(gen: number, graceMs: number): Promise<boolean> {
+    if (gen !== this.generation || this.destroyedGeneration === gen) return Promise.resolve(true);
+    return Promise.race([
+      this.lostSince(gen).then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), graceMs)),
+    ]);
   }
 }

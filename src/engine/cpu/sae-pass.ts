@@ -65,18 +65,22 @@ export function forward(
   const cap = sparse ? rows * k : 0;
   const csr: Csr | undefined = sparse ? { rowPtr: h.alloc(rows + 1), idx: h.alloc(cap), val: h.alloc(cap) } : undefined;
   const fDense = sparse ? -1 : h.alloc(rows * m);
+  const zeros = sel.selection === 'relu' ? h.alloc(m) : -1;
+  // Dense codes' fire counts [m], then their column sums [m].
+  const counts = sparse ? -1 : h.alloc(2 * m);
   let F = h.f32;
   F.set(xHost.subarray(0, rows * d), x);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) F[xc + r * d + j] = F[x + r * d + j] - F[p.bDec + j];
+  F.copyWithin(xc, x, x + rows * d);
+  h.k.addRows(4 * xc, 4 * p.bDec, rows, d, -1);
   gemm(h, xc, p.wEnc, pre, rows, d, m);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < m; i++) F[pre + r * m + i] += F[p.bEnc + i];
+  h.k.addRows(4 * pre, 4 * p.bEnc, rows, m, 1);
   let minKept: number | null = null;
   const fires = new Float64Array(m);
   let l1 = 0;
   let codes: Codes;
   if (csr) {
-    if (sel.selection === 'row-topk') rowTopK(F, h.i32, pre, rows, m, k, csr);
-    else minKept = batchTopK(F, h.i32, pre, rows, m, sel.k, csr);
+    if (sel.selection === 'row-topk') rowTopK(h, pre, rows, m, k, csr);
+    else minKept = batchTopK(h.f32, h.i32, pre, rows, m, sel.k, csr);
     F = h.f32;
     const I = h.i32;
     const nnz = I[csr.rowPtr + rows];
@@ -87,18 +91,15 @@ export function forward(
     h.k.sparseDecode(4 * csr.rowPtr, 4 * csr.idx, 4 * csr.val, rows, 4 * p.wDec, d, 4 * xHat);
     codes = { kind: 'csr', csr, nnz };
   } else {
-    const theta = sel.theta;
-    for (let r = 0; r < rows; r++)
-      for (let i = 0; i < m; i++) {
-        const v = F[pre + r * m + i];
-        // f > 0 exactly where the gate is open: every rule also needs pre > 0.
-        const keep = v > 0 && (sel.selection === 'relu' || v > F[theta! + i]);
-        if (keep) {
-          F[fDense + r * m + i] = v;
-          fires[i] += 1;
-          l1 += v;
-        }
-      }
+    // f > 0 exactly where the gate is open: every rule also needs pre > 0 (ReLU's θ is a zero row).
+    h.k.gateCodes(4 * pre, 4 * (sel.selection === 'relu' ? zeros : sel.theta!), 4 * fDense, rows, m);
+    h.k.countPositive(4 * fDense, rows, m, 4 * counts);
+    h.k.colSums(4 * fDense, rows, m, 4 * (counts + m));
+    F = h.f32;
+    for (let i = 0; i < m; i++) {
+      fires[i] = F[counts + i];
+      l1 += F[counts + m + i];
+    }
     gemm(h, fDense, p.wDec, xHat, rows, m, d);
     codes = { kind: 'dense', f: fDense };
   }
@@ -188,18 +189,22 @@ export function backward(
     F = h.f32;
     const lb = o.lambda / B;
     if (rules.penalty === 'l1') {
-      // λ·(1/B)·Σ_b Σ_i f_bi‖W_dec,i‖
+      // λ·(1/B)·Σ_b Σ_i f_bi‖W_dec,i‖: ∂/∂f = λ‖W_dec,i‖/B; ∂/∂W_dec,i = (λ/B)·Σ_b f_bi · W_dec,i/‖W_dec,i‖.
+      const norms = h.alloc(m),
+        colF = h.alloc(m),
+        coef = h.alloc(m);
+      h.k.rowDots(4 * p.wDec, 4 * p.wDec, d, m, d, 4 * norms);
+      h.k.colSums(4 * f, B, m, 4 * colF);
+      F = h.f32;
       for (let i = 0; i < m; i++) {
-        let nn = 0,
-          colF = 0;
-        for (let j = 0; j < d; j++) nn += F[p.wDec + i * d + j] ** 2;
-        for (let b = 0; b < B; b++) colF += F[f + b * m + i];
-        const norm = Math.sqrt(nn);
-        aux += lb * colF * norm;
-        const c = (lb * colF) / Math.max(norm, 1e-30);
-        for (let j = 0; j < d; j++) F[g.wDec + i * d + j] += c * F[p.wDec + i * d + j];
-        for (let b = 0; b < B; b++) F[gPre + b * m + i] += lb * norm;
+        const norm = Math.sqrt(F[norms + i]);
+        aux += lb * F[colF + i] * norm;
+        F[coef + i] = (lb * F[colF + i]) / Math.max(norm, 1e-30);
+        F[norms + i] = lb * norm;
       }
+      h.k.rowsAxpy(4 * g.wDec, 4 * p.wDec, 4 * coef, m, d);
+      h.k.addRows(4 * gPre, 4 * norms, B, m, 1);
+      F = h.f32;
     }
     if (rules.penalty === 'l0') {
       // Rectangle STE: K = 1{|pre − θ| < ε/2}; ∂f/∂θ = −(θ/ε)K, ∂H/∂θ = −K/ε; log θ chains a factor θ.
@@ -217,18 +222,15 @@ export function backward(
       }
     }
     // Gate: f > 0 exactly where the selection kept the latent.
-    for (let n = 0; n < B * m; n++) if (!(F[f + n] > 0)) F[gPre + n] = 0;
-    for (let b = 0; b < B; b++) for (let i = 0; i < m; i++) F[g.bEnc + i] += F[gPre + b * m + i];
+    h.k.maskPositive(4 * gPre, 4 * f, B * m);
+    h.k.colSums(4 * gPre, B, m, 4 * g.bEnc);
     gemmTA(h, fw.xc, gPre, g.wEnc, d, B, m); // dL/dW_enc = xcᵀ·dL/dpre
   }
-  F = h.f32;
   // x − b_dec feeds the encoder: ∂/∂b_dec = Σ_b g_b − W_enc·Σ_b ∂pre_b.
-  for (let j = 0; j < d; j++) {
-    let s = 0;
-    for (let b = 0; b < B; b++) s += F[gx + b * d + j];
-    for (let i = 0; i < m; i++) s -= F[p.wEnc + j * m + i] * F[g.bEnc + i];
-    F[g.bDec + j] = s;
-  }
+  const wg = h.alloc(d);
+  h.k.colSums(4 * gx, B, d, 4 * g.bDec);
+  h.k.rowDots(4 * p.wEnc, 4 * g.bEnc, 0, d, m, 4 * wg);
+  h.k.addRows(4 * g.bDec, 4 * wg, 1, d, -1);
   return { mse, aux };
 }
 
@@ -264,7 +266,9 @@ function auxK(
   let variance = 0;
   for (let n = 0; n < B * d; n++) variance += (F[e + n] - mean[n % d]) ** 2;
   if (!(variance > 0)) return 0;
-  rowTopK(F, h.i32, fw.pre, B, m, kAux, csr, a.dead);
+  const allowed = h.alloc(m);
+  h.i32.set(a.dead, allowed);
+  rowTopK(h, fw.pre, B, m, kAux, csr, allowed);
   const nnz = h.i32[csr.rowPtr + B];
   const r = h.alloc(B * d),
     gval = h.alloc(nnz);

@@ -96,16 +96,32 @@ export class CpuSaeTrainer implements SaeTrainer {
     return [wEnc, bEnc, wDec, bDec, ...(logTheta !== undefined ? [logTheta] : [])];
   }
 
+  /** Decoder rows scaled to unit norm (rows of zero norm stay zero). */
   private unitRows(): void {
     const { dIn: d, dSae: m } = this.shape;
-    const F = this.h.f32,
-      w = this.p.wDec;
-    for (let i = 0; i < m; i++) {
-      let nn = 0;
-      for (let j = 0; j < d; j++) nn += F[w + i * d + j] ** 2;
-      const s = 1 / Math.max(Math.sqrt(nn), 1e-30);
-      for (let j = 0; j < d; j++) F[w + i * d + j] *= s;
-    }
+    const h = this.h;
+    const mark = h.used;
+    const s = h.alloc(m);
+    h.k.rowDots(4 * this.p.wDec, 4 * this.p.wDec, d, m, d, 4 * s);
+    const F = h.f32;
+    for (let i = 0; i < m; i++) F[s + i] = 1 / Math.max(Math.sqrt(F[s + i]), 1e-30);
+    h.k.scaleRows(4 * this.p.wDec, 4 * s, m, d);
+    h.release(mark);
+  }
+
+  /** Each decoder row's gradient loses its component along the row: what Adam sees for a unit-norm decoder. */
+  private removeParallel(): void {
+    const { dIn: d, dSae: m } = this.shape;
+    const h = this.h;
+    const mark = h.used;
+    const dot = h.alloc(m),
+      nn = h.alloc(m);
+    h.k.rowDots(4 * this.g.wDec, 4 * this.p.wDec, d, m, d, 4 * dot);
+    h.k.rowDots(4 * this.p.wDec, 4 * this.p.wDec, d, m, d, 4 * nn);
+    const F = h.f32;
+    for (let i = 0; i < m; i++) F[dot + i] = -F[dot + i] / Math.max(F[nn + i], 1e-30);
+    h.k.rowsAxpy(4 * this.g.wDec, 4 * this.p.wDec, 4 * dot, m, d);
+    h.release(mark);
   }
 
   /** θ [m] (element offset in scratch) for the training or inference selection, when it is a threshold. */
@@ -169,27 +185,13 @@ export class CpuSaeTrainer implements SaeTrainer {
 
   /** One Adam step, synchronously (the CPU has nothing to wait for). */
   stepSync(x: Float32Array, rows: number, hy: SaeHyper, dead?: Uint8Array): StepResult {
-    const { dIn: d, dSae: m, architecture } = this.shape;
+    const { architecture } = this.shape;
     const rules = rulesOf(architecture);
     const { fw, mse, aux } = this.pass(x, rows, hy, dead);
     const sums = this.sumsOf(x, fw);
     const h = this.h;
-    const F = h.f32;
-    if (rules.unitDecoder) {
-      // What Adam sees, and so what is clipped and reported: the decoder gradient without its parallel part.
-      const w = this.p.wDec,
-        gw = this.g.wDec;
-      for (let i = 0; i < m; i++) {
-        let dot = 0,
-          nn = 0;
-        for (let j = 0; j < d; j++) {
-          dot += F[gw + i * d + j] * F[w + i * d + j];
-          nn += F[w + i * d + j] ** 2;
-        }
-        const c = dot / Math.max(nn, 1e-30);
-        for (let j = 0; j < d; j++) F[gw + i * d + j] -= c * F[w + i * d + j];
-      }
-    }
+    // What Adam sees, and so what is clipped and reported: the decoder gradient without its parallel part.
+    if (rules.unitDecoder) this.removeParallel();
     const grads = this.gradOrder();
     let n2 = 0;
     grads.forEach((off, i) => (n2 += h.k.sumSquares(4 * off, this.sizes[i])));

@@ -23,6 +23,26 @@ interface KernelExports {
   sparseDecode(rowPtr: number, idx: number, val: number, rows: number, w: number, d: number, out: number): void;
   sparseScatter(rowPtr: number, idx: number, val: number, rows: number, src: number, d: number, out: number): void;
   sparseDots(rowPtr: number, idx: number, rows: number, src: number, w: number, d: number, out: number): void;
+  addRows(x: number, v: number, rows: number, n: number, alpha: number): void;
+  colSums(x: number, rows: number, n: number, out: number): void;
+  rowDots(a: number, b: number, bStride: number, rows: number, d: number, out: number): void;
+  rowsAxpy(y: number, x: number, coef: number, rows: number, d: number): void;
+  scaleRows(w: number, s: number, rows: number, d: number): void;
+  gateCodes(pre: number, theta: number, f: number, rows: number, m: number): void;
+  maskPositive(g: number, f: number, n: number): void;
+  countPositive(f: number, rows: number, n: number, out: number): void;
+  rowTopK(
+    pre: number,
+    rows: number,
+    m: number,
+    k: number,
+    allowed: number,
+    topV: number,
+    topI: number,
+    rowPtr: number,
+    idx: number,
+    val: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -34,7 +54,7 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-/** The compiled module (2.4 KB: synchronous compilation is allowed everywhere, a page's main thread included). */
+/** The compiled module (under 4 KB: synchronous compilation is allowed everywhere, a page's main thread included). */
 function kernelModule(): WebAssembly.Module {
   compiled ??= new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
   return compiled;

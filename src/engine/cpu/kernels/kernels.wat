@@ -311,6 +311,223 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rl))))
 
+  ;; x[r, :] += α·v for each of `rows` rows of n (bias add, centring).
+  (func (export "addRows") (param $x i32) (param $v i32) (param $rows i32) (param $n i32) (param $alpha f32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.le_s (local.get $rows) (i32.const 0)))
+        (call $axpy (local.get $x) (local.get $v) (local.get $n) (local.get $alpha))
+        (local.set $x (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $l))))
+
+  ;; out[:] += Σ_r x[r, :] (column sums, f32).
+  (func (export "colSums") (param $x i32) (param $rows i32) (param $n i32) (param $out i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.le_s (local.get $rows) (i32.const 0)))
+        (call $axpy (local.get $out) (local.get $x) (local.get $n) (f32.const 1))
+        (local.set $x (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $l))))
+
+  ;; out[i] = a[i, :]·b[i, :] for i < rows (row norms², projections). matVec is rowDots against one row.
+  (func (export "rowDots") (param $a i32) (param $b i32) (param $bStride i32) (param $rows i32) (param $d i32)
+    (param $out i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.le_s (local.get $rows) (i32.const 0)))
+        (f32.store (local.get $out) (call $dot (local.get $a) (local.get $b) (local.get $d)))
+        (local.set $a (i32.add (local.get $a) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $b (i32.add (local.get $b) (i32.shl (local.get $bStride) (i32.const 2))))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $l))))
+
+  ;; y[i, :] += coef[i]·x[i, :] for i < rows.
+  (func (export "rowsAxpy") (param $y i32) (param $x i32) (param $coef i32) (param $rows i32) (param $d i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.le_s (local.get $rows) (i32.const 0)))
+        (call $axpy (local.get $y) (local.get $x) (local.get $d) (f32.load (local.get $coef)))
+        (local.set $y (i32.add (local.get $y) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $x (i32.add (local.get $x) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $coef (i32.add (local.get $coef) (i32.const 4)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $l))))
+
+  ;; w[i, :] *= s[i] for i < rows.
+  (func (export "scaleRows") (param $w i32) (param $s i32) (param $rows i32) (param $d i32)
+    (local $end i32) (local $end4 i32) (local $vs v128) (local $ss f32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.le_s (local.get $rows) (i32.const 0)))
+        (local.set $ss (f32.load (local.get $s)))
+        (local.set $vs (f32x4.splat (local.get $ss)))
+        (local.set $end (i32.add (local.get $w) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $end4 (i32.add (local.get $w) (i32.shl (i32.and (local.get $d) (i32.const -4)) (i32.const 2))))
+        (block $vdone
+          (loop $vl
+            (br_if $vdone (i32.ge_u (local.get $w) (local.get $end4)))
+            (v128.store (local.get $w) (f32x4.mul (v128.load (local.get $w)) (local.get $vs)))
+            (local.set $w (i32.add (local.get $w) (i32.const 16)))
+            (br $vl)))
+        (block $sdone
+          (loop $sl
+            (br_if $sdone (i32.ge_u (local.get $w) (local.get $end)))
+            (f32.store (local.get $w) (f32.mul (f32.load (local.get $w)) (local.get $ss)))
+            (local.set $w (i32.add (local.get $w) (i32.const 4)))
+            (br $sl)))
+        (local.set $s (i32.add (local.get $s) (i32.const 4)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $l))))
+
+  ;; f = pre where pre > θ[i] (per column i of rows × m; θ = 0 for ReLU: pass a zero row), else 0. NaN gates shut.
+  (func (export "gateCodes") (param $pre i32) (param $theta i32) (param $f i32) (param $rows i32) (param $m i32)
+    (local $i i32) (local $v v128) (local $keep v128) (local $s f32) (local $th f32) (local $m4 i32)
+    (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.le_s (local.get $rows) (i32.const 0)))
+        (local.set $i (i32.const 0))
+        (block $vdone
+          (loop $vl
+            (br_if $vdone (i32.ge_s (local.get $i) (local.get $m4)))
+            (local.set $v (v128.load (i32.add (local.get $pre) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $keep (v128.and
+              (f32x4.gt (local.get $v) (v128.load (i32.add (local.get $theta) (i32.shl (local.get $i) (i32.const 2)))))
+              (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))
+            (v128.store (i32.add (local.get $f) (i32.shl (local.get $i) (i32.const 2)))
+              (v128.and (local.get $v) (local.get $keep)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $vl)))
+        (block $sdone
+          (loop $sl
+            (br_if $sdone (i32.ge_s (local.get $i) (local.get $m)))
+            (local.set $s (f32.load (i32.add (local.get $pre) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $th (f32.load (i32.add (local.get $theta) (i32.shl (local.get $i) (i32.const 2)))))
+            (f32.store (i32.add (local.get $f) (i32.shl (local.get $i) (i32.const 2)))
+              (select (local.get $s) (f32.const 0)
+                (i32.and (f32.gt (local.get $s) (local.get $th)) (f32.gt (local.get $s) (f32.const 0)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $sl)))
+        (local.set $pre (i32.add (local.get $pre) (i32.shl (local.get $m) (i32.const 2))))
+        (local.set $f (i32.add (local.get $f) (i32.shl (local.get $m) (i32.const 2))))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $l))))
+
+  ;; g = g where f > 0, else 0, over n entries (the gradient through a gate that f records).
+  (func (export "maskPositive") (param $g i32) (param $f i32) (param $n i32)
+    (local $end i32) (local $end4 i32)
+    (local.set $end (i32.add (local.get $g) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $g) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vdone
+      (loop $vl
+        (br_if $vdone (i32.ge_u (local.get $g) (local.get $end4)))
+        (v128.store (local.get $g) (v128.and (v128.load (local.get $g))
+          (f32x4.gt (v128.load (local.get $f)) (v128.const f32x4 0 0 0 0))))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $f (i32.add (local.get $f) (i32.const 16)))
+        (br $vl)))
+    (block $sdone
+      (loop $sl
+        (br_if $sdone (i32.ge_u (local.get $g) (local.get $end)))
+        (if (i32.eqz (f32.gt (f32.load (local.get $f)) (f32.const 0))) (then (f32.store (local.get $g) (f32.const 0))))
+        (local.set $g (i32.add (local.get $g) (i32.const 4)))
+        (local.set $f (i32.add (local.get $f) (i32.const 4)))
+        (br $sl))))
+
+  ;; out[i] += number of rows r with f[r, i] > 0 (fire counts, f32: exact up to 2²⁴ rows per call).
+  (func (export "countPositive") (param $f i32) (param $rows i32) (param $n i32) (param $out i32)
+    (local $i i32) (local $n4 i32) (local $p i32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.le_s (local.get $rows) (i32.const 0)))
+        (local.set $i (i32.const 0))
+        (block $vdone
+          (loop $vl
+            (br_if $vdone (i32.ge_s (local.get $i) (local.get $n4)))
+            (local.set $p (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))))
+            (v128.store (local.get $p) (f32x4.add (v128.load (local.get $p))
+              (v128.and (v128.const f32x4 1 1 1 1)
+                (f32x4.gt (v128.load (i32.add (local.get $f) (i32.shl (local.get $i) (i32.const 2))))
+                  (v128.const f32x4 0 0 0 0)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $vl)))
+        (block $sdone
+          (loop $sl
+            (br_if $sdone (i32.ge_s (local.get $i) (local.get $n)))
+            (local.set $p (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))))
+            (if (f32.gt (f32.load (i32.add (local.get $f) (i32.shl (local.get $i) (i32.const 2)))) (f32.const 0))
+              (then (f32.store (local.get $p) (f32.add (f32.load (local.get $p)) (f32.const 1)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $sl)))
+        (local.set $f (i32.add (local.get $f) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $l))))
+
+  ;; Row top-k as CSR: each row's k ≥ 1 largest of pre [rows, m] (ties by the lower index: only a strictly larger
+  ;; value displaces a kept one), among latents with allowed[i] ≠ 0 when allowed ≠ 0, positive ones only.
+  ;; topV/topI: k-entry scratch. Writes rowPtr [rows + 1], idx and val (capacity rows·k).
+  (func (export "rowTopK") (param $pre i32) (param $rows i32) (param $m i32) (param $k i32) (param $allowed i32)
+    (param $topV i32) (param $topI i32) (param $rowPtr i32) (param $idx i32) (param $val i32)
+    (local $r i32) (local $i i32) (local $n i32) (local $pos i32) (local $nnz i32) (local $j i32)
+    (local $v f32) (local $thr f32) (local $base i32) (local $q i32)
+    (i32.store (local.get $rowPtr) (i32.const 0))
+    (block $rdone
+      (loop $rl
+        (br_if $rdone (i32.ge_s (local.get $r) (local.get $rows)))
+        (local.set $base (i32.add (local.get $pre) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 2))))
+        (local.set $n (i32.const 0))
+        (local.set $i (i32.const 0))
+        (block $idone
+          (loop $il
+            (br_if $idone (i32.ge_s (local.get $i) (local.get $m)))
+            (block $skip
+              (br_if $skip (i32.and (i32.ne (local.get $allowed) (i32.const 0))
+                (i32.eqz (i32.load (i32.add (local.get $allowed) (i32.shl (local.get $i) (i32.const 2)))))))
+              (local.set $v (f32.load (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))))
+              (if (i32.eq (local.get $n) (local.get $k))
+                (then
+                  (br_if $skip (i32.eqz (f32.gt (local.get $v) (local.get $thr))))
+                  (local.set $pos (i32.sub (local.get $k) (i32.const 1))))
+                (else
+                  (local.set $pos (local.get $n))
+                  (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+              (block $sdone
+                (loop $sl
+                  (br_if $sdone (i32.le_s (local.get $pos) (i32.const 0)))
+                  (local.set $q (i32.shl (i32.sub (local.get $pos) (i32.const 1)) (i32.const 2)))
+                  (br_if $sdone (i32.eqz (f32.lt (f32.load (i32.add (local.get $topV) (local.get $q))) (local.get $v))))
+                  (f32.store offset=4 (i32.add (local.get $topV) (local.get $q))
+                    (f32.load (i32.add (local.get $topV) (local.get $q))))
+                  (i32.store offset=4 (i32.add (local.get $topI) (local.get $q))
+                    (i32.load (i32.add (local.get $topI) (local.get $q))))
+                  (local.set $pos (i32.sub (local.get $pos) (i32.const 1)))
+                  (br $sl)))
+              (f32.store (i32.add (local.get $topV) (i32.shl (local.get $pos) (i32.const 2))) (local.get $v))
+              (i32.store (i32.add (local.get $topI) (i32.shl (local.get $pos) (i32.const 2))) (local.get $i))
+              (local.set $thr (f32.load (i32.add (local.get $topV) (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 2))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $il)))
+        (local.set $j (i32.const 0))
+        (block $jdone
+          (loop $jl
+            (br_if $jdone (i32.ge_s (local.get $j) (local.get $n)))
+            (local.set $v (f32.load (i32.add (local.get $topV) (i32.shl (local.get $j) (i32.const 2)))))
+            (if (f32.gt (local.get $v) (f32.const 0))
+              (then
+                (i32.store (i32.add (local.get $idx) (i32.shl (local.get $nnz) (i32.const 2)))
+                  (i32.load (i32.add (local.get $topI) (i32.shl (local.get $j) (i32.const 2)))))
+                (f32.store (i32.add (local.get $val) (i32.shl (local.get $nnz) (i32.const 2))) (local.get $v))
+                (local.set $nnz (i32.add (local.get $nnz) (i32.const 1)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jl)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (i32.store (i32.add (local.get $rowPtr) (i32.shl (local.get $r) (i32.const 2))) (local.get $nnz))
+        (br $rl))))
+
   ;; Sparse dots: out[n] = src[r, :]·w[idx[n], :] for every code n of row r (dL/df at the selected latents only).
   (func (export "sparseDots") (param $rowPtr i32) (param $idx i32) (param $rows i32) (param $src i32)
     (param $w i32) (param $d i32) (param $out i32)

@@ -1,7 +1,9 @@
-// Latent selection on host f32 pre-activations, emitting CSR codes (row pointers, latent indices, values): each
+// Latent selection on f32 pre-activations in a KernelHeap, emitting CSR codes (row pointers, latent indices, values): each
 // row's k largest (ties by the lower index, as core/sae/architecture.ts topIndices), optionally among allowed
 // latents only, and a whole batch's k·B largest (ties by the lower flat index). Only positive entries are kept:
 // a selected latent's code is its pre-activation, and ReLU drops the rest.
+
+import type { KernelHeap } from './heap';
 
 /** CSR codes in a KernelHeap: element offsets of rowPtr [rows + 1] (i32), idx [cap] (i32), val [cap] (f32). */
 export interface Csr {
@@ -11,48 +13,38 @@ export interface Csr {
 }
 
 /**
- * The k largest of each row of pre [rows, m] (at element offset `pre` of `f`), positive ones only, into `out`
- * (capacity rows·k). `allowed[i] = 1` restricts the candidates (AuxK's dead latents).
+ * The k largest of each row of pre [rows, m] (heap element offset), positive ones only, into `out` (capacity
+ * rows·k). `allowed` (heap offset of m i32 flags, 1 = candidate) restricts the candidates (AuxK's dead latents).
  */
 export function rowTopK(
-  f: Float32Array,
-  ints: Int32Array,
+  h: KernelHeap,
   pre: number,
   rows: number,
   m: number,
   k: number,
   out: Csr,
-  allowed?: Uint8Array,
+  allowed?: number,
 ): void {
-  const topV = new Float32Array(k),
-    topI = new Int32Array(k);
-  let nnz = 0;
-  ints[out.rowPtr] = 0;
-  for (let r = 0; r < rows; r++) {
-    const base = pre + r * m;
-    let n = 0;
-    for (let i = 0; i < m; i++) {
-      if (allowed && !allowed[i]) continue;
-      const v = f[base + i];
-      // Strictly greater: an equal value with a higher index never displaces the kept one.
-      if (n === k && !(v > topV[k - 1])) continue;
-      let pos = n < k ? n++ : k - 1;
-      while (pos > 0 && topV[pos - 1] < v) {
-        topV[pos] = topV[pos - 1];
-        topI[pos] = topI[pos - 1];
-        pos--;
-      }
-      topV[pos] = v;
-      topI[pos] = i;
-    }
-    for (let j = 0; j < n; j++)
-      if (topV[j] > 0) {
-        ints[out.idx + nnz] = topI[j];
-        f[out.val + nnz] = topV[j];
-        nnz++;
-      }
-    ints[out.rowPtr + r + 1] = nnz;
+  if (k <= 0) {
+    h.i32.fill(0, out.rowPtr, out.rowPtr + rows + 1);
+    return;
   }
+  const mark = h.used;
+  const topV = h.alloc(k),
+    topI = h.alloc(k);
+  h.k.rowTopK(
+    4 * pre,
+    rows,
+    m,
+    k,
+    allowed === undefined ? 0 : 4 * allowed,
+    4 * topV,
+    4 * topI,
+    4 * out.rowPtr,
+    4 * out.idx,
+    4 * out.val,
+  );
+  h.release(mark);
 }
 
 /** The value of rank `rank` (0 = largest) among `a`, by quickselect on a copy (a is not changed). */

@@ -16,7 +16,13 @@ export interface ParamOffsets {
   logTheta?: number;
 }
 
-/** Codes of a batch: CSR (sparse selections) or dense f [rows, m]. */
+/**
+ * ReLU codes at most 1/8 dense take the sparse path: its scatter and dot loops beat the tiled GEMMs (which do all
+ * m·d work whatever the zeros) below about that density, as trained ReLU SAEs' codes are.
+ */
+const SPARSE_RELU_DENSITY = 8;
+
+/** Codes of a batch: CSR (sparse selections, and sparse enough ReLU codes) or dense f [rows, m]. */
 export type Codes = { kind: 'csr'; csr: Csr; nnz: number } | { kind: 'dense'; f: number };
 
 export interface Forward {
@@ -100,8 +106,17 @@ export function forward(
       fires[i] = F[counts + i];
       l1 += F[counts + m + i];
     }
-    gemm(h, fDense, p.wDec, xHat, rows, m, d);
-    codes = { kind: 'dense', f: fDense };
+    const nnz = fires.reduce((a, b) => a + b, 0);
+    if (sel.selection === 'relu' && nnz <= (rows * m) / SPARSE_RELU_DENSITY) {
+      // Trained ReLU codes are sparse: past the cut the decoder and backward touch only the active latents.
+      const csr: Csr = { rowPtr: h.alloc(rows + 1), idx: h.alloc(nnz), val: h.alloc(nnz) };
+      h.k.compress(4 * fDense, rows, m, 4 * csr.rowPtr, 4 * csr.idx, 4 * csr.val);
+      h.k.sparseDecode(4 * csr.rowPtr, 4 * csr.idx, 4 * csr.val, rows, 4 * p.wDec, d, 4 * xHat);
+      codes = { kind: 'csr', csr, nnz };
+    } else {
+      gemm(h, fDense, p.wDec, xHat, rows, m, d);
+      codes = { kind: 'dense', f: fDense };
+    }
   }
   F = h.f32;
   const rowStats = new Float64Array(4 * rows);
@@ -166,14 +181,14 @@ export function backward(
   if (g.logTheta !== undefined) F.fill(0, g.logTheta, g.logTheta + m);
   if (fw.codes.kind === 'csr') {
     const { csr, nnz } = fw.codes;
-    // dL/dpre at the selected latents (the gate is 1 there): g·W_decᵀ, then AuxK's part on its own codes.
+    // dL/dpre at the selected latents (the gate is 1 there): g·W_decᵀ (+ ReLU's L1 term), AuxK's on its own codes.
     const gval = h.alloc(nnz);
-    h.k.sparseDots(4 * csr.rowPtr, 4 * csr.idx, B, 4 * gx, 4 * p.wDec, d, 4 * gval);
-    F = h.f32;
-    F.fill(0, g.wDec, g.wDec + m * d);
-    h.k.sparseScatter(4 * csr.rowPtr, 4 * csr.idx, 4 * csr.val, B, 4 * gx, d, 4 * g.wDec);
-    // W_enc's gradient is gathered transposed ([m, d], one contiguous row per latent) and transposed once.
     const gEncT = h.alloc(m * d);
+    h.k.sparseDots(4 * csr.rowPtr, 4 * csr.idx, B, 4 * gx, 4 * p.wDec, d, 4 * gval);
+    h.f32.fill(0, g.wDec, g.wDec + m * d);
+    h.k.sparseScatter(4 * csr.rowPtr, 4 * csr.idx, 4 * csr.val, B, 4 * gx, d, 4 * g.wDec);
+    if (rules.penalty === 'l1') aux = sparseL1(h, p, g, dims, B, csr, nnz, gval, o.lambda);
+    // W_enc's gradient is gathered transposed ([m, d], one contiguous row per latent) and transposed once.
     h.k.sparseScatter(4 * csr.rowPtr, 4 * csr.idx, 4 * gval, B, 4 * fw.xc, d, 4 * gEncT);
     F = h.f32;
     const I = h.i32;
@@ -232,6 +247,43 @@ export function backward(
   h.k.rowDots(4 * p.wEnc, 4 * g.bEnc, 0, d, m, 4 * wg);
   h.k.addRows(4 * g.bDec, 4 * wg, 1, d, -1);
   return { mse, aux };
+}
+
+/**
+ * The decoder-norm-weighted L1 on CSR ReLU codes, λ·(1/B)·Σ_b Σ_i f_bi‖W_dec,i‖: adds λ‖W_dec,i‖/B to dL/df at
+ * each active code (gval) and (λ/B)·Σ_b f_bi·W_dec,i/‖W_dec,i‖ to W_dec's gradient (g.wDec holds the
+ * reconstruction part already). Returns the penalty.
+ */
+function sparseL1(
+  h: KernelHeap,
+  p: ParamOffsets,
+  g: GradOffsets,
+  dims: PassDims,
+  B: number,
+  csr: Csr,
+  nnz: number,
+  gval: number,
+  lambda: number,
+): number {
+  const { d, m } = dims;
+  const lb = lambda / B;
+  const norms = h.alloc(m),
+    coef = h.alloc(m);
+  h.k.rowDots(4 * p.wDec, 4 * p.wDec, d, m, d, 4 * norms);
+  const F = h.f32,
+    I = h.i32;
+  const colF = new Float64Array(m);
+  for (let n = 0; n < nnz; n++) colF[I[csr.idx + n]] += F[csr.val + n];
+  let aux = 0;
+  for (let i = 0; i < m; i++) {
+    const norm = Math.sqrt(F[norms + i]);
+    aux += lb * colF[i] * norm;
+    F[coef + i] = (lb * colF[i]) / Math.max(norm, 1e-30);
+    F[norms + i] = lb * norm;
+  }
+  for (let n = 0; n < nnz; n++) F[gval + n] += F[norms + I[csr.idx + n]];
+  h.k.rowsAxpy(4 * g.wDec, 4 * p.wDec, 4 * coef, m, d);
+  return aux;
 }
 
 /**

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuSaeTrainer } from '../../../src/engine/cpu/sae-trainer';
 import { TfjsSaeTrainer } from '../../../src/engine/tfjs/sae/trainer';
 import type { SaeArchitecture } from '../../../src/core/sae/config';
+import { referenceSae } from '../../../src/core/sae/reference';
 import {
   batchThresholdCase,
   clipCases,
@@ -31,6 +32,27 @@ describe('CPU SAE trainer against f64', () => {
   clipCases(make);
   batchThresholdCase(make);
   offsetFvuCase(make);
+});
+
+describe('CPU SAE trainer on sparse ReLU codes', () => {
+  it('ReLU + L1 with codes under 1/8 dense (the CSR path): loss and gradients equal the f64 reference', () => {
+    const B = 16,
+      d = 6,
+      m = 10;
+    const { init, x } = problem('relu', 321, B, d, m);
+    const p = { ...init, bEnc: init.bEnc.map(() => -1.6) };
+    const h = { ...HYPER, sparsity: 0.7 };
+    const want = referenceSae(p, x, B, d, m, { architecture: 'relu', lambda: h.sparsity });
+    const active = want.f.filter((v) => v > 0).length;
+    // The case must be on the sparse path and still train something.
+    expect(active).toBeGreaterThan(3);
+    expect(active).toBeLessThanOrEqual((B * m) / 8);
+    const got = new CpuSaeTrainer({ architecture: 'relu', dIn: d, dSae: m }, p).gradients(x, B, h);
+    expect(got.mse).toBeCloseTo(want.mse, 4);
+    expect(got.aux).toBeCloseTo(want.aux, 4);
+    for (const key of ['wEnc', 'bEnc', 'wDec', 'bDec'] as const)
+      expectClose(got[key], want.grads[key], 2e-4, `grad ${key}`);
+  });
 });
 
 describe('CPU SAE trainer checkpoints', () => {

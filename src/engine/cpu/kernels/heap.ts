@@ -31,6 +31,7 @@ interface KernelExports {
   gateCodes(pre: number, theta: number, f: number, rows: number, m: number): void;
   maskPositive(g: number, f: number, n: number): void;
   countPositive(f: number, rows: number, n: number, out: number): void;
+  compress(f: number, rows: number, m: number, rowPtr: number, idx: number, val: number): void;
   rowTopK(
     pre: number,
     rows: number,
@@ -54,7 +55,7 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-/** The compiled module (under 4 KB: synchronous compilation is allowed everywhere, a page's main thread included). */
+/** The compiled module, compiled synchronously: fine in Node and in the page's worker, where the engine runs. */
 function kernelModule(): WebAssembly.Module {
   compiled ??= new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
   return compiled;

@@ -528,6 +528,31 @@
         (i32.store (i32.add (local.get $rowPtr) (i32.shl (local.get $r) (i32.const 2))) (local.get $nnz))
         (br $rl))))
 
+  ;; Dense codes f [rows, m] to CSR: the positive entries of each row in index order (rowPtr [rows + 1], idx, val).
+  (func (export "compress") (param $f i32) (param $rows i32) (param $m i32) (param $rowPtr i32) (param $idx i32)
+    (param $val i32)
+    (local $r i32) (local $i i32) (local $nnz i32) (local $v f32)
+    (i32.store (local.get $rowPtr) (i32.const 0))
+    (block $rdone
+      (loop $rl
+        (br_if $rdone (i32.ge_s (local.get $r) (local.get $rows)))
+        (local.set $i (i32.const 0))
+        (block $idone
+          (loop $il
+            (br_if $idone (i32.ge_s (local.get $i) (local.get $m)))
+            (local.set $v (f32.load (local.get $f)))
+            (if (f32.gt (local.get $v) (f32.const 0))
+              (then
+                (i32.store (i32.add (local.get $idx) (i32.shl (local.get $nnz) (i32.const 2))) (local.get $i))
+                (f32.store (i32.add (local.get $val) (i32.shl (local.get $nnz) (i32.const 2))) (local.get $v))
+                (local.set $nnz (i32.add (local.get $nnz) (i32.const 1)))))
+            (local.set $f (i32.add (local.get $f) (i32.const 4)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $il)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (i32.store (i32.add (local.get $rowPtr) (i32.shl (local.get $r) (i32.const 2))) (local.get $nnz))
+        (br $rl))))
+
   ;; Sparse dots: out[n] = src[r, :]·w[idx[n], :] for every code n of row r (dL/df at the selected latents only).
   (func (export "sparseDots") (param $rowPtr i32) (param $idx i32) (param $rows i32) (param $src i32)
     (param $w i32) (param $d i32) (param $out i32)

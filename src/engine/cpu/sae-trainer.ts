@@ -9,6 +9,7 @@ import { addSums, emptySums, sumsFromRows, type MetricSums } from '../../core/sa
 import { checkParamShapes, type SaeParams } from '../../core/sae/params';
 import type { SaeTrainerStart } from '../../core/engine/engine';
 import type { SaeHyper, SaeShape, SaeTrainer, StepResult } from '../../core/engine/sae-trainer';
+import { adamStep } from './kernels/adam';
 import { KernelHeap } from './kernels/heap';
 import { backward, denseCodes, forward, type Forward, type ParamOffsets, type SelectionArgs } from './sae-pass';
 
@@ -201,22 +202,13 @@ export class CpuSaeTrainer implements SaeTrainer {
     if (finite) {
       const scale = gradClipScale(gradNorm, hy.gradClip);
       this.t += 1;
-      const c1 = 1 / (1 - hy.beta1 ** this.t),
-        c2 = 1 / (1 - hy.beta2 ** this.t);
-      this.order().forEach((off, i) =>
-        h.k.adam(
-          4 * off,
-          4 * grads[i],
-          4 * this.am[i],
-          4 * this.av[i],
-          this.sizes[i],
-          hy.lr * c1,
-          hy.beta1,
-          hy.beta2,
-          c2,
-          hy.eps,
-          scale,
-        ),
+      const order = this.order();
+      adamStep(
+        h,
+        order.map((p, i) => ({ p, g: grads[i], m: this.am[i], v: this.av[i], n: this.sizes[i] })),
+        hy,
+        this.t,
+        scale,
       );
       if (rules.unitDecoder) this.unitRows();
       if (rules.threshold === 'estimated')

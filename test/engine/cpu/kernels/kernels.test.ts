@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, normal } from '../../../../src/core/math/rng';
 import { topIndices } from '../../../../src/core/sae/architecture';
+import { adamStep } from '../../../../src/engine/cpu/kernels/adam';
 import { KernelHeap } from '../../../../src/engine/cpu/kernels/heap';
 import { batchTopK, kthLargest, rowTopK, type Csr } from '../../../../src/engine/cpu/kernels/select';
 import { expectClose } from '../../../support/expect-close';
@@ -28,7 +29,7 @@ describe('WebAssembly kernels against f64 loops', () => {
       g = h.allocFrom(G),
       m = h.allocFrom(M),
       v = h.allocFrom(V);
-    h.k.adam(4 * p, 4 * g, 4 * m, 4 * v, n, lr * c1, b1, b2, c2, eps, scale);
+    adamStep(h, [{ p, g, m, v, n }], { lr, beta1: b1, beta2: b2, eps }, t, scale);
     const wantM = Float64Array.from(M, (x, i) => b1 * x + (1 - b1) * scale * G[i]);
     const wantV = Float64Array.from(V, (x, i) => b2 * x + (1 - b2) * (scale * G[i]) ** 2);
     const wantP = Float64Array.from(P, (x, i) => x - (lr * c1 * wantM[i]) / (Math.sqrt(c2 * wantV[i]) + eps));

@@ -194,8 +194,7 @@ export function backward(
     const I = h.i32;
     for (let n = 0; n < nnz; n++) F[g.bEnc + I[csr.idx + n]] += F[gval + n];
     if (rules.auxK && o.aux && o.aux.alpha > 0) aux = auxK(h, p, g, dims, fw, o.aux, gEncT);
-    F = h.f32;
-    transpose(F, gEncT, g.wEnc, m, d);
+    transpose(h, gEncT, g.wEnc, m, d);
   } else {
     const f = fw.codes.f;
     const gPre = h.alloc(B * m);

@@ -17,24 +17,14 @@ export function gemmTA(h: KernelHeap, a: number, b: number, c: number, M: number
 export function gemmTB(h: KernelHeap, a: number, b: number, c: number, M: number, K: number, N: number, acc = false) {
   const mark = h.used;
   const bt = h.alloc(K * N);
-  transpose(h.f32, b, bt, N, K);
+  transpose(h, b, bt, N, K);
   h.k.gemm(4 * a, K, 1, 4 * bt, 4 * c, M, K, N, acc ? 1 : 0);
   h.release(mark);
 }
 
-/** out [cols, rows] = src [rows, cols]ᵀ, in 32×32 blocks so both sides stay in cache. */
-export function transpose(f: Float32Array, src: number, out: number, rows: number, cols: number): void {
-  const T = 32;
-  for (let r0 = 0; r0 < rows; r0 += T) {
-    const r1 = Math.min(rows, r0 + T);
-    for (let c0 = 0; c0 < cols; c0 += T) {
-      const c1 = Math.min(cols, c0 + T);
-      for (let r = r0; r < r1; r++) {
-        const s = src + r * cols;
-        for (let c = c0; c < c1; c++) f[out + c * rows + r] = f[s + c];
-      }
-    }
-  }
+/** out [cols, rows] = src [rows, cols]ᵀ (element offsets in the heap). */
+export function transpose(h: KernelHeap, src: number, out: number, rows: number, cols: number): void {
+  h.k.transpose(4 * src, 4 * out, rows, cols);
 }
 
 /**

@@ -32,6 +32,7 @@ interface KernelExports {
   maskPositive(g: number, f: number, n: number): void;
   countPositive(f: number, rows: number, n: number, out: number): void;
   compress(f: number, rows: number, m: number, rowPtr: number, idx: number, val: number): void;
+  transpose(src: number, out: number, rows: number, cols: number): void;
   rowTopK(
     pre: number,
     rows: number,

@@ -553,6 +553,41 @@
         (i32.store (i32.add (local.get $rowPtr) (i32.shl (local.get $r) (i32.const 2))) (local.get $nnz))
         (br $rl))))
 
+  ;; out [cols, rows] = src [rows, cols]ᵀ in 16×16 blocks, so reads and writes both stay within a few cache lines.
+  (func (export "transpose") (param $src i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $r0 i32) (local $c0 i32) (local $r i32) (local $c i32) (local $r1 i32) (local $c1 i32)
+    (block $r0done
+      (loop $r0l
+        (br_if $r0done (i32.ge_s (local.get $r0) (local.get $rows)))
+        (local.set $r1 (select (i32.add (local.get $r0) (i32.const 16)) (local.get $rows)
+          (i32.lt_s (i32.add (local.get $r0) (i32.const 16)) (local.get $rows))))
+        (local.set $c0 (i32.const 0))
+        (block $c0done
+          (loop $c0l
+            (br_if $c0done (i32.ge_s (local.get $c0) (local.get $cols)))
+            (local.set $c1 (select (i32.add (local.get $c0) (i32.const 16)) (local.get $cols)
+              (i32.lt_s (i32.add (local.get $c0) (i32.const 16)) (local.get $cols))))
+            (local.set $r (local.get $r0))
+            (block $rdone
+              (loop $rl
+                (br_if $rdone (i32.ge_s (local.get $r) (local.get $r1)))
+                (local.set $c (local.get $c0))
+                (block $cdone
+                  (loop $cl
+                    (br_if $cdone (i32.ge_s (local.get $c) (local.get $c1)))
+                    (f32.store
+                      (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+                      (f32.load
+                        (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $cl)))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br $rl)))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const 16)))
+            (br $c0l)))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
+        (br $r0l))))
+
   ;; Sparse dots: out[n] = src[r, :]·w[idx[n], :] for every code n of row r (dL/df at the selected latents only).
   (func (export "sparseDots") (param $rowPtr i32) (param $idx i32) (param $rows i32) (param $src i32)
     (param $w i32) (param $d i32) (param $out i32)

@@ -35,6 +35,8 @@ async function heldOutAccuracy(page: Page): Promise<number> {
 test("drop breast_cancer with its reference split, train on WebGPU, and see scikit-learn's held-out accuracy", async () => {
   const { page, consoleErrors, foreignRequests } = await openPage(app, '?demo=0');
   expect(await waitForEngine(page)).toBe('webgpu');
+  // vite preview serves COOP/COEP (vite.config.ts), and the app still loads everything under require-corp.
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
   const ref = referenceJson().breast_cancer;
   await dropFiles(page, [{ name: 'breast_cancer.npz', bytes: fixtureBytes('breast_cancer.npz') }, splitFile(ref)]);
   await page.waitForSelector('[data-testid=files] >> text=breast_cancer_split.json');

@@ -1,6 +1,6 @@
 // `npm run bench`: the WGSL engine's training workloads, the logistic probe to convergence through the product's
 // trainLogisticProbe on the WGSL engine and on tfjs-webgpu (same device), ingestion GB/s, and stock tfjs
-// autograd steps, as one JSON document on stdout (progress on stderr).
+// autograd steps, the CPU engine against numpy (cpu.sae), as one JSON document on stdout (progress on stderr).
 import { installNodeWebGPU } from '../src/engine/gpu/node-webgpu';
 import { createEngine } from '../src/engine/create-engine';
 import { parseArgs } from './args';
@@ -10,6 +10,7 @@ import { benchTrainerSteps } from './trainer';
 import { benchIngest } from './ingest';
 import { benchTfjs, loadTfjs } from './tfjs-stock';
 import { round } from './timing';
+import { benchCpuSae } from './cpu-sae';
 import { logisticRatios, torchRatios } from './ratios';
 
 const args = parseArgs(process.argv.slice(2));
@@ -114,6 +115,10 @@ if (has('tfjs')) {
   const ours = wgsl.reluSae as { samplesPerSec: number } | undefined;
   const theirs = t.reluSae as { samplesPerSec: number };
   if (ours) report.ratios = { reluSaeVsTfjs: round(ours.samplesPerSec / theirs.samplesPerSec, 4) };
+}
+if (has('cpu.sae')) {
+  log('cpu engine: SAE steps against numpy');
+  report.cpu = { ...(report.cpu as object), sae: await benchCpuSae() };
 }
 if (logistic) report.logisticRatios = logisticRatios(logistic);
 if (args.torch) {

@@ -230,7 +230,8 @@ test('sae trains a TopK SAE on planted features and writes SAELens files a reade
   ]);
   expect(code, err).toBe(0);
   const result = JSON.parse(stdout);
-  expect(result.implementation).toMatch(/tfjs-cpu/);
+  // The CPU engine trains SAEs on its WebAssembly SIMD kernels.
+  expect(result.implementation).toBe('cpu-wasm-simd');
   expect(result.steps).toBe(60);
   // Reconstruction is learned: held-out fraction of variance unexplained well below the mean predictor's 1.
   expect(result.test.fvu).toBeGreaterThan(0);

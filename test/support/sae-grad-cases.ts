@@ -84,7 +84,27 @@ export function problem(arch: SaeArchitecture, seed: number, B: number, d: numbe
   return { init, x: randn(B * d, r) };
 }
 
-export function gradientCases(): void {
+/** Raw gradients and loss terms of a trainer built from `init` (rows in chunks of `maxChunkRows` where it chunks). */
+export type RawGradientsOf = (
+  shape: SaeShape,
+  init: SaeParams,
+  maxChunkRows: number | undefined,
+  x: Float32Array,
+  rows: number,
+  hyper: SaeHyper,
+  dead?: Uint8Array,
+) => Promise<
+  { [K in 'wEnc' | 'bEnc' | 'wDec' | 'bDec']: Float32Array } & { logThreshold?: Float32Array; mse: number; aux: number }
+>;
+
+const tfjsGradients: RawGradientsOf = async (shape, init, maxChunkRows, x, rows, hyper, dead) => {
+  const trainer = new TfjsSaeTrainer(shape, init, { maxChunkRows });
+  const got = await trainer.gradients(x, rows, hyper, dead);
+  trainer.dispose();
+  return got;
+};
+
+export function gradientCases(gradientsOf: RawGradientsOf = tfjsGradients): void {
   const B = 12,
     d = 6,
     m = 10;
@@ -93,11 +113,7 @@ export function gradientCases(): void {
       const { init, x } = problem(c.arch, 100 + ci, B, d, m);
       const hyper = { ...HYPER, ...c.hyper };
       const dead = c.dead ? Uint8Array.from({ length: m }, (_, i) => (c.dead!.includes(i) ? 1 : 0)) : undefined;
-      const trainer = new TfjsSaeTrainer({ architecture: c.arch, dIn: d, dSae: m }, init, {
-        maxChunkRows: c.maxChunkRows,
-      });
-      const got = await trainer.gradients(x, B, hyper, dead);
-      trainer.dispose();
+      const got = await gradientsOf({ architecture: c.arch, dIn: d, dSae: m }, init, c.maxChunkRows, x, B, hyper, dead);
       const opts: ReferenceOptions = {
         architecture: c.arch,
         k: hyper.k,

@@ -18,6 +18,8 @@ import { rowQuadraticFormHost } from '../../core/detect/mahalanobis';
 import { tfjsKnnCosine } from './knn-cosine';
 import { chunkRowsFor, TfjsSaeTrainer } from './sae/trainer';
 import { TfjsSaeEvaluator } from './sae-evaluator';
+import { kernelsSupported } from '../cpu/kernels/heap';
+import { cpuSaeTrainer } from '../cpu/sae-trainer';
 
 /**
  * Rows per Gram chunk: each chunk's f32 sums carry ~chunk·eps error at worst, and chunks are added in f64 on
@@ -82,6 +84,8 @@ export class TfjsEngine implements Engine {
   }
 
   saeTrainer(shape: SaeShape, start: SaeTrainerStart): SaeTrainer {
+    // On the CPU backend SAEs train on the WebAssembly SIMD kernels (src/engine/cpu), ~100× tfjs-cpu's ops.
+    if (this.onHost && !('evaluate' in start) && kernelsSupported()) return cpuSaeTrainer(shape, start);
     const { maxBindingBytes } = this.options;
     const maxChunkRows = maxBindingBytes ? chunkRowsFor(shape.dSae, maxBindingBytes) : undefined;
     if ('resume' in start) return TfjsSaeTrainer.fromState(shape, start.resume, { maxChunkRows });

@@ -196,3 +196,21 @@ test('without WebGPU the page says so plainly and trains on the CPU backend', as
   expect(Math.abs(acc - ref.logreg_C1.test_acc)).toBeLessThanOrEqual(0.01);
   expect(consoleErrors).toEqual([]);
 });
+
+test('choosing the CPU engine on a WebGPU page restarts the engine as the CPU, says so, and trains there', async () => {
+  const { page, consoleErrors } = await openPage(app, '?demo=0');
+  expect(await waitForEngine(page)).toBe('webgpu');
+  await page.selectOption('[data-testid=engine-choice]', 'cpu');
+  await page.waitForSelector('[data-testid=engine][data-backend=cpu][data-reason=user-choice]', { timeout: 60_000 });
+  expect(await page.textContent('[data-testid=engine]')).toMatch(/^\s*CPU \(chosen\)/);
+  const ref = referenceJson().breast_cancer;
+  await dropFiles(page, [{ name: 'breast_cancer.npz', bytes: fixtureBytes('breast_cancer.npz') }, splitFile(ref)]);
+  await expect.poll(() => page.inputValue('[data-testid=split-select]')).not.toBe('random');
+  await page.click('[data-testid=train]');
+  const acc = await heldOutAccuracy(page);
+  expect(Math.abs(acc - ref.logreg_C1.test_acc)).toBeLessThanOrEqual(0.01);
+  // And back: the GPU again when present.
+  await page.selectOption('[data-testid=engine-choice]', 'auto');
+  await page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
+  expect(consoleErrors).toEqual([]);
+});

@@ -8,6 +8,25 @@ import { KernelHeap } from './kernels/heap';
 /** Largest X (values) copied into a kernel heap; wasm32 memory stops at 4 GiB, and scratch needs room too. */
 export const CPU_OBJECTIVE_MAX_VALUES = 512 * 1024 * 1024;
 
+/** z = X W + b, [rows, outputs] row-major, on the same GEMM (the scores behind a fit's final metrics). */
+export function cpuLinearScores(
+  x: Float32Array,
+  rows: number,
+  cols: number,
+  params: Float32Array,
+  outputs: number,
+): Float32Array {
+  const K = outputs;
+  const h = new KernelHeap();
+  const X = h.allocFrom(x);
+  const W = h.allocFrom(params.subarray(0, cols * K));
+  const Z = h.alloc(rows * K);
+  gemm(h, X, W, Z, rows, cols, K);
+  const z = h.copyOut(Z, rows * K);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) z[r * K + k] += params[cols * K + k];
+  return z;
+}
+
 export function cpuLinearObjective(
   x: Float32Array,
   rows: number,

@@ -1,7 +1,7 @@
 // The CPU engine's logistic objective against the log-loss and its gradient written out in f64 loops here, for
 // the binary and the multinomial case with row weights; the probes' scikit-learn tests run through it too.
 import { describe, expect, test } from 'vitest';
-import { cpuLinearObjective } from '../../../src/engine/cpu/linear-objective';
+import { cpuLinearObjective, cpuLinearScores } from '../../../src/engine/cpu/linear-objective';
 import { createRng, normal } from '../../../src/core/math/rng';
 
 function reference(
@@ -65,4 +65,20 @@ describe('cpuLinearObjective', () => {
       objective.dispose();
     });
   }
+
+  test('scores z = X W + b match the f64 product', () => {
+    const rows = 61;
+    const cols = 19;
+    const K = 3;
+    const random = createRng(7);
+    const x = Float32Array.from({ length: rows * cols }, () => normal(random));
+    const p = Float32Array.from({ length: cols * K + K }, () => normal(random));
+    const z = cpuLinearScores(x, rows, cols, p, K);
+    for (let r = 0; r < rows; r++)
+      for (let k = 0; k < K; k++) {
+        let s = p[cols * K + k];
+        for (let c = 0; c < cols; c++) s += x[r * cols + c] * p[c * K + k];
+        expect(Math.abs(z[r * K + k] - s)).toBeLessThan(1e-5 * (1 + Math.abs(s)));
+      }
+  });
 });

@@ -1,6 +1,7 @@
 // `npm run bench`: the WGSL engine's training workloads, the logistic probe to convergence through the product's
 // trainLogisticProbe on the WGSL engine and on tfjs-webgpu (same device), ingestion GB/s, and stock tfjs
-// autograd steps, the CPU engine against numpy (cpu.sae), as one JSON document on stdout (progress on stderr).
+// autograd steps, the CPU engine against numpy (cpu.sae, cpu.logistic, cpu.eigen, cpu.ingest), as one JSON
+// document on stdout (progress on stderr).
 import { installNodeWebGPU } from '../src/engine/gpu/node-webgpu';
 import { createEngine } from '../src/engine/create-engine';
 import { parseArgs } from './args';
@@ -11,6 +12,7 @@ import { benchIngest } from './ingest';
 import { benchTfjs, loadTfjs } from './tfjs-stock';
 import { round } from './timing';
 import { benchCpuSae } from './cpu-sae';
+import { benchCpu } from './cpu';
 import { logisticRatios, torchRatios } from './ratios';
 
 const args = parseArgs(process.argv.slice(2));
@@ -119,6 +121,11 @@ if (has('tfjs')) {
 if (has('cpu.sae')) {
   log('cpu engine: SAE steps against numpy');
   report.cpu = { ...(report.cpu as object), sae: await benchCpuSae() };
+}
+if (has('cpu.logistic') || has('cpu.eigen') || has('cpu.ingest')) {
+  // Last: the logistic fit switches tfjs's global backend to 'cpu'.
+  log('cpu engine: logistic, eigen, ingestion against numpy/scikit-learn');
+  report.cpu = { ...(report.cpu as object), ...(await benchCpu({ sections: args.sections }, log)) };
 }
 if (logistic) report.logisticRatios = logisticRatios(logistic);
 if (args.torch) {

@@ -91,7 +91,7 @@ async function runWithRecovery(
         (result) => ({ result }),
         (error: unknown) => ({ error }),
       ),
-      holder.lostSince(gen).then(() => ({ lost: true as const })),
+      holder.lostSince(gen).then((why) => ({ lost: true as const, why })),
     ]);
     // Errors that read like the device's (a failed mapAsync, a destroyed buffer) wait longer for the loss report.
     const lostAfterError =
@@ -105,12 +105,14 @@ async function runWithRecovery(
       if (attempt >= MAX_DEVICE_RESTARTS)
         throw new Error(`the GPU device was lost ${attempt + 1} times during this run; giving up`);
       const from = latest ? checkpointStep(latest) : 0;
+      const switched = 'lost' in outcome && outcome.why.startsWith('engine switched');
       post({
         type: 'notice',
         notice: {
           level: 'info',
-          message:
-            from > 0
+          message: switched
+            ? `The engine changed during the run; it ${from > 0 ? `resumed from its checkpoint at step ${from}` : 'restarted'} on the new engine.`
+            : from > 0
               ? `The GPU device was lost during training; a new device was created and the run resumed from its checkpoint at step ${from}.`
               : 'The GPU device was lost during training; a new device was created and the run restarted on it.',
         },
@@ -141,6 +143,10 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
           post({ type: 'notice', notice: { level: 'info', message: `${message}; creating a new GPU device` } }),
       );
       holder.engine().catch((e) => post({ type: 'engine-error', message: (e as Error).message }));
+      return;
+    case 'set-engine':
+      if (!holder) return;
+      holder.switchTo(msg.preference).catch((e) => post({ type: 'engine-error', message: (e as Error).message }));
       return;
     case 'load-file':
       void store

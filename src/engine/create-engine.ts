@@ -8,12 +8,15 @@ import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { acquireGpuDevice, type GpuDeviceHandle } from './gpu/acquire-device';
 import { TfjsEngine } from './tfjs/tfjs-engine';
 import { WgslEngine, type WgslEngineOptions } from './wgsl/wgsl-engine';
-import type { Engine, EnginePreference } from '../core/engine/engine';
+import { kernelsSupported } from './cpu/kernels/heap';
+import type { Engine, EnginePreference, EngineReason } from '../core/engine/engine';
 
 export interface CreateEngineOptions {
   onDeviceLost?: (message: string) => void;
   /** Passed to the WGSL engine (e.g. a small maxChunkBytes to exercise chunking in tests). */
   wgsl?: WgslEngineOptions;
+  /** Set when this start replaces an engine whose GPU device was lost: a CPU fallback then says so. */
+  afterLoss?: string;
 }
 
 export interface StartedEngine {
@@ -30,11 +33,13 @@ export async function createEngine(
   preference: EnginePreference = 'auto',
   options: CreateEngineOptions | ((message: string) => void) = {},
 ): Promise<StartedEngine> {
-  const { onDeviceLost, wgsl } = typeof options === 'function' ? { onDeviceLost: options, wgsl: undefined } : options;
+  const { onDeviceLost, wgsl, afterLoss } =
+    typeof options === 'function' ? { onDeviceLost: options, wgsl: undefined, afterLoss: undefined } : options;
   // Production mode: tfjs then skips its debug checks and its console notices (in Node, a banner advertising
   // tfjs-node on the first CPU tensor), which would otherwise land in the CLI's output and the page's console.
   tf.env().set('PROD', true);
   let fallbackReason: string | undefined;
+  let reason: EngineReason = 'no-webgpu';
   if (preference !== 'cpu') {
     const acquired = registered
       ? { ok: true as const, gpu: registered }
@@ -50,7 +55,12 @@ export async function createEngine(
       }
       if (await tf.setBackend(BACKEND_NAME)) {
         await tf.ready();
-        const info = { backend: 'webgpu' as const, adapter: acquired.gpu.description, precision: 'f32' as const };
+        const info = {
+          backend: 'webgpu' as const,
+          adapter: acquired.gpu.description,
+          precision: 'f32' as const,
+          reason: 'webgpu' as const,
+        };
         const tfjsEngine = new TfjsEngine(
           { ...info, implementation: 'tfjs-webgpu' },
           { maxBindingBytes: acquired.gpu.device.limits.maxStorageBufferBindingSize },
@@ -66,17 +76,24 @@ export async function createEngine(
       fallbackReason = acquired.reason;
     }
     if (preference !== 'auto') throw new Error(`WebGPU was required but is unavailable: ${fallbackReason}`);
+    if (afterLoss) {
+      reason = 'device-lost';
+      fallbackReason = `${afterLoss}; no new GPU device: ${fallbackReason}`;
+    }
   } else {
-    fallbackReason = 'CPU backend chosen explicitly';
+    reason = 'user-choice';
+    fallbackReason = 'CPU engine chosen';
   }
   await tf.setBackend('cpu');
   await tf.ready();
   return {
     engine: new TfjsEngine({
       backend: 'cpu',
-      implementation: 'tfjs-cpu',
+      // SAE steps and logistic objectives run on the WebAssembly SIMD kernels where the runtime has them.
+      implementation: kernelsSupported() ? 'cpu-wasm-simd' : 'tfjs-cpu',
       adapter: '',
       fallbackReason,
+      reason,
       precision: 'f32',
     }),
   };

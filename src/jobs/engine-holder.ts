@@ -21,9 +21,9 @@ export class EngineHolder {
     this.started = this.start();
   }
 
-  private start(): Promise<StartedEngine> {
+  private start(afterLoss?: string): Promise<StartedEngine> {
     const gen = this.generation;
-    const started = createEngine(this.preference, (message) => this.lost(gen, message));
+    const started = createEngine(this.preference, { onDeviceLost: (message) => this.lost(gen, message), afterLoss });
     started.then(
       (s) => this.onReady(s.engine),
       () => {},
@@ -38,7 +38,21 @@ export class EngineHolder {
     const waiting = this.lostWaiters.filter((w) => w.gen === gen);
     this.lostWaiters = this.lostWaiters.filter((w) => w.gen !== gen);
     waiting.forEach((w) => w.resolve(message));
+    this.started = this.start(message);
+  }
+
+  /**
+   * Restarts on another engine (the page's engine setting): a new generation, so a job running on the old one
+   * restarts on the new one as after a device loss.
+   */
+  switchTo(preference: EnginePreference): Promise<Engine> {
+    this.preference = preference;
+    const gen = this.generation++;
+    const waiting = this.lostWaiters.filter((w) => w.gen === gen);
+    this.lostWaiters = this.lostWaiters.filter((w) => w.gen !== gen);
+    waiting.forEach((w) => w.resolve(`engine switched to ${preference}`));
     this.started = this.start();
+    return this.engine();
   }
 
   async engine(): Promise<Engine> {

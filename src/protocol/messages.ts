@@ -19,6 +19,8 @@ export type InjectedFault = 'device-lost' | 'worker-crash';
 
 export type ToWorker =
   | { type: 'init'; preference: EnginePreference }
+  /** Restart the worker's engine on another preference (the page's engine setting); answered by 'ready'. */
+  | { type: 'set-engine'; preference: EnginePreference }
   | { type: 'load-file'; fileId: FileId; file: Blob; name: string }
   /** Raised (or lowered) file-reader budgets for files loaded from now on (the page's ?budget= parameter). */
   | { type: 'set-budgets'; budgets: BudgetOverrides }

@@ -93,6 +93,8 @@ function newBatch(weak: boolean): Batch {
 export class Workbench {
   engine = $state<EngineInfo | null>(null);
   engineError = $state<string | null>(null);
+  /** The engine asked for: 'auto' (WebGPU when present) or 'cpu' (the page's engine setting, or ?engine=). */
+  preference = $state<EnginePreference>('auto');
   files = $state<FileSummary[]>([]);
   loading = $state<Record<FileId, { name: string; done: number; total: number }>>({});
   errors = $state<ErrorReport[]>([]);
@@ -131,10 +133,8 @@ export class Workbench {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private handles = new Map<FileId, File | Blob>();
 
-  constructor(
-    private preference: EnginePreference = 'auto',
-    runsDb = 'probelab',
-  ) {
+  constructor(preference: EnginePreference = 'auto', runsDb = 'probelab') {
+    this.preference = preference;
     this.runs = new RunsState(runsDb);
     const logistic = new LogisticMethod();
     this.methods = {
@@ -417,6 +417,18 @@ export class Workbench {
     this.inFlight.set(jobId, { slot, spec, handlers });
     this.worker.send({ type: 'train', jobId, lane: slot.lane, spec });
     return jobId;
+  }
+
+  /**
+   * Restarts the worker's engine on another preference: the CPU on purpose for small jobs, where starting a GPU
+   * costs more than the work. Files stay loaded; a running job restarts on the new engine.
+   */
+  chooseEngine(preference: EnginePreference): void {
+    if (preference === this.preference) return;
+    this.preference = preference;
+    this.engine = null;
+    this.engineError = null;
+    this.worker.send({ type: 'set-engine', preference });
   }
 
   private keep(draft: RunDraft): void {

@@ -39,7 +39,8 @@ test('probe --json on breast_cancer with the reference split matches scikit-lear
   expect(result.testRows).toBe(142);
   expect(Math.abs(result.test.accuracy - expected.test_acc)).toBeLessThanOrEqual(1e-3);
   expect(Math.abs(result.test.auroc - expected.test_auroc)).toBeLessThanOrEqual(1e-3);
-  expect(result.engine.backend).toBe('cpu');
+  // The JSON says which engine ran and why: the CPU, asked for with --engine cpu.
+  expect(result.engine).toMatchObject({ backend: 'cpu', reason: 'user-choice', implementation: 'cpu-wasm-simd' });
   expect(cosine(result.probe.weight, expected.coef)).toBeGreaterThanOrEqual(0.999);
   expect(result.probe.space).toMatch(/standardized/);
 });

@@ -35,6 +35,8 @@ async function heldOutAccuracy(page: Page): Promise<number> {
 test("drop breast_cancer with its reference split, train on WebGPU, and see scikit-learn's held-out accuracy", async () => {
   const { page, consoleErrors, foreignRequests } = await openPage(app, '?demo=0');
   expect(await waitForEngine(page)).toBe('webgpu');
+  // vite preview serves COOP/COEP (vite.config.ts), and the app still loads everything under require-corp.
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
   const ref = referenceJson().breast_cancer;
   await dropFiles(page, [{ name: 'breast_cancer.npz', bytes: fixtureBytes('breast_cancer.npz') }, splitFile(ref)]);
   await page.waitForSelector('[data-testid=files] >> text=breast_cancer_split.json');
@@ -192,5 +194,23 @@ test('without WebGPU the page says so plainly and trains on the CPU backend', as
   await page.click('[data-testid=train]');
   const acc = await heldOutAccuracy(page);
   expect(Math.abs(acc - ref.logreg_C1.test_acc)).toBeLessThanOrEqual(0.01);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('choosing the CPU engine on a WebGPU page restarts the engine as the CPU, says so, and trains there', async () => {
+  const { page, consoleErrors } = await openPage(app, '?demo=0');
+  expect(await waitForEngine(page)).toBe('webgpu');
+  await page.selectOption('[data-testid=engine-choice]', 'cpu');
+  await page.waitForSelector('[data-testid=engine][data-backend=cpu][data-reason=user-choice]', { timeout: 60_000 });
+  expect(await page.textContent('[data-testid=engine]')).toMatch(/^\s*CPU \(chosen\)/);
+  const ref = referenceJson().breast_cancer;
+  await dropFiles(page, [{ name: 'breast_cancer.npz', bytes: fixtureBytes('breast_cancer.npz') }, splitFile(ref)]);
+  await expect.poll(() => page.inputValue('[data-testid=split-select]')).not.toBe('random');
+  await page.click('[data-testid=train]');
+  const acc = await heldOutAccuracy(page);
+  expect(Math.abs(acc - ref.logreg_C1.test_acc)).toBeLessThanOrEqual(0.01);
+  // And back: the GPU again when present.
+  await page.selectOption('[data-testid=engine-choice]', 'auto');
+  await page.waitForSelector('[data-testid=engine][data-backend=webgpu]', { timeout: 60_000 });
   expect(consoleErrors).toEqual([]);
 });

@@ -9,6 +9,12 @@ import type { SaeShape, SaeTrainer } from './sae-trainer';
 export type BackendKind = 'webgpu' | 'cpu';
 
 /**
+ * 'webgpu': a GPU was found and used. 'no-webgpu': none was available (no navigator.gpu, no adapter, no device).
+ * 'device-lost': the GPU device was lost and no new one could be created. 'user-choice': the CPU was asked for.
+ */
+export type EngineReason = 'webgpu' | 'no-webgpu' | 'device-lost' | 'user-choice';
+
+/**
  * 'auto': WGSL on WebGPU, else CPU. 'webgpu': WGSL on WebGPU or fail. 'tfjs-webgpu': tfjs's own WebGPU
  * kernels or fail (the reference for tests and benchmark comparisons). 'cpu': tfjs's CPU backend.
  */
@@ -22,6 +28,8 @@ export interface EngineInfo {
   adapter: string;
   /** Why WebGPU is not in use, when it is not. */
   fallbackReason?: string;
+  /** Why this engine runs, in a word a page or a script can branch on; the text is in fallbackReason. */
+  reason?: EngineReason;
   /** Precision of the arithmetic, stated in the UI and in exported reports. */
   precision: 'f32';
 }

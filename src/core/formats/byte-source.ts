@@ -11,12 +11,22 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Uint8Array>;
   /** `read` without waiting, where the backing store allows it (a Node fd, a Uint8Array, a Blob in a worker). */
   readSync?(offset: number, length: number): Uint8Array;
+  /**
+   * Reads [offset, offset + into.length) straight into `into` (a decoder's destination), returning the bytes
+   * read: fewer only at end of file. Where present, raw little-endian f32 values cost one copy, not two.
+   */
+  readInto?(offset: number, into: Uint8Array): Promise<number>;
 }
 
 export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
   const readSync = (offset: number, length: number) =>
     bytes.subarray(offset, Math.min(bytes.byteLength, offset + length));
-  return { name, size: bytes.byteLength, read: async (offset, length) => readSync(offset, length), readSync };
+  const readInto = async (offset: number, into: Uint8Array) => {
+    const part = readSync(offset, into.length);
+    into.set(part);
+    return part.length;
+  };
+  return { name, size: bytes.byteLength, read: async (offset, length) => readSync(offset, length), readSync, readInto };
 }
 
 /**
@@ -54,6 +64,13 @@ export function subSource(source: ByteSource, start: number, length: number, nam
       return to > from ? source.read(start + from, to - from) : new Uint8Array(0);
     },
   };
+  const parentInto = source.readInto?.bind(source);
+  if (parentInto) {
+    sub.readInto = async (offset, into) => {
+      const [from, to] = clamp(offset, into.length);
+      return to > from ? parentInto(start + from, into.subarray(0, to - from)) : 0;
+    };
+  }
   const parentSync = source.readSync?.bind(source);
   if (parentSync) {
     sub.readSync = (offset, len) => {
@@ -99,5 +116,6 @@ export function cachedSource(source: ByteSource, windowBytes: number): ByteSourc
     },
   };
   if (source.readSync) cached.readSync = source.readSync.bind(source);
+  if (source.readInto) cached.readInto = source.readInto.bind(source);
   return cached;
 }

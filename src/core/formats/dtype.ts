@@ -47,9 +47,15 @@ export function decodeToF32(
 ): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = littleEndian;
-  // Fast path: aligned little-endian f32 is a plain copy.
-  if (dtype === 'f32' && le && bytes.byteOffset % 4 === 0) {
-    out.set(new Float32Array(bytes.buffer, bytes.byteOffset, count), outOffset);
+  // Little-endian f32 (on this little-endian platform) is a plain byte copy into the destination, aligned or not.
+  if (dtype === 'f32' && le) {
+    new Uint8Array(out.buffer, out.byteOffset + 4 * outOffset, 4 * count).set(bytes.subarray(0, 4 * count));
+    return;
+  }
+  // Aligned little-endian f64: a typed-array view converts without DataView calls.
+  if (dtype === 'f64' && le && bytes.byteOffset % 8 === 0) {
+    const src = new Float64Array(bytes.buffer, bytes.byteOffset, count);
+    for (let i = 0; i < count; i++) out[outOffset + i] = src[i];
     return;
   }
   switch (dtype) {

@@ -31,6 +31,17 @@ export async function nodeFileSource(path: string, name = basename(path)): Promi
       }
       return buf.subarray(0, got);
     },
+    readInto: async (offset, into) => {
+      const start = Math.max(0, Math.min(offset, size));
+      const want = Math.max(0, Math.min(into.length, size - start));
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await handle.read(into, got, want - got, start + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got;
+    },
     readSync: (offset, length) => {
       const { start, buf } = span(offset, length);
       let got = 0;

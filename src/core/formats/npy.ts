@@ -12,6 +12,8 @@ import { allocF32, checkShape, elementCount, type TensorEntry } from './tensor-e
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** Slices small enough that a multi-GB file never needs a second full copy on the heap. */
 export const READ_SLICE_BYTES = 32 << 20;
+/** Typed arrays use the platform's byte order; every engine that runs the app is little-endian, but check. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const DESCR_TO_DTYPE: Record<string, DType> = {
   b1: 'bool',
@@ -177,6 +179,22 @@ class NpyTensor implements TensorEntry {
     const { source, header } = this;
     const itemBytes = DTYPE_BYTES[this.dtype];
     const sliceElems = Math.max(1, Math.floor(READ_SLICE_BYTES / itemBytes));
+    // Raw little-endian f32: the file's bytes go straight into the destination, one copy.
+    if (this.dtype === 'f32' && header.littleEndian && LITTLE_ENDIAN_HOST && source.readInto) {
+      for (let done = 0; done < n; done += sliceElems) {
+        const k = Math.min(sliceElems, n - done);
+        const offset = header.dataOffset + (first + done) * 4;
+        const into = new Uint8Array(target.buffer, target.byteOffset + (at + done) * 4, k * 4);
+        const got = await source.readInto(offset, into);
+        if (got < k * 4) {
+          throw new DataFileError(source.name, `file ended at byte ${offset + got} while reading values`, {
+            key: this.key || undefined,
+            offset: offset + got,
+          });
+        }
+      }
+      return;
+    }
     for (let done = 0; done < n; done += sliceElems) {
       const k = Math.min(sliceElems, n - done);
       const offset = header.dataOffset + (first + done) * itemBytes;

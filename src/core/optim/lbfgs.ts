@@ -122,20 +122,20 @@ export async function minimizeLbfgs(objective: Objective, x0: Float64Array, opts
 function twoLoopDirection(g: Float64Array, sList: Float64Array[], yList: Float64Array[], rho: number[]): Float64Array {
   const q = Float64Array.from(g);
   const k = sList.length;
-  const alpha = new Array<number>(k);
+  const alpha = new Float64Array(k);
   for (let i = k - 1; i >= 0; i--) {
-    alpha[i] = rho[i] * dot(sList[i], q);
+    const a = (alpha[i] = rho[i] * dot(sList[i], q));
     const y = yList[i];
-    for (let j = 0; j < q.length; j++) q[j] -= alpha[i] * y[j];
+    for (let j = 0; j < q.length; j++) q[j] -= a * y[j];
   }
   if (k > 0) {
     const gamma = dot(sList[k - 1], yList[k - 1]) / dot(yList[k - 1], yList[k - 1]);
     for (let j = 0; j < q.length; j++) q[j] *= gamma;
   }
   for (let i = 0; i < k; i++) {
-    const beta = rho[i] * dot(yList[i], q);
+    const step = alpha[i] - rho[i] * dot(yList[i], q);
     const s = sList[i];
-    for (let j = 0; j < q.length; j++) q[j] += s[j] * (alpha[i] - beta);
+    for (let j = 0; j < q.length; j++) q[j] += s[j] * step;
   }
   for (let j = 0; j < q.length; j++) q[j] = -q[j];
   return q;

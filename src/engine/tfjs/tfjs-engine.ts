@@ -20,6 +20,7 @@ import { chunkRowsFor, TfjsSaeTrainer } from './sae/trainer';
 import { TfjsSaeEvaluator } from './sae-evaluator';
 import { kernelsSupported } from '../cpu/kernels/heap';
 import { cpuSaeTrainer } from '../cpu/sae-trainer';
+import { CPU_OBJECTIVE_MAX_VALUES, cpuLinearObjective, cpuLinearScores } from '../cpu/linear-objective';
 
 /**
  * Rows per Gram chunk: each chunk's f32 sums carry ~chunk·eps error at worst, and chunks are added in f64 on
@@ -94,6 +95,10 @@ export class TfjsEngine implements Engine {
   }
 
   linearObjective(x: DeviceMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective {
+    // On the CPU backend logistic fits run on the WebAssembly SIMD GEMM (src/engine/cpu), not tfjs-cpu's ops.
+    const host = matrixOf(x).host;
+    if (host && host.length <= CPU_OBJECTIVE_MAX_VALUES && kernelsSupported())
+      return cpuLinearObjective(host, x.rows, x.cols, targets, outputs, rowWeights);
     const X = tensorOf(x);
     const [rows, cols] = X.shape;
     if (targets.length !== rows) throw new Error(`targets have ${targets.length} rows, matrix has ${rows}`);
@@ -138,6 +143,9 @@ export class TfjsEngine implements Engine {
   }
 
   async linearScores(x: DeviceMatrix, params: Float32Array, outputs: number): Promise<Float32Array> {
+    const host = matrixOf(x).host;
+    if (host && host.length <= CPU_OBJECTIVE_MAX_VALUES && kernelsSupported())
+      return cpuLinearScores(host, x.rows, x.cols, params, outputs);
     const X = tensorOf(x);
     const z = tf.tidy(() => {
       const { w, b } = splitParams(params, X.shape[1], outputs);

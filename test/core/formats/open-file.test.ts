@@ -104,6 +104,28 @@ describe('node file source', () => {
     expect(Array.from(await src.read(2, 3))).toEqual([2, 3, 4]);
     expect(Array.from(await src.read(8, 10))).toEqual([8, 9]);
     expect((await src.read(20, 5)).length).toBe(0);
+    const into = new Uint8Array(4).fill(99);
+    expect(await src.readInto!(7, into)).toBe(3);
+    expect(Array.from(into)).toEqual([7, 8, 9, 99]);
     await src.close();
+  });
+
+  it("decodes numpy's f32 .npy straight from the file into the values, equal to the in-memory read", async () => {
+    const bytes = fixtureBytes('digits_f32.npy');
+    const dir = mkdtempSync(join(tmpdir(), 'probelab-'));
+    const path = join(dir, 'digits_f32.npy');
+    writeFileSync(path, bytes);
+    const src = await nodeFileSource(path);
+    const fromFile = await (await openDataFile(src)).tensors[0].readF32();
+    const inMemory = await (await openDataFile(bytesSource('digits_f32.npy', bytes))).tensors[0].readF32();
+    expect(fromFile).toEqual(inMemory);
+    // A file cut short inside the values is named with the byte where it ended.
+    const cut = join(dir, 'cut.npy');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    const cutSource = await nodeFileSource(cut);
+    const err = await refusal(openDataFile(cutSource).then((f) => f.tensors[0].readF32()));
+    expect(err.message).toMatch(/truncated|ended at byte/);
+    await src.close();
+    await cutSource.close();
   });
 });

@@ -239,6 +239,10 @@ describe('probe-suite jobs', () => {
     expect(r.bestOutcome.test.report.metrics.accuracy).toBeCloseTo(best.test.accuracy!, 12);
     expect(r.bestOutcome.test.report.metrics.auroc).toBeCloseTo(best.test.auroc!, 12);
     expect(r.bestOutcome.notes[0]).toMatch(/3-fold CV auroc/);
+    // The grid's intervals resample exactly as the full evaluation of the same probe does (same seed, same rows).
+    const full = r.bestOutcome.test.report.intervals!;
+    expect(best.testIntervals.accuracy).toEqual(full.accuracy);
+    expect(best.testIntervals.auroc).toEqual(full.auroc);
   });
 
   test('group split keeps each group of a metadata column on one side', async () => {

@@ -110,8 +110,8 @@ test('a probe sweep draws a layer × setting heat map with intervals on hover; t
   await page.press('[data-testid=sweep-cs]', 'Tab');
   await page.fill('[data-testid=sweep-shrinkages]', '0.5');
   await page.press('[data-testid=sweep-shrinkages]', 'Tab');
-  await page.fill('[aria-label="Probe method settings"] input[type=number] >> nth=0', '2');
-  await page.press('[aria-label="Probe method settings"] input[type=number] >> nth=0', 'Tab');
+  await page.fill('[data-testid=sweep-folds]', '2');
+  await page.press('[data-testid=sweep-folds]', 'Tab');
   await page.click('[data-testid=run-suite]');
   await page.waitForSelector('[data-testid=suite-result][data-method=probe-sweep]', { timeout: 240_000 });
 
@@ -155,7 +155,7 @@ test('a probe sweep draws a layer × setting heat map with intervals on hover; t
   await page.click('[data-testid=sweep-open-best]');
   expect(await page.getAttribute('[data-testid=sweep-selected]', 'data-best')).toBe('true');
   const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: '.safetensors' }).click();
+  await page.getByRole('button', { name: '.safetensors', exact: true }).click();
   expect((await download).suggestedFilename()).toMatch(/^probe-layer_\d\.safetensors$/);
   await page.locator('[data-testid=sweep-heatmap]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/probe-suite-probe-sweep.png`, fullPage: true });

@@ -29,7 +29,9 @@ export async function probeSweep(args: CliArgs): Promise<Record<string, unknown>
   for (const f of files) {
     const prefix = files.length > 1 ? `${f.name}:` : '';
     const wanted = stringFlag(args, 'key');
-    const named = f.tensors.filter((t) => (wanted === undefined ? true : t.key === wanted));
+    // The labels are never a layer, even when they sit in an activations file as an [N, K] array.
+    const isLabels = (key: string) => f.fileId === labelRef.fileId && key === labelRef.key;
+    const named = f.tensors.filter((t) => (wanted === undefined ? !isLabels(t.key) : t.key === wanted));
     const cube = named.find((t) => t.shape.length === 3);
     if (cube) {
       for (let l = 0; l < cube.shape[0]; l++)

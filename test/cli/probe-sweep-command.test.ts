@@ -83,17 +83,18 @@ test('--sweep layer=all × C × method writes a table whose cells match scikit-l
   expect(Number(first[header.indexOf('test_accuracy')])).toBe(result.cells[0].test_accuracy);
 });
 
-test('several [N, D] files are the layers of layer=…; the default table stars the best cell', async () => {
+test('the layers of several ACTS files are named by file; the default table stars the best cell', async () => {
   const bc = fixturePath('breast_cancer.npz');
   const { code, out } = await runCli([
     'probe',
     fixturePath('layers.safetensors'),
+    fixturePath('layers_LND.npy'),
     '--labels',
     fixturePath('layers.safetensors'),
     '--labels-key',
     'labels',
     '--sweep',
-    'layer=layer_1,layer_4',
+    'layer=layers.safetensors:layer_1,layers_LND.npy:layer[4]',
     '--sweep',
     'C=0.1,1',
     '--folds',
@@ -105,8 +106,8 @@ test('several [N, D] files are the layers of layer=…; the default table stars 
   expect(code).toBe(0);
   expect(out).toMatch(/held-out accuracy; \* = best by 3-fold CV accuracy/);
   expect(out.match(/\*/g)).toHaveLength(2);
-  expect(out).toMatch(/layer_1 /);
-  expect(out).toMatch(/layer_4 /);
+  expect(out).toMatch(/^layers\.safetensors:layer_1 /m);
+  expect(out).toMatch(/^layers_LND\.npy:layer\[4\] /m);
   const bad = await runCli(['probe', bc, '--labels', bc, '--labels-key', 'y', '--sweep', 'k=1,2', '--engine', 'cpu']);
   expect(bad.code).not.toBe(0);
   expect(bad.err).toMatch(/a probe sweep grids layer, C, method, shrinkage/);

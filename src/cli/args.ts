@@ -4,12 +4,15 @@ export interface CliArgs {
   command: string;
   positional: string[];
   flags: Map<string, string | true>;
+  /** Every value a value flag was given, in order (a repeated flag such as --sweep keeps them all). */
+  lists: Map<string, string[]>;
 }
 
 export function parseArgs(argv: string[], valueFlags: ReadonlySet<string>, boolFlags: ReadonlySet<string>): CliArgs {
   const [command = 'help', ...rest] = argv;
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (!a.startsWith('--')) {
@@ -25,8 +28,9 @@ export function parseArgs(argv: string[], valueFlags: ReadonlySet<string>, boolF
     const value = inline ?? rest[++i];
     if (value === undefined) throw new Error(`--${name} needs a value`);
     flags.set(name, value);
+    lists.set(name, [...(lists.get(name) ?? []), value]);
   }
-  return { command, positional, flags };
+  return { command, positional, flags, lists };
 }
 
 export function numberFlag(args: CliArgs, name: string, fallback: number): number {
@@ -41,4 +45,9 @@ export function numberFlag(args: CliArgs, name: string, fallback: number): numbe
 export function stringFlag(args: CliArgs, name: string): string | undefined {
   const v = args.flags.get(name);
   return typeof v === 'string' ? v : undefined;
+}
+
+/** All values of a repeatable flag, in the order given ([] when absent). */
+export function listFlag(args: CliArgs, name: string): string[] {
+  return args.lists.get(name) ?? [];
 }

@@ -1,12 +1,14 @@
 // Headless Probelab: the same parsers, store, jobs and engine as the app's worker, driven from the command line,
 // so a scripted sweep (or a run on a GPU machine with no browser) reproduces what the UI shows on the same inputs.
 //   probelab probe ACTS --labels LABELS [--split split.json | --test-fraction 0.25 --seed 0] [--C 1] ...
+//   probelab probe ACTS… --labels LABELS --sweep layer=all --sweep C=0.01,0.1,1,10 [--out DIR] [--csv FILE]
 //   probelab sae ACTS [--arch topk] [--d-sae 512] [--k 32] [--steps 2000] --out DIR ...
 //   probelab encode --sae PATH ACTS --out CODES.npy [--reconstruct RECON.npy]
-import { parseArgs, type CliArgs } from './args';
+import { listFlag, parseArgs, type CliArgs } from './args';
 import { encode, encodeTable } from './encode-command';
 import { openSources } from './inputs';
 import { probe, probeTable } from './probe-command';
+import { probeSweep, probeSweepTable } from './probe-sweep-command';
 import { sae, saeTable } from './sae-command';
 import { version } from '../../package.json';
 
@@ -14,6 +16,7 @@ const HELP = `probelab: probes and sparse autoencoders on activation files (the 
 
 usage:
   probelab probe ACTS --labels LABELS [options]
+  probelab probe ACTS… --labels LABELS --sweep layer=all --sweep C=0.01,0.1,1,10 [options]
   probelab sae ACTS [options]
   probelab encode --sae PATH ACTS --out CODES.npy [options]
   probelab --version
@@ -37,6 +40,13 @@ probe options:
   --no-standardize   do not z-score features (logistic, lda);  --balanced  balanced class weights
   --split FILE       JSON with train_idx / test_idx
   --test-fraction F  seeded random split (default 0.25);  --seed N (default 0);  --no-stratify
+probe sweeps (every cell cross-validated on the same stratified folds of the training rows):
+  --sweep NAME=V,…   repeatable; layer=all | layer=0,3 (every [L, N, D] slice or [N, D] tensor of the ACTS files,
+                     in order, or by name), C=…, method=logistic,lda, shrinkage=… (lda)
+  --folds N (5);  --fold-seed N (0);  --select-by accuracy (default) | auroc | logLoss: how the best cell is
+                     chosen, on the CV folds, never on held-out rows
+  --out DIR          write probe_sweep.json and probe_sweep.csv there;  --csv FILE  the CSV table alone
+  --quiet            no progress lines on stderr
 sae options (defaults are the app's):
   --arch A           topk (default) | batchtopk | relu | jumprelu
   --d-sae N          dictionary size (512);  --k N  active latents (32);  --sparsity X  λ for relu/jumprelu (5)
@@ -83,10 +93,16 @@ const COMMANDS: Record<
       'seed',
       'engine',
       'budget',
+      'sweep',
+      'folds',
+      'fold-seed',
+      'select-by',
+      'out',
+      'csv',
     ],
-    bools: ['json', 'no-standardize', 'standardize', 'balanced', 'no-stratify', 'help'],
-    run: probe,
-    table: probeTable,
+    bools: ['json', 'no-standardize', 'standardize', 'balanced', 'no-stratify', 'quiet', 'help'],
+    run: (a) => (listFlag(a, 'sweep').length > 0 ? probeSweep(a) : probe(a)),
+    table: (r) => (r.method === 'probe-sweep' ? probeSweepTable(r) : probeTable(r)),
   },
   sae: {
     values: [

@@ -2,7 +2,7 @@
 // split or a seeded one, reported as JSON or a short table.
 import { runProbeJob } from '../jobs/probe-job';
 import { runProbeSuiteJob } from '../jobs/probe-suite-job';
-import { DEFAULT_LOGISTIC } from '../core/probes/logistic';
+import { DEFAULT_LOGISTIC, type LogisticConfig } from '../core/probes/logistic';
 import { DEFAULT_LDA, type LdaConfig } from '../core/probes/lda';
 import { probeToPlain } from '../core/probes/probe-export';
 import { DEFAULT_MASS_MEAN, type MassMeanConfig } from '../core/probes/mass-mean';
@@ -11,15 +11,19 @@ import { numberFlag, stringFlag, type CliArgs } from './args';
 import { openInto, pickKey, startEngine, storeFor } from './inputs';
 import { DEFAULT_SUITE_EVAL, type ProbeSuiteSpec } from '../protocol';
 
-export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
-  const [actsPath] = args.positional;
+/** Every ACTS file, the labels and the split opened into one store; `activations` picks the first file's [N, D]. */
+export async function openProbeInputs(args: CliArgs) {
+  const actsPaths = args.positional;
   const labelsPath = stringFlag(args, 'labels');
-  if (!actsPath || !labelsPath) throw new Error('probe needs ACTS and --labels LABELS (see --help)');
+  if (actsPaths.length === 0 || !labelsPath) throw new Error('probe needs ACTS and --labels LABELS (see --help)');
   // Files first: a bad one is reported before any GPU device is created.
   const store = storeFor(args);
-  const acts = await openInto(store, 'acts', actsPath);
-  const labels = labelsPath === actsPath ? acts : await openInto(store, 'labels', labelsPath);
-  const activations: ArrayRef = { fileId: acts.fileId, key: pickKey(acts, stringFlag(args, 'key'), 2) };
+  const files = [];
+  for (const [i, path] of actsPaths.entries()) files.push(await openInto(store, i === 0 ? 'acts' : `acts${i}`, path));
+  const acts = files[0];
+  const labelsAt = actsPaths.indexOf(labelsPath);
+  const labels = labelsAt >= 0 ? files[labelsAt] : await openInto(store, 'labels', labelsPath);
+  const activations = (): ArrayRef => ({ fileId: acts.fileId, key: pickKey(acts, stringFlag(args, 'key'), 2) });
   const labelRef: ArrayRef = { fileId: labels.fileId, key: pickKey(labels, stringFlag(args, 'labels-key'), 1) };
   const splitPath = stringFlag(args, 'split');
   const split: LabelledDataRefs['split'] = splitPath
@@ -30,11 +34,20 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
         seed: numberFlag(args, 'seed', 0),
         stratify: !args.flags.has('no-stratify'),
       };
+  return { store, files, acts, labels, labelRef, split, activations };
+}
+
+export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
+  if (args.positional.length > 1) throw new Error('probe takes one ACTS file; several are for --sweep layer=…');
+  const { store, acts, labels, labelRef, split, activations: pick } = await openProbeInputs(args);
+  const activations = pick();
   const data: LabelledDataRefs = { activations, labels: labelRef, split };
   const { engine } = await startEngine(args);
   const standardize = !args.flags.has('no-standardize');
   const method = stringFlag(args, 'method') ?? 'logistic';
   const shrinkage = shrinkageFlag(args, method);
+  for (const flag of ['folds', 'fold-seed', 'select-by', 'csv', 'out'])
+    if (args.flags.has(flag)) throw new Error(`--${flag} applies to a sweep (--sweep name=v1,v2,…)`);
   if ((stringFlag(args, 'variant') !== undefined || args.flags.has('standardize')) && method !== 'mass-mean')
     throw new Error(`--variant and --standardize apply to --method mass-mean, not ${method}`);
   const hooks = { onStart: () => {}, onProgress: () => {}, isCancelled: () => false };
@@ -46,16 +59,7 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
   };
 
   if (method === 'logistic') {
-    const config = {
-      ...DEFAULT_LOGISTIC,
-      C: numberFlag(args, 'C', 1),
-      standardize,
-      optimizer: (stringFlag(args, 'optimizer') ?? 'lbfgs') as 'lbfgs' | 'adam',
-      learningRate: numberFlag(args, 'lr', DEFAULT_LOGISTIC.learningRate),
-      maxIter: numberFlag(args, 'max-iter', DEFAULT_LOGISTIC.maxIter),
-      tol: numberFlag(args, 'tol', DEFAULT_LOGISTIC.tol),
-      classWeight: args.flags.has('balanced') ? ('balanced' as const) : ('none' as const),
-    };
+    const config = logisticFlags(args, standardize);
     const r = await runProbeJob(engine, store, { method: 'logistic', data, config }, hooks);
     if (!r) throw new Error('the run was cancelled');
     const model = {
@@ -106,6 +110,20 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
   };
 }
 
+/** The logistic settings the flags give (C is the sweep's own where it sweeps C). */
+export function logisticFlags(args: CliArgs, standardize: boolean): LogisticConfig {
+  return {
+    ...DEFAULT_LOGISTIC,
+    C: numberFlag(args, 'C', 1),
+    standardize,
+    optimizer: (stringFlag(args, 'optimizer') ?? 'lbfgs') as 'lbfgs' | 'adam',
+    learningRate: numberFlag(args, 'lr', DEFAULT_LOGISTIC.learningRate),
+    maxIter: numberFlag(args, 'max-iter', DEFAULT_LOGISTIC.maxIter),
+    tol: numberFlag(args, 'tol', DEFAULT_LOGISTIC.tol),
+    classWeight: args.flags.has('balanced') ? 'balanced' : 'none',
+  };
+}
+
 /** Mass-mean fits in activation space unless --standardize asks for z-scored rows; --variant plain | iid. */
 function massMeanConfig(args: CliArgs): MassMeanConfig {
   const variant = stringFlag(args, 'variant') ?? DEFAULT_MASS_MEAN.variant;
@@ -117,6 +135,11 @@ function massMeanConfig(args: CliArgs): MassMeanConfig {
 function shrinkageFlag(args: CliArgs, method: string): LdaConfig['shrinkage'] {
   const v = stringFlag(args, 'shrinkage');
   if (v !== undefined && method !== 'lda') throw new Error(`--shrinkage applies to --method lda, not ${method}`);
+  return parseShrinkage(v);
+}
+
+/** none | auto | X in [0, 1]; undefined is none. */
+export function parseShrinkage(v: string | undefined): LdaConfig['shrinkage'] {
   if (v === undefined || v === 'none') return 'none';
   if (v === 'auto') return 'ledoit-wolf';
   const alpha = Number(v);

@@ -23,7 +23,8 @@ import { fitMassMean } from '../core/probes/mass-mean';
 import { fitLda } from '../core/probes/lda';
 import { fitRidge, regressionMetrics } from '../core/probes/ridge';
 import { ccsCredence, fitCcs } from '../core/probes/ccs';
-import { sweepLayers } from '../core/probes/layer-sweep';
+import { sweepLayers, type LayerInput } from '../core/probes/layer-sweep';
+import { settingLabel, sweepProbes } from '../core/probes/probe-sweep';
 import { regularizationPath } from '../core/probes/regularization-path';
 import { trainLogisticProbe, type LogisticConfig, type ProbeDataset } from '../core/probes/logistic';
 import { probeFromJson, probeFromNpz, probeFromSafetensors } from '../core/probes/probe-export';
@@ -34,6 +35,7 @@ import {
   SUITE_PROGRESS_FIELDS,
   type ClassificationOutcome,
   type EvaluatedSide,
+  type LayersDataRefs,
   type ProbeSuiteMethod,
   type ProbeSuiteResult,
   type ProbeSuiteSpec,
@@ -198,19 +200,7 @@ export async function runProbeSuiteJob(
     }
     case 'layer-sweep': {
       const fields = SUITE_PROGRESS_FIELDS['layer-sweep'];
-      if (spec.data.layers.length === 0) throw new Error('a layer sweep needs at least one layer');
-      const first = await resolveLabelledData(store, { ...spec.data, activations: spec.data.layers[0].activations });
-      const layers = [];
-      for (const l of spec.data.layers) {
-        const m = await store.matrix(l.activations);
-        if (m.rows !== first.x.rows)
-          throw new DataFileError(
-            store.fileName(l.activations.fileId),
-            `layer ${l.name} has ${m.rows} rows; the first layer has ${first.x.rows}`,
-            { key: l.activations.key || undefined },
-          );
-        layers.push({ name: l.name, x: m.data, cols: m.cols });
-      }
+      const { first, layers } = await resolveLayers(store, spec.data);
       start(hooks, spec.method, [...fields], first);
       const r = await sweepLayers(engine, layers, first.x.rows, first.codes, first.classes, first.split, spec.config, {
         cancelled: hooks.isCancelled,
@@ -254,6 +244,71 @@ export async function runProbeSuiteJob(
         chosen: r.chosen,
         validationRows: r.validationRows,
         best,
+        elapsedMs: elapsed(),
+      };
+    }
+    case 'probe-sweep': {
+      const fields = SUITE_PROGRESS_FIELDS['probe-sweep'];
+      const { first, layers } = await resolveLayers(store, spec.data);
+      start(hooks, spec.method, [...fields], first);
+      // Computed once: every cell is cross-validated on these same rows, so cells can be compared.
+      const folds = stratifiedKFold(first.split.train, first.codes, spec.config.folds, spec.config.seed);
+      const r = await sweepProbes(
+        engine,
+        layers,
+        first.x.rows,
+        first.codes,
+        first.classes,
+        first.split,
+        folds,
+        spec.config,
+        spec.eval.bootstrap,
+        {
+          cancelled: hooks.isCancelled,
+          onCell: (c, i) =>
+            hooks.onProgress(
+              packProgress(fields, {
+                cell: i,
+                layer: c.layer,
+                setting: c.setting,
+                cvAccuracy: c.cv.accuracy.mean,
+                testAccuracy: c.test.accuracy,
+                testAuroc: c.test.auroc,
+              }),
+            ),
+        },
+      );
+      if (!r) return null;
+      const layer = layers[r.best.layer];
+      const setting = spec.config.settings[r.best.setting];
+      const data = { x: layer.x, rows: first.x.rows, cols: layer.cols, labels: first.codes, classes: first.classes };
+      const scorer =
+        setting.method === 'logistic'
+          ? logisticScorer(engine, data, { ...spec.config.logistic, C: setting.C }, hooks)
+          : refitScorer(layer.x, layer.cols, async (split) =>
+              fitLda(data, split, { shrinkage: setting.shrinkage, standardize: spec.config.ldaStandardize }),
+            );
+      const bestOutcome = await evaluateClassifier(
+        store,
+        r.cells[r.best.layer][r.best.setting].model,
+        { ...first, x: { data: layer.x, rows: first.x.rows, cols: layer.cols } },
+        spec.eval,
+        [
+          `Layer ${layer.name}, ${settingLabel(setting)} was chosen by mean ${spec.config.folds}-fold CV ${spec.config.selectBy} on the training rows (the same folds for every cell), never on held-out rows.`,
+        ],
+        scorer,
+      );
+      if (!bestOutcome) return null;
+      return {
+        method: 'probe-sweep',
+        names: layers.map((l) => l.name),
+        settings: spec.config.settings,
+        cells: r.cells,
+        best: r.best,
+        folds: spec.config.folds,
+        foldSeed: spec.config.seed,
+        selectBy: spec.config.selectBy,
+        bestOutcome,
         elapsedMs: elapsed(),
       };
     }
@@ -377,6 +432,24 @@ export async function runProbeSuiteJob(
     default:
       return assertNeverSpec(spec);
   }
+}
+
+/** Each layer's activations, checked to share the first layer's rows, with the labels and split resolved once. */
+async function resolveLayers(store: DatasetStore, data: LayersDataRefs) {
+  if (data.layers.length === 0) throw new Error('a sweep needs at least one layer');
+  const first = await resolveLabelledData(store, { ...data, activations: data.layers[0].activations });
+  const layers: LayerInput[] = [];
+  for (const l of data.layers) {
+    const m = await store.matrix(l.activations);
+    if (m.rows !== first.x.rows)
+      throw new DataFileError(
+        store.fileName(l.activations.fileId),
+        `layer ${l.name} has ${m.rows} rows; the first layer has ${first.x.rows}`,
+        { key: l.activations.key || undefined },
+      );
+    layers.push({ name: l.name, x: m.data, cols: m.cols });
+  }
+  return { first, layers };
 }
 
 function start(hooks: JobHooks, method: ProbeSuiteMethod, fields: string[], d: LabelledData): void {

@@ -11,6 +11,7 @@ import type { LdaConfig } from '../core/probes/lda';
 import type { RegressionMetrics, RidgeConfig } from '../core/probes/ridge';
 import type { CcsConfig } from '../core/probes/ccs';
 import type { LayerSweepConfig } from '../core/probes/layer-sweep';
+import type { ProbeSweepConfig, SweepCell, SweepSetting } from '../core/probes/probe-sweep';
 import type { PathPoint, RegularizationPathConfig } from '../core/probes/regularization-path';
 import type { LogisticConfig, SplitMetrics } from '../core/probes/logistic';
 import type { ArrayRef } from './files';
@@ -43,6 +44,17 @@ export const DEFAULT_SUITE_EVAL: SuiteEvalOptions = {
 
 export const DEFAULT_PLATT_FOLDS = { folds: 5, seed: 0 };
 
+/** Labels and split shared by several layers' activations (a layer sweep, a probe sweep). */
+export type LayersDataRefs = Omit<LabelledDataRefs, 'activations'> & {
+  layers: { name: string; activations: ArrayRef }[];
+};
+
+/** A probe sweep: its grid and the stratified folds of the training rows every cell shares. */
+export interface ProbeSweepSpecConfig extends ProbeSweepConfig {
+  folds: number;
+  seed: number;
+}
+
 export type ProbeSuiteSpec =
   | { method: 'mass-mean'; data: LabelledDataRefs; config: MassMeanConfig; eval: SuiteEvalOptions }
   | { method: 'lda'; data: LabelledDataRefs; config: LdaConfig; eval: SuiteEvalOptions }
@@ -53,12 +65,8 @@ export type ProbeSuiteSpec =
       config: CcsConfig;
       eval: SuiteEvalOptions;
     }
-  | {
-      method: 'layer-sweep';
-      data: Omit<LabelledDataRefs, 'activations'> & { layers: { name: string; activations: ArrayRef }[] };
-      config: LayerSweepConfig;
-      eval: SuiteEvalOptions;
-    }
+  | { method: 'layer-sweep'; data: LayersDataRefs; config: LayerSweepConfig; eval: SuiteEvalOptions }
+  | { method: 'probe-sweep'; data: LayersDataRefs; config: ProbeSweepSpecConfig; eval: SuiteEvalOptions }
   | { method: 'regularization-path'; data: LabelledDataRefs; config: RegularizationPathConfig; eval: SuiteEvalOptions }
   | {
       method: 'transfer';
@@ -136,6 +144,22 @@ export type ProbeSuiteResult =
       elapsedMs: number;
     }
   | {
+      method: 'probe-sweep';
+      /** Row names (layers) and column settings of the grid. */
+      names: string[];
+      settings: SweepSetting[];
+      /** [layer][setting]. */
+      cells: SweepCell[][];
+      /** The cell chosen by mean CV metric on the shared folds. */
+      best: { layer: number; setting: number };
+      folds: number;
+      foldSeed: number;
+      selectBy: ProbeSweepConfig['selectBy'];
+      /** The chosen cell's probe evaluated as any single probe (intervals, ROC, histograms, exports). */
+      bestOutcome: ClassificationOutcome;
+      elapsedMs: number;
+    }
+  | {
       method: 'regularization-path';
       points: PathPoint[];
       bestIndex: number;
@@ -155,6 +179,7 @@ export type ProbeSuiteResult =
 /** Progress columns per method, announced in onStart. */
 export const SUITE_PROGRESS_FIELDS = {
   'layer-sweep': ['layer', 'validationAccuracy', 'trainAccuracy', 'testAccuracy', 'testAuroc'],
+  'probe-sweep': ['cell', 'layer', 'setting', 'cvAccuracy', 'testAccuracy', 'testAuroc'],
   'regularization-path': ['log10C', 'validationLogLoss', 'validationAccuracy', 'trainAccuracy'],
   transfer: ['trainedOn'],
 } as const;

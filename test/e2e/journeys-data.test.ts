@@ -157,7 +157,16 @@ test('at 1280 × 800 no panel overflows, whichever tab and probe-suite method is
         .map((p) => p.querySelector('h2')?.textContent ?? p.className),
     );
   await page.getByRole('tab', { name: 'Probe suite' }).click();
-  for (const method of ['logistic', 'lda', 'ccs', 'layer-sweep', 'regularization-path', 'transfer', 'apply-probe']) {
+  for (const method of [
+    'logistic',
+    'lda',
+    'ccs',
+    'layer-sweep',
+    'probe-sweep',
+    'regularization-path',
+    'transfer',
+    'apply-probe',
+  ]) {
     await page.selectOption('[data-testid=suite-method]', method);
     if (method === 'transfer') await page.selectOption('[data-testid=transfer-source]', 'sets');
     expect(await overflowing(), method).toEqual([]);

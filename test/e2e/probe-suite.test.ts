@@ -90,6 +90,78 @@ test('a layer sweep lists every layer of layers.safetensors and picks one on val
   expect(consoleErrors).toEqual([]);
 });
 
+test('a probe sweep draws a layer × setting heat map with intervals on hover; the best cell by CV opens as a full result', async () => {
+  const { page, consoleErrors } = await openPage(app, '?demo=0');
+  await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
+  await dropFiles(page, [{ name: 'layers.safetensors', bytes: fixtureBytes('layers.safetensors') }]);
+  await page.waitForSelector('[data-testid=files] >> text=layers.safetensors');
+  await page.getByRole('tab', { name: 'Probe suite' }).click();
+  const layer0 = await page
+    .locator('[data-testid=activations-select] option', { hasText: 'layer_0' })
+    .getAttribute('value');
+  await page.selectOption('[data-testid=activations-select]', layer0!);
+  const labels = await page
+    .locator('[data-testid=labels-select] option', { hasText: 'labels' })
+    .first()
+    .getAttribute('value');
+  await page.selectOption('[data-testid=labels-select]', labels!);
+  await page.selectOption('[data-testid=suite-method]', 'probe-sweep');
+  await page.fill('[data-testid=sweep-cs]', '0.01, 1');
+  await page.press('[data-testid=sweep-cs]', 'Tab');
+  await page.fill('[data-testid=sweep-shrinkages]', '0.5');
+  await page.press('[data-testid=sweep-shrinkages]', 'Tab');
+  await page.fill('[data-testid=sweep-folds]', '2');
+  await page.press('[data-testid=sweep-folds]', 'Tab');
+  await page.click('[data-testid=run-suite]');
+  await page.waitForSelector('[data-testid=suite-result][data-method=probe-sweep]', { timeout: 240_000 });
+
+  const cells = page.locator('[data-testid=sweep-cell]');
+  expect(await cells.count()).toBe(18);
+  expect(await page.locator('[data-testid=sweep-heatmap] [role=columnheader]').allTextContents()).toEqual([
+    'logistic C=0.01',
+    'logistic C=1',
+    'lda shrinkage=0.5',
+  ]);
+  const best = page.locator('[data-testid=sweep-cell][data-best=true]');
+  expect(await best.count()).toBe(1);
+  expect(await best.textContent()).toMatch(/★/);
+  expect(await cells.first().getAttribute('title')).toMatch(
+    /held-out accuracy 0\.\d{3} \[0\.\d{3}, 0\.\d{3}\] \(95% bootstrap\)\nCV 0\.\d{3} ± 0\.\d{3} · train 0\.\d{3}/,
+  );
+  // Deep layers separate the classes far better than layer 0, as the layer sweep shows.
+  const value = async (l: number, s: number) =>
+    Number(await page.getAttribute(`[data-testid=sweep-cell][data-layer="${l}"][data-setting="${s}"]`, 'data-value'));
+  expect(await value(5, 1)).toBeGreaterThan((await value(0, 1)) + 0.2);
+
+  // Opened on the best cell: the full probe result, with the same held-out accuracy as its heat-map cell.
+  expect(await page.getAttribute('[data-testid=sweep-selected]', 'data-best')).toBe('true');
+  const bestAccuracy = Number(await best.getAttribute('data-value'));
+  expect(Number(await page.getAttribute('[data-testid=suite-test-accuracy]', 'data-value'))).toBeCloseTo(
+    bestAccuracy,
+    12,
+  );
+  expect(await page.locator('[aria-label*="ROC" i]').count()).toBeGreaterThan(0);
+
+  // The AUROC switch recolours by AUROC; another cell shows its own numbers; the best is one click away.
+  await page.check('[data-testid=sweep-metric-auroc]');
+  expect(Number(await best.getAttribute('data-value'))).toBeCloseTo(
+    Number(await page.getAttribute('[data-testid=suite-test-auroc]', 'data-value')),
+    12,
+  );
+  await page.click('[data-testid=sweep-cell][data-layer="0"][data-setting="0"]');
+  expect(await page.getAttribute('[data-testid=sweep-selected]', 'data-best')).toBe('false');
+  expect(Number(await page.getAttribute('[data-testid=sweep-cell-test-auroc]', 'data-value'))).toBe(await value(0, 0));
+  await page.screenshot({ path: `${SHOTS}/probe-suite-probe-sweep-cell.png`, fullPage: true });
+  await page.click('[data-testid=sweep-open-best]');
+  expect(await page.getAttribute('[data-testid=sweep-selected]', 'data-best')).toBe('true');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: '.safetensors', exact: true }).click();
+  expect((await download).suggestedFilename()).toMatch(/^probe-layer_\d\.safetensors$/);
+  await page.locator('[data-testid=sweep-heatmap]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/probe-suite-probe-sweep.png`, fullPage: true });
+  expect(consoleErrors).toEqual([]);
+});
+
 test('LDA with a group split holds out whole lande sources, and a separate evaluation file gets a gap column', async () => {
   const { page, consoleErrors } = await openPage(app, '?demo=0');
   await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });

@@ -196,6 +196,55 @@ describe('probe-suite jobs', () => {
     expect(r.best.test.report.metrics.accuracy).toBeCloseTo(r.test[r.chosen].accuracy!, 12);
   });
 
+  test('a probe sweep grids layers × settings in one job; the best cell, chosen by CV, opens as a full result', async () => {
+    const expected = referenceJson().layers.logreg_C1_test_acc_by_layer as number[];
+    const {
+      result: r,
+      start,
+      points,
+    } = await run({
+      method: 'probe-sweep',
+      eval: evalOpts,
+      config: {
+        logistic: DEFAULT_LOGISTIC,
+        ldaStandardize: true,
+        settings: [
+          { method: 'logistic', C: 1 },
+          { method: 'logistic', C: 0.01 },
+          { method: 'lda', shrinkage: 0.5 },
+        ],
+        selectBy: 'auroc',
+        folds: 3,
+        seed: 0,
+      },
+      data: {
+        layers: [1, 3, 5].map((i) => ({
+          name: `layer_${i}`,
+          activations: { fileId: 'layers.safetensors', key: `layer_${i}` },
+        })),
+        labels: { fileId: 'layers.safetensors', key: 'labels' },
+        split: explicit(referenceJson().layers),
+      },
+    });
+    expect(start.fields).toEqual(['cell', 'layer', 'setting', 'cvAccuracy', 'testAccuracy', 'testAuroc']);
+    expect(points).toHaveLength(9);
+    expect(r.names).toEqual(['layer_1', 'layer_3', 'layer_5']);
+    // C = 1 column: the same probes as the layer sweep's, so scikit-learn's held-out accuracy by layer.
+    [1, 3, 5].forEach((layer, i) =>
+      expect(Math.abs(r.cells[i][0].test.accuracy! - expected[layer])).toBeLessThanOrEqual(1e-3),
+    );
+    const cv = r.cells.flat().map((c) => c.cv.auroc.mean!);
+    const best = r.cells[r.best.layer][r.best.setting];
+    expect(best.cv.auroc.mean).toBe(Math.max(...cv));
+    expect(r.bestOutcome.test.report.metrics.accuracy).toBeCloseTo(best.test.accuracy!, 12);
+    expect(r.bestOutcome.test.report.metrics.auroc).toBeCloseTo(best.test.auroc!, 12);
+    expect(r.bestOutcome.notes[0]).toMatch(/3-fold CV auroc/);
+    // The grid's intervals resample exactly as the full evaluation of the same probe does (same seed, same rows).
+    const full = r.bestOutcome.test.report.intervals!;
+    expect(best.testIntervals.accuracy).toEqual(full.accuracy);
+    expect(best.testIntervals.auroc).toEqual(full.auroc);
+  });
+
   test('group split keeps each group of a metadata column on one side', async () => {
     // A table column with 23 groups of consecutive rows (e.g. source documents).
     const csv = 'doc\n' + Array.from({ length: 569 }, (_, i) => `d${Math.floor(i / 25)}`).join('\n') + '\n';

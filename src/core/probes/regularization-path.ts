@@ -108,7 +108,7 @@ export async function regularizationPath(
 }
 
 /** Sample standard deviation (ddof = 1) across folds; null for fewer than two values. */
-function meanStd(values: number[]): MeanStd {
+export function meanStd(values: number[]): MeanStd {
   if (values.length === 0) return { mean: null, std: null };
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   if (values.length < 2) return { mean, std: null };

@@ -15,6 +15,11 @@ export interface PlotBox {
 
 export const TRAIN_COLOR = '#2457c5';
 export const TEST_COLOR = '#d9480f';
+/** Heat-map fill for a value scaled to [0, 1] (the transfer matrix, the probe sweep); undefined values grey. */
+export function heatFill(t: number | null): string {
+  return t === null ? '#ddd' : `rgba(217, 72, 15, ${0.08 + 0.85 * t})`;
+}
+
 export const CLASS_COLORS = [
   '#2457c5',
   '#d9480f',

@@ -16,6 +16,7 @@ export const SUITE_METHOD_LABELS: Record<SuiteMethodName, string> = {
   ridge: 'Ridge regression (continuous target)',
   ccs: 'CCS (contrast pairs)',
   'layer-sweep': 'Layer sweep (logistic per layer)',
+  'probe-sweep': 'Probe sweep (layer × C grid, shared CV folds)',
   'regularization-path': 'Regularization path (k-fold CV over C)',
   transfer: 'Transfer matrix (train on each set, evaluate on each)',
   'apply-probe': 'Apply an imported probe file',

@@ -3,6 +3,7 @@
 import type { RunRecord, RunResult } from './run-record';
 import type { ClassificationOutcome } from '../../protocol';
 import { transferSummary } from '../../core/eval/transfer';
+import { settingLabel } from '../../core/probes/probe-sweep';
 
 export interface KeyMetric {
   label: string;
@@ -80,6 +81,15 @@ export function summarizeRun(result: RunResult): RunSummary {
             external: external(r.best),
             detail: `chosen layer ${r.names[r.chosen]}`,
           };
+        case 'probe-sweep': {
+          const b = r.best;
+          return {
+            method: r.method,
+            metrics: classification(r.bestOutcome),
+            external: external(r.bestOutcome),
+            detail: `best cell ${r.names[b.layer]} · ${settingLabel(r.settings[b.setting])} (by ${r.folds}-fold CV)`,
+          };
+        }
         case 'regularization-path':
           return {
             method: r.method,

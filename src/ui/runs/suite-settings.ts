@@ -17,6 +17,7 @@ export const SUITE_METHODS = [
   'ridge',
   'ccs',
   'layer-sweep',
+  'probe-sweep',
   'regularization-path',
   'transfer',
   'apply-probe',
@@ -32,6 +33,14 @@ export interface SuiteSettings {
   ridge: RidgeConfig;
   ccs: CcsConfig;
   layerSweep: Omit<LayerSweepConfig, 'logistic'>;
+  /** Columns of the layer × setting grid: logistic at each C, LDA at each shrinkage (none when empty). */
+  probeSweep: {
+    Cs: number[];
+    ldaShrinkages: number[];
+    folds: number;
+    seed: number;
+    selectBy: 'accuracy' | 'logLoss' | 'auroc';
+  };
   regularizationPath: { cMin: number; cMax: number; count: number; folds: number; seed: number };
   evaluation: { bootstrap: BootstrapOptions; histogramBins: number; reliabilityBins: number; platt: boolean };
 }
@@ -44,6 +53,7 @@ export const DEFAULT_SUITE_SETTINGS: SuiteSettings = {
   ridge: DEFAULT_RIDGE,
   ccs: DEFAULT_CCS,
   layerSweep: DEFAULT_LAYER_SWEEP,
+  probeSweep: { Cs: [0.01, 0.1, 1, 10], ldaShrinkages: [], folds: 5, seed: 0, selectBy: 'accuracy' },
   regularizationPath: {
     cMin: DEFAULT_C_GRID[0],
     cMax: DEFAULT_C_GRID[DEFAULT_C_GRID.length - 1],

@@ -4,6 +4,7 @@
 
 import { DEFAULT_SUITE_SETTINGS, type SuiteSettings } from '../probe-views/suite-settings';
 import { logspace } from '../../core/probes/regularization-path';
+import type { SweepSetting } from '../../core/probes/probe-sweep';
 import type { LabelledDataRefs, SplitRef } from '../../protocol';
 import type { ArrayRef, FileId, FileSummary, JobSpec } from '../../protocol';
 import type { NamedRef, SetupData } from '../runs/run-setup';
@@ -83,6 +84,7 @@ export class SuiteState implements MethodState {
     }
     if (!data.activations) return 'choose activations';
     if (!data.labels) return m === 'ridge' ? 'choose numeric targets (the labels select)' : 'choose labels';
+    if (m === 'probe-sweep' && this.sweepSettings().length === 0) return 'give at least one C or LDA shrinkage';
     if ((m === 'layer-sweep' || m === 'transfer') && this.layers(data).length < 2)
       return 'a sweep needs ≥ 2 layers: an [L, N, D] tensor or several [N, D] tensors with the same N';
     if (this.usesExternal && !(this.external!.activations && this.external!.labels))
@@ -145,6 +147,23 @@ export class SuiteState implements MethodState {
           eval: evalOpts,
         });
       }
+      case 'probe-sweep': {
+        const { activations: _, ...rest } = refs();
+        const p = s.probeSweep;
+        return suite({
+          method: 'probe-sweep',
+          data: { ...rest, layers: this.layers(data).map((l) => ({ name: l.name, activations: l.ref })) },
+          config: {
+            logistic: s.logistic,
+            ldaStandardize: s.lda.standardize,
+            settings: this.sweepSettings(),
+            selectBy: p.selectBy,
+            folds: p.folds,
+            seed: p.seed,
+          },
+          eval: evalOpts,
+        });
+      }
       case 'regularization-path': {
         const r = s.regularizationPath;
         return suite({
@@ -170,6 +189,15 @@ export class SuiteState implements MethodState {
           classNames: data.classNames,
         });
     }
+  }
+
+  /** The probe sweep's columns: logistic at each C, then LDA at each shrinkage. */
+  sweepSettings(): SweepSetting[] {
+    const p = this.settings.probeSweep;
+    return [
+      ...p.Cs.map((C): SweepSetting => ({ method: 'logistic', C })),
+      ...p.ldaShrinkages.map((shrinkage): SweepSetting => ({ method: 'lda', shrinkage })),
+    ];
   }
 
   /**
@@ -240,6 +268,8 @@ export class SuiteState implements MethodState {
         return `ccs l2=${s.ccs.l2} seed=${s.ccs.seed}`;
       case 'layer-sweep':
         return `layer sweep C=${s.logistic.C}`;
+      case 'probe-sweep':
+        return `probe sweep ${this.sweepSettings().length} settings × layers`;
       case 'regularization-path':
         return `C path ${s.regularizationPath.cMin}…${s.regularizationPath.cMax}`;
       case 'transfer':

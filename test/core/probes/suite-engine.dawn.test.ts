@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../../src/engine/create-engine';
 import type { Engine } from '../../../src/core/engine/engine';
-import { layerSweepTests, ldaEngineTests } from './suite-reference';
+import { layerSweepTests, ldaEngineTests, probeSweepTests } from './suite-reference';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -15,4 +15,6 @@ describe('probe suite on WebGPU (Dawn)', () => {
   });
   ldaEngineTests(() => engine);
   layerSweepTests(() => engine);
+  // Two layers × (one C, LDA): ten logistic fits on SwiftShader.
+  probeSweepTests(() => engine, { layers: [2, 5], settings: [1, 3] });
 });

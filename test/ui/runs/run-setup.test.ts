@@ -65,6 +65,7 @@ test("every probe-suite method's setup survives the URL round trip, group split 
     'ridge',
     'ccs',
     'layer-sweep',
+    'probe-sweep',
     'regularization-path',
     'transfer',
     'apply-probe',
@@ -97,6 +98,12 @@ test('a suite setup fills settings it omits with defaults and refuses unknown me
     /suite.lda.shrinkage is 2, expected a number in \[0, 1\]/,
   );
   expect(() => decodeSetup(bad({ lda: { shrinkage: 'oas', standardize: true } }))).toThrow(/shrinkage is "oas"/);
+  const sweep = { Cs: [0.1, 10], ldaShrinkages: [0.5], folds: 3, seed: 2, selectBy: 'auroc' };
+  const sweepBack = decodeSetup(bad({ method: 'probe-sweep', probeSweep: sweep }));
+  expect(sweepBack.method === 'suite' && sweepBack.suite.probeSweep).toEqual(sweep);
+  expect(() => decodeSetup(bad({ probeSweep: { ...sweep, Cs: ['1'] } }))).toThrow(
+    /suite.probeSweep.Cs is \["1"\], expected a list of numbers/,
+  );
   expect(() => decodeSetup(bad({ ridge: { alpha: 'x', standardize: true } }))).toThrow(
     /suite.ridge.alpha is "x", expected a number/,
   );

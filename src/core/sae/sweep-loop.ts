@@ -23,7 +23,7 @@ export interface SweepMemberRun {
 export interface SweepLoopHooks {
   cancelled(): boolean;
   /** Members added since the last call (live): each starts from its own init on its stream's next batch. */
-  takeAdded(): SweepMemberRun[];
+  takeAdded(): Promise<SweepMemberRun[]>;
   /** Whether a member was asked to stop; it ends before its next step with reason 'stopped'. */
   stopRequested(id: number): boolean;
   onStep(id: number, report: SaeStepReport): void;
@@ -53,7 +53,9 @@ interface Stream {
   members: MemberState[];
 }
 
-export async function sweepLoop(initial: SweepMemberRun[], hooks: SweepLoopHooks): Promise<void> {
+/** Runs until every member has ended; returns the batches drawn (each one stepped by every member of its stream). */
+export async function sweepLoop(initial: SweepMemberRun[], hooks: SweepLoopHooks): Promise<{ batches: number }> {
+  let batches = 0;
   const streams = new Map<string, Stream>();
   const join = (run: SweepMemberRun) => {
     const key = sweepStreamKey(run.config);
@@ -80,12 +82,12 @@ export async function sweepLoop(initial: SweepMemberRun[], hooks: SweepLoopHooks
   };
   initial.forEach(join);
   for (;;) {
-    hooks.takeAdded().forEach(join);
+    (await hooks.takeAdded()).forEach(join);
     for (const [key, s] of streams) if (s.members.length === 0) streams.delete(key);
-    if (streams.size === 0) return;
+    if (streams.size === 0) return { batches };
     if (hooks.cancelled()) {
       for (const s of streams.values()) for (const m of [...s.members]) await end(s, m, { reason: 'cancelled' });
-      return;
+      return { batches };
     }
     for (const s of streams.values()) {
       for (const m of [...s.members])
@@ -94,6 +96,7 @@ export async function sweepLoop(initial: SweepMemberRun[], hooks: SweepLoopHooks
       // One draw per stream per tick: every member of the stream takes this very batch.
       const B = s.stream.rowsFor(s.batchSize);
       const batch = s.stream.next(B);
+      batches++;
       for (const m of [...s.members]) {
         const { config, trainer, data } = m.run;
         const r = await trainStep(trainer, data, config, m.step, batch, B, m.tracker, m.rowsSeen);

@@ -28,7 +28,7 @@ const DEFAULTS: BenchArgs = {
   classes: 1,
   steps: 3,
   ingestRows: 65536,
-  sections: ['matmul', 'relu', 'topk', 'trainer', 'logistic', 'ingest', 'tfjs'],
+  sections: ['matmul', 'relu', 'topk', 'trainer', 'logistic', 'ingest', 'tfjs', 'sweep'],
   dawnFlags: [],
   tol: 1e-4,
   maxIter: 100,

@@ -11,6 +11,7 @@ import { benchIngest } from './ingest';
 import { benchTfjs, loadTfjs } from './tfjs-stock';
 import { round } from './timing';
 import { logisticRatios, torchRatios } from './ratios';
+import { benchSweep } from './sweep';
 
 const args = parseArgs(process.argv.slice(2));
 // On a CPU-only machine use Chromium's SwiftShader; the GPU machine's run.sh points Vulkan at its driver.
@@ -114,6 +115,14 @@ if (has('tfjs')) {
   const ours = wgsl.reluSae as { samplesPerSec: number } | undefined;
   const theirs = t.reluSae as { samplesPerSec: number };
   if (ours) report.ratios = { reluSaeVsTfjs: round(ours.samplesPerSec / theirs.samplesPerSec, 4) };
+}
+if (has('sweep')) {
+  // Last: the CPU engine switches tfjs's global backend to 'cpu' (the WGSL engine's SAE path does not use tfjs).
+  log('sae sweep vs sequential runs (wgsl engine)');
+  const webgpu = await benchSweep(wgslEngine, args, [4, 16]);
+  log('sae sweep vs sequential runs (tfjs cpu engine)');
+  const { engine: cpuEngine } = await createEngine('cpu');
+  report.sweep = { webgpu, cpu: await benchSweep(cpuEngine, args, [4, 16]) };
 }
 if (logistic) report.logisticRatios = logisticRatios(logistic);
 if (args.torch) {

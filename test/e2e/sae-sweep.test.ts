@@ -26,14 +26,15 @@ test('a 4-member sweep on the demo trains in one job, draws its frontier, and op
   await page.waitForSelector('[data-testid=sweep-frontier]', { timeout: 60_000 });
   expect(await page.locator('[data-testid=sweep-members] tbody tr').count()).toBe(4);
   await page.waitForSelector('[data-testid=sweep-status][data-status=done]', { timeout: 240_000 });
-  const rows = await page.locator('[data-testid=sweep-members] tbody tr').allTextContents();
-  expect(rows.map((r) => r.split(/\s/)[0])).toEqual(['k=4', 'k=4', 'k=8', 'k=8']);
+  const labels = await page.locator('[data-testid=sweep-members] button.link').allTextContents();
+  expect(labels).toEqual(['k=4 d-sae=32', 'k=4 d-sae=64', 'k=8 d-sae=32', 'k=8 d-sae=64']);
   // Every member finished its 12 steps and has a held-out FVU in (0, 1).
-  for (const r of rows) {
-    expect(r).toMatch(/12\/12/);
-    const fvu = Number(r.match(/\b0\.\d{4}\b/)?.[0]);
-    expect(fvu).toBeGreaterThan(0);
-    expect(fvu).toBeLessThan(1);
+  expect(await page.locator('[data-testid=sweep-step]').allTextContents()).toEqual(Array(4).fill('12/12'));
+  for (const v of await page
+    .locator('[data-testid=sweep-fvu]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-value')))) {
+    expect(Number(v)).toBeGreaterThan(0);
+    expect(Number(v)).toBeLessThan(1);
   }
   await page.locator('[data-testid=sweep-members] button.link').nth(3).click();
   expect(await page.textContent('[data-testid=sweep-picked]')).toMatch(/k=8 d-sae=64/);

@@ -1,4 +1,4 @@
-// The SAE sweep job on the WGSL engine (Dawn): every member equals its single run, across architectures and two
+// The SAE sweep job on the WGSL engine (Dawn): every member equals its single run across the architectures,
 // stopping and adding live (two seeds' streams are the CPU test's: the loop is the same). Tiny shapes: SwiftShader is slow.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type StartedEngine } from '../../src/engine/create-engine';

@@ -9,7 +9,7 @@ import { runAnalysisJob } from './analysis-job';
 import { runProbeSuiteJob } from './probe-suite-job';
 import { runSaeEvalJob, runSaeTrainJob, SaeJobControl, type SaeJobHooks } from './sae-job';
 import { SAE_PROGRESS_FIELDS, SAE_SWEEP_PROGRESS_PREFIX } from '../protocol';
-import { runSaeSweepJob, SaeSweepControl } from './sae-sweep-job';
+import { runSaeSweepJob, type SaeSweepControl } from './sae-sweep-job';
 
 /** What the worker knows beyond the engine: a running SAE job's live config and checkpoints. */
 export interface JobContext {

@@ -119,10 +119,10 @@ if (has('tfjs')) {
 if (has('sweep')) {
   // Last: the CPU engine switches tfjs's global backend to 'cpu' (the WGSL engine's SAE path does not use tfjs).
   log('sae sweep vs sequential runs (wgsl engine)');
-  const webgpu = await benchSweep(wgslEngine, args, [4, 16]);
+  const webgpu = await benchSweep(wgslEngine, args, args.sweepN);
   log('sae sweep vs sequential runs (tfjs cpu engine)');
   const { engine: cpuEngine } = await createEngine('cpu');
-  report.sweep = { webgpu, cpu: await benchSweep(cpuEngine, args, [4, 16]) };
+  report.sweep = { webgpu, cpu: await benchSweep(cpuEngine, args, args.sweepN) };
 }
 if (logistic) report.logisticRatios = logisticRatios(logistic);
 if (args.torch) {

@@ -44,6 +44,9 @@ export async function benchSweep(engine: Engine, a: BenchArgs, sizes: readonly (
     heldOutFraction: 0.1,
   };
   const quiet = { onStart: () => {}, onProgress: () => {}, isCancelled: () => false };
+  // One untimed run first: the engine's first use (tfjs kernels, shader pipelines) would otherwise be charged to
+  // whichever side runs first.
+  await runSaeTrainJob({ engine }, store, { activations, transform: 'none', config: base }, quiet);
   const out = [];
   for (const n of sizes) {
     const axes = gridOf(n, k);

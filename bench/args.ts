@@ -14,6 +14,8 @@ export interface BenchArgs {
   dawnFlags: string[];
   tol: number;
   maxIter: number;
+  /** Sweep sizes N the sweep section compares with N sequential runs. */
+  sweepN: (4 | 16)[];
   /** A torch_reference.py JSON to fold in, with ratios. */
   torch?: string;
 }
@@ -36,6 +38,7 @@ const DEFAULTS: BenchArgs = {
     'logistic',
     'ingest',
     'tfjs',
+    'sweep',
     'cpu.sae',
     'cpu.logistic',
     'cpu.eigen',
@@ -44,6 +47,7 @@ const DEFAULTS: BenchArgs = {
   dawnFlags: [],
   tol: 1e-4,
   maxIter: 100,
+  sweepN: [4, 16],
 };
 
 export function parseArgs(argv: string[]): BenchArgs {
@@ -75,6 +79,12 @@ export function parseArgs(argv: string[]): BenchArgs {
         break;
       case 'sections':
         a.sections = val.split(',');
+        break;
+      case 'sweepN':
+        a.sweepN = val.split(',').map((v) => {
+          if (v !== '4' && v !== '16') throw new Error(`invalid --sweepN: ${val} (4 and/or 16)`);
+          return Number(v) as 4 | 16;
+        });
         break;
       case 'torch':
         a.torch = val;

@@ -14,6 +14,7 @@ import { round } from './timing';
 import { benchCpuSae } from './cpu-sae';
 import { benchCpu } from './cpu';
 import { logisticRatios, torchRatios } from './ratios';
+import { benchSweep } from './sweep';
 
 const args = parseArgs(process.argv.slice(2));
 // On a CPU-only machine use Chromium's SwiftShader; the GPU machine's run.sh points Vulkan at its driver.
@@ -117,6 +118,15 @@ if (has('tfjs')) {
   const ours = wgsl.reluSae as { samplesPerSec: number } | undefined;
   const theirs = t.reluSae as { samplesPerSec: number };
   if (ours) report.ratios = { reluSaeVsTfjs: round(ours.samplesPerSec / theirs.samplesPerSec, 4) };
+}
+if (has('sweep')) {
+  // The CPU engine switches tfjs's global backend to 'cpu' (the WGSL engine's SAE path does not use tfjs), so the
+  // GPU sections come before this one.
+  log('sae sweep vs sequential runs (wgsl engine)');
+  const webgpu = await benchSweep(wgslEngine, args, args.sweepN);
+  log('sae sweep vs sequential runs (cpu engine)');
+  const { engine: cpuEngine } = await createEngine('cpu');
+  report.sweep = { webgpu, cpu: await benchSweep(cpuEngine, args, args.sweepN) };
 }
 if (has('cpu.sae')) {
   log('cpu engine: SAE steps against numpy');

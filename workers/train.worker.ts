@@ -12,6 +12,7 @@ import { DeviceLease, DeviceTurn, handingOverEngine } from '../src/jobs/device-t
 import { runJob } from '../src/jobs/run-job';
 import { typedArrayBuffers } from '../src/jobs/transferables';
 import { SaeJobControl } from '../src/jobs/sae-job';
+import { SaeSweepControl } from '../src/jobs/sae-sweep-job';
 import { checkpointStep, decodeCheckpoint, encodeCheckpoint, type SaeCheckpoint } from '../src/core/sae/checkpoint';
 import { toErrorReport } from '../src/jobs/error-report';
 import { assertNever, postFromWorker, type FromWorker, type JobSpec, type ToWorker } from '../src/protocol';
@@ -28,6 +29,7 @@ const LOSS_REPORT_GRACE_MS = 1000;
 const GPU_ERROR_GRACE_MS = 10_000;
 /** Live configs of SAE training jobs by job id: 'update-job' edits land here, and survive device-loss restarts. */
 const saeControls = new Map<number, SaeJobControl>();
+const sweepControls = new Map<number, SaeSweepControl>();
 
 /** Runs a job when the device is its turn; a job superseded in its lane while it waited never starts. */
 async function runInTurn(jobId: number, spec: JobSpec, isCancelled: () => boolean): Promise<void> {
@@ -76,6 +78,7 @@ async function runWithRecovery(
       },
       {
         saeControl: saeControls.get(jobId),
+        sweepControl: sweepControls.get(jobId),
         saeResume: latest ? decodeCheckpoint(latest) : undefined,
         onSaeCheckpoint: (c: SaeCheckpoint, why) => {
           if (stale()) return;
@@ -164,6 +167,7 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       const { jobId, spec } = msg;
       // Created at once, so an edit that arrives while the job waits its turn is not lost.
       if (spec.method === 'sae-train') saeControls.set(jobId, new SaeJobControl(spec.sae.config));
+      if (spec.method === 'sae-sweep') sweepControls.set(jobId, new SaeSweepControl());
       void jobs
         .submit(
           msg.lane,
@@ -174,7 +178,10 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
             }),
           () => post({ type: 'job-cancelled', jobId }),
         )
-        .finally(() => saeControls.delete(jobId));
+        .finally(() => {
+          saeControls.delete(jobId);
+          sweepControls.delete(jobId);
+        });
       return;
     }
     case 'update-job': {
@@ -182,6 +189,12 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       const control = saeControls.get(msg.jobId);
       const effect = control ? control.update(msg.config) : { effect: 'restart' as const, because: [] };
       post({ type: 'job-updated', jobId: msg.jobId, effect });
+      return;
+    }
+    case 'sweep-control': {
+      const control = sweepControls.get(msg.jobId);
+      if (msg.stop !== undefined) control?.stop(msg.stop);
+      if (msg.add) control?.add(msg.add);
       return;
     }
     case 'pause-job':

@@ -3,6 +3,7 @@
 //   probelab probe ACTS --labels LABELS [--split split.json | --test-fraction 0.25 --seed 0] [--C 1] ...
 //   probelab probe ACTS… --labels LABELS --sweep layer=all --sweep C=0.01,0.1,1,10 [--out DIR] [--csv FILE]
 //   probelab sae ACTS [--arch topk] [--d-sae 512] [--k 32] [--steps 2000] --out DIR ...
+//   probelab sae ACTS --sweep k=16,32,64 --sweep d-sae=1024,4096 --out DIR
 //   probelab encode --sae PATH ACTS --out CODES.npy [--reconstruct RECON.npy]
 import { listFlag, parseArgs, type CliArgs } from './args';
 import { encode, encodeTable } from './encode-command';
@@ -10,6 +11,7 @@ import { openSources } from './inputs';
 import { probe, probeTable } from './probe-command';
 import { probeSweep, probeSweepTable } from './probe-sweep-command';
 import { sae, saeTable } from './sae-command';
+import { saeSweep, saeSweepTable } from './sae-sweep-command';
 import { version } from '../../package.json';
 
 const HELP = `probelab: probes and sparse autoencoders on activation files (the engine of the Probelab app, headless)
@@ -54,6 +56,10 @@ sae options (defaults are the app's):
   --held-out F       rows never trained on (0.1);  --eval-every N (50);  --no-normalize
   --grad-clip C      clip of the global gradient norm (1, as SAELens) | none
   --out DIR          write SAELens cfg.json + sae_weights.safetensors and probelab_summary.json there
+  --sweep NAME=V1,V2 train every combination in one job on shared batches; repeat per axis. NAME: arch, k,
+                     sparsity, d-sae, lr, seed. --out DIR then holds one SAELens folder per member, sweep.json
+                     and frontier.csv (held-out L0 against FVU, Pareto frontier marked)
+  --memory-budget G  GiB all sweep members may take on the device (4); a grid over it is refused up front
   --quiet            no progress lines on stderr
 encode options:
   --sae PATH         a pretrained SAE: a folder or a weights file (with the cfg.json / config.json beside it) in any
@@ -122,10 +128,13 @@ const COMMANDS: Record<
       'out',
       'engine',
       'budget',
+      'sweep',
+      'memory-budget',
     ],
     bools: ['json', 'no-normalize', 'quiet', 'help'],
-    run: sae,
-    table: saeTable,
+    // --sweep turns one run into a grid of them (sae-sweep-command.ts).
+    run: (a) => (listFlag(a, 'sweep').length ? saeSweep(a) : sae(a)),
+    table: (r) => ('sweep' in r ? saeSweepTable(r) : saeTable(r)),
   },
   encode: {
     values: ['sae', 'key', 'out', 'reconstruct', 'block-rows', 'engine'],

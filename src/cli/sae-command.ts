@@ -92,13 +92,16 @@ export async function sae(args: CliArgs): Promise<Record<string, unknown>> {
     frequentLatents: r.frequentLatents,
     saved: out ? { dir: out, files: ['cfg.json', 'sae_weights.safetensors', 'probelab_summary.json'] } : null,
   };
-  if (out) {
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'cfg.json'), r.saeLens.cfgJson);
-    writeFileSync(join(out, 'sae_weights.safetensors'), r.saeLens.safetensors);
-    writeFileSync(join(out, 'probelab_summary.json'), JSON.stringify(summary, null, 1));
-  }
+  if (out) writeSaeLensFolder(out, r, summary);
   return summary;
+}
+
+/** SAELens' layout (cfg.json + sae_weights.safetensors) with probelab's summary beside it. */
+export function writeSaeLensFolder(dir: string, r: Pick<SaeResultSummary, 'saeLens'>, summary: object): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cfg.json'), r.saeLens.cfgJson);
+  writeFileSync(join(dir, 'sae_weights.safetensors'), r.saeLens.safetensors);
+  writeFileSync(join(dir, 'probelab_summary.json'), JSON.stringify(summary, null, 1));
 }
 
 export function saeTable(result: Record<string, unknown>): string {

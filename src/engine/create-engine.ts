@@ -55,11 +55,13 @@ export async function createEngine(
       }
       if (await tf.setBackend(BACKEND_NAME)) {
         await tf.ready();
+        const { maxBufferSize, maxStorageBufferBindingSize } = acquired.gpu.device.limits;
         const info = {
           backend: 'webgpu' as const,
           adapter: acquired.gpu.description,
           precision: 'f32' as const,
           reason: 'webgpu' as const,
+          limits: { maxBufferSize, maxStorageBufferBindingSize },
         };
         const tfjsEngine = new TfjsEngine(
           { ...info, implementation: 'tfjs-webgpu' },

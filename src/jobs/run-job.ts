@@ -8,7 +8,8 @@ import { runProbeJob } from './probe-job';
 import { runAnalysisJob } from './analysis-job';
 import { runProbeSuiteJob } from './probe-suite-job';
 import { runSaeEvalJob, runSaeTrainJob, SaeJobControl, type SaeJobHooks } from './sae-job';
-import { SAE_PROGRESS_FIELDS } from '../protocol';
+import { SAE_PROGRESS_FIELDS, SAE_SWEEP_PROGRESS_PREFIX } from '../protocol';
+import { runSaeSweepJob, type SaeSweepControl } from './sae-sweep-job';
 
 /** What the worker knows beyond the engine: a running SAE job's live config and checkpoints. */
 export interface JobContext {
@@ -18,6 +19,8 @@ export interface JobContext {
   onSaeCheckpoint?: (checkpoint: SaeCheckpoint, why: 'periodic' | 'pause') => void;
   /** A checkpoint to continue an 'sae-train' job from (after a device loss), instead of spec.sae.resumeFrom. */
   saeResume?: SaeCheckpoint;
+  /** Where a running 'sae-sweep' job's stops and added points land. */
+  sweepControl?: SaeSweepControl;
 }
 
 export async function runJob(
@@ -56,6 +59,40 @@ export async function runJob(
     case 'sae-eval': {
       const result = await runSaeEvalJob({ engine }, store, spec.sae, saeHooks('sae-eval', hooks));
       return result ? { method: 'sae', result } : null;
+    }
+    case 'sae-sweep': {
+      // A running count first: progress columns take their first field as a rising x (members interleave steps).
+      let n = 0;
+      const result = await runSaeSweepJob(
+        { engine },
+        store,
+        spec.sweep,
+        {
+          onStart: (i) => {
+            hooks.onStart({
+              method: 'sae-sweep',
+              fields: [...SAE_SWEEP_PROGRESS_PREFIX, ...SAE_PROGRESS_FIELDS],
+              trainRows: i.trainRows,
+              testRows: i.testRows,
+              classes: [],
+            });
+            hooks.onStage?.(
+              `${i.implementation}: ${i.members.length} members, d_in ${i.dIn}, ${(i.memoryBytes / 2 ** 20).toFixed(1)} MiB`,
+            );
+          },
+          onProgress: (id, point) => {
+            const p = new Float64Array(point.length + 2);
+            p[0] = n++;
+            p[1] = id;
+            p.set(point, 2);
+            hooks.onProgress(p);
+          },
+          onMemberEnd: () => {},
+          isCancelled: hooks.isCancelled,
+        },
+        ctx.sweepControl,
+      );
+      return result ? { method: 'sae-sweep', result } : null;
     }
     default:
       return assertNever(spec);

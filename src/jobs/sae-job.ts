@@ -24,7 +24,7 @@ import { finalizeSums } from '../core/sae/metrics';
 import { mmcs } from '../core/sae/mmcs';
 import { foldScale, normalizationScale } from '../core/sae/normalization';
 import { normalizeRows } from '../core/sae/input-norm';
-import { decoderRowNorms, type SaeWeights } from '../core/sae/params';
+import { decoderRowNorms, type SaeParams, type SaeWeights } from '../core/sae/params';
 import {
   evalChunkRows,
   evaluateRows,
@@ -120,55 +120,26 @@ export async function runSaeTrainJob(
   control = new SaeJobControl(spec.config),
 ): Promise<SaeResultSummary | null> {
   const started = performance.now();
-  const mat = await store.matrix(spec.activations);
-  const d = mat.cols;
   const config = control.config;
-  validateSaeConfig(config, d);
-  const x =
-    spec.transform === 'shuffle-columns'
-      ? shuffleColumns(mat.data, mat.rows, d, createRng(config.seed ^ 0x5f1e))
-      : mat.data;
-  const split = await heldOutSplit(store, spec.split, config.heldOutFraction, config.seed, mat.rows);
-  // Normalisation and b_dec come from training rows only: held-out rows never inform the model. b_dec from a
-  // seeded random sample of them, not the first rows of a file that may be ordered by class or prompt.
-  const scale = config.normalize ? normalizationScale(x, d, split.train) : 1;
-  const center =
-    config.bDecInit === 'zero'
-      ? new Float64Array(d)
-      : (config.bDecInit === 'geometric-median' ? geometricMedian : rowMean)(
-          x,
-          d,
-          sampleRows(split.train, B_DEC_INIT_ROWS, createRng(config.seed ^ 0xbdec)),
-        );
+  const { data, rows, center } = await prepareSaeData(store, spec, config);
+  const { d, scale } = data;
   const resume = ctx.resume ?? (spec.resumeFrom ? decodeCheckpoint(spec.resumeFrom) : undefined);
-  if (resume) checkResumable(resume, config, d, mat.rows, scale, spec.transform);
+  if (resume) checkResumable(resume, config, d, rows, scale, spec.transform);
   const shape = { architecture: config.architecture, dIn: d, dSae: config.dSae };
   const trainer = ctx.engine.saeTrainer(
     shape,
-    resume
-      ? { resume: resume.trainer }
-      : {
-          params: initSaeParams(
-            config.architecture,
-            d,
-            config.dSae,
-            center.map((v) => v * scale),
-            createRng(config.seed),
-            config.jumpReluInitThreshold,
-          ),
-        },
+    resume ? { resume: resume.trainer } : { params: freshSaeParams(config, d, center, scale) },
   );
   const policy = spec.checkpoint ?? DEFAULT_CHECKPOINT_POLICY;
   const onCheckpoint = hooks.onCheckpoint;
   try {
     hooks.onStart({
-      trainRows: split.train.length,
-      testRows: split.test.length,
+      trainRows: data.train.length,
+      testRows: data.test.length,
       dIn: d,
       dSae: config.dSae,
       implementation: trainer.implementation,
     });
-    const data: SaeData = { x, d, train: split.train, test: split.test, scale };
     const loop = await trainLoop(
       trainer,
       data,
@@ -186,7 +157,7 @@ export async function runSaeTrainJob(
                 config: control.config,
                 dIn: d,
                 dSae: config.dSae,
-                dataRows: mat.rows,
+                dataRows: rows,
                 scale,
                 transform: spec.transform,
                 savedAt: Date.now(),
@@ -228,6 +199,50 @@ export async function runSaeTrainJob(
   } finally {
     trainer.dispose();
   }
+}
+
+/**
+ * A run's data as its config decides it: the rows (column-shuffled for the control), the held-out split, the
+ * normalisation scale and b_dec's centre, both from training rows only. Runs with equal seeds, held-out fractions
+ * and normalisation get equal data, which is what lets sweep members share a stream.
+ */
+export async function prepareSaeData(
+  store: DatasetStore,
+  spec: Pick<SaeTrainSpec, 'activations' | 'transform' | 'split'>,
+  config: SaeConfig,
+): Promise<{ data: SaeData; rows: number; center: Float64Array }> {
+  const mat = await store.matrix(spec.activations);
+  const d = mat.cols;
+  validateSaeConfig(config, d);
+  const x =
+    spec.transform === 'shuffle-columns'
+      ? shuffleColumns(mat.data, mat.rows, d, createRng(config.seed ^ 0x5f1e))
+      : mat.data;
+  const split = await heldOutSplit(store, spec.split, config.heldOutFraction, config.seed, mat.rows);
+  // Normalisation and b_dec come from training rows only: held-out rows never inform the model. b_dec from a
+  // seeded random sample of them, not the first rows of a file that may be ordered by class or prompt.
+  const scale = config.normalize ? normalizationScale(x, d, split.train) : 1;
+  const center =
+    config.bDecInit === 'zero'
+      ? new Float64Array(d)
+      : (config.bDecInit === 'geometric-median' ? geometricMedian : rowMean)(
+          x,
+          d,
+          sampleRows(split.train, B_DEC_INIT_ROWS, createRng(config.seed ^ 0xbdec)),
+        );
+  return { data: { x, d, train: split.train, test: split.test, scale }, rows: mat.rows, center };
+}
+
+/** A fresh run's initial parameters from its seed (in the normalised space: b_dec is the scaled centre). */
+export function freshSaeParams(config: SaeConfig, d: number, center: Float64Array, scale: number): SaeParams {
+  return initSaeParams(
+    config.architecture,
+    d,
+    config.dSae,
+    center.map((v) => v * scale),
+    createRng(config.seed),
+    config.jumpReluInitThreshold,
+  );
 }
 
 /** A checkpoint continues only the run it was taken from: same shape, same data, same split and transform. */
@@ -303,7 +318,7 @@ function heldOutSplit(
   return Promise.resolve(makeSplit({ kind: 'random', testFraction, seed, stratify: false }, rows));
 }
 
-interface SummaryExtras {
+export interface SummaryExtras {
   kind: SaeResultSummary['kind'];
   config?: SaeConfig;
   stop: LoopStop;
@@ -318,7 +333,7 @@ const B_DEC_INIT_ROWS = 65536;
 /** Training rows the summary's "train" metrics are evaluated on (a seeded sample, as for b_dec). */
 const TRAIN_EVAL_ROWS = 4096;
 
-async function summarize(
+export async function summarize(
   trainer: SaeTrainer,
   data: SaeData,
   weights: SaeWeights,

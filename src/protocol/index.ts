@@ -5,5 +5,6 @@ export * from './probe';
 export * from './probe-suite';
 export * from './analysis';
 export * from './sae';
+export * from './sweep';
 export * from './jobs';
 export * from './messages';

@@ -4,6 +4,7 @@ import type { LabelledDataRefs, ProbeResultSummary } from './probe';
 import type { LogisticConfig } from '../core/probes/logistic';
 import type { ProbeSuiteMethod, ProbeSuiteResult, ProbeSuiteSpec } from './probe-suite';
 import type { SaeEvalSpec, SaeResultSummary, SaeTrainSpec } from './sae';
+import type { SaeSweepResult, SaeSweepSpec } from './sweep';
 
 /** Every job the worker runs, discriminated by method. */
 export type JobSpec =
@@ -11,7 +12,9 @@ export type JobSpec =
   | { method: 'analysis'; analysis: AnalysisSpec }
   | { method: 'suite'; suite: ProbeSuiteSpec }
   | { method: 'sae-train'; sae: SaeTrainSpec }
-  | { method: 'sae-eval'; sae: SaeEvalSpec };
+  | { method: 'sae-eval'; sae: SaeEvalSpec }
+  /** Progress points: a running count, the member's id, then its step's SAE_PROGRESS_FIELDS. */
+  | { method: 'sae-sweep'; sweep: SaeSweepSpec };
 
 export type JobMethod = JobSpec['method'];
 
@@ -29,7 +32,8 @@ export type JobResult =
   | ProbeResultSummary
   | { method: 'analysis'; result: AnalysisResult }
   | { method: 'suite'; result: ProbeSuiteResult }
-  | { method: 'sae'; result: SaeResultSummary };
+  | { method: 'sae'; result: SaeResultSummary }
+  | { method: 'sae-sweep'; result: SaeSweepResult };
 
 /** Packs named values in the given field order; undefined metrics travel as NaN and arrive as null. */
 export function packProgress<F extends string>(fields: readonly F[], values: Record<F, number | null>): Float64Array {

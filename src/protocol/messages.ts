@@ -3,6 +3,7 @@
 import type { EngineInfo, EnginePreference } from '../core/engine/engine';
 import type { BudgetOverrides } from '../core/formats/budgets';
 import type { ChangeEffect, SaeConfig } from '../core/sae/config';
+import type { GridPoint } from '../core/sweep/grid';
 import type { FileId, FileSummary } from './files';
 import type { JobResult, JobSpec, JobStartInfo } from './jobs';
 
@@ -35,6 +36,8 @@ export type ToWorker =
   | { type: 'update-job'; jobId: number; config: SaeConfig }
   /** Pause a running SAE job: it checkpoints ('sae-checkpoint' with paused: true), then ends as cancelled. */
   | { type: 'pause-job'; jobId: number }
+  /** Live control of a running SAE sweep: stop one member, or add a grid point (it gets the next member id). */
+  | { type: 'sweep-control'; jobId: number; stop?: number; add?: GridPoint }
   | { type: 'inject-fault'; fault: InjectedFault };
 
 export type FromWorker =

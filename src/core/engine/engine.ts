@@ -32,6 +32,8 @@ export interface EngineInfo {
   reason?: EngineReason;
   /** Precision of the arithmetic, stated in the UI and in exported reports. */
   precision: 'f32';
+  /** The device's buffer limits (WebGPU only): what a sweep checks its members against before it starts. */
+  limits?: { maxBufferSize: number; maxStorageBufferBindingSize: number };
 }
 
 /** An [rows, cols] f32 matrix resident on the engine's device. */

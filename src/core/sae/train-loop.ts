@@ -137,6 +137,107 @@ export function hyperAt(c: SaeConfig, step: number, dIn: number): SaeHyper {
 /** Held-out rows evaluated at intermediate evaluation steps (all of them at the end): keeps evaluation cheap. */
 export const EVAL_ROWS_DURING_TRAINING = 4096;
 
+/**
+ * A run's seeded stream of training rows: epochs of the training split shuffled by a mulberry32 seeded from the
+ * run's seed (or resumed from a checkpoint's state, order and cursor), so every run with the same seed and split
+ * draws the same batches; a sweep draws each batch once for all members that share it.
+ */
+export class BatchStream {
+  readonly random: ResumableRng;
+  readonly order: Int32Array;
+  cursor: number;
+  private batch = new Float32Array(0);
+
+  constructor(
+    readonly data: SaeData,
+    seed: number,
+    resume?: Pick<SaeLoopState, 'rngState' | 'order' | 'cursor'>,
+  ) {
+    this.random = new ResumableRng(resume ? resume.rngState : seed ^ 0x5ae);
+    this.order = resume ? Int32Array.from(resume.order) : Int32Array.from(data.train);
+    if (this.order.length !== data.train.length)
+      throw new Error(
+        `invalid checkpoint: its epoch order has ${this.order.length} rows, the training split ${data.train.length}`,
+      );
+    this.cursor = resume ? resume.cursor : this.order.length;
+  }
+
+  /** Rows a batch of `batchSize` holds (never more than one epoch). */
+  rowsFor(batchSize: number): number {
+    return Math.min(batchSize, this.order.length);
+  }
+
+  /** The next B rows, scaled, row-major; the returned array is reused by the next call. */
+  next(B: number): Float32Array {
+    const { d, x, scale } = this.data;
+    const order = this.order;
+    if (this.batch.length !== B * d) this.batch = new Float32Array(B * d);
+    const batch = this.batch;
+    for (let b = 0; b < B; b++) {
+      if (this.cursor >= order.length) {
+        shuffle(order, () => this.random.next());
+        this.cursor = 0;
+      }
+      const r = order[this.cursor++];
+      for (let j = 0; j < d; j++) batch[b * d + j] = x[r * d + j] * scale;
+    }
+    return batch;
+  }
+}
+
+/** One member's training step on a drawn batch: its report, or why it stopped (a non-finite loss or gradient). */
+export async function trainStep(
+  trainer: SaeTrainer,
+  data: SaeData,
+  config: SaeConfig,
+  step: number,
+  batch: Float32Array,
+  B: number,
+  tracker: DeadLatentTracker,
+  rowsSeen: number,
+): Promise<{ report: SaeStepReport; testSums: MetricSums | null } | { stop: LoopStop }> {
+  const { d } = data;
+  const hyper = hyperAt(config, step, d);
+  const needsDead = rulesOf(trainer.shape.architecture).auxK;
+  const res = await trainer.step(batch, B, hyper, needsDead ? tracker.deadMask() : undefined);
+  if (!res.finite) {
+    const what = !Number.isFinite(res.mse)
+      ? 'reconstruction loss'
+      : !Number.isFinite(res.aux)
+        ? 'sparsity/auxiliary loss'
+        : 'gradient norm';
+    return {
+      stop: {
+        reason: 'diverged',
+        step,
+        what: `${what} is ${!Number.isFinite(res.mse) ? res.mse : !Number.isFinite(res.aux) ? res.aux : res.gradNorm}`,
+      },
+    };
+  }
+  tracker.update(res.sums.fires, B);
+  const last = step === config.steps - 1;
+  let testSums: MetricSums | null = null;
+  if ((step + 1) % config.evalEvery === 0 || last)
+    testSums = await evaluateRows(trainer, data, data.test, config.k, last ? Infinity : EVAL_ROWS_DURING_TRAINING);
+  return {
+    testSums,
+    report: {
+      step,
+      rowsSeen: rowsSeen + B,
+      lr: hyper.lr,
+      sparsity: hyper.sparsity,
+      k: config.k,
+      loss: res.loss,
+      aux: res.aux,
+      gradNorm: res.gradNorm,
+      train: finalizeSums(res.sums),
+      test: testSums && finalizeSums(testSums),
+      deadFraction: tracker.deadFraction(),
+      deadWindowRows: tracker.window,
+    },
+  };
+}
+
 export async function trainLoop(
   trainer: SaeTrainer,
   data: SaeData,
@@ -149,14 +250,8 @@ export async function trainLoop(
   const tracker = new DeadLatentTracker(m, resolvedDeadWindowTokens(config, train.length));
   // Epoch order from the seed; a resumed run takes the RNG state, the epoch's order and the cursor from its
   // checkpoint, so it draws exactly the batches the uninterrupted run would have.
-  const random = new ResumableRng(resume ? resume.rngState : config.seed ^ 0x5ae);
-  const next = () => random.next();
-  const order = resume ? Int32Array.from(resume.order) : Int32Array.from(train);
-  if (order.length !== train.length)
-    throw new Error(`invalid checkpoint: its epoch order has ${order.length} rows, the training split ${train.length}`);
-  let cursor = resume ? resume.cursor : order.length;
+  const stream = new BatchStream(data, config.seed, resume);
   if (resume) tracker.sinceFired.set(resume.sinceFired);
-  let batch = new Float32Array(0);
   let rowsSeen = resume?.rowsSeen ?? 0;
   let stop: LoopStop = { reason: 'done' };
   let step = resume?.step ?? 0;
@@ -166,9 +261,9 @@ export async function trainLoop(
   const snapshot = (): SaeLoopState => ({
     step,
     rowsSeen,
-    rngState: random.state,
-    order: order.slice(),
-    cursor,
+    rngState: stream.random.state,
+    order: stream.order.slice(),
+    cursor: stream.cursor,
     sinceFired: tracker.sinceFired.slice(),
   });
   for (; step < config.steps; step++) {
@@ -189,54 +284,15 @@ export async function trainLoop(
     }
     config = hooks.config();
     tracker.window = resolvedDeadWindowTokens(config, train.length);
-    const B = Math.min(config.batchSize, order.length);
-    if (batch.length !== B * d) batch = new Float32Array(B * d);
-    for (let b = 0; b < B; b++) {
-      if (cursor >= order.length) {
-        shuffle(order, next);
-        cursor = 0;
-      }
-      const r = order[cursor++];
-      for (let j = 0; j < d; j++) batch[b * d + j] = data.x[r * d + j] * data.scale;
-    }
-    const hyper = hyperAt(config, step, d);
-    const needsDead = rulesOf(trainer.shape.architecture).auxK;
-    const res = await trainer.step(batch, B, hyper, needsDead ? tracker.deadMask() : undefined);
-    if (!res.finite) {
-      const what = !Number.isFinite(res.mse)
-        ? 'reconstruction loss'
-        : !Number.isFinite(res.aux)
-          ? 'sparsity/auxiliary loss'
-          : 'gradient norm';
-      stop = {
-        reason: 'diverged',
-        step,
-        what: `${what} is ${!Number.isFinite(res.mse) ? res.mse : !Number.isFinite(res.aux) ? res.aux : res.gradNorm}`,
-      };
+    const B = stream.rowsFor(config.batchSize);
+    const r = await trainStep(trainer, data, config, step, stream.next(B), B, tracker, rowsSeen);
+    if ('stop' in r) {
+      stop = r.stop;
       break;
     }
     rowsSeen += B;
-    tracker.update(res.sums.fires, B);
-    const last = step === config.steps - 1;
-    let test: ReconstructionMetrics | null = null;
-    if ((step + 1) % config.evalEvery === 0 || last) {
-      lastTest = await evaluateRows(trainer, data, data.test, config.k, last ? Infinity : EVAL_ROWS_DURING_TRAINING);
-      test = finalizeSums(lastTest);
-    }
-    hooks.onStep({
-      step,
-      rowsSeen,
-      lr: hyper.lr,
-      sparsity: hyper.sparsity,
-      k: config.k,
-      loss: res.loss,
-      aux: res.aux,
-      gradNorm: res.gradNorm,
-      train: finalizeSums(res.sums),
-      test,
-      deadFraction: tracker.deadFraction(),
-      deadWindowRows: tracker.window,
-    });
+    if (r.testSums) lastTest = r.testSums;
+    hooks.onStep(r.report);
   }
   return { stop, steps: step, tracker, test: lastTest };
 }

@@ -1,6 +1,6 @@
 // Minimal canvas plotting shared by the probe views (ROC, reliability, histograms, confusion): a device-pixel-
 // ratio aware canvas, linear scales and a framed axis box. One canvas per chart, never a DOM node per point.
-import { formatTicks, linearTicks } from '../charts/ticks';
+import { formatTicks, linearTicks, logTicks } from '../charts/ticks';
 
 export interface PlotBox {
   ctx: CanvasRenderingContext2D;
@@ -55,6 +55,8 @@ export function axes(
   yRange: [number, number],
   xLabel: string,
   yLabel: string,
+  /** Log axes (ranges positive): decade ticks from charts/ticks, as the live charts' log scale uses. */
+  log: { x?: boolean; y?: boolean } = {},
 ): PlotBox {
   const left = 44,
     top = 8,
@@ -62,19 +64,21 @@ export function axes(
     bottom = 34;
   const w = width - left - right;
   const h = height - top - bottom;
-  const x = (v: number) => left + ((v - xRange[0]) / (xRange[1] - xRange[0] || 1)) * w;
-  const y = (v: number) => top + h - ((v - yRange[0]) / (yRange[1] - yRange[0] || 1)) * h;
+  const at = (v: number, [lo, hi]: [number, number], isLog?: boolean) =>
+    isLog ? (Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo) || 1) : (v - lo) / (hi - lo || 1);
+  const x = (v: number) => left + at(v, xRange, log.x) * w;
+  const y = (v: number) => top + h - at(v, yRange, log.y) * h;
   ctx.strokeStyle = '#e2e2e0';
   ctx.fillStyle = '#6b6b70';
   ctx.font = '11px system-ui, sans-serif';
   ctx.lineWidth = 1;
   ctx.strokeRect(left, top, w, h);
   ctx.textAlign = 'center';
-  const xs = linearTicks(xRange[0], xRange[1]);
+  const xs = log.x ? logTicks(xRange[0], xRange[1]) : linearTicks(xRange[0], xRange[1]);
   formatTicks(xs).forEach((label, i) => ctx.fillText(label, x(xs[i]), top + h + 13));
   ctx.fillText(xLabel, left + w / 2, height - 4);
   ctx.textAlign = 'right';
-  const ys = linearTicks(yRange[0], yRange[1]);
+  const ys = log.y ? logTicks(yRange[0], yRange[1]) : linearTicks(yRange[0], yRange[1]);
   formatTicks(ys).forEach((label, i) => ctx.fillText(label, left - 4, y(ys[i]) + 4));
   ctx.save();
   ctx.translate(10, top + h / 2);

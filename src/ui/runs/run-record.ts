@@ -7,7 +7,8 @@ import { validateSetup, type RunSetup } from './run-setup';
 import { parseTyped, stringifyTyped } from './typed-json';
 
 /** Every trained method's result; analyses are not kept (they are recomputed from their setup in seconds). */
-export type RunResult = Exclude<JobResult, { method: 'analysis' }>;
+/** Sweeps are not kept as runs: each member's summary is reachable from the sweep's frontier instead. */
+export type RunResult = Exclude<JobResult, { method: 'analysis' } | { method: 'sae-sweep' }>;
 
 export interface RunRecord {
   id: string;

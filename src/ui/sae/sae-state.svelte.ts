@@ -14,6 +14,7 @@ import type { DataContext, JobHandlers, JobPort, MethodState, RunDraft } from '.
 import { copyProgress, lastValue } from '../progress-columns';
 import { stableKey } from '../runs/run-key';
 import type { RunSetup } from '../runs/run-setup';
+import { SaeSweep } from './sae-sweep.svelte';
 
 /** Which run a job is: the user's data, a sanity baseline, or an imported dictionary's evaluation. */
 export type SaeRunTag = 'main' | 'shuffled' | 'imported' | `file:${string}`;
@@ -32,6 +33,8 @@ export class SaeState implements MethodState {
   /** Sanity baselines and imported-dictionary evaluations. */
   readonly sideSlot = new JobSlot('sae-baseline');
   readonly svdSlot = new JobSlot('sae-svd');
+  /** Sweep mode: a grid of runs in one job, in a lane of its own. */
+  readonly sweep = new SaeSweep();
   readonly rerunsOnChange = false;
   live = $state(false);
   resultKey = $state<string | null>(null);

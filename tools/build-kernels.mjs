@@ -26,7 +26,7 @@ export function fmaSource(wat) {
 
 function assemble(wabt, name, text, features) {
   const mod = wabt.parseWat(name, text, { simd: true, ...features });
-  mod.validate();
+  mod.validate({ simd: true, ...features });
   const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
   mod.destroy();
   return buffer;

@@ -11,6 +11,7 @@ import { benchIngest } from './ingest';
 import { benchTfjs, loadTfjs } from './tfjs-stock';
 import { round } from './timing';
 import { benchCpuSae } from './cpu-sae';
+import { benchCpuThreads } from './cpu-threads';
 import { logisticRatios, torchRatios } from './ratios';
 
 const args = parseArgs(process.argv.slice(2));
@@ -119,6 +120,17 @@ if (has('tfjs')) {
 if (has('cpu.sae')) {
   log('cpu engine: SAE steps against numpy');
   report.cpu = { ...(report.cpu as object), sae: await benchCpuSae() };
+}
+if (has('cpu.threads')) {
+  // Only when asked: a measurement behind a design choice (one thread), not a product workload.
+  log('cpu engine: dense SAE GEMMs on one thread and on two');
+  report.cpu = {
+    ...(report.cpu as object),
+    threads: await benchCpuThreads([
+      [256, 48, 384],
+      [256, 256, 2048],
+    ]),
+  };
 }
 if (logistic) report.logisticRatios = logisticRatios(logistic);
 if (args.torch) {

@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { SaeHyper, SaeTrainer } from '../src/core/engine/sae-trainer';
 import type { SaeArchitecture } from '../src/core/sae/config';
 import { CpuSaeTrainer } from '../src/engine/cpu/sae-trainer';
+import { kernelVariantSupported } from '../src/engine/cpu/kernels/heap';
+import { enableRelaxedSimd } from '../src/engine/cpu/kernels/node-relaxed-simd';
 import { TfjsSaeTrainer } from '../src/engine/tfjs/sae/trainer';
 import { benchCpuGemm } from './cpu-kernels';
 import { randomF32, round } from './timing';
@@ -46,27 +48,35 @@ const HYPER: SaeHyper = {
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
-/** Median ms per step over at least `minSteps` steps and `minMs` of stepping, after 2 warm-up steps. */
-async function timeSteps(t: SaeTrainer, w: Workload, X: Float32Array, minSteps: number, minMs: number) {
+/**
+ * Median ms per step of each trainer over at least `minSteps` steps each and `minMs` of stepping, after 2 warm-up
+ * steps. Several trainers step in turn (one step each per round), so a burst of load on the shared machine hits
+ * them alike and their ratio holds even when the absolute numbers move.
+ */
+async function timeSteps(ts: SaeTrainer[], w: Workload, X: Float32Array, minSteps: number, minMs: number) {
   const h = { ...HYPER, k: w.k, sparsity: w.lambda };
   const batch = (s: number) => X.subarray((s % 8) * w.B * w.d, ((s % 8) + 1) * w.B * w.d);
-  for (let s = 0; s < 2; s++) await t.step(batch(s), w.B, h);
-  const times: number[] = [];
+  for (const t of ts) for (let s = 0; s < 2; s++) await t.step(batch(s), w.B, h);
+  const times: number[][] = ts.map(() => []);
   const t0 = performance.now();
-  while (times.length < minSteps || performance.now() - t0 < minMs) {
-    const s0 = performance.now();
-    await t.step(batch(times.length), w.B, h);
-    times.push(performance.now() - s0);
+  while (times[0].length < minSteps || performance.now() - t0 < minMs) {
+    for (let i = 0; i < ts.length; i++) {
+      const s0 = performance.now();
+      await ts[i].step(batch(times[i].length), w.B, h);
+      times[i].push(performance.now() - s0);
+    }
   }
-  const ms = median(times),
-    best = Math.min(...times);
-  return {
-    steps: times.length,
-    msPerStep: round(ms, 4),
-    samplesPerSecond: round((w.B * 1000) / ms, 4),
-    bestMsPerStep: round(best, 4),
-    bestSamplesPerSecond: round((w.B * 1000) / best, 4),
-  };
+  return times.map((v) => {
+    const ms = median(v),
+      best = Math.min(...v);
+    return {
+      steps: v.length,
+      msPerStep: round(ms, 4),
+      samplesPerSecond: round((w.B * 1000) / ms, 4),
+      bestMsPerStep: round(best, 4),
+      bestSamplesPerSecond: round((w.B * 1000) / best, 4),
+    };
+  });
 }
 
 function initOf(w: Workload) {
@@ -77,6 +87,7 @@ function initOf(w: Workload) {
 }
 
 export async function benchCpuSae(opts: { tfjs?: boolean } = {}) {
+  enableRelaxedSimd();
   const load = loadavg().map((v) => round(v, 3));
   const numpyOut = execFileSync(
     '/usr/bin/python3',
@@ -95,19 +106,29 @@ export async function benchCpuSae(opts: { tfjs?: boolean } = {}) {
   for (const w of WORKLOADS) {
     const X = randomF32(8 * w.B * w.d, 11);
     const shape = { architecture: w.arch, dIn: w.d, dSae: w.m };
-    const cpu = await timeSteps(new CpuSaeTrainer(shape, initOf(w)), w, X, 20, 2000);
-    let tfjsCpu: Awaited<ReturnType<typeof timeSteps>> | null = null;
+    // The kernels the product picks (relaxed-SIMD FMA where the runtime has it) beside the plain-SIMD module.
+    const fma = kernelVariantSupported('fma');
+    const [cpu, cpuBase] = await timeSteps(
+      [new CpuSaeTrainer(shape, initOf(w)), ...(fma ? [new CpuSaeTrainer(shape, initOf(w), { kernels: 'base' })] : [])],
+      w,
+      X,
+      20,
+      3000,
+    );
+    let tfjsCpu: Awaited<ReturnType<typeof timeSteps>>[number] | null = null;
     if (opts.tfjs !== false) {
       await tf.setBackend('cpu');
       const t = new TfjsSaeTrainer(shape, initOf(w));
-      tfjsCpu = await timeSteps(t, w, X, w.m > 1000 ? 3 : 10, 0);
+      [tfjsCpu] = await timeSteps([t], w, X, w.m > 1000 ? 3 : 10, 0);
       t.dispose();
       if (previous) await tf.setBackend(previous);
     }
     const np = numpy.workloads.find((n) => n.arch === w.arch && n.d === w.d && n.m === w.m)!;
     rows.push({
       workload: `${w.arch} B=${w.B} d=${w.d} m=${w.m}${w.k ? ` k=${w.k}` : ''}`,
+      kernels: fma ? 'fma' : 'base',
       cpuWasm: cpu,
+      cpuWasmBase: cpuBase ?? null,
       tfjsCpu,
       numpy: {
         msPerStep: round(np.msPerStep, 4),
@@ -119,6 +140,7 @@ export async function benchCpuSae(opts: { tfjs?: boolean } = {}) {
       // disturbed by other processes on a shared machine).
       cpuOverNumpy: round(cpu.samplesPerSecond / np.samplesPerSecond, 3),
       cpuOverNumpyBest: round(cpu.bestSamplesPerSecond / np.bestSamplesPerSecond, 3),
+      fmaOverBase: cpuBase ? round(cpu.samplesPerSecond / cpuBase.samplesPerSecond, 3) : null,
       cpuOverTfjsCpu: tfjsCpu ? round(cpu.samplesPerSecond / tfjsCpu.samplesPerSecond, 3) : null,
     });
   }
@@ -129,6 +151,7 @@ export async function benchCpuSae(opts: { tfjs?: boolean } = {}) {
     loadAverageAtEnd: loadavg().map((v) => round(v, 3)),
     numpy: numpy.numpy,
     threads: 'ours single-threaded; numpy with its BLAS threads',
+    relaxedSimd: kernelVariantSupported('fma'),
     // Why WebAssembly SIMD: the encoder GEMM as blocked JS loops against the kernel, same process.
     route: benchCpuGemm([
       [256, 48, 384],

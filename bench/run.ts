@@ -13,6 +13,7 @@ import { benchTfjs, loadTfjs } from './tfjs-stock';
 import { round } from './timing';
 import { benchCpuSae } from './cpu-sae';
 import { benchCpu } from './cpu';
+import { benchCpuThreads } from './cpu-threads';
 import { logisticRatios, torchRatios } from './ratios';
 import { benchSweep } from './sweep';
 
@@ -131,6 +132,17 @@ if (has('sweep')) {
 if (has('cpu.sae')) {
   log('cpu engine: SAE steps against numpy');
   report.cpu = { ...(report.cpu as object), sae: await benchCpuSae() };
+}
+if (has('cpu.threads')) {
+  // Only when asked: a measurement behind a design choice (one thread), not a product workload.
+  log('cpu engine: dense SAE GEMMs on one thread and on two');
+  report.cpu = {
+    ...(report.cpu as object),
+    threads: await benchCpuThreads([
+      [256, 48, 384],
+      [256, 256, 2048],
+    ]),
+  };
 }
 if (has('cpu.logistic') || has('cpu.eigen') || has('cpu.ingest')) {
   // Last: the logistic fit switches tfjs's global backend to 'cpu'.

@@ -13,6 +13,7 @@ import { probeSweep, probeSweepTable } from './probe-sweep-command';
 import { sae, saeTable } from './sae-command';
 import { saeSweep, saeSweepTable } from './sae-sweep-command';
 import { version } from '../../package.json';
+import { enableRelaxedSimd } from '../engine/cpu/kernels/node-relaxed-simd';
 
 const HELP = `probelab: probes and sparse autoencoders on activation files (the engine of the Probelab app, headless)
 
@@ -150,6 +151,8 @@ function writeStdout(text: string): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Before any kernel module compiles: the CPU engine's GEMM then fuses its multiply-adds (Node 20 has the flag off).
+  enableRelaxedSimd();
   if (argv[0] === '--version' || argv[0] === 'version') {
     await writeStdout(`probelab ${version}\n`);
     return 0;

@@ -10,7 +10,7 @@ import { checkParamShapes, type SaeParams } from '../../core/sae/params';
 import type { SaeTrainerStart } from '../../core/engine/engine';
 import type { SaeHyper, SaeShape, SaeTrainer, StepResult } from '../../core/engine/sae-trainer';
 import { adamStep } from './kernels/adam';
-import { KernelHeap } from './kernels/heap';
+import { KernelHeap, type KernelVariant } from './kernels/heap';
 import { backward, denseCodes, forward, type Forward, type ParamOffsets, type SelectionArgs } from './sae-pass';
 
 export interface CpuSaeOptions {
@@ -20,6 +20,8 @@ export interface CpuSaeOptions {
   keepDecoder?: boolean;
   /** JumpReLU's log θ as stored (a checkpoint), instead of log of the initial θ. */
   logThreshold?: Float32Array;
+  /** Which kernel module to run (benchmarks compare them); by default the fastest this runtime validates. */
+  kernels?: KernelVariant;
 }
 
 /** Raw gradients (no decoder projection, no clipping) and loss terms, for tests against the f64 reference. */
@@ -38,7 +40,7 @@ const EVAL_CHUNK_ROWS = 1024;
 
 export class CpuSaeTrainer implements SaeTrainer {
   readonly implementation = 'cpu-wasm-simd';
-  private readonly h = new KernelHeap();
+  private readonly h: KernelHeap;
   private readonly p: ParamOffsets;
   private readonly g: ParamOffsets;
   private readonly am: number[];
@@ -55,6 +57,7 @@ export class CpuSaeTrainer implements SaeTrainer {
     opts: CpuSaeOptions = {},
   ) {
     const { dIn: d, dSae: m, architecture } = shape;
+    this.h = new KernelHeap(opts.kernels);
     checkParamShapes(init, d, m, 'initial');
     const rules = rulesOf(architecture);
     this.batchThreshold = opts.batchThreshold ?? null;

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuSaeTrainer } from '../../../src/engine/cpu/sae-trainer';
+import { enableRelaxedSimd } from '../../../src/engine/cpu/kernels/node-relaxed-simd';
 import { TfjsSaeTrainer } from '../../../src/engine/tfjs/sae/trainer';
 import type { SaeArchitecture } from '../../../src/core/sae/config';
 import { referenceSae } from '../../../src/core/sae/reference';
@@ -32,6 +33,13 @@ describe('CPU SAE trainer against f64', () => {
   clipCases(make);
   batchThresholdCase(make);
   offsetFvuCase(make);
+});
+
+describe('CPU SAE trainer on the relaxed-SIMD FMA kernels, against f64', () => {
+  enableRelaxedSimd();
+  gradientCases((shape, init, _chunks, x, rows, hyper, dead) =>
+    Promise.resolve(new CpuSaeTrainer(shape, init, { kernels: 'fma' }).gradients(x, rows, hyper, dead)),
+  );
 });
 
 describe('CPU SAE trainer on sparse ReLU codes', () => {

@@ -1,7 +1,14 @@
 // A WebAssembly instance of the CPU kernels (kernels.wat) with its own linear memory and a bump allocator over it.
 // Buffers are f32 or i32 offsets (in elements) into that memory, so JS loops index `heap.f32` directly and the
 // kernels read the same bytes without a copy. Growing the memory replaces the views: re-read `f32`/`i32` after alloc.
-import { KERNELS_WASM_BASE64 } from './kernels-wasm';
+import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm';
+
+/**
+ * `fma`: the GEMM multiply-adds as relaxed-SIMD f32x4.relaxed_madd (Chrome ≥ 114, Node ≥ 22, or
+ * Node 20 with --experimental-wasm-relaxed-simd); it may round once (fused) or twice, depending on the hardware.
+ * `base`: plain SIMD, everywhere else.
+ */
+export type KernelVariant = 'base' | 'fma';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -47,7 +54,7 @@ interface KernelExports {
   ): void;
 }
 
-let compiled: WebAssembly.Module | undefined;
+const compiled = new Map<KernelVariant, WebAssembly.Module>();
 
 function decodeBase64(s: string): Uint8Array {
   const bin = atob(s);
@@ -56,20 +63,34 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
+const bytesOf = (variant: KernelVariant) =>
+  decodeBase64(variant === 'fma' ? KERNELS_FMA_WASM_BASE64 : KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>;
+
 /** The compiled module, compiled synchronously: fine in Node and in the page's worker, where the engine runs. */
-function kernelModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
-  return compiled;
+function kernelModule(variant: KernelVariant): WebAssembly.Module {
+  let mod = compiled.get(variant);
+  if (!mod) compiled.set(variant, (mod = new WebAssembly.Module(bytesOf(variant))));
+  return mod;
 }
 
 /** Whether this runtime runs WebAssembly SIMD (Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4). */
 export function kernelsSupported(): boolean {
   try {
-    kernelModule();
+    kernelModule('base');
     return true;
   } catch {
     return false;
   }
+}
+
+/** Whether this runtime validates the given variant's bytes (relaxed SIMD for `fma`). */
+export function kernelVariantSupported(variant: KernelVariant): boolean {
+  return WebAssembly.validate(bytesOf(variant));
+}
+
+/** The fastest variant this runtime runs: checked on each call, so a runtime flag set at start-up counts. */
+export function bestKernelVariant(): KernelVariant {
+  return kernelVariantSupported('fma') ? 'fma' : 'base';
 }
 
 const PAGE = 65536;
@@ -81,8 +102,11 @@ export class KernelHeap {
   /** Next free byte (16-byte aligned, so f32x4 loads of a buffer's start are aligned). */
   private top = 16;
 
-  constructor() {
-    this.k = new WebAssembly.Instance(kernelModule()).exports as unknown as KernelExports;
+  readonly variant: KernelVariant;
+
+  constructor(variant: KernelVariant = bestKernelVariant()) {
+    this.variant = variant;
+    this.k = new WebAssembly.Instance(kernelModule(variant)).exports as unknown as KernelExports;
     this.refresh();
   }
 

@@ -1,7 +1,9 @@
-// The WebAssembly GEMM against naive f64 loops, on shapes that are not multiples of its 4×8 tiles.
+// The WebAssembly GEMM against naive f64 loops, on shapes that are not multiples of its 4×8 tiles, in both kernel
+// variants: plain SIMD and relaxed-SIMD FMA (fused or not, depending on the hardware: both stay within 1e-5).
 import { describe, expect, it } from 'vitest';
 import { createRng, normal } from '../../../../src/core/math/rng';
-import { KernelHeap } from '../../../../src/engine/cpu/kernels/heap';
+import { KernelHeap, bestKernelVariant, type KernelVariant } from '../../../../src/engine/cpu/kernels/heap';
+import { enableRelaxedSimd } from '../../../../src/engine/cpu/kernels/node-relaxed-simd';
 import { matmul } from '../../../../src/engine/cpu/kernels/gemm';
 import { expectClose } from '../../../support/expect-close';
 
@@ -37,8 +39,15 @@ const SHAPES: Array<[number, number, number]> = [
   [64, 3, 130],
 ];
 
-describe('WebAssembly GEMM against f64 loops', () => {
-  const h = new KernelHeap();
+it('Node runs the relaxed-SIMD variant once the flag is on, and picks it as the best', () => {
+  expect(enableRelaxedSimd()).toBe(true);
+  expect(bestKernelVariant()).toBe('fma');
+  expect(new KernelHeap().variant).toBe('fma');
+});
+
+describe.each<KernelVariant>(['base', 'fma'])('WebAssembly GEMM (%s) against f64 loops', (variant) => {
+  enableRelaxedSimd();
+  const h = new KernelHeap(variant);
   SHAPES.forEach(([M, K, N], s) => {
     it(`A·B, Aᵀ·B, A·Bᵀ at ${M}×${K}·${K}×${N}, with and without accumulation`, () => {
       const A = rand(M * K, 10 + s),

@@ -9,7 +9,10 @@ it('kernels-wasm.ts holds the assembled kernels.wat (run node tools/build-kernel
     new URL('../../../../src/engine/cpu/kernels/kernels-wasm.ts', import.meta.url),
     'utf8',
   );
-  const bytes: Uint8Array = await assembleKernels();
-  expect(bytes.length).toBeGreaterThan(1000);
+  const bytes: { base: Uint8Array; fma: Uint8Array } = await assembleKernels();
+  expect(bytes.base.length).toBeGreaterThan(1000);
+  expect(bytes.fma.length).toBeGreaterThan(1000);
+  // The variants differ only in the GEMM's 8 multiply-adds (f32x4.add + f32x4.mul → one relaxed_madd: 3 bytes each).
+  expect(bytes.base.length - bytes.fma.length).toBe(8 * 3);
   expect(committed).toBe(kernelsModuleText(bytes));
 });

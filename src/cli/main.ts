@@ -3,11 +3,13 @@
 //   probelab probe ACTS --labels LABELS [--split split.json | --test-fraction 0.25 --seed 0] [--C 1] ...
 //   probelab sae ACTS [--arch topk] [--d-sae 512] [--k 32] [--steps 2000] --out DIR ...
 //   probelab encode --sae PATH ACTS --out CODES.npy [--reconstruct RECON.npy]
+//   probelab scale-out SAE_DIR --to saelens|sparsify --out DIR
 import { parseArgs, type CliArgs } from './args';
 import { encode, encodeTable } from './encode-command';
 import { openSources } from './inputs';
 import { probe, probeTable } from './probe-command';
 import { sae, saeTable } from './sae-command';
+import { scaleOutCommand, scaleOutTable } from './scale-out-command';
 import { version } from '../../package.json';
 
 const HELP = `probelab: probes and sparse autoencoders on activation files (the engine of the Probelab app, headless)
@@ -16,6 +18,7 @@ usage:
   probelab probe ACTS --labels LABELS [options]
   probelab sae ACTS [options]
   probelab encode --sae PATH ACTS --out CODES.npy [options]
+  probelab scale-out SAE_DIR --to saelens|sparsify --out DIR
   probelab --version
 
 ACTS and LABELS are any file the app reads (.npy .npz .safetensors .pt .h5 .csv .jsonl).
@@ -53,6 +56,11 @@ encode options:
   --reconstruct FILE the reconstructions, N × d_in float32 .npy
   --block-rows N     rows per block (default: about 16 MiB of codes)
   --quiet            no notes or progress on stderr
+scale-out options (SAE_DIR: a folder from \`probelab sae --out\` or the page's SAE export):
+  --to L             saelens (SAELens 6 LanguageModelSAERunnerConfig) | sparsify (TrainConfig, run by torchrun)
+  --out DIR          writes the library's config JSON, a Python launcher and a README of every mapping and of the
+                     settings with no exact equivalent; model, hook point, dataset and token count are placeholders
+                     unless the SAE's metadata holds them
 WebGPU in Node uses Dawn; on a machine without a GPU driver point it at SwiftShader:
   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json`;
 
@@ -116,6 +124,12 @@ const COMMANDS: Record<
     bools: ['json', 'quiet', 'help'],
     run: encode,
     table: encodeTable,
+  },
+  'scale-out': {
+    values: ['to', 'out'],
+    bools: ['json', 'help'],
+    run: scaleOutCommand,
+    table: scaleOutTable,
   },
 };
 

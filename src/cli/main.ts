@@ -39,6 +39,8 @@ probe options:
   --optimizer O      lbfgs (default) | adam;  --lr X  Adam learning rate;  --max-iter N;  --tol X
   --no-standardize   do not z-score features (logistic, lda);  --balanced  balanced class weights
   --split FILE       JSON with train_idx / test_idx
+  --export-sklearn F logistic only: write a scikit-learn script to F that refits the probe on the same files and
+                     rows (indices written out) and prints one JSON line with the held-out accuracy
   --test-fraction F  seeded random split (default 0.25);  --seed N (default 0);  --no-stratify
 sae options (defaults are the app's):
   --arch A           topk (default) | batchtopk | relu | jumprelu
@@ -91,6 +93,7 @@ const COMMANDS: Record<
       'seed',
       'engine',
       'budget',
+      'export-sklearn',
     ],
     bools: ['json', 'no-standardize', 'standardize', 'balanced', 'no-stratify', 'help'],
     run: probe,

@@ -3,8 +3,10 @@
 //   probelab probe ACTS --labels LABELS [--split split.json | --test-fraction 0.25 --seed 0] [--C 1] ...
 //   probelab sae ACTS [--arch topk] [--d-sae 512] [--k 32] [--steps 2000] --out DIR ...
 //   probelab encode --sae PATH ACTS --out CODES.npy [--reconstruct RECON.npy]
+//   probelab compare SAE_A SAE_B ACTS [--json]
 //   probelab scale-out SAE_DIR --to saelens|sparsify --out DIR
 import { parseArgs, type CliArgs } from './args';
+import { compare, compareTable } from './compare-command';
 import { encode, encodeTable } from './encode-command';
 import { openSources } from './inputs';
 import { probe, probeTable } from './probe-command';
@@ -19,6 +21,7 @@ usage:
   probelab sae ACTS [options]
   probelab encode --sae PATH ACTS --out CODES.npy [options]
   probelab scale-out SAE_DIR --to saelens|sparsify --out DIR
+  probelab compare SAE_A SAE_B ACTS [options]
   probelab --version
 
 ACTS and LABELS are any file the app reads (.npy .npz .safetensors .pt .h5 .csv .jsonl).
@@ -58,6 +61,10 @@ encode options:
   --reconstruct FILE the reconstructions, N × d_in float32 .npy
   --block-rows N     rows per block (default: about 16 MiB of codes)
   --quiet            no notes or progress on stderr
+compare options (SAE_A, SAE_B: folders or weights files in any format encode --sae takes; ACTS: held-out rows):
+  --key K            tensor key inside ACTS;  --json  every number, per-latent best matches included
+                     prints FVU, L0 and dead fraction of each SAE on ACTS, and decoder matching both ways: MMCS
+                     and the latents whose best match has cosine ≥ 0.7 and ≥ 0.9
 scale-out options (SAE_DIR: a folder from \`probelab sae --out\` or the page's SAE export):
   --to L             saelens (SAELens 6 LanguageModelSAERunnerConfig) | sparsify (TrainConfig, run by torchrun)
   --out DIR          writes the library's config JSON, a Python launcher and a README of every mapping and of the
@@ -127,6 +134,12 @@ const COMMANDS: Record<
     bools: ['json', 'quiet', 'help'],
     run: encode,
     table: encodeTable,
+  },
+  compare: {
+    values: ['key', 'engine', 'budget'],
+    bools: ['json', 'help'],
+    run: compare,
+    table: compareTable,
   },
   'scale-out': {
     values: ['to', 'out'],

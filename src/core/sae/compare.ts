@@ -1,7 +1,7 @@
 // Two SAEs side by side on the same held-out activations: FVU, L0 and dead fraction of each, and how their
 // dictionaries match by decoder cosine (for each latent of one, its best-matching latent in the other), so a
 // cluster run can be checked against the small run it was scaled out from.
-import { finalizeSums, type MetricSums } from './metrics';
+import { finalizeSums, type MetricSums, type ReconstructionMetrics } from './metrics';
 import { mmcs } from './mmcs';
 
 /** Cosines at which a latent counts as recovered: 0.7 (a loose match), 0.9 (the same direction). */
@@ -39,18 +39,23 @@ export interface SaeComparison {
   smaller: 'a' | 'b';
 }
 
+/** One SAE's side from its metric sums over the rows (fires: rows each latent fired on). */
 export function sideStats(name: string, sums: MetricSums): SaeSideStats {
-  const m = finalizeSums(sums);
+  return sideFromMetrics(name, finalizeSums(sums), sums.fires);
+}
+
+/** One SAE's side from finished metrics and per-latent fire counts on the same rows (the page's results). */
+export function sideFromMetrics(name: string, m: ReconstructionMetrics, fires: ArrayLike<number>): SaeSideStats {
   let dead = 0;
-  for (let i = 0; i < sums.fires.length; i++) if (sums.fires[i] === 0) dead++;
+  for (let i = 0; i < fires.length; i++) if (fires[i] === 0) dead++;
   return {
     name,
-    dSae: sums.fires.length,
-    rows: sums.rows,
+    dSae: fires.length,
+    rows: m.rows,
     fvu: m.fvu,
     mse: m.mse,
     l0: m.l0,
-    deadFraction: sums.fires.length ? dead / sums.fires.length : 0,
+    deadFraction: fires.length ? dead / fires.length : 0,
   };
 }
 
@@ -72,23 +77,22 @@ export function decoderMatch(
 }
 
 export interface CompareInput {
-  name: string;
-  sums: MetricSums;
+  stats: SaeSideStats;
   wDec: ArrayLike<number>;
 }
 
-/** The comparison of A and B from their metric sums on the same rows and their decoders (both [m, d]). */
+/** The comparison of A and B from their metrics on the same rows and their decoders (both [m, d]). */
 export function compareSaes(a: CompareInput, b: CompareInput, d: number): SaeComparison {
-  if (a.sums.rows !== b.sums.rows)
-    throw new Error(`the two SAEs were evaluated on different rows (${a.sums.rows} and ${b.sums.rows})`);
-  const mA = a.sums.fires.length;
-  const mB = b.sums.fires.length;
+  if (a.stats.rows !== b.stats.rows)
+    throw new Error(`the two SAEs were evaluated on different rows (${a.stats.rows} and ${b.stats.rows})`);
+  const mA = a.stats.dSae;
+  const mB = b.stats.dSae;
   if (a.wDec.length !== mA * d || b.wDec.length !== mB * d)
     throw new Error(`decoder shapes do not match d_in = ${d} (A: ${a.wDec.length / d} rows, B: ${b.wDec.length / d})`);
   return {
-    rows: a.sums.rows,
-    a: sideStats(a.name, a.sums),
-    b: sideStats(b.name, b.sums),
+    rows: a.stats.rows,
+    a: a.stats,
+    b: b.stats,
     aInB: decoderMatch(a.wDec, mA, b.wDec, mB, d),
     bInA: decoderMatch(b.wDec, mB, a.wDec, mA, d),
     smaller: mB < mA ? 'b' : 'a',

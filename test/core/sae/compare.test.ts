@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from 'vitest';
-import { compareSaes, comparisonToPlain, decoderMatch } from '../../../src/core/sae/compare';
+import { compareSaes, comparisonToPlain, decoderMatch, sideStats } from '../../../src/core/sae/compare';
 import { batchSums } from '../../../src/core/sae/metrics';
 import { readNpyF32 } from '../../support/fixtures';
 import { ACTS, readCase, referenceEncode } from '../../support/sae-layout-cases';
@@ -29,7 +29,7 @@ test('a SAELens and a sparsify SAE on the same rows: FVU, L0, dead fraction and 
   const input = async (name: string) => {
     const sae = await readCase(name);
     const { codes, recon } = await referenceEncode(sae.weights);
-    return { name, sums: batchSums(x, recon, codes, n, d, sae.weights.dSae), wDec: sae.weights.wDec };
+    return { stats: sideStats(name, batchSums(x, recon, codes, n, d, sae.weights.dSae)), wDec: sae.weights.wDec };
   };
   const f = ref.fixtures;
   const c = compareSaes(await input(f.a), await input(f.b), d);
@@ -63,15 +63,11 @@ test('a small dictionary planted in a large one: best match per latent, MMCS, re
 });
 
 test('SAEs evaluated on different rows or with mismatched decoders are refused', async () => {
-  const sums = (rows: number, m: number) => ({ ...batchSums([], [], [], 0, 2, m), rows });
+  const sums = (rows: number, m: number) => sideStats('x', { ...batchSums([], [], [], 0, 2, m), rows });
   expect(() =>
-    compareSaes(
-      { name: 'a', sums: sums(3, 2), wDec: [1, 0, 0, 1] },
-      { name: 'b', sums: sums(4, 2), wDec: [1, 0, 0, 1] },
-      2,
-    ),
+    compareSaes({ stats: sums(3, 2), wDec: [1, 0, 0, 1] }, { stats: sums(4, 2), wDec: [1, 0, 0, 1] }, 2),
   ).toThrow(/different rows/);
-  expect(() =>
-    compareSaes({ name: 'a', sums: sums(3, 2), wDec: [1, 0] }, { name: 'b', sums: sums(3, 2), wDec: [1, 0, 0, 1] }, 2),
-  ).toThrow(/decoder shapes/);
+  expect(() => compareSaes({ stats: sums(3, 2), wDec: [1, 0] }, { stats: sums(3, 2), wDec: [1, 0, 0, 1] }, 2)).toThrow(
+    /decoder shapes/,
+  );
 });

@@ -91,6 +91,21 @@ export class SaeState implements MethodState {
     ];
   }
 
+  /** Finished results that can be compared side by side: the current run, the imported dictionary, baselines. */
+  comparable(data: SaeDataChoice): { tag: string; name: string; result: SaeResultSummary }[] {
+    const out: { tag: string; name: string; result: SaeResultSummary }[] = [];
+    if (this.results.main) out.push({ tag: 'main', name: 'current run', result: this.results.main });
+    if (this.results.imported)
+      out.push({
+        tag: 'imported',
+        name: `imported: ${this.dictionary?.name ?? 'dictionary'}`,
+        result: this.results.imported,
+      });
+    for (const b of this.baselines(data))
+      if (this.results[b.tag]) out.push({ tag: b.tag, name: b.name, result: this.results[b.tag] });
+    return out;
+  }
+
   missing(data: SaeDataChoice): string | null {
     return data.activations ? null : 'choose activations';
   }

@@ -510,26 +510,21 @@ try:
 except ImportError:
     pass
 
-from sparsify.__main__ import run
+import sparsify.__main__ as launcher
+from sparsify import SaeConfig
+from sparsify.__main__ import RunConfig
 
 cfg = json.loads((pathlib.Path(__file__).parent / "sparsify_train_config.json").read_text())
 # Probelab's batch is ${c.batchSize} tokens in all; sparsify's batch_size is sequences per GPU.
 cfg["batch_size"] = max(1, round(${c.batchSize} / CONTEXT_SIZE / int(os.environ.get("WORLD_SIZE", "1"))))
 cfg["dead_feature_threshold"] = ${windowExpr}
-
-
-def flag(name, value):
-    return [f"--{name}", *(str(v) for v in value)] if isinstance(value, list) else [f"--{name}", str(value)]
-
-
-args = [MODEL_NAME, DATASET, "--hookpoints", HOOKPOINT, "--ctx_len", str(CONTEXT_SIZE),
-        "--max_examples", str(TOTAL_TOKENS // CONTEXT_SIZE), "--shuffle_seed", str(cfg["init_seeds"][0])]
-for name, value in cfg.pop("sae").items():
-    args += flag(name, value)
-for name, value in cfg.items():
-    args += flag(name, value)
-sys.argv = ["sparsify", *args]
-run()
+run_cfg = RunConfig(sae=SaeConfig(**cfg.pop("sae")), model=MODEL_NAME, dataset=DATASET, hookpoints=[HOOKPOINT],
+                    ctx_len=CONTEXT_SIZE, max_examples=TOTAL_TOKENS // CONTEXT_SIZE,
+                    shuffle_seed=cfg["init_seeds"][0], **cfg)
+# sparsify's own entry point (DDP set-up, model and dataset loading, Trainer.fit), given this config instead of
+# parsing the command line.
+launcher.parse = lambda _cls: run_cfg
+launcher.run()
 `;
   return {
     configName: 'sparsify_train_config.json',

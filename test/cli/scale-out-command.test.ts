@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runCli } from '../support/run-cli';
 import { DEFAULT_SAE_CONFIG } from '../../src/core/sae/config';
+import { writeSafetensors } from '../../src/core/formats/safetensors-writer';
+import { activationsMetadata } from '../../src/cli/sae-command';
 
 function saeDir(config: object): string {
   const dir = mkdtempSync(join(tmpdir(), 'probelab-scale-'));
@@ -39,4 +41,19 @@ test('scale-out refuses what the library cannot train and names the missing file
   expect(missing.err).toMatch(/cfg\.json: cannot be read/);
   const badTo = await runCli(['scale-out', out, '--to', 'torch', '--out', out]);
   expect(badTo.err).toMatch(/--to must be saelens or sparsify/);
+});
+
+test('probelab sae keeps where safetensors activations came from, under SAELens metadata names', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'probelab-meta-')), 'acts.safetensors');
+  const tensors = [{ name: 'acts', shape: [2, 2], data: new Float32Array(4) }];
+  writeFileSync(
+    path,
+    writeSafetensors(tensors, { model_name: 'gpt2', hook_name: 'blocks.8.hook_resid_pre', ctx_len: '128', note: 'x' }),
+  );
+  expect(await activationsMetadata(path)).toEqual({
+    model_name: 'gpt2',
+    hook_name: 'blocks.8.hook_resid_pre',
+    context_size: 128,
+  });
+  expect(await activationsMetadata(path.replace('.safetensors', '.npy'))).toEqual({});
 });

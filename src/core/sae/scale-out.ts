@@ -318,6 +318,7 @@ from sae_lens import LanguageModelSAERunnerConfig, LanguageModelSAETrainingRunne
 
 cfg = json.loads((pathlib.Path(__file__).parent / "saelens_runner_cfg.json").read_text())
 steps = TOTAL_TOKENS // cfg["train_batch_size_tokens"]
+# SAELens reads a pre-tokenized dataset unless told otherwise: for raw text add is_dataset_tokenized=False here.
 cfg.update(model_name=MODEL_NAME, hook_name=HOOK_NAME, dataset_path=DATASET_PATH,
            training_tokens=TOTAL_TOKENS, context_size=CONTEXT_SIZE,
            lr_decay_steps=int(steps * LR_DECAY_FRACTION))

@@ -5,13 +5,17 @@
 //   probelab sae ACTS [--arch topk] [--d-sae 512] [--k 32] [--steps 2000] --out DIR ...
 //   probelab sae ACTS --sweep k=16,32,64 --sweep d-sae=1024,4096 --out DIR
 //   probelab encode --sae PATH ACTS --out CODES.npy [--reconstruct RECON.npy]
+//   probelab compare SAE_A SAE_B ACTS [--json]
+//   probelab scale-out SAE_DIR --to saelens|sparsify --out DIR
 import { listFlag, parseArgs, type CliArgs } from './args';
+import { compare, compareTable } from './compare-command';
 import { encode, encodeTable } from './encode-command';
 import { openSources } from './inputs';
 import { probe, probeTable } from './probe-command';
 import { probeSweep, probeSweepTable } from './probe-sweep-command';
 import { sae, saeTable } from './sae-command';
 import { saeSweep, saeSweepTable } from './sae-sweep-command';
+import { scaleOutCommand, scaleOutTable } from './scale-out-command';
 import { version } from '../../package.json';
 import { enableRelaxedSimd } from '../engine/cpu/kernels/node-relaxed-simd';
 
@@ -22,6 +26,8 @@ usage:
   probelab probe ACTS… --labels LABELS --sweep layer=all --sweep C=0.01,0.1,1,10 [options]
   probelab sae ACTS [options]
   probelab encode --sae PATH ACTS --out CODES.npy [options]
+  probelab scale-out SAE_DIR --to saelens|sparsify --out DIR
+  probelab compare SAE_A SAE_B ACTS [options]
   probelab --version
 
 ACTS and LABELS are any file the app reads (.npy .npz .safetensors .pt .h5 .csv .jsonl).
@@ -42,6 +48,8 @@ probe options:
   --optimizer O      lbfgs (default) | adam;  --lr X  Adam learning rate;  --max-iter N;  --tol X
   --no-standardize   do not z-score features (logistic, lda);  --balanced  balanced class weights
   --split FILE       JSON with train_idx / test_idx
+  --export-sklearn F logistic only: write a scikit-learn script to F that refits the probe on the same files and
+                     rows (indices written out) and prints one JSON line with the held-out accuracy
   --test-fraction F  seeded random split (default 0.25);  --seed N (default 0);  --no-stratify
 probe sweeps (every cell cross-validated on the same stratified folds of the training rows):
   --sweep NAME=V,…   repeatable; layer=all | layer=0,3 (every [L, N, D] slice or [N, D] tensor of the ACTS files,
@@ -70,6 +78,15 @@ encode options:
   --reconstruct FILE the reconstructions, N × d_in float32 .npy
   --block-rows N     rows per block (default: about 16 MiB of codes)
   --quiet            no notes or progress on stderr
+compare options (SAE_A, SAE_B: folders or weights files in any format encode --sae takes; ACTS: held-out rows):
+  --key K            tensor key inside ACTS;  --json  every number, per-latent best matches included
+                     prints FVU, L0 and dead fraction of each SAE on ACTS, and decoder matching both ways: MMCS
+                     and the latents whose best match has cosine ≥ 0.7 and ≥ 0.9
+scale-out options (SAE_DIR: a folder from \`probelab sae --out\` or the page's SAE export):
+  --to L             saelens (SAELens 6 LanguageModelSAERunnerConfig) | sparsify (TrainConfig, run by torchrun)
+  --out DIR          writes the library's config JSON, a Python launcher and a README of every mapping and of the
+                     settings with no exact equivalent; model, hook point, dataset and token count are placeholders
+                     unless the SAE's metadata holds them
 WebGPU in Node uses Dawn; on a machine without a GPU driver point it at SwiftShader:
   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json`;
 
@@ -106,6 +123,7 @@ const COMMANDS: Record<
       'select-by',
       'out',
       'csv',
+      'export-sklearn',
     ],
     bools: ['json', 'no-standardize', 'standardize', 'balanced', 'no-stratify', 'quiet', 'help'],
     run: (a) => (listFlag(a, 'sweep').length > 0 ? probeSweep(a) : probe(a)),
@@ -142,6 +160,18 @@ const COMMANDS: Record<
     bools: ['json', 'quiet', 'help'],
     run: encode,
     table: encodeTable,
+  },
+  compare: {
+    values: ['key', 'engine', 'budget'],
+    bools: ['json', 'help'],
+    run: compare,
+    table: compareTable,
+  },
+  'scale-out': {
+    values: ['to', 'out'],
+    bools: ['json', 'help'],
+    run: scaleOutCommand,
+    table: scaleOutTable,
   },
 };
 

@@ -10,6 +10,9 @@ import type { ArrayRef, LabelledDataRefs } from '../protocol';
 import { numberFlag, stringFlag, type CliArgs } from './args';
 import { openInto, pickKey, startEngine, storeFor } from './inputs';
 import { DEFAULT_SUITE_EVAL, type ProbeSuiteSpec } from '../protocol';
+import { sklearnProbeScript, sklearnReadable } from '../core/probes/sklearn-export';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 
 /** Every ACTS file, the labels and the split opened into one store; `activations` picks the first file's [N, D]. */
 export async function openProbeInputs(args: CliArgs) {
@@ -40,6 +43,8 @@ export async function openProbeInputs(args: CliArgs) {
 export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
   if (args.positional.length > 1) throw new Error('probe takes one ACTS file; several are for --sweep layer=…');
   const { store, acts, labels, labelRef, split, activations: pick } = await openProbeInputs(args);
+  const actsPath = args.positional[0];
+  const labelsPath = stringFlag(args, 'labels')!;
   const activations = pick();
   const data: LabelledDataRefs = { activations, labels: labelRef, split };
   const { engine } = await startEngine(args);
@@ -50,6 +55,15 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
     if (args.flags.has(flag)) throw new Error(`--${flag} applies to a sweep (--sweep name=v1,v2,…)`);
   if ((stringFlag(args, 'variant') !== undefined || args.flags.has('standardize')) && method !== 'mass-mean')
     throw new Error(`--variant and --standardize apply to --method mass-mean, not ${method}`);
+  const exportTo = stringFlag(args, 'export-sklearn');
+  if (exportTo !== undefined) {
+    if (method !== 'logistic') throw new Error(`--export-sklearn applies to --method logistic, not ${method}`);
+    for (const p of [actsPath, labelsPath])
+      if (!sklearnReadable(p))
+        throw new Error(
+          `--export-sklearn: the script reads .npy .npz .safetensors .h5 .csv .jsonl with numpy, not ${p}`,
+        );
+  }
   const hooks = { onStart: () => {}, onProgress: () => {}, isCancelled: () => false };
   const base = {
     engine: engine.info,
@@ -62,6 +76,25 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
     const config = logisticFlags(args, standardize);
     const r = await runProbeJob(engine, store, { method: 'logistic', data, config }, hooks);
     if (!r) throw new Error('the run was cancelled');
+    if (exportTo !== undefined) {
+      // Paths relative to the script, so the script and the files can move together.
+      const rel = (p: string) => {
+        const r = relative(dirname(resolve(exportTo)), resolve(p));
+        return isAbsolute(r) ? r : r.split('\\').join('/');
+      };
+      mkdirSync(dirname(resolve(exportTo)), { recursive: true });
+      writeFileSync(
+        exportTo,
+        sklearnProbeScript({
+          activations: { path: rel(actsPath), key: activations.key },
+          labels: { path: rel(labelsPath), key: labelRef.key },
+          config,
+          trainIdx: r.trainIdx!,
+          testIdx: r.testIdx!,
+          probelabTestAccuracy: r.test.accuracy,
+        }),
+      );
+    }
     const model = {
       method: 'logistic' as const,
       cols: r.cols,
@@ -85,6 +118,7 @@ export async function probe(args: CliArgs): Promise<Record<string, unknown>> {
       gradMax: r.gradMax,
       lambdaMeanLoss: r.lambdaMeanLoss,
       probe: probeToPlain(model),
+      ...(exportTo !== undefined ? { sklearnScript: exportTo } : {}),
     };
   }
   if (method !== 'lda' && method !== 'mass-mean')

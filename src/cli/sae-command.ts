@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { DEFAULT_SAE_CONFIG, type SaeArchitecture, type SaeConfig } from '../core/sae/config';
 import { runSaeTrainJob } from '../jobs/sae-job';
 import { numberFlag, stringFlag, type CliArgs } from './args';
-import { openInto, pickKey, startEngine, storeFor } from './inputs';
+import { openInto, openSources, pickKey, startEngine, storeFor } from './inputs';
+import { openSafetensors } from '../core/formats/safetensors';
+import { nodeFileSource } from '../core/formats/node-source';
+import { placeholdersFrom } from '../core/sae/scale-out';
 import { SAE_PROGRESS_FIELDS, type SaeResultSummary } from '../protocol';
 
 const ARCHITECTURES: SaeArchitecture[] = ['topk', 'batchtopk', 'relu', 'jumprelu'];
@@ -36,6 +39,21 @@ export function saeConfigFrom(args: CliArgs): SaeConfig {
   };
 }
 
+/** Keys of a safetensors `__metadata__` a cluster hand-off can use (SAELens' own names), as SAELens types them. */
+export async function activationsMetadata(path: string): Promise<Record<string, string | number>> {
+  if (!/\.safetensors$/i.test(path)) return {};
+  const source = await nodeFileSource(path);
+  openSources.push(source);
+  const p = placeholdersFrom((await openSafetensors(source)).metadata);
+  const out: Record<string, string | number> = {};
+  if (p.modelName) out.model_name = p.modelName;
+  if (p.hookName) out.hook_name = p.hookName;
+  if (p.dataset) out.dataset_path = p.dataset;
+  if (p.contextSize) out.context_size = p.contextSize;
+  if (p.totalTokens) out.training_tokens = p.totalTokens;
+  return out;
+}
+
 export async function sae(args: CliArgs): Promise<Record<string, unknown>> {
   const [actsPath] = args.positional;
   if (!actsPath) throw new Error('sae needs ACTS (see --help)');
@@ -44,6 +62,7 @@ export async function sae(args: CliArgs): Promise<Record<string, unknown>> {
   const store = storeFor(args);
   const acts = await openInto(store, 'acts', actsPath);
   const activations = { fileId: acts.fileId, key: pickKey(acts, stringFlag(args, 'key'), 2) };
+  const metadata = await activationsMetadata(actsPath);
   const quiet = args.flags.has('quiet');
   const { engine } = await startEngine(args);
   const r: SaeResultSummary | null = await runSaeTrainJob(
@@ -90,16 +109,25 @@ export async function sae(args: CliArgs): Promise<Record<string, unknown>> {
     deadFraction: r.deadFraction,
     liveLatents: r.liveLatents,
     frequentLatents: r.frequentLatents,
+    metadata,
     saved: out ? { dir: out, files: ['cfg.json', 'sae_weights.safetensors', 'probelab_summary.json'] } : null,
   };
-  if (out) writeSaeLensFolder(out, r, summary);
+  if (out) writeSaeLensFolder(out, r, summary, metadata);
   return summary;
 }
 
 /** SAELens' layout (cfg.json + sae_weights.safetensors) with probelab's summary beside it. */
-export function writeSaeLensFolder(dir: string, r: Pick<SaeResultSummary, 'saeLens'>, summary: object): void {
+export function writeSaeLensFolder(
+  dir: string,
+  r: Pick<SaeResultSummary, 'saeLens'>,
+  summary: object,
+  metadata: Record<string, unknown> = {},
+): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'cfg.json'), r.saeLens.cfgJson);
+  // Where the activations came from, under SAELens' own metadata names, when the file said.
+  const cfg = JSON.parse(r.saeLens.cfgJson) as { metadata: Record<string, unknown> };
+  cfg.metadata = { ...cfg.metadata, ...metadata };
+  writeFileSync(join(dir, 'cfg.json'), JSON.stringify(cfg, null, 2));
   writeFileSync(join(dir, 'sae_weights.safetensors'), r.saeLens.safetensors);
   writeFileSync(join(dir, 'probelab_summary.json'), JSON.stringify(summary, null, 1));
 }

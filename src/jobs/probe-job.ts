@@ -68,5 +68,7 @@ export async function runProbeJob(
     elapsedMs: performance.now() - started,
     trainRows: split.train.length,
     testRows: split.test.length,
+    trainIdx: split.train,
+    testIdx: split.test,
   };
 }

@@ -12,6 +12,8 @@ import type { DatasetStore } from './dataset-store';
 export interface SaeEncodeSink {
   /** Called once before any block, with the number of rows every later call adds up to. */
   begin(info: { rows: number; dIn: number; dSae: number; implementation: string }): Promise<void>;
+  /** Present when the raw input rows of each block are wanted (before codes and reconstructions). */
+  inputs?(block: Float32Array, rows: number): Promise<void>;
   codes(block: Float32Array, rows: number): Promise<void>;
   /** Present when reconstructions are wanted. */
   reconstructions?(block: Float32Array, rows: number): Promise<void>;
@@ -50,6 +52,7 @@ export async function runSaeEncodeJob(
   try {
     await sink.begin({ rows: view.rows, dIn: w.dIn, dSae: w.dSae, implementation: trainer.implementation });
     for await (const b of store.blocks(activations, perBlock * w.dIn * 4)) {
+      await sink.inputs?.(b.data, b.rows);
       const norm = w.inputNorm ? normalizeRows(b.data, b.rows, w.dIn, w.inputNorm, b.rowStart) : undefined;
       const codes = await trainer.encode(norm?.x ?? b.data, b.rows, w.k ?? 0);
       for (let i = 0; i < codes.length; i++) if (codes[i] !== 0) nonzero++;

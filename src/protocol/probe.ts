@@ -48,4 +48,7 @@ export interface ProbeResultSummary {
   elapsedMs: number;
   trainRows: number;
   testRows: number;
+  /** The split's row indices (into the activations), so the setup can be reproduced elsewhere; absent on runs saved before. */
+  trainIdx?: Int32Array;
+  testIdx?: Int32Array;
 }

@@ -60,11 +60,27 @@ test('a tiny TopK SAE trains on planted features, continues through a learning-r
   const downloads: { name: string; path: string }[] = [];
   page.on('download', async (d) => downloads.push({ name: d.suggestedFilename(), path: (await d.path())! }));
   await page.click('[data-testid=sae-export]');
-  await expect.poll(() => downloads.map((d) => d.name).sort()).toEqual(['cfg.json', 'sae_weights.safetensors']);
+  await expect
+    .poll(() => downloads.map((d) => d.name).sort())
+    .toEqual(['cfg.json', 'probelab_summary.json', 'sae_weights.safetensors']);
   await expect.poll(() => downloads.every((d) => d.path)).toBe(true);
   const cfg = JSON.parse(readFileSync(downloads.find((d) => d.name === 'cfg.json')!.path, 'utf8'));
   expect(cfg.d_in).toBe(64);
   expect(cfg.d_sae).toBe(128);
+  // The hand-off to a cluster trainer: SAELens 6 runner config, launcher and README, from the same run.
+  await page.click('[data-testid=scale-out-saelens]');
+  await expect
+    .poll(() =>
+      downloads
+        .map((d) => d.name)
+        .filter((n) => /saelens/i.test(n))
+        .sort(),
+    )
+    .toEqual(['README_saelens.md', 'saelens_runner_cfg.json', 'train_saelens.py']);
+  await expect.poll(() => downloads.every((d) => d.path)).toBe(true);
+  const runner = JSON.parse(readFileSync(downloads.find((d) => d.name === 'saelens_runner_cfg.json')!.path, 'utf8'));
+  expect(runner.sae).toMatchObject({ d_in: 64, d_sae: 128, k: 4 });
+  expect(runner.train_batch_size_tokens).toBe(64);
   // The decoder's singular values, computed in the worker: the full spectrum of a 128 × 64 decoder.
   await page.click('[data-testid=decoder-svd]');
   await expect

@@ -5,6 +5,7 @@ import type { JobResult, JobSpec, ProbeResultSummary } from '../../protocol';
 import { JobSlot } from '../jobs/job-slot.svelte';
 import type { RunSetup } from '../runs/run-setup';
 import { copyProgress } from '../progress-columns';
+import { sklearnProbeScript, sklearnReadable } from '../../core/probes/sklearn-export';
 import type { DataContext, MethodState, RunDraft } from './method';
 
 /** A short run name: the settings that tell logistic runs apart, and the data. */
@@ -19,6 +20,8 @@ export class LogisticMethod implements MethodState {
   readonly rerunsOnChange = true;
   config = $state<LogisticConfig>({ ...DEFAULT_LOGISTIC });
   result = $state.raw<ProbeResultSummary | null>(null);
+  /** The setup (config, files by name) behind the result shown: what its scikit-learn script reproduces. */
+  resultSetup = $state.raw<Extract<RunSetup, { method: 'logistic' }> | null>(null);
   live = $state(false);
   resultKey = $state<string | null>(null);
 
@@ -43,6 +46,7 @@ export class LogisticMethod implements MethodState {
     if (result.method !== 'logistic') return null;
     this.result = result;
     const setup = this.setup(data);
+    this.resultSetup = setup;
     return {
       name: logisticRunName(this.config, data.setupData.activations?.fileName ?? 'data'),
       setup,
@@ -51,7 +55,7 @@ export class LogisticMethod implements MethodState {
     };
   }
 
-  setup(data: DataContext): RunSetup {
+  setup(data: DataContext): Extract<RunSetup, { method: 'logistic' }> {
     return $state.snapshot({
       version: 1 as const,
       method: 'logistic' as const,
@@ -66,4 +70,29 @@ export class LogisticMethod implements MethodState {
     this.config = { ...setup.config };
     return true;
   }
+}
+
+/**
+ * The scikit-learn script reproducing a logistic result on the same files (named as loaded; the script looks for
+ * them beside itself), or why it cannot be written.
+ */
+export function logisticSklearnScript(
+  r: ProbeResultSummary,
+  setup: Extract<RunSetup, { method: 'logistic' }> | null,
+): { name: string; text: string } | { why: string } {
+  const acts = setup?.data.activations;
+  const labels = setup?.data.labels;
+  if (!setup || !acts || !labels || !r.trainIdx || !r.testIdx) return { why: 'this result has no recorded split' };
+  for (const f of [acts, labels])
+    if (!sklearnReadable(f.fileName))
+      return { why: `the script reads .npy .npz .safetensors .h5 .csv .jsonl, not ${f.fileName}` };
+  const text = sklearnProbeScript({
+    activations: { path: acts.fileName, key: acts.key },
+    labels: { path: labels.fileName, key: labels.key },
+    config: setup.config,
+    trainIdx: r.trainIdx,
+    testIdx: r.testIdx,
+    probelabTestAccuracy: r.test.accuracy,
+  });
+  return { name: `probe_sklearn_C${setup.config.C}.py`, text };
 }

@@ -50,6 +50,8 @@ export class SaeState implements MethodState {
   /** Results by run tag; the baseline table reads these. */
   results = $state.raw<Record<string, SaeResultSummary>>({});
   dictionary = $state.raw<ImportedDictionary | null>(null);
+  /** The name of the dictionary behind results.imported. */
+  importedName = $state('dictionary');
   /** What the last live edit did ("continued …" / "restarted …"), shown beside the settings. */
   editNote = $state('');
   /** The side job's run (a baseline or an imported dictionary). */
@@ -92,6 +94,18 @@ export class SaeState implements MethodState {
       { name, result: this.results.main ?? null },
       ...this.baselines(data).map((b) => ({ name: b.name, result: this.results[b.tag] ?? null })),
     ];
+  }
+
+  /**
+   * Finished results that can be compared side by side on the same held-out rows (the Data panel's split): the
+   * current run and the imported dictionary as it was when evaluated. Baselines run on other data, so they are not.
+   */
+  comparable(): { tag: string; name: string; result: SaeResultSummary }[] {
+    const out: { tag: string; name: string; result: SaeResultSummary }[] = [];
+    if (this.results.main) out.push({ tag: 'main', name: 'current run', result: this.results.main });
+    if (this.results.imported)
+      out.push({ tag: 'imported', name: `imported: ${this.importedName}`, result: this.results.imported });
+    return out;
   }
 
   missing(data: SaeDataChoice): string | null {
@@ -204,12 +218,17 @@ export class SaeState implements MethodState {
   runSide(port: JobPort, data: DataContext, tag: Exclude<SaeRunTag, 'main'>): void {
     if (!port.ready || this.missing(data)) return;
     if (tag === 'imported' && !this.dictionary) return;
+    // The name of the dictionary this evaluation is of, even if another is imported before it finishes.
+    const name = this.dictionary?.name ?? 'dictionary';
     this.sideTag = tag;
     port.send(this.sideSlot, this.specFor(tag, data), {
       done: (r) => {
         if (r.method !== 'sae') return;
         this.results = { ...this.results, [tag]: r.result };
-        if (tag === 'imported') this.result = r.result;
+        if (tag === 'imported') {
+          this.result = r.result;
+          this.importedName = name;
+        }
       },
     });
   }

@@ -1,5 +1,9 @@
 import { expect, test } from 'vitest';
-import { LogisticMethod } from '../../../src/ui/methods/logistic-method.svelte';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LogisticMethod, logisticSklearnScript } from '../../../src/ui/methods/logistic-method.svelte';
+import { withoutFilesBlock } from '../../../src/core/probes/sklearn-export';
 import {
   runMethod,
   type DataContext,
@@ -75,4 +79,28 @@ test('a shared setup of another method leaves this one alone', () => {
     false,
   );
   expect(m.config.C).toBe(1);
+});
+
+test('the page’s scikit-learn download is the script Debian’s scikit-learn ran for the same setup', () => {
+  const root = resolve(__dirname, '../../..');
+  const recorded = JSON.parse(readFileSync(join(root, 'tools/reference/sklearn_export.json'), 'utf8')).cases[
+    'breast_cancer_C0.01'
+  ];
+  const ran = readFileSync(join(root, recorded.script), 'utf8');
+  const indices = (name: string) =>
+    Int32Array.from(JSON.parse(ran.match(new RegExp(`${name} = (\\[[^\\]]*\\])`))![1].replace(/,\s*\]/, ']')));
+  const m = new LogisticMethod();
+  const { p, sent } = port();
+  m.config.C = 0.01;
+  runMethod(m, p, data);
+  const r = { ...result, trainIdx: indices('TRAIN_IDX'), testIdx: indices('TEST_IDX'), test: { accuracy: 0.95 } };
+  sent[0].handlers.done(r as unknown as ProbeResultSummary);
+  const script = logisticSklearnScript(m.result!, m.resultSetup);
+  if (!('text' in script)) throw new Error(script.why);
+  expect(createHash('sha256').update(withoutFilesBlock(script.text)).digest('hex')).toBe(
+    recorded.sha256_without_run_block,
+  );
+  expect(script.text).toContain('ACTIVATIONS = ("breast_cancer.npz", "X")');
+  // A result without its split (a run saved before splits were kept) gets a reason, not a wrong script.
+  expect(logisticSklearnScript(result, m.resultSetup)).toEqual({ why: 'this result has no recorded split' });
 });

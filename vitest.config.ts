@@ -17,7 +17,7 @@ export default defineConfig({
           environment: 'node',
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**', '**/*.dawn.test.ts', '**/*.browser.test.ts', '**/node_modules/**'],
-          testTimeout: 60_000,
+          testTimeout: 180_000,
         },
       },
       {

@@ -62,5 +62,5 @@ describe('planted features', () => {
     const testFvu = SAE_PROGRESS_FIELDS.indexOf('testFvu');
     expect(Number.isNaN(points[0][testFvu])).toBe(true);
     expect(points[99][testFvu]).toBeGreaterThan(0);
-  }, 120_000);
+  }, 400_000);
 });

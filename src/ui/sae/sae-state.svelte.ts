@@ -105,6 +105,9 @@ export class SaeState implements MethodState {
     if (this.results.main) out.push({ tag: 'main', name: 'current run', result: this.results.main });
     if (this.results.imported)
       out.push({ tag: 'imported', name: `imported: ${this.importedName}`, result: this.results.imported });
+    // A finished sweep's members, so a frontier point can be set against the run or dictionary it came from.
+    for (const m of this.sweep.result?.members ?? [])
+      if (m.summary) out.push({ tag: `sweep-${m.member.id}`, name: `sweep: ${m.member.label}`, result: m.summary });
     return out;
   }
 

@@ -4,7 +4,7 @@ import { DEFAULT_SAE_CONFIG, type SaeConfig } from '../../../src/core/sae/config
 import { CHECKPOINT_VERSION, encodeCheckpoint } from '../../../src/core/sae/checkpoint';
 import type { JobPort } from '../../../src/ui/methods/method';
 import type { CheckpointRecord } from '../../../src/ui/checkpoints/checkpoint-store';
-import type { FileSummary, JobSpec } from '../../../src/protocol';
+import type { FileSummary, JobSpec, SaeResultSummary, SaeSweepResult } from '../../../src/protocol';
 
 /** A port that records what the SAE tab sends (the worker is not involved: this is the page's bookkeeping). */
 function recordingPort() {
@@ -140,4 +140,23 @@ test('an edit made while this run was paused applies on resume when it can conti
   other.config = { ...storedRun().spec.config, dSae: 64 };
   other.resume(b.port, data, 'sae-1');
   expect((b.sent[0].spec as Extract<JobSpec, { method: 'sae-train' }>).sae.config.dSae).toBe(32);
+});
+
+test('a finished sweep offers each member that has a summary for comparison beside the current run', () => {
+  const sae = new SaeState();
+  const summary = (dSae: number) => ({ dSae }) as unknown as SaeResultSummary;
+  sae.results = { main: summary(8) };
+  sae.sweep.result = {
+    implementation: 'tfjs-cpu',
+    elapsedMs: 1,
+    batches: 1,
+    members: [
+      { member: { id: 0, label: 'k=4' }, summary: summary(16) },
+      { member: { id: 1, label: 'k=8' }, summary: null },
+    ],
+  } as unknown as SaeSweepResult;
+  expect(sae.comparable().map((e) => [e.tag, e.name, e.result.dSae])).toEqual([
+    ['main', 'current run', 8],
+    ['sweep-0', 'sweep: k=4', 16],
+  ]);
 });

@@ -26,7 +26,6 @@ let holder: EngineHolder | null = null;
 /** A run restarts at most this many times after device losses before it reports the failure. */
 const MAX_DEVICE_RESTARTS = 3;
 const LOSS_REPORT_GRACE_MS = 1000;
-const GPU_ERROR_GRACE_MS = 10_000;
 /** Live configs of SAE training jobs by job id: 'update-job' edits land here, and survive device-loss restarts. */
 const saeControls = new Map<number, SaeJobControl>();
 const sweepControls = new Map<number, SaeSweepControl>();
@@ -96,13 +95,7 @@ async function runWithRecovery(
       ),
       holder.lostSince(gen).then((why) => ({ lost: true as const, why })),
     ]);
-    // Errors that read like the device's (a failed mapAsync, a destroyed buffer) wait longer for the loss report.
-    const lostAfterError =
-      'error' in outcome &&
-      (await holder.lostDuring(
-        gen,
-        /device|mapAsync|destroyed|GPUBuffer/i.test(String(outcome.error)) ? GPU_ERROR_GRACE_MS : LOSS_REPORT_GRACE_MS,
-      ));
+    const lostAfterError = 'error' in outcome && (await holder.lostDuring(gen, LOSS_REPORT_GRACE_MS));
     if ('lost' in outcome || lostAfterError || stale()) {
       run.catch(() => {});
       if (attempt >= MAX_DEVICE_RESTARTS)

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { emptySums, sumsFromRows, type MetricSums } from '../../../core/sae/metrics';
 import { checkParamShapes, type SaeParams } from '../../../core/sae/params';
-import { codeSums, inferenceGate, preActivations, rowSums, type SaeVars } from './ops';
+import { codeSums, inferenceGate, preActivations, rowChunks, rowSums, type SaeVars } from './ops';
 import type { SaeShape } from '../../../core/engine/sae-trainer';
 
 export class TfjsSaeInference {
@@ -27,13 +27,6 @@ export class TfjsSaeInference {
       this.theta = tf.tensor1d(p.threshold);
   }
 
-  private chunks(rows: number): Array<[number, number]> {
-    const per = Math.min(rows, this.maxChunkRows);
-    const out: Array<[number, number]> = [];
-    for (let r = 0; r < rows; r += per) out.push([r, Math.min(per, rows - r)]);
-    return out;
-  }
-
   private codes(x: Float32Array, r0: number, n: number, k: number): { xt: tf.Tensor2D; f: tf.Tensor2D } {
     const d = this.shape.dIn;
     const xt = tf.tensor2d(x.subarray(r0 * d, (r0 + n) * d), [n, d]);
@@ -45,7 +38,7 @@ export class TfjsSaeInference {
     const { dIn: d, dSae: m } = this.shape;
     if (rows === 0) return emptySums(d, m);
     const { rowStats, codes } = tf.tidy(() => {
-      const parts = this.chunks(rows).map(([r0, n]) => {
+      const parts = rowChunks(rows, this.maxChunkRows).map(([r0, n]) => {
         const { xt, f } = this.codes(x, r0, n, k);
         return { r: rowSums(xt, f.matMul(this.v.wDec).add(this.v.bDec) as tf.Tensor2D), c: codeSums(f) };
       });
@@ -60,7 +53,7 @@ export class TfjsSaeInference {
   }
 
   async encode(x: Float32Array, rows: number, k: number): Promise<Float32Array> {
-    const f = tf.tidy(() => tf.concat(this.chunks(rows).map(([r0, n]) => this.codes(x, r0, n, k).f)));
+    const f = tf.tidy(() => tf.concat(rowChunks(rows, this.maxChunkRows).map(([r0, n]) => this.codes(x, r0, n, k).f)));
     const out = (await f.data()) as Float32Array;
     f.dispose();
     return out;

@@ -8,6 +8,14 @@ import type { SaeArchitecture } from '../../../core/sae/config';
 /** Largest finite f32: a sentinel instead of ±Infinity, which not every WebGPU compiler keeps intact. */
 export const F32_MAX = 3.4028234663852886e38;
 
+/** [first row, row count] blocks of at most `maxChunkRows` rows covering `rows`. */
+export function rowChunks(rows: number, maxChunkRows: number): Array<[number, number]> {
+  const per = Math.min(rows, maxChunkRows);
+  const out: Array<[number, number]> = [];
+  for (let r = 0; r < rows; r += per) out.push([r, Math.min(per, rows - r)]);
+  return out;
+}
+
 export interface SaeVars {
   wEnc: tf.Tensor2D;
   bEnc: tf.Tensor1D;

@@ -18,6 +18,7 @@ import {
   preActivations,
   removeParallel,
   residualMoments,
+  rowChunks,
   rowSums,
   unitRows,
   type GradInputs,
@@ -107,13 +108,6 @@ export class TfjsSaeTrainer implements SaeTrainer {
     };
   }
 
-  private chunks(rows: number): Array<[number, number]> {
-    const per = Math.min(rows, this.maxChunkRows);
-    const out: Array<[number, number]> = [];
-    for (let r = 0; r < rows; r += per) out.push([r, Math.min(per, rows - r)]);
-    return out;
-  }
-
   private rowsTensor(x: Float32Array, r0: number, n: number): tf.Tensor2D {
     const d = this.shape.dIn;
     return tf.tensor2d(x.subarray(r0 * d, (r0 + n) * d), [n, d]);
@@ -129,7 +123,7 @@ export class TfjsSaeTrainer implements SaeTrainer {
     const { architecture: arch, dSae: m } = this.shape;
     const rules = rulesOf(arch);
     const v = this.vars();
-    const chunks = this.chunks(rows);
+    const chunks = rowChunks(rows, this.maxChunkRows);
     return tf.tidy(() => {
       let batchThreshold: tf.Scalar | undefined;
       if (rules.training === 'batch-topk') {
@@ -264,7 +258,7 @@ export class TfjsSaeTrainer implements SaeTrainer {
     const { dIn: d, dSae: m } = this.shape;
     if (rows === 0) return emptySums(d, m);
     const { rowStats, codes } = tf.tidy(() => {
-      const parts = this.chunks(rows).map(([r0, n]) => {
+      const parts = rowChunks(rows, this.maxChunkRows).map(([r0, n]) => {
         const xt = this.rowsTensor(x, r0, n);
         const f = this.codes(xt, k);
         return {
@@ -283,7 +277,9 @@ export class TfjsSaeTrainer implements SaeTrainer {
   }
 
   async encode(x: Float32Array, rows: number, k: number): Promise<Float32Array> {
-    const f = tf.tidy(() => tf.concat(this.chunks(rows).map(([r0, n]) => this.codes(this.rowsTensor(x, r0, n), k))));
+    const f = tf.tidy(() =>
+      tf.concat(rowChunks(rows, this.maxChunkRows).map(([r0, n]) => this.codes(this.rowsTensor(x, r0, n), k))),
+    );
     const out = (await f.data()) as Float32Array;
     f.dispose();
     return out;

@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createEngine } from '../src/engine/create-engine';
+import { installWasmHostKernels } from '../src/engine/cpu/kernels/host-f64';
+import { enableRelaxedSimd } from '../src/engine/cpu/kernels/node-relaxed-simd';
 import { symmetricEigen } from '../src/core/math/linalg';
 import { DEFAULT_LOGISTIC, trainLogisticProbe } from '../src/core/probes/logistic';
 import { bytesSource } from '../src/core/formats/byte-source';
@@ -47,6 +49,8 @@ const bytesOf = (a: Float32Array | Float64Array | Int32Array) => new Uint8Array(
 
 export async function benchCpu(opts: CpuBenchOptions, log: (msg: string) => void) {
   const has = (s: string) => opts.sections.includes(s);
+  // Node 20 keeps relaxed SIMD behind a flag: set it before any kernel module compiles, as the CLI does.
+  enableRelaxedSimd();
   const dir = mkdtempSync(join(tmpdir(), 'probelab-bench-cpu-'));
   const out: Record<string, unknown> = {
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -96,6 +100,20 @@ export async function benchCpu(opts: CpuBenchOptions, log: (msg: string) => void
     }),
   );
   out.reference = { numpy: numpy.numpy, sklearn: numpy.sklearn, blas: numpy.blas };
+  // The same eigh with OpenBLAS on one thread: a per-core comparison beside numpy's default (all cores).
+  const numpyOneThread = eigenSizes.length
+    ? JSON.parse(
+        execFileSync(
+          '/usr/bin/python3',
+          [resolve('bench/reference/numpy_linalg.py'), JSON.stringify({ dir, eigen: eigenSizes })],
+          {
+            encoding: 'utf8',
+            maxBuffer: 1 << 24,
+            env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
+          },
+        ),
+      )
+    : undefined;
 
   if (logisticData) {
     log('cpu: logistic fit');
@@ -123,6 +141,7 @@ export async function benchCpu(opts: CpuBenchOptions, log: (msg: string) => void
   }
 
   if (eigenSizes.length) {
+    const kernels = installWasmHostKernels();
     symmetricEigen(symmetricMatrix(128, 1), 128); // JIT warm-up
     const rows = [];
     for (const n of eigenSizes) {
@@ -130,11 +149,18 @@ export async function benchCpu(opts: CpuBenchOptions, log: (msg: string) => void
       const a = matrices.get(n)!;
       const ms = await best(n > 1024 ? 1 : 2, () => symmetricEigen(a, n));
       const np = numpy.eigen[String(n)].ms;
-      rows.push({ n, oursMs: round(ms, 4), numpyMs: round(np, 4), oursOverNumpyMs: round(ms / np, 3) });
+      const np1 = numpyOneThread.eigen[String(n)].ms;
+      rows.push({
+        n,
+        oursMs: round(ms, 4),
+        numpyMs: round(np, 4),
+        oursOverNumpyMs: round(ms / np, 3),
+        numpyOneThreadMs: round(np1, 4),
+        oursOverNumpyOneThreadMs: round(ms / np1, 3),
+      });
     }
     out.eigen = {
-      method:
-        'symmetricEigen (f64, single thread, plain JS): blocked Householder + divide and conquer + WY back-transform',
+      method: `symmetricEigen (f64, single thread, host kernels ${kernels}): blocked Householder + divide and conquer + WY back-transform`,
       sizes: rows,
     };
   }

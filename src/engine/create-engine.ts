@@ -9,6 +9,7 @@ import { acquireGpuDevice, type GpuDeviceHandle } from './gpu/acquire-device';
 import { TfjsEngine } from './tfjs/tfjs-engine';
 import { WgslEngine, type WgslEngineOptions } from './wgsl/wgsl-engine';
 import { kernelsSupported } from './cpu/kernels/heap';
+import { installWasmHostKernels } from './cpu/kernels/host-f64';
 import type { Engine, EnginePreference, EngineReason } from '../core/engine/engine';
 
 export interface CreateEngineOptions {
@@ -38,6 +39,8 @@ export async function createEngine(
   // Production mode: tfjs then skips its debug checks and its console notices (in Node, a banner advertising
   // tfjs-node on the first CPU tensor), which would otherwise land in the CLI's output and the page's console.
   tf.env().set('PROD', true);
+  // Whatever computes the training, the host's eigensolver (PCA, LEACE, LDA, whitening) runs on WebAssembly SIMD.
+  installWasmHostKernels();
   let fallbackReason: string | undefined;
   let reason: EngineReason = 'no-webgpu';
   if (preference !== 'cpu') {

@@ -1,9 +1,12 @@
 // Symmetric eigen-decomposition in f64 that scales to D in the thousands, LAPACK's dsyevd route: blocked
 // Householder tridiagonalisation (half the work as rank-2k matrix products), Cuppen's divide and conquer on the
 // tridiagonal (deflation, secular equation, Gu–Eisenstat vectors, merges as matrix products), and a blocked
-// (compact WY) back-transformation. Matrix products go through gemmF64; small tridiagonal leaves use
-// implicit-shift QL. Deterministic: fixed operation order, fixed signs.
-import { gemmF64, transposed, view } from './gemm-f64';
+// (compact WY) back-transformation. Matrix products and the reduction's matrix-vector products go through the
+// installed host kernels (hostKernels: plain JavaScript, or WebAssembly SIMD once an engine installs it), on a
+// workspace they update in place; small tridiagonal leaves use implicit-shift QL. Deterministic for a given set of
+// kernels: fixed operation order, fixed signs.
+import { transposed, view } from './gemm-f64';
+import { hostKernels, type HostKernels } from './host-kernels';
 
 export interface SymmetricEigen {
   /** Eigenvalues in descending order. */
@@ -19,6 +22,8 @@ const TINY = 2 ** -1022;
 const NB = 32;
 /** Tridiagonal blocks this small are solved by QL instead of being split further. */
 const LEAF = 32;
+/** Rows per band of the reduction's trailing update (wider bands repack the panel less, waste more below the diagonal). */
+const BAND = 128;
 
 /**
  * Eigen-decomposition of a symmetric matrix (only the upper triangle need be meaningful). `maxIterations`
@@ -36,13 +41,35 @@ export function symmetricEigen(matrix: Float64Array, n: number, maxIterations = 
         throw new Error(`symmetricEigen: matrix entry (${i}, ${j}) is ${x}; the matrix must be finite`);
     }
   }
-  const a = Float64Array.from(matrix);
-  const diag = new Float64Array(n);
-  const off = new Float64Array(n);
-  const beta = tridiagonalize(a, n, diag, off);
-  const z = tridiagonalEigen(diag, off, n, maxIterations);
-  backTransform(a, n, beta, z);
-  return sortedColumns(diag, z, n, a);
+  const kernels = hostKernels();
+  const ws = kernels.workspace([n * n, n * n, n, 2 * NB * n, n * NB, n * NB, NB, NB]);
+  try {
+    const [a, z, p, wvT, vp, wp, s1, s2] = ws.arrays;
+    a.set(matrix);
+    const diag = new Float64Array(n);
+    const off = new Float64Array(n);
+    const beta = tridiagonalize(kernels, a, n, diag, off, { p, wvT, vp, wp, s1, s2 });
+    tridiagonalEigen(kernels, diag, off, z, n, maxIterations);
+    backTransform(kernels, a, n, beta, z);
+    return sortedColumns(diag, z, n, new Float64Array(n * n));
+  } finally {
+    ws.release();
+  }
+}
+
+/** The reduction's scratch, in the kernels' workspace. */
+interface ReductionWork {
+  /** B v for the current reflector. */
+  p: Float64Array;
+  /** [W V]ᵀ of a finished panel (2NB × n), the right factor of its trailing update. */
+  wvT: Float64Array;
+  /** V[i][t]: component i of the panel's reflector t (0 at i ≤ its step), n × NB. */
+  vp: Float64Array;
+  /** W[i][t]: the matching w = βBv − (β² vᵀBv / 2) v, n × NB. */
+  wp: Float64Array;
+  /** Wᵀv and Vᵀv for the deferred part of B v (NB each). */
+  s1: Float64Array;
+  s2: Float64Array;
 }
 
 /**
@@ -52,13 +79,19 @@ export function symmetricEigen(matrix: Float64Array, n: number, maxIterations = 
  * Panels of NB steps defer the trailing update B ← B − V Wᵀ − W Vᵀ to one matrix product per panel (LAPACK's
  * dlatrd); inside a panel each step corrects its own row and its B·v for the deferred part.
  */
-function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array): Float64Array {
+function tridiagonalize(
+  kernels: HostKernels,
+  a: Float64Array,
+  n: number,
+  d: Float64Array,
+  e: Float64Array,
+  work: ReductionWork,
+): Float64Array {
+  const { p, wvT, vp, wp, s1, s2 } = work;
   const beta = new Float64Array(n);
-  const vp = new Float64Array(n * NB); // V[i][t]: component i of the panel's reflector t (0 at i ≤ its step)
-  const wp = new Float64Array(n * NB); // W[i][t]: the matching w = βBv − (β² vᵀBv / 2) v
-  const p = new Float64Array(n);
-  const s1 = new Float64Array(NB);
-  const s2 = new Float64Array(NB);
+  // The panel's rank-2nb update as one product: [V W] · [W V]ᵀ, the right factor stored transposed (2NB × n, in
+  // the workspace) so its rows read contiguously.
+  const vw = new Float64Array(n * 2 * NB);
   for (let k0 = 0; k0 < n - 2; k0 += NB) {
     const nb = Math.min(NB, n - 2 - k0);
     vp.fill(0);
@@ -67,11 +100,7 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
       const k = k0 + jj;
       const vo = k * n;
       // Bring row k up to date with the panel's earlier reflectors.
-      for (let t = 0; t < jj; t++) {
-        const vk = vp[k * NB + t];
-        const wk = wp[k * NB + t];
-        for (let j = k; j < n; j++) a[vo + j] -= vk * wp[j * NB + t] + wk * vp[j * NB + t];
-      }
+      kernels.panelMv(a, vo, wp, vp, NB, vp, k * NB, wp, k * NB, jj, k, n);
       d[k] = a[vo + k];
       let tail = 0;
       for (let j = k + 2; j < n; j++) tail += Math.abs(a[vo + j]);
@@ -98,35 +127,11 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
       // p = B v on the not-yet-updated trailing block, from its upper triangle: row i contributes its dot with
       // v to p_i and v_i times itself to p_j>i.
       p.fill(0, k + 1, n);
-      for (let i = k + 1; i < n; i++) {
-        const ro = i * n;
-        const vi = a[vo + i];
-        let s = a[ro + i] * vi;
-        for (let j = i + 1; j < n; j++) {
-          const aij = a[ro + j];
-          s += aij * a[vo + j];
-          p[j] += aij * vi;
-        }
-        p[i] += s;
-      }
+      kernels.symvUpper(a, n, a, vo, p, k + 1, n);
       // … minus the deferred part (V Wᵀ + W Vᵀ) v.
       if (jj > 0) {
-        s1.fill(0);
-        s2.fill(0);
-        for (let i = k + 1; i < n; i++) {
-          const vi = a[vo + i];
-          const io = i * NB;
-          for (let t = 0; t < jj; t++) {
-            s1[t] += wp[io + t] * vi;
-            s2[t] += vp[io + t] * vi;
-          }
-        }
-        for (let i = k + 1; i < n; i++) {
-          const io = i * NB;
-          let s = 0;
-          for (let t = 0; t < jj; t++) s += vp[io + t] * s1[t] + wp[io + t] * s2[t];
-          p[i] -= s;
-        }
+        kernels.panelTv(s1, s2, vp, wp, NB, a, vo, jj, k + 1, n);
+        kernels.panelMv(p, 0, vp, wp, NB, s1, 0, s2, 0, jj, k + 1, n);
       }
       let vpDot = 0;
       for (let j = k + 1; j < n; j++) {
@@ -138,12 +143,21 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
     }
     // Trailing update of the upper triangle, in row bands: band [r0, r1) × columns [r0, n).
     const s0 = k0 + nb;
-    for (let r0 = s0; r0 < n; r0 += 64) {
-      const rows = Math.min(64, n - r0);
+    for (let i = s0; i < n; i++) {
+      for (let t = 0; t < nb; t++) {
+        const x = vp[i * NB + t];
+        const y = wp[i * NB + t];
+        vw[i * 2 * NB + t] = x;
+        vw[i * 2 * NB + nb + t] = y;
+        wvT[t * n + i] = y;
+        wvT[(nb + t) * n + i] = x;
+      }
+    }
+    for (let r0 = s0; r0 < n; r0 += BAND) {
+      const rows = Math.min(BAND, n - r0);
       const cols = n - r0;
       const c = view(a, r0 * n + r0, n);
-      gemmF64(rows, cols, nb, -1, view(vp, r0 * NB, NB), transposed(view(wp, r0 * NB, NB)), 1, c);
-      gemmF64(rows, cols, nb, -1, view(wp, r0 * NB, NB), transposed(view(vp, r0 * NB, NB)), 1, c);
+      kernels.gemm(rows, cols, 2 * nb, -1, view(vw, r0 * 2 * NB, 2 * NB), view(wvT, r0, n), 1, c);
     }
   }
   if (n >= 2) {
@@ -159,13 +173,14 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
  * tridiagonal become eigenvectors of A. Panels of NB reflectors act at once as I − V T Vᵀ (T upper triangular),
  * last panel first, so all the work is three matrix products per panel.
  */
-function backTransform(a: Float64Array, n: number, beta: Float64Array, z: Float64Array): void {
+function backTransform(kernels: HostKernels, a: Float64Array, n: number, beta: Float64Array, z: Float64Array): void {
   const panels = Math.ceil(Math.max(0, n - 2) / NB);
   const vpan = new Float64Array(n * NB);
   const t = new Float64Array(NB * NB);
   const y = new Float64Array(NB * n);
   const y2 = new Float64Array(NB * n);
   const tmp = new Float64Array(NB);
+  const g = new Float64Array(NB * NB);
   for (let panel = panels - 1; panel >= 0; panel--) {
     const k0 = panel * NB;
     const nb = Math.min(NB, n - 2 - k0);
@@ -176,15 +191,13 @@ function backTransform(a: Float64Array, n: number, beta: Float64Array, z: Float6
       for (let i = k0 + j + 1; i < n; i++) vpan[(i - k0 - 1) * nb + j] = beta[k0 + j] === 0 ? 0 : a[vo + i];
     }
     t.fill(0);
+    // T from the reflectors' inner products G = VᵀV (one product), column by column as in LAPACK's dlarft.
+    kernels.gemm(nb, nb, rows, 1, transposed(view(vpan, 0, nb)), view(vpan, 0, nb), 0, view(g, 0, nb));
     for (let j = 0; j < nb; j++) {
       const bj = beta[k0 + j];
       t[j * NB + j] = bj;
       if (j === 0 || bj === 0) continue;
-      for (let q = 0; q < j; q++) {
-        let s = 0;
-        for (let r = 0; r < rows; r++) s += vpan[r * nb + q] * vpan[r * nb + j];
-        tmp[q] = s;
-      }
+      for (let q = 0; q < j; q++) tmp[q] = g[q * nb + j];
       for (let q = 0; q < j; q++) {
         let s = 0;
         for (let r = q; r < j; r++) s += t[q * NB + r] * tmp[r];
@@ -192,9 +205,9 @@ function backTransform(a: Float64Array, n: number, beta: Float64Array, z: Float6
       }
     }
     const zRows = view(z, (k0 + 1) * n, n);
-    gemmF64(nb, n, rows, 1, transposed(view(vpan, 0, nb)), zRows, 0, view(y, 0, n));
-    gemmF64(nb, n, nb, 1, view(t, 0, NB), view(y, 0, n), 0, view(y2, 0, n));
-    gemmF64(rows, n, nb, -1, view(vpan, 0, nb), view(y2, 0, n), 1, zRows);
+    kernels.gemm(nb, n, rows, 1, transposed(view(vpan, 0, nb)), zRows, 0, view(y, 0, n));
+    kernels.gemm(nb, n, nb, 1, view(t, 0, NB), view(y, 0, n), 0, view(y2, 0, n));
+    kernels.gemm(rows, n, nb, -1, view(vpan, 0, nb), view(y2, 0, n), 1, zRows);
   }
 }
 
@@ -203,25 +216,31 @@ function backTransform(a: Float64Array, n: number, beta: Float64Array, z: Float6
  * i+1; d is overwritten with the eigenvalues in the same (unsorted) order. The problem is scaled to unit
  * max-norm first so neither the secular equation nor QL can overflow.
  */
-function tridiagonalEigen(d: Float64Array, e: Float64Array, n: number, maxIterations: number): Float64Array {
-  const z = new Float64Array(n * n);
+function tridiagonalEigen(
+  kernels: HostKernels,
+  d: Float64Array,
+  e: Float64Array,
+  z: Float64Array,
+  n: number,
+  maxIterations: number,
+): void {
   let scale = 0;
   for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(d[i]), i < n - 1 ? Math.abs(e[i]) : 0);
   if (scale === 0) {
     for (let i = 0; i < n; i++) z[i * n + i] = 1;
-    return z;
+    return;
   }
   for (let i = 0; i < n; i++) {
     d[i] /= scale;
     e[i] /= scale;
   }
-  divideAndConquer(d, e, z, n, 0, n, maxIterations);
+  divideAndConquer(kernels, d, e, z, n, 0, n, maxIterations);
   for (let i = 0; i < n; i++) d[i] *= scale;
-  return z;
 }
 
 /** Solves the block [lo, hi) of the tridiagonal into z's diagonal block [lo, hi)². */
 function divideAndConquer(
+  kernels: HostKernels,
   d: Float64Array,
   e: Float64Array,
   z: Float64Array,
@@ -247,9 +266,9 @@ function divideAndConquer(
   const rho = Math.abs(coupling);
   d[m - 1] -= rho;
   d[m] -= rho;
-  divideAndConquer(d, e, z, n, lo, m, maxIterations);
-  divideAndConquer(d, e, z, n, m, hi, maxIterations);
-  merge(d, z, n, lo, m, hi, rho, coupling < 0 ? -1 : 1);
+  divideAndConquer(kernels, d, e, z, n, lo, m, maxIterations);
+  divideAndConquer(kernels, d, e, z, n, m, hi, maxIterations);
+  merge(kernels, d, z, n, lo, m, hi, rho, coupling < 0 ? -1 : 1);
 }
 
 /** Column support inside a merged block: upper rows only, both halves, lower rows only. */
@@ -264,6 +283,7 @@ const LOWER = 2;
  * the halves' eigenvectors, keeping the block structure (upper-only columns never meet lower rows).
  */
 function merge(
+  kernels: HostKernels,
   d: Float64Array,
   z: Float64Array,
   n: number,
@@ -385,8 +405,17 @@ function merge(
   });
   // Upper rows meet only upper-only and dense columns; lower rows only dense and lower-only ones.
   const nUD = k - nLower;
-  gemmF64(n1, k, nUD, 1, view(qp, 0, k), view(up, 0, k), 0, view(z, lo * n + lo, n));
-  gemmF64(s - n1, k, k - nUpper, 1, view(qp, n1 * k + nUpper, k), view(up, nUpper * k, k), 0, view(z, m * n + lo, n));
+  kernels.gemm(n1, k, nUD, 1, view(qp, 0, k), view(up, 0, k), 0, view(z, lo * n + lo, n));
+  kernels.gemm(
+    s - n1,
+    k,
+    k - nUpper,
+    1,
+    view(qp, n1 * k + nUpper, k),
+    view(up, nUpper * k, k),
+    0,
+    view(z, m * n + lo, n),
+  );
   for (let i = 0; i < k; i++) d[lo + i] = dk[origin[i]] + tau[i];
   const nd = deflated.length;
   deflated.forEach((j, c) => {
@@ -397,7 +426,8 @@ function merge(
 
 /**
  * Root i (ascending) of the secular equation 1/ρ + Σ z_j² / (d_j − λ) = 0 with ascending poles d and ρ > 0,
- * as λ = d[origin] + τ with origin the nearer pole, by Newton's method kept inside a shrinking bracket.
+ * as λ = d[origin] + τ with origin the nearer pole, by steps to the root of a two-pole rational model (rationalStep)
+ * kept inside a shrinking bracket.
  */
 function secularRoot(
   i: number,
@@ -408,16 +438,25 @@ function secularRoot(
   origin: Int32Array,
   tau: Float64Array,
 ): void {
-  const f = (org: number, t: number) => {
-    let v = 1 / rho;
-    let dv = 0;
-    for (let j = 0; j < k; j++) {
+  // ψ gathers the poles at or below d[i], φ those above; each value comes with its derivative in t.
+  const parts = (org: number, t: number) => {
+    let psi = 0;
+    let dpsi = 0;
+    let phi = 0;
+    let dphi = 0;
+    for (let j = 0; j <= i; j++) {
       const q = 1 / (d[j] - d[org] - t);
       const zq = z[j] * q;
-      v += z[j] * zq;
-      dv += zq * zq;
+      psi += z[j] * zq;
+      dpsi += zq * zq;
     }
-    return [v, dv];
+    for (let j = i + 1; j < k; j++) {
+      const q = 1 / (d[j] - d[org] - t);
+      const zq = z[j] * q;
+      phi += z[j] * zq;
+      dphi += zq * zq;
+    }
+    return [psi, dpsi, phi, dphi];
   };
   let org: number;
   let lo: number;
@@ -425,7 +464,8 @@ function secularRoot(
   if (i < k - 1) {
     const gap = d[i + 1] - d[i];
     const mid = gap / 2;
-    if (f(i, mid)[0] >= 0) {
+    const [psi, , phi] = parts(i, mid);
+    if (1 / rho + psi + phi >= 0) {
       org = i;
       lo = 0;
       hi = mid;
@@ -443,11 +483,13 @@ function secularRoot(
   }
   let t = (lo + hi) / 2;
   for (let it = 0; it < 400; it++) {
-    const [v, dv] = f(org, t);
+    const [psi, dpsi, phi, dphi] = parts(org, t);
+    const v = 1 / rho + psi + phi;
     if (v === 0) break;
     if (v < 0) lo = t;
     else hi = t;
-    let next = t - v / dv;
+    let next =
+      t + rationalStep(d[i] - d[org] - t, i < k - 1 ? d[i + 1] - d[org] - t : Infinity, psi, dpsi, phi, dphi, rho);
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
     const step = Math.abs(next - t);
     t = next;
@@ -455,6 +497,38 @@ function secularRoot(
   }
   origin[i] = org;
   tau[i] = t;
+}
+
+/**
+ * The step η to the root of the two-pole model of the secular function (Bunch–Nielsen–Sorensen, as in LAPACK's
+ * dlaed4): ψ ≈ P + Q/(δl − η) and φ ≈ R + S/(δu − η), each matching its part's value and slope, where δl < 0 < δu
+ * are the distances to the poles either side. The model is increasing on (δl, δu) with one root there, so this
+ * converges quadratically where plain Newton overshoots next to a pole. NaN when the model degenerates.
+ */
+function rationalStep(
+  dl: number,
+  du: number,
+  psi: number,
+  dpsi: number,
+  phi: number,
+  dphi: number,
+  rho: number,
+): number {
+  const q = dl * dl * dpsi;
+  const c0 = 1 / rho + (psi - dl * dpsi);
+  if (du === Infinity) return c0 > 0 ? dl + q / c0 : NaN;
+  const s = du * du * dphi;
+  const c = c0 + (phi - du * dphi);
+  // c(δl − η)(δu − η) + Q(δu − η) + S(δl − η) = 0, i.e. aη² + bη + e = 0.
+  const b = -(c * (dl + du) + q + s);
+  const e = c * dl * du + q * du + s * dl;
+  if (c === 0) return -e / b;
+  const disc = b * b - 4 * c * e;
+  if (!(disc >= 0)) return NaN;
+  const w = -0.5 * (b + (b >= 0 ? Math.sqrt(disc) : -Math.sqrt(disc)));
+  const r1 = w / c;
+  const r2 = e / w;
+  return r1 > dl && r1 < du ? r1 : r2;
 }
 
 /**

@@ -67,7 +67,7 @@ const bytesOf = (variant: KernelVariant) =>
   decodeBase64(variant === 'fma' ? KERNELS_FMA_WASM_BASE64 : KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>;
 
 /** The compiled module, compiled synchronously: fine in Node and in the page's worker, where the engine runs. */
-function kernelModule(variant: KernelVariant): WebAssembly.Module {
+export function kernelModule(variant: KernelVariant): WebAssembly.Module {
   let mod = compiled.get(variant);
   if (!mod) compiled.set(variant, (mod = new WebAssembly.Module(bytesOf(variant))));
   return mod;

@@ -610,4 +610,292 @@
             (br $nl)))
         (local.set $src (i32.add (local.get $src) (local.get $dB)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rl)))))
+        (br $rl))))
+
+  ;; f64: the host's dense linear algebra (eigensolver, back-transformations).
+  ;; C += Â·B̂ over mPanels × nPanels tiles of 4×4: Â holds 4-row panels (kc × 4, row r of the tile at +8r), B̂
+  ;; 4-column panels (kc × 4), both packed by the caller; C is row-major with rows ldc bytes apart. Columns outermost,
+  ;; so one B̂ panel (8 KiB at kc = 256) stays in L1 across the row tiles; 8 f64x2 accumulators stay in registers.
+  (func (export "dgemmPacked") (param $pa i32) (param $pb i32) (param $pc i32) (param $ldc i32)
+    (param $mPanels i32) (param $nPanels i32) (param $kc i32)
+    (local $ip i32) (local $jp i32) (local $a i32) (local $b i32) (local $end i32) (local $c i32) (local $panel i32)
+    (local $d00 v128) (local $d01 v128) (local $d10 v128) (local $d11 v128)
+    (local $d20 v128) (local $d21 v128) (local $d30 v128) (local $d31 v128)
+    (local $b0 v128) (local $b1 v128) (local $av v128)
+    (local.set $panel (i32.shl (local.get $kc) (i32.const 5)))
+    (local.set $jp (i32.const 0))
+    (block $jdone
+      (loop $jl
+        (br_if $jdone (i32.ge_s (local.get $jp) (local.get $nPanels)))
+        (local.set $ip (i32.const 0))
+        (block $idone
+          (loop $il
+            (br_if $idone (i32.ge_s (local.get $ip) (local.get $mPanels)))
+            (local.set $d00 (v128.const i64x2 0 0)) (local.set $d01 (v128.const i64x2 0 0))
+            (local.set $d10 (v128.const i64x2 0 0)) (local.set $d11 (v128.const i64x2 0 0))
+            (local.set $d20 (v128.const i64x2 0 0)) (local.set $d21 (v128.const i64x2 0 0))
+            (local.set $d30 (v128.const i64x2 0 0)) (local.set $d31 (v128.const i64x2 0 0))
+            (local.set $a (i32.add (local.get $pa) (i32.mul (local.get $ip) (local.get $panel))))
+            (local.set $b (i32.add (local.get $pb) (i32.mul (local.get $jp) (local.get $panel))))
+            (local.set $end (i32.add (local.get $a) (local.get $panel)))
+            (block $pdone
+              (loop $pl
+                (br_if $pdone (i32.ge_u (local.get $a) (local.get $end)))
+                (local.set $b0 (v128.load (local.get $b)))
+                (local.set $b1 (v128.load offset=16 (local.get $b)))
+                (local.set $av (v128.load64_splat (local.get $a)))
+                (local.set $d00 (f64x2.add (local.get $d00) (f64x2.mul (local.get $av) (local.get $b0))))
+                (local.set $d01 (f64x2.add (local.get $d01) (f64x2.mul (local.get $av) (local.get $b1))))
+                (local.set $av (v128.load64_splat offset=8 (local.get $a)))
+                (local.set $d10 (f64x2.add (local.get $d10) (f64x2.mul (local.get $av) (local.get $b0))))
+                (local.set $d11 (f64x2.add (local.get $d11) (f64x2.mul (local.get $av) (local.get $b1))))
+                (local.set $av (v128.load64_splat offset=16 (local.get $a)))
+                (local.set $d20 (f64x2.add (local.get $d20) (f64x2.mul (local.get $av) (local.get $b0))))
+                (local.set $d21 (f64x2.add (local.get $d21) (f64x2.mul (local.get $av) (local.get $b1))))
+                (local.set $av (v128.load64_splat offset=24 (local.get $a)))
+                (local.set $d30 (f64x2.add (local.get $d30) (f64x2.mul (local.get $av) (local.get $b0))))
+                (local.set $d31 (f64x2.add (local.get $d31) (f64x2.mul (local.get $av) (local.get $b1))))
+                (local.set $a (i32.add (local.get $a) (i32.const 32)))
+                (local.set $b (i32.add (local.get $b) (i32.const 32)))
+                (br $pl)))
+            (local.set $c (i32.add (local.get $pc)
+              (i32.add (i32.mul (i32.shl (local.get $ip) (i32.const 2)) (local.get $ldc)) (i32.shl (local.get $jp) (i32.const 5)))))
+            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $d00)))
+            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $d01)))
+            (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $d10)))
+            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $d11)))
+            (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $d20)))
+            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $d21)))
+            (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $d30)))
+            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $d31)))
+            (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+            (br $il)))
+        (local.set $jp (i32.add (local.get $jp) (i32.const 1)))
+        (br $jl))))
+
+  ;; The symmetric product from the upper triangle of the rows [lo, n) of A (row i at a + i·lda bytes):
+  ;; p[i] += Σ_{j ≥ i} A[i, j]·v[j] and p[j] += A[i, j]·v[i] for j > i, reading each stored entry once. Rows go in
+  ;; pairs, so each v[j] and p[j] is loaded once for two rows of A (the loop is bound by loads, not arithmetic).
+  (func (export "dsymvUpper") (param $a i32) (param $lda i32) (param $v i32) (param $p i32) (param $lo i32)
+    (param $n i32)
+    (local $i i32) (local $r0 i32) (local $r1 i32) (local $j i32) (local $end i32) (local $end2 i32)
+    (local $v0 f64) (local $v1 f64) (local $s0 f64) (local $s1 f64) (local $a01 f64)
+    (local $x0 v128) (local $x1 v128) (local $vj v128) (local $acc0 v128) (local $acc1 v128)
+    (local $vs0 v128) (local $vs1 v128) (local $pj i32) (local $e0 f64) (local $e1 f64) (local $vv f64)
+    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $end2 (i32.sub (local.get $end) (i32.const 8)))
+    (local.set $i (local.get $lo))
+    (block $idone
+      (loop $il
+        (br_if $idone (i32.ge_s (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+        (local.set $r0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $lda)))
+        (local.set $j (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $v0 (f64.load (i32.add (local.get $v) (local.get $j))))
+        (local.set $v1 (f64.load offset=8 (i32.add (local.get $v) (local.get $j))))
+        (local.set $a01 (f64.load offset=8 (i32.add (local.get $r0) (local.get $j))))
+        ;; The 2×2 diagonal block.
+        (local.set $s0 (f64.add (f64.mul (f64.load (i32.add (local.get $r0) (local.get $j))) (local.get $v0))
+          (f64.mul (local.get $a01) (local.get $v1))))
+        (local.set $s1 (f64.add (f64.mul (local.get $a01) (local.get $v0))
+          (f64.mul (f64.load offset=8 (i32.add (local.get $r1) (local.get $j))) (local.get $v1))))
+        (local.set $vs0 (f64x2.splat (local.get $v0)))
+        (local.set $vs1 (f64x2.splat (local.get $v1)))
+        (local.set $acc0 (v128.const i64x2 0 0))
+        (local.set $acc1 (v128.const i64x2 0 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (block $vdone
+          (loop $vl
+            (br_if $vdone (i32.ge_s (local.get $j) (local.get $end2)))
+            (local.set $x0 (v128.load (i32.add (local.get $r0) (local.get $j))))
+            (local.set $x1 (v128.load (i32.add (local.get $r1) (local.get $j))))
+            (local.set $vj (v128.load (i32.add (local.get $v) (local.get $j))))
+            (local.set $pj (i32.add (local.get $p) (local.get $j)))
+            (local.set $acc0 (f64x2.add (local.get $acc0) (f64x2.mul (local.get $x0) (local.get $vj))))
+            (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (local.get $x1) (local.get $vj))))
+            (v128.store (local.get $pj) (f64x2.add (v128.load (local.get $pj))
+              (f64x2.add (f64x2.mul (local.get $x0) (local.get $vs0)) (f64x2.mul (local.get $x1) (local.get $vs1)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vl)))
+        (local.set $s0 (f64.add (local.get $s0)
+          (f64.add (f64x2.extract_lane 0 (local.get $acc0)) (f64x2.extract_lane 1 (local.get $acc0)))))
+        (local.set $s1 (f64.add (local.get $s1)
+          (f64.add (f64x2.extract_lane 0 (local.get $acc1)) (f64x2.extract_lane 1 (local.get $acc1)))))
+        (if (i32.lt_s (local.get $j) (local.get $end))
+          (then
+            (local.set $e0 (f64.load (i32.add (local.get $r0) (local.get $j))))
+            (local.set $e1 (f64.load (i32.add (local.get $r1) (local.get $j))))
+            (local.set $vv (f64.load (i32.add (local.get $v) (local.get $j))))
+            (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $e0) (local.get $vv))))
+            (local.set $s1 (f64.add (local.get $s1) (f64.mul (local.get $e1) (local.get $vv))))
+            (local.set $pj (i32.add (local.get $p) (local.get $j)))
+            (f64.store (local.get $pj) (f64.add (f64.load (local.get $pj))
+              (f64.add (f64.mul (local.get $e0) (local.get $v0)) (f64.mul (local.get $e1) (local.get $v1)))))))
+        (local.set $pj (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))))
+        (f64.store (local.get $pj) (f64.add (f64.load (local.get $pj)) (local.get $s0)))
+        (f64.store offset=8 (local.get $pj) (f64.add (f64.load offset=8 (local.get $pj)) (local.get $s1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $il)))
+    ;; An odd last row: only its diagonal entry.
+    (if (i32.lt_s (local.get $i) (local.get $n))
+      (then
+        (local.set $pj (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))))
+        (f64.store (local.get $pj) (f64.add (f64.load (local.get $pj))
+          (f64.mul (f64.load (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda)))
+            (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3))))))))))
+
+  ;; Packs a kc × count block for dgemmPacked: dst[q/4][p][q%4] = α·src[p·sp + q·sq] (strides in bytes), count
+  ;; rounded up to whole 4-wide panels with zeros. B blocks pack with (sp, sq) = (row, column) strides, A blocks with
+  ;; them swapped. Rows of 4 contiguous doubles (sq = 8) move as two f64x2 loads and stores.
+  (func (export "dpackPanels") (param $src i32) (param $sp i32) (param $sq i32) (param $kc i32) (param $count i32)
+    (param $alpha f64) (param $dst i32)
+    (local $panel i32) (local $full i32) (local $p i32) (local $q i32) (local $s i32) (local $d i32) (local $jp i32)
+    (local $al v128) (local $x f64)
+    (local.set $panel (i32.shl (local.get $kc) (i32.const 5)))
+    (local.set $full (i32.shr_u (local.get $count) (i32.const 2)))
+    (local.set $al (f64x2.splat (local.get $alpha)))
+    (if (i32.eq (local.get $sq) (i32.const 8))
+      (then
+        (local.set $p (i32.const 0))
+        (block $pdone
+          (loop $pl
+            (br_if $pdone (i32.ge_s (local.get $p) (local.get $kc)))
+            (local.set $s (i32.add (local.get $src) (i32.mul (local.get $p) (local.get $sp))))
+            (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $p) (i32.const 5))))
+            (local.set $jp (i32.const 0))
+            (block $jdone
+              (loop $jl
+                (br_if $jdone (i32.ge_s (local.get $jp) (local.get $full)))
+                (v128.store (local.get $d) (f64x2.mul (v128.load (local.get $s)) (local.get $al)))
+                (v128.store offset=16 (local.get $d) (f64x2.mul (v128.load offset=16 (local.get $s)) (local.get $al)))
+                (local.set $s (i32.add (local.get $s) (i32.const 32)))
+                (local.set $d (i32.add (local.get $d) (local.get $panel)))
+                (local.set $jp (i32.add (local.get $jp) (i32.const 1)))
+                (br $jl)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $pl))))
+      (else
+        (local.set $q (i32.const 0))
+        (block $qdone
+          (loop $ql
+            (br_if $qdone (i32.ge_s (local.get $q) (i32.shl (local.get $full) (i32.const 2))))
+            (local.set $s (i32.add (local.get $src) (i32.mul (local.get $q) (local.get $sq))))
+            (local.set $d (i32.add (local.get $dst)
+              (i32.add (i32.mul (i32.shr_u (local.get $q) (i32.const 2)) (local.get $panel))
+                (i32.shl (i32.and (local.get $q) (i32.const 3)) (i32.const 3)))))
+            (local.set $p (i32.const 0))
+            (block $p2done
+              (loop $p2l
+                (br_if $p2done (i32.ge_s (local.get $p) (local.get $kc)))
+                (f64.store (local.get $d) (f64.mul (f64.load (local.get $s)) (local.get $alpha)))
+                (local.set $s (i32.add (local.get $s) (local.get $sp)))
+                (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $p2l)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $ql)))))
+    ;; The ragged last panel: its missing columns are zeros.
+    (if (i32.and (local.get $count) (i32.const 3))
+      (then
+        (local.set $q (i32.const 0))
+        (block $rdone
+          (loop $rl
+            (br_if $rdone (i32.ge_s (local.get $q) (i32.const 4)))
+            (local.set $d (i32.add (local.get $dst)
+              (i32.add (i32.mul (local.get $full) (local.get $panel)) (i32.shl (local.get $q) (i32.const 3)))))
+            (local.set $s (i32.add (local.get $src)
+              (i32.mul (i32.add (i32.shl (local.get $full) (i32.const 2)) (local.get $q)) (local.get $sq))))
+            (local.set $p (i32.const 0))
+            (block $p3done
+              (loop $p3l
+                (br_if $p3done (i32.ge_s (local.get $p) (local.get $kc)))
+                (local.set $x (f64.const 0))
+                (if (i32.lt_s (i32.add (i32.shl (local.get $full) (i32.const 2)) (local.get $q)) (local.get $count))
+                  (then (local.set $x (f64.mul (f64.load (local.get $s)) (local.get $alpha)))))
+                (f64.store (local.get $d) (local.get $x))
+                (local.set $s (i32.add (local.get $s) (local.get $sp)))
+                (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $p3l)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $rl))))))
+
+
+  ;; Panel products of the Householder reduction, over rows [lo, n) of two n × ld panels V and W (row-major,
+  ;; ld bytes per row), on their first jj columns. dpanelMv: out[j] −= V[j]·x + W[j]·y.
+  (func (export "dpanelMv") (param $out i32) (param $V i32) (param $W i32) (param $ld i32) (param $x i32) (param $y i32)
+    (param $jj i32) (param $lo i32) (param $n i32)
+    (local $j i32) (local $t i32) (local $t2 i32) (local $tb i32) (local $vr i32) (local $wr i32) (local $acc v128)
+    (local $s f64) (local $o i32)
+    (local.set $t2 (i32.shl (i32.and (local.get $jj) (i32.const -2)) (i32.const 3)))
+    (local.set $tb (i32.shl (local.get $jj) (i32.const 3)))
+    (local.set $j (local.get $lo))
+    (block $jdone
+      (loop $jl
+        (br_if $jdone (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $vr (i32.add (local.get $V) (i32.mul (local.get $j) (local.get $ld))))
+        (local.set $wr (i32.add (local.get $W) (i32.mul (local.get $j) (local.get $ld))))
+        (local.set $acc (v128.const i64x2 0 0))
+        (local.set $t (i32.const 0))
+        (block $tdone
+          (loop $tl
+            (br_if $tdone (i32.ge_s (local.get $t) (local.get $t2)))
+            (local.set $acc (f64x2.add (local.get $acc)
+              (f64x2.add
+                (f64x2.mul (v128.load (i32.add (local.get $vr) (local.get $t))) (v128.load (i32.add (local.get $x) (local.get $t))))
+                (f64x2.mul (v128.load (i32.add (local.get $wr) (local.get $t))) (v128.load (i32.add (local.get $y) (local.get $t)))))))
+            (local.set $t (i32.add (local.get $t) (i32.const 16)))
+            (br $tl)))
+        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+        (if (i32.lt_s (local.get $t) (local.get $tb))
+          (then
+            (local.set $s (f64.add (local.get $s)
+              (f64.add
+                (f64.mul (f64.load (i32.add (local.get $vr) (local.get $t))) (f64.load (i32.add (local.get $x) (local.get $t))))
+                (f64.mul (f64.load (i32.add (local.get $wr) (local.get $t))) (f64.load (i32.add (local.get $y) (local.get $t)))))))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))))
+        (f64.store (local.get $o) (f64.sub (f64.load (local.get $o)) (local.get $s)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $jl))))
+
+  ;; dpanelTv: s1[t] = Σ_i W[i][t]·v[i] and s2[t] = Σ_i V[i][t]·v[i] over rows [lo, n), for t < jj (overwrites).
+  (func (export "dpanelTv") (param $s1 i32) (param $s2 i32) (param $V i32) (param $W i32) (param $ld i32) (param $v i32)
+    (param $jj i32) (param $lo i32) (param $n i32)
+    (local $i i32) (local $t i32) (local $tb i32) (local $vr i32) (local $wr i32) (local $vs v128) (local $vi f64)
+    (local $p i32)
+    (local.set $tb (i32.shl (local.get $jj) (i32.const 3)))
+    ;; Zero both sums (jj rounded up to a pair; the callers' arrays hold NB ≥ jj + 1 entries when jj is odd).
+    (local.set $t (i32.const 0))
+    (block $zdone
+      (loop $zl
+        (br_if $zdone (i32.ge_s (local.get $t) (local.get $tb)))
+        (v128.store (i32.add (local.get $s1) (local.get $t)) (v128.const i64x2 0 0))
+        (v128.store (i32.add (local.get $s2) (local.get $t)) (v128.const i64x2 0 0))
+        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+        (br $zl)))
+    (local.set $i (local.get $lo))
+    (block $idone
+      (loop $il
+        (br_if $idone (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $vr (i32.add (local.get $V) (i32.mul (local.get $i) (local.get $ld))))
+        (local.set $wr (i32.add (local.get $W) (i32.mul (local.get $i) (local.get $ld))))
+        (local.set $vi (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $vs (f64x2.splat (local.get $vi)))
+        (local.set $t (i32.const 0))
+        (block $tdone
+          (loop $tl
+            (br_if $tdone (i32.ge_s (local.get $t) (local.get $tb)))
+            (local.set $p (i32.add (local.get $s1) (local.get $t)))
+            (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p))
+              (f64x2.mul (v128.load (i32.add (local.get $wr) (local.get $t))) (local.get $vs))))
+            (local.set $p (i32.add (local.get $s2) (local.get $t)))
+            (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p))
+              (f64x2.mul (v128.load (i32.add (local.get $vr) (local.get $t))) (local.get $vs))))
+            (local.set $t (i32.add (local.get $t) (i32.const 16)))
+            (br $tl)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $il))))
+)

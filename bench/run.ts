@@ -5,6 +5,7 @@
 import { installNodeWebGPU } from '../src/engine/gpu/node-webgpu';
 import { createEngine } from '../src/engine/create-engine';
 import { parseArgs } from './args';
+import { enableRelaxedSimd } from '../src/engine/cpu/kernels/node-relaxed-simd';
 import { benchMatmuls, benchMatmulTuning, benchReluSae, benchReluSparseSae, benchTopKSae } from './wgsl-sae';
 import { benchLogisticProbe } from './logistic';
 import { benchTrainerSteps } from './trainer';
@@ -17,6 +18,8 @@ import { benchCpuThreads } from './cpu-threads';
 import { logisticRatios, torchRatios } from './ratios';
 import { benchSweep } from './sweep';
 
+// Before any kernel module compiles (Node 20 keeps relaxed SIMD behind a flag), as the CLI does.
+enableRelaxedSimd();
 const args = parseArgs(process.argv.slice(2));
 // On a CPU-only machine use Chromium's SwiftShader; the GPU machine's run.sh points Vulkan at its driver.
 if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES)

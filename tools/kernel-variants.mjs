@@ -1,7 +1,7 @@
 // Source rewrites that derive the kernel variants from kernels.wat: no side effects, so benches may import it
 // (tools/build-kernels.mjs writes files when run as a script).
 
-/** The f32 GEMM accumulations `c ← c + av·b` of kernels.wat; the FMA variant rewrites exactly these 8. */
+/** The f32 GEMMs' accumulations `c ← c + av·b` of kernels.wat (8 in the unpacked one, 8 in the packed one). */
 const MADD = /\(f32x4\.add \(local\.get (\$c\d\d)\) \(f32x4\.mul \(local\.get \$av\) \(local\.get (\$b\d)\)\)\)/g;
 /** The f64 GEMM's 8 accumulations `d ← d + av·b`. */
 const MADD64 = /\(f64x2\.add \(local\.get (\$d\d\d)\) \(f64x2\.mul \(local\.get \$av\) \(local\.get (\$b\d)\)\)\)/g;
@@ -18,5 +18,5 @@ function fuse(wat, pattern, op, expected) {
 
 /** kernels.wat with the GEMMs' multiply-adds (f32 and f64) as relaxed_madd. */
 export function fmaSource(wat) {
-  return fuse(fuse(wat, MADD, 'f32x4.relaxed_madd', 8), MADD64, 'f64x2.relaxed_madd', 8);
+  return fuse(fuse(wat, MADD, 'f32x4.relaxed_madd', 16), MADD64, 'f64x2.relaxed_madd', 8);
 }

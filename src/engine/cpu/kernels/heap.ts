@@ -13,6 +13,18 @@ export type KernelVariant = 'base' | 'fma';
 interface KernelExports {
   memory: WebAssembly.Memory;
   gemm(a: number, aRow: number, aK: number, b: number, c: number, M: number, K: number, N: number, acc: number): void;
+  sgemmPacked(
+    pa: number,
+    pb: number,
+    ldb: number,
+    bPanel: number,
+    pc: number,
+    ldc: number,
+    mPanels: number,
+    nPanels: number,
+    kc: number,
+  ): void;
+  spackPanels(src: number, sp: number, sq: number, kc: number, count: number, w: number, dst: number): void;
   adam(
     p: number,
     g: number,
@@ -95,6 +107,10 @@ export function bestKernelVariant(): KernelVariant {
 
 const PAGE = 65536;
 
+/** The f32 GEMM's blocking (GotoBLAS's kc, mc, nc): k per packed slab, rows per A block, columns per B block. */
+export const GEMM_BLOCK = { KC: 256, MC: 64, NC: 512 } as const;
+const GEMM_SCRATCH_FLOATS = GEMM_BLOCK.MC * GEMM_BLOCK.KC + GEMM_BLOCK.KC * GEMM_BLOCK.NC + GEMM_BLOCK.MC * 8;
+
 export class KernelHeap {
   readonly k: KernelExports;
   f32!: Float32Array;
@@ -104,10 +120,14 @@ export class KernelHeap {
 
   readonly variant: KernelVariant;
 
+  /** The blocked GEMM's packing and edge scratch, reserved first so a product never grows memory under a caller. */
+  readonly gemmScratch: number;
+
   constructor(variant: KernelVariant = bestKernelVariant()) {
     this.variant = variant;
     this.k = new WebAssembly.Instance(kernelModule(variant)).exports as unknown as KernelExports;
     this.refresh();
+    this.gemmScratch = this.alloc(GEMM_SCRATCH_FLOATS, false);
   }
 
   private refresh(): void {
@@ -120,8 +140,11 @@ export class KernelHeap {
     return this.top;
   }
 
-  /** n zeroed 4-byte elements; returns their element offset (valid for both f32 and i32 views). */
-  alloc(n: number): number {
+  /**
+   * n 4-byte elements, zeroed unless `zero` is false (scratch the caller overwrites); returns their element offset
+   * (valid for both f32 and i32 views).
+   */
+  alloc(n: number, zero = true): number {
     const bytes = Math.ceil((4 * n) / 16) * 16;
     const start = this.top;
     const end = start + bytes;
@@ -131,7 +154,7 @@ export class KernelHeap {
       this.refresh();
     }
     this.top = end;
-    this.f32.fill(0, start / 4, start / 4 + n);
+    if (zero) this.f32.fill(0, start / 4, start / 4 + n);
     return start / 4;
   }
 

@@ -25,9 +25,26 @@ const FIXED = SCRATCH + MC * NC * 8;
 const KEEP_BYTES = 64 << 20;
 const PAGE = 65536;
 
+/** Where the kernel reads B's 4-column panels: start, bytes between rows, bytes between panels. */
+interface BPanels {
+  at: number;
+  ld: number;
+  panel: number;
+}
+
 interface F64Exports {
   memory: WebAssembly.Memory;
-  dgemmPacked(pa: number, pb: number, pc: number, ldc: number, mPanels: number, nPanels: number, kc: number): void;
+  dgemmPacked(
+    pa: number,
+    pb: number,
+    ldb: number,
+    bPanel: number,
+    pc: number,
+    ldc: number,
+    mPanels: number,
+    nPanels: number,
+    kc: number,
+  ): void;
   dsymvUpper(a: number, lda: number, v: number, p: number, lo: number, n: number): void;
   dpanelMv(
     out: number,
@@ -110,23 +127,47 @@ export class WasmHostKernels implements HostKernels {
     }
     if (k <= 0 || alpha === 0) return;
     const inPlace = this.inMemory(cd) && c.colStride === 1;
+    // B already row-major in this memory is read where it lies (α then rides on A's packing); only a ragged last
+    // panel is packed.
+    const direct = this.inMemory(b.data) && b.colStride === 1;
     for (let j0 = 0; j0 < n; j0 += NC) {
       const nc = Math.min(NC, n - j0);
-      const nPanels = Math.ceil(nc / 4);
       const nFull = nc >> 2;
+      const ragged = nc > 4 * nFull;
       for (let p0 = 0; p0 < k; p0 += KC) {
         const kc = Math.min(KC, k - p0);
-        const panel = kc * 32;
-        this.pack(
-          b.data,
-          b.offset + p0 * b.rowStride + j0 * b.colStride,
-          b.rowStride,
-          b.colStride,
-          kc,
-          nc,
-          alpha,
-          PACK_B,
-        );
+        const packed = { at: PACK_B, ld: 32, panel: kc * 32 };
+        let full: BPanels;
+        let edge: BPanels;
+        if (direct) {
+          full = { at: b.data.byteOffset + (b.offset + p0 * b.rowStride + j0) * 8, ld: b.rowStride * 8, panel: 32 };
+          if (ragged)
+            this.pack(
+              b.data,
+              b.offset + p0 * b.rowStride + j0 + 4 * nFull,
+              b.rowStride,
+              1,
+              kc,
+              nc - 4 * nFull,
+              1,
+              PACK_B,
+            );
+          edge = packed;
+        } else {
+          this.pack(
+            b.data,
+            b.offset + p0 * b.rowStride + j0 * b.colStride,
+            b.rowStride,
+            b.colStride,
+            kc,
+            nc,
+            alpha,
+            PACK_B,
+          );
+          full = packed;
+          edge = { ...packed, at: PACK_B + nFull * packed.panel };
+        }
+        const aAlpha = direct ? alpha : 1;
         for (let i0 = 0; i0 < m; i0 += MC) {
           const mc = Math.min(MC, m - i0);
           const mPanels = Math.ceil(mc / 4);
@@ -138,24 +179,23 @@ export class WasmHostKernels implements HostKernels {
             a.rowStride,
             kc,
             mc,
-            1,
+            aAlpha,
             PACK_A,
           );
+          const cols = { full, nFull, edge: ragged ? edge : undefined };
           if (!inPlace) {
-            this.viaScratch(PACK_A, PACK_B, mPanels, nPanels, kc, c, i0, j0, mc, nc);
+            this.viaScratch(PACK_A, mPanels, cols, kc, c, i0, j0, mc, nc);
             continue;
           }
-          const ldc = c.rowStride * 8;
           const cAt = cd.byteOffset + (c.offset + i0 * c.rowStride + j0) * 8;
-          if (mFull > 0 && nFull > 0) this.k.dgemmPacked(PACK_A, PACK_B, cAt, ldc, mFull, nFull, kc);
+          if (mFull > 0 && nFull > 0) this.tiles(PACK_A, mFull, full, nFull, cAt, c.rowStride * 8, kc);
           if (mPanels > mFull)
-            this.viaScratch(PACK_A + mFull * panel, PACK_B, 1, nPanels, kc, c, i0 + 4 * mFull, j0, mc - 4 * mFull, nc);
-          if (nPanels > nFull && mFull > 0)
+            this.viaScratch(PACK_A + mFull * kc * 32, 1, cols, kc, c, i0 + 4 * mFull, j0, mc - 4 * mFull, nc);
+          if (ragged && mFull > 0)
             this.viaScratch(
               PACK_A,
-              PACK_B + nFull * panel,
               mFull,
-              1,
+              { full: edge, nFull: 1 },
               kc,
               c,
               i0,
@@ -168,12 +208,15 @@ export class WasmHostKernels implements HostKernels {
     }
   }
 
-  /** Tiles into zeroed scratch, then the rows × cols corner of it added to C at (i0, j0). */
+  private tiles(pa: number, mPanels: number, b: BPanels, nPanels: number, pc: number, ldc: number, kc: number): void {
+    this.k.dgemmPacked(pa, b.at, b.ld, b.panel, pc, ldc, mPanels, nPanels, kc);
+  }
+
+  /** Tiles into zeroed scratch (full panels, then a ragged one), then the rows × cols corner added to C at (i0, j0). */
   private viaScratch(
     pa: number,
-    pb: number,
     mPanels: number,
-    nPanels: number,
+    b: { full: BPanels; nFull: number; edge?: BPanels },
     kc: number,
     c: MatView,
     i0: number,
@@ -181,11 +224,12 @@ export class WasmHostKernels implements HostKernels {
     rows: number,
     cols: number,
   ): void {
-    const ld = nPanels * 4;
+    const ld = (b.nFull + (b.edge ? 1 : 0)) * 4;
     const s0 = SCRATCH / 8;
     const mem = this.mem;
     mem.fill(0, s0, s0 + mPanels * 4 * ld);
-    this.k.dgemmPacked(pa, pb, SCRATCH, ld * 8, mPanels, nPanels, kc);
+    if (b.nFull > 0) this.tiles(pa, mPanels, b.full, b.nFull, SCRATCH, ld * 8, kc);
+    if (b.edge) this.tiles(pa, mPanels, b.edge, 1, SCRATCH + b.nFull * 32, ld * 8, kc);
     const cd = c.data;
     for (let r = 0; r < rows; r++) {
       const ro = c.offset + (i0 + r) * c.rowStride + j0 * c.colStride;

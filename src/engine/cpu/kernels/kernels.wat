@@ -613,11 +613,12 @@
         (br $rl))))
 
   ;; f64: the host's dense linear algebra (eigensolver, back-transformations).
-  ;; C += Â·B̂ over mPanels × nPanels tiles of 4×4: Â holds 4-row panels (kc × 4, row r of the tile at +8r), B̂
-  ;; 4-column panels (kc × 4), both packed by the caller; C is row-major with rows ldc bytes apart. Columns outermost,
-  ;; so one B̂ panel (8 KiB at kc = 256) stays in L1 across the row tiles; 8 f64x2 accumulators stay in registers.
-  (func (export "dgemmPacked") (param $pa i32) (param $pb i32) (param $pc i32) (param $ldc i32)
-    (param $mPanels i32) (param $nPanels i32) (param $kc i32)
+  ;; C += Â·B over mPanels × nPanels tiles of 4×4: Â holds 4-row panels (kc × 4, row r of the tile at +8r) packed
+  ;; by the caller; B's 4-wide row segments are ldb bytes apart and its panels bPanel bytes apart (packed: 32 and
+  ;; 32·kc; a row-major matrix read in place: its row stride and 32). C is row-major with rows ldc bytes apart.
+  ;; Columns outermost, so one B panel stays in L1 across the row tiles; 8 f64x2 accumulators stay in registers.
+  (func (export "dgemmPacked") (param $pa i32) (param $pb i32) (param $ldb i32) (param $bPanel i32) (param $pc i32)
+    (param $ldc i32) (param $mPanels i32) (param $nPanels i32) (param $kc i32)
     (local $ip i32) (local $jp i32) (local $a i32) (local $b i32) (local $end i32) (local $c i32) (local $panel i32)
     (local $d00 v128) (local $d01 v128) (local $d10 v128) (local $d11 v128)
     (local $d20 v128) (local $d21 v128) (local $d30 v128) (local $d31 v128)
@@ -636,7 +637,7 @@
             (local.set $d20 (v128.const i64x2 0 0)) (local.set $d21 (v128.const i64x2 0 0))
             (local.set $d30 (v128.const i64x2 0 0)) (local.set $d31 (v128.const i64x2 0 0))
             (local.set $a (i32.add (local.get $pa) (i32.mul (local.get $ip) (local.get $panel))))
-            (local.set $b (i32.add (local.get $pb) (i32.mul (local.get $jp) (local.get $panel))))
+            (local.set $b (i32.add (local.get $pb) (i32.mul (local.get $jp) (local.get $bPanel))))
             (local.set $end (i32.add (local.get $a) (local.get $panel)))
             (block $pdone
               (loop $pl
@@ -656,7 +657,7 @@
                 (local.set $d30 (f64x2.add (local.get $d30) (f64x2.mul (local.get $av) (local.get $b0))))
                 (local.set $d31 (f64x2.add (local.get $d31) (f64x2.mul (local.get $av) (local.get $b1))))
                 (local.set $a (i32.add (local.get $a) (i32.const 32)))
-                (local.set $b (i32.add (local.get $b) (i32.const 32)))
+                (local.set $b (i32.add (local.get $b) (local.get $ldb)))
                 (br $pl)))
             (local.set $c (i32.add (local.get $pc)
               (i32.add (i32.mul (i32.shl (local.get $ip) (i32.const 2)) (local.get $ldc)) (i32.shl (local.get $jp) (i32.const 5)))))
@@ -898,4 +899,147 @@
             (br $tl)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $il))))
+
+
+  ;; f32 GEMM on packed operands, the CPU engine's dense products: C += Â·B over mPanels × nPanels tiles of 4 rows ×
+  ;; 8 columns. Â holds 4-row panels (kc × 4 f32, row r at +4r); B's 8-wide row segments are ldb bytes apart and its
+  ;; panels bPanel bytes apart (packed: 32 and 32·kc). C is row-major with rows ldc bytes apart. Packing keeps the
+  ;; B panel (8 KiB at kc = 256) in L1 and the A block in L2, where the unpacked gemm streams whole columns of B
+  ;; through the TLB.
+  (func (export "sgemmPacked") (param $pa i32) (param $pb i32) (param $ldb i32) (param $bPanel i32) (param $pc i32)
+    (param $ldc i32) (param $mPanels i32) (param $nPanels i32) (param $kc i32)
+    (local $ip i32) (local $jp i32) (local $a i32) (local $b i32) (local $end i32) (local $c i32) (local $aPanel i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $av v128)
+    (local.set $aPanel (i32.shl (local.get $kc) (i32.const 4)))
+    (local.set $jp (i32.const 0))
+    (block $jdone
+      (loop $jl
+        (br_if $jdone (i32.ge_s (local.get $jp) (local.get $nPanels)))
+        (local.set $ip (i32.const 0))
+        (block $idone
+          (loop $il
+            (br_if $idone (i32.ge_s (local.get $ip) (local.get $mPanels)))
+            (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+            (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+            (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+            (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+            (local.set $a (i32.add (local.get $pa) (i32.mul (local.get $ip) (local.get $aPanel))))
+            (local.set $b (i32.add (local.get $pb) (i32.mul (local.get $jp) (local.get $bPanel))))
+            (local.set $end (i32.add (local.get $a) (local.get $aPanel)))
+            (block $pdone
+              (loop $pl
+                (br_if $pdone (i32.ge_u (local.get $a) (local.get $end)))
+                (local.set $b0 (v128.load (local.get $b)))
+                (local.set $b1 (v128.load offset=16 (local.get $b)))
+                (local.set $av (v128.load32_splat (local.get $a)))
+                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $av) (local.get $b0))))
+                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $av) (local.get $b1))))
+                (local.set $av (v128.load32_splat offset=4 (local.get $a)))
+                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $av) (local.get $b0))))
+                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $av) (local.get $b1))))
+                (local.set $av (v128.load32_splat offset=8 (local.get $a)))
+                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $av) (local.get $b0))))
+                (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $av) (local.get $b1))))
+                (local.set $av (v128.load32_splat offset=12 (local.get $a)))
+                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $av) (local.get $b0))))
+                (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $av) (local.get $b1))))
+                (local.set $a (i32.add (local.get $a) (i32.const 16)))
+                (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+                (br $pl)))
+            (local.set $c (i32.add (local.get $pc)
+              (i32.add (i32.mul (i32.shl (local.get $ip) (i32.const 2)) (local.get $ldc)) (i32.shl (local.get $jp) (i32.const 5)))))
+            (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c00)))
+            (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c01)))
+            (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+            (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c10)))
+            (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c11)))
+            (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+            (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c20)))
+            (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c21)))
+            (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+            (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c30)))
+            (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c31)))
+            (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+            (br $il)))
+        (local.set $jp (i32.add (local.get $jp) (i32.const 1)))
+        (br $jl))))
+
+  ;; Packs a kc × count f32 block for sgemmPacked: dst[q/w][p][q%w] = src[p·sp + q·sq] (strides in bytes) with panel
+  ;; width w = 4 (A) or 8 (B), count rounded up to whole panels with zeros. Contiguous rows (sq = 4) move as f32x4.
+  (func (export "spackPanels") (param $src i32) (param $sp i32) (param $sq i32) (param $kc i32) (param $count i32)
+    (param $w i32) (param $dst i32)
+    (local $panel i32) (local $full i32) (local $p i32) (local $q i32) (local $s i32) (local $d i32) (local $jp i32)
+    (local $rowB i32) (local $x f32) (local $wShift i32)
+    (local.set $wShift (select (i32.const 3) (i32.const 2) (i32.eq (local.get $w) (i32.const 8))))
+    (local.set $rowB (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $panel (i32.mul (local.get $kc) (local.get $rowB)))
+    (local.set $full (i32.shr_u (local.get $count) (local.get $wShift)))
+    (if (i32.eq (local.get $sq) (i32.const 4))
+      (then
+        (local.set $p (i32.const 0))
+        (block $pdone
+          (loop $pl
+            (br_if $pdone (i32.ge_s (local.get $p) (local.get $kc)))
+            (local.set $s (i32.add (local.get $src) (i32.mul (local.get $p) (local.get $sp))))
+            (local.set $d (i32.add (local.get $dst) (i32.mul (local.get $p) (local.get $rowB))))
+            (local.set $jp (i32.const 0))
+            (block $jdone
+              (loop $jl
+                (br_if $jdone (i32.ge_s (local.get $jp) (local.get $full)))
+                (v128.store (local.get $d) (v128.load (local.get $s)))
+                (if (i32.eq (local.get $w) (i32.const 8))
+                  (then (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s)))))
+                (local.set $s (i32.add (local.get $s) (local.get $rowB)))
+                (local.set $d (i32.add (local.get $d) (local.get $panel)))
+                (local.set $jp (i32.add (local.get $jp) (i32.const 1)))
+                (br $jl)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $pl))))
+      (else
+        (local.set $q (i32.const 0))
+        (block $qdone
+          (loop $ql
+            (br_if $qdone (i32.ge_s (local.get $q) (i32.shl (local.get $full) (local.get $wShift))))
+            (local.set $s (i32.add (local.get $src) (i32.mul (local.get $q) (local.get $sq))))
+            (local.set $d (i32.add (local.get $dst)
+              (i32.add (i32.mul (i32.shr_u (local.get $q) (local.get $wShift)) (local.get $panel))
+                (i32.shl (i32.and (local.get $q) (i32.sub (local.get $w) (i32.const 1))) (i32.const 2)))))
+            (local.set $p (i32.const 0))
+            (block $p2done
+              (loop $p2l
+                (br_if $p2done (i32.ge_s (local.get $p) (local.get $kc)))
+                (f32.store (local.get $d) (f32.load (local.get $s)))
+                (local.set $s (i32.add (local.get $s) (local.get $sp)))
+                (local.set $d (i32.add (local.get $d) (local.get $rowB)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $p2l)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $ql)))))
+    ;; The ragged last panel: its missing columns are zeros.
+    (if (i32.lt_s (i32.shl (local.get $full) (local.get $wShift)) (local.get $count))
+      (then
+        (local.set $q (i32.const 0))
+        (block $rdone
+          (loop $rl
+            (br_if $rdone (i32.ge_s (local.get $q) (local.get $w)))
+            (local.set $d (i32.add (local.get $dst)
+              (i32.add (i32.mul (local.get $full) (local.get $panel)) (i32.shl (local.get $q) (i32.const 2)))))
+            (local.set $s (i32.add (local.get $src)
+              (i32.mul (i32.add (i32.shl (local.get $full) (local.get $wShift)) (local.get $q)) (local.get $sq))))
+            (local.set $p (i32.const 0))
+            (block $p3done
+              (loop $p3l
+                (br_if $p3done (i32.ge_s (local.get $p) (local.get $kc)))
+                (local.set $x (f32.const 0))
+                (if (i32.lt_s (i32.add (i32.shl (local.get $full) (local.get $wShift)) (local.get $q)) (local.get $count))
+                  (then (local.set $x (f32.load (local.get $s)))))
+                (f32.store (local.get $d) (local.get $x))
+                (local.set $s (i32.add (local.get $s) (local.get $sp)))
+                (local.set $d (i32.add (local.get $d) (local.get $rowB)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $p3l)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $rl))))))
 )

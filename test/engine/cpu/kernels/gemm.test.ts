@@ -37,6 +37,9 @@ const SHAPES: Array<[number, number, number]> = [
   [13, 17, 29],
   [37, 64, 9],
   [64, 3, 130],
+  // Past one packed A block (64 rows), one k slab (256) and one B block (512 columns), with ragged edges.
+  [70, 300, 530],
+  [5, 513, 17],
 ];
 
 it('Node runs the relaxed-SIMD variant once the flag is on, and picks it as the best', () => {

@@ -33,19 +33,24 @@ describe.each(variants)('WebAssembly f64 host kernels (%s)', (variant) => {
     [130, 9, 513],
   ];
   for (const [m, n, k] of shapes) {
-    for (const [where, tA, tB] of [
-      ['workspace', false, true],
-      ['plain arrays', true, false],
+    // B in the workspace and row-major is read in place; transposed or outside it, it is packed.
+    for (const [where, tA, tB, bPlain] of [
+      ['workspace', false, true, false],
+      ['workspace', false, false, false],
+      ['workspace', true, false, true],
+      ['plain arrays', true, false, false],
     ] as const) {
-      it(`C ← βC + αAB at ${m}×${n}×${k} into ${where}${tA ? ', A transposed' : ''}${tB ? ', B transposed' : ''}`, () => {
+      const label = `${where}${tA ? ', A transposed' : ''}${tB ? ', B transposed' : ''}${bPlain ? ', B outside' : ''}`;
+      it(`C ← βC + αAB at ${m}×${n}×${k} into ${label}`, () => {
         const kernels = new WasmHostKernels(variant);
         const ws = kernels.workspace([m * k, k * n, m * (n + 3)]);
         const [aStore, bStore, cWs] = ws.arrays;
         fill(aStore, 1);
         fill(bStore, 2);
+        const bData = bPlain ? Float64Array.from(bStore) : bStore;
         // A is m×k: stored k×m when transposed. B is k×n: stored n×k when transposed.
         const a = tA ? transposed(view(aStore, 0, m)) : view(aStore, 0, k);
-        const b = tB ? transposed(view(bStore, 0, k)) : view(bStore, 0, n);
+        const b = tB ? transposed(view(bData, 0, k)) : view(bData, 0, n);
         // C is m×n inside a wider row (row stride n + 3), offset by one element.
         const cData = where === 'workspace' ? cWs : new Float64Array(m * (n + 3));
         fill(cData, 3);

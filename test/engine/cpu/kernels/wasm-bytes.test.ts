@@ -12,7 +12,8 @@ it('kernels-wasm.ts holds the assembled kernels.wat (run node tools/build-kernel
   const bytes: { base: Uint8Array; fma: Uint8Array } = await assembleKernels();
   expect(bytes.base.length).toBeGreaterThan(1000);
   expect(bytes.fma.length).toBeGreaterThan(1000);
-  // The variants differ only in the GEMM's 8 multiply-adds (f32x4.add + f32x4.mul → one relaxed_madd: 3 bytes each).
-  expect(bytes.base.length - bytes.fma.length).toBe(8 * 3);
+  // The variants differ only in the GEMMs' multiply-adds, 8 in each of the two f32 GEMMs and 8 in the f64 one
+  // (fNxM.add + fNxM.mul → one relaxed_madd: 3 bytes each).
+  expect(bytes.base.length - bytes.fma.length).toBe((8 + 8 + 8) * 3);
   expect(committed).toBe(kernelsModuleText(bytes));
 });

@@ -469,6 +469,7 @@ export class Workbench {
       case 'job-started':
       case 'job-progress':
       case 'job-stage':
+      case 'sweep-cell':
       case 'job-done':
       case 'job-cancelled':
       case 'job-updated':
@@ -495,6 +496,9 @@ export class Workbench {
         return;
       case 'job-stage':
         slot.stage = m.message;
+        return;
+      case 'sweep-cell':
+        handlers.cell?.(m.cell);
         return;
       case 'job-done':
         this.inFlight.delete(m.jobId);

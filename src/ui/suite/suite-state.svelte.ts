@@ -11,7 +11,8 @@ import type { NamedRef, SetupData } from '../runs/run-setup';
 import { layerChoices, defaultContrastPair, type LayerChoice } from './suite-data';
 import type { JobResult, ProbeResultSummary, ProbeSuiteResult, SuiteEvalOptions } from '../../protocol';
 import { JobSlot } from '../jobs/job-slot.svelte';
-import type { DataContext, MethodState, RunDraft } from '../methods/method';
+import type { DataContext, JobHandlers, MethodState, RunDraft } from '../methods/method';
+import { fillCell, startLiveSweep, type LiveSweep } from './live-sweep';
 import { logisticRunName } from '../methods/logistic-method.svelte';
 import { copyProgress } from '../progress-columns';
 import type { RunSetup } from '../runs/run-setup';
@@ -48,6 +49,8 @@ export class SuiteState implements MethodState {
   transferSource = $state<'layers' | 'sets'>('layers');
   transferSets = $state<DataPair[]>([]);
   result = $state.raw<ProbeSuiteResult | null>(null);
+  /** The grid of the probe sweep sent last, filling in as its cells stream in (null: the last job is no sweep). */
+  sweepGrid = $state.raw<LiveSweep | null>(null);
   /** Data a shared setup asks for, by file name, applied as files of those names load. */
   private wanted: SetupData = {};
 
@@ -221,6 +224,19 @@ export class SuiteState implements MethodState {
       name: names.filter((n) => n === names[i]).length > 1 ? `${names[i]}:${p.activations!.key}` : names[i],
       data: { activations: p.activations!, labels: p.labels!, classNames: data.classNames, split },
     }));
+  }
+
+  /** A probe sweep's cells fill its grid as they arrive; any other job clears the grid. */
+  follow(spec: JobSpec): Pick<JobHandlers, 'cell'> {
+    const grid = spec.method === 'suite' ? startLiveSweep(spec.suite) : null;
+    this.sweepGrid = grid;
+    if (!grid) return {};
+    return {
+      // The workbench drops a superseded job's messages, so every cell heard here is of the grid just started.
+      cell: (c) => {
+        if (this.sweepGrid) this.sweepGrid = fillCell(this.sweepGrid, c);
+      },
+    };
   }
 
   accept(result: JobResult, data: DataContext): RunDraft | null {

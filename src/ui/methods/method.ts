@@ -14,7 +14,7 @@ import type {
   ToWorker,
 } from '../../protocol';
 import type { JobSlot } from '../jobs/job-slot.svelte';
-import type { RunResult } from '../runs/run-record';
+import type { RunRecord, RunResult } from '../runs/run-record';
 import type { NamedRef, RunSetup, SetupData, SetupSplit } from '../runs/run-setup';
 import type { ProgressColumns } from '../progress-columns';
 import { stableKey } from '../runs/run-key';
@@ -97,6 +97,11 @@ export interface MethodState {
   setup(data: DataContext): RunSetup | null;
   /** Applies a shared or stored setup when it is this method's; true when it was. */
   applySetup(setup: RunSetup): boolean;
+  /**
+   * Shows a kept run's stored result again, with its settings, without retraining; true when it is this method's
+   * and it can (absent: the method's runs can only be loaded as a setup).
+   */
+  showRun?(run: RunRecord): boolean;
   /** What else the method hears of a job it is sending (a sweep's cells as they finish); absent: only its result. */
   follow?(spec: JobSpec): Pick<JobHandlers, 'cell'>;
   /** Runs the method its own way (SAE: checkpoints, resume); absent: the standard run below. */

@@ -16,6 +16,7 @@ import { fillCell, startLiveSweep, type LiveSweep } from './live-sweep';
 import { logisticRunName } from '../methods/logistic-method.svelte';
 import { copyProgress } from '../progress-columns';
 import type { RunSetup } from '../runs/run-setup';
+import type { RunRecord } from '../runs/run-record';
 
 export type SuiteDataChoice = Pick<DataContext, 'activations' | 'labels' | 'classNames' | 'split' | 'files'>;
 
@@ -51,6 +52,8 @@ export class SuiteState implements MethodState {
   result = $state.raw<ProbeSuiteResult | null>(null);
   /** The grid of the probe sweep sent last, filling in as its cells stream in (null: the last job is no sweep). */
   sweepGrid = $state.raw<LiveSweep | null>(null);
+  /** The kept run whose stored result is shown (opened from the Runs list); cleared by the next run. */
+  openedRun = $state<string | null>(null);
   /** Data a shared setup asks for, by file name, applied as files of those names load. */
   private wanted: SetupData = {};
 
@@ -228,6 +231,7 @@ export class SuiteState implements MethodState {
 
   /** A probe sweep's cells fill its grid as they arrive; any other job clears the grid. */
   follow(spec: JobSpec): Pick<JobHandlers, 'cell'> {
+    this.openedRun = null;
     const grid = spec.method === 'suite' ? startLiveSweep(spec.suite) : null;
     this.sweepGrid = grid;
     if (!grid) return {};
@@ -251,6 +255,16 @@ export class SuiteState implements MethodState {
     // Applying an imported probe trains nothing: it is not kept as a run.
     if (result.result.method === 'apply-probe') return null;
     return { name: `${this.describe()} · ${dataName}`, setup: this.setup(data), result, progress };
+  }
+
+  showRun(run: RunRecord): boolean {
+    if (run.setup.method !== 'suite' || run.result.method !== 'suite') return false;
+    this.settings = structuredClone(run.setup.suite);
+    this.result = run.result.result;
+    // Not the key of anything on the page: the data it was trained on may not be loaded.
+    this.resultKey = null;
+    this.openedRun = run.name;
+    return true;
   }
 
   setup(data: DataContext): RunSetup {

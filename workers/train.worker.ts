@@ -74,6 +74,9 @@ async function runWithRecovery(
         onStage: (message) => {
           if (!stale()) post({ type: 'job-stage', jobId, message });
         },
+        onCell: (cell) => {
+          if (!stale()) post({ type: 'sweep-cell', jobId, cell });
+        },
       },
       {
         saeControl: saeControls.get(jobId),

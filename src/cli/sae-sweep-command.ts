@@ -3,7 +3,7 @@
 // train and held-out metrics) and frontier.csv (every member by held-out L0, marked when on the Pareto frontier).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { paretoFrontier } from '../core/sweep/frontier';
+import { frontierCsv, paretoFrontier, type FrontierRow } from '../core/sweep/frontier';
 import { parseSweepAxes } from '../core/sweep/grid';
 import { saeGridMembers } from '../core/sweep/sae-grid';
 import { runSaeSweepJob } from '../jobs/sae-sweep-job';
@@ -103,27 +103,8 @@ export async function saeSweep(args: CliArgs): Promise<Record<string, unknown>> 
   return summary;
 }
 
-type MemberRow = {
-  id: number;
-  label: string;
-  test: { l0: number | null; fvu: number | null } | null;
-  deadFraction: number | null;
-  onFrontier: boolean;
-};
-
-/** Every trained member, by held-out L0: the frontier's members marked, so a plot of the CSV draws it. */
-export function frontierCsv(members: readonly MemberRow[]): string {
-  const rows = members
-    .filter((m) => m.test)
-    .sort((a, b) => (a.test!.l0 ?? Infinity) - (b.test!.l0 ?? Infinity))
-    .map((m) =>
-      [m.id, JSON.stringify(m.label), m.test!.l0, m.test!.fvu, m.deadFraction, m.onFrontier ? 1 : 0].join(','),
-    );
-  return `id,label,test_l0,test_fvu,dead_fraction,on_frontier\n${rows.join('\n')}\n`;
-}
-
 export function saeSweepTable(result: Record<string, unknown>): string {
-  const members = result.members as Array<MemberRow & { stop: { reason: string } }>;
+  const members = result.members as Array<FrontierRow & { stop: { reason: string } }>;
   const fmt = (v: number | null | undefined, digits: number) =>
     v === null || v === undefined ? '—' : v.toFixed(digits);
   const lines = [

@@ -265,7 +265,7 @@ export async function runProbeSuiteJob(
         spec.eval.bootstrap,
         {
           cancelled: hooks.isCancelled,
-          onCell: (c, i) =>
+          onCell: (c, i) => {
             hooks.onProgress(
               packProgress(fields, {
                 cell: i,
@@ -275,7 +275,11 @@ export async function runProbeSuiteJob(
                 testAccuracy: c.test.accuracy,
                 testAuroc: c.test.auroc,
               }),
-            ),
+            );
+            // Without its probe: the grid needs only the numbers, and the weights come with the result.
+            const { model: _, ...streamed } = c;
+            hooks.onCell?.(streamed);
+          },
         },
       );
       if (!r) return null;

@@ -5,6 +5,7 @@ import type { BudgetOverrides } from '../core/formats/budgets';
 import type { ChangeEffect, SaeConfig } from '../core/sae/config';
 import type { GridPoint } from '../core/sweep/grid';
 import type { FileId, FileSummary } from './files';
+import type { StreamedSweepCell } from './probe-suite';
 import type { JobResult, JobSpec, JobStartInfo } from './jobs';
 
 export interface ErrorReport {
@@ -50,6 +51,8 @@ export type FromWorker =
   | { type: 'job-started'; jobId: number; info: JobStartInfo }
   | { type: 'job-progress'; jobId: number; point: Float64Array }
   | { type: 'job-stage'; jobId: number; message: string }
+  /** A probe-sweep cell, sent as soon as it is done (the grid fills in while the sweep runs). */
+  | { type: 'sweep-cell'; jobId: number; cell: StreamedSweepCell }
   | { type: 'job-done'; jobId: number; result: JobResult }
   | { type: 'job-cancelled'; jobId: number }
   | { type: 'job-updated'; jobId: number; effect: ChangeEffect }

@@ -18,6 +18,12 @@ import type { ArrayRef } from './files';
 import type { LabelledDataRefs } from './probe';
 import type { SplitRef } from './split';
 
+/**
+ * A probe-sweep cell as it streams while the sweep runs: all the heat map shows of it (held-out metrics with their
+ * bootstrap intervals, CV means, train metrics). Its fitted probe arrives with the finished result.
+ */
+export type StreamedSweepCell = Omit<SweepCell, 'model'>;
+
 /** How every classification result is evaluated. */
 export interface SuiteEvalOptions {
   bootstrap: BootstrapOptions;

@@ -27,6 +27,7 @@ import {
 } from './data-checks';
 import { RunsState } from './runs/runs.svelte';
 import type { NamedRef, RunSetup, SetupData, SetupSplit } from './runs/run-setup';
+import type { RunRecord } from './runs/run-record';
 import { openTable, type TableColumn } from '../core/formats/table';
 import { blobSource } from '../core/formats/byte-source';
 import type { JobSlot } from './jobs/job-slot.svelte';
@@ -469,6 +470,7 @@ export class Workbench {
       case 'job-started':
       case 'job-progress':
       case 'job-stage':
+      case 'sweep-cell':
       case 'job-done':
       case 'job-cancelled':
       case 'job-updated':
@@ -495,6 +497,9 @@ export class Workbench {
         return;
       case 'job-stage':
         slot.stage = m.message;
+        return;
+      case 'sweep-cell':
+        handlers.cell?.(m.cell);
         return;
       case 'job-done':
         this.inFlight.delete(m.jobId);
@@ -590,6 +595,25 @@ export class Workbench {
   /** The setup of the method on screen without the data, for sharing by URL. */
   currentSetup(): RunSetup | null {
     return this.current.setup(this.data(this.method));
+  }
+
+  /** Whether a kept run's stored result can be shown again (a probe-suite result, an SAE sweep). */
+  canOpen(run: RunRecord): boolean {
+    return run.result.method === 'suite' || run.result.method === 'sae-sweep';
+  }
+
+  /**
+   * Shows a kept run's stored result in its method's tab with its settings: nothing is retrained, and the settings
+   * applied do not start a rerun (the next change or Run does, as usual).
+   */
+  openRun(run: RunRecord): void {
+    for (const id of METHOD_IDS) {
+      const m: MethodState = this.methods[id];
+      if (m.showRun?.(run)) {
+        this.method = id;
+        return;
+      }
+    }
   }
 
   /** Applies a shared or earlier setup: settings at once, data choices as files of those names load. */

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fixtureBytes, referenceJson } from '../support/fixtures';
+import type { Page } from 'playwright';
 import { dropFiles, openPage, startApp, type AppSession, loadBreastCancerWithSplit } from '../support/app-server';
 
 let app: AppSession;
@@ -90,7 +91,48 @@ test('a layer sweep lists every layer of layers.safetensors and picks one on val
   expect(consoleErrors).toEqual([]);
 });
 
-test('a probe sweep draws a layer × setting heat map with intervals on hover; the best cell by CV opens as a full result', async () => {
+/** What the live grid showed at one DOM change: the job's status, cells in, running and starred, their values. */
+interface GridState {
+  status: string | null;
+  filled: number;
+  total: number;
+  running: number;
+  best: number;
+  values: Record<string, string>;
+}
+
+/** Records every DOM state of the running probe sweep's grid, so the test reads the sequence, not the clock. */
+async function recordLiveGrid(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const states: GridState[] = [];
+    (window as unknown as { gridStates: GridState[] }).gridStates = states;
+    const record = () => {
+      const live = document.querySelector('[data-testid=sweep-live]');
+      if (!live) return;
+      const cells = [...live.querySelectorAll('[data-testid=sweep-cell]')];
+      const values: Record<string, string> = {};
+      for (const c of cells)
+        if (c.getAttribute('data-state') === 'done')
+          values[`${c.getAttribute('data-layer')},${c.getAttribute('data-setting')}`] = c.getAttribute('data-value')!;
+      states.push({
+        status: document.querySelector('[data-testid=status]')?.getAttribute('data-status') ?? null,
+        filled: Number(live.getAttribute('data-filled')),
+        total: Number(live.getAttribute('data-total')),
+        running: cells.filter((c) => c.getAttribute('data-state') === 'running').length,
+        best: cells.filter((c) => c.getAttribute('data-best') === 'true').length,
+        values,
+      });
+    };
+    new MutationObserver(record).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
+  });
+}
+
+test('a probe sweep fills its heat map cell by cell while it runs, keeps it in the Runs list, and re-opens it after a reload', async () => {
   const { page, consoleErrors } = await openPage(app, '?demo=0');
   await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
   await dropFiles(page, [{ name: 'layers.safetensors', bytes: fixtureBytes('layers.safetensors') }]);
@@ -112,8 +154,41 @@ test('a probe sweep draws a layer × setting heat map with intervals on hover; t
   await page.press('[data-testid=sweep-shrinkages]', 'Tab');
   await page.fill('[data-testid=sweep-folds]', '2');
   await page.press('[data-testid=sweep-folds]', 'Tab');
+  await recordLiveGrid(page);
   await page.click('[data-testid=run-suite]');
+  // A picture of the grid part-filled, when the page is caught there (the assertions below do not depend on it).
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid=sweep-live] [data-state=done]') ||
+      document.querySelector('[data-testid=suite-result]'),
+    undefined,
+    { timeout: 240_000 },
+  );
+  if (await page.locator('[data-testid=sweep-live]').count())
+    await page.screenshot({ path: `${SHOTS}/probe-suite-probe-sweep-live.png`, fullPage: true });
   await page.waitForSelector('[data-testid=suite-result][data-method=probe-sweep]', { timeout: 240_000 });
+
+  // While the job still ran, the grid showed some cells and not others: one being fitted, the best so far starred.
+  const states = await page.evaluate(() => (window as unknown as { gridStates: GridState[] }).gridStates);
+  const partway = states.filter((s) => s.status === 'running' && s.filled >= 1 && s.filled < s.total);
+  expect(partway.length).toBeGreaterThan(0);
+  for (const s of partway) {
+    expect(s.total).toBe(18);
+    expect(s.running).toBe(1);
+    expect(s.best).toBe(1);
+    expect(Object.keys(s.values)).toHaveLength(s.filled);
+  }
+  // Cells only ever fill in; each value shown live is the finished grid's value of that cell.
+  states.slice(1).forEach((s, i) => expect(s.filled).toBeGreaterThanOrEqual(states[i].filled));
+  const streamed = Object.assign({}, ...states.map((s) => s.values)) as Record<string, string>;
+  expect(Object.keys(streamed).length).toBeGreaterThanOrEqual(partway.at(-1)!.filled);
+  for (const [key, v] of Object.entries(streamed)) {
+    const [l, s] = key.split(',');
+    expect(
+      await page.getAttribute(`[data-testid=sweep-cell][data-layer="${l}"][data-setting="${s}"]`, 'data-value'),
+      key,
+    ).toBe(v);
+  }
 
   const cells = page.locator('[data-testid=sweep-cell]');
   expect(await cells.count()).toBe(18);
@@ -159,6 +234,30 @@ test('a probe sweep draws a layer × setting heat map with intervals on hover; t
   expect((await download).suggestedFilename()).toMatch(/^probe-layer_\d\.safetensors$/);
   await page.locator('[data-testid=sweep-heatmap]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/probe-suite-probe-sweep.png`, fullPage: true });
+
+  // The sweep is a run: its grid, size and best cell in the list; kept across a reload; re-opened untrained.
+  const row = page.locator('[data-testid=run-row][data-method=probe-sweep]');
+  await row.waitFor();
+  const grid = row.locator('[data-testid=run-grid]');
+  expect(await grid.getAttribute('data-size')).toBe('18');
+  expect(await grid.textContent()).toMatch(
+    /6 layers × logistic C=0\.01, logistic C=1, lda shrinkage=0\.5 \(18 cells\)/,
+  );
+  expect(await row.textContent()).toMatch(/best cell layer_\d · /);
+  const bestCell = { layer: await best.getAttribute('data-layer'), setting: await best.getAttribute('data-setting') };
+  await page.reload();
+  await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
+  await page.click('[data-testid=run-row][data-method=probe-sweep] [data-testid=run-open]');
+  await page.waitForSelector('[data-testid=suite-result][data-method=probe-sweep]');
+  expect(await page.textContent('[data-testid=opened-run]')).toMatch(/nothing was retrained/);
+  expect(await page.getAttribute('[data-testid=status]', 'data-status')).toBe('idle');
+  expect(await cells.count()).toBe(18);
+  const reopened = page.locator('[data-testid=sweep-cell][data-best=true]');
+  expect(await reopened.getAttribute('data-layer')).toBe(bestCell.layer);
+  expect(await reopened.getAttribute('data-setting')).toBe(bestCell.setting);
+  expect(Number(await reopened.getAttribute('data-value'))).toBe(bestAccuracy);
+  expect(await page.locator('[data-testid=sweep-cell]').first().getAttribute('title')).toMatch(/95% bootstrap/);
+  await page.screenshot({ path: `${SHOTS}/probe-suite-probe-sweep-reopened.png`, fullPage: true });
   expect(consoleErrors).toEqual([]);
 });
 

@@ -1,5 +1,6 @@
 // An SAE sweep from the page: a 2 × 2 grid on the built-in demo's activations trains in one job, the frontier
-// fills in live (held-out FVU against L0), and a picked member opens in the results with its feature browser.
+// fills in live (held-out FVU against L0), a picked member opens in the results with its feature browser, and the
+// sweep is kept in the Runs list and re-opens from it after a reload.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openPage, startApp, type AppSession } from '../support/app-server';
 import { screenshot, setNumber, waitForEngine } from '../support/page-actions';
@@ -53,6 +54,36 @@ test(
     await page.click('[data-testid=sweep-open]');
     await page.waitForSelector('[data-testid=sae-result]');
     expect(await page.textContent('[data-testid=sae-result]')).toMatch(/Trained 12 steps/);
+    const fvus = await page
+      .locator('[data-testid=sweep-fvu]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-value')));
+
+    // The sweep is a run: grid and member count in the list, its weights plainly not kept; after a reload it
+    // re-opens with the same frontier and members' metrics, and no member can be opened or exported from it.
+    const row = page.locator('[data-testid=run-row][data-method="sae sweep"]');
+    await row.waitFor();
+    expect(await row.locator('[data-testid=run-grid]').getAttribute('data-size')).toBe('4');
+    expect(await row.locator('[data-testid=run-grid]').textContent()).toMatch(/k=4,8 × d-sae=32,64 \(4 members\)/);
+    expect(await row.textContent()).toMatch(/lowest held-out FVU: k=\d d-sae=\d+/);
+    expect(await row.locator('[data-testid=run-note]').textContent()).toMatch(/weights are not kept/);
+    await page.reload();
+    await waitForEngine(page);
+    await page.click('[data-testid=run-row][data-method="sae sweep"] [data-testid=run-open]');
+    await page.waitForSelector('[data-testid=sweep-opened]');
+    expect(await page.textContent('[data-testid=sweep-opened]')).toMatch(/weights were not kept/);
+    expect(await page.inputValue('[data-testid=sweep-grid]')).toBe('k=4,8\nd-sae=32,64');
+    await page.waitForSelector('[data-testid=sweep-frontier]');
+    expect(await page.locator('[data-testid=sweep-members] button.link').allTextContents()).toEqual(labels);
+    expect(await page.locator('[data-testid=sweep-step]').allTextContents()).toEqual(Array(4).fill('12/12'));
+    expect(
+      await page.locator('[data-testid=sweep-fvu]').evaluateAll((els) => els.map((e) => e.getAttribute('data-value'))),
+    ).toEqual(fvus);
+    await page.locator('[data-testid=sweep-members] button.link').nth(0).click();
+    expect(await page.isDisabled('[data-testid=sweep-open]')).toBe(true);
+    expect(await page.isDisabled('[data-testid=sweep-export]')).toBe(true);
+    const csv = page.waitForEvent('download');
+    await page.click('[data-testid=sweep-opened-csv]');
+    expect((await csv).suggestedFilename()).toBe('frontier.csv');
     expect(consoleErrors).toEqual([]);
     expect(foreignRequests).toEqual([]);
   },

@@ -15,7 +15,7 @@ import { crossFitPlatt, fitPlatt } from '../../src/core/eval/platt';
 import { stratifiedKFold } from '../../src/core/split/kfold';
 import { breastCancer as breastCancerData } from '../core/probes/datasets';
 import { probeToSafetensors } from '../../src/core/probes/probe-export';
-import type { JobStartInfo } from '../../src/protocol';
+import type { JobStartInfo, StreamedSweepCell } from '../../src/protocol';
 import { cosine, fixtureBytes, referenceJson } from '../support/fixtures';
 import { DEFAULT_SUITE_EVAL, type ProbeSuiteResult, type ProbeSuiteSpec } from '../../src/protocol';
 
@@ -50,13 +50,15 @@ const evalOpts = { ...DEFAULT_SUITE_EVAL, bootstrap: { samples: 200, seed: 0, le
 async function run<M extends ProbeSuiteSpec['method']>(spec: Extract<ProbeSuiteSpec, { method: M }>) {
   const starts: JobStartInfo[] = [];
   const points: Float64Array[] = [];
+  const cells: StreamedSweepCell[] = [];
   const result = await runProbeSuiteJob(engine, store, spec, {
     onStart: (i) => starts.push(i),
     onProgress: (p) => points.push(p),
+    onCell: (c) => cells.push(c),
     isCancelled: () => false,
   });
   expect(starts).toHaveLength(1);
-  return { result: result as Extract<ProbeSuiteResult, { method: M }>, start: starts[0], points };
+  return { result: result as Extract<ProbeSuiteResult, { method: M }>, start: starts[0], points, cells };
 }
 
 describe('probe-suite jobs', () => {
@@ -202,6 +204,7 @@ describe('probe-suite jobs', () => {
       result: r,
       start,
       points,
+      cells,
     } = await run({
       method: 'probe-sweep',
       eval: evalOpts,
@@ -228,6 +231,13 @@ describe('probe-suite jobs', () => {
     });
     expect(start.fields).toEqual(['cell', 'layer', 'setting', 'cvAccuracy', 'testAccuracy', 'testAuroc']);
     expect(points).toHaveLength(9);
+    // Each cell streamed as it finished, in grid order, without its probe, and equal to the result's cell.
+    expect(cells.map((c) => [c.layer, c.setting])).toEqual(r.cells.flat().map((c) => [c.layer, c.setting]));
+    cells.forEach((c) => {
+      expect('model' in c).toBe(false);
+      const { model: _, ...fin } = r.cells[c.layer][c.setting];
+      expect(c).toEqual(fin);
+    });
     expect(r.names).toEqual(['layer_1', 'layer_3', 'layer_5']);
     // C = 1 column: the same probes as the layer sweep's, so scikit-learn's held-out accuracy by layer.
     [1, 3, 5].forEach((layer, i) =>

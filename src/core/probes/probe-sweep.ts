@@ -121,9 +121,7 @@ export async function sweepProbes(
     }
     cells.push(row);
   }
-  const flat = cells.flat();
-  const chosen = flat[chooseLayer(flat.map(cvMeans), config.selectBy)];
-  return { cells, best: { layer: chosen.layer, setting: chosen.setting } };
+  return { cells, best: bestCell(cells.flat(), config.selectBy)! };
 }
 
 async function fitSetting(
@@ -192,7 +190,20 @@ function heldOutIntervals(
   );
 }
 
-function cvMeans(c: SweepCell) {
+/**
+ * The cell chosen by mean CV metric among `cells` (in grid order, layer by layer): the sweep's choice once every
+ * cell is in, and the best so far while they arrive (ties go to the earlier cell, so both agree). Null when empty.
+ */
+export function bestCell(
+  cells: readonly Pick<SweepCell, 'layer' | 'setting' | 'cv'>[],
+  selectBy: ProbeSweepConfig['selectBy'],
+): { layer: number; setting: number } | null {
+  if (cells.length === 0) return null;
+  const chosen = cells[chooseLayer(cells.map(cvMeans), selectBy)];
+  return { layer: chosen.layer, setting: chosen.setting };
+}
+
+function cvMeans(c: Pick<SweepCell, 'cv'>) {
   return { accuracy: c.cv.accuracy.mean, auroc: c.cv.auroc.mean, logLoss: c.cv.logLoss.mean, rows: 0 };
 }
 

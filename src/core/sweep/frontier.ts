@@ -23,3 +23,23 @@ export function paretoFrontier(points: readonly FrontierPoint[]): number[] {
   }
   return out;
 }
+
+/** A member as the frontier CSV lists it (the CLI's sweep.json members, a kept sweep's members). */
+export interface FrontierRow {
+  id: number;
+  label: string;
+  test: { l0: number | null; fvu: number | null } | null;
+  deadFraction: number | null;
+  onFrontier: boolean;
+}
+
+/** Every trained member, by held-out L0: the frontier's members marked, so a plot of the CSV draws it. */
+export function frontierCsv(members: readonly FrontierRow[]): string {
+  const rows = members
+    .filter((m) => m.test)
+    .sort((a, b) => (a.test!.l0 ?? Infinity) - (b.test!.l0 ?? Infinity))
+    .map((m) =>
+      [m.id, JSON.stringify(m.label), m.test!.l0, m.test!.fvu, m.deadFraction, m.onFrontier ? 1 : 0].join(','),
+    );
+  return `id,label,test_l0,test_fvu,dead_fraction,on_frontier\n${rows.join('\n')}\n`;
+}

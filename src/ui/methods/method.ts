@@ -3,9 +3,18 @@
 // which method it is talking to.
 
 import type { ChangeEffect } from '../../core/sae/config';
-import type { ArrayRef, ErrorReport, FileSummary, JobResult, JobSpec, SplitRef, ToWorker } from '../../protocol';
+import type {
+  ArrayRef,
+  ErrorReport,
+  FileSummary,
+  JobResult,
+  JobSpec,
+  SplitRef,
+  StreamedSweepCell,
+  ToWorker,
+} from '../../protocol';
 import type { JobSlot } from '../jobs/job-slot.svelte';
-import type { RunResult } from '../runs/run-record';
+import type { RunRecord, RunResult } from '../runs/run-record';
 import type { NamedRef, RunSetup, SetupData, SetupSplit } from '../runs/run-setup';
 import type { ProgressColumns } from '../progress-columns';
 import { stableKey } from '../runs/run-key';
@@ -49,6 +58,8 @@ export interface JobHandlers {
   updated?(effect: ChangeEffect): void;
   /** An SAE checkpoint of the running job. */
   checkpoint?(m: { jobId: number; step: number; paused: boolean; bytes: ArrayBuffer }): void;
+  /** A probe-sweep cell of the running job, as soon as it is done. */
+  cell?(cell: StreamedSweepCell): void;
 }
 
 /** The workbench as a method sees it: sending jobs in its slots, and keeping runs. */
@@ -86,6 +97,13 @@ export interface MethodState {
   setup(data: DataContext): RunSetup | null;
   /** Applies a shared or stored setup when it is this method's; true when it was. */
   applySetup(setup: RunSetup): boolean;
+  /**
+   * Shows a kept run's stored result again, with its settings, without retraining; true when it is this method's
+   * and it can (absent: the method's runs can only be loaded as a setup).
+   */
+  showRun?(run: RunRecord): boolean;
+  /** What else the method hears of a job it is sending (a sweep's cells as they finish); absent: only its result. */
+  follow?(spec: JobSpec): Pick<JobHandlers, 'cell'>;
   /** Runs the method its own way (SAE: checkpoints, resume); absent: the standard run below. */
   run?(port: JobPort, data: DataContext): void;
 }
@@ -98,6 +116,7 @@ export function runMethod(method: MethodState, port: JobPort, data: DataContext)
   method.live = true;
   const key = stableKey(spec);
   port.send(method.slot, spec, {
+    ...method.follow?.(spec),
     done: (result) => {
       method.resultKey = key;
       const draft = method.accept(result, data);

@@ -1,9 +1,11 @@
 // The key numbers of any kept run, train beside held-out: accuracy and AUROC for classifiers, R² and MSE for
-// ridge, FVU and L0 for SAEs. Pure, so the run list and the comparison table read the same values.
+// ridge, FVU and L0 for SAEs; for a sweep, its grid, size and best cell or member. Pure, so the run list and the
+// comparison table read the same values.
 import type { RunRecord, RunResult } from './run-record';
 import type { ClassificationOutcome } from '../../protocol';
 import { transferSummary } from '../../core/eval/transfer';
 import { settingLabel } from '../../core/probes/probe-sweep';
+import { keptFrontier, lowestFvuMember } from '../sae/kept-sweep';
 
 export interface KeyMetric {
   label: string;
@@ -21,6 +23,10 @@ export interface RunSummary {
   external?: { name: string; metrics: KeyMetric[] };
   /** One line of detail: iterations, chosen layer, best C, L0 target. */
   detail: string;
+  /** A sweep's grid and its size ("6 layers × 3 settings", 18 cells). */
+  grid?: { text: string; size: number };
+  /** What a kept run lacks that its method's view would otherwise offer. */
+  note?: string;
 }
 
 const classification = (o: ClassificationOutcome): KeyMetric[] => [
@@ -62,6 +68,24 @@ export function summarizeRun(result: RunResult): RunSummary {
         detail: `${r.dIn}→${r.dSae}${r.k !== null ? `, k=${r.k}` : ''}, ${r.steps} steps, ${r.liveLatents} live latents`,
       };
     }
+    case 'sae-sweep': {
+      const r = result.result;
+      const best = lowestFvuMember(r);
+      const m = best?.metrics;
+      const finished = r.members.filter((x) => x.metrics).length;
+      return {
+        method: 'sae sweep',
+        metrics: [
+          { label: 'FVU', train: m?.train.fvu ?? null, test: m?.test.fvu ?? null, lowerIsBetter: true },
+          { label: 'L0', train: m?.train.l0 ?? null, test: m?.test.l0 ?? null },
+        ],
+        detail: best
+          ? `lowest held-out FVU: ${best.member.label} · ${keptFrontier(r).length} of ${finished} finished members on the L0–FVU frontier`
+          : 'no member finished',
+        grid: { text: r.grid.join(' × '), size: r.members.length },
+        note: "members' weights are not kept: open shows the frontier and metrics; rerun to browse or export a member",
+      };
+    }
     case 'suite': {
       const r = result.result;
       switch (r.method) {
@@ -87,7 +111,11 @@ export function summarizeRun(result: RunResult): RunSummary {
             method: r.method,
             metrics: classification(r.bestOutcome),
             external: external(r.bestOutcome),
-            detail: `best cell ${r.names[b.layer]} · ${settingLabel(r.settings[b.setting])} (by ${r.folds}-fold CV)`,
+            detail: `best cell ${r.names[b.layer]} · ${settingLabel(r.settings[b.setting])} (by ${r.folds}-fold CV); its held-out numbers shown`,
+            grid: {
+              text: `${r.names.length} layers × ${r.settings.map(settingLabel).join(', ')}`,
+              size: r.names.length * r.settings.length,
+            },
           };
         }
         case 'regularization-path':

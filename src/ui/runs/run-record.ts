@@ -1,14 +1,17 @@
 // A finished run as it is kept in the browser and exported: setup (with seed), engine, curves, result. The
-// result is the method's own: a logistic probe summary, a probe-suite result, or an SAE summary.
+// result is the method's own: a logistic probe summary, a probe-suite result (a probe sweep's whole grid with
+// every cell's probe), an SAE summary, or what is kept of an SAE sweep (see kept-sweep).
 
 import type { EngineInfo } from '../../core/engine/engine';
 import type { JobResult } from '../../protocol';
+import type { KeptSaeSweep } from '../sae/kept-sweep';
 import { validateSetup, type RunSetup } from './run-setup';
 import { parseTyped, stringifyTyped } from './typed-json';
 
 /** Every trained method's result; analyses are not kept (they are recomputed from their setup in seconds). */
-/** Sweeps are not kept as runs: each member's summary is reachable from the sweep's frontier instead. */
-export type RunResult = Exclude<JobResult, { method: 'analysis' } | { method: 'sae-sweep' }>;
+/** An SAE sweep is kept as its grid and members' final metrics, without their weights. */
+export type RunResult =
+  Exclude<JobResult, { method: 'analysis' } | { method: 'sae-sweep' }> | { method: 'sae-sweep'; result: KeptSaeSweep };
 
 export interface RunRecord {
   id: string;
@@ -23,7 +26,7 @@ export interface RunRecord {
 }
 
 const FORMAT = 'probelab-run';
-const RESULT_METHODS: readonly string[] = ['logistic', 'suite', 'sae'] satisfies RunResult['method'][];
+const RESULT_METHODS: readonly string[] = ['logistic', 'suite', 'sae', 'sae-sweep'] satisfies RunResult['method'][];
 
 export function exportRun(run: RunRecord): string {
   return stringifyTyped({ format: FORMAT, version: 1, run }, 1);

@@ -1,9 +1,10 @@
 // A run's setup without its data: method, hyperparameters, split and seed, and which arrays were used (by
 // file name and key, since a colleague's files have their own ids). It round-trips through the URL so a setup
-// can be shared and reproduced on someone else's files. Logistic, every probe-suite method and SAEs.
+// can be shared and reproduced on someone else's files. Logistic, every probe-suite method, SAEs and SAE sweeps.
 
 import { DEFAULT_LOGISTIC, type LogisticConfig } from '../../core/probes/logistic';
 import { DEFAULT_SAE_CONFIG, type SaeConfig } from '../../core/sae/config';
+import { parseSweepAxes, type SweepAxis } from '../../core/sweep/grid';
 import { DEFAULT_SUITE_SETTINGS, SUITE_METHODS, type SuiteSettings } from './suite-settings';
 
 export interface NamedRef {
@@ -36,7 +37,14 @@ interface SetupBase {
 export type RunSetup =
   | (SetupBase & { method: 'logistic'; config: LogisticConfig })
   | (SetupBase & { method: 'suite'; suite: SuiteSettings })
-  | (SetupBase & { method: 'sae'; config: SaeConfig });
+  | (SetupBase & { method: 'sae'; config: SaeConfig })
+  /** Every member's base settings and the grid, one `name=v1,v2` axis per line (part of the run's identity). */
+  | (SetupBase & { method: 'sae-sweep'; config: SaeConfig; grid: string[] });
+
+/** A sweep's axes as the setup keeps them: one canonical `name=v1,v2` line each, however they were typed. */
+export function gridLines(axes: readonly SweepAxis[]): string[] {
+  return axes.map((a) => `${a.name}=${a.values.join(',')}`);
+}
 
 const PARAM = 'setup';
 
@@ -62,7 +70,7 @@ export function decodeSetup(encoded: string): RunSetup {
 
 /** Checks an untrusted setup (from a URL or an imported run) and fills settings it omits with the defaults. */
 export function validateSetup(parsed: unknown): RunSetup {
-  const s = parsed as Partial<RunSetup> & { config?: unknown; suite?: unknown };
+  const s = parsed as Partial<RunSetup> & { config?: unknown; suite?: unknown; grid?: unknown };
   if (!s || typeof s !== 'object' || s.version !== 1)
     throw new Error(`the shared setup has version ${JSON.stringify(s?.version)}; this Probelab reads version 1`);
   const split = checkSplit(s.split);
@@ -84,6 +92,19 @@ export function validateSetup(parsed: unknown): RunSetup {
         split,
         data,
       };
+    case 'sae-sweep': {
+      const grid = s.grid;
+      if (!Array.isArray(grid) || grid.length === 0 || grid.some((l) => typeof l !== 'string'))
+        throw new Error(`the shared setup's grid is ${JSON.stringify(grid)}, expected lines such as "k=16,32"`);
+      return {
+        version: 1,
+        method: 'sae-sweep',
+        config: checkLike(s.config ?? {}, DEFAULT_SAE_CONFIG, 'config') as SaeConfig,
+        grid: gridLines(parseSweepAxes(grid)),
+        split,
+        data,
+      };
+    }
     case 'suite': {
       const suite = checkLike(s.suite ?? {}, DEFAULT_SUITE_SETTINGS, 'suite') as SuiteSettings;
       return { version: 1, method: 'suite', suite, split, data };

@@ -14,6 +14,7 @@ import type { DataContext, JobHandlers, JobPort, MethodState, RunDraft } from '.
 import { copyProgress, lastValue } from '../progress-columns';
 import { stableKey } from '../runs/run-key';
 import type { RunSetup } from '../runs/run-setup';
+import type { RunRecord } from '../runs/run-record';
 import { SaeSweep } from './sae-sweep.svelte';
 
 /** Which run a job is: the user's data, a sanity baseline, or an imported dictionary's evaluation. */
@@ -343,8 +344,17 @@ export class SaeState implements MethodState {
   }
 
   applySetup(setup: RunSetup): boolean {
-    if (setup.method !== 'sae') return false;
+    if (setup.method !== 'sae' && setup.method !== 'sae-sweep') return false;
     this.config = { ...setup.config };
+    if (setup.method === 'sae-sweep') this.sweep.gridText = setup.grid.join('\n');
+    return true;
+  }
+
+  /** A kept sweep is shown again: its frontier and members' metrics, with its base settings and grid. */
+  showRun(run: RunRecord): boolean {
+    if (run.setup.method !== 'sae-sweep' || run.result.method !== 'sae-sweep') return false;
+    this.applySetup(run.setup);
+    this.sweep.opened = { name: run.name, sweep: run.result.result };
     return true;
   }
 }

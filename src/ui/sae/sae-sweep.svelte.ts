@@ -1,12 +1,16 @@
 // The SAE tab's sweep mode: a grid typed one axis per line (`k=8,16`), run as one sweep job in its own lane with
 // the tab's settings as every member's base; members stopped or added while it runs; the finished members'
-// summaries kept so a frontier point opens in the feature browser or exports as SAELens.
+// summaries kept so a frontier point opens in the feature browser or exports as SAELens. A finished sweep is kept
+// in the Runs list (its grid and members' final metrics, no weights), and one opened from there is shown again.
 import type { SaeConfig } from '../../core/sae/config';
 import { parseSweepAxes, parseSweepAxis, type GridPoint, type SweepAxis } from '../../core/sweep/grid';
 import { saeGridMembers } from '../../core/sweep/sae-grid';
 import type { SaeBrowserSpec, SaeResultSummary, SaeSweepResult } from '../../protocol';
 import { JobSlot } from '../jobs/job-slot.svelte';
 import type { DataContext, JobPort } from '../methods/method';
+import { emptyProgress } from '../progress-columns';
+import { gridLines, type RunSetup } from '../runs/run-setup';
+import { keepSweep, type KeptSaeSweep } from './kept-sweep';
 
 export interface SweepMemberInfo {
   id: number;
@@ -21,6 +25,8 @@ export class SaeSweep {
   error = $state('');
   members = $state.raw<SweepMemberInfo[]>([]);
   result = $state.raw<SaeSweepResult | null>(null);
+  /** A sweep opened from the Runs list (shown while no sweep runs; cleared when one starts). */
+  opened = $state.raw<{ name: string; sweep: KeptSaeSweep } | null>(null);
   private axes: SweepAxis[] = [];
 
   /** The grid typed, checked (a bad line is named); null with `error` set when it does not parse. */
@@ -47,6 +53,17 @@ export class SaeSweep {
     this.axes = g.axes;
     this.members = g.members;
     this.result = null;
+    this.opened = null;
+    const grid = gridLines(g.axes);
+    const setup = $state.snapshot({
+      version: 1 as const,
+      method: 'sae-sweep' as const,
+      config: base,
+      grid,
+      split: data.setupSplit,
+      data: data.setupData,
+    }) as RunSetup;
+    const name = `sae sweep ${grid.join(' × ')} · ${data.setupData.activations?.fileName ?? 'data'}`;
     port.send(
       this.slot,
       {
@@ -55,7 +72,15 @@ export class SaeSweep {
       },
       {
         done: (r) => {
-          if (r.method === 'sae-sweep') this.result = r.result;
+          if (r.method !== 'sae-sweep') return;
+          this.result = r.result;
+          // The frontier is redrawn from the members' final metrics: the step-by-step curves are not kept.
+          port.keep({
+            name,
+            setup,
+            result: { method: 'sae-sweep', result: keepSweep(r.result, grid) },
+            progress: emptyProgress(),
+          });
         },
         failed: (message) => (this.error = message),
       },

@@ -11,10 +11,12 @@ import type { NamedRef, SetupData } from '../runs/run-setup';
 import { layerChoices, defaultContrastPair, type LayerChoice } from './suite-data';
 import type { JobResult, ProbeResultSummary, ProbeSuiteResult, SuiteEvalOptions } from '../../protocol';
 import { JobSlot } from '../jobs/job-slot.svelte';
-import type { DataContext, MethodState, RunDraft } from '../methods/method';
+import type { DataContext, JobHandlers, MethodState, RunDraft } from '../methods/method';
+import { fillCell, startLiveSweep, type LiveSweep } from './live-sweep';
 import { logisticRunName } from '../methods/logistic-method.svelte';
 import { copyProgress } from '../progress-columns';
 import type { RunSetup } from '../runs/run-setup';
+import type { RunRecord } from '../runs/run-record';
 
 export type SuiteDataChoice = Pick<DataContext, 'activations' | 'labels' | 'classNames' | 'split' | 'files'>;
 
@@ -48,6 +50,10 @@ export class SuiteState implements MethodState {
   transferSource = $state<'layers' | 'sets'>('layers');
   transferSets = $state<DataPair[]>([]);
   result = $state.raw<ProbeSuiteResult | null>(null);
+  /** The grid of the probe sweep sent last, filling in as its cells stream in (null: the last job is no sweep). */
+  sweepGrid = $state.raw<LiveSweep | null>(null);
+  /** The kept run whose stored result is shown (opened from the Runs list); cleared by the next run. */
+  openedRun = $state<string | null>(null);
   /** Data a shared setup asks for, by file name, applied as files of those names load. */
   private wanted: SetupData = {};
 
@@ -223,6 +229,20 @@ export class SuiteState implements MethodState {
     }));
   }
 
+  /** A probe sweep's cells fill its grid as they arrive; any other job clears the grid. */
+  follow(spec: JobSpec): Pick<JobHandlers, 'cell'> {
+    this.openedRun = null;
+    const grid = spec.method === 'suite' ? startLiveSweep(spec.suite) : null;
+    this.sweepGrid = grid;
+    if (!grid) return {};
+    return {
+      // The workbench drops a superseded job's messages, so every cell heard here is of the grid just started.
+      cell: (c) => {
+        if (this.sweepGrid) this.sweepGrid = fillCell(this.sweepGrid, c);
+      },
+    };
+  }
+
   accept(result: JobResult, data: DataContext): RunDraft | null {
     const dataName = data.setupData.activations?.fileName ?? 'data';
     const progress = copyProgress(this.slot.progress);
@@ -235,6 +255,16 @@ export class SuiteState implements MethodState {
     // Applying an imported probe trains nothing: it is not kept as a run.
     if (result.result.method === 'apply-probe') return null;
     return { name: `${this.describe()} · ${dataName}`, setup: this.setup(data), result, progress };
+  }
+
+  showRun(run: RunRecord): boolean {
+    if (run.setup.method !== 'suite' || run.result.method !== 'suite') return false;
+    this.settings = structuredClone(run.setup.suite);
+    this.result = run.result.result;
+    // Not the key of anything on the page: the data it was trained on may not be loaded.
+    this.resultKey = null;
+    this.openedRun = run.name;
+    return true;
   }
 
   setup(data: DataContext): RunSetup {

@@ -1,8 +1,10 @@
 import { expect, test } from 'vitest';
 import { addToHistory, runIdentity } from '../../../src/ui/runs/run-history';
 import type { RunRecord } from '../../../src/ui/runs/run-record';
-import type { RunSetup } from '../../../src/ui/runs/run-setup';
+import { validateSetup, type RunSetup } from '../../../src/ui/runs/run-setup';
 import { DEFAULT_LOGISTIC } from '../../../src/core/probes/logistic';
+import { DEFAULT_SAE_CONFIG } from '../../../src/core/sae/config';
+import { DEFAULT_SUITE_SETTINGS } from '../../../src/ui/runs/suite-settings';
 
 const setup = (C: number, file = 'acts.npy'): RunSetup => ({
   version: 1,
@@ -73,4 +75,53 @@ test('the history is capped, oldest unpinned runs dropped first; pinned runs nev
   expect(list.filter((r) => !r.pinned).map((r) => r.id)).toEqual(['r7', 'r6', 'r5', 'r4', 'r3']);
   expect(dropped).toEqual(['r0', 'r1', 'r2']);
   expect(list.some((r) => r.id === 'pin')).toBe(true);
+});
+
+test('a sweep is one history entry per grid: the same grid replaces it, another grid (however typed) adds one', () => {
+  const sweep = (grid: string[]): RunSetup =>
+    validateSetup({
+      version: 1,
+      method: 'sae-sweep',
+      config: DEFAULT_SAE_CONFIG,
+      grid,
+      split: { kind: 'random', testFraction: 0.1, seed: 0, stratify: false },
+      data: { activations: { fileName: 'acts.npy', key: '' } },
+    });
+  let list: RunRecord[] = [];
+  for (const [id, grid] of [
+    ['a', ['k=4,8', 'd-sae=32,64']],
+    ['b', ['k=4,8', 'd-sae=32,128']],
+    ['c', ['k = 4, 8', 'd-sae=32,64']],
+  ] as const)
+    list = addToHistory(list, run(id, sweep([...grid]))).list;
+  // 'c' is the grid of 'a' typed with spaces: it replaced 'a' (keeping its id); 'b' has another grid.
+  expect(list.map((r) => r.id).sort()).toEqual(['a', 'b']);
+  expect(list.find((r) => r.id === 'a')!.createdAt).toBeGreaterThan(list.find((r) => r.id === 'b')!.createdAt);
+  // A probe sweep's grid is its suite settings: other Cs are another run.
+  const probe = (Cs: number[]): RunSetup => ({
+    version: 1,
+    method: 'suite',
+    suite: {
+      ...DEFAULT_SUITE_SETTINGS,
+      method: 'probe-sweep',
+      probeSweep: { ...DEFAULT_SUITE_SETTINGS.probeSweep, Cs },
+    },
+    split: { kind: 'random', testFraction: 0.25, seed: 0, stratify: true },
+    data: {},
+  });
+  expect(runIdentity(probe([0.1, 1]))).not.toBe(runIdentity(probe([0.1, 10])));
+  expect(runIdentity(probe([0.1, 1]))).toBe(runIdentity(probe([0.1, 1])));
+});
+
+test('a sweep setup with no grid or a malformed one is refused', () => {
+  const base = {
+    version: 1,
+    method: 'sae-sweep',
+    config: {},
+    split: { kind: 'random', testFraction: 0.1, seed: 0, stratify: false },
+    data: {},
+  };
+  expect(() => validateSetup({ ...base })).toThrow(/grid is undefined/);
+  expect(() => validateSetup({ ...base, grid: [] })).toThrow(/expected lines/);
+  expect(() => validateSetup({ ...base, grid: ['k=4,4'] })).toThrow(/given twice/);
 });

@@ -10,7 +10,13 @@ import type { Engine } from '../../../src/core/engine/engine';
 import { probeToSafetensors } from '../../../src/core/probes/probe-export';
 import { summarizeRun } from '../../../src/ui/runs/run-metrics';
 import { fixtureBytes, referenceJson } from '../../support/fixtures';
-import { DEFAULT_SUITE_EVAL, type ProbeSuiteResult, type SaeResultSummary } from '../../../src/protocol';
+import {
+  DEFAULT_SUITE_EVAL,
+  type ProbeSuiteResult,
+  type SaeResultSummary,
+  type SaeSweepResult,
+} from '../../../src/protocol';
+import { keepSweep } from '../../../src/ui/sae/kept-sweep';
 
 const ENGINE = { backend: 'webgpu', implementation: 'tfjs-webgpu', adapter: 'x', precision: 'f32' } as const;
 
@@ -253,4 +259,131 @@ test('a corrupted or foreign import gets a clear error naming the file', () => {
     setup: { ...suiteRun().setup, method: 'magic' } as unknown as RunRecord['setup'],
   });
   expect(() => importRun(badSetup, 's.json')).toThrow(/s.json: the run's setup names an unknown method "magic"/);
+});
+
+test('a probe-sweep run keeps its whole grid (every cell, its probe and intervals) and lists grid, size and best cell', async () => {
+  const store = new DatasetStore();
+  await store.open('layers.safetensors', bytesSource('layers.safetensors', fixtureBytes('layers.safetensors')));
+  const ref = referenceJson().layers;
+  // LDA cells are closed-form: the sweep never touches the engine.
+  const sweep = (await runProbeSuiteJob(
+    null as unknown as Engine,
+    store,
+    {
+      method: 'probe-sweep',
+      eval: { ...DEFAULT_SUITE_EVAL, bootstrap: { samples: 50, seed: 0, level: 0.95 } },
+      config: {
+        logistic: DEFAULT_LOGISTIC,
+        ldaStandardize: true,
+        settings: [
+          { method: 'lda', shrinkage: 0.1 },
+          { method: 'lda', shrinkage: 0.9 },
+        ],
+        selectBy: 'accuracy',
+        folds: 2,
+        seed: 0,
+      },
+      data: {
+        layers: [0, 5].map((i) => ({
+          name: `layer_${i}`,
+          activations: { fileId: 'layers.safetensors', key: `layer_${i}` },
+        })),
+        labels: { fileId: 'layers.safetensors', key: 'labels' },
+        split: { kind: 'explicit', train: ref.train_idx, test: ref.test_idx, source: 'reference.json' },
+      },
+    },
+    { onStart: () => {}, onProgress: () => {}, isCancelled: () => false },
+  ))!;
+  const original: RunRecord = {
+    ...suiteRun(),
+    id: 'r4',
+    name: 'probe sweep',
+    setup: {
+      version: 1,
+      method: 'suite',
+      suite: {
+        ...DEFAULT_SUITE_SETTINGS,
+        method: 'probe-sweep',
+        probeSweep: { Cs: [], ldaShrinkages: [0.1, 0.9], folds: 2, seed: 0, selectBy: 'accuracy' },
+      },
+      split: { kind: 'file', fileName: 'split.json' },
+      data: { activations: { fileName: 'layers.safetensors', key: 'layer_0' } },
+    },
+    result: { method: 'suite', result: sweep },
+  };
+  const back = importRun(exportRun(original), 'sweep.probelab-run.json');
+  expectBitExact(original, back);
+  const r = back.result.method === 'suite' && back.result.result.method === 'probe-sweep' ? back.result.result : null;
+  expect(r!.cells.flat()).toHaveLength(4);
+  // Every cell's probe comes back and scores as before: the heat map's cells can still be exported.
+  const cell = r!.cells[1][0];
+  const orig = (sweep as Extract<ProbeSuiteResult, { method: 'probe-sweep' }>).cells[1][0];
+  expect(Array.from(probeToSafetensors(cell.model))).toEqual(Array.from(probeToSafetensors(orig.model)));
+  const s = summarizeRun(back.result);
+  expect(s.grid).toEqual({ text: '2 layers × lda shrinkage=0.1, lda shrinkage=0.9', size: 4 });
+  const best = r!.cells[r!.best.layer][r!.best.setting];
+  expect(s.detail).toContain(`best cell ${r!.names[r!.best.layer]}`);
+  // The held-out numbers listed are the best cell's.
+  expect(s.metrics[0].test).toBeCloseTo(best.test.accuracy!, 12);
+  expect(s.metrics[1].test).toBeCloseTo(best.test.auroc!, 12);
+});
+
+test('an SAE sweep run keeps the grid and every member’s final metrics but no weights, and round-trips', () => {
+  const summary = (saeRun().result as { result: SaeResultSummary }).result;
+  const member = (id: number, label: string, fvu: number, l0: number) => ({
+    member: {
+      id,
+      point: {},
+      label,
+      slug: label.replace(/\W+/g, '_'),
+      config: { ...DEFAULT_SAE_CONFIG, seed: id },
+      addedLive: false,
+    },
+    stop: { reason: 'done' as const },
+    summary: { ...summary, test: { ...summary.test, fvu, l0 }, deadFraction: id / 10 },
+  });
+  const result: SaeSweepResult = {
+    implementation: 'wgsl-fused',
+    elapsedMs: 12,
+    batches: 3,
+    members: [
+      member(0, 'k=4 d-sae=32', 0.5, 4),
+      member(1, 'k=8 d-sae=32', 0.3, 8),
+      member(2, 'k=4 d-sae=64', 0.6, 5),
+      { ...member(3, 'k=8 d-sae=64', 0, 0), stop: { reason: 'stopped', step: 2 }, summary: null },
+    ],
+  };
+  const kept = keepSweep(result, ['k=4,8', 'd-sae=32,64']);
+  const original: RunRecord = {
+    id: 'r5',
+    name: 'sae sweep',
+    createdAt: 1_700_000_000_005,
+    engine: ENGINE,
+    setup: {
+      version: 1,
+      method: 'sae-sweep',
+      config: DEFAULT_SAE_CONFIG,
+      grid: ['k=4,8', 'd-sae=32,64'],
+      split: { kind: 'random', testFraction: 0.1, seed: 0, stratify: false },
+      data: {},
+    },
+    progress: { fields: [], columns: [] },
+    result: { method: 'sae-sweep', result: kept },
+  };
+  const text = exportRun(original);
+  // No weights, SAELens bytes or per-latent arrays travel with it.
+  for (const heavy of ['wEnc', 'saeLens', 'testFires', 'decoderNorms', 'features']) expect(text).not.toContain(heavy);
+  const back = importRun(text, 'sweep.json');
+  expectBitExact(original, back);
+  const s = summarizeRun(back.result);
+  expect(s.method).toBe('sae sweep');
+  expect(s.grid).toEqual({ text: 'k=4,8 × d-sae=32,64', size: 4 });
+  // Lowest held-out FVU among finished members: k=8 d-sae=32 (0.3); the stopped member is left out.
+  expect(s.metrics.map((m) => [m.label, m.test])).toEqual([
+    ['FVU', 0.3],
+    ['L0', 8],
+  ]);
+  // Frontier by hand: (L0 4, FVU 0.5) and (8, 0.3) are on it; (5, 0.6) is beaten by (4, 0.5).
+  expect(s.detail).toBe('lowest held-out FVU: k=8 d-sae=32 · 2 of 3 finished members on the L0–FVU frontier');
+  expect(s.note).toMatch(/weights are not kept/);
 });

@@ -40,7 +40,7 @@ export async function createEngine(
   // tfjs-node on the first CPU tensor), which would otherwise land in the CLI's output and the page's console.
   tf.env().set('PROD', true);
   // Whatever computes the training, the host's eigensolver (PCA, LEACE, LDA, whitening) runs on WebAssembly SIMD.
-  installWasmHostKernels();
+  const hostKernels = installWasmHostKernels();
   let fallbackReason: string | undefined;
   let reason: EngineReason = 'no-webgpu';
   if (preference !== 'cpu') {
@@ -63,6 +63,7 @@ export async function createEngine(
           backend: 'webgpu' as const,
           adapter: acquired.gpu.description,
           precision: 'f32' as const,
+          hostKernels,
           reason: 'webgpu' as const,
           limits: { maxBufferSize, maxStorageBufferBindingSize },
         };
@@ -100,6 +101,7 @@ export async function createEngine(
       fallbackReason,
       reason,
       precision: 'f32',
+      hostKernels,
     }),
   };
 }

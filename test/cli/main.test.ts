@@ -41,6 +41,8 @@ test('probe --json on breast_cancer with the reference split matches scikit-lear
   expect(Math.abs(result.test.auroc - expected.test_auroc)).toBeLessThanOrEqual(1e-3);
   // The JSON says which engine ran and why: the CPU, asked for with --engine cpu.
   expect(result.engine).toMatchObject({ backend: 'cpu', reason: 'user-choice', implementation: 'cpu-wasm-simd' });
+  // …and which build of the kernels: the CLI turns relaxed SIMD on, so the fused multiply-add one.
+  expect(result.engine.hostKernels).toBe('wasm-simd-f64-fma');
   expect(cosine(result.probe.weight, expected.coef)).toBeGreaterThanOrEqual(0.999);
   expect(result.probe.space).toMatch(/standardized/);
 });

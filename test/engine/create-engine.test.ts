@@ -1,6 +1,7 @@
 // Which engine createEngine starts in Node without a WebGPU provider, and the reason it records: the words the
 // page's badge and the CLI's --json show.
 import { describe, expect, test } from 'vitest';
+import { hostKernels } from '../../src/core/math/host-kernels';
 import { createEngine } from '../../src/engine/create-engine';
 
 describe('createEngine without WebGPU', () => {
@@ -8,6 +9,9 @@ describe('createEngine without WebGPU', () => {
     const { engine, gpu } = await createEngine('cpu');
     expect(gpu).toBeUndefined();
     expect(engine.info).toMatchObject({ backend: 'cpu', reason: 'user-choice', implementation: 'cpu-wasm-simd' });
+    // The host's eigensolver now runs on the WebAssembly f64 kernels too.
+    expect(engine.info.hostKernels).toMatch(/^wasm-simd-f64/);
+    expect(hostKernels().name).toBe(engine.info.hostKernels);
   });
 
   test("'auto' falls back to the CPU and says WebGPU is missing", async () => {

@@ -32,6 +32,11 @@ export interface EngineInfo {
   reason?: EngineReason;
   /** Precision of the arithmetic, stated in the UI and in exported reports. */
   precision: 'f32';
+  /**
+   * The f64 kernels under the host's eigensolver and products (e.g. 'wasm-simd-f64-fma': WebAssembly SIMD with
+   * fused multiply-adds, the same build the CPU engine's kernels use; 'js-f64' without WebAssembly SIMD).
+   */
+  hostKernels?: string;
   /** The device's buffer limits (WebGPU only): what a sweep checks its members against before it starts. */
   limits?: { maxBufferSize: number; maxStorageBufferBindingSize: number };
 }

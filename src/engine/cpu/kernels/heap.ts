@@ -10,21 +10,50 @@ import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm';
  */
 export type KernelVariant = 'base' | 'fma';
 
-interface KernelExports {
+/** C += Â·B over 4-row tiles of packed Â and B panels (kernels.wat documents the layouts); byte offsets. */
+type PackedGemm = (
+  pa: number,
+  pb: number,
+  ldb: number,
+  bPanel: number,
+  pc: number,
+  ldc: number,
+  mPanels: number,
+  nPanels: number,
+  kc: number,
+) => void;
+
+export interface KernelExports {
   memory: WebAssembly.Memory;
   gemm(a: number, aRow: number, aK: number, b: number, c: number, M: number, K: number, N: number, acc: number): void;
-  sgemmPacked(
-    pa: number,
-    pb: number,
-    ldb: number,
-    bPanel: number,
-    pc: number,
-    ldc: number,
-    mPanels: number,
-    nPanels: number,
-    kc: number,
-  ): void;
+  sgemmPacked: PackedGemm;
   spackPanels(src: number, sp: number, sq: number, kc: number, count: number, w: number, dst: number): void;
+  // f64, for the host's linear algebra (host-f64.ts).
+  dgemmPacked: PackedGemm;
+  dsymvUpper(a: number, lda: number, v: number, p: number, lo: number, n: number): void;
+  dpanelMv(
+    out: number,
+    V: number,
+    W: number,
+    ld: number,
+    x: number,
+    y: number,
+    jj: number,
+    lo: number,
+    n: number,
+  ): void;
+  dpanelTv(
+    s1: number,
+    s2: number,
+    V: number,
+    W: number,
+    ld: number,
+    v: number,
+    jj: number,
+    lo: number,
+    n: number,
+  ): void;
+  dpackPanels(src: number, sp: number, sq: number, kc: number, count: number, alpha: number, dst: number): void;
   adam(
     p: number,
     g: number,

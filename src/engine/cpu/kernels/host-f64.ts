@@ -11,7 +11,7 @@ import {
   type F64Workspace,
   type HostKernels,
 } from '../../../core/math/host-kernels';
-import { bestKernelVariant, kernelModule, kernelsSupported, type KernelVariant } from './heap';
+import { bestKernelVariant, kernelModule, kernelsSupported, type KernelExports, type KernelVariant } from './heap';
 
 /** k per packed slab, rows per packed A block, columns per packed B block (GotoBLAS's kc, mc, nc). */
 const KC = 256;
@@ -32,48 +32,9 @@ interface BPanels {
   panel: number;
 }
 
-interface F64Exports {
-  memory: WebAssembly.Memory;
-  dgemmPacked(
-    pa: number,
-    pb: number,
-    ldb: number,
-    bPanel: number,
-    pc: number,
-    ldc: number,
-    mPanels: number,
-    nPanels: number,
-    kc: number,
-  ): void;
-  dsymvUpper(a: number, lda: number, v: number, p: number, lo: number, n: number): void;
-  dpanelMv(
-    out: number,
-    V: number,
-    W: number,
-    ld: number,
-    x: number,
-    y: number,
-    jj: number,
-    lo: number,
-    n: number,
-  ): void;
-  dpanelTv(
-    s1: number,
-    s2: number,
-    V: number,
-    W: number,
-    ld: number,
-    v: number,
-    jj: number,
-    lo: number,
-    n: number,
-  ): void;
-  dpackPanels(src: number, sp: number, sq: number, kc: number, count: number, alpha: number, dst: number): void;
-}
-
 export class WasmHostKernels implements HostKernels {
   readonly name: string;
-  private k!: F64Exports;
+  private k!: KernelExports;
   private mem!: Float64Array;
   private busy = false;
 
@@ -83,7 +44,7 @@ export class WasmHostKernels implements HostKernels {
   }
 
   private instantiate(bytes: number): void {
-    this.k = new WebAssembly.Instance(kernelModule(this.variant)).exports as unknown as F64Exports;
+    this.k = new WebAssembly.Instance(kernelModule(this.variant)).exports as unknown as KernelExports;
     const have = this.k.memory.buffer.byteLength;
     if (bytes > have) this.k.memory.grow(Math.ceil((bytes - have) / PAGE));
     this.mem = new Float64Array(this.k.memory.buffer);
@@ -287,49 +248,16 @@ export class WasmHostKernels implements HostKernels {
     this.k.dsymvUpper(a.byteOffset, lda * 8, v.byteOffset + vOffset * 8, p.byteOffset, lo, n);
   }
 
-  panelMv(
-    out: Float64Array,
-    outOffset: number,
-    v: Float64Array,
-    w: Float64Array,
-    ld: number,
-    x: Float64Array,
-    xOffset: number,
-    y: Float64Array,
-    yOffset: number,
-    cols: number,
-    lo: number,
-    n: number,
-  ): void {
+  panelMv: HostKernels['panelMv'] = (out, outOffset, v, w, ld, x, xOffset, y, yOffset, cols, lo, n) => {
     if (![out, v, w, x, y].every((a) => this.inMemory(a))) {
       jsHostKernels.panelMv(out, outOffset, v, w, ld, x, xOffset, y, yOffset, cols, lo, n);
       return;
     }
-    this.k.dpanelMv(
-      out.byteOffset + outOffset * 8,
-      v.byteOffset,
-      w.byteOffset,
-      ld * 8,
-      x.byteOffset + xOffset * 8,
-      y.byteOffset + yOffset * 8,
-      cols,
-      lo,
-      n,
-    );
-  }
+    const at = (a: Float64Array, offset: number) => a.byteOffset + offset * 8;
+    this.k.dpanelMv(at(out, outOffset), at(v, 0), at(w, 0), ld * 8, at(x, xOffset), at(y, yOffset), cols, lo, n);
+  };
 
-  panelTv(
-    s1: Float64Array,
-    s2: Float64Array,
-    v: Float64Array,
-    w: Float64Array,
-    ld: number,
-    u: Float64Array,
-    uOffset: number,
-    cols: number,
-    lo: number,
-    n: number,
-  ): void {
+  panelTv: HostKernels['panelTv'] = (s1, s2, v, w, ld, u, uOffset, cols, lo, n) => {
     // The kernel sums column pairs: an odd count touches one more column and one more sum entry.
     const fits = cols % 2 === 0 || (cols < ld && s1.length > cols && s2.length > cols);
     if (!fits || ![s1, s2, v, w, u].every((a) => this.inMemory(a))) {
@@ -347,7 +275,7 @@ export class WasmHostKernels implements HostKernels {
       lo,
       n,
     );
-  }
+  };
 }
 
 /**

@@ -1,0 +1,24 @@
+import { installNodeWebGPU } from '../src/engine/gpu/node-webgpu';
+import { createEngine } from '../src/engine/create-engine';
+import { PassTimer } from '../src/engine/wgsl/gpu/timer';
+import { uploadBuffer } from '../src/engine/wgsl/gpu/buffers';
+import { SaeState } from '../src/engine/wgsl/steps/sae-state';
+import { TopKSaeStep } from '../src/engine/wgsl/steps/topk-sae-step';
+import { randomF32 } from './timing';
+process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+await installNodeWebGPU([]);
+const { gpu } = await createEngine('webgpu');
+const device = gpu!.device;
+const [B, d, m, k] = process.argv.slice(2).map(Number);
+const s = new SaeState(device, d, m, { wEnc: randomF32(d * m, 1, 0.1), bEnc: new Float32Array(m), wDec: randomF32(m * d, 2, 0.1), bDec: new Float32Array(d) });
+const step = new TopKSaeStep(s, { batch: B, k, adam: { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 } });
+const x = uploadBuffer(device, randomF32(B * d, 3), 'x');
+for (let i = 0; i < 3; i++) step.step(x);
+await device.queue.onSubmittedWorkDone();
+let t0 = performance.now();
+for (let i = 0; i < 3; i++) { step.step(x); await device.queue.onSubmittedWorkDone(); }
+console.log('kernel-only step ms', (performance.now() - t0) / 3);
+const timer = new PassTimer(device);
+step.step(x, timer);
+console.log(await timer.read());
+process.exit(0);

@@ -16,14 +16,18 @@ export interface BenchArgs {
   maxIter: number;
   /** Sweep sizes N the sweep section compares with N sequential runs. */
   sweepN: (4 | 16)[];
-  /** The sweep section's shape (small: SwiftShader emulates the GPU on the CPU), warm-up and timed steps. */
+  /**
+   * The sweep section's shape (small: SwiftShader emulates the GPU on the CPU), warm-up steps, and the rounds of
+   * timed steps every way takes in turn (steps per round).
+   */
   sweepB: number;
   sweepD: number;
   sweepM: number;
   sweepK: number;
   sweepWarmup: number;
+  sweepRounds: number;
   sweepSteps: number;
-  /** The CPU engine's warm-up and timed steps (its steps take milliseconds, not SwiftShader's hundreds). */
+  /** The CPU engine's warm-up and steps per round (its steps take milliseconds, not SwiftShader's hundreds). */
   sweepCpuWarmup: number;
   sweepCpuSteps: number;
   /** A torch_reference.py JSON to fold in, with ratios. */
@@ -63,9 +67,10 @@ const DEFAULTS: BenchArgs = {
   sweepM: 256,
   sweepK: 4,
   sweepWarmup: 2,
-  sweepSteps: 6,
+  sweepRounds: 3,
+  sweepSteps: 2,
   sweepCpuWarmup: 20,
-  sweepCpuSteps: 200,
+  sweepCpuSteps: 50,
 };
 
 export function parseArgs(argv: string[]): BenchArgs {
@@ -92,6 +97,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case 'sweepM':
       case 'sweepK':
       case 'sweepWarmup':
+      case 'sweepRounds':
       case 'sweepSteps':
       case 'sweepCpuWarmup':
       case 'sweepCpuSteps': {

@@ -126,7 +126,11 @@ if (has('sweep')) {
   // The CPU engine switches tfjs's global backend to 'cpu' (the WGSL engine's SAE path does not use tfjs), so the
   // GPU sections come before this one.
   log('sae sweep vs sequential runs (wgsl engine)');
-  const webgpu = await benchSweep(wgslEngine, args, args.sweepN, { warmup: args.sweepWarmup, timed: args.sweepSteps });
+  const webgpu = await benchSweep(wgslEngine, args, args.sweepN, {
+    warmup: args.sweepWarmup,
+    rounds: args.sweepRounds,
+    steps: args.sweepSteps,
+  });
   log('sae sweep vs sequential runs (cpu engine)');
   // Node 20 has relaxed SIMD behind a flag: on, so the CPU engine runs the FMA kernels the product would pick.
   enableRelaxedSimd();
@@ -136,7 +140,11 @@ if (has('sweep')) {
   report.sweep = {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
     webgpu,
-    cpu: await benchSweep(cpuEngine, args, args.sweepN, { warmup: args.sweepCpuWarmup, timed: args.sweepCpuSteps }),
+    cpu: await benchSweep(cpuEngine, args, args.sweepN, {
+      warmup: args.sweepCpuWarmup,
+      rounds: args.sweepRounds,
+      steps: args.sweepCpuSteps,
+    }),
   };
 }
 if (has('cpu.sae')) {

@@ -1,14 +1,18 @@
-// An N-member SAE sweep (sweepLoop: members on one shared batch stream) against the same N configs as N sequential
-// single runs (trainLoop, one after another), same engine, trainers and data in the same process. Both ways warm up
-// first (pipelines compiled, the first steps' allocations done), then a fixed number of steady-state steps is timed:
-// member-samples per second each way and their ratio (> 1: the sweep trains its members faster). Set-up, held-out
-// evaluation and summaries are outside the timed steps, so the ratio is of the training step alone.
+// An N-member SAE sweep (members stepping on one shared batch stream, as core/sae/sweep-loop.ts steps them) against
+// the same N configs as N sequential single runs (each member on its own stream, one after another), same engine
+// and data in the same process. Every way warms up first (pipelines compiled, the first steps' allocations done);
+// then the ways take turns in rounds of a few steady-state steps each, so a burst of load on the shared machine
+// falls on all of them alike, and each way's step time is summed over its rounds. Reported: member-samples per
+// second and the ratio to sequential (> 1: faster than one run after another). Set-up, held-out evaluation and
+// summaries are outside the timed steps, so the ratios are of the training step alone (batch draw included).
+// Sweep ways: members stepping one by one on the shared batch (the sweep loop without the engine's group step)
+// and, where the engine has a group step, sharing the uploaded batch only, and with fused encoders too.
 import { loadavg } from 'node:os';
 import type { Engine } from '../src/core/engine/engine';
-import type { SaeTrainer } from '../src/core/engine/sae-trainer';
-import { DEFAULT_SAE_CONFIG, type SaeConfig } from '../src/core/sae/config';
-import { sweepLoop } from '../src/core/sae/sweep-loop';
-import { trainLoop, type SaeData } from '../src/core/sae/train-loop';
+import type { SaeStepGroup, SaeTrainer } from '../src/core/engine/sae-trainer';
+import { DEFAULT_SAE_CONFIG, resolvedDeadWindowTokens, type SaeConfig } from '../src/core/sae/config';
+import { DeadLatentTracker } from '../src/core/sae/dead-latents';
+import { BatchStream, stepInputs, type SaeData } from '../src/core/sae/train-loop';
 import { saeGridMembers } from '../src/core/sweep/sae-grid';
 import type { SweepAxis } from '../src/core/sweep/grid';
 import { freshSaeParams } from '../src/jobs/sae-job';
@@ -26,111 +30,158 @@ function gridOf(n: 4 | 16, k: number): SweepAxis[] {
       ];
 }
 
-/** Random rows with a 90/10 split; normalisation off (scale 1) so no extra pass is timed. */
+/** Random rows with a 90/10 split; normalisation off (scale 1). */
 function benchData(rows: number, d: number): SaeData {
   const train = Int32Array.from({ length: Math.floor(rows * 0.9) }, (_, i) => i);
   const test = Int32Array.from({ length: rows - train.length }, (_, i) => train.length + i);
   return { x: randomF32(rows * d, 11), d, train, test, scale: 1 };
 }
 
-function trainersFor(engine: Engine, configs: SaeConfig[], data: SaeData): SaeTrainer[] {
+interface Member {
+  config: SaeConfig;
+  trainer: SaeTrainer;
+  tracker: DeadLatentTracker;
+  step: number;
+}
+
+/** One way of training the N members: `advance(s)` takes every member s steps further. */
+interface Way {
+  name: string;
+  advance(steps: number): Promise<void>;
+  dispose(): void;
+}
+
+function membersFor(engine: Engine, configs: SaeConfig[], data: SaeData): Member[] {
   const center = new Float64Array(data.d);
-  return configs.map((c) =>
-    engine.saeTrainer(
-      { architecture: c.architecture, dIn: data.d, dSae: c.dSae },
-      { params: freshSaeParams(c, data.d, center, data.scale) },
+  return configs.map((config) => ({
+    config,
+    trainer: engine.saeTrainer(
+      { architecture: config.architecture, dIn: data.d, dSae: config.dSae },
+      { params: freshSaeParams(config, data.d, center, data.scale) },
     ),
-  );
+    tracker: new DeadLatentTracker(config.dSae, resolvedDeadWindowTokens(config, data.train.length)),
+    step: 0,
+  }));
 }
 
-/** Records when each member reported steps `from` − 1 and `to` − 1: the span of steps [from, to) as wall time. */
-class StepClock {
-  private readonly start = new Map<number, number>();
-  private readonly end = new Map<number, number>();
-  constructor(
-    private readonly from: number,
-    private readonly to: number,
-  ) {}
-  mark(id: number, step: number): void {
-    if (step === this.from - 1) this.start.set(id, performance.now());
-    if (step === this.to - 1) this.end.set(id, performance.now());
-  }
-  /** Sweep: from the last member's step from − 1 to the last member's step to − 1 (members step in one tick). */
-  sweepMs(): number {
-    return Math.max(...this.end.values()) - Math.max(...this.start.values());
-  }
-  /** Sequential: each member's own span, summed. */
-  sequentialMs(): number {
-    let ms = 0;
-    for (const [id, t] of this.end) ms += t - this.start.get(id)!;
-    return ms;
-  }
+function checkFinite(finite: boolean, m: Member): void {
+  if (!finite) throw new Error(`sweep bench: a member (k=${m.config.k}) diverged at step ${m.step}`);
 }
 
-/** `warmup` untimed steps per member each way, then `timed` steady-state steps. */
+/** N single runs, one after another: each member its own stream, its steps alone. */
+function sequentialWay(engine: Engine, configs: SaeConfig[], data: SaeData, B: number): Way {
+  const members = membersFor(engine, configs, data).map((m) => ({
+    ...m,
+    stream: new BatchStream(data, m.config.seed),
+  }));
+  return {
+    name: 'sequential',
+    async advance(steps) {
+      for (const m of members)
+        for (let s = 0; s < steps; s++) {
+          const batch = m.stream.next(B);
+          const { hyper, dead } = stepInputs(m.trainer, data, m.config, m.step, m.tracker);
+          const r = await m.trainer.step(batch, B, hyper, dead);
+          checkFinite(r.finite, m);
+          m.tracker.update(r.sums.fires, B);
+          m.step++;
+        }
+    },
+    dispose: () => members.forEach((m) => m.trainer.dispose()),
+  };
+}
+
+/** The sweep: one stream, each batch drawn once; members step on it one by one, or through a group step. */
+function sweepWay(
+  name: string,
+  engine: Engine,
+  configs: SaeConfig[],
+  data: SaeData,
+  B: number,
+  group: SaeStepGroup | undefined,
+): Way {
+  const members = membersFor(engine, configs, data);
+  const stream = new BatchStream(data, configs[0].seed);
+  return {
+    name,
+    async advance(steps) {
+      for (let s = 0; s < steps; s++) {
+        const batch = stream.next(B);
+        const inputs = members.map((m) => stepInputs(m.trainer, data, m.config, m.step, m.tracker));
+        let results;
+        if (group)
+          results = await group.step(
+            batch,
+            B,
+            members.map((m, i) => ({ trainer: m.trainer, ...inputs[i] })),
+          );
+        else {
+          results = [];
+          for (const [i, m] of members.entries())
+            results.push(await m.trainer.step(batch, B, inputs[i].hyper, inputs[i].dead));
+        }
+        for (const [i, m] of members.entries()) {
+          checkFinite(results[i].finite, m);
+          m.tracker.update(results[i].sums.fires, B);
+          m.step++;
+        }
+      }
+    },
+    dispose: () => {
+      group?.dispose();
+      members.forEach((m) => m.trainer.dispose());
+    },
+  };
+}
+
+/** `warmup` untimed steps per member each way, then `rounds` turns of `steps` timed steps each way. */
 export async function benchSweep(
   engine: Engine,
   a: BenchArgs,
   sizes: readonly (4 | 16)[],
-  { warmup, timed }: { warmup: number; timed: number },
+  { warmup, rounds, steps }: { warmup: number; rounds: number; steps: number },
 ) {
   const { sweepB: B, sweepD: d, sweepM: m, sweepK: k } = a;
   const data = benchData(16 * B, d);
-  // One step past the timed ones: the last step's full held-out evaluation falls outside the timed span.
-  const steps = warmup + timed + 1;
-  const base: SaeConfig = {
-    ...DEFAULT_SAE_CONFIG,
-    dSae: m,
-    k,
-    batchSize: B,
-    steps,
-    evalEvery: 1e9,
-    heldOutFraction: 0.1,
-    normalize: false,
-  };
+  const base: SaeConfig = { ...DEFAULT_SAE_CONFIG, dSae: m, k, batchSize: B, heldOutFraction: 0.1, normalize: false };
+  const timed = rounds * steps;
   const runs = [];
   for (const n of sizes) {
-    const configs = saeGridMembers(base, gridOf(n, k)).map((g) => g.config);
+    const configs = saeGridMembers(base, gridOf(n, k)).map((g) => ({ ...g.config, steps: warmup + timed }));
     const loadAtStart = loadavg().map((v) => round(v, 3));
-    // The sweep: one stream, every member steps on each batch.
-    const sweepClock = new StepClock(warmup, warmup + timed);
-    const sweepTrainers = trainersFor(engine, configs, data);
-    const { batches } = await sweepLoop(
-      configs.map((config, id) => ({ id, config, trainer: sweepTrainers[id], data })),
-      {
-        cancelled: () => false,
-        takeAdded: async () => [],
-        stopRequested: () => false,
-        onStep: (id, r) => sweepClock.mark(id, r.step),
-        onMemberEnd: async () => {},
-      },
-    );
-    for (const t of sweepTrainers) t.dispose();
-    // The same members as single runs, one after another, each warming up before its timed steps.
-    const seqClock = new StepClock(warmup, warmup + timed);
-    const seqTrainers = trainersFor(engine, configs, data);
-    for (const [id, config] of configs.entries())
-      await trainLoop(seqTrainers[id], data, {
-        config: () => config,
-        cancelled: () => false,
-        onStep: (r) => seqClock.mark(id, r.step),
-      });
-    for (const t of seqTrainers) t.dispose();
-    const sweepMs = sweepClock.sweepMs(),
-      seqMs = seqClock.sequentialMs();
+    const ways: Way[] = [
+      sequentialWay(engine, configs, data, B),
+      sweepWay('oneByOne', engine, configs, data, B, undefined),
+    ];
+    if (engine.saeStepGroup)
+      ways.push(
+        sweepWay('sharedBatch', engine, configs, data, B, engine.saeStepGroup({ fuse: false })),
+        sweepWay('fused', engine, configs, data, B, engine.saeStepGroup()),
+      );
+    for (const w of ways) await w.advance(warmup);
+    const ms = new Map(ways.map((w) => [w.name, 0]));
+    for (let r = 0; r < rounds; r++)
+      // Rotated each round, so no way always follows the same one.
+      for (let i = 0; i < ways.length; i++) {
+        const w = ways[(i + r) % ways.length];
+        const t0 = performance.now();
+        await w.advance(steps);
+        ms.set(w.name, ms.get(w.name)! + performance.now() - t0);
+      }
+    for (const w of ways) w.dispose();
+    const seqMs = ms.get('sequential')!;
+    const sweeps = [...ms].filter(([name]) => name !== 'sequential');
+    // Each member's timed rows over the wall time the whole grid took for them (what a user waits for).
+    const perMember = (t: number) => round((timed * B * 1000) / t, 4);
     runs.push({
       members: n,
       warmupSteps: warmup,
       timedSteps: timed,
-      batches,
-      sweepMs: round(sweepMs, 4),
-      sequentialMs: round(seqMs, 4),
-      // Each member's timed rows over the wall time the whole grid took for them (what a user waits for).
-      samplesPerSecPerMember: {
-        sweep: round((timed * B * 1000) / sweepMs, 4),
-        sequential: round((timed * B * 1000) / seqMs, 4),
-      },
-      ratio: round(seqMs / sweepMs, 4),
+      rounds,
+      ms: Object.fromEntries([...ms].map(([name, t]) => [name, round(t, 4)])),
+      samplesPerSecPerMember: Object.fromEntries([...ms].map(([name, t]) => [name, perMember(t)])),
+      // Sequential ms ÷ the sweep's ms, per way.
+      ratio: Object.fromEntries(sweeps.map(([name, t]) => [name, round(seqMs / t, 4)])),
       loadAverage: { start: loadAtStart, end: loadavg().map((v) => round(v, 3)) },
     });
   }

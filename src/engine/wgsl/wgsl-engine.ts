@@ -80,8 +80,8 @@ export class WgslEngine implements Engine {
   }
 
   /** A sweep's members on one batch: one upload, one encoder matmul per shape, every step submitted before reading. */
-  saeStepGroup(): SaeStepGroup {
-    return new WgslSaeStepGroup(this.device);
+  saeStepGroup(opts: { fuse?: boolean } = {}): SaeStepGroup {
+    return new WgslSaeStepGroup(this.device, { fuseEncoders: opts.fuse });
   }
 
   linearObjective(x: DeviceMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective {

@@ -27,6 +27,8 @@ export class WgslSaeStepGroup implements SaeStepGroup {
   private xFloats = 0;
   /** Stacking buffers by `n d m rows`: kept between steps, as a sweep's groups rarely change. */
   private readonly fused = new Map<string, FusedBuffers>();
+  /** Members whose encoder ran in a batched matmul in the last step (tests and benchmarks check fusion happened). */
+  lastFusedMembers = 0;
 
   constructor(
     readonly device: GPUDevice,
@@ -81,6 +83,7 @@ export class WgslSaeStepGroup implements SaeStepGroup {
         for (const buf of [b.wEnc, b.bEnc, b.bDec, b.f]) buf.destroy();
         this.fused.delete(key);
       }
+    this.lastFusedMembers = encoded.size;
     const pending = grouped.map(({ m, t }, j) => t.submitStep(prepared[j], x, xBuf, m.dead, encoded.has(j)));
     const finished = await Promise.all(grouped.map(({ t }, j) => t.finishStep(pending[j])));
     grouped.forEach(({ i }, j) => (results[i] = finished[j]));

@@ -106,6 +106,8 @@ describe('WGSL SAE group step', () => {
             B,
             grouped.map((t, i) => ({ trainer: t, hyper: hyperOf(members[i].h), dead })),
           );
+          // TopK ×3, BatchTopK and ReLU's sparse step share m: fused; JumpReLU's dense step is not.
+          expect(group.lastFusedMembers).toBe(fuseEncoders ? 5 : 0);
           for (const [i, t] of alone.entries()) {
             const r = await t.step(x, B, hyperOf(members[i].h), dead);
             const what = members[i].arch;

@@ -16,6 +16,20 @@ export interface BenchArgs {
   maxIter: number;
   /** Sweep sizes N the sweep section compares with N sequential runs. */
   sweepN: (4 | 16)[];
+  /**
+   * The sweep section's shape (small: SwiftShader emulates the GPU on the CPU), warm-up steps, and the rounds of
+   * timed steps every way takes in turn (steps per round).
+   */
+  sweepB: number;
+  sweepD: number;
+  sweepM: number;
+  sweepK: number;
+  sweepWarmup: number;
+  sweepRounds: number;
+  sweepSteps: number;
+  /** The CPU engine's warm-up and steps per round (its steps take milliseconds, not SwiftShader's hundreds). */
+  sweepCpuWarmup: number;
+  sweepCpuSteps: number;
   /** A torch_reference.py JSON to fold in, with ratios. */
   torch?: string;
 }
@@ -48,6 +62,15 @@ const DEFAULTS: BenchArgs = {
   tol: 1e-4,
   maxIter: 100,
   sweepN: [4, 16],
+  sweepB: 64,
+  sweepD: 64,
+  sweepM: 256,
+  sweepK: 4,
+  sweepWarmup: 2,
+  sweepRounds: 3,
+  sweepSteps: 2,
+  sweepCpuWarmup: 20,
+  sweepCpuSteps: 50,
 };
 
 export function parseArgs(argv: string[]): BenchArgs {
@@ -68,7 +91,16 @@ export function parseArgs(argv: string[]): BenchArgs {
       case 'classes':
       case 'maxIter':
       case 'tol':
-      case 'ingestRows': {
+      case 'ingestRows':
+      case 'sweepB':
+      case 'sweepD':
+      case 'sweepM':
+      case 'sweepK':
+      case 'sweepWarmup':
+      case 'sweepRounds':
+      case 'sweepSteps':
+      case 'sweepCpuWarmup':
+      case 'sweepCpuSteps': {
         const n = Number(val);
         if (!(n > 0)) throw new Error(`invalid --${key}: ${val}`);
         (a as unknown as Record<string, number>)[key] = n;

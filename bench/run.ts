@@ -2,7 +2,9 @@
 // trainLogisticProbe on the WGSL engine and on tfjs-webgpu (same device), ingestion GB/s, and stock tfjs
 // autograd steps, the CPU engine against numpy (cpu.sae, cpu.logistic, cpu.eigen, cpu.ingest), as one JSON
 // document on stdout (progress on stderr).
+import { cpus } from 'node:os';
 import { installNodeWebGPU } from '../src/engine/gpu/node-webgpu';
+import { enableRelaxedSimd } from '../src/engine/cpu/kernels/node-relaxed-simd';
 import { createEngine } from '../src/engine/create-engine';
 import { parseArgs } from './args';
 import { enableRelaxedSimd } from '../src/engine/cpu/kernels/node-relaxed-simd';
@@ -127,10 +129,26 @@ if (has('sweep')) {
   // The CPU engine switches tfjs's global backend to 'cpu' (the WGSL engine's SAE path does not use tfjs), so the
   // GPU sections come before this one.
   log('sae sweep vs sequential runs (wgsl engine)');
-  const webgpu = await benchSweep(wgslEngine, args, args.sweepN);
+  const webgpu = await benchSweep(wgslEngine, args, args.sweepN, {
+    warmup: args.sweepWarmup,
+    rounds: args.sweepRounds,
+    steps: args.sweepSteps,
+  });
   log('sae sweep vs sequential runs (cpu engine)');
+  // Node 20 has relaxed SIMD behind a flag: on, so the CPU engine runs the FMA kernels the product would pick.
+  enableRelaxedSimd();
   const { engine: cpuEngine } = await createEngine('cpu');
-  report.sweep = { webgpu, cpu: await benchSweep(cpuEngine, args, args.sweepN) };
+  if (cpuEngine.info.implementation !== 'cpu-wasm-simd')
+    throw new Error(`sweep: the CPU engine is ${cpuEngine.info.implementation}, not cpu-wasm-simd`);
+  report.sweep = {
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
+    webgpu,
+    cpu: await benchSweep(cpuEngine, args, args.sweepN, {
+      warmup: args.sweepCpuWarmup,
+      rounds: args.sweepRounds,
+      steps: args.sweepCpuSteps,
+    }),
+  };
 }
 if (has('cpu.sae')) {
   log('cpu engine: SAE steps against numpy');

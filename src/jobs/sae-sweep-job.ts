@@ -1,6 +1,7 @@
 // The SAE sweep job: every member of a grid trained in one job on shared batch streams (core/sae/sweep-loop),
-// each member initialised, stepped and summarised exactly as its single run (sae-job.ts) would be; the device
-// memory all members need is checked before any is created; members can be stopped or added while it runs.
+// each member initialised, stepped (through the engine's group step where it has one) and summarised exactly as
+// its single run (sae-job.ts) would be; the device memory all members need is checked before any is created;
+// members can be stopped or added while it runs.
 import { rulesOf } from '../core/sae/architecture';
 import { resolvedLr, validateSaeConfig, type SaeConfig } from '../core/sae/config';
 import { foldScale } from '../core/sae/normalization';
@@ -106,6 +107,8 @@ export async function runSaeSweepJob(
     return run;
   };
   const initial: SweepMemberRun[] = [];
+  // The engine's group step, where it has one: members of a stream step on each batch together.
+  const group = ctx.engine.saeStepGroup?.();
   try {
     for (const [id, g] of grid.entries()) initial.push(await create({ id, ...g, addedLive: false }));
     const first = initial[0].data;
@@ -117,67 +120,72 @@ export async function runSaeSweepJob(
       implementation,
       memoryBytes,
     });
-    const { batches } = await sweepLoop(initial, {
-      cancelled: hooks.isCancelled,
-      stopRequested: (id) => control.stopRequested(id),
-      takeAdded: async () => {
-        const runs: SweepMemberRun[] = [];
-        for (const point of control.takeAdded()) {
-          const g = memberAt(spec.base, point, spec.axes);
-          validateSaeConfig(g.config, d);
-          const bytes = saeMemberBytes(g.config, d);
-          if (bytes.largestBuffer > limits.maxBufferBytes || memoryBytes + bytes.total > limits.budgetBytes)
-            throw new Error(`cannot add ${g.label}: the sweep's members would exceed the device memory budget`);
-          memoryBytes += bytes.total;
-          const member = { id: members.size, ...g, addedLive: true };
-          runs.push(await create(member));
-          hooks.onMemberAdded?.(member);
-        }
-        return runs;
-      },
-      onStep: (id, report) => hooks.onProgress(id, packSaeProgress(report)),
-      onMemberEnd: async (id, loop) => {
-        const { member, run } = members.get(id)!;
-        const c = run.config;
-        let summary = null;
-        if (loop.stop.reason !== 'cancelled') {
-          const params = await run.trainer.read();
-          const weights: SaeWeights = {
-            ...foldScale(params, run.data.scale),
-            architecture: c.architecture,
-            dIn: d,
-            dSae: c.dSae,
-            k: rulesOf(c.architecture).usesK ? c.k : null,
-          };
-          const s = await summarize(run.trainer, run.data, weights, c.k, c.seed, store, spec, {
-            kind: 'trained',
-            config: c,
-            // A member stopped early is reported as its single run stopped at that step would be: done there.
-            stop: loop.stop.reason === 'stopped' ? { reason: 'done' } : loop.stop,
-            steps: loop.steps,
-            deadFraction: loop.tracker.deadFraction(),
-            deadWindowRows: loop.tracker.window,
-            metadata: {
-              lr: resolvedLr(c),
+    const { batches } = await sweepLoop(
+      initial,
+      {
+        cancelled: hooks.isCancelled,
+        stopRequested: (id) => control.stopRequested(id),
+        takeAdded: async () => {
+          const runs: SweepMemberRun[] = [];
+          for (const point of control.takeAdded()) {
+            const g = memberAt(spec.base, point, spec.axes);
+            validateSaeConfig(g.config, d);
+            const bytes = saeMemberBytes(g.config, d);
+            if (bytes.largestBuffer > limits.maxBufferBytes || memoryBytes + bytes.total > limits.budgetBytes)
+              throw new Error(`cannot add ${g.label}: the sweep's members would exceed the device memory budget`);
+            memoryBytes += bytes.total;
+            const member = { id: members.size, ...g, addedLive: true };
+            runs.push(await create(member));
+            hooks.onMemberAdded?.(member);
+          }
+          return runs;
+        },
+        onStep: (id, report) => hooks.onProgress(id, packSaeProgress(report)),
+        onMemberEnd: async (id, loop) => {
+          const { member, run } = members.get(id)!;
+          const c = run.config;
+          let summary = null;
+          if (loop.stop.reason !== 'cancelled') {
+            const params = await run.trainer.read();
+            const weights: SaeWeights = {
+              ...foldScale(params, run.data.scale),
+              architecture: c.architecture,
+              dIn: d,
+              dSae: c.dSae,
+              k: rulesOf(c.architecture).usesK ? c.k : null,
+            };
+            const s = await summarize(run.trainer, run.data, weights, c.k, c.seed, store, spec, {
+              kind: 'trained',
+              config: c,
+              // A member stopped early is reported as its single run stopped at that step would be: done there.
+              stop: loop.stop.reason === 'stopped' ? { reason: 'done' } : loop.stop,
               steps: loop.steps,
-              seed: c.seed,
-              normalization_scale_folded: run.data.scale,
-              transform: spec.transform,
-              sweep_point: member.label,
-            },
-          });
-          summary = { ...s, elapsedMs: performance.now() - started };
-        }
-        run.trainer.dispose();
-        const result = { member, stop: loop.stop, summary };
-        results.push(result);
-        hooks.onMemberEnd(result);
+              deadFraction: loop.tracker.deadFraction(),
+              deadWindowRows: loop.tracker.window,
+              metadata: {
+                lr: resolvedLr(c),
+                steps: loop.steps,
+                seed: c.seed,
+                normalization_scale_folded: run.data.scale,
+                transform: spec.transform,
+                sweep_point: member.label,
+              },
+            });
+            summary = { ...s, elapsedMs: performance.now() - started };
+          }
+          run.trainer.dispose();
+          const result = { member, stop: loop.stop, summary };
+          results.push(result);
+          hooks.onMemberEnd(result);
+        },
       },
-    });
+      group,
+    );
     if (hooks.isCancelled()) return null;
     results.sort((a, b) => a.member.id - b.member.id);
     return { implementation, elapsedMs: performance.now() - started, batches, members: results };
   } finally {
+    group?.dispose();
     for (const { run } of members.values()) if (!results.some((r) => r.member.id === run.id)) run.trainer.dispose();
   }
 }

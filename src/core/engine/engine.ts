@@ -4,7 +4,7 @@
 
 import type { SaeTrainerState } from '../sae/checkpoint';
 import type { SaeParams } from '../sae/params';
-import type { SaeShape, SaeTrainer } from './sae-trainer';
+import type { SaeShape, SaeStepGroup, SaeTrainer } from './sae-trainer';
 
 export type BackendKind = 'webgpu' | 'cpu';
 
@@ -75,6 +75,11 @@ export interface Engine {
   readonly info: EngineInfo;
   /** The SAE trainer this engine runs (WGSL kernels on WebGPU, tfjs ops on the CPU backend). */
   saeTrainer(shape: SaeShape, start: SaeTrainerStart): SaeTrainer;
+  /**
+   * Group steps over this engine's trainers (a sweep's shared batches), where the engine has them. `fuse: false`
+   * shares the batch but fuses no kernels (benchmarks measure what fusion adds).
+   */
+  saeStepGroup?(opts?: { fuse?: boolean }): SaeStepGroup;
   uploadMatrix(data: Float32Array, rows: number, cols: number): DeviceMatrix;
   linearObjective(x: DeviceMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective;
   /** z = X W + b for packed params, returned as [rows, outputs] row-major. */

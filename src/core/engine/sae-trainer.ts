@@ -59,3 +59,20 @@ export interface SaeTrainer {
   exportState(): Promise<SaeTrainerState>;
   dispose(): void;
 }
+
+/** One member of a group step: its trainer and what its own step() would get. */
+export interface SaeGroupMember {
+  trainer: SaeTrainer;
+  hyper: SaeHyper;
+  dead?: Uint8Array;
+}
+
+/**
+ * Steps several of an engine's trainers on the same rows together (a sweep's members on one stream): the batch
+ * goes to the device once, and the engine may fuse work across members of one shape. Each result, in member
+ * order, is what that trainer's own step() on these rows would have returned, and leaves it in the same state.
+ */
+export interface SaeStepGroup {
+  step(x: Float32Array, rows: number, members: SaeGroupMember[]): Promise<StepResult[]>;
+  dispose(): void;
+}

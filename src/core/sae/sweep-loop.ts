@@ -1,13 +1,24 @@
 // The sweep loop: many SAE trainers on shared batch streams. Members whose runs would draw the same batches
 // (same seed, batch size and data split: sweepStreamKey) share one stream, so each batch is gathered and
-// normalised once and every member steps on it with trainStep, the single run's own step, and so ends as the
-// very model its single run would. Members can be stopped early and added while the sweep runs.
+// normalised once and every member steps on it with the single run's own step, and so ends as the very model its
+// single run would. Given the engine's group step, a stream's members step on each batch together (one upload,
+// work fused across members of one shape); the rest of each step (divergence, dead latents, evaluation) is
+// trainStep's. Members can be stopped early and added while the sweep runs.
 import type { SaeConfig } from './config';
 import { resolvedDeadWindowTokens } from './config';
 import { DeadLatentTracker } from './dead-latents';
 import { emptySums } from './metrics';
-import { BatchStream, trainStep, type LoopResult, type LoopStop, type SaeData, type SaeStepReport } from './train-loop';
-import type { SaeTrainer } from '../engine/sae-trainer';
+import {
+  afterStep,
+  BatchStream,
+  stepInputs,
+  trainStep,
+  type LoopResult,
+  type LoopStop,
+  type SaeData,
+  type SaeStepReport,
+} from './train-loop';
+import type { SaeStepGroup, SaeTrainer } from '../engine/sae-trainer';
 
 /** A member's end: a single run's, or stopped early on request at `step` (steps done). */
 export type SweepStop = LoopStop | { reason: 'stopped'; step: number };
@@ -53,8 +64,55 @@ interface Stream {
   members: MemberState[];
 }
 
-/** Runs until every member has ended; returns the batches drawn (each one stepped by every member of its stream). */
-export async function sweepLoop(initial: SweepMemberRun[], hooks: SweepLoopHooks): Promise<{ batches: number }> {
+/** One member's step outcome: trainStep's. */
+type StepOutcome = Awaited<ReturnType<typeof trainStep>>;
+
+/** Every member of a stream steps on one batch: together through the group when there is one, else one by one. */
+async function stepMembers(
+  members: MemberState[],
+  batch: Float32Array,
+  B: number,
+  group: SaeStepGroup | undefined,
+): Promise<StepOutcome[]> {
+  if (!group || members.length < 2) {
+    const out: StepOutcome[] = [];
+    for (const m of members)
+      out.push(await trainStep(m.run.trainer, m.run.data, m.run.config, m.step, batch, B, m.tracker, m.rowsSeen));
+    return out;
+  }
+  const inputs = members.map((m) => stepInputs(m.run.trainer, m.run.data, m.run.config, m.step, m.tracker));
+  const results = await group.step(
+    batch,
+    B,
+    members.map((m, i) => ({ trainer: m.run.trainer, ...inputs[i] })),
+  );
+  const out: StepOutcome[] = [];
+  for (const [i, m] of members.entries())
+    out.push(
+      await afterStep(
+        m.run.trainer,
+        m.run.data,
+        m.run.config,
+        m.step,
+        B,
+        m.tracker,
+        m.rowsSeen,
+        inputs[i].hyper,
+        results[i],
+      ),
+    );
+  return out;
+}
+
+/**
+ * Runs until every member has ended; returns the batches drawn (each one stepped by every member of its stream).
+ * `group`: the engine's group step, used for every stream with two members or more.
+ */
+export async function sweepLoop(
+  initial: SweepMemberRun[],
+  hooks: SweepLoopHooks,
+  group?: SaeStepGroup,
+): Promise<{ batches: number }> {
   let batches = 0;
   const streams = new Map<string, Stream>();
   const join = (run: SweepMemberRun) => {
@@ -97,9 +155,11 @@ export async function sweepLoop(initial: SweepMemberRun[], hooks: SweepLoopHooks
       const B = s.stream.rowsFor(s.batchSize);
       const batch = s.stream.next(B);
       batches++;
-      for (const m of [...s.members]) {
-        const { config, trainer, data } = m.run;
-        const r = await trainStep(trainer, data, config, m.step, batch, B, m.tracker, m.rowsSeen);
+      const stepping = [...s.members];
+      const outcomes = await stepMembers(stepping, batch, B, group);
+      for (const [i, m] of stepping.entries()) {
+        const { config } = m.run;
+        const r = outcomes[i];
         if ('stop' in r) {
           await end(s, m, r.stop);
           continue;

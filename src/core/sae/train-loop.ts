@@ -15,7 +15,7 @@ import {
 } from './config';
 import { DeadLatentTracker } from './dead-latents';
 import { addSums, emptySums, finalizeSums, type MetricSums, type ReconstructionMetrics } from './metrics';
-import type { SaeHyper, SaeTrainer } from '../engine/sae-trainer';
+import type { SaeHyper, SaeTrainer, StepResult } from '../engine/sae-trainer';
 
 export interface SaeData {
   /** Raw rows [rows, d] f32 (not normalised: `scale` is applied per batch, so no second copy exists). */
@@ -185,6 +185,18 @@ export class BatchStream {
   }
 }
 
+/** What a member's trainer.step gets at `step`: its hyperparameters and, where AuxK may run, the dead latents. */
+export function stepInputs(
+  trainer: SaeTrainer,
+  data: SaeData,
+  config: SaeConfig,
+  step: number,
+  tracker: DeadLatentTracker,
+): { hyper: SaeHyper; dead: Uint8Array | undefined } {
+  const needsDead = rulesOf(trainer.shape.architecture).auxK;
+  return { hyper: hyperAt(config, step, data.d), dead: needsDead ? tracker.deadMask() : undefined };
+}
+
 /** One member's training step on a drawn batch: its report, or why it stopped (a non-finite loss or gradient). */
 export async function trainStep(
   trainer: SaeTrainer,
@@ -196,10 +208,26 @@ export async function trainStep(
   tracker: DeadLatentTracker,
   rowsSeen: number,
 ): Promise<{ report: SaeStepReport; testSums: MetricSums | null } | { stop: LoopStop }> {
-  const { d } = data;
-  const hyper = hyperAt(config, step, d);
-  const needsDead = rulesOf(trainer.shape.architecture).auxK;
-  const res = await trainer.step(batch, B, hyper, needsDead ? tracker.deadMask() : undefined);
+  const { hyper, dead } = stepInputs(trainer, data, config, step, tracker);
+  const res = await trainer.step(batch, B, hyper, dead);
+  return afterStep(trainer, data, config, step, B, tracker, rowsSeen, hyper, res);
+}
+
+/**
+ * The rest of a training step once the trainer has stepped (alone, or in a group on the same batch): divergence,
+ * dead latents, held-out evaluation when due, the report.
+ */
+export async function afterStep(
+  trainer: SaeTrainer,
+  data: SaeData,
+  config: SaeConfig,
+  step: number,
+  B: number,
+  tracker: DeadLatentTracker,
+  rowsSeen: number,
+  hyper: SaeHyper,
+  res: StepResult,
+): Promise<{ report: SaeStepReport; testSums: MetricSums | null } | { stop: LoopStop }> {
   if (!res.finite) {
     const what = !Number.isFinite(res.mse)
       ? 'reconstruction loss'

@@ -59,6 +59,22 @@ export interface WgslSaeOptions {
 
 /** perRow: ReLU's sparse capacity (0: the dense step). */
 type Stepper = { rows: number; k: number; kAux: number; perRow: number; step: ReluSaeStep | TopKSaeStep };
+/** A step's kernels built for its rows and settings; `activations`: the f a fused encoder may fill, else null. */
+export interface PreparedStep {
+  rows: number;
+  h: SaeHyper;
+  perRow: number;
+  kAux: number;
+  st: Stepper;
+  activations: GPUBuffer | null;
+}
+/** A submitted step awaiting its read-backs. */
+export interface PendingStep {
+  p: PreparedStep;
+  x: Float32Array;
+  dead: Uint8Array | undefined;
+  listed: boolean;
+}
 /** Per-row statistics buffers a step's afterForward fills. */
 type RowStats = { rowStats: GPUBuffer; rowL1: GPUBuffer };
 /** A forward-only stepper for `rows` evaluation rows under one selection, with its own input and statistics buffers. */
@@ -244,31 +260,77 @@ export class WgslSaeTrainer implements SaeTrainer {
     dead: Uint8Array | undefined,
     perRow: number,
   ): Promise<StepResult> {
-    const { dIn: d, dSae: m, architecture } = this.shape;
+    return this.finishStep(this.submitStep(this.prepareStep(rows, h, perRow), x, null, dead));
+  }
+
+  /** The parameters, gradients and moments on the device (a group's fused encoder reads W_enc, b_enc, b_dec). */
+  get deviceState(): SaeState {
+    return this.state;
+  }
+
+  /**
+   * Builds (or keeps) the kernels of the next step on `rows` rows. `activations` is the f buffer a fused encoder
+   * may fill in its place (sparse steps — TopK, BatchTopK, ReLU's sparse one — whose batch is one chunk), else null.
+   */
+  prepareStep(rows: number, h: SaeHyper, perRow = this.reluCapacity()): PreparedStep {
+    const { dSae: m, architecture } = this.shape;
     const rules = rulesOf(architecture);
-    if (x.length < rows * d) throw new Error(`invalid batch: ${x.length} values for ${rows} rows of ${d}`);
     // AuxK buffers exist once α > 0; sized for k_aux (capped at m), so a dead-latent count change rebuilds nothing.
     const kAux = rules.auxK && h.auxKCoefficient > 0 ? Math.min(h.auxK, m) : 0;
+    const st = this.stepperFor(rows, h.k, kAux, perRow);
+    const fusable = st.step instanceof TopKSaeStep && st.step.chunks.length === 1;
+    return { rows, h, perRow, kAux, st, activations: fusable ? (st.step as TopKSaeStep).activations : null };
+  }
+
+  /**
+   * Submits a prepared step on x: from `xBuf` when the rows are already on the device (a group uploads a shared
+   * batch once), else written into this trainer's own buffer. `encoded`: the step's activations hold this batch's
+   * pre-activations already (a fused encoder). Nothing is read back until finishStep.
+   */
+  submitStep(
+    p: PreparedStep,
+    x: Float32Array,
+    xBuf: GPUBuffer | null,
+    dead: Uint8Array | undefined,
+    encoded = false,
+  ): PendingStep {
+    const { dIn: d, dSae: m, architecture } = this.shape;
+    const rules = rulesOf(architecture);
+    const { rows, h, perRow, kAux, st } = p;
+    if (x.length < rows * d) throw new Error(`invalid batch: ${x.length} values for ${rows} rows of ${d}`);
+    if (encoded && !p.activations) throw new Error('a pre-encoded step needs a sparse step on one chunk');
     const s = this.state,
-      st = this.stepperFor(rows, h.k, kAux, perRow),
       rb = this.rowBufs!,
       b = this.bufs;
     const sparseRelu = perRow > 0;
     const listed = sparseRelu || rules.training === 'batch-topk';
-    this.device.queue.writeBuffer(rb.x, 0, x.buffer, x.byteOffset, rows * d * 4);
+    if (!xBuf) this.device.queue.writeBuffer(rb.x, 0, x.buffer, x.byteOffset, rows * d * 4);
+    const input = xBuf ?? rb.x;
     if (st.step instanceof ReluSaeStep) st.step.setHyper({ lambda: h.sparsity, bandwidth: h.bandwidth });
     else if (sparseRelu) st.step.setHyper({ lambda: h.sparsity });
     s.t += 1;
     this.device.queue.writeBuffer(this.adamU, 0, gatedAdamUniforms(h, s.t, h.gradClip));
     if (st.step instanceof TopKSaeStep)
-      st.step.step(rb.x, undefined, kAux > 0 && dead ? { dead, alpha: h.auxKCoefficient } : undefined);
-    else st.step.step(rb.x);
+      st.step.step(input, undefined, kAux > 0 && dead ? { dead, alpha: h.auxKCoefficient } : undefined, encoded);
+    else st.step.step(input);
     this.submit((ctx) => {
       encodeSumSquares(ctx, s.grads, s.layout.total, b.partials, b.normSq);
       if (listed) encodeOverflowGuard(ctx, (st.step as TopKSaeStep).selectionBuffer, b.normSq);
       encodeGatedAdam(ctx, s.layout.total, s.params, s.grads, s.adamM, s.adamV, this.adamU, b.normSq);
       if (rules.unitDecoder) encodeRowNorm(ctx, s.wDec(), m, d, b.norms, true, 'renorm');
     });
+    return { p, x, dead, listed };
+  }
+
+  /** Reads a submitted step's results back and applies the host's part (θ, counters, ReLU's path). */
+  async finishStep({ p, x, dead, listed }: PendingStep): Promise<StepResult> {
+    const { dSae: m, architecture } = this.shape;
+    const rules = rulesOf(architecture);
+    const { rows, h, perRow, st } = p;
+    const s = this.state,
+      rb = this.rowBufs!,
+      b = this.bufs;
+    const sparseRelu = perRow > 0;
     const [loss, rowStats, fires, l1, normSq, selection] = await Promise.all([
       st.step.readLoss(),
       readF32(this.device, rb.rowStats, rows * 4),

@@ -14,8 +14,9 @@ import type {
   LinearObjective,
   SaeTrainerStart,
 } from '../../core/engine/engine';
-import type { SaeShape, SaeTrainer } from '../../core/engine/sae-trainer';
+import type { SaeShape, SaeStepGroup, SaeTrainer } from '../../core/engine/sae-trainer';
 import { WgslSaeTrainer, wgslSaeSupports } from './sae-trainer';
+import { WgslSaeStepGroup } from './sae-step-group';
 import { wgslCentredGram, wgslRowQuadraticForm } from './steps/centred-moments';
 import { wgslKnnCosine } from './steps/knn-cosine';
 import { createWgslLinearObjective, MAX_OUTPUTS, uploadWgslMatrix, type WgslMatrix } from './steps/linear-objective';
@@ -76,6 +77,11 @@ export class WgslEngine implements Engine {
       return new WgslSaeTrainer(this.device, shape, { wEnc, bEnc, wDec, bDec }, { resume: start.resume });
     }
     return new WgslSaeTrainer(this.device, shape, start.params);
+  }
+
+  /** A sweep's members on one batch: one upload, one encoder matmul per shape, every step submitted before reading. */
+  saeStepGroup(opts: { fuse?: boolean } = {}): SaeStepGroup {
+    return new WgslSaeStepGroup(this.device, { fuseEncoders: opts.fuse });
   }
 
   linearObjective(x: DeviceMatrix, targets: Int32Array, outputs: number, rowWeights?: Float32Array): LinearObjective {

@@ -1,5 +1,7 @@
 // Tiled, register-blocked f32 matmul C = op(A)·op(B) in the transpose combinations the SAE backward needs,
 // with fused epilogues (bias, ReLU, masks, row-scaled adds), accumulation and split-K. One program per shape.
+// Batched: one dispatch of `count` products A·B_z sharing A (a sweep's members of one shape on one batch: one wide
+// encoder matmul), each z its own B, bias and output slab, and A optionally centred per z on load.
 import { dispatch, pipelineFor, type Binding, type Enc } from '../gpu/buffers';
 
 export type Epilogue =
@@ -33,6 +35,13 @@ export interface MatmulSpec {
   splitK?: number;
   /** Output tile edge; default picks 128 when there are enough tiles to fill a big GPU. */
   tile?: 64 | 128;
+  /**
+   * `count` products in one dispatch (workgroup z = product; no split-K): B holds count [K, N] matrices back to
+   * back, C count [M, N] slabs, a 'bias' epilogue count [N] biases. `centre`: A's element (r, k) is taken as
+   * A[r, k] − ctr[z, k] (ctr [count, K], the binding after the epilogue's), the very f32 subtraction a separate
+   * centring pass would store, so each product's elements equal its own matmul's on the centred A bit for bit.
+   */
+  batch?: { count: number; centre: boolean };
 }
 
 export interface MatmulGeometry {
@@ -67,26 +76,34 @@ export function matmulGeometry(
   if (BK === undefined) throw new Error(`matmul: maxComputeWorkgroupStorageSize ${storage} < 8192`);
   const BM = tile,
     BN = tile;
+  if (spec.batch && (spec.splitK ?? 1) > 1) throw new Error('matmul: a batched product has no split-K');
+  if (spec.batch && (spec.transA || !(spec.batch.count >= 1)))
+    throw new Error('matmul: a batched product needs A stored [M, K] and count ≥ 1');
   const splits = Math.max(1, Math.min(spec.splitK ?? 1, Math.ceil(K / BK)));
   const kPerSplit = Math.ceil(Math.ceil(K / splits) / BK) * BK;
-  const groups: [number, number, number] = [Math.ceil(N / BN), Math.ceil(M / BM), Math.ceil(K / kPerSplit)];
+  const groups: [number, number, number] = [
+    Math.ceil(N / BN),
+    Math.ceil(M / BM),
+    spec.batch ? spec.batch.count : Math.ceil(K / kPerSplit),
+  ];
   if (groups.some((g) => g > limits.maxComputeWorkgroupsPerDimension))
     throw new Error(`matmul grid ${groups} exceeds maxComputeWorkgroupsPerDimension`);
-  return { BM, BN, BK, kPerSplit, splits: groups[2], vec4: M % 4 === 0 && N % 4 === 0 && K % 4 === 0, groups };
+  return { BM, BN, BK, kPerSplit, splits, vec4: M % 4 === 0 && N % 4 === 0 && K % 4 === 0, groups };
 }
 
 export function matmulFlops(spec: Pick<MatmulSpec, 'M' | 'N' | 'K'>): number {
   return 2 * spec.M * spec.N * spec.K;
 }
 
-function epilogueCode(e: Epilogue, N: number): { decl: string; body: string; needsOld: boolean } {
+/** `bias`: the bias element's index expression (a batched product offsets it by its z). */
+function epilogueCode(e: Epilogue, N: number, bias = 'col'): { decl: string; body: string; needsOld: boolean } {
   switch (e.kind) {
     case 'none':
       return { decl: '', body: 'return v;', needsOld: false };
     case 'bias':
       return {
         decl: '@group(0) @binding(3) var<storage, read> aux0: array<f32>;',
-        body: e.relu ? 'return max(v + aux0[col], 0.0);' : 'return v + aux0[col];',
+        body: e.relu ? `return max(v + aux0[${bias}], 0.0);` : `return v + aux0[${bias}];`,
         needsOld: false,
       };
     case 'maskAddCol':
@@ -129,16 +146,26 @@ function loadUnit(
   c: string,
   rValid: string,
   cLimit: string,
+  base = '0u',
+  centre?: { buf: string; base: string },
 ): string {
-  if (vec)
-    return `${dst} = vec4<f32>(0.0); if (${rValid} && ${c} < ${cLimit}) { ${dst} = ${buf}[((${r}) * ${storedCols} + ${c}) / 4u]; }`;
-  return `${dst} = vec4<f32>(0.0); if (${rValid}) { for (var j = 0u; j < 4u; j++) { if (${c} + j < ${cLimit}) { ${dst}[j] = ${buf}[(${r}) * ${storedCols} + ${c} + j]; } } }`;
+  // A centred operand subtracts ctr at the same column, only where the element exists (padding stays exactly 0).
+  if (vec) {
+    const sub = centre ? ` - ${centre.buf}[(${centre.base} + ${c}) / 4u]` : '';
+    return `${dst} = vec4<f32>(0.0); if (${rValid} && ${c} < ${cLimit}) { ${dst} = ${buf}[(${base} + (${r}) * ${storedCols} + ${c}) / 4u]${sub}; }`;
+  }
+  const sub = centre ? ` - ${centre.buf}[${centre.base} + ${c} + j]` : '';
+  return `${dst} = vec4<f32>(0.0); if (${rValid}) { for (var j = 0u; j < 4u; j++) { if (${c} + j < ${cLimit}) { ${dst}[j] = ${buf}[${base} + (${r}) * ${storedCols} + ${c} + j]${sub}; } } }`;
 }
 
 export function matmulWGSL(spec: MatmulSpec, g: MatmulGeometry): string {
   const { M, N, K, transA, transB } = spec;
   const { BM, BN, BK, kPerSplit, vec4 } = g;
-  const epi = epilogueCode(spec.epilogue ?? { kind: 'none' }, N);
+  const batch = spec.batch;
+  if (batch && spec.epilogue && spec.epilogue.kind !== 'none' && spec.epilogue.kind !== 'bias')
+    throw new Error(`matmul: a batched product takes no '${spec.epilogue.kind}' epilogue`);
+  const epi = epilogueCode(spec.epilogue ?? { kind: 'none' }, N, batch ? `wg_z * ${N}u + col` : 'col');
+  const auxCount = spec.epilogue?.kind === 'bias' ? 1 : 0;
   const acc = spec.accumulate === true;
   const needsOld = epi.needsOld || acc;
   const RG = BM / 64,
@@ -158,8 +185,9 @@ export function matmulWGSL(spec: MatmulSpec, g: MatmulGeometry): string {
       return `{ let kk = ${v} / ${BM / 4}u; let mm = (${v} % ${BM / 4}u) * 4u;
         ${loadUnit(`ra${slot}`, 'A', vec4, `${M}u`, 'k0 + kk', 'm0 + mm', 'k0 + kk < kEnd', `${M}u`)} }`;
     }
+    const centre = batch?.centre ? { buf: 'ctr', base: `wg.z * ${K}u` } : undefined;
     return `{ let mm = ${v} / ${BK / 4}u; let kk = (${v} % ${BK / 4}u) * 4u;
-        ${loadUnit(`ra${slot}`, 'A', vec4, `${K}u`, 'm0 + mm', 'k0 + kk', `m0 + mm < ${M}u`, 'kEnd')} }`;
+        ${loadUnit(`ra${slot}`, 'A', vec4, `${K}u`, 'm0 + mm', 'k0 + kk', `m0 + mm < ${M}u`, 'kEnd', '0u', centre)} }`;
   };
   const storeA = (slot: number) => {
     const v = `(lid + ${slot * THREADS}u)`;
@@ -167,15 +195,17 @@ export function matmulWGSL(spec: MatmulSpec, g: MatmulGeometry): string {
     return `{ let mm = ${v} / ${BK / 4}u; let kk = (${v} % ${BK / 4}u) * 4u;
         for (var c = 0u; c < 4u; c++) { As[(kk + c) * ${BM / 4}u + mm / 4u][mm % 4u] = ra${slot}[c]; } }`;
   };
+  // A batched product's B_z starts z·K·N elements in (a multiple of 4 whenever loads are vec4).
+  const bBase = batch ? `wg.z * ${K * N}u` : '0u';
   const loadB = (slot: number) => {
     const v = `(lid + ${slot * THREADS}u)`;
     if (!transB) {
       // B stored [K, N]
       return `{ let kk = ${v} / ${BN / 4}u; let nn = (${v} % ${BN / 4}u) * 4u;
-        ${loadUnit(`rb${slot}`, 'Bm', vec4, `${N}u`, 'k0 + kk', 'n0 + nn', 'k0 + kk < kEnd', `${N}u`)} }`;
+        ${loadUnit(`rb${slot}`, 'Bm', vec4, `${N}u`, 'k0 + kk', 'n0 + nn', 'k0 + kk < kEnd', `${N}u`, bBase)} }`;
     }
     return `{ let nn = ${v} / ${BK / 4}u; let kk = (${v} % ${BK / 4}u) * 4u;
-        ${loadUnit(`rb${slot}`, 'Bm', vec4, `${K}u`, 'n0 + nn', 'k0 + kk', `n0 + nn < ${N}u`, 'kEnd')} }`;
+        ${loadUnit(`rb${slot}`, 'Bm', vec4, `${K}u`, 'n0 + nn', 'k0 + kk', `n0 + nn < ${N}u`, 'kEnd', bBase)} }`;
   };
   const storeB = (slot: number) => {
     const v = `(lid + ${slot * THREADS}u)`;
@@ -229,11 +259,13 @@ export function matmulWGSL(spec: MatmulSpec, g: MatmulGeometry): string {
   }
 }`;
 
-  return /* wgsl */ `// matmul ${M}x${K} . ${K}x${N} transA=${transA} transB=${transB} tile=${BM}x${BN}x${BK} vec4=${vec4}
+  return /* wgsl */ `// matmul ${M}x${K} . ${K}x${N} transA=${transA} transB=${transB} tile=${BM}x${BN}x${BK} vec4=${vec4}${batch ? ` batch=${batch.count}${batch.centre ? ' centred' : ''}` : ''}
 @group(0) @binding(0) var<storage, read> A: array<${T}>;
 @group(0) @binding(1) var<storage, read> Bm: array<${T}>;
 @group(0) @binding(2) var<storage, read_write> C: array<${T}>;
 ${epi.decl}
+${batch?.centre ? `@group(0) @binding(${3 + auxCount}) var<storage, read> ctr: array<${T}>;` : ''}
+${batch ? 'var<private> wg_z: u32;' : ''}
 var<workgroup> As: array<vec4<f32>, ${(BK * BM) / 4}>;
 var<workgroup> Bs: array<vec4<f32>, ${(BK * BN) / 4}>;
 
@@ -247,7 +279,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let ty = lid / 16u;
   let m0 = wg.y * ${BM}u;
   let n0 = wg.x * ${BN}u;
-  let kBegin = wg.z * ${kPerSplit}u;
+  ${batch ? 'wg_z = wg.z;' : ''}
+  let kBegin = ${batch ? '0u' : `wg.z * ${kPerSplit}u`};
   let kEnd = min(${K}u, kBegin + ${kPerSplit}u);
   let cOff = wg.z * ${M * N}u;
   var acc: array<vec4<f32>, ${RG * 4 * CG}>;

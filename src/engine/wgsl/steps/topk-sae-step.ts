@@ -72,6 +72,8 @@ export class TopKSaeStep {
   /** Entries per chunk: rows·k slots (TopK) or the batch capacity (BatchTopK, ReLU). */
   private readonly entries: number;
   private lambda: number;
+  /** This step's pre-activations are already in f (a sweep's fused encoder wrote them): centre x only. */
+  private preEncoded = false;
 
   constructor(
     private readonly s: SaeState,
@@ -140,10 +142,12 @@ export class TopKSaeStep {
 
   /**
    * Encodes and submits one step. `aux` runs AuxK when α > 0 and some latent is dead; it needs `auxK` > 0 at
-   * construction.
+   * construction. `encoded`: f already holds ReLU(x_c·W_enc + b_enc) of this very x and these weights (a fused
+   * encoder over several SAEs, sae-step-group.ts), so the encoder matmul is skipped; one chunk only.
    */
-  step(x: GPUBuffer, timer?: Enc['timer'], aux?: AuxKInput): void {
+  step(x: GPUBuffer, timer?: Enc['timer'], aux?: AuxKInput, encoded = false): void {
     const { device, m } = this.s;
+    if (encoded && this.chunks.length > 1) throw new Error('a pre-encoded step needs the batch in one chunk');
     if (this.opts.update !== false) {
       this.s.t += 1;
       device.queue.writeBuffer(this.adamU, 0, adamUniforms(this.adam, this.s.t));
@@ -167,8 +171,18 @@ export class TopKSaeStep {
       );
     }
     const enc = device.createCommandEncoder();
-    this.encode({ device, enc, timer }, x, runAux);
+    this.preEncoded = encoded;
+    try {
+      this.encode({ device, enc, timer }, x, runAux);
+    } finally {
+      this.preEncoded = false;
+    }
     device.queue.submit([enc.finish()]);
+  }
+
+  /** The pre-activation buffer f [rows of a chunk, m] a fused encoder fills before a pre-encoded step. */
+  get activations(): GPUBuffer {
+    return this.bufs.f;
   }
 
   /**
@@ -190,6 +204,7 @@ export class TopKSaeStep {
       b = this.bufs;
     const xv = view(x, r0 * d, bc * d);
     encodeSubRow(ctx, xv, s.bDec(), b.xc, bc, d, 'center');
+    if (this.preEncoded) return xv;
     encodeMatmul(
       ctx,
       { M: bc, N: m, K: d, transA: false, transB: false, epilogue: { kind: 'bias', relu: true } },

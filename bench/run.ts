@@ -7,7 +7,6 @@ import { installNodeWebGPU } from '../src/engine/gpu/node-webgpu';
 import { enableRelaxedSimd } from '../src/engine/cpu/kernels/node-relaxed-simd';
 import { createEngine } from '../src/engine/create-engine';
 import { parseArgs } from './args';
-import { enableRelaxedSimd } from '../src/engine/cpu/kernels/node-relaxed-simd';
 import { benchMatmuls, benchMatmulTuning, benchReluSae, benchReluSparseSae, benchTopKSae } from './wgsl-sae';
 import { benchLogisticProbe } from './logistic';
 import { benchTrainerSteps } from './trainer';
@@ -135,8 +134,6 @@ if (has('sweep')) {
     steps: args.sweepSteps,
   });
   log('sae sweep vs sequential runs (cpu engine)');
-  // Node 20 has relaxed SIMD behind a flag: on, so the CPU engine runs the FMA kernels the product would pick.
-  enableRelaxedSimd();
   const { engine: cpuEngine } = await createEngine('cpu');
   if (cpuEngine.info.implementation !== 'cpu-wasm-simd')
     throw new Error(`sweep: the CPU engine is ${cpuEngine.info.implementation}, not cpu-wasm-simd`);

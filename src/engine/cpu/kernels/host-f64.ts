@@ -88,47 +88,26 @@ export class WasmHostKernels implements HostKernels {
     }
     if (k <= 0 || alpha === 0) return;
     const inPlace = this.inMemory(cd) && c.colStride === 1;
-    // B already row-major in this memory is read where it lies (α then rides on A's packing); only a ragged last
-    // panel is packed.
-    const direct = this.inMemory(b.data) && b.colStride === 1;
     for (let j0 = 0; j0 < n; j0 += NC) {
       const nc = Math.min(NC, n - j0);
       const nFull = nc >> 2;
       const ragged = nc > 4 * nFull;
       for (let p0 = 0; p0 < k; p0 += KC) {
         const kc = Math.min(KC, k - p0);
-        const packed = { at: PACK_B, ld: 32, panel: kc * 32 };
-        let full: BPanels;
-        let edge: BPanels;
-        if (direct) {
-          full = { at: b.data.byteOffset + (b.offset + p0 * b.rowStride + j0) * 8, ld: b.rowStride * 8, panel: 32 };
-          if (ragged)
-            this.pack(
-              b.data,
-              b.offset + p0 * b.rowStride + j0 + 4 * nFull,
-              b.rowStride,
-              1,
-              kc,
-              nc - 4 * nFull,
-              1,
-              PACK_B,
-            );
-          edge = packed;
-        } else {
-          this.pack(
-            b.data,
-            b.offset + p0 * b.rowStride + j0 * b.colStride,
-            b.rowStride,
-            b.colStride,
-            kc,
-            nc,
-            alpha,
-            PACK_B,
-          );
-          full = packed;
-          edge = { ...packed, at: PACK_B + nFull * packed.panel };
-        }
-        const aAlpha = direct ? alpha : 1;
+        // B is packed even when it lies row-major in this memory: read in place, each k of a panel is a new page
+        // (measured 15% slower over a d = 2048 solve).
+        this.pack(
+          b.data,
+          b.offset + p0 * b.rowStride + j0 * b.colStride,
+          b.rowStride,
+          b.colStride,
+          kc,
+          nc,
+          alpha,
+          PACK_B,
+        );
+        const full: BPanels = { at: PACK_B, ld: 32, panel: kc * 32 };
+        const edge: BPanels = { ...full, at: PACK_B + nFull * full.panel };
         for (let i0 = 0; i0 < m; i0 += MC) {
           const mc = Math.min(MC, m - i0);
           const mPanels = Math.ceil(mc / 4);
@@ -140,7 +119,7 @@ export class WasmHostKernels implements HostKernels {
             a.rowStride,
             kc,
             mc,
-            aAlpha,
+            1,
             PACK_A,
           );
           const cols = { full, nFull, edge: ragged ? edge : undefined };

@@ -33,7 +33,7 @@ describe.each(variants)('WebAssembly f64 host kernels (%s)', (variant) => {
     [130, 9, 513],
   ];
   for (const [m, n, k] of shapes) {
-    // B in the workspace and row-major is read in place; transposed or outside it, it is packed.
+    // B in the workspace or outside it, row-major or transposed: every layout the packing reads.
     for (const [where, tA, tB, bPlain] of [
       ['workspace', false, true, false],
       ['workspace', false, false, false],

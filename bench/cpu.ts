@@ -19,23 +19,13 @@ import { writeNpyF32 } from '../src/core/formats/npy-writer';
 import { openSafetensors } from '../src/core/formats/safetensors';
 import { writeSafetensors } from '../src/core/formats/safetensors-writer';
 import { benchSplit, probeData } from './logistic';
-import { randomF32, round } from './timing';
+import { best, randomF32, round } from './timing';
 
 export interface CpuBenchOptions {
   sections: string[];
   eigenSizes?: number[];
   logistic?: { N: number; d: number; classes: number; C: number };
   ingest?: { rows: number; cols: number };
-}
-
-async function best(reps: number, run: () => Promise<unknown> | unknown): Promise<number> {
-  let min = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await run();
-    min = Math.min(min, performance.now() - t0);
-  }
-  return min;
 }
 
 function symmetricMatrix(n: number, seed: number): Float64Array {

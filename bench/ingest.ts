@@ -8,17 +8,7 @@ import { writeSafetensors } from '../src/core/formats/safetensors-writer';
 import { rowBlocks } from '../src/core/formats/row-blocks';
 import type { TensorEntry } from '../src/core/formats/tensor-entry';
 import type { BenchArgs } from './args';
-import { randomF32, round } from './timing';
-
-async function best(reps: number, run: () => Promise<unknown>): Promise<number> {
-  let min = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await run();
-    min = Math.min(min, performance.now() - t0);
-  }
-  return min;
-}
+import { best, randomF32, round } from './timing';
 
 export async function benchIngest(a: BenchArgs) {
   const rows = a.ingestRows,

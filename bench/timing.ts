@@ -36,3 +36,14 @@ export function randomF32(n: number, seed: number, scale = 1): Float32Array {
 }
 
 export const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
+
+/** The fastest of `reps` runs of `run`, in ms (each awaited). */
+export async function best(reps: number, run: () => Promise<unknown> | unknown): Promise<number> {
+  let min = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await run();
+    min = Math.min(min, performance.now() - t0);
+  }
+  return min;
+}

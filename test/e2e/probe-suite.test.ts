@@ -65,8 +65,10 @@ test('CCS on contrast pairs finds x_plus / x_minus, says its sign was fixed with
   expect(consoleErrors).toEqual([]);
 });
 
-test('a layer sweep lists every layer of layers.safetensors and picks one on validation rows', async () => {
-  const { page, consoleErrors } = await openPage(app, '?demo=0');
+/** A fresh page with layers.safetensors dropped, the Probe suite open on layer_0 and its labels. */
+async function openLayersInSuite(): Promise<{ page: Page; consoleErrors: string[] }> {
+  const opened = await openPage(app, '?demo=0');
+  const { page } = opened;
   await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
   await dropFiles(page, [{ name: 'layers.safetensors', bytes: fixtureBytes('layers.safetensors') }]);
   await page.waitForSelector('[data-testid=files] >> text=layers.safetensors');
@@ -80,6 +82,11 @@ test('a layer sweep lists every layer of layers.safetensors and picks one on val
     .first()
     .getAttribute('value');
   await page.selectOption('[data-testid=labels-select]', labels!);
+  return opened;
+}
+
+test('a layer sweep lists every layer of layers.safetensors and picks one on validation rows', async () => {
+  const { page, consoleErrors } = await openLayersInSuite();
   await page.selectOption('[data-testid=suite-method]', 'layer-sweep');
   expect(await page.locator('[data-testid=suite-layers] li').allTextContents()).toEqual(
     [0, 1, 2, 3, 4, 5].map((i) => `layer_${i} [2000 × 32]`),
@@ -133,20 +140,7 @@ async function recordLiveGrid(page: Page): Promise<void> {
 }
 
 test('a probe sweep fills its heat map cell by cell while it runs, keeps it in the Runs list, and re-opens it after a reload', async () => {
-  const { page, consoleErrors } = await openPage(app, '?demo=0');
-  await page.waitForSelector('[data-testid=engine][data-backend]:not([data-backend=""])', { timeout: 60_000 });
-  await dropFiles(page, [{ name: 'layers.safetensors', bytes: fixtureBytes('layers.safetensors') }]);
-  await page.waitForSelector('[data-testid=files] >> text=layers.safetensors');
-  await page.getByRole('tab', { name: 'Probe suite' }).click();
-  const layer0 = await page
-    .locator('[data-testid=activations-select] option', { hasText: 'layer_0' })
-    .getAttribute('value');
-  await page.selectOption('[data-testid=activations-select]', layer0!);
-  const labels = await page
-    .locator('[data-testid=labels-select] option', { hasText: 'labels' })
-    .first()
-    .getAttribute('value');
-  await page.selectOption('[data-testid=labels-select]', labels!);
+  const { page, consoleErrors } = await openLayersInSuite();
   await page.selectOption('[data-testid=suite-method]', 'probe-sweep');
   await page.fill('[data-testid=sweep-cs]', '0.01, 1');
   await page.press('[data-testid=sweep-cs]', 'Tab');

@@ -19,6 +19,19 @@ export function transposed(v: MatView): MatView {
   return { data: v.data, offset: v.offset, rowStride: v.colStride, colStride: v.rowStride };
 }
 
+/** C ← β·C over an m×n view (β = 0 writes zeros, so NaN or Inf already in C does not survive). */
+export function scaleView(m: number, n: number, beta: number, c: MatView): void {
+  if (beta === 1) return;
+  const cd = c.data;
+  for (let i = 0; i < m; i++) {
+    const ro = c.offset + i * c.rowStride;
+    for (let j = 0; j < n; j++) {
+      const o = ro + j * c.colStride;
+      cd[o] = beta === 0 ? 0 : beta * cd[o];
+    }
+  }
+}
+
 const KC = 256;
 const MC = 64;
 
@@ -41,15 +54,7 @@ export function gemmF64(
 ): void {
   if (m <= 0 || n <= 0) return;
   const cd = c.data;
-  if (beta !== 1) {
-    for (let i = 0; i < m; i++) {
-      const ro = c.offset + i * c.rowStride;
-      for (let j = 0; j < n; j++) {
-        const o = ro + j * c.colStride;
-        cd[o] = beta === 0 ? 0 : beta * cd[o];
-      }
-    }
-  }
+  scaleView(m, n, beta, c);
   if (k <= 0 || alpha === 0) return;
   const nPanels = Math.ceil(n / 4);
   if (packB.length < KC * 4 * nPanels) packB = new Float64Array(KC * 4 * nPanels);

@@ -43,7 +43,7 @@ function gemmBlocked(
   ) => {
     for (let jp = 0; jp < nPanels; jp++) {
       h.f32.fill(0, scratch, scratch + mPanels * 32);
-      k.sgemmPacked(aAt, bAt + jp * kc * 32, 32, kc * 32, 4 * scratch, 32, mPanels, 1, kc);
+      k.sgemmPacked(aAt, bAt + jp * kc * 32, 4 * scratch, 32, mPanels, 1, kc);
       const f = h.f32;
       const w = Math.min(8, cols - 8 * jp);
       for (let r = 0; r < rows; r++) {
@@ -62,7 +62,7 @@ function gemmBlocked(
         const mc = Math.min(MC, M - i0);
         const mFull = mc >> 2;
         k.spackPanels(4 * (a + i0 * aRow + p0 * aK), 4 * aK, 4 * aRow, kc, mc, 4, pa);
-        if (mFull > 0 && nFull > 0) k.sgemmPacked(pa, pb, 32, kc * 32, 4 * (c + i0 * N + j0), 4 * N, mFull, nFull, kc);
+        if (mFull > 0 && nFull > 0) k.sgemmPacked(pa, pb, 4 * (c + i0 * N + j0), 4 * N, mFull, nFull, kc);
         if (mc > 4 * mFull)
           viaScratch(pa + mFull * kc * 16, 1, pb, Math.ceil(nc / 8), kc, i0 + 4 * mFull, j0, mc - 4 * mFull, nc);
         if (nc > 8 * nFull && mFull > 0)

@@ -10,12 +10,10 @@ import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm';
  */
 export type KernelVariant = 'base' | 'fma';
 
-/** C += Â·B over 4-row tiles of packed Â and B panels (kernels.wat documents the layouts); byte offsets. */
+/** C += Â·B̂ over 4-row tiles of packed Â and B̂ panels (kernels.wat documents the layouts); byte offsets. */
 type PackedGemm = (
   pa: number,
   pb: number,
-  ldb: number,
-  bPanel: number,
   pc: number,
   ldc: number,
   mPanels: number,

@@ -3,7 +3,7 @@
 // in the instance's linear memory, so products into them update in place; operands elsewhere are read while packing
 // and their results added back from scratch. Each large workspace gets a fresh instance, dropped on release, so a
 // D = 4096 solve does not pin hundreds of MiB for the life of the worker.
-import type { MatView } from '../../../core/math/gemm-f64';
+import { scaleView, type MatView } from '../../../core/math/gemm-f64';
 import {
   hostKernels,
   jsHostKernels,
@@ -25,29 +25,23 @@ const FIXED = SCRATCH + MC * NC * 8;
 const KEEP_BYTES = 64 << 20;
 const PAGE = 65536;
 
-/** Where the kernel reads B's 4-column panels: start, bytes between rows, bytes between panels. */
-interface BPanels {
-  at: number;
-  ld: number;
-  panel: number;
-}
-
 export class WasmHostKernels implements HostKernels {
   readonly name: string;
-  private k!: KernelExports;
+  /** Made on first use and dropped with a workspace that outgrew KEEP_BYTES: nothing is held at start-up. */
+  private k?: KernelExports;
   private mem!: Float64Array;
   private busy = false;
 
   constructor(private readonly variant: KernelVariant = bestKernelVariant()) {
     this.name = variant === 'fma' ? 'wasm-simd-f64-fma' : 'wasm-simd-f64';
-    this.instantiate(FIXED);
   }
 
-  private instantiate(bytes: number): void {
-    this.k = new WebAssembly.Instance(kernelModule(this.variant)).exports as unknown as KernelExports;
-    const have = this.k.memory.buffer.byteLength;
-    if (bytes > have) this.k.memory.grow(Math.ceil((bytes - have) / PAGE));
-    this.mem = new Float64Array(this.k.memory.buffer);
+  private instantiate(bytes: number): KernelExports {
+    const k = new WebAssembly.Instance(kernelModule(this.variant)).exports as unknown as KernelExports;
+    const have = k.memory.buffer.byteLength;
+    if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
+    this.mem = new Float64Array(k.memory.buffer);
+    return (this.k = k);
   }
 
   workspace(lengths: readonly number[]): F64Workspace {
@@ -59,34 +53,30 @@ export class WasmHostKernels implements HostKernels {
       bytes += Math.ceil((8 * n) / 16) * 16;
       return at;
     });
-    const fresh = bytes > this.k.memory.buffer.byteLength;
-    if (fresh) this.instantiate(bytes);
-    const arrays = lengths.map((n, i) => new Float64Array(this.k.memory.buffer, offsets[i], n));
+    const fresh = !this.k || bytes > this.k.memory.buffer.byteLength;
+    const k = fresh ? this.instantiate(bytes) : this.k!;
+    const arrays = lengths.map((n, i) => new Float64Array(k.memory.buffer, offsets[i], n));
     if (!fresh) for (const a of arrays) a.fill(0);
     this.busy = true;
     return {
       arrays,
       release: () => {
         this.busy = false;
-        if (this.k.memory.buffer.byteLength > KEEP_BYTES) this.instantiate(FIXED);
+        if (k.memory.buffer.byteLength > KEEP_BYTES) this.k = undefined;
       },
     };
   }
 
   private inMemory(x: Float64Array): boolean {
-    return x.buffer === this.k.memory.buffer;
+    return this.k !== undefined && x.buffer === this.k.memory.buffer;
   }
 
   gemm(m: number, n: number, k: number, alpha: number, a: MatView, b: MatView, beta: number, c: MatView): void {
     if (m <= 0 || n <= 0) return;
     const cd = c.data;
-    if (beta !== 1) {
-      for (let i = 0; i < m; i++) {
-        const ro = c.offset + i * c.rowStride;
-        for (let j = 0; j < n; j++) cd[ro + j * c.colStride] = beta === 0 ? 0 : beta * cd[ro + j * c.colStride];
-      }
-    }
+    scaleView(m, n, beta, c);
     if (k <= 0 || alpha === 0) return;
+    if (!this.k) this.instantiate(FIXED);
     const inPlace = this.inMemory(cd) && c.colStride === 1;
     for (let j0 = 0; j0 < n; j0 += NC) {
       const nc = Math.min(NC, n - j0);
@@ -106,8 +96,8 @@ export class WasmHostKernels implements HostKernels {
           alpha,
           PACK_B,
         );
-        const full: BPanels = { at: PACK_B, ld: 32, panel: kc * 32 };
-        const edge: BPanels = { ...full, at: PACK_B + nFull * full.panel };
+        const panel = kc * 32;
+        const nPanels = Math.ceil(nc / 4);
         for (let i0 = 0; i0 < m; i0 += MC) {
           const mc = Math.min(MC, m - i0);
           const mPanels = Math.ceil(mc / 4);
@@ -122,20 +112,20 @@ export class WasmHostKernels implements HostKernels {
             1,
             PACK_A,
           );
-          const cols = { full, nFull, edge: ragged ? edge : undefined };
           if (!inPlace) {
-            this.viaScratch(PACK_A, mPanels, cols, kc, c, i0, j0, mc, nc);
+            this.viaScratch(PACK_A, mPanels, PACK_B, nPanels, kc, c, i0, j0, mc, nc);
             continue;
           }
           const cAt = cd.byteOffset + (c.offset + i0 * c.rowStride + j0) * 8;
-          if (mFull > 0 && nFull > 0) this.tiles(PACK_A, mFull, full, nFull, cAt, c.rowStride * 8, kc);
+          if (mFull > 0 && nFull > 0) this.k!.dgemmPacked(PACK_A, PACK_B, cAt, c.rowStride * 8, mFull, nFull, kc);
           if (mPanels > mFull)
-            this.viaScratch(PACK_A + mFull * kc * 32, 1, cols, kc, c, i0 + 4 * mFull, j0, mc - 4 * mFull, nc);
+            this.viaScratch(PACK_A + mFull * panel, 1, PACK_B, nPanels, kc, c, i0 + 4 * mFull, j0, mc - 4 * mFull, nc);
           if (ragged && mFull > 0)
             this.viaScratch(
               PACK_A,
               mFull,
-              { full: edge, nFull: 1 },
+              PACK_B + nFull * panel,
+              1,
               kc,
               c,
               i0,
@@ -148,15 +138,12 @@ export class WasmHostKernels implements HostKernels {
     }
   }
 
-  private tiles(pa: number, mPanels: number, b: BPanels, nPanels: number, pc: number, ldc: number, kc: number): void {
-    this.k.dgemmPacked(pa, b.at, b.ld, b.panel, pc, ldc, mPanels, nPanels, kc);
-  }
-
-  /** Tiles into zeroed scratch (full panels, then a ragged one), then the rows × cols corner added to C at (i0, j0). */
+  /** Tiles into zeroed scratch, then the rows × cols corner of it added to C at (i0, j0). */
   private viaScratch(
     pa: number,
     mPanels: number,
-    b: { full: BPanels; nFull: number; edge?: BPanels },
+    pb: number,
+    nPanels: number,
     kc: number,
     c: MatView,
     i0: number,
@@ -164,12 +151,11 @@ export class WasmHostKernels implements HostKernels {
     rows: number,
     cols: number,
   ): void {
-    const ld = (b.nFull + (b.edge ? 1 : 0)) * 4;
+    const ld = nPanels * 4;
     const s0 = SCRATCH / 8;
     const mem = this.mem;
     mem.fill(0, s0, s0 + mPanels * 4 * ld);
-    if (b.nFull > 0) this.tiles(pa, mPanels, b.full, b.nFull, SCRATCH, ld * 8, kc);
-    if (b.edge) this.tiles(pa, mPanels, b.edge, 1, SCRATCH + b.nFull * 32, ld * 8, kc);
+    this.k!.dgemmPacked(pa, pb, SCRATCH, ld * 8, mPanels, nPanels, kc);
     const cd = c.data;
     for (let r = 0; r < rows; r++) {
       const ro = c.offset + (i0 + r) * c.rowStride + j0 * c.colStride;
@@ -194,7 +180,7 @@ export class WasmHostKernels implements HostKernels {
     dst: number,
   ): void {
     if (this.inMemory(src)) {
-      this.k.dpackPanels(src.byteOffset + offset * 8, sp * 8, sq * 8, kc, count, alpha, dst);
+      this.k!.dpackPanels(src.byteOffset + offset * 8, sp * 8, sq * 8, kc, count, alpha, dst);
       return;
     }
     const mem = this.mem;
@@ -224,7 +210,7 @@ export class WasmHostKernels implements HostKernels {
       jsHostKernels.symvUpper(a, lda, v, vOffset, p, lo, n);
       return;
     }
-    this.k.dsymvUpper(a.byteOffset, lda * 8, v.byteOffset + vOffset * 8, p.byteOffset, lo, n);
+    this.k!.dsymvUpper(a.byteOffset, lda * 8, v.byteOffset + vOffset * 8, p.byteOffset, lo, n);
   }
 
   panelMv: HostKernels['panelMv'] = (out, outOffset, v, w, ld, x, xOffset, y, yOffset, cols, lo, n) => {
@@ -233,7 +219,7 @@ export class WasmHostKernels implements HostKernels {
       return;
     }
     const at = (a: Float64Array, offset: number) => a.byteOffset + offset * 8;
-    this.k.dpanelMv(at(out, outOffset), at(v, 0), at(w, 0), ld * 8, at(x, xOffset), at(y, yOffset), cols, lo, n);
+    this.k!.dpanelMv(at(out, outOffset), at(v, 0), at(w, 0), ld * 8, at(x, xOffset), at(y, yOffset), cols, lo, n);
   };
 
   panelTv: HostKernels['panelTv'] = (s1, s2, v, w, ld, u, uOffset, cols, lo, n) => {
@@ -243,7 +229,7 @@ export class WasmHostKernels implements HostKernels {
       jsHostKernels.panelTv(s1, s2, v, w, ld, u, uOffset, cols, lo, n);
       return;
     }
-    this.k.dpanelTv(
+    this.k!.dpanelTv(
       s1.byteOffset,
       s2.byteOffset,
       v.byteOffset,

@@ -613,12 +613,12 @@
         (br $rl))))
 
   ;; f64: the host's dense linear algebra (eigensolver, back-transformations).
-  ;; C += Â·B over mPanels × nPanels tiles of 4×4: Â holds 4-row panels (kc × 4, row r of the tile at +8r) packed
-  ;; by the caller; B's 4-wide row segments are ldb bytes apart and its panels bPanel bytes apart (packed: 32 and
-  ;; 32·kc; a row-major matrix read in place: its row stride and 32). C is row-major with rows ldc bytes apart.
-  ;; Columns outermost, so one B panel stays in L1 across the row tiles; 8 f64x2 accumulators stay in registers.
-  (func (export "dgemmPacked") (param $pa i32) (param $pb i32) (param $ldb i32) (param $bPanel i32) (param $pc i32)
-    (param $ldc i32) (param $mPanels i32) (param $nPanels i32) (param $kc i32)
+  ;; C += Â·B̂ over mPanels × nPanels tiles of 4×4: Â holds 4-row panels (kc × 4, row r of the tile at +8r), B̂
+  ;; 4-column panels (kc × 4), both packed by dpackPanels; C is row-major with rows ldc bytes apart. Columns
+  ;; outermost, so one B̂ panel (8 KiB at kc = 256) stays in L1 across the row tiles; 8 f64x2 accumulators stay in
+  ;; registers.
+  (func (export "dgemmPacked") (param $pa i32) (param $pb i32) (param $pc i32) (param $ldc i32)
+    (param $mPanels i32) (param $nPanels i32) (param $kc i32)
     (local $ip i32) (local $jp i32) (local $a i32) (local $b i32) (local $end i32) (local $c i32) (local $panel i32)
     (local $d00 v128) (local $d01 v128) (local $d10 v128) (local $d11 v128)
     (local $d20 v128) (local $d21 v128) (local $d30 v128) (local $d31 v128)
@@ -637,7 +637,7 @@
             (local.set $d20 (v128.const i64x2 0 0)) (local.set $d21 (v128.const i64x2 0 0))
             (local.set $d30 (v128.const i64x2 0 0)) (local.set $d31 (v128.const i64x2 0 0))
             (local.set $a (i32.add (local.get $pa) (i32.mul (local.get $ip) (local.get $panel))))
-            (local.set $b (i32.add (local.get $pb) (i32.mul (local.get $jp) (local.get $bPanel))))
+            (local.set $b (i32.add (local.get $pb) (i32.mul (local.get $jp) (local.get $panel))))
             (local.set $end (i32.add (local.get $a) (local.get $panel)))
             (block $pdone
               (loop $pl
@@ -657,7 +657,7 @@
                 (local.set $d30 (f64x2.add (local.get $d30) (f64x2.mul (local.get $av) (local.get $b0))))
                 (local.set $d31 (f64x2.add (local.get $d31) (f64x2.mul (local.get $av) (local.get $b1))))
                 (local.set $a (i32.add (local.get $a) (i32.const 32)))
-                (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+                (local.set $b (i32.add (local.get $b) (i32.const 32)))
                 (br $pl)))
             (local.set $c (i32.add (local.get $pc)
               (i32.add (i32.mul (i32.shl (local.get $ip) (i32.const 2)) (local.get $ldc)) (i32.shl (local.get $jp) (i32.const 5)))))
@@ -902,17 +902,18 @@
 
 
   ;; f32 GEMM on packed operands, the CPU engine's dense products: C += Â·B over mPanels × nPanels tiles of 4 rows ×
-  ;; 8 columns. Â holds 4-row panels (kc × 4 f32, row r at +4r); B's 8-wide row segments are ldb bytes apart and its
-  ;; panels bPanel bytes apart (packed: 32 and 32·kc). C is row-major with rows ldc bytes apart. Packing keeps the
-  ;; B panel (8 KiB at kc = 256) in L1 and the A block in L2, where the unpacked gemm streams whole columns of B
-  ;; through the TLB.
-  (func (export "sgemmPacked") (param $pa i32) (param $pb i32) (param $ldb i32) (param $bPanel i32) (param $pc i32)
-    (param $ldc i32) (param $mPanels i32) (param $nPanels i32) (param $kc i32)
+  ;; 8 columns. Â holds 4-row panels (kc × 4 f32, row r at +4r), B̂ 8-column panels (kc × 8), both packed by
+  ;; spackPanels. C is row-major with rows ldc bytes apart. Packing keeps the B̂ panel (8 KiB at kc = 256) in L1 and
+  ;; the A block in L2, where the unpacked gemm streams whole columns of B through the TLB.
+  (func (export "sgemmPacked") (param $pa i32) (param $pb i32) (param $pc i32) (param $ldc i32)
+    (param $mPanels i32) (param $nPanels i32) (param $kc i32)
     (local $ip i32) (local $jp i32) (local $a i32) (local $b i32) (local $end i32) (local $c i32) (local $aPanel i32)
+    (local $bPanel i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $b0 v128) (local $b1 v128) (local $av v128)
     (local.set $aPanel (i32.shl (local.get $kc) (i32.const 4)))
+    (local.set $bPanel (i32.shl (local.get $kc) (i32.const 5)))
     (local.set $jp (i32.const 0))
     (block $jdone
       (loop $jl
@@ -946,7 +947,7 @@
                 (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $av) (local.get $b0))))
                 (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $av) (local.get $b1))))
                 (local.set $a (i32.add (local.get $a) (i32.const 16)))
-                (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+                (local.set $b (i32.add (local.get $b) (i32.const 32)))
                 (br $pl)))
             (local.set $c (i32.add (local.get $pc)
               (i32.add (i32.mul (i32.shl (local.get $ip) (i32.const 2)) (local.get $ldc)) (i32.shl (local.get $jp) (i32.const 5)))))

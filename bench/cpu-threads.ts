@@ -2,17 +2,11 @@
 // one thread against the same calls split by rows of C across a worker_threads worker over a shared
 // WebAssembly.Memory (the FMA kernels with the memory imported as shared), alternating per round so load hits both
 // alike. The hand-off is claim-based: the main thread computes the second half itself when the worker has not
-// claimed it yet, so a descheduled worker costs no wait. Not in the product: on the 2 shared cores it did not pay.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// claimed it yet, so a descheduled worker costs no wait. Not in the product (the host's f64 kernels do use helper threads, host-team.ts): on the 2 shared cores it did not pay.
 import { Worker } from 'node:worker_threads';
-import wabtInit from 'wabt';
-// @ts-expect-error a plain .mjs module without type declarations
-import { fmaSource } from '../tools/kernel-variants.mjs';
+import { kernelModule } from '../src/engine/cpu/kernels/heap';
 import { enableRelaxedSimd } from '../src/engine/cpu/kernels/node-relaxed-simd';
 import { round } from './timing';
-
-const SHARED = '(import "env" "memory" (memory $mem 1 65536 shared)) (export "memory" (memory $mem))';
 
 /** Control words: 0 posted job, 1 last claimed job, 2 last finished job, 3..11 the worker's gemm arguments. */
 const WORKER = `
@@ -36,16 +30,7 @@ const median = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1];
 
 export async function benchCpuThreads(shapes: Array<[number, number, number]>, rounds = 30) {
   if (!enableRelaxedSimd()) throw new Error('cpu.threads needs relaxed SIMD');
-  const wabt = await wabtInit();
-  const wat = (fmaSource(readFileSync(resolve('src/engine/cpu/kernels/kernels.wat'), 'utf8')) as string).replace(
-    '(memory (export "memory") 1)',
-    SHARED,
-  );
-  const feats = { simd: true, relaxed_simd: true, threads: true };
-  const parsed = wabt.parseWat('kernels-shared.wat', wat, feats);
-  // No wabt validate here (its typings take no features); compiling the bytes below validates them.
-  const mod = new WebAssembly.Module(parsed.toBinary({}).buffer as Uint8Array<ArrayBuffer>);
-  parsed.destroy();
+  const mod = kernelModule('fma', true);
   const memory = new WebAssembly.Memory({ initial: 1200, maximum: 65536, shared: true });
   const k = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as {
     gemm: (...args: number[]) => void;

@@ -8,8 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createEngine } from '../src/engine/create-engine';
-import { installWasmHostKernels } from '../src/engine/cpu/kernels/host-f64';
+import { installWasmHostKernels, WasmHostKernels } from '../src/engine/cpu/kernels/host-f64';
+import { nodeHostThreads } from '../src/engine/cpu/kernels/node-host-threads';
 import { enableRelaxedSimd } from '../src/engine/cpu/kernels/node-relaxed-simd';
+import { hostKernels, useHostKernels } from '../src/core/math/host-kernels';
 import { symmetricEigen } from '../src/core/math/linalg';
 import { DEFAULT_LOGISTIC, trainLogisticProbe } from '../src/core/probes/logistic';
 import { bytesSource } from '../src/core/formats/byte-source';
@@ -131,13 +133,21 @@ export async function benchCpu(opts: CpuBenchOptions, log: (msg: string) => void
   }
 
   if (eigenSizes.length) {
-    const kernels = installWasmHostKernels();
+    // Both sides on all cores and on one: numpy's OpenBLAS threads against our helper threads, and one OpenBLAS
+    // thread against our kernels without helpers (the same results bit for bit).
+    const kernels = installWasmHostKernels(nodeHostThreads());
+    const team = hostKernels();
+    const solo = new WasmHostKernels();
     symmetricEigen(symmetricMatrix(128, 1), 128); // JIT warm-up
     const rows = [];
     for (const n of eigenSizes) {
       log(`cpu: eigen d=${n}`);
       const a = matrices.get(n)!;
-      const ms = await best(n > 1024 ? 1 : 2, () => symmetricEigen(a, n));
+      const reps = n > 1024 ? 1 : 2;
+      const ms = await best(reps, () => symmetricEigen(a, n));
+      useHostKernels(solo);
+      const ms1 = await best(reps, () => symmetricEigen(a, n));
+      useHostKernels(team);
       const np = numpy.eigen[String(n)].ms;
       const np1 = numpyOneThread.eigen[String(n)].ms;
       rows.push({
@@ -145,12 +155,13 @@ export async function benchCpu(opts: CpuBenchOptions, log: (msg: string) => void
         oursMs: round(ms, 4),
         numpyMs: round(np, 4),
         oursOverNumpyMs: round(ms / np, 3),
+        oursOneThreadMs: round(ms1, 4),
         numpyOneThreadMs: round(np1, 4),
-        oursOverNumpyOneThreadMs: round(ms / np1, 3),
+        oursOverNumpyOneThreadMs: round(ms1 / np1, 3),
       });
     }
     out.eigen = {
-      method: `symmetricEigen (f64, single thread, host kernels ${kernels}): blocked Householder + divide and conquer + WY back-transform`,
+      method: `symmetricEigen (f64, host kernels ${kernels}; oneThread: the same kernels without helpers): blocked Householder + divide and conquer + WY back-transform`,
       sizes: rows,
     };
   }

@@ -20,3 +20,16 @@ function fuse(wat, pattern, op, expected) {
 export function fmaSource(wat) {
   return fuse(fuse(wat, MADD, 'f32x4.relaxed_madd', 16), MADD64, 'f64x2.relaxed_madd', 8);
 }
+
+/** The memory kernels.wat defines (the engine's heap) and the shared one its threaded variants import instead. */
+const OWN_MEMORY = '(memory (export "memory") 1)';
+const SHARED_MEMORY = '(import "env" "memory" (memory $mem 1 65536 shared)) (export "memory" (memory $mem))';
+
+/**
+ * kernels.wat importing a shared memory (env.memory), so instances on several threads can work on one memory: the
+ * host kernels' helper threads. Needs the threads feature to assemble, and cross-origin isolation in a page.
+ */
+export function sharedSource(wat) {
+  if (!wat.includes(OWN_MEMORY)) throw new Error(`build-kernels: kernels.wat no longer declares ${OWN_MEMORY}`);
+  return wat.replace(OWN_MEMORY, SHARED_MEMORY);
+}

@@ -19,6 +19,7 @@ import { scaleOutCommand, scaleOutTable } from './scale-out-command';
 import { version } from '../../package.json';
 import { enableRelaxedSimd } from '../engine/cpu/kernels/node-relaxed-simd';
 import { installWasmHostKernels } from '../engine/cpu/kernels/host-f64';
+import { nodeHostThreads } from '../engine/cpu/kernels/node-host-threads';
 
 const HELP = `probelab: probes and sparse autoencoders on activation files (the engine of the Probelab app, headless)
 
@@ -184,8 +185,9 @@ function writeStdout(text: string): Promise<void> {
 export async function main(argv: string[]): Promise<number> {
   // Before any kernel module compiles: the CPU engine's GEMM then fuses its multiply-adds (Node 20 has the flag off).
   enableRelaxedSimd();
-  // Commands that never start an engine (LDA, LEACE, PCA on the host) still get the fast eigensolver kernels.
-  installWasmHostKernels();
+  // Commands that never start an engine (LDA, LEACE, PCA on the host) still get the fast eigensolver kernels, on
+  // every core.
+  installWasmHostKernels(nodeHostThreads());
   if (argv[0] === '--version' || argv[0] === 'version') {
     await writeStdout(`probelab ${version}\n`);
     return 0;

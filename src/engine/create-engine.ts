@@ -10,6 +10,7 @@ import { TfjsEngine } from './tfjs/tfjs-engine';
 import { WgslEngine, type WgslEngineOptions } from './wgsl/wgsl-engine';
 import { kernelsSupported } from './cpu/kernels/heap';
 import { installWasmHostKernels } from './cpu/kernels/host-f64';
+import { webHostThreads } from './cpu/kernels/web-host-threads';
 import type { Engine, EnginePreference, EngineReason } from '../core/engine/engine';
 
 export interface CreateEngineOptions {
@@ -39,8 +40,9 @@ export async function createEngine(
   // Production mode: tfjs then skips its debug checks and its console notices (in Node, a banner advertising
   // tfjs-node on the first CPU tensor), which would otherwise land in the CLI's output and the page's console.
   tf.env().set('PROD', true);
-  // Whatever computes the training, the host's eigensolver (PCA, LEACE, LDA, whitening) runs on WebAssembly SIMD.
-  const hostKernels = installWasmHostKernels();
+  // Whatever computes the training, the host's eigensolver (PCA, LEACE, LDA, whitening) runs on WebAssembly SIMD,
+  // with helper threads where this is a cross-origin-isolated page's worker (the CLI installs Node's first).
+  const hostKernels = installWasmHostKernels(webHostThreads());
   let fallbackReason: string | undefined;
   let reason: EngineReason = 'no-webgpu';
   if (preference !== 'cpu') {

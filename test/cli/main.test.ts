@@ -2,7 +2,7 @@
 import { expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { runCli } from '../support/run-cli';
 import { cosine, fixturePath, referenceJson } from '../support/fixtures';
 
@@ -41,8 +41,10 @@ test('probe --json on breast_cancer with the reference split matches scikit-lear
   expect(Math.abs(result.test.auroc - expected.test_auroc)).toBeLessThanOrEqual(1e-3);
   // The JSON says which engine ran and why: the CPU, asked for with --engine cpu.
   expect(result.engine).toMatchObject({ backend: 'cpu', reason: 'user-choice', implementation: 'cpu-wasm-simd' });
-  // …and which build of the kernels: the CLI turns relaxed SIMD on, so the fused multiply-add one.
-  expect(result.engine.hostKernels).toBe('wasm-simd-f64-fma');
+  // …and which build of the kernels: the CLI turns relaxed SIMD on, so the fused multiply-add one, on every core
+  // (up to 8 threads).
+  const threads = Math.min(8, availableParallelism());
+  expect(result.engine.hostKernels).toBe(`wasm-simd-f64-fma${threads > 1 ? `×${threads}` : ''}`);
   expect(cosine(result.probe.weight, expected.coef)).toBeGreaterThanOrEqual(0.999);
   expect(result.probe.space).toMatch(/standardized/);
 });

@@ -62,6 +62,10 @@ test('PCA of breast_cancer shows explained variance and a scatter coloured by la
   ratios.slice(1).forEach((r, i) => expect(r).toBeLessThanOrEqual(ratios[i]));
   expect(ratios[0]).toBeGreaterThan(0.3);
   expect(await page.locator('[aria-label="analysis results"] canvas').count()).toBeGreaterThanOrEqual(1);
+  // The page is cross-origin isolated, so the eigensolver's kernels have helper threads (one per further core).
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const kernels = await page.getAttribute('[data-testid=engine]', 'title');
+  expect(kernels).toMatch(new RegExp(`f64(-fma)?${cores > 1 ? `×${Math.min(8, cores)}` : ''}$`));
   await page.screenshot({ path: 'test-output/screenshots/pca.png', fullPage: true });
   expect(consoleErrors).toEqual([]);
 });

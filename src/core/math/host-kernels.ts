@@ -18,6 +18,12 @@ export interface HostKernels {
   /** C ← β·C + α·A·B with A m×k, B k×n and C m×n (views, any strides). */
   gemm(m: number, n: number, k: number, alpha: number, a: MatView, b: MatView, beta: number, c: MatView): void;
   /**
+   * C ← C + α·A·B on the upper triangle of the n×n C (A n×k, B k×n), as a symmetric rank-k update needs it.
+   * Entries below the diagonal may change too (the product is taken in row bands from the diagonal rightwards),
+   * so only the upper triangle of C is meaningful afterwards.
+   */
+  gemmUpper(n: number, k: number, alpha: number, a: MatView, b: MatView, c: MatView): void;
+  /**
    * p[i] += (A v)_i for i in [lo, n), from the upper triangle of rows [lo, n) of the row-major A (row length
    * lda): each stored A[i][j], j ≥ i, counts for (i, j) and (j, i). v[j] is read at v[vOffset + j].
    */
@@ -85,10 +91,41 @@ function symvUpperJs(
   }
 }
 
+/** Rows per band of gemmUpper (wider bands pack B less often and waste more below the diagonal). */
+const BAND = 128;
+
+/** gemmUpper as one product per row band of C, from the diagonal rightwards, on the given kernels' gemm. */
+export function gemmUpperByBands(
+  kernels: Pick<HostKernels, 'gemm'>,
+  n: number,
+  k: number,
+  alpha: number,
+  a: MatView,
+  b: MatView,
+  c: MatView,
+): void {
+  for (let r0 = 0; r0 < n; r0 += BAND) {
+    const rows = Math.min(BAND, n - r0);
+    kernels.gemm(
+      rows,
+      n - r0,
+      k,
+      alpha,
+      { ...a, offset: a.offset + r0 * a.rowStride },
+      { ...b, offset: b.offset + r0 * b.colStride },
+      1,
+      { ...c, offset: c.offset + r0 * c.rowStride + r0 * c.colStride },
+    );
+  }
+}
+
 export const jsHostKernels: HostKernels = {
   name: 'js-f64',
   workspace: (lengths) => ({ arrays: lengths.map((n) => new Float64Array(n)), release() {} }),
   gemm: gemmF64,
+  gemmUpper(n, k, alpha, a, b, c) {
+    gemmUpperByBands(jsHostKernels, n, k, alpha, a, b, c);
+  },
   symvUpper: symvUpperJs,
   panelMv(out, oo, v, w, ld, x, xo, y, yo, cols, lo, n) {
     for (let j = lo; j < n; j++) {

@@ -22,8 +22,6 @@ const TINY = 2 ** -1022;
 const NB = 32;
 /** Tridiagonal blocks this small are solved by QL instead of being split further. */
 const LEAF = 32;
-/** Rows per band of the reduction's trailing update (wider bands repack the panel less, waste more below the diagonal). */
-const BAND = 128;
 
 /**
  * Eigen-decomposition of a symmetric matrix (only the upper triangle need be meaningful). `maxIterations`
@@ -42,15 +40,30 @@ export function symmetricEigen(matrix: Float64Array, n: number, maxIterations = 
     }
   }
   const kernels = hostKernels();
-  const ws = kernels.workspace([n * n, n * n, n, 2 * NB * n, n * NB, n * NB, NB, NB]);
+  // Every large operand lives in the workspace, so products read and update it in place (and, with helper
+  // threads, share the work).
+  const ws = kernels.workspace([
+    n * n,
+    n * n,
+    n,
+    2 * NB * n,
+    n * NB,
+    n * NB,
+    NB,
+    NB,
+    n * 2 * NB,
+    n * NB,
+    NB * n,
+    NB * n,
+  ]);
   try {
-    const [a, z, p, wvT, vp, wp, s1, s2] = ws.arrays;
+    const [a, z, p, wvT, vp, wp, s1, s2, vw, vpan, y, y2] = ws.arrays;
     a.set(matrix);
     const diag = new Float64Array(n);
     const off = new Float64Array(n);
-    const beta = tridiagonalize(kernels, a, n, diag, off, { p, wvT, vp, wp, s1, s2 });
+    const beta = tridiagonalize(kernels, a, n, diag, off, { p, wvT, vp, wp, s1, s2, vw });
     tridiagonalEigen(kernels, diag, off, z, n, maxIterations);
-    backTransform(kernels, a, n, beta, z);
+    backTransform(kernels, a, n, beta, z, { vpan, y, y2 });
     return sortedColumns(diag, z, n, new Float64Array(n * n));
   } finally {
     ws.release();
@@ -70,6 +83,8 @@ interface ReductionWork {
   /** Wᵀv and Vᵀv for the deferred part of B v (NB each). */
   s1: Float64Array;
   s2: Float64Array;
+  /** [V W] of a finished panel (n × 2NB), the left factor of its trailing update. */
+  vw: Float64Array;
 }
 
 /**
@@ -87,11 +102,10 @@ function tridiagonalize(
   e: Float64Array,
   work: ReductionWork,
 ): Float64Array {
-  const { p, wvT, vp, wp, s1, s2 } = work;
+  const { p, wvT, vp, wp, s1, s2, vw } = work;
   const beta = new Float64Array(n);
-  // The panel's rank-2nb update as one product: [V W] · [W V]ᵀ, the right factor stored transposed (2NB × n, in
-  // the workspace) so its rows read contiguously.
-  const vw = new Float64Array(n * 2 * NB);
+  // The panel's rank-2nb update as one product: [V W] · [W V]ᵀ, the right factor stored transposed (2NB × n) so
+  // its rows read contiguously.
   for (let k0 = 0; k0 < n - 2; k0 += NB) {
     const nb = Math.min(NB, n - 2 - k0);
     vp.fill(0);
@@ -141,7 +155,7 @@ function tridiagonalize(
       const half = 0.5 * b * vpDot;
       for (let j = k + 1; j < n; j++) wp[j * NB + jj] = p[j] - half * a[vo + j];
     }
-    // Trailing update of the upper triangle, in row bands: band [r0, r1) × columns [r0, n).
+    // Trailing update of the upper triangle: B ← B − [V W]·[W V]ᵀ.
     const s0 = k0 + nb;
     for (let i = s0; i < n; i++) {
       for (let t = 0; t < nb; t++) {
@@ -153,12 +167,7 @@ function tridiagonalize(
         wvT[(nb + t) * n + i] = x;
       }
     }
-    for (let r0 = s0; r0 < n; r0 += BAND) {
-      const rows = Math.min(BAND, n - r0);
-      const cols = n - r0;
-      const c = view(a, r0 * n + r0, n);
-      kernels.gemm(rows, cols, 2 * nb, -1, view(vw, r0 * 2 * NB, 2 * NB), view(wvT, r0, n), 1, c);
-    }
+    kernels.gemmUpper(n - s0, 2 * nb, -1, view(vw, s0 * 2 * NB, 2 * NB), view(wvT, s0, n), view(a, s0 * n + s0, n));
   }
   if (n >= 2) {
     d[n - 2] = a[(n - 2) * n + n - 2];
@@ -173,12 +182,17 @@ function tridiagonalize(
  * tridiagonal become eigenvectors of A. Panels of NB reflectors act at once as I − V T Vᵀ (T upper triangular),
  * last panel first, so all the work is three matrix products per panel.
  */
-function backTransform(kernels: HostKernels, a: Float64Array, n: number, beta: Float64Array, z: Float64Array): void {
+function backTransform(
+  kernels: HostKernels,
+  a: Float64Array,
+  n: number,
+  beta: Float64Array,
+  z: Float64Array,
+  work: { vpan: Float64Array; y: Float64Array; y2: Float64Array },
+): void {
+  const { vpan, y, y2 } = work;
   const panels = Math.ceil(Math.max(0, n - 2) / NB);
-  const vpan = new Float64Array(n * NB);
   const t = new Float64Array(NB * NB);
-  const y = new Float64Array(NB * n);
-  const y2 = new Float64Array(NB * n);
   const tmp = new Float64Array(NB);
   const g = new Float64Array(NB * NB);
   for (let panel = panels - 1; panel >= 0; panel--) {

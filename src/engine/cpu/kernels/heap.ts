@@ -1,7 +1,12 @@
 // A WebAssembly instance of the CPU kernels (kernels.wat) with its own linear memory and a bump allocator over it.
 // Buffers are f32 or i32 offsets (in elements) into that memory, so JS loops index `heap.f32` directly and the
 // kernels read the same bytes without a copy. Growing the memory replaces the views: re-read `f32`/`i32` after alloc.
-import { KERNELS_FMA_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm';
+import {
+  KERNELS_FMA_SHARED_WASM_BASE64,
+  KERNELS_FMA_WASM_BASE64,
+  KERNELS_SHARED_WASM_BASE64,
+  KERNELS_WASM_BASE64,
+} from './kernels-wasm';
 
 /**
  * `fma`: the GEMM multiply-adds as relaxed-SIMD f32x4.relaxed_madd (Chrome ≥ 114, Node ≥ 22, or
@@ -28,7 +33,7 @@ export interface KernelExports {
   spackPanels(src: number, sp: number, sq: number, kc: number, count: number, w: number, dst: number): void;
   // f64, for the host's linear algebra (host-f64.ts).
   dgemmPacked: PackedGemm;
-  dsymvUpper(a: number, lda: number, v: number, p: number, lo: number, n: number): void;
+  dsymvUpper(a: number, lda: number, v: number, p: number, lo: number, hi: number, n: number): void;
   dpanelMv(
     out: number,
     V: number,
@@ -93,7 +98,7 @@ export interface KernelExports {
   ): void;
 }
 
-const compiled = new Map<KernelVariant, WebAssembly.Module>();
+const compiled = new Map<string, WebAssembly.Module>();
 
 function decodeBase64(s: string): Uint8Array {
   const bin = atob(s);
@@ -102,13 +107,22 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-const bytesOf = (variant: KernelVariant) =>
-  decodeBase64(variant === 'fma' ? KERNELS_FMA_WASM_BASE64 : KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>;
+const BASE64 = {
+  base: [KERNELS_WASM_BASE64, KERNELS_SHARED_WASM_BASE64],
+  fma: [KERNELS_FMA_WASM_BASE64, KERNELS_FMA_SHARED_WASM_BASE64],
+} as const;
 
-/** The compiled module, compiled synchronously: fine in Node and in the page's worker, where the engine runs. */
-export function kernelModule(variant: KernelVariant): WebAssembly.Module {
-  let mod = compiled.get(variant);
-  if (!mod) compiled.set(variant, (mod = new WebAssembly.Module(bytesOf(variant))));
+const bytesOf = (variant: KernelVariant, shared = false) =>
+  decodeBase64(BASE64[variant][shared ? 1 : 0]) as Uint8Array<ArrayBuffer>;
+
+/**
+ * The compiled module, compiled synchronously: fine in Node and in the page's worker, where the engine runs.
+ * `shared`: the build importing a shared memory (env.memory), which helper threads instantiate over the same bytes.
+ */
+export function kernelModule(variant: KernelVariant, shared = false): WebAssembly.Module {
+  const key = `${variant}${shared ? '-shared' : ''}`;
+  let mod = compiled.get(key);
+  if (!mod) compiled.set(key, (mod = new WebAssembly.Module(bytesOf(variant, shared))));
   return mod;
 }
 

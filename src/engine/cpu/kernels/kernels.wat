@@ -677,11 +677,12 @@
         (local.set $jp (i32.add (local.get $jp) (i32.const 1)))
         (br $jl))))
 
-  ;; The symmetric product from the upper triangle of the rows [lo, n) of A (row i at a + i·lda bytes):
-  ;; p[i] += Σ_{j ≥ i} A[i, j]·v[j] and p[j] += A[i, j]·v[i] for j > i, reading each stored entry once. Rows go in
-  ;; pairs, so each v[j] and p[j] is loaded once for two rows of A (the loop is bound by loads, not arithmetic).
+  ;; The symmetric product from the upper triangle of the rows [lo, hi) of A (row i at a + i·lda bytes, columns
+  ;; up to n): p[i] += Σ_{j ≥ i} A[i, j]·v[j] and p[j] += A[i, j]·v[i] for j > i, reading each stored entry once.
+  ;; Rows go in pairs, so each v[j] and p[j] is loaded once for two rows of A (the loop is bound by loads, not
+  ;; arithmetic); hi − lo must be even unless hi = n (an odd last row of the matrix is its diagonal alone).
   (func (export "dsymvUpper") (param $a i32) (param $lda i32) (param $v i32) (param $p i32) (param $lo i32)
-    (param $n i32)
+    (param $hi i32) (param $n i32)
     (local $i i32) (local $r0 i32) (local $r1 i32) (local $j i32) (local $end i32) (local $end2 i32)
     (local $v0 f64) (local $v1 f64) (local $s0 f64) (local $s1 f64) (local $a01 f64)
     (local $x0 v128) (local $x1 v128) (local $vj v128) (local $acc0 v128) (local $acc1 v128)
@@ -691,7 +692,7 @@
     (local.set $i (local.get $lo))
     (block $idone
       (loop $il
-        (br_if $idone (i32.ge_s (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+        (br_if $idone (i32.ge_s (i32.add (local.get $i) (i32.const 1)) (local.get $hi)))
         (local.set $r0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))))
         (local.set $r1 (i32.add (local.get $r0) (local.get $lda)))
         (local.set $j (i32.shl (local.get $i) (i32.const 3)))
@@ -741,7 +742,7 @@
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $il)))
     ;; An odd last row: only its diagonal entry.
-    (if (i32.lt_s (local.get $i) (local.get $n))
+    (if (i32.and (i32.lt_s (local.get $i) (local.get $hi)) (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
       (then
         (local.set $pj (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))))
         (f64.store (local.get $pj) (f64.add (f64.load (local.get $pj))

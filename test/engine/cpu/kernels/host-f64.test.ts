@@ -9,6 +9,7 @@ import { symmetricEigen } from '../../../../src/core/math/linalg';
 import { createRng, normal } from '../../../../src/core/math/rng';
 import { kernelVariantSupported, type KernelVariant } from '../../../../src/engine/cpu/kernels/heap';
 import { WasmHostKernels } from '../../../../src/engine/cpu/kernels/host-f64';
+import { nodeHostThreads } from '../../../../src/engine/cpu/kernels/node-host-threads';
 import { enableRelaxedSimd } from '../../../../src/engine/cpu/kernels/node-relaxed-simd';
 import { buildEighCase, eighCases, expectMatchesLapack } from '../../../support/eigh-cases';
 
@@ -31,6 +32,8 @@ describe.each(variants)('WebAssembly f64 host kernels (%s)', (variant) => {
     [7, 5, 3],
     [66, 1030, 257],
     [130, 9, 513],
+    // Past one packed chunk of A's rows.
+    [1030, 13, 40],
   ];
   for (const [m, n, k] of shapes) {
     // B in the workspace or outside it, row-major or transposed: every layout the packing reads.
@@ -75,9 +78,37 @@ describe.each(variants)('WebAssembly f64 host kernels (%s)', (variant) => {
     }
   }
 
+  it('upper-triangle product, in place and through scratch, ragged and past one band', () => {
+    const kernels = new WasmHostKernels(variant);
+    for (const [n, k, inPlace] of [
+      [1, 1, true],
+      [130, 5, true],
+      [301, 64, true],
+      [130, 5, false],
+    ] as const) {
+      const ws = kernels.workspace([n * k, k * n, n * (n + 1)]);
+      const [a, b, cWs] = ws.arrays;
+      fill(a, 4);
+      fill(b, 5);
+      const cData = inPlace ? cWs : new Float64Array(n * (n + 1));
+      fill(cData, 6);
+      const before = Float64Array.from(cData);
+      kernels.gemmUpper(n, k, -0.5, view(a, 0, k), view(b, 0, n), view(cData, 0, n + 1));
+      for (let i = 0; i < n; i++)
+        for (let j = i; j < n; j++) {
+          let s = 0;
+          for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+          const want = before[i * (n + 1) + j] - 0.5 * s;
+          expect(Math.abs(cData[i * (n + 1) + j] - want)).toBeLessThan(1e-13 * (1 + Math.abs(want)));
+        }
+      ws.release();
+    }
+  });
+
   it('symmetric product from the upper triangle, odd and even row counts', () => {
     const kernels = new WasmHostKernels(variant);
-    for (const n of [1, 2, 9, 64, 133]) {
+    // 1100 and 1101 rows are long enough to be cut into parts.
+    for (const n of [1, 2, 9, 64, 133, 1100, 1101]) {
       const ws = kernels.workspace([n * n, n, n]);
       const [a, v, p] = ws.arrays;
       fill(a, n);
@@ -131,4 +162,69 @@ describe.each(variants)('WebAssembly f64 host kernels (%s)', (variant) => {
       expectMatchesLapack(c, a, symmetricEigen(a, c.n));
     });
   }
+});
+
+// Helper threads (worker_threads over a shared memory) cut products into parts that write disjoint outputs, and the
+// symmetric product into a fixed number of parts: results must equal the single-threaded kernels' bit for bit.
+describe('f64 host kernels with helper threads', () => {
+  const variant = variants[variants.length - 1];
+  const solo = new WasmHostKernels(variant);
+  const teams = [1, 2].map((helpers) => new WasmHostKernels(variant, nodeHostThreads(helpers)));
+
+  it('names the thread count', () => {
+    expect(teams.map((t) => t.name.split('×')[1])).toEqual(['2', '3']);
+  });
+
+  /** Entries that differ (Object.is, so −0 and NaN count), counted without a deep-equality walk. */
+  const differing = (x: Float64Array, y: Float64Array) => {
+    let bad = x.length === y.length ? 0 : Infinity;
+    for (let i = 0; i < x.length && bad !== Infinity; i++) if (!Object.is(x[i], y[i])) bad++;
+    return bad;
+  };
+
+  /** The same calls on one thread and on each team: the workspace's arrays afterwards. */
+  function onEach(lengths: number[], work: (k: WasmHostKernels, arrays: Float64Array[]) => void): Float64Array[][] {
+    return [solo, ...teams].map((kernels) => {
+      const ws = kernels.workspace(lengths);
+      ws.arrays.forEach((x, i) => fill(x, 40 + i));
+      work(kernels, ws.arrays);
+      const out = ws.arrays.map((x) => Float64Array.from(x));
+      ws.release();
+      return out;
+    });
+  }
+
+  it.each([
+    [1030, 1030, 64],
+    [33, 2050, 300],
+    [5, 6, 7],
+  ])('GEMM %i×%i×%i in place equals one thread', (m, n, k) => {
+    const [one, ...many] = onEach([m * k, k * n, m * n], (kernels, [a, b, c]) =>
+      kernels.gemm(m, n, k, -1, view(a, 0, k), view(b, 0, n), 1, view(c, 0, n)),
+    );
+    for (const r of many) expect(differing(r[2], one[2])).toBe(0);
+  });
+
+  it('symmetric product equals one thread', () => {
+    const n = 1500;
+    const [one, ...many] = onEach([n * n, n, n], (kernels, [a, v, p]) => kernels.symvUpper(a, n, v, 0, p, 7, n));
+    for (const r of many) expect(differing(r[2], one[2])).toBe(0);
+  });
+
+  test('symmetricEigen equals one thread (d = 700, products cut into parts) and matches LAPACK', () => {
+    const n = 700;
+    const a = fill(new Float64Array(n * n), 9);
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[i * n + j] = a[j * n + i];
+    useHostKernels(solo);
+    const one = symmetricEigen(a, n);
+    for (const team of teams) {
+      useHostKernels(team);
+      const r = symmetricEigen(a, n);
+      expect(differing(r.values, one.values)).toBe(0);
+      expect(differing(r.vectors, one.vectors)).toBe(0);
+    }
+    const c = eighCases.find((x) => x.name === 'random-256')!;
+    const b = buildEighCase(c);
+    expectMatchesLapack(c, b, symmetricEigen(b, c.n));
+  });
 });

@@ -137,13 +137,14 @@ export async function benchCpu(opts: CpuBenchOptions, log: (msg: string) => void
     // thread against our kernels without helpers (the same results bit for bit).
     const kernels = installWasmHostKernels(nodeHostThreads());
     const team = hostKernels();
+    if (!/×\d+$/.test(kernels)) log(`cpu: the host kernels (${kernels}) have no helper threads on this machine`);
     const solo = new WasmHostKernels();
     symmetricEigen(symmetricMatrix(128, 1), 128); // JIT warm-up
     const rows = [];
     for (const n of eigenSizes) {
       log(`cpu: eigen d=${n}`);
       const a = matrices.get(n)!;
-      const reps = n > 1024 ? 1 : 2;
+      const reps = n > 1024 ? 1 : 4;
       const ms = await best(reps, () => symmetricEigen(a, n));
       useHostKernels(solo);
       const ms1 = await best(reps, () => symmetricEigen(a, n));

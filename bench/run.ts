@@ -4,6 +4,8 @@
 // document on stdout (progress on stderr).
 import { cpus } from 'node:os';
 import { installNodeWebGPU } from '../src/engine/gpu/node-webgpu';
+import { installWasmHostKernels } from '../src/engine/cpu/kernels/host-f64';
+import { nodeHostThreads } from '../src/engine/cpu/kernels/node-host-threads';
 import { enableRelaxedSimd } from '../src/engine/cpu/kernels/node-relaxed-simd';
 import { createEngine } from '../src/engine/create-engine';
 import { parseArgs } from './args';
@@ -19,8 +21,10 @@ import { benchCpuThreads } from './cpu-threads';
 import { logisticRatios, torchRatios } from './ratios';
 import { benchSweep } from './sweep';
 
-// Before any kernel module compiles (Node 20 keeps relaxed SIMD behind a flag), as the CLI does.
+// Before any kernel module compiles (Node 20 keeps relaxed SIMD behind a flag), as the CLI does; and the host's
+// f64 kernels with helper threads on every core, as the CLI installs them before any engine starts.
 enableRelaxedSimd();
+installWasmHostKernels(nodeHostThreads());
 const args = parseArgs(process.argv.slice(2));
 // On a CPU-only machine use Chromium's SwiftShader; the GPU machine's run.sh points Vulkan at its driver.
 if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES)

@@ -19,8 +19,8 @@ import { ARGS, BOUNDS, CONTROL_BYTES, HostTeam, OP_GEMM, OP_SYMV, type HostThrea
 const KC = 256;
 const MC = 64;
 const NC = 1024;
-/** Tile-panel products (4×4 tiles × k) below which a product is not shared: about 2 MFLOP, tens of µs. */
-const MIN_SHARED_TILE_WORK = 1 << 16;
+/** Tile-panel products (4×4 tiles × k) below which a product is not shared: about 8 MFLOP, a few hundred µs. */
+const MIN_SHARED_TILE_WORK = 1 << 18;
 /** Rows per band of gemmUpper: a multiple of 4, so every band starts on a whole panel. */
 const UPPER_BAND = 128;
 /** Rows of A packed at a time: the threads split a chunk's columns, so it is taller than one L2-sized block. */
@@ -28,7 +28,7 @@ const CHUNK = 1024;
 /** The symmetric product is cut into this many row ranges whatever the thread count, so results never vary with it. */
 const SYMV_PARTS = 8;
 /** Trailing rows below which the symmetric product runs whole (a fork costs more than it saves). */
-const SYMV_SPLIT_ROWS = 512;
+const SYMV_SPLIT_ROWS = 768;
 /** Doubles in each symmetric-product part's temporary: bounds the rows that can be split. */
 const TEMP_DOUBLES = 65536;
 const PACK_B = CONTROL_BYTES;

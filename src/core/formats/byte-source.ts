@@ -29,15 +29,59 @@ export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
   return { name, size: bytes.byteLength, read: async (offset, length) => readSync(offset, length), readSync, readInto };
 }
 
+/** Bytes of blobSource's reusable staging buffer: large enough that per-chunk overheads vanish, small enough to stay in cache. */
+const STAGING_BYTES = 1 << 20;
+
 /**
  * A Blob (or File) read by slices: the browser never materialises the whole file on the JS heap. Synchronous
  * reads need FileReaderSync, which only workers have (the page's main thread never opens data files).
  */
 export function blobSource(blob: Blob, name = (blob as File).name ?? 'blob'): ByteSource {
+  const read = async (offset: number, length: number) =>
+    new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
+  // readInto streams through one staging buffer that is reused from read to read: arrayBuffer() would hand out a
+  // fresh buffer per slice, whose pages the kernel must fault in and zero before the copy into the destination.
+  let staging: ArrayBuffer | undefined;
   const source: ByteSource = {
     name,
     size: blob.size,
-    read: async (offset, length) => new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer()),
+    read,
+    readInto: async (offset, into) => {
+      const stream = blob.slice(offset, offset + into.length).stream();
+      let reader: ReadableStreamBYOBReader;
+      try {
+        reader = stream.getReader({ mode: 'byob' });
+      } catch {
+        // A runtime whose Blob streams are not byte streams.
+        await stream.cancel();
+        const part = await read(offset, into.length);
+        into.set(part);
+        return part.length;
+      }
+      let got = 0;
+      let finished = false;
+      try {
+        while (got < into.length) {
+          const buf = staging ?? new ArrayBuffer(STAGING_BYTES);
+          staging = undefined;
+          const { value, done } = await reader.read(
+            new Uint8Array(buf, 0, Math.min(buf.byteLength, into.length - got)),
+          );
+          if (value) staging = value.buffer as ArrayBuffer;
+          if (done || !value) {
+            finished = true;
+            break;
+          }
+          into.set(value, got);
+          got += value.length;
+        }
+      } finally {
+        // A slice read to its length may not have signalled its end yet: cancel rather than leave it open.
+        if (!finished) await reader.cancel().catch(() => undefined);
+        reader.releaseLock();
+      }
+      return got;
+    },
   };
   if (typeof FileReaderSync !== 'undefined') {
     const reader = new FileReaderSync();

@@ -4,7 +4,8 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-const ISOLATION = {
+/** Cross-origin isolation, for the dev server, `vite preview` and the browser tests (vitest.config.ts). */
+export const ISOLATION = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };

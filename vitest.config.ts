@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumArgs, CHROMIUM_PATH } from './test/support/chromium-flags';
+import { ISOLATION } from './vite.config';
 
 export default defineConfig({
   test: {
@@ -32,6 +33,8 @@ export default defineConfig({
       },
       {
         plugins: [svelte()],
+        // Isolated like the app, so SharedArrayBuffer (the host kernels' helper threads) exists in browser tests.
+        server: { headers: ISOLATION },
         test: {
           name: 'browser',
           include: ['test/**/*.browser.test.ts'],

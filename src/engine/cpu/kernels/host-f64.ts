@@ -62,6 +62,11 @@ export class WasmHostKernels implements HostKernels {
       (variant === 'fma' ? 'wasm-simd-f64-fma' : 'wasm-simd-f64') + (this.team.size > 1 ? `×${this.team.size}` : '');
   }
 
+  /** Parts of shared products the helper threads have run (0 without helpers, or before they have started). */
+  get helperParts(): number {
+    return this.team.helperParts;
+  }
+
   private instantiate(bytes: number): KernelExports {
     const pages = Math.ceil(bytes / PAGE);
     const shared = this.team.size > 1;

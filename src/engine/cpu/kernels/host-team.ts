@@ -11,6 +11,8 @@ const NEXT = 1;
 const DONE = 2;
 const OP = 3;
 const PARTS = 4;
+/** Parts the helpers have run on this memory (a diagnostic: whether they take part at all). */
+const HELPER_PARTS = 31;
 /** Arguments of the posted job, then (symv) the part boundaries. */
 export const ARGS = 5;
 export const BOUNDS = 16;
@@ -69,8 +71,9 @@ export function runHostPart(k: PartKernels, ctl: Int32Array, idx: number): void 
 /**
  * Claims and runs parts of job `gen` until none is left. A claim is a compare-exchange on NEXT, which holds the
  * job's tag (its generation, 23 bits) above the next part's index (8 bits): a thread that woke late for an earlier
- * job sees another tag and claims nothing, so it can never run a part on half-written arguments. Self-contained
- * like runHostPart, which it is handed.
+ * job sees another tag and claims nothing, so it can never run a part on half-written arguments. Helpers (which
+ * `notify` the waiting caller) also count their parts in word 31. Self-contained like runHostPart, which it is
+ * handed.
  */
 export function takeParts(
   k: PartKernels,
@@ -86,7 +89,10 @@ export function takeParts(
     if (Atomics.compareExchange(ctl, 1, cur, cur + 1) !== cur) continue;
     run(k, ctl, cur & 255);
     Atomics.add(ctl, 2, 1);
-    if (notify) Atomics.notify(ctl, 2);
+    if (notify) {
+      Atomics.add(ctl, 31, 1);
+      Atomics.notify(ctl, 2);
+    }
   }
 }
 
@@ -131,6 +137,8 @@ export class HostTeam {
   private helpers: HostHelper[] = [];
   private k?: PartKernels;
   private ctl?: Int32Array;
+  /** Helper parts counted on memories already left. */
+  private earlierHelperParts = 0;
 
   constructor(private readonly threads?: HostThreads) {
     this.size = Math.min(MAX_TEAM, 1 + Math.max(0, threads?.helpers ?? 0));
@@ -148,9 +156,15 @@ export class HostTeam {
     for (const h of this.helpers) h.post({ module, memory: k.memory, gen });
   }
 
+  /** Parts of shared jobs the helpers have run so far (0 where they never started or never won a claim). */
+  get helperParts(): number {
+    return this.earlierHelperParts + (this.ctl ? Atomics.load(this.ctl, HELPER_PARTS) : 0);
+  }
+
   /** Sends the helpers back to wait for a new memory, so an instance being dropped is not kept alive by them. */
   detach(): void {
     const ctl = this.ctl;
+    this.earlierHelperParts = this.helperParts;
     if (ctl && ctl.buffer instanceof SharedArrayBuffer && this.helpers.length > 0) {
       ctl[OP] = OP_DETACH;
       Atomics.store(ctl, PARTS, 0);

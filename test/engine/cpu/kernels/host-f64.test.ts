@@ -223,6 +223,8 @@ describe('f64 host kernels with helper threads', () => {
       expect(differing(r.values, one.values)).toBe(0);
       expect(differing(r.vectors, one.vectors)).toBe(0);
     }
+    // The helpers did take parts (they start asynchronously, so not necessarily in the first products).
+    expect(teams[0].helperParts + teams[1].helperParts).toBeGreaterThan(0);
     const c = eighCases.find((x) => x.name === 'random-256')!;
     const b = buildEighCase(c);
     expectMatchesLapack(c, b, symmetricEigen(b, c.n));

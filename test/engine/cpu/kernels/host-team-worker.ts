@@ -16,9 +16,12 @@ async function main() {
   if (!threads) return { error: `no helper threads (crossOriginIsolated: ${String(globalThis.crossOriginIsolated)})` };
   const team = new WasmHostKernels(undefined, threads);
   useHostKernels(team);
-  // Helpers are started by the first solve; a browser starts them once this worker yields to its event loop.
-  symmetricEigen(a, n);
-  await new Promise((r) => setTimeout(r, 300));
+  // Helpers are started by the first solve; a browser starts them once this worker yields to its event loop, and
+  // on a loaded machine that can take a while: solve and yield until they have taken parts (or give up).
+  for (let i = 0; i < 30 && team.helperParts === 0; i++) {
+    symmetricEigen(a, n);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const shared = symmetricEigen(a, n);
   useHostKernels(new WasmHostKernels());
   const alone = symmetricEigen(a, n);

@@ -62,6 +62,11 @@ export class WasmHostKernels implements HostKernels {
       (variant === 'fma' ? 'wasm-simd-f64-fma' : 'wasm-simd-f64') + (this.team.size > 1 ? `×${this.team.size}` : '');
   }
 
+  /** Starts the helper threads (else they start with the first workspace): see HostTeam.start. */
+  startHelpers(): void {
+    this.team.start();
+  }
+
   /** Parts of shared products the helper threads have run (0 without helpers, or before they have started). */
   get helperParts(): number {
     return this.team.helperParts;
@@ -375,6 +380,8 @@ export function installWasmHostKernels(threads?: HostThreads): string {
   if (hostKernels().name.startsWith('wasm')) return hostKernels().name;
   if (!kernelsSupported()) return hostKernels().name;
   const team = threads && threads.helpers > 0 && sharedMemorySupported() ? threads : undefined;
-  useHostKernels(new WasmHostKernels(bestKernelVariant(), team));
-  return hostKernels().name;
+  const kernels = new WasmHostKernels(bestKernelVariant(), team);
+  kernels.startHelpers();
+  useHostKernels(kernels);
+  return kernels.name;
 }

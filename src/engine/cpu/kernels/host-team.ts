@@ -144,14 +144,22 @@ export class HostTeam {
     this.size = Math.min(MAX_TEAM, 1 + Math.max(0, threads?.helpers ?? 0));
   }
 
+  /**
+   * Starts the helpers now rather than at the first shared product. A browser starts a worker's helpers only
+   * once that worker yields to its event loop, so starting them while it is idle lets the first solve share.
+   */
+  start(): void {
+    if (this.helpers.length > 0) return;
+    for (let i = 1; i < this.size; i++) this.helpers.push(this.threads!.spawn(HELPER_SOURCE));
+  }
+
   /** Moves the team onto a (new) instance; helpers follow when its memory is shared. */
   attach(k: PartKernels, module: WebAssembly.Module): void {
     this.detach();
     this.k = k;
     this.ctl = new Int32Array(k.memory.buffer, 0, CONTROL_BYTES / 4);
     if (this.size === 1 || !(k.memory.buffer instanceof SharedArrayBuffer)) return;
-    if (this.helpers.length === 0)
-      for (let i = 1; i < this.size; i++) this.helpers.push(this.threads!.spawn(HELPER_SOURCE));
+    this.start();
     const gen = Atomics.load(this.ctl, GEN);
     for (const h of this.helpers) h.post({ module, memory: k.memory, gen });
   }

@@ -16,8 +16,11 @@ async function main() {
   if (!threads) return { error: `no helper threads (crossOriginIsolated: ${String(globalThis.crossOriginIsolated)})` };
   const team = new WasmHostKernels(undefined, threads);
   useHostKernels(team);
-  // Helpers are started by the first solve; a browser starts them once this worker yields to its event loop, and
-  // on a loaded machine that can take a while: solve and yield until they have taken parts (or give up).
+  // As installWasmHostKernels does: the helpers start while this worker is idle. A browser starts them only when
+  // it yields to its event loop, which on a loaded machine can take a while: solve and yield until they have
+  // taken parts (or give up).
+  team.startHelpers();
+  await new Promise((r) => setTimeout(r, 0));
   for (let i = 0; i < 30 && team.helperParts === 0; i++) {
     symmetricEigen(a, n);
     await new Promise((r) => setTimeout(r, 100));

@@ -62,7 +62,7 @@ export class WasmHostKernels implements HostKernels {
       (variant === 'fma' ? 'wasm-simd-f64-fma' : 'wasm-simd-f64') + (this.team.size > 1 ? `×${this.team.size}` : '');
   }
 
-  /** Starts the helper threads (else they start with the first workspace): see HostTeam.start. */
+  /** Starts the helper threads (else they start with the first workspace): see HostThreads.startEarly. */
   startHelpers(): void {
     this.team.start();
   }
@@ -381,7 +381,7 @@ export function installWasmHostKernels(threads?: HostThreads): string {
   if (!kernelsSupported()) return hostKernels().name;
   const team = threads && threads.helpers > 0 && sharedMemorySupported() ? threads : undefined;
   const kernels = new WasmHostKernels(bestKernelVariant(), team);
-  kernels.startHelpers();
+  if (team?.startEarly) kernels.startHelpers();
   useHostKernels(kernels);
   return kernels.name;
 }

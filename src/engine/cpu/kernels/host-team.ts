@@ -5,7 +5,10 @@
 // same bit for bit whoever computes which part and however many helpers there are.
 import type { KernelExports } from './heap';
 
-/** Int32 control words at byte 0 of the memory (CONTROL_BYTES of it are reserved). */
+/**
+ * Int32 control words at byte 0 of the memory (CONTROL_BYTES of it are reserved). runHostPart and takeParts spell
+ * them as literals: their source is what the helpers run, so it may name nothing from outside.
+ */
 const GEN = 0;
 const NEXT = 1;
 const DONE = 2;
@@ -105,6 +108,11 @@ export interface HostHelper {
 export interface HostThreads {
   /** Helpers to start (the calling thread works too: threads in all = helpers + 1). */
   helpers: number;
+  /**
+   * Start the helpers when the kernels are installed, not at the first shared product: where a thread's helpers
+   * only start once it yields to its event loop (a browser), they would otherwise miss the first solve.
+   */
+  startEarly?: boolean;
   spawn(source: string): HostHelper;
 }
 
@@ -144,10 +152,7 @@ export class HostTeam {
     this.size = Math.min(MAX_TEAM, 1 + Math.max(0, threads?.helpers ?? 0));
   }
 
-  /**
-   * Starts the helpers now rather than at the first shared product. A browser starts a worker's helpers only
-   * once that worker yields to its event loop, so starting them while it is idle lets the first solve share.
-   */
+  /** Starts the helpers now rather than at the first shared product (see HostThreads.startEarly). */
   start(): void {
     if (this.helpers.length > 0) return;
     for (let i = 1; i < this.size; i++) this.helpers.push(this.threads!.spawn(HELPER_SOURCE));

@@ -14,6 +14,8 @@ export function webHostThreads(): HostThreads | undefined {
   let url: string | undefined;
   return {
     helpers,
+    // A worker's nested workers start only once it yields, so they must not wait for the first solve.
+    startEarly: true,
     spawn(source) {
       url ??= URL.createObjectURL(new Blob([PRELUDE + source], { type: 'text/javascript' }));
       const worker = new Worker(url);
